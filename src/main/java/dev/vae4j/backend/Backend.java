@@ -1,0 +1,172 @@
+package dev.vae4j.backend;
+
+/**
+ * The one seam through which all vae4j numerics run. A backend owns float32 buffers ({@link
+ * Tensor}), copies between them and the Java heap, and the coarse, fused ops that one VAE training
+ * step needs. The CPU backend implements each op with OpenBLAS and Java loops; the CUDA backend
+ * with cuBLAS and one kernel per op (see {@code native/}). Every contract below is written once,
+ * here, and tested against a double-precision reference for every implementation.
+ *
+ * <p>Conventions: all matrices are row-major and densely packed; shapes are given as {@code [rows,
+ * cols]}. Ops may run asynchronously: results are visible to {@link #download} (which waits) and
+ * to later ops, in program order. Ops do not allocate. Unless stated, output tensors must not
+ * alias inputs.
+ */
+public interface Backend extends AutoCloseable {
+
+  /** Short name: {@code cpu} or {@code cuda}. */
+  String name();
+
+  /** One line describing the implementation (library, threads, device). */
+  String description();
+
+  // ---------------------------------------------------------------- memory
+
+  /** A new zero-filled tensor of {@code length} floats. */
+  Tensor allocate(long length);
+
+  /** A view of {@code length} elements of {@code parent} starting at {@code offset}; shares memory. */
+  Tensor slice(Tensor parent, long offset, long length);
+
+  /** A new zero-filled buffer of {@code length} int32 indices. */
+  IndexTensor allocateIndices(int length);
+
+  /** Copies {@code count} floats from {@code src[srcOffset..]} into {@code dst[dstOffset..]}. */
+  void upload(float[] src, int srcOffset, Tensor dst, long dstOffset, int count);
+
+  /** Copies {@code count} floats from {@code src[srcOffset..]} into {@code dst[dstOffset..]}; waits. */
+  void download(Tensor src, long srcOffset, float[] dst, int dstOffset, int count);
+
+  /** Copies all of {@code src} into {@code dst}, which must have the same length. */
+  void uploadIndices(int[] src, IndexTensor dst);
+
+  /** Sets every element of {@code t} to {@code value}. */
+  void fill(Tensor t, float value);
+
+  /** {@code dst = src}; equal lengths. */
+  void copy(Tensor src, Tensor dst);
+
+  /** Waits until all queued work is done (a no-op for synchronous backends). */
+  void synchronize();
+
+  default void upload(float[] src, Tensor dst) {
+    if (src.length != dst.length()) {
+      throw new IllegalArgumentException(
+          "upload of " + src.length + " floats into a tensor of " + dst.length());
+    }
+    upload(src, 0, dst, 0, src.length);
+  }
+
+  default float[] download(Tensor src) {
+    float[] out = new float[Math.toIntExact(src.length())];
+    download(src, 0, out, 0, out.length);
+    return out;
+  }
+
+  // ---------------------------------------------------------------- linear algebra
+
+  /**
+   * {@code C[m,n] = alpha * op(A)[m,k] * op(B)[k,n] + beta * C}, where {@code op(X)} is X or its
+   * transpose. A is stored {@code [m,k]} (or {@code [k,m]} when {@code transA}); B is stored {@code
+   * [k,n]} (or {@code [n,k]} when {@code transB}). With {@code beta == 0}, C's old contents are
+   * ignored (NaN in C does not propagate).
+   */
+  void gemm(
+      boolean transA,
+      boolean transB,
+      int m,
+      int n,
+      int k,
+      float alpha,
+      Tensor a,
+      Tensor b,
+      float beta,
+      Tensor c);
+
+  // ---------------------------------------------------------------- elementwise
+
+  /**
+   * In place, for every row r and column c of {@code x[rows, cols]}: {@code x = act(x + bias[c])}.
+   * {@code bias} may be null (no bias).
+   */
+  void biasActivation(Tensor x, Tensor bias, int rows, int cols, Activation act);
+
+  /**
+   * Backward of {@link #biasActivation}: in place, {@code grad = grad * act'(output)} where {@code
+   * output} is the activation's forward result {@code [rows, cols]}; then {@code biasGrad[c] =
+   * sum over rows of grad[r, c]} (overwritten). Supports {@link Activation#RELU} (derivative 1
+   * where output > 0, else 0) and {@link Activation#IDENTITY}. {@code biasGrad} may be null.
+   */
+  void activationBackward(
+      Tensor grad, Tensor output, Tensor biasGrad, int rows, int cols, Activation act);
+
+  /** {@code dst[i, :] = src[indices[first + i], :]} for i in [0, rows); rows of {@code cols} floats. */
+  void gatherRows(Tensor src, int cols, IndexTensor indices, int first, int rows, Tensor dst);
+
+  // ---------------------------------------------------------------- the VAE's latent layer
+
+  /**
+   * Fills {@code out} with standard-normal noise from Philox4x32-10, reproducibly for (seed,
+   * stream). Element i comes from the Philox block with counter {@code (lo(i/4), hi(i/4),
+   * lo(stream), hi(stream))} and key {@code (lo(seed), hi(seed))}; that block's words w0..w3 become
+   * uniforms {@code u_j = ((w_j >>> 8) + 0.5) / 2^24} in (0, 1), and Box-Muller turns (u0, u1) into
+   * elements 4b, 4b+1 = {@code r cos(t), r sin(t)} and (u2, u3) into 4b+2, 4b+3, with {@code r =
+   * sqrt(-2 ln u_even)} and {@code t = 2 pi u_odd}. See {@link Philox}.
+   */
+  void normalNoise(Tensor out, long seed, long stream);
+
+  /**
+   * The reparameterization trick. {@code stats[rows, 2*latent]} holds mu in columns {@code
+   * [0,latent)} and logvar in {@code [latent, 2*latent)} (the encoder heads' one output); {@code
+   * z = mu + exp(logvar / 2) * eps} with {@code eps, z} of shape {@code [rows, latent]}.
+   */
+  void reparameterize(Tensor stats, Tensor eps, Tensor z, int rows, int latent);
+
+  /**
+   * Backward of {@link #reparameterize}, accumulating into {@code dstats[rows, 2*latent]}: {@code
+   * dmu += dz} and {@code dlogvar += dz * eps * 0.5 * exp(logvar / 2)}.
+   */
+  void reparameterizeBackward(
+      Tensor dz, Tensor stats, Tensor eps, Tensor dstats, int rows, int latent);
+
+  /**
+   * KL(N(mu, exp(logvar)) || N(0, I)) per row: {@code klPerRow[r] = sum_j -0.5 * (1 + logvar -
+   * mu^2 - exp(logvar))}, and its gradient times {@code gradScale}, <em>overwriting</em> {@code
+   * dstats}: {@code dmu = gradScale * mu}, {@code dlogvar = gradScale * 0.5 * (exp(logvar) - 1)}.
+   * {@code dstats} may be null (forward only).
+   */
+  void klDivergence(Tensor stats, int rows, int latent, Tensor klPerRow, Tensor dstats, float gradScale);
+
+  /**
+   * Reconstruction negative log-likelihood from the decoder's logits {@code [rows, cols]} against
+   * {@code target [rows, cols]}, fused with its gradient: {@code lossPerRow[r]} = sum over the row
+   * of the per-element loss of {@code likelihood}; {@code dlogits = gradScale * dloss/dlogits}.
+   * {@code dlogits} may be null (forward only) and may alias {@code logits}.
+   */
+  void reconstructionLoss(
+      Likelihood likelihood,
+      Tensor logits,
+      Tensor target,
+      int rows,
+      int cols,
+      Tensor lossPerRow,
+      Tensor dlogits,
+      float gradScale);
+
+  /** {@code accumulators[slot] += sum(values[0..count))}, without reading anything back to the host. */
+  void accumulateSum(Tensor values, int count, Tensor accumulators, int slot);
+
+  // ---------------------------------------------------------------- optimizer
+
+  /**
+   * One fused Adam (or AdamW) update of every element, with bias correction for 1-based {@code
+   * step}, as PyTorch's {@code torch.optim.Adam}/{@code AdamW}: {@code g = grads (+ wd * p unless
+   * decoupled)}; {@code p -= lr * wd * p} if decoupled; {@code m = b1 m + (1-b1) g}; {@code v = b2 v
+   * + (1-b2) g^2}; {@code p -= lr * (m / (1-b1^t)) / (sqrt(v / (1-b2^t)) + eps)}.
+   */
+  void adamUpdate(Tensor params, Tensor grads, Tensor m, Tensor v, AdamParams hyper, long step);
+
+  /** Releases every buffer this backend allocated. */
+  @Override
+  void close();
+}
