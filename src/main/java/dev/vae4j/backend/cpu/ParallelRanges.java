@@ -1,0 +1,135 @@
+package dev.vae4j.backend.cpu;
+
+import java.nio.FloatBuffer;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Splits a loop over [0, n) into one contiguous chunk per thread: the calling thread runs the
+ * first chunk, long-lived helper threads the rest. Unlike a fork/join pool it allocates nothing
+ * per call, and helpers spin briefly before parking because a training step issues its loops a
+ * few tens of microseconds apart. Loops too small to repay the hand-off run on the caller alone.
+ */
+final class ParallelRanges implements AutoCloseable {
+  /** Work below this many elements per thread runs on the calling thread. */
+  static final int MIN_ELEMENTS_PER_THREAD = 16_384;
+
+  private static final int SPINS_BEFORE_PARK = 20_000;
+
+  /** The body of a loop over [from, to). */
+  @FunctionalInterface
+  interface RangeBody {
+    void run(int from, int to);
+  }
+
+  private final Helper[] helpers;
+
+  ParallelRanges(int threads) {
+    helpers = new Helper[threads - 1];
+    for (int i = 0; i < helpers.length; i++) helpers[i] = new Helper("vae4j-cpu-" + (i + 1));
+  }
+
+  /** Runs {@code body} over [0, n) split across threads, in chunks of at least the minimum size. */
+  void forRange(int n, RangeBody body) {
+    forChunks(n, Math.max(1, n / MIN_ELEMENTS_PER_THREAD), body);
+  }
+
+  /** Runs {@code body} over rows [0, rows) of a {@code [rows, cols]} matrix, split by work size. */
+  void forRows(int rows, int cols, RangeBody body) {
+    long work = (long) rows * cols;
+    forChunks(rows, (int) Math.min(rows, Math.max(1, work / MIN_ELEMENTS_PER_THREAD)), body);
+  }
+
+  /** {@code out[c] = sum over rows of m[r, c]}, columns split across threads. */
+  void columnSums(FloatBuffer m, int rows, int cols, FloatBuffer out) {
+    forRows(cols, rows, (from, to) -> Kernels.columnSums(m, rows, cols, from, to, out));
+  }
+
+  private void forChunks(int n, int wantedParts, RangeBody body) {
+    int parts = Math.min(helpers.length + 1, wantedParts);
+    if (parts <= 1) {
+      body.run(0, n);
+      return;
+    }
+    int chunk = (n + parts - 1) / parts;
+    for (int p = 1; p < parts; p++) {
+      helpers[p - 1].submit(body, Math.min(n, p * chunk), Math.min(n, (p + 1) * chunk));
+    }
+    Throwable failure = null;
+    try {
+      body.run(0, chunk);
+    } catch (Throwable t) {
+      failure = t;
+    }
+    for (int p = 1; p < parts; p++) {
+      Throwable t = helpers[p - 1].await();
+      if (failure == null) failure = t;
+    }
+    if (failure instanceof RuntimeException e) throw e;
+    if (failure instanceof Error e) throw e;
+    if (failure != null) throw new IllegalStateException(failure);
+  }
+
+  @Override
+  public void close() {
+    for (Helper h : helpers) h.stop();
+  }
+
+  private static final class Helper implements Runnable {
+    private final Thread thread;
+    private volatile RangeBody job;
+    private volatile boolean busy;
+    private volatile boolean stopped;
+    private int from;
+    private int to;
+    private Throwable failure;
+
+    Helper(String name) {
+      thread = new Thread(this, name);
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    void submit(RangeBody body, int from, int to) {
+      this.from = from;
+      this.to = to;
+      this.failure = null;
+      busy = true;
+      job = body; // volatile write publishes from, to and failure
+      LockSupport.unpark(thread);
+    }
+
+    Throwable await() {
+      int spins = 0;
+      while (busy) {
+        if (++spins < SPINS_BEFORE_PARK) Thread.onSpinWait();
+        else Thread.yield();
+      }
+      return failure;
+    }
+
+    void stop() {
+      stopped = true;
+      LockSupport.unpark(thread);
+    }
+
+    @Override
+    public void run() {
+      while (true) {
+        RangeBody body;
+        int spins = 0;
+        while ((body = job) == null) {
+          if (stopped) return;
+          if (++spins < SPINS_BEFORE_PARK) Thread.onSpinWait();
+          else LockSupport.park(this);
+        }
+        try {
+          body.run(from, to);
+        } catch (Throwable t) {
+          failure = t;
+        }
+        job = null;
+        busy = false; // volatile write publishes failure
+      }
+    }
+  }
+}

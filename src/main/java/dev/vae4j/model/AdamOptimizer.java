@@ -1,0 +1,54 @@
+package dev.vae4j.model;
+
+import dev.vae4j.backend.AdamParams;
+import dev.vae4j.backend.Backend;
+import dev.vae4j.backend.Tensor;
+
+/**
+ * Adam state for a flat parameter buffer: the gradient buffer the backward pass writes, both
+ * moments, and the 1-based step count. One {@link #step} is one fused backend update.
+ */
+public final class AdamOptimizer {
+  private final Backend backend;
+  private final Tensor grads;
+  private final Tensor firstMoment;
+  private final Tensor secondMoment;
+  private long step;
+
+  public AdamOptimizer(Backend backend, long size) {
+    this.backend = backend;
+    this.grads = backend.allocate(size);
+    this.firstMoment = backend.allocate(size);
+    this.secondMoment = backend.allocate(size);
+  }
+
+  /** The buffer the backward pass fills with gradients. */
+  public Tensor grads() {
+    return grads;
+  }
+
+  public Tensor firstMoment() {
+    return firstMoment;
+  }
+
+  public Tensor secondMoment() {
+    return secondMoment;
+  }
+
+  /** Updates taken so far. */
+  public long steps() {
+    return step;
+  }
+
+  /** Restores the step count (with the moments uploaded separately) when resuming. */
+  public void restoreSteps(long steps) {
+    if (steps < 0) throw new IllegalArgumentException("negative step count " + steps);
+    this.step = steps;
+  }
+
+  /** Applies the gradients in {@link #grads()} to {@code params}. */
+  public void step(Tensor params, AdamParams hyper) {
+    step++;
+    backend.adamUpdate(params, grads, firstMoment, secondMoment, hyper, step);
+  }
+}

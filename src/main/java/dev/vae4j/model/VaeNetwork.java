@@ -1,0 +1,190 @@
+package dev.vae4j.model;
+
+import dev.vae4j.VaeConfig;
+import dev.vae4j.backend.Activation;
+import dev.vae4j.backend.Backend;
+import dev.vae4j.backend.Tensor;
+import java.util.List;
+
+/**
+ * The VAE's forward and hand-derived backward pass, expressed only as {@link Backend} calls over
+ * one flat parameter buffer. Per row: encoder {@code x -> relu(...) -> [mu, logvar]}, {@code z = mu
+ * + exp(logvar/2) * eps}, decoder {@code z -> relu(...) -> logits}; loss = reconstruction NLL +
+ * beta * KL(q(z|x) || N(0, I)), both summed over their dimensions, averaged over the batch.
+ */
+public final class VaeNetwork {
+  private final Backend backend;
+  private final VaeConfig config;
+  private final ParameterLayout layout;
+  private final Tensor params;
+  private final LayerViews[] encoder;
+  private final LayerViews heads;
+  private final LayerViews[] decoder;
+
+  /** Weight and bias views of one layer in the parameter buffer and in a gradient buffer. */
+  private record LayerViews(Linear shape, Tensor weight, Tensor bias) {}
+
+  /** Binds the network to {@code params}, a flat buffer of {@code layout.size()} parameters. */
+  public VaeNetwork(Backend backend, VaeConfig config, ParameterLayout layout, Tensor params) {
+    if (params.length() != layout.size()) {
+      throw new IllegalArgumentException("parameter buffer has " + params.length() + " floats, model needs " + layout.size());
+    }
+    this.backend = backend;
+    this.config = config;
+    this.layout = layout;
+    this.params = params;
+    this.encoder = views(layout.encoder(), params);
+    this.heads = views(List.of(layout.heads()), params)[0];
+    this.decoder = views(layout.decoder(), params);
+  }
+
+  private LayerViews[] views(List<Linear> layers, Tensor buffer) {
+    LayerViews[] out = new LayerViews[layers.size()];
+    for (int i = 0; i < out.length; i++) {
+      Linear l = layers.get(i);
+      out[i] = new LayerViews(l,
+          backend.slice(buffer, l.weightOffset(), l.weightSize()),
+          backend.slice(buffer, l.biasOffset(), l.out()));
+    }
+    return out;
+  }
+
+  public VaeConfig config() {
+    return config;
+  }
+
+  public ParameterLayout layout() {
+    return layout;
+  }
+
+  public Tensor params() {
+    return params;
+  }
+
+  public Backend backend() {
+    return backend;
+  }
+
+  /** A workspace for passes of up to {@code capacity} rows; gradients only if it will train. */
+  public Workspace workspace(int capacity, boolean withGradients) {
+    return new Workspace(backend, layout, capacity, withGradients);
+  }
+
+  /** Encoder: {@code ws.input -> ws.stats} (mu, logvar) for the first {@code rows} rows. */
+  public void encode(Workspace ws, int rows) {
+    Tensor x = ws.input;
+    for (int i = 0; i < encoder.length; i++) {
+      linear(encoder[i], x, ws.encoded[i], rows, Activation.RELU);
+      x = ws.encoded[i];
+    }
+    linear(heads, x, ws.stats, rows, Activation.IDENTITY);
+  }
+
+  /** {@code ws.z = mu + exp(logvar/2) * ws.eps}; the caller fills {@code ws.eps} first. */
+  public void sampleLatent(Workspace ws, int rows) {
+    backend.reparameterize(ws.stats, ws.eps, ws.z, rows, config.latent());
+  }
+
+  /** Decoder: {@code ws.z -> ws.logits()} for the first {@code rows} rows. */
+  public void decode(Workspace ws, int rows) {
+    decodeFrom(ws, ws.z, rows);
+  }
+
+  /** Decoder from any latent tensor {@code [rows, latent]} into {@code ws.logits()}. */
+  public void decodeFrom(Workspace ws, Tensor z, int rows) {
+    Tensor h = z;
+    for (int i = 0; i < decoder.length; i++) {
+      boolean last = i == decoder.length - 1;
+      linear(decoder[i], h, ws.decoded[i], rows, last ? Activation.IDENTITY : Activation.RELU);
+      h = ws.decoded[i];
+    }
+  }
+
+  /** Full forward pass with the noise already in {@code ws.eps}. */
+  public void forward(Workspace ws, int rows) {
+    encode(ws, rows);
+    sampleLatent(ws, rows);
+    decode(ws, rows);
+  }
+
+  /** Per-row losses of the last forward pass into {@code ws.reconPerRow} and {@code ws.klPerRow}. */
+  public void losses(Workspace ws, int rows) {
+    int d = config.inputSize();
+    backend.reconstructionLoss(config.likelihood(), ws.logits(), ws.input, rows, d, ws.reconPerRow, null, 0f);
+    backend.klDivergence(ws.stats, rows, config.latent(), ws.klPerRow, null, 0f);
+  }
+
+  /**
+   * Losses of the last forward pass and the gradient of {@code mean over rows of (recon + beta *
+   * KL)} with respect to every parameter, written into {@code grads} (same layout as params).
+   */
+  public void lossesAndGradients(Workspace ws, int rows, float beta, LayerGradients grads) {
+    if (ws.statsGrad == null) throw new IllegalStateException("workspace was made without gradient buffers");
+    int d = config.inputSize(), latent = config.latent();
+    float perRow = 1f / rows;
+    Tensor dlogits = ws.decodedGrad[decoder.length - 1];
+    backend.reconstructionLoss(config.likelihood(), ws.logits(), ws.input, rows, d, ws.reconPerRow, dlogits, perRow);
+    backend.klDivergence(ws.stats, rows, latent, ws.klPerRow, ws.statsGrad, beta * perRow);
+
+    // Decoder, output layer first. Each layer turns d(output) into d(pre-activation), then the
+    // weight/bias gradients and d(input).
+    for (int i = decoder.length - 1; i >= 0; i--) {
+      boolean last = i == decoder.length - 1;
+      Tensor input = i == 0 ? ws.z : ws.decoded[i - 1];
+      Tensor inputGrad = i == 0 ? ws.zGrad : ws.decodedGrad[i - 1];
+      backward(decoder[i], grads.decoder[i], ws.decoded[i], ws.decodedGrad[i], input, inputGrad, rows,
+          last ? Activation.IDENTITY : Activation.RELU);
+    }
+    backend.reparameterizeBackward(ws.zGrad, ws.stats, ws.eps, ws.statsGrad, rows, latent);
+
+    Tensor lastHidden = ws.encoded[encoder.length - 1];
+    backward(heads, grads.heads, ws.stats, ws.statsGrad, lastHidden, ws.encodedGrad[encoder.length - 1], rows,
+        Activation.IDENTITY);
+    for (int i = encoder.length - 1; i >= 0; i--) {
+      Tensor input = i == 0 ? ws.input : ws.encoded[i - 1];
+      Tensor inputGrad = i == 0 ? null : ws.encodedGrad[i - 1];
+      backward(encoder[i], grads.encoder[i], ws.encoded[i], ws.encodedGrad[i], input, inputGrad, rows,
+          Activation.RELU);
+    }
+  }
+
+  private void linear(LayerViews layer, Tensor x, Tensor y, int rows, Activation act) {
+    Linear s = layer.shape();
+    backend.gemm(false, true, rows, s.out(), s.in(), 1f, x, layer.weight(), 0f, y);
+    backend.biasActivation(y, layer.bias(), rows, s.out(), act);
+  }
+
+  /**
+   * Backward of {@code y = act(x W^T + b)}: {@code dy} becomes d(pre-activation) in place; then
+   * {@code dW = dy^T x}, {@code db = colsum(dy)}, and {@code dx = dy W} unless {@code dx} is null.
+   */
+  private void backward(LayerViews layer, LayerViews grad, Tensor y, Tensor dy, Tensor x, Tensor dx, int rows,
+      Activation act) {
+    Linear s = layer.shape();
+    backend.activationBackward(dy, y, grad.bias(), rows, s.out(), act);
+    backend.gemm(true, false, s.out(), s.in(), rows, 1f, dy, x, 0f, grad.weight());
+    if (dx != null) backend.gemm(false, false, rows, s.in(), s.out(), 1f, dy, layer.weight(), 0f, dx);
+  }
+
+  /** Views of a gradient buffer laid out like the parameters, for {@link #lossesAndGradients}. */
+  public final class LayerGradients {
+    private final Tensor buffer;
+    private final LayerViews[] encoder;
+    private final LayerViews heads;
+    private final LayerViews[] decoder;
+
+    public LayerGradients(Tensor buffer) {
+      if (buffer.length() != layout.size()) {
+        throw new IllegalArgumentException("gradient buffer has " + buffer.length() + " floats, model needs " + layout.size());
+      }
+      this.buffer = buffer;
+      this.encoder = views(layout.encoder(), buffer);
+      this.heads = views(List.of(layout.heads()), buffer)[0];
+      this.decoder = views(layout.decoder(), buffer);
+    }
+
+    public Tensor buffer() {
+      return buffer;
+    }
+  }
+}

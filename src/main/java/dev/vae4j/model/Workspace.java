@@ -1,0 +1,100 @@
+package dev.vae4j.model;
+
+import dev.vae4j.backend.Backend;
+import dev.vae4j.backend.Tensor;
+import java.util.List;
+
+/**
+ * Every activation buffer one forward (and optionally backward) pass needs for up to {@code
+ * capacity} rows, allocated once so that a training step allocates nothing. Passes may use fewer
+ * rows than the capacity (the last, partial batch of an epoch).
+ */
+public final class Workspace {
+  final int capacity;
+  /** The batch: {@code [capacity, inputSize]}. */
+  final Tensor input;
+  /** Output of each encoder hidden layer (after ReLU). */
+  final Tensor[] encoded;
+  /** mu and logvar side by side: {@code [capacity, 2 * latent]}. */
+  final Tensor stats;
+  final Tensor eps;
+  final Tensor z;
+  /** Output of each decoder layer: hidden layers after ReLU, then the logits. */
+  final Tensor[] decoded;
+  final Tensor reconPerRow;
+  final Tensor klPerRow;
+  /** Gradient buffers, null for an inference-only workspace. */
+  final Tensor[] encodedGrad;
+  final Tensor statsGrad;
+  final Tensor zGrad;
+  final Tensor[] decodedGrad;
+
+  Workspace(Backend backend, ParameterLayout layout, int capacity, boolean withGradients) {
+    if (capacity <= 0) throw new IllegalArgumentException("batch capacity must be > 0, got " + capacity);
+    this.capacity = capacity;
+    List<Linear> enc = layout.encoder(), dec = layout.decoder();
+    int latent = layout.heads().out() / 2;
+    input = backend.allocate((long) capacity * enc.get(0).in());
+    encoded = allocateOutputs(backend, enc, capacity);
+    stats = backend.allocate(2L * capacity * latent);
+    eps = backend.allocate((long) capacity * latent);
+    z = backend.allocate((long) capacity * latent);
+    decoded = allocateOutputs(backend, dec, capacity);
+    reconPerRow = backend.allocate(capacity);
+    klPerRow = backend.allocate(capacity);
+    encodedGrad = withGradients ? allocateOutputs(backend, enc, capacity) : null;
+    statsGrad = withGradients ? backend.allocate(2L * capacity * latent) : null;
+    zGrad = withGradients ? backend.allocate((long) capacity * latent) : null;
+    decodedGrad = withGradients ? allocateOutputs(backend, dec, capacity) : null;
+  }
+
+  private static Tensor[] allocateOutputs(Backend backend, List<Linear> layers, int capacity) {
+    Tensor[] out = new Tensor[layers.size()];
+    for (int i = 0; i < out.length; i++) out[i] = backend.allocate((long) capacity * layers.get(i).out());
+    return out;
+  }
+
+  public int capacity() {
+    return capacity;
+  }
+
+  /** The batch buffer to fill (by upload or gather) before a pass. */
+  public Tensor input() {
+    return input;
+  }
+
+  /** The reparameterization noise of the last pass, {@code [capacity, latent]}. */
+  public Tensor eps() {
+    return eps;
+  }
+
+  /** The encoder's mu and logvar of the last pass, side by side: {@code [capacity, 2 * latent]}. */
+  public Tensor stats() {
+    return stats;
+  }
+
+  /** The latent sample of the last pass, {@code [capacity, latent]}. */
+  public Tensor z() {
+    return z;
+  }
+
+  /** The decoder's logits of the last pass, {@code [capacity, inputSize]}. */
+  public Tensor logits() {
+    return decoded[decoded.length - 1];
+  }
+
+  /** Per-row reconstruction negative log-likelihood of the last loss computation. */
+  public Tensor reconPerRow() {
+    return reconPerRow;
+  }
+
+  /** Per-row KL divergence of the last loss computation. */
+  public Tensor klPerRow() {
+    return klPerRow;
+  }
+
+  /** Gradients of the hidden encoder/decoder outputs and latent (for tests), or null. */
+  Tensor statsGrad() {
+    return statsGrad;
+  }
+}

@@ -1,0 +1,172 @@
+package dev.vae4j.model;
+
+import dev.vae4j.VaeConfig;
+import dev.vae4j.backend.Likelihood;
+import java.util.List;
+
+/**
+ * A plain double-precision VAE with the same parameter layout as {@link VaeNetwork}, written for
+ * clarity rather than speed: the reference every backend's float32 training step is checked
+ * against. Its own gradients are checked by finite differences.
+ */
+final class ReferenceVae {
+  final VaeConfig config;
+  final ParameterLayout layout;
+
+  ReferenceVae(VaeConfig config) {
+    this.config = config;
+    this.layout = new ParameterLayout(config);
+  }
+
+  /** Everything one forward pass computes. */
+  static final class Pass {
+    double[][] stats; // [rows][2L]
+    double[][] z;
+    double[][] logits;
+    double[] recon;
+    double[] kl;
+    double loss; // mean over rows of recon + beta * kl
+  }
+
+  Pass forward(double[] p, double[][] x, double[][] eps, double beta) {
+    int rows = x.length, latent = config.latent();
+    Pass out = new Pass();
+    double[][] h = x;
+    for (Linear l : layout.encoder()) h = relu(linear(p, l, h));
+    out.stats = linear(p, layout.heads(), h);
+    out.z = new double[rows][latent];
+    for (int r = 0; r < rows; r++) {
+      for (int j = 0; j < latent; j++) {
+        out.z[r][j] = out.stats[r][j] + Math.exp(0.5 * out.stats[r][latent + j]) * eps[r][j];
+      }
+    }
+    h = out.z;
+    List<Linear> dec = layout.decoder();
+    for (int i = 0; i < dec.size(); i++) {
+      h = linear(p, dec.get(i), h);
+      if (i < dec.size() - 1) h = relu(h);
+    }
+    out.logits = h;
+    out.recon = new double[rows];
+    out.kl = new double[rows];
+    for (int r = 0; r < rows; r++) {
+      for (int c = 0; c < x[r].length; c++) out.recon[r] += nll(out.logits[r][c], x[r][c]);
+      for (int j = 0; j < latent; j++) {
+        double mu = out.stats[r][j], lv = out.stats[r][latent + j];
+        out.kl[r] += -0.5 * (1 + lv - mu * mu - Math.exp(lv));
+      }
+      out.loss += (out.recon[r] + beta * out.kl[r]) / rows;
+    }
+    return out;
+  }
+
+  double nll(double l, double x) {
+    if (config.likelihood() == Likelihood.BERNOULLI) {
+      return Math.max(l, 0) - l * x + Math.log1p(Math.exp(-Math.abs(l)));
+    }
+    return 0.5 * (x - l) * (x - l) + 0.5 * Math.log(2 * Math.PI);
+  }
+
+  /** Gradient of the mean loss with respect to every parameter, by hand-derived backprop. */
+  double[] gradient(double[] p, double[][] x, double[][] eps, double beta) {
+    int rows = x.length, latent = config.latent();
+    double[] g = new double[p.length];
+    // Forward, keeping every layer's input and output.
+    List<Linear> enc = layout.encoder(), dec = layout.decoder();
+    double[][][] encIn = new double[enc.size()][][], encOut = new double[enc.size()][][];
+    double[][] h = x;
+    for (int i = 0; i < enc.size(); i++) {
+      encIn[i] = h;
+      h = encOut[i] = relu(linear(p, enc.get(i), h));
+    }
+    double[][] stats = linear(p, layout.heads(), h);
+    double[][] z = new double[rows][latent];
+    for (int r = 0; r < rows; r++) {
+      for (int j = 0; j < latent; j++) z[r][j] = stats[r][j] + Math.exp(0.5 * stats[r][latent + j]) * eps[r][j];
+    }
+    double[][][] decIn = new double[dec.size()][][], decOut = new double[dec.size()][][];
+    h = z;
+    for (int i = 0; i < dec.size(); i++) {
+      decIn[i] = h;
+      h = linear(p, dec.get(i), h);
+      if (i < dec.size() - 1) h = relu(h);
+      decOut[i] = h;
+    }
+    // Backward.
+    double[][] dy = new double[rows][];
+    for (int r = 0; r < rows; r++) {
+      dy[r] = new double[x[r].length];
+      for (int c = 0; c < x[r].length; c++) {
+        double l = h[r][c];
+        double d = config.likelihood() == Likelihood.BERNOULLI ? 1 / (1 + Math.exp(-l)) - x[r][c] : l - x[r][c];
+        dy[r][c] = d / rows;
+      }
+    }
+    for (int i = dec.size() - 1; i >= 0; i--) {
+      if (i < dec.size() - 1) dy = reluBackward(dy, decOut[i]);
+      dy = linearBackward(p, g, dec.get(i), decIn[i], dy);
+    }
+    double[][] dstats = new double[rows][2 * latent];
+    for (int r = 0; r < rows; r++) {
+      for (int j = 0; j < latent; j++) {
+        double mu = stats[r][j], lv = stats[r][latent + j];
+        dstats[r][j] = dy[r][j] + beta * mu / rows;
+        dstats[r][latent + j] = dy[r][j] * eps[r][j] * 0.5 * Math.exp(0.5 * lv) + beta * 0.5 * (Math.exp(lv) - 1) / rows;
+      }
+    }
+    dy = linearBackward(p, g, layout.heads(), encOut[enc.size() - 1], dstats);
+    for (int i = enc.size() - 1; i >= 0; i--) {
+      dy = reluBackward(dy, encOut[i]);
+      dy = linearBackward(p, g, enc.get(i), encIn[i], dy);
+    }
+    return g;
+  }
+
+  private static double[][] linear(double[] p, Linear l, double[][] x) {
+    double[][] y = new double[x.length][l.out()];
+    for (int r = 0; r < x.length; r++) {
+      for (int o = 0; o < l.out(); o++) {
+        double s = p[(int) l.biasOffset() + o];
+        int w = (int) l.weightOffset() + o * l.in();
+        for (int i = 0; i < l.in(); i++) s += x[r][i] * p[w + i];
+        y[r][o] = s;
+      }
+    }
+    return y;
+  }
+
+  /** Accumulates dW, db into g; returns dx. */
+  private static double[][] linearBackward(double[] p, double[] g, Linear l, double[][] x, double[][] dy) {
+    double[][] dx = new double[x.length][l.in()];
+    for (int r = 0; r < x.length; r++) {
+      for (int o = 0; o < l.out(); o++) {
+        double d = dy[r][o];
+        g[(int) l.biasOffset() + o] += d;
+        int w = (int) l.weightOffset() + o * l.in();
+        for (int i = 0; i < l.in(); i++) {
+          g[w + i] += d * x[r][i];
+          dx[r][i] += d * p[w + i];
+        }
+      }
+    }
+    return dx;
+  }
+
+  private static double[][] relu(double[][] a) {
+    double[][] y = new double[a.length][];
+    for (int r = 0; r < a.length; r++) {
+      y[r] = a[r].clone();
+      for (int c = 0; c < y[r].length; c++) y[r][c] = Math.max(0, y[r][c]);
+    }
+    return y;
+  }
+
+  private static double[][] reluBackward(double[][] dy, double[][] y) {
+    double[][] d = new double[dy.length][];
+    for (int r = 0; r < dy.length; r++) {
+      d[r] = dy[r].clone();
+      for (int c = 0; c < d[r].length; c++) if (y[r][c] <= 0) d[r][c] = 0;
+    }
+    return d;
+  }
+}
