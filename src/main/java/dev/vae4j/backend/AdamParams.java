@@ -1,7 +1,8 @@
 package dev.vae4j.backend;
 
 /**
- * Hyper-parameters of one Adam/AdamW update.
+ * Hyper-parameters of one Adam/AdamW update. Doubles, as in PyTorch, because derived constants
+ * such as {@code 1 - beta2} lose five digits when computed from a float {@code 0.999f}.
  *
  * @param learningRate step size
  * @param beta1 decay of the first moment
@@ -12,19 +13,19 @@ package dev.vae4j.backend;
  *     L2 term (g += wd*p), as in PyTorch's {@code Adam(weight_decay=...)}
  */
 public record AdamParams(
-    float learningRate,
-    float beta1,
-    float beta2,
-    float epsilon,
-    float weightDecay,
+    double learningRate,
+    double beta1,
+    double beta2,
+    double epsilon,
+    double weightDecay,
     boolean decoupled) {
 
   /** PyTorch's defaults with the given learning rate. */
-  public static AdamParams pytorchDefaults(float learningRate) {
-    return new AdamParams(learningRate, 0.9f, 0.999f, 1e-8f, 0f, false);
+  public static AdamParams pytorchDefaults(double learningRate) {
+    return new AdamParams(learningRate, 0.9, 0.999, 1e-8, 0, false);
   }
 
-  public AdamParams withLearningRate(float lr) {
+  public AdamParams withLearningRate(double lr) {
     return new AdamParams(lr, beta1, beta2, epsilon, weightDecay, decoupled);
   }
 }

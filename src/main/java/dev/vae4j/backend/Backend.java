@@ -46,6 +46,13 @@ public interface Backend extends AutoCloseable {
   /** {@code dst = src}; equal lengths. */
   void copy(Tensor src, Tensor dst);
 
+  /**
+   * Frees a tensor made by {@link #allocate} before the backend closes (slices share their
+   * parent's memory and are not released). Using a released tensor is an error. The default does
+   * nothing, which suits a backend whose memory the garbage collector reclaims.
+   */
+  default void release(Tensor t) {}
+
   /** Waits until all queued work is done (a no-op for synchronous backends). */
   void synchronize();
 

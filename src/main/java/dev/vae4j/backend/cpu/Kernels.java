@@ -76,22 +76,24 @@ final class Kernels {
   }
 
   /** The per-step constants of an Adam update, computed once per call rather than per element. */
-  record AdamStep(float stepSize, float biasCorrection2Sqrt, float beta1, float beta2, float eps,
-      float weightDecay, boolean decoupled, float decayFactor) {
+  record AdamStep(float stepSize, float biasCorrection2Sqrt, float beta1, float oneMinusBeta1,
+      float beta2, float oneMinusBeta2, float eps, float weightDecay, boolean decoupled, float decayFactor) {
     static AdamStep of(AdamParams h, long step) {
       double bc1 = 1 - Math.pow(h.beta1(), step);
       double bc2 = 1 - Math.pow(h.beta2(), step);
       return new AdamStep(
           (float) (h.learningRate() / bc1),
           (float) Math.sqrt(bc2),
-          h.beta1(), h.beta2(), h.epsilon(), h.weightDecay(), h.decoupled(),
-          1f - h.learningRate() * h.weightDecay());
+          (float) h.beta1(), (float) (1 - h.beta1()),
+          (float) h.beta2(), (float) (1 - h.beta2()),
+          (float) h.epsilon(), (float) h.weightDecay(), h.decoupled(),
+          (float) (1 - h.learningRate() * h.weightDecay()));
     }
   }
 
   /** PyTorch's Adam/AdamW arithmetic, element by element over [from, to). */
   static void adam(FloatBuffer p, FloatBuffer g, FloatBuffer m, FloatBuffer v, int from, int to, AdamStep k) {
-    float b1 = k.beta1(), b2 = k.beta2(), oneMinusB1 = 1f - b1, oneMinusB2 = 1f - b2;
+    float b1 = k.beta1(), b2 = k.beta2(), oneMinusB1 = k.oneMinusBeta1(), oneMinusB2 = k.oneMinusBeta2();
     float stepSize = k.stepSize(), bc2Sqrt = k.biasCorrection2Sqrt(), eps = k.eps();
     boolean l2 = !k.decoupled() && k.weightDecay() != 0f;
     boolean decay = k.decoupled() && k.weightDecay() != 0f;

@@ -1,0 +1,273 @@
+package dev.vae4j.backend;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Every {@link Backend} op against a double-precision reference written from the op's Javadoc, on
+ * fresh random inputs with outputs poisoned by NaN first and sizes that are not multiples of any
+ * block or vector width. Each backend runs this by extending it.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class BackendContractTest {
+  protected Backend backend;
+  protected long seed;
+  protected Random random;
+
+  /** The backend under test; called once. */
+  protected abstract Backend createBackend();
+
+  @BeforeAll
+  void open() {
+    backend = createBackend();
+    seed = new Random().nextLong();
+    random = new Random(seed);
+  }
+
+  @AfterAll
+  void close() {
+    backend.close();
+  }
+
+  private Tensor upload(float[] values) {
+    Tensor t = backend.allocate(values.length);
+    backend.upload(values, t);
+    return t;
+  }
+
+  private Tensor poisoned(int length) {
+    Tensor t = backend.allocate(length);
+    backend.fill(t, Float.NaN);
+    return t;
+  }
+
+  private float[] gaussian(int n, double scale) {
+    float[] a = new float[n];
+    for (int i = 0; i < n; i++) a[i] = (float) (random.nextGaussian() * scale);
+    return a;
+  }
+
+  private float[] uniform(int n) {
+    float[] a = new float[n];
+    for (int i = 0; i < n; i++) a[i] = random.nextFloat();
+    return a;
+  }
+
+  private void assertClose(double expected, float actual, double relTol, double absTol, String what) {
+    double tol = absTol + relTol * Math.abs(expected);
+    assertTrue(Math.abs(expected - actual) <= tol,
+        what + ": expected " + expected + ", got " + actual + " (seed " + seed + ", " + backend.name() + ")");
+  }
+
+  @ParameterizedTest
+  @CsvSource({"false,false", "true,false", "false,true", "true,true"})
+  void gemm(boolean transA, boolean transB) {
+    int m = 37, n = 29, k = 53;
+    float[] a = gaussian(m * k, 1), b = gaussian(k * n, 1), c0 = gaussian(m * n, 1);
+    float alpha = 0.75f, beta = -0.5f;
+    Tensor c = upload(c0);
+    backend.gemm(transA, transB, m, n, k, alpha, upload(a), upload(b), beta, c);
+    float[] out = backend.download(c);
+    for (int i = 0; i < m; i++) {
+      for (int j = 0; j < n; j++) {
+        double s = 0;
+        for (int p = 0; p < k; p++) {
+          double av = transA ? a[p * m + i] : a[i * k + p];
+          double bv = transB ? b[j * k + p] : b[p * n + j];
+          s += av * bv;
+        }
+        assertClose(alpha * s + beta * c0[i * n + j], out[i * n + j], 1e-5, 1e-4, "C[" + i + "," + j + "]");
+      }
+    }
+    Tensor poisoned = poisoned(m * n); // beta == 0 must ignore C's old contents
+    backend.gemm(transA, transB, m, n, k, 1f, upload(a), upload(b), 0f, poisoned);
+    for (float v : backend.download(poisoned)) assertTrue(Float.isFinite(v), "beta=0 must not read C");
+  }
+
+  @ParameterizedTest
+  @EnumSource(Activation.class)
+  void biasActivation(Activation act) {
+    int rows = 19, cols = 1031;
+    float[] x = gaussian(rows * cols, 3), bias = gaussian(cols, 1);
+    Tensor t = upload(x);
+    backend.biasActivation(t, upload(bias), rows, cols, act);
+    float[] out = backend.download(t);
+    for (int i = 0; i < x.length; i++) {
+      double v = (double) x[i] + bias[i % cols];
+      double expected = switch (act) {
+        case IDENTITY -> v;
+        case RELU -> Math.max(v, 0);
+        case SIGMOID -> 1 / (1 + Math.exp(-v));
+      };
+      assertClose(expected, out[i], 1e-6, 1e-7, act + " element " + i);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = Activation.class, names = {"IDENTITY", "RELU"})
+  void activationBackward(Activation act) {
+    int rows = 131, cols = 403;
+    float[] grad = gaussian(rows * cols, 1), out = gaussian(rows * cols, 1);
+    Tensor g = upload(grad), biasGrad = poisoned(cols);
+    backend.activationBackward(g, upload(out), biasGrad, rows, cols, act);
+    float[] dg = backend.download(g), db = backend.download(biasGrad);
+    double[] colSums = new double[cols];
+    for (int i = 0; i < grad.length; i++) {
+      double expected = act == Activation.RELU && out[i] <= 0 ? 0 : grad[i];
+      assertClose(expected, dg[i], 0, 0, "grad " + i);
+      colSums[i % cols] += expected;
+    }
+    for (int c = 0; c < cols; c++) assertClose(colSums[c], db[c], 1e-5, 1e-5, "bias grad " + c);
+  }
+
+  @Test
+  void gatherRows() {
+    int srcRows = 50, cols = 17, rows = 13;
+    float[] src = gaussian(srcRows * cols, 1);
+    int[] idx = new int[srcRows];
+    for (int i = 0; i < srcRows; i++) idx[i] = random.nextInt(srcRows);
+    IndexTensor indices = backend.allocateIndices(srcRows);
+    backend.uploadIndices(idx, indices);
+    Tensor dst = poisoned(rows * cols);
+    backend.gatherRows(upload(src), cols, indices, 7, rows, dst);
+    float[] out = backend.download(dst);
+    for (int r = 0; r < rows; r++) {
+      for (int c = 0; c < cols; c++) assertEquals(src[idx[7 + r] * cols + c], out[r * cols + c]);
+    }
+  }
+
+  @Test
+  void normalNoiseFollowsPhilox() {
+    int n = 4 * 1000 + 3;
+    Tensor t = poisoned(n);
+    long s = random.nextLong(), stream = random.nextInt(1000);
+    backend.normalNoise(t, s, stream);
+    float[] expected = new float[n];
+    Philox.normals(s, stream, expected, 0, n);
+    float[] out = backend.download(t);
+    for (int i = 0; i < n; i++) assertClose(expected[i], out[i], 1e-5, 1e-5, "noise " + i);
+  }
+
+  @Test
+  void reparameterizeAndBackward() {
+    int rows = 21, latent = 7;
+    float[] stats = gaussian(rows * 2 * latent, 1), eps = gaussian(rows * latent, 1);
+    float[] dz = gaussian(rows * latent, 1), dstats0 = gaussian(rows * 2 * latent, 1);
+    Tensor z = poisoned(rows * latent), dstats = upload(dstats0);
+    Tensor st = upload(stats), ep = upload(eps);
+    backend.reparameterize(st, ep, z, rows, latent);
+    backend.reparameterizeBackward(upload(dz), st, ep, dstats, rows, latent);
+    float[] zo = backend.download(z), ds = backend.download(dstats);
+    for (int r = 0; r < rows; r++) {
+      for (int j = 0; j < latent; j++) {
+        double mu = stats[r * 2 * latent + j], lv = stats[r * 2 * latent + latent + j];
+        double e = eps[r * latent + j], g = dz[r * latent + j];
+        assertClose(mu + Math.exp(lv / 2) * e, zo[r * latent + j], 1e-6, 1e-6, "z");
+        assertClose(dstats0[r * 2 * latent + j] + g, ds[r * 2 * latent + j], 1e-6, 1e-6, "dmu");
+        assertClose(dstats0[r * 2 * latent + latent + j] + g * e * 0.5 * Math.exp(lv / 2),
+            ds[r * 2 * latent + latent + j], 1e-6, 1e-6, "dlogvar");
+      }
+    }
+  }
+
+  @Test
+  void klDivergence() {
+    int rows = 33, latent = 20;
+    float[] stats = gaussian(rows * 2 * latent, 1.5);
+    Tensor kl = poisoned(rows), dstats = poisoned(rows * 2 * latent);
+    float scale = 0.37f;
+    backend.klDivergence(upload(stats), rows, latent, kl, dstats, scale);
+    float[] k = backend.download(kl), d = backend.download(dstats);
+    for (int r = 0; r < rows; r++) {
+      double sum = 0;
+      for (int j = 0; j < latent; j++) {
+        double mu = stats[r * 2 * latent + j], lv = stats[r * 2 * latent + latent + j];
+        sum += -0.5 * (1 + lv - mu * mu - Math.exp(lv));
+        assertClose(scale * mu, d[r * 2 * latent + j], 1e-6, 1e-7, "dmu");
+        assertClose(scale * 0.5 * (Math.exp(lv) - 1), d[r * 2 * latent + latent + j], 1e-6, 1e-7, "dlogvar");
+      }
+      assertClose(sum, k[r], 1e-5, 1e-6, "kl row " + r);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Likelihood.class)
+  void reconstructionLoss(Likelihood likelihood) {
+    int rows = 17, cols = 787;
+    float[] logits = gaussian(rows * cols, 6), x = uniform(rows * cols);
+    logits[0] = 80f; // far tails must stay finite and exact
+    logits[1] = -80f;
+    Tensor loss = poisoned(rows), dl = poisoned(rows * cols);
+    float scale = 1f / rows;
+    backend.reconstructionLoss(likelihood, upload(logits), upload(x), rows, cols, loss, dl, scale);
+    float[] lo = backend.download(loss), g = backend.download(dl);
+    for (int r = 0; r < rows; r++) {
+      double sum = 0;
+      for (int c = 0; c < cols; c++) {
+        int i = r * cols + c;
+        double l = logits[i], xi = x[i];
+        double expectedGrad;
+        if (likelihood == Likelihood.BERNOULLI) {
+          sum += Math.max(l, 0) - l * xi + Math.log1p(Math.exp(-Math.abs(l)));
+          expectedGrad = scale * (1 / (1 + Math.exp(-l)) - xi);
+        } else {
+          sum += 0.5 * (xi - l) * (xi - l) + 0.5 * Math.log(2 * Math.PI);
+          expectedGrad = scale * (l - xi);
+        }
+        assertClose(expectedGrad, g[i], 1e-5, 1e-8, "dlogits " + i);
+      }
+      assertClose(sum, lo[r], 1e-5, 1e-4, "loss row " + r);
+    }
+    // Forward only, in place over the logits, leaves the losses as they were.
+    Tensor lt = upload(logits), loss2 = poisoned(rows);
+    backend.reconstructionLoss(likelihood, lt, upload(x), rows, cols, loss2, null, 0f);
+    float[] lo2 = backend.download(loss2);
+    for (int r = 0; r < rows; r++) assertClose(lo[r], lo2[r], 1e-6, 1e-5, "forward-only loss " + r);
+  }
+
+  @Test
+  void accumulateSum() {
+    float[] values = gaussian(1001, 10);
+    Tensor acc = upload(new float[] {1.5f, -2f, 0f});
+    backend.accumulateSum(upload(values), 1000, acc, 1);
+    double sum = -2;
+    for (int i = 0; i < 1000; i++) sum += values[i];
+    float[] out = backend.download(acc);
+    assertClose(1.5, out[0], 0, 0, "untouched slot");
+    assertClose(sum, out[1], 1e-6, 1e-3, "sum");
+  }
+
+  @ParameterizedTest
+  @CsvSource({"0,false", "0.01,false", "0.01,true"})
+  void adamMatchesReference(double weightDecay, boolean decoupled) {
+    int n = 100_003; // large enough to be split across threads
+    float[] p = gaussian(n, 1), m = gaussian(n, 0.01), v = uniform(n), g = gaussian(n, 0.1);
+    for (int i = 0; i < n; i++) v[i] *= 1e-4f;
+    AdamParams h = new AdamParams(1e-3, 0.9, 0.999, 1e-8, weightDecay, decoupled);
+    int step = 1 + random.nextInt(50);
+    Tensor pt = upload(p), mt = upload(m), vt = upload(v);
+    backend.adamUpdate(pt, upload(g), mt, vt, h, step);
+    float[] po = backend.download(pt), mo = backend.download(mt), vo = backend.download(vt);
+    for (int i = 0; i < n; i++) {
+      double pi = p[i], gi = g[i];
+      if (!decoupled) gi += weightDecay * pi;
+      else pi *= 1 - 1e-3 * weightDecay;
+      double mi = 0.9 * m[i] + 0.1 * gi, vi = 0.999 * v[i] + 0.001 * gi * gi;
+      double mhat = mi / (1 - Math.pow(0.9, step)), vhat = vi / (1 - Math.pow(0.999, step));
+      double expected = pi - 1e-3 * mhat / (Math.sqrt(vhat) + 1e-8);
+      // m's two terms may nearly cancel: float rounding is relative to the terms, not the sum.
+      assertClose(mi, mo[i], 0, 1e-6 * (Math.abs(0.9 * m[i]) + Math.abs(0.1 * gi)), "m " + i);
+      assertClose(vi, vo[i], 1e-5, 1e-12, "v " + i);
+      assertClose(expected, po[i], 2e-7, 1e-7, "p " + i); // float rounding of p
+    }
+  }
+}
