@@ -173,6 +173,54 @@ public interface Backend extends AutoCloseable {
    */
   void adamUpdate(Tensor params, Tensor grads, Tensor m, Tensor v, AdamParams hyper, long step);
 
+  // ---------------------------------------------------------------- recorded steps
+
+  /**
+   * Records the ops of one training step so they can be replayed with little host work per step
+   * (the CUDA backend captures them as one CUDA graph). The k-th {@link RecordedStep#replay()}
+   * (k = 0, 1, 2, ...) has the effect that {@code body.accept(k)} would have.
+   *
+   * <p>Rules for {@code body}, which a backend may run several times while recording (the CUDA
+   * backend runs it for k = 1 and 2 without executing anything, then for k = 0 under capture):
+   *
+   * <ul>
+   *   <li>it only queues ops: no {@link #allocate}, {@link #allocateIndices}, {@link #release},
+   *       {@link #upload}, {@link #download}, {@link #uploadIndices} or {@link #synchronize}
+   *       (backends that capture throw {@link IllegalStateException}); it has no other effects;
+   *   <li>every call issues the same ops on the same tensors with the same arguments, except
+   *       {@link #gatherRows}' {@code first}, {@link #normalNoise}'s {@code stream} and {@link
+   *       #adamUpdate}'s {@code step}, which may change with k as {@code a + b * k};
+   *   <li>tensors keep their contents between replays, so data written between replays (a new
+   *       permutation through {@link #uploadIndices}, a new target) is seen by the next replay.
+   * </ul>
+   *
+   * <p>Replays are queued like other ops; losses should be summed on the device with {@link
+   * #accumulateSum}. The default runs {@code body.accept(k)} at each replay.
+   */
+  default RecordedStep recordStep(java.util.function.LongConsumer body) {
+    return new RecordedStep() {
+      private long k;
+
+      @Override
+      public void replay() {
+        body.accept(k++);
+      }
+
+      @Override
+      public void close() {}
+    };
+  }
+
+  /** A step recorded by {@link #recordStep}. */
+  interface RecordedStep extends AutoCloseable {
+    /** Runs the step once more: the k-th call as {@code body.accept(k)}. */
+    void replay();
+
+    /** Frees what the recording holds (a CUDA graph); the step cannot be replayed after. */
+    @Override
+    void close();
+  }
+
   /** Releases every buffer this backend allocated. */
   @Override
   void close();

@@ -1,0 +1,58 @@
+// Bias + activation, forward and backward. CPU twins: CpuBackend#biasActivation and
+// CpuBackend#activationBackward (dev.vae4j.backend.cpu.Kernels).
+#include "common.cuh"
+
+// Activation codes are the ordinals of dev.vae4j.backend.Activation.
+#define VAE4J_IDENTITY 0
+#define VAE4J_RELU 1
+#define VAE4J_SIGMOID 2
+
+// Backend#biasActivation: in place, x[r, c] = act(x[r, c] + bias[c]) for x [rows, cols];
+// bias may be null (no bias).
+extern "C" __global__ void vae4j_bias_activation(float* x, const float* bias, int rows, int cols,
+                                                 int act) {
+  const long long n = (long long)rows * cols;
+  VAE4J_GRID_STRIDE(i, n) {
+    float v = x[i] + (bias == nullptr ? 0.0f : bias[i % cols]);
+    if (act == VAE4J_RELU) {
+      v = fmaxf(v, 0.0f);
+    } else if (act == VAE4J_SIGMOID) {
+      v = 1.0f / (1.0f + expf(-v));
+    }
+    x[i] = v;
+  }
+}
+
+// Column tile of vae4j_activation_backward: 32 columns (one per lane) by ROWS_PER_PASS rows.
+#define VAE4J_COL_TILE 32
+#define VAE4J_ROWS_PER_PASS 8
+
+// Backend#activationBackward: in place grad = grad * act'(output) (RELU: 1 where output > 0,
+// else 0; IDENTITY: 1), then biasGrad[c] = sum over rows of grad[r, c] (overwritten) unless
+// biasGrad is null. Launched as blocks of 32 x 8 threads, one block per 32 columns: each column is
+// summed by one block in a fixed order, so the result is deterministic (no atomics).
+extern "C" __global__ void vae4j_activation_backward(float* grad, const float* output,
+                                                     float* biasGrad, int rows, int cols,
+                                                     int act) {
+  __shared__ double partial[VAE4J_ROWS_PER_PASS][VAE4J_COL_TILE + 1];
+  const int c = blockIdx.x * VAE4J_COL_TILE + threadIdx.x;
+  double sum = 0.0;
+  if (c < cols) {
+    for (int r = threadIdx.y; r < rows; r += VAE4J_ROWS_PER_PASS) {
+      const long long i = (long long)r * cols + c;
+      float g = grad[i];
+      if (act == VAE4J_RELU && output[i] <= 0.0f) {
+        g = 0.0f;
+        grad[i] = 0.0f;
+      }
+      sum += g;
+    }
+  }
+  if (biasGrad == nullptr) return;
+  partial[threadIdx.y][threadIdx.x] = sum;
+  __syncthreads();
+  if (threadIdx.y == 0 && c < cols) {
+    for (int y = 1; y < VAE4J_ROWS_PER_PASS; y++) sum += partial[y][threadIdx.x];
+    biasGrad[c] = (float)sum;
+  }
+}

@@ -1,0 +1,40 @@
+// The fused Adam/AdamW update over the flat parameter buffer. CPU twin: CpuBackend#adamUpdate
+// (dev.vae4j.backend.cpu.Kernels#adam).
+#include "common.cuh"
+
+#define VAE4J_WD_NONE 0
+#define VAE4J_WD_L2 1
+#define VAE4J_WD_DECOUPLED 2
+
+// Backend#adamUpdate for n elements with 1-based step t = vae4j_step_value(counter, stepBase,
+// stepStride): g = grads (+ wd * p for L2); p *= decayFactor (= 1 - lr * wd) if decoupled;
+// m = b1 m + (1-b1) g; v = b2 v + (1-b2) g^2; p -= (lr / (1-b1^t)) * m / (sqrt(v) / sqrt(1-b2^t)
+// + eps). The hyper-parameters arrive as the host rounds them to float (the CPU's
+// Kernels.AdamStep), plus lr, beta1, beta2 in double for the bias corrections, which are computed
+// in double once per block (t may live in device memory, so the host cannot precompute them) and
+// then rounded to float as on the CPU.
+extern "C" __global__ void vae4j_adam(float* p, const float* g, float* m, float* v, long long n,
+                                      double lr, double beta1, double beta2, float b1,
+                                      float oneMinusB1, float b2, float oneMinusB2, float eps,
+                                      float weightDecay, float decayFactor, int decayMode,
+                                      const long long* counter, long long stepBase,
+                                      long long stepStride) {
+  __shared__ float stepSize, bc2Sqrt;
+  if (threadIdx.x == 0) {
+    const double t = (double)vae4j_step_value(counter, stepBase, stepStride);
+    stepSize = (float)(lr / (1.0 - pow(beta1, t)));
+    bc2Sqrt = (float)sqrt(1.0 - pow(beta2, t));
+  }
+  __syncthreads();
+  VAE4J_GRID_STRIDE(i, n) {
+    float pi = p[i];
+    float gi = g[i];
+    if (decayMode == VAE4J_WD_L2) gi += weightDecay * pi;
+    if (decayMode == VAE4J_WD_DECOUPLED) pi *= decayFactor;
+    const float mi = b1 * m[i] + oneMinusB1 * gi;
+    const float vi = b2 * v[i] + oneMinusB2 * gi * gi;
+    m[i] = mi;
+    v[i] = vi;
+    p[i] = pi - stepSize * mi / (sqrtf(vi) / bc2Sqrt + eps);
+  }
+}

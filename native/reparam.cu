@@ -1,0 +1,81 @@
+// The VAE's latent layer: Philox normal noise and the reparameterization trick. CPU twins:
+// CpuBackend#normalNoise (dev.vae4j.backend.Philox), CpuBackend#reparameterize,
+// CpuBackend#reparameterizeBackward.
+#include "common.cuh"
+
+// One Philox4x32-10 block (Salmon et al., SC'11), word for word as dev.vae4j.backend.Philox#block.
+__device__ __forceinline__ uint4 vae4j_philox(uint4 c, unsigned int k0, unsigned int k1) {
+  const unsigned int M0 = 0xD2511F53u, M1 = 0xCD9E8D57u;
+  const unsigned int W0 = 0x9E3779B9u, W1 = 0xBB67AE85u;
+#pragma unroll
+  for (int round = 0; round < 10; round++) {
+    const unsigned int hi0 = __umulhi(M0, c.x), lo0 = M0 * c.x;
+    const unsigned int hi1 = __umulhi(M1, c.z), lo1 = M1 * c.z;
+    c = make_uint4(hi1 ^ c.y ^ k0, lo1, hi0 ^ c.w ^ k1, lo0);
+    k0 += W0;
+    k1 += W1;
+  }
+  return c;
+}
+
+// Philox#uniform: the top 24 bits of a word, centred, in (0, 1).
+__device__ __forceinline__ double vae4j_uniform(unsigned int w) {
+  return ((w >> 8) + 0.5) * (1.0 / 16777216.0);
+}
+
+// Backend#normalNoise: out[i] for i in [0, n) is element i of the standard-normal stream of
+// (seed, stream), stream = vae4j_step_value(counter, streamBase, streamStride). Element i comes
+// from the Philox block with counter (lo(i/4), hi(i/4), lo(stream), hi(stream)) and key (lo(seed),
+// hi(seed)); Box-Muller turns (u0, u1) into elements 4b, 4b+1 and (u2, u3) into 4b+2, 4b+3. The
+// transcendental functions run in double, as on the CPU, so both agree to float rounding. One
+// thread per Philox block.
+extern "C" __global__ void vae4j_normal_noise(float* out, long long n, unsigned long long seed,
+                                              const long long* counter, long long streamBase,
+                                              long long streamStride) {
+  const unsigned long long stream =
+      (unsigned long long)vae4j_step_value(counter, streamBase, streamStride);
+  const long long blocks = (n + 3) / 4;
+  VAE4J_GRID_STRIDE(b, blocks) {
+    const uint4 w = vae4j_philox(
+        make_uint4((unsigned int)b, (unsigned int)((unsigned long long)b >> 32),
+                   (unsigned int)stream, (unsigned int)(stream >> 32)),
+        (unsigned int)seed, (unsigned int)(seed >> 32));
+    const unsigned int words[4] = {w.x, w.y, w.z, w.w};
+#pragma unroll
+    for (int pair = 0; pair < 2; pair++) {
+      const double r = sqrt(-2.0 * log(vae4j_uniform(words[2 * pair])));
+      double s, c;
+      sincos(2.0 * 3.14159265358979323846 * vae4j_uniform(words[2 * pair + 1]), &s, &c);
+      const long long i = b * 4 + 2 * pair;
+      if (i < n) out[i] = (float)(r * c);
+      if (i + 1 < n) out[i + 1] = (float)(r * s);
+    }
+  }
+}
+
+// Backend#reparameterize: stats [rows, 2*latent] holds mu in columns [0, latent) and logvar in
+// [latent, 2*latent); z = mu + exp(logvar / 2) * eps with eps, z [rows, latent].
+extern "C" __global__ void vae4j_reparameterize(const float* stats, const float* eps, float* z,
+                                                int rows, int latent) {
+  const long long n = (long long)rows * latent;
+  VAE4J_GRID_STRIDE(i, n) {
+    const long long r = i / latent, j = i - r * latent;
+    const float mu = stats[r * 2 * latent + j], logvar = stats[r * 2 * latent + latent + j];
+    z[i] = mu + expf(0.5f * logvar) * eps[i];
+  }
+}
+
+// Backend#reparameterizeBackward, accumulating into dstats [rows, 2*latent]: dmu += dz and
+// dlogvar += dz * eps * 0.5 * exp(logvar / 2).
+extern "C" __global__ void vae4j_reparameterize_backward(const float* dz, const float* stats,
+                                                         const float* eps, float* dstats, int rows,
+                                                         int latent) {
+  const long long n = (long long)rows * latent;
+  VAE4J_GRID_STRIDE(i, n) {
+    const long long r = i / latent, j = i - r * latent;
+    const long long mu = r * 2 * latent + j, logvar = mu + latent;
+    const float g = dz[i];
+    dstats[mu] += g;
+    dstats[logvar] += g * eps[i] * 0.5f * expf(0.5f * stats[logvar]);
+  }
+}

@@ -1,0 +1,30 @@
+package dev.vae4j.backend.cuda;
+
+/**
+ * Every kernel the Java side launches: its {@code extern "C"} symbol in {@code native/*.cu} and
+ * its parameter count. A unit test checks that the built fatbin holds each symbol for every
+ * target architecture, so a renamed kernel fails the build rather than a GPU run.
+ */
+enum Kernel {
+  BIAS_ACTIVATION("vae4j_bias_activation", 5),
+  ACTIVATION_BACKWARD("vae4j_activation_backward", 6),
+  GATHER_ROWS("vae4j_gather_rows", 10),
+  FILL("vae4j_fill", 3),
+  ACCUMULATE_SUM("vae4j_accumulate_sum", 4),
+  ADVANCE_COUNTER("vae4j_advance_counter", 1),
+  NORMAL_NOISE("vae4j_normal_noise", 6),
+  REPARAMETERIZE("vae4j_reparameterize", 5),
+  REPARAMETERIZE_BACKWARD("vae4j_reparameterize_backward", 6),
+  KL_DIVERGENCE("vae4j_kl_divergence", 6),
+  BERNOULLI_LOSS("vae4j_bernoulli_loss", 7),
+  GAUSSIAN_LOSS("vae4j_gaussian_loss", 7),
+  ADAM("vae4j_adam", 19);
+
+  final String symbol;
+  final int arity;
+
+  Kernel(String symbol, int arity) {
+    this.symbol = symbol;
+    this.arity = arity;
+  }
+}

@@ -1,0 +1,97 @@
+package dev.vae4j.backend.cuda;
+
+import java.util.Arrays;
+import org.bytedeco.javacpp.LongPointer;
+import org.bytedeco.javacpp.Pointer;
+
+/**
+ * The parameter block of one kernel launch, in the form {@code cuLaunchKernel} takes: an array of
+ * pointers, one per parameter, each to an 8-byte slot holding the value (ints and floats in the
+ * low four bytes, little-endian as on every CUDA host). Allocated once per kernel and refilled for
+ * each launch, since the driver copies the values at launch time. A Java-side copy of the slots
+ * lets a graph recording compare two launches without touching native memory.
+ */
+final class KernelArgs implements AutoCloseable {
+  private final int arity;
+  private final LongPointer slots;
+  private final LongPointer pointers;
+  private final long[] values;
+  private int next;
+
+  KernelArgs(int arity) {
+    this.arity = arity;
+    this.slots = new LongPointer(Math.max(1, arity));
+    this.pointers = new LongPointer(Math.max(1, arity));
+    this.values = new long[arity];
+    for (int i = 0; i < arity; i++) pointers.put(i, slots.address() + (long) i * Long.BYTES);
+  }
+
+  /** Starts filling the parameters from the first. */
+  KernelArgs begin() {
+    next = 0;
+    return this;
+  }
+
+  KernelArgs ptr(CudaTensor t) {
+    return put(t == null ? 0L : t.address);
+  }
+
+  KernelArgs ptr(long deviceAddress) {
+    return put(deviceAddress);
+  }
+
+  KernelArgs i32(int v) {
+    return put(v & 0xFFFFFFFFL);
+  }
+
+  KernelArgs i64(long v) {
+    return put(v);
+  }
+
+  KernelArgs f64(double v) {
+    return put(Double.doubleToRawLongBits(v));
+  }
+
+  KernelArgs f32(float v) {
+    return put(Float.floatToRawIntBits(v) & 0xFFFFFFFFL);
+  }
+
+  private KernelArgs put(long v) {
+    if (next >= arity) throw new IllegalStateException("more than " + arity + " kernel arguments");
+    values[next] = v;
+    slots.put(next++, v);
+    return this;
+  }
+
+  /** Replaces every value (a graph recording rewrites per-step arguments this way). */
+  void set(long[] newValues) {
+    if (newValues.length != arity) throw new IllegalArgumentException(newValues.length + " values for " + arity + " arguments");
+    for (int i = 0; i < arity; i++) {
+      values[i] = newValues[i];
+      slots.put(i, newValues[i]);
+    }
+    next = arity;
+  }
+
+  /** The {@code void**} for {@code cuLaunchKernel}, after checking every parameter was set. */
+  Pointer kernelParams() {
+    if (next != arity) throw new IllegalStateException(next + " of " + arity + " kernel arguments set");
+    return pointers;
+  }
+
+  /** The values of the last launch, as written into the slots. */
+  long[] values() {
+    return Arrays.copyOf(values, arity);
+  }
+
+  /** The raw slot {@code i} as the kernel will read it. */
+  long slot(int i) {
+    return slots.get(i);
+  }
+
+  @Override
+  public void close() {
+    slots.close();
+    pointers.close();
+  }
+}

@@ -1,0 +1,326 @@
+package dev.vae4j.backend.cuda;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vae4j.backend.Activation;
+import dev.vae4j.backend.AdamParams;
+import dev.vae4j.backend.Backend;
+import dev.vae4j.backend.IndexTensor;
+import dev.vae4j.backend.Likelihood;
+import dev.vae4j.backend.Tensor;
+import dev.vae4j.backend.cpu.CpuBackend;
+import java.util.Random;
+import java.util.function.BiConsumer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Every CUDA op against the CPU backend (the reference) on the same fresh random inputs, outputs
+ * poisoned with NaN first, sizes that are not multiples of any block size, several shapes. Runs
+ * only where a GPU is present; elsewhere it is skipped with the probe's reason.
+ */
+@RequiresGpu
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class CudaVsCpuTest {
+  private static final int[][] SHAPES = {{1, 1}, {3, 5}, {37, 29}, {128, 400}, {129, 784}, {1000, 20}};
+
+  private Backend cpu;
+  private Backend gpu;
+  private long seed;
+  private Random random;
+
+  @BeforeAll
+  void open() {
+    cpu = new CpuBackend(2);
+    gpu = new CudaBackend(new CudaOptions(0, false, true, true));
+    seed = new Random().nextLong();
+    random = new Random(seed);
+  }
+
+  @AfterAll
+  void close() {
+    if (gpu != null) gpu.close();
+    if (cpu != null) cpu.close();
+  }
+
+  /** The same values in both backends. */
+  private record Pair(Tensor cpu, Tensor gpu) {}
+
+  private Pair pair(float[] values) {
+    Pair p = new Pair(cpu.allocate(values.length), gpu.allocate(values.length));
+    cpu.upload(values, p.cpu());
+    gpu.upload(values, p.gpu());
+    return p;
+  }
+
+  private Pair poisoned(int length) {
+    float[] nan = new float[length];
+    java.util.Arrays.fill(nan, Float.NaN);
+    return pair(nan);
+  }
+
+  private float[] gaussian(int n, double scale) {
+    float[] a = new float[n];
+    for (int i = 0; i < n; i++) a[i] = (float) (random.nextGaussian() * scale);
+    return a;
+  }
+
+  private float[] uniform(int n) {
+    float[] a = new float[n];
+    for (int i = 0; i < n; i++) a[i] = random.nextFloat();
+    return a;
+  }
+
+  private void assertSame(Pair p, double relTol, double absTol, String what) {
+    float[] expected = cpu.download(p.cpu()), actual = gpu.download(p.gpu());
+    assertEquals(expected.length, actual.length);
+    for (int i = 0; i < expected.length; i++) {
+      double tol = absTol + relTol * Math.abs(expected[i]);
+      assertTrue(Math.abs(expected[i] - actual[i]) <= tol || (Float.isNaN(expected[i]) && Float.isNaN(actual[i])),
+          what + "[" + i + "]: cpu " + expected[i] + ", cuda " + actual[i] + " (seed " + seed + ")");
+    }
+  }
+
+  private void both(BiConsumer<Backend, Boolean> op) {
+    op.accept(cpu, true);
+    op.accept(gpu, false);
+  }
+
+  @ParameterizedTest
+  @CsvSource({"false,false", "true,false", "false,true", "true,true"})
+  void gemm(boolean transA, boolean transB) {
+    for (int[] mnk : new int[][] {{37, 29, 53}, {128, 400, 784}, {1, 1, 1}, {129, 20, 400}}) {
+      int m = mnk[0], n = mnk[1], k = mnk[2];
+      Pair a = pair(gaussian(m * k, 1)), b = pair(gaussian(k * n, 1)), c = pair(gaussian(m * n, 1));
+      both((be, isCpu) -> be.gemm(transA, transB, m, n, k, 0.75f, isCpu ? a.cpu() : a.gpu(),
+          isCpu ? b.cpu() : b.gpu(), -0.5f, isCpu ? c.cpu() : c.gpu()));
+      assertSame(c, 1e-4, 1e-4 * Math.sqrt(k), "gemm " + m + "x" + n + "x" + k);
+      Pair d = poisoned(m * n); // beta == 0: NaN in C must not propagate
+      both((be, isCpu) -> be.gemm(transA, transB, m, n, k, 1f, isCpu ? a.cpu() : a.gpu(),
+          isCpu ? b.cpu() : b.gpu(), 0f, isCpu ? d.cpu() : d.gpu()));
+      assertSame(d, 1e-4, 1e-4 * Math.sqrt(k), "gemm beta=0");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Activation.class)
+  void biasActivation(Activation act) {
+    for (int[] s : SHAPES) {
+      Pair x = pair(gaussian(s[0] * s[1], 2)), bias = pair(gaussian(s[1], 1));
+      both((be, c) -> be.biasActivation(c ? x.cpu() : x.gpu(), c ? bias.cpu() : bias.gpu(), s[0], s[1], act));
+      assertSame(x, 1e-6, 1e-7, "biasActivation " + act);
+      Pair y = pair(gaussian(s[0] * s[1], 2));
+      both((be, c) -> be.biasActivation(c ? y.cpu() : y.gpu(), null, s[0], s[1], act));
+      assertSame(y, 1e-6, 1e-7, "biasActivation without bias " + act);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = Activation.class, names = {"IDENTITY", "RELU"})
+  void activationBackward(Activation act) {
+    for (int[] s : SHAPES) {
+      Pair g = pair(gaussian(s[0] * s[1], 1)), out = pair(gaussian(s[0] * s[1], 1)), bg = poisoned(s[1]);
+      both((be, c) -> be.activationBackward(c ? g.cpu() : g.gpu(), c ? out.cpu() : out.gpu(),
+          c ? bg.cpu() : bg.gpu(), s[0], s[1], act));
+      assertSame(g, 0, 0, "activationBackward grad");
+      assertSame(bg, 1e-5, 1e-5, "activationBackward biasGrad");
+      Pair g2 = pair(gaussian(s[0] * s[1], 1));
+      both((be, c) -> be.activationBackward(c ? g2.cpu() : g2.gpu(), c ? out.cpu() : out.gpu(), null, s[0], s[1], act));
+      assertSame(g2, 0, 0, "activationBackward without bias");
+    }
+  }
+
+  @Test
+  void gatherRows() {
+    int rows = 1001, cols = 37, batch = 129;
+    Pair src = pair(gaussian(rows * cols, 1));
+    int[] perm = new int[rows];
+    for (int i = 0; i < rows; i++) perm[i] = (i * 389) % rows;
+    IndexTensor ic = cpu.allocateIndices(rows), ig = gpu.allocateIndices(rows);
+    cpu.uploadIndices(perm, ic);
+    gpu.uploadIndices(perm, ig);
+    for (int first : new int[] {0, 500, rows - batch}) {
+      Pair dst = poisoned(batch * cols);
+      both((be, c) -> be.gatherRows(c ? src.cpu() : src.gpu(), cols, c ? ic : ig, first, batch, c ? dst.cpu() : dst.gpu()));
+      assertSame(dst, 0, 0, "gatherRows from " + first);
+    }
+    Pair dst = poisoned(batch * cols);
+    assertThrows(IndexOutOfBoundsException.class,
+        () -> gpu.gatherRows(src.gpu(), cols, ig, rows - batch + 1, batch, dst.gpu()));
+    int[] bad = perm.clone();
+    bad[3] = rows;
+    gpu.uploadIndices(bad, ig);
+    assertThrows(IndexOutOfBoundsException.class, () -> gpu.gatherRows(src.gpu(), cols, ig, 0, batch, dst.gpu()));
+  }
+
+  @Test
+  void fillAndCopy() {
+    Pair t = poisoned(1037);
+    both((be, c) -> be.fill(c ? t.cpu() : t.gpu(), 0.375f));
+    assertSame(t, 0, 0, "fill");
+    Pair src = pair(gaussian(1037, 1));
+    both((be, c) -> be.copy(c ? src.cpu() : src.gpu(), c ? t.cpu() : t.gpu()));
+    assertSame(t, 0, 0, "copy");
+  }
+
+  @Test
+  void uploadAndDownloadOffsetsAndSlices() {
+    float[] values = gaussian(1000, 1);
+    Tensor t = gpu.allocate(1000);
+    gpu.upload(values, 10, t, 20, 500);
+    float[] back = new float[500];
+    gpu.download(gpu.slice(t, 20, 600), 0, back, 0, 500);
+    for (int i = 0; i < 500; i++) assertEquals(values[10 + i], back[i]);
+    assertEquals(0f, gpu.download(t)[0]); // allocations are zero-filled
+  }
+
+  @Test
+  void normalNoiseFollowsPhilox() {
+    for (int n : new int[] {1, 3, 4, 2561, 100_003}) {
+      long s = random.nextLong(), stream = random.nextLong();
+      Pair out = poisoned(n);
+      both((be, c) -> be.normalNoise(c ? out.cpu() : out.gpu(), s, stream));
+      assertSame(out, 1e-6, 1e-6, "normalNoise n=" + n);
+    }
+  }
+
+  @Test
+  void reparameterizeAndBackward() {
+    for (int[] s : new int[][] {{1, 1}, {128, 20}, {129, 33}}) {
+      int rows = s[0], latent = s[1];
+      Pair stats = pair(gaussian(2 * rows * latent, 1)), eps = pair(gaussian(rows * latent, 1));
+      Pair z = poisoned(rows * latent);
+      both((be, c) -> be.reparameterize(c ? stats.cpu() : stats.gpu(), c ? eps.cpu() : eps.gpu(),
+          c ? z.cpu() : z.gpu(), rows, latent));
+      assertSame(z, 1e-6, 1e-6, "reparameterize");
+      Pair dz = pair(gaussian(rows * latent, 1)), dstats = pair(gaussian(2 * rows * latent, 1));
+      both((be, c) -> be.reparameterizeBackward(c ? dz.cpu() : dz.gpu(), c ? stats.cpu() : stats.gpu(),
+          c ? eps.cpu() : eps.gpu(), c ? dstats.cpu() : dstats.gpu(), rows, latent));
+      assertSame(dstats, 1e-6, 1e-6, "reparameterizeBackward");
+    }
+  }
+
+  @Test
+  void klDivergence() {
+    for (int[] s : new int[][] {{1, 1}, {128, 20}, {129, 33}, {7, 100}}) {
+      int rows = s[0], latent = s[1];
+      Pair stats = pair(gaussian(2 * rows * latent, 1)), kl = poisoned(rows), ds = poisoned(2 * rows * latent);
+      both((be, c) -> be.klDivergence(c ? stats.cpu() : stats.gpu(), rows, latent, c ? kl.cpu() : kl.gpu(),
+          c ? ds.cpu() : ds.gpu(), 0.3f));
+      assertSame(kl, 1e-5, 1e-5, "kl");
+      assertSame(ds, 1e-6, 1e-7, "kl gradient");
+      Pair kl2 = poisoned(rows);
+      both((be, c) -> be.klDivergence(c ? stats.cpu() : stats.gpu(), rows, latent, c ? kl2.cpu() : kl2.gpu(), null, 0f));
+      assertSame(kl2, 1e-5, 1e-5, "kl forward only");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Likelihood.class)
+  void reconstructionLoss(Likelihood likelihood) {
+    for (int[] s : SHAPES) {
+      int rows = s[0], cols = s[1];
+      Pair logits = pair(gaussian(rows * cols, 3)), target = pair(uniform(rows * cols));
+      Pair loss = poisoned(rows), dl = poisoned(rows * cols);
+      both((be, c) -> be.reconstructionLoss(likelihood, c ? logits.cpu() : logits.gpu(), c ? target.cpu() : target.gpu(),
+          rows, cols, c ? loss.cpu() : loss.gpu(), c ? dl.cpu() : dl.gpu(), 1f / rows));
+      assertSame(loss, 1e-5, 1e-5, "loss " + likelihood);
+      assertSame(dl, 1e-5, 1e-7, "dlogits " + likelihood);
+      // dlogits may alias logits
+      both((be, c) -> be.reconstructionLoss(likelihood, c ? logits.cpu() : logits.gpu(), c ? target.cpu() : target.gpu(),
+          rows, cols, c ? loss.cpu() : loss.gpu(), c ? logits.cpu() : logits.gpu(), 0.5f));
+      assertSame(logits, 1e-5, 1e-7, "dlogits in place " + likelihood);
+    }
+  }
+
+  @Test
+  void accumulateSum() {
+    Pair acc = pair(new float[] {1, 2, 3});
+    for (int count : new int[] {1, 129, 1000}) {
+      Pair v = pair(gaussian(count, 1));
+      both((be, c) -> be.accumulateSum(c ? v.cpu() : v.gpu(), count, c ? acc.cpu() : acc.gpu(), 1));
+    }
+    assertSame(acc, 1e-6, 1e-5, "accumulateSum");
+  }
+
+  @ParameterizedTest
+  @CsvSource({"0,false", "0.01,false", "0.01,true"})
+  void adam(double weightDecay, boolean decoupled) {
+    int n = 100_003;
+    AdamParams h = new AdamParams(1e-3, 0.9, 0.999, 1e-8, weightDecay, decoupled);
+    Pair p = pair(gaussian(n, 1)), m = pair(new float[n]), v = pair(new float[n]);
+    for (long step = 1; step <= 5; step++) {
+      Pair g = pair(gaussian(n, 1));
+      long t = step;
+      both((be, c) -> be.adamUpdate(c ? p.cpu() : p.gpu(), c ? g.cpu() : g.gpu(), c ? m.cpu() : m.gpu(),
+          c ? v.cpu() : v.gpu(), h, t));
+    }
+    assertSame(p, 1e-6, 1e-6, "adam params");
+    assertSame(m, 1e-5, 1e-7, "adam m");
+    assertSame(v, 1e-5, 1e-7, "adam v");
+  }
+
+  /**
+   * A recorded step with every per-step argument varying, replayed as a CUDA graph, against the
+   * CPU's plain re-runs of the same body.
+   */
+  @Test
+  void recordedStepMatchesPlainReplays() {
+    int rows = 1000, cols = 13, batch = 100, n = 257;
+    Pair data = pair(gaussian(rows * cols, 1)), x = poisoned(batch * cols), eps = poisoned(batch * 3);
+    Pair params = pair(gaussian(n, 1)), grads = pair(gaussian(n, 1)), m = pair(new float[n]), v = pair(new float[n]);
+    Pair acc = pair(new float[2]);
+    int[] perm = new int[rows];
+    for (int i = 0; i < rows; i++) perm[i] = rows - 1 - i;
+    IndexTensor ic = cpu.allocateIndices(rows), ig = gpu.allocateIndices(rows);
+    cpu.uploadIndices(perm, ic);
+    gpu.uploadIndices(perm, ig);
+    AdamParams h = AdamParams.pytorchDefaults(1e-2);
+    Backend.RecordedStep[] steps = new Backend.RecordedStep[2];
+    for (int b = 0; b < 2; b++) {
+      Backend be = b == 0 ? cpu : gpu;
+      boolean c = b == 0;
+      steps[b] = be.recordStep(k -> {
+        be.gatherRows(c ? data.cpu() : data.gpu(), cols, c ? ic : ig, (int) (k * batch), batch, c ? x.cpu() : x.gpu());
+        be.normalNoise(c ? eps.cpu() : eps.gpu(), 42, 1000 + k);
+        be.accumulateSum(c ? x.cpu() : x.gpu(), batch * cols, c ? acc.cpu() : acc.gpu(), 0);
+        be.accumulateSum(c ? eps.cpu() : eps.gpu(), batch * 3, c ? acc.cpu() : acc.gpu(), 1);
+        be.adamUpdate(c ? params.cpu() : params.gpu(), c ? grads.cpu() : grads.gpu(), c ? m.cpu() : m.gpu(),
+            c ? v.cpu() : v.gpu(), h, 7 + k);
+      });
+    }
+    for (int k = 0; k < rows / batch; k++) {
+      steps[0].replay();
+      steps[1].replay();
+      assertSame(x, 0, 0, "gathered batch " + k);
+      assertSame(eps, 1e-6, 1e-6, "noise " + k);
+    }
+    assertSame(acc, 1e-5, 1e-4, "accumulated sums");
+    assertSame(params, 1e-5, 1e-6, "parameters after 10 recorded Adam steps");
+    steps[0].close();
+    steps[1].close();
+  }
+
+  @Test
+  void recordingRejectsHostTransfersAndFrozenArguments() {
+    Tensor t = gpu.allocate(10);
+    assertThrows(IllegalStateException.class, () -> gpu.recordStep(k -> gpu.upload(new float[10], t)));
+    assertThrows(IllegalStateException.class, () -> gpu.recordStep(k -> gpu.fill(t, k)));
+    // The backend is usable after a failed recording.
+    gpu.fill(t, 2f);
+    assertEquals(2f, gpu.download(t)[9]);
+  }
+
+  @Test
+  void outOfMemoryIsAnExceptionNamingTheOp() {
+    CudaException e = assertThrows(CudaException.class, () -> gpu.allocate(1L << 40));
+    assertTrue(e.getMessage().contains("out of GPU memory"), e.getMessage());
+  }
+}
