@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# The GPU check of vae4j: the gpu-tagged tests (every CUDA op against the CPU backend, recorded
+# steps, ...) and the training-throughput benchmark, on a machine with an NVIDIA GPU that may be
+# offline and have no Java.
+#
+#   benchmarks/gpu-check.sh --prepare   # here (Maven, JDK, network for one jar): builds the kit
+#   benchmarks/gpu-check.sh             # there: runs the tests and the benchmark, prints a table
+#
+# The kit (benchmarks/gpu-kit/, git-ignored, ~50 MB) holds a jlink'd Java runtime (compressed;
+# unpacked on first use), the vae4j jar and its runtime jars (native jars trimmed to the
+# libraries vae4j loads), the compiled test classes and the JUnit console launcher. Carry it to
+# the GPU machine beside the working tree. See docs/gpu-results.md.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+kit=$root/benchmarks/gpu-kit
+junit_console=org.junit.platform:junit-platform-console-standalone:1.11.4
+# Modules the library, its tests and JUnit need; jdk.incubator.vector for the CPU backend's loops.
+modules=java.base,java.logging,java.management,java.xml,jdk.unsupported,jdk.incubator.vector
+
+log() { printf 'gpu-check: %s\n' "$*" >&2; }
+
+# Copies jar $1 to $2 keeping only entries that match the extended regex $3 (and the metadata).
+trim_jar() {
+  local src=$1 dst=$2 keep=$3 tmp
+  tmp=$(mktemp -d)
+  (cd "$tmp" && unzip -q "$src" && find . -name '*.so*' | grep -Ev "$keep" | xargs -r rm -f \
+    && zip -q -r "$dst" .)
+  rm -rf "$tmp"
+}
+
+prepare() {
+  command -v jlink >/dev/null || { log "jlink not found: --prepare needs a JDK 17+"; exit 1; }
+  log "building the jar and the test classes"
+  (cd "$root" && mvn -B -o -q package -DskipTests)
+  rm -rf "$kit"
+  mkdir -p "$kit/lib" "$kit/test-classes"
+  cp "$root/target/vae4j.jar" "$kit/"
+  for jar in "$root"/target/lib/*.jar; do
+    case $(basename "$jar") in
+      cuda-*-linux-x86_64.jar) trim_jar "$jar" "$kit/lib/$(basename "$jar")" 'libjni(cudart|cublas)\.so' ;;
+      openblas-*-linux-x86_64.jar)
+        trim_jar "$jar" "$kit/lib/$(basename "$jar")" 'lib(openblas\.so|jniopenblas_nolapack|gfortran|quadmath|gcc_s)' ;;
+      *) cp "$jar" "$kit/lib/" ;;
+    esac
+  done
+  # Test classes only: the test resources travel with the working tree (src/test/resources).
+  (cd "$root/target/test-classes" && find . -name '*.class' -print0 | tar --null -cf - -T -) \
+    | tar -C "$kit/test-classes" -xf -
+  log "fetching the JUnit console launcher ($junit_console)"
+  (cd "$root" && mvn -B -q dependency:copy -Dartifact="$junit_console" -DoutputDirectory="$kit" \
+    -Dmdep.stripVersion=true)
+  log "linking a Java runtime ($modules)"
+  jlink --add-modules "$modules" --strip-debug --no-header-files --no-man-pages --compress=2 \
+    --output "$kit/jre" 2>/dev/null
+  tar -C "$kit" -czf "$kit/jre.tar.gz" jre
+  rm -rf "$kit/jre"
+  local mib
+  mib=$(du -sm "$kit" | cut -f1)
+  log "kit ready: $kit ($mib MiB)"
+  if (( mib > 60 )); then log "the kit is over 60 MiB: too big to carry"; exit 1; fi
+}
+
+# Folders holding the CUDA 13 runtime and cuBLAS: the system toolkit, or the pip packages that
+# PyTorch installs (nvidia-cuda-runtime, nvidia-cublas, cuda-toolkit), found through python3.
+cuda_library_dirs() {
+  local dirs=() d
+  for d in /usr/local/cuda/lib64 /usr/local/cuda/targets/x86_64-linux/lib; do
+    [[ -e $d/libcublas.so.13 ]] && dirs+=("$d")
+  done
+  if command -v python3 >/dev/null; then
+    while IFS= read -r d; do dirs+=("$d"); done < <(python3 - <<'PY'
+import glob, os, site, sys
+roots = list(site.getsitepackages()) + [site.getusersitepackages()] + sys.path
+found = []
+for r in roots:
+    for lib in glob.glob(os.path.join(r, "nvidia", "**", "lib*.so.13*"), recursive=True):
+        d = os.path.dirname(lib)
+        if d not in found:
+            found.append(d)
+print("\n".join(found))
+PY
+)
+  fi
+  local IFS=:
+  echo "${dirs[*]}"
+}
+
+run_checks() {
+  [[ -d $kit ]] || { log "no kit at $kit: run benchmarks/gpu-check.sh --prepare first"; exit 1; }
+  local java=$kit/jre/bin/java
+  if [[ ! -x $java ]]; then
+    if [[ -f $kit/jre.tar.gz ]]; then tar -C "$kit" -xzf "$kit/jre.tar.gz"; else java=$(command -v java); fi
+  fi
+  local libs
+  libs=$(cuda_library_dirs)
+  export LD_LIBRARY_PATH=${libs}${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+  log "CUDA libraries from: ${libs:-the system library path}"
+  command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader >&2
+
+  local cp=$kit/test-classes:$root/src/test/resources:$kit/vae4j.jar jar
+  for jar in "$kit"/lib/*.jar; do cp=$cp:$jar; done
+  local out=$kit/results
+  rm -rf "$out"
+  mkdir -p "$out"
+
+  log "gpu-tagged tests"
+  set +e
+  "$java" -jar "$kit/junit-platform-console-standalone.jar" execute --class-path "$cp" \
+    --scan-class-path "$kit/test-classes" --include-tag gpu --details=tree --disable-banner --disable-ansi-colors \
+    --reports-dir "$out" > "$out/tests.txt" 2>&1
+  local tests_rc=$?
+  log "throughput benchmark"
+  "$java" --add-modules jdk.incubator.vector -cp "$cp" dev.vae4j.backend.cuda.GpuThroughput > "$out/benchmark.txt" 2>&1
+  local bench_rc=$?
+  set -e
+
+  tail -n 40 "$out/tests.txt"
+  echo
+  echo "| check | result |"
+  echo "| --- | --- |"
+  echo "| gpu tests | $(grep -E 'tests (successful|failed|skipped)' "$out/tests.txt" | tr -s ' ' | tr '\n' ' ' | sed 's/\[ *//g; s/ *\]//g') |"
+  echo "| benchmark | exit $bench_rc |"
+  echo
+  cat "$out/benchmark.txt"
+  (( tests_rc == 0 && bench_rc == 0 ))
+}
+
+case ${1:-} in
+  --prepare) prepare ;;
+  "") run_checks ;;
+  *) echo "usage: $0 [--prepare]" >&2; exit 2 ;;
+esac
