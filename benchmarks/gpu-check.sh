@@ -106,7 +106,7 @@ run_checks() {
 
   log "gpu-tagged tests"
   set +e
-  "$java" -jar "$kit/junit-platform-console-standalone.jar" execute --class-path "$cp" \
+  "$java" --add-modules jdk.incubator.vector -jar "$kit/junit-platform-console-standalone.jar" execute --class-path "$cp" \
     --scan-class-path "$kit/test-classes" --include-tag gpu --details=tree --disable-banner --disable-ansi-colors \
     --reports-dir "$out" > "$out/tests.txt" 2>&1
   local tests_rc=$?
