@@ -48,6 +48,28 @@ public final class Philox {
   }
 
   /**
+   * The four normals of Philox block {@code block} of the stream for (seed, stream): elements
+   * {@code 4*block .. 4*block+3}, as specified by {@link Backend#normalNoise}. Allocation-free:
+   * {@code words} is the caller's scratch of 4 ints.
+   */
+  public static void normalBlock(long seed, long stream, long block, int[] words, float[] out) {
+    words[0] = (int) block;
+    words[1] = (int) (block >>> 32);
+    words[2] = (int) stream;
+    words[3] = (int) (stream >>> 32);
+    block(words, (int) seed, (int) (seed >>> 32));
+    boxMuller(words[0], words[1], out, 0);
+    boxMuller(words[2], words[3], out, 2);
+  }
+
+  private static void boxMuller(int w0, int w1, float[] out, int at) {
+    double r = Math.sqrt(-2.0 * Math.log(uniform(w0)));
+    double t = TWO_PI * uniform(w1);
+    out[at] = (float) (r * Math.cos(t));
+    out[at + 1] = (float) (r * Math.sin(t));
+  }
+
+  /**
    * Fills {@code out[offset .. offset+count)} with elements {@code [0, count)} of the normal stream
    * for (seed, stream), as specified by {@link Backend#normalNoise}.
    */
@@ -63,20 +85,13 @@ public final class Philox {
 
   /** Generates elements {@code [from, to)} of the normal stream for (seed, stream) into a sink. */
   public static void fillNormals(long seed, long stream, long from, long to, FloatSink sink) {
-    int k0 = (int) seed, k1 = (int) (seed >>> 32);
     int[] words = new int[4];
+    float[] four = new float[4];
     for (long block = from / 4; block * 4 < to; block++) {
-      words[0] = (int) block;
-      words[1] = (int) (block >>> 32);
-      words[2] = (int) stream;
-      words[3] = (int) (stream >>> 32);
-      block(words, k0, k1);
-      for (int pair = 0; pair < 2; pair++) {
-        double r = Math.sqrt(-2.0 * Math.log(uniform(words[2 * pair])));
-        double t = TWO_PI * uniform(words[2 * pair + 1]);
-        long i = block * 4 + 2 * pair;
-        if (i >= from && i < to) sink.put(i, (float) (r * Math.cos(t)));
-        if (i + 1 >= from && i + 1 < to) sink.put(i + 1, (float) (r * Math.sin(t)));
+      normalBlock(seed, stream, block, words, four);
+      for (int j = 0; j < 4; j++) {
+        long i = block * 4 + j;
+        if (i >= from && i < to) sink.put(i, four[j]);
       }
     }
   }

@@ -13,32 +13,41 @@ import dev.vae4j.backend.Likelihood;
 import dev.vae4j.backend.Philox;
 import dev.vae4j.backend.Tensor;
 import java.nio.FloatBuffer;
+import java.util.Arrays;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.openblas.global.openblas_nolapack;
 
 /**
  * The CPU backend: GEMMs through OpenBLAS {@code cblas_sgemm}, every other op a fused Java loop
- * over off-heap memory, split across cores by {@link ParallelRanges} when large enough. Ops are
- * synchronous. Contracts are on {@link Backend}.
+ * over heap arrays (see {@link CpuTensor} for why), split across cores by {@link ParallelRanges}
+ * when large enough. Ops are synchronous. Contracts are on {@link Backend}.
  */
 public final class CpuBackend implements Backend {
+  private static final double HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
+  /** Multiply-adds below which a GEMM is not worth splitting across threads. */
+  private static final long MIN_GEMM_WORK_PER_THREAD = 1 << 18;
+
   private final int threads;
   private final ParallelRanges parallel;
-  private final String blasName;
+  private final LoopKernels.Choice loopChoice;
+  private final LoopKernels loops;
+  private final float[] noiseBlock = new float[4];
+  private final int[] philoxWords = new int[4];
 
   /** A backend using every available core. */
   public CpuBackend() {
     this(Runtime.getRuntime().availableProcessors());
   }
 
-  /** A backend using {@code threads} threads for OpenBLAS and for the elementwise loops. */
+  /** A backend using {@code threads} threads for GEMMs (split by rows) and elementwise loops. */
   public CpuBackend(int threads) {
     if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
     this.threads = threads;
     Loader.load(openblas_nolapack.class);
-    org.bytedeco.openblas.presets.openblas_nolapack.blas_set_num_threads(threads);
-    this.blasName = "OpenBLAS " + openblas_nolapack.OPENBLAS_VERSION.trim();
+    org.bytedeco.openblas.presets.openblas_nolapack.blas_set_num_threads(1);
     this.parallel = new ParallelRanges(threads);
+    this.loopChoice = LoopKernels.select();
+    this.loops = loopChoice.kernels();
   }
 
   @Override
@@ -49,8 +58,12 @@ public final class CpuBackend implements Backend {
   @Override
   public String description() {
     String core = System.getenv("OPENBLAS_CORETYPE");
-    return blasName + ", " + threads + " threads"
-        + (core == null ? "" : ", OPENBLAS_CORETYPE=" + core);
+    return "OpenBLAS " + openBlasVersion() + " (" + threads + " threads, GEMM rows split by vae4j"
+        + (core == null ? "" : ", OPENBLAS_CORETYPE=" + core) + "), elementwise: " + loopChoice.reason();
+  }
+
+  private static String openBlasVersion() {
+    return openblas_nolapack.OPENBLAS_VERSION.replace("OpenBLAS", "").trim();
   }
 
   /** Threads used by OpenBLAS and by the elementwise loops. */
@@ -77,12 +90,17 @@ public final class CpuBackend implements Backend {
 
   @Override
   public void upload(float[] src, int srcOffset, Tensor dst, long dstOffset, int count) {
-    cpu(dst).data.put(Math.toIntExact(dstOffset), src, srcOffset, count);
+    CpuTensor d = cpu(dst);
+    checkRange(d, dstOffset, count, "upload");
+    System.arraycopy(src, srcOffset, d.heap, d.offset + (int) dstOffset, count);
+    d.heapWritten();
   }
 
   @Override
   public void download(Tensor src, long srcOffset, float[] dst, int dstOffset, int count) {
-    cpu(src).data.get(Math.toIntExact(srcOffset), dst, dstOffset, count);
+    CpuTensor s = cpu(src);
+    checkRange(s, srcOffset, count, "download");
+    System.arraycopy(s.heap, s.offset + (int) srcOffset, dst, dstOffset, count);
   }
 
   @Override
@@ -96,15 +114,17 @@ public final class CpuBackend implements Backend {
 
   @Override
   public void fill(Tensor t, float value) {
-    FloatBuffer d = cpu(t).data;
-    for (int i = 0, n = d.capacity(); i < n; i++) d.put(i, value);
+    CpuTensor c = cpu(t);
+    Arrays.fill(c.heap, c.offset, c.offset + c.length, value);
+    c.heapWritten();
   }
 
   @Override
   public void copy(Tensor src, Tensor dst) {
-    FloatBuffer s = cpu(src).data, d = cpu(dst).data;
-    requireLength(d, s.capacity(), "copy destination");
-    d.put(0, s, 0, s.capacity());
+    CpuTensor s = cpu(src), d = cpu(dst);
+    if (s.length != d.length) throw new IllegalArgumentException("copy of " + s.length + " floats into " + d.length);
+    System.arraycopy(s.heap, s.offset, d.heap, d.offset, s.length);
+    d.heapWritten();
   }
 
   @Override
@@ -116,171 +136,220 @@ public final class CpuBackend implements Backend {
   public void gemm(
       boolean transA, boolean transB, int m, int n, int k, float alpha,
       Tensor a, Tensor b, float beta, Tensor c) {
-    FloatBuffer ad = cpu(a).data, bd = cpu(b).data, cd = cpu(c).data;
-    requireLength(ad, (long) m * k, "gemm A");
-    requireLength(bd, (long) k * n, "gemm B");
-    requireLength(cd, (long) m * n, "gemm C");
-    if (beta == 0f) fill(c, 0f); // BLAS may read C when beta == 0; the contract says it must not matter
-    cblas_sgemm(
+    CpuTensor at = cpu(a), bt = cpu(b), ct = cpu(c);
+    requireLength(at, (long) m * k, "gemm A");
+    requireLength(bt, (long) k * n, "gemm B");
+    requireLength(ct, (long) m * n, "gemm C");
+    FloatBuffer am = at.forBlasRead(), bm = bt.forBlasRead();
+    FloatBuffer cm = beta == 0f ? ct.forBlasWrite() : ct.forBlasRead();
+    // Split C's rows across our threads, one single-threaded OpenBLAS call each: OpenBLAS's own
+    // threads busy-wait between calls and would fight the elementwise loops for the cores.
+    int parts = (long) m * n * k < MIN_GEMM_WORK_PER_THREAD ? 1 : (int) Math.min(threads, m);
+    parallel.forChunks(m, parts, (from, to) -> cblas_sgemm(
         CblasRowMajor,
         transA ? CblasTrans : CblasNoTrans,
         transB ? CblasTrans : CblasNoTrans,
-        m, n, k, alpha,
-        ad, transA ? m : k,
-        bd, transB ? k : n,
-        beta == 0f ? 0f : beta,
-        cd, n);
+        to - from, n, k, alpha,
+        am.slice(transA ? from : from * k, am.capacity() - (transA ? from : from * k)), transA ? m : k,
+        bm, transB ? k : n,
+        beta, // OpenBLAS zeroes C itself when beta == 0, so NaN left in C does not propagate
+        cm.slice(from * n, (to - from) * n), n));
+    ct.blasWritten();
   }
 
   // ---------------------------------------------------------------- elementwise
 
   @Override
   public void biasActivation(Tensor x, Tensor bias, int rows, int cols, Activation act) {
-    FloatBuffer xd = cpu(x).data;
-    FloatBuffer bd = bias == null ? null : cpu(bias).data;
-    requireLength(xd, (long) rows * cols, "biasActivation x");
-    if (bd != null) requireLength(bd, cols, "biasActivation bias");
-    parallel.forRows(rows, cols, (from, to) -> Kernels.biasActivation(xd, bd, from, to, cols, act));
+    CpuTensor xt = cpu(x);
+    CpuTensor bt = bias == null ? null : cpu(bias);
+    requireLength(xt, (long) rows * cols, "biasActivation x");
+    if (bt != null) requireLength(bt, cols, "biasActivation bias");
+    float[] b = bt == null ? null : bt.heap;
+    int bo = bt == null ? 0 : bt.offset;
+    if (act == Activation.SIGMOID) {
+      loops.biasRelu(xt.heap, xt.offset, b, bo, 0, rows, cols, false);
+      parallel.forRange(rows * cols, (from, to) -> loops.sigmoid(xt.heap, xt.offset + from, xt.offset + to));
+    } else {
+      boolean relu = act == Activation.RELU;
+      parallel.forRows(rows, cols, (from, to) -> loops.biasRelu(xt.heap, xt.offset, b, bo, from, to, cols, relu));
+    }
+    xt.heapWritten();
   }
 
   @Override
   public void activationBackward(
       Tensor grad, Tensor output, Tensor biasGrad, int rows, int cols, Activation act) {
-    FloatBuffer g = cpu(grad).data, y = cpu(output).data;
-    FloatBuffer bg = biasGrad == null ? null : cpu(biasGrad).data;
+    CpuTensor g = cpu(grad), y = cpu(output);
     requireLength(g, (long) rows * cols, "activationBackward grad");
     requireLength(y, (long) rows * cols, "activationBackward output");
     if (act == Activation.SIGMOID) {
       throw new UnsupportedOperationException("activationBackward does not support SIGMOID");
     }
     if (act == Activation.RELU) {
-      parallel.forRows(rows, cols, (from, to) -> Kernels.reluBackward(g, y, from * cols, to * cols));
+      parallel.forRange(rows * cols, (from, to) -> loops.reluBackward(g.heap, g.offset, y.heap, y.offset, from, to));
+      g.heapWritten();
     }
-    if (bg != null) {
+    if (biasGrad != null) {
+      CpuTensor bg = cpu(biasGrad);
       requireLength(bg, cols, "activationBackward biasGrad");
-      parallel.columnSums(g, rows, cols, bg);
+      parallel.forRows(cols, rows, (from, to) ->
+          loops.columnSums(g.heap, g.offset, rows, cols, from, to, bg.heap, bg.offset));
+      bg.heapWritten();
     }
   }
 
   @Override
   public void gatherRows(Tensor src, int cols, IndexTensor indices, int first, int rows, Tensor dst) {
-    FloatBuffer s = cpu(src).data, d = cpu(dst).data;
+    CpuTensor s = cpu(src), d = cpu(dst);
     int[] idx = ((CpuIndexTensor) indices).data;
     requireLength(d, (long) rows * cols, "gatherRows dst");
     if (first < 0 || first + rows > idx.length) {
       throw new IndexOutOfBoundsException("gatherRows [" + first + ", " + (first + rows) + ") of " + idx.length + " indices");
     }
-    long srcRows = s.capacity() / cols;
+    int srcRows = s.length / cols;
     for (int r = 0; r < rows; r++) {
       int row = idx[first + r];
       if (row < 0 || row >= srcRows) throw new IndexOutOfBoundsException("gatherRows index " + row + " of " + srcRows + " rows");
-      d.put(r * cols, s, row * cols, cols);
+      System.arraycopy(s.heap, s.offset + row * cols, d.heap, d.offset + r * cols, cols);
     }
+    d.heapWritten();
   }
 
   // ---------------------------------------------------------------- latent layer
 
   @Override
   public void normalNoise(Tensor out, long seed, long stream) {
-    FloatBuffer d = cpu(out).data;
-    Philox.fillNormals(seed, stream, 0, d.capacity(), (i, v) -> d.put((int) i, v));
+    CpuTensor o = cpu(out);
+    for (int i = 0; i < o.length; i += 4) {
+      Philox.normalBlock(seed, stream, i / 4, philoxWords, noiseBlock);
+      System.arraycopy(noiseBlock, 0, o.heap, o.offset + i, Math.min(4, o.length - i));
+    }
+    o.heapWritten();
   }
 
   @Override
   public void reparameterize(Tensor stats, Tensor eps, Tensor z, int rows, int latent) {
-    FloatBuffer s = cpu(stats).data, e = cpu(eps).data, zd = cpu(z).data;
+    CpuTensor s = cpu(stats), e = cpu(eps), zt = cpu(z);
     requireLength(s, 2L * rows * latent, "reparameterize stats");
     requireLength(e, (long) rows * latent, "reparameterize eps");
-    requireLength(zd, (long) rows * latent, "reparameterize z");
+    requireLength(zt, (long) rows * latent, "reparameterize z");
     for (int r = 0; r < rows; r++) {
-      int si = r * 2 * latent, zi = r * latent;
+      int si = s.offset + r * 2 * latent, zi = r * latent;
       for (int j = 0; j < latent; j++) {
-        float mu = s.get(si + j), logvar = s.get(si + latent + j);
-        zd.put(zi + j, mu + (float) Math.exp(0.5 * logvar) * e.get(zi + j));
+        float sigma = (float) Math.exp(0.5 * s.heap[si + latent + j]);
+        zt.heap[zt.offset + zi + j] = s.heap[si + j] + sigma * e.heap[e.offset + zi + j];
       }
     }
+    zt.heapWritten();
   }
 
   @Override
   public void reparameterizeBackward(
       Tensor dz, Tensor stats, Tensor eps, Tensor dstats, int rows, int latent) {
-    FloatBuffer g = cpu(dz).data, s = cpu(stats).data, e = cpu(eps).data, ds = cpu(dstats).data;
+    CpuTensor g = cpu(dz), s = cpu(stats), e = cpu(eps), ds = cpu(dstats);
     requireLength(g, (long) rows * latent, "reparameterizeBackward dz");
     requireLength(ds, 2L * rows * latent, "reparameterizeBackward dstats");
     for (int r = 0; r < rows; r++) {
       int si = r * 2 * latent, zi = r * latent;
       for (int j = 0; j < latent; j++) {
-        float grad = g.get(zi + j);
-        float sigma = (float) Math.exp(0.5 * s.get(si + latent + j));
-        ds.put(si + j, ds.get(si + j) + grad);
-        ds.put(si + latent + j, ds.get(si + latent + j) + grad * e.get(zi + j) * 0.5f * sigma);
+        float grad = g.heap[g.offset + zi + j];
+        float sigma = (float) Math.exp(0.5 * s.heap[s.offset + si + latent + j]);
+        ds.heap[ds.offset + si + j] += grad;
+        ds.heap[ds.offset + si + latent + j] += grad * e.heap[e.offset + zi + j] * 0.5f * sigma;
       }
     }
+    ds.heapWritten();
   }
 
   @Override
   public void klDivergence(
       Tensor stats, int rows, int latent, Tensor klPerRow, Tensor dstats, float gradScale) {
-    FloatBuffer s = cpu(stats).data, kl = cpu(klPerRow).data;
-    FloatBuffer ds = dstats == null ? null : cpu(dstats).data;
+    CpuTensor s = cpu(stats), kl = cpu(klPerRow);
+    CpuTensor ds = dstats == null ? null : cpu(dstats);
     requireLength(s, 2L * rows * latent, "klDivergence stats");
     requireLength(kl, rows, "klDivergence klPerRow");
+    if (ds != null) requireLength(ds, 2L * rows * latent, "klDivergence dstats");
     for (int r = 0; r < rows; r++) {
       int si = r * 2 * latent;
       double sum = 0;
       for (int j = 0; j < latent; j++) {
-        float mu = s.get(si + j), logvar = s.get(si + latent + j);
-        float var = (float) Math.exp(logvar);
+        float mu = s.heap[s.offset + si + j], logvar = s.heap[s.offset + si + latent + j];
+        double var = Math.exp(logvar);
         sum += -0.5 * (1.0 + logvar - (double) mu * mu - var);
         if (ds != null) {
-          ds.put(si + j, gradScale * mu);
-          ds.put(si + latent + j, gradScale * 0.5f * (var - 1f));
+          ds.heap[ds.offset + si + j] = gradScale * mu;
+          ds.heap[ds.offset + si + latent + j] = (float) (gradScale * 0.5 * (var - 1.0));
         }
       }
-      kl.put(r, (float) sum);
+      kl.heap[kl.offset + r] = (float) sum;
     }
+    kl.heapWritten();
+    if (ds != null) ds.heapWritten();
   }
 
   @Override
   public void reconstructionLoss(
       Likelihood likelihood, Tensor logits, Tensor target, int rows, int cols,
       Tensor lossPerRow, Tensor dlogits, float gradScale) {
-    FloatBuffer l = cpu(logits).data, x = cpu(target).data, loss = cpu(lossPerRow).data;
-    FloatBuffer dl = dlogits == null ? null : cpu(dlogits).data;
+    CpuTensor l = cpu(logits), x = cpu(target), loss = cpu(lossPerRow);
+    CpuTensor dl = dlogits == null ? null : cpu(dlogits);
     requireLength(l, (long) rows * cols, "reconstructionLoss logits");
     requireLength(x, (long) rows * cols, "reconstructionLoss target");
     requireLength(loss, rows, "reconstructionLoss lossPerRow");
     if (dl != null) requireLength(dl, (long) rows * cols, "reconstructionLoss dlogits");
+    float[] d = dl == null ? null : dl.heap;
+    int dOffset = dl == null ? 0 : dl.offset;
+    boolean bernoulli = likelihood == Likelihood.BERNOULLI;
     parallel.forRows(rows, cols, (from, to) -> {
       for (int r = from; r < to; r++) {
-        float rowLoss = likelihood == Likelihood.BERNOULLI
-            ? Kernels.bernoulliRow(l, x, dl, r * cols, cols, gradScale)
-            : Kernels.gaussianRow(l, x, dl, r * cols, cols, gradScale);
-        loss.put(r, rowLoss);
+        int lo = l.offset + r * cols, xo = x.offset + r * cols, dro = dOffset + r * cols;
+        loss.heap[loss.offset + r] = bernoulli
+            ? loops.bernoulliRow(l.heap, lo, x.heap, xo, d, dro, cols, gradScale)
+            : gaussianRow(l.heap, lo, x.heap, xo, d, dro, cols, gradScale);
       }
     });
+    loss.heapWritten();
+    if (dl != null) dl.heapWritten();
+  }
+
+  /** Unit-variance Gaussian negative log-likelihood of one row, d/dl = l - x scaled into d. */
+  private static float gaussianRow(float[] l, int lo, float[] x, int xo, float[] d, int dOffset, int n, float scale) {
+    double sum = 0;
+    for (int i = 0; i < n; i++) {
+      float diff = l[lo + i] - x[xo + i];
+      sum += 0.5 * diff * diff;
+      if (d != null) d[dOffset + i] = scale * diff;
+    }
+    return (float) (sum + n * HALF_LOG_TWO_PI);
   }
 
   @Override
   public void accumulateSum(Tensor values, int count, Tensor accumulators, int slot) {
-    FloatBuffer v = cpu(values).data, acc = cpu(accumulators).data;
+    CpuTensor v = cpu(values), acc = cpu(accumulators);
+    requireLength(v, count, "accumulateSum values");
     double sum = 0;
-    for (int i = 0; i < count; i++) sum += v.get(i);
-    acc.put(slot, (float) (acc.get(slot) + sum));
+    for (int i = 0; i < count; i++) sum += v.heap[v.offset + i];
+    acc.heap[acc.offset + slot] = (float) (acc.heap[acc.offset + slot] + sum);
+    acc.heapWritten();
   }
 
   // ---------------------------------------------------------------- optimizer
 
   @Override
   public void adamUpdate(Tensor params, Tensor grads, Tensor m, Tensor v, AdamParams hyper, long step) {
-    FloatBuffer p = cpu(params).data, g = cpu(grads).data, md = cpu(m).data, vd = cpu(v).data;
-    int n = p.capacity();
+    CpuTensor p = cpu(params), g = cpu(grads), mt = cpu(m), vt = cpu(v);
+    int n = p.length;
     requireLength(g, n, "adamUpdate grads");
-    requireLength(md, n, "adamUpdate m");
-    requireLength(vd, n, "adamUpdate v");
+    requireLength(mt, n, "adamUpdate m");
+    requireLength(vt, n, "adamUpdate v");
     if (step < 1) throw new IllegalArgumentException("Adam step is 1-based, got " + step);
-    Kernels.AdamStep k = Kernels.AdamStep.of(hyper, step);
-    parallel.forRange(n, (from, to) -> Kernels.adam(p, g, md, vd, from, to, k));
+    AdamStep k = AdamStep.of(hyper, step);
+    parallel.forRange(n, (from, to) ->
+        loops.adam(p.heap, p.offset, g.heap, g.offset, mt.heap, mt.offset, vt.heap, vt.offset, from, to, k));
+    p.heapWritten();
+    mt.heapWritten();
+    vt.heapWritten();
   }
 
   @Override
@@ -293,9 +362,15 @@ public final class CpuBackend implements Backend {
     throw new IllegalArgumentException("tensor " + t + " does not belong to the CPU backend");
   }
 
-  private static void requireLength(FloatBuffer b, long needed, String what) {
-    if (b.capacity() < needed) {
-      throw new IllegalArgumentException(what + ": needs " + needed + " floats, tensor has " + b.capacity());
+  private static void requireLength(CpuTensor t, long needed, String what) {
+    if (t.length < needed) {
+      throw new IllegalArgumentException(what + ": needs " + needed + " floats, tensor has " + t.length);
+    }
+  }
+
+  private static void checkRange(CpuTensor t, long offset, int count, String what) {
+    if (offset < 0 || count < 0 || offset + count > t.length) {
+      throw new IndexOutOfBoundsException(what + " [" + offset + ", " + (offset + count) + ") of a tensor of " + t.length);
     }
   }
 }

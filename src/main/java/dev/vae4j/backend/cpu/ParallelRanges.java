@@ -1,6 +1,5 @@
 package dev.vae4j.backend.cpu;
 
-import java.nio.FloatBuffer;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -39,12 +38,8 @@ final class ParallelRanges implements AutoCloseable {
     forChunks(rows, (int) Math.min(rows, Math.max(1, work / MIN_ELEMENTS_PER_THREAD)), body);
   }
 
-  /** {@code out[c] = sum over rows of m[r, c]}, columns split across threads. */
-  void columnSums(FloatBuffer m, int rows, int cols, FloatBuffer out) {
-    forRows(cols, rows, (from, to) -> Kernels.columnSums(m, rows, cols, from, to, out));
-  }
-
-  private void forChunks(int n, int wantedParts, RangeBody body) {
+  /** Runs {@code body} over [0, n) in at most {@code wantedParts} chunks, one per thread. */
+  void forChunks(int n, int wantedParts, RangeBody body) {
     int parts = Math.min(helpers.length + 1, wantedParts);
     if (parts <= 1) {
       body.run(0, n);
