@@ -8,6 +8,14 @@ import dev.vae4j.model.Initializer;
 import dev.vae4j.model.ParameterLayout;
 import dev.vae4j.model.VaeNetwork;
 import dev.vae4j.model.Workspace;
+import dev.vae4j.io.FormatException;
+import dev.vae4j.io.SafeTensors;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * A VAE bound to a backend: its configuration and its parameters, living in the backend's memory.
@@ -71,6 +79,49 @@ public final class Vae {
   }
 
   /**
+   * Writes the parameters as a safetensors file whose tensor names and {@code [out, in]} weight
+   * layout are PyTorch {@code nn.Linear}'s ({@code enc.fc.weight}, ...), with the configuration in
+   * the metadata, atomically.
+   */
+  public void save(Path file, Map<String, String> extraMetadata) throws IOException {
+    float[] all = parameters();
+    List<SafeTensors.Tensor> tensors = new ArrayList<>();
+    for (ParameterLayout.View v : layout.views()) {
+      float[] data = new float[(int) v.size()];
+      System.arraycopy(all, (int) v.offset(), data, 0, data.length);
+      long[] shape = new long[v.shape().length];
+      for (int i = 0; i < shape.length; i++) shape[i] = v.shape()[i];
+      tensors.add(new SafeTensors.Tensor(v.name(), shape, data));
+    }
+    Map<String, String> metadata = new LinkedHashMap<>(extraMetadata);
+    metadata.putAll(ModelMetadata.describe(config));
+    SafeTensors.write(file, metadata, tensors);
+  }
+
+  /** Loads a model written by {@link #save} onto {@code backend}, checking every tensor's shape. */
+  public static Vae load(Path file, Backend backend) throws IOException {
+    SafeTensors.Contents contents = SafeTensors.read(file);
+    VaeConfig config = ModelMetadata.config(contents.metadata(), file.toString());
+    ParameterLayout layout = new ParameterLayout(config);
+    float[] params = new float[Math.toIntExact(layout.size())];
+    for (ParameterLayout.View v : layout.views()) {
+      SafeTensors.Entry e = contents.require(v.name(), file.toString());
+      long[] expected = new long[v.shape().length];
+      for (int i = 0; i < expected.length; i++) expected[i] = v.shape()[i];
+      if (!java.util.Arrays.equals(expected, e.shape())) {
+        throw new FormatException(file + ": tensor '" + v.name() + "' has shape " + java.util.Arrays.toString(e.shape())
+            + ", the model's configuration needs " + java.util.Arrays.toString(expected));
+      }
+      float[] values = e.floats();
+      for (float f : values) {
+        if (!Float.isFinite(f)) throw new FormatException(file + ": tensor '" + v.name() + "' holds NaN or infinite values");
+      }
+      System.arraycopy(values, 0, params, (int) v.offset(), values.length);
+    }
+    return withParameters(config, backend, params);
+  }
+
+  /**
    * Decodes latent points {@code z [rows, latent]} into pixel means in [0, 1]: sigmoid of the
    * logits for Bernoulli pixels, the clamped mean for Gaussian ones.
    */
@@ -78,26 +129,39 @@ public final class Vae {
     requireLength(z, rows * config.latent(), "latent points");
     Workspace ws = network.workspace(rows, false);
     Tensor zt = backend.allocate(z.length);
-    backend.upload(z, zt);
-    network.decodeFrom(ws, zt, rows);
-    return pixelMeans(ws, rows);
+    try {
+      backend.upload(z, zt);
+      network.decodeFrom(ws, zt, rows);
+      return pixelMeans(ws, rows);
+    } finally {
+      backend.release(zt);
+      ws.release(backend);
+    }
   }
 
   /** Decoded means of {@code count} draws from the prior N(0, I), reproducible for a seed. */
   public float[] sample(int count, long seed) {
     Tensor z = backend.allocate((long) count * config.latent());
-    backend.normalNoise(z, seed, 0);
-    return decode(backend.download(z), count);
+    try {
+      backend.normalNoise(z, seed, 0);
+      return decode(backend.download(z), count);
+    } finally {
+      backend.release(z);
+    }
   }
 
   /** Pixel means of reconstructions of {@code x [rows, inputSize]} through sampled latents. */
   public float[] reconstruct(float[] x, int rows, long seed) {
     requireLength(x, rows * config.inputSize(), "images");
     Workspace ws = network.workspace(rows, false);
-    backend.upload(x, 0, ws.input(), 0, x.length);
-    backend.normalNoise(ws.eps(), seed, 0);
-    network.forward(ws, rows);
-    return pixelMeans(ws, rows);
+    try {
+      backend.upload(x, 0, ws.input(), 0, x.length);
+      backend.normalNoise(ws.eps(), seed, 0);
+      network.forward(ws, rows);
+      return pixelMeans(ws, rows);
+    } finally {
+      ws.release(backend);
+    }
   }
 
   private float[] pixelMeans(Workspace ws, int rows) {

@@ -54,6 +54,19 @@ public final class Workspace {
     return out;
   }
 
+  /** Frees every buffer (backends whose memory the garbage collector does not reclaim need this). */
+  public void release(Backend backend) {
+    java.util.List<Tensor> all = new java.util.ArrayList<>(java.util.List.of(input, stats, eps, z, reconPerRow, klPerRow));
+    all.addAll(java.util.List.of(encoded));
+    all.addAll(java.util.List.of(decoded));
+    if (statsGrad != null) {
+      all.addAll(java.util.List.of(statsGrad, zGrad));
+      all.addAll(java.util.List.of(encodedGrad));
+      all.addAll(java.util.List.of(decodedGrad));
+    }
+    for (Tensor t : all) backend.release(t);
+  }
+
   public int capacity() {
     return capacity;
   }

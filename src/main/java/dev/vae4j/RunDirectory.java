@@ -1,0 +1,104 @@
+package dev.vae4j;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.vae4j.data.Dataset;
+import dev.vae4j.io.AtomicFiles;
+import dev.vae4j.plot.ImageGrid;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The folder a training run writes: {@code config.json} (everything needed to know how the model
+ * was made), {@code metrics.jsonl} (one JSON object per epoch), {@code model.safetensors}, and the
+ * pictures {@code samples.png} and {@code reconstructions.png}. Every file is written atomically,
+ * so a crash never leaves a torn one.
+ */
+public final class RunDirectory {
+  public static final String CONFIG = "config.json";
+  public static final String METRICS = "metrics.jsonl";
+  public static final String MODEL = "model.safetensors";
+  public static final String SAMPLES = "samples.png";
+  public static final String RECONSTRUCTIONS = "reconstructions.png";
+
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON_LINE = new ObjectMapper();
+
+  private final Path dir;
+  private final List<String> metricLines = new ArrayList<>();
+
+  private RunDirectory(Path dir) {
+    this.dir = dir;
+  }
+
+  /**
+   * Opens {@code dir} for a new run, creating it. A folder that already holds a finished run (a
+   * model file) is refused unless {@code overwrite}, so no earlier result is lost by accident.
+   */
+  public static RunDirectory create(Path dir, boolean overwrite) throws IOException {
+    if (Files.exists(dir.resolve(MODEL)) && !overwrite) {
+      throw new IllegalArgumentException(dir + " already holds a finished run (" + MODEL + "); choose another --out or pass --overwrite");
+    }
+    if (Files.exists(dir) && !Files.isDirectory(dir)) throw new IllegalArgumentException(dir + " exists and is not a folder");
+    Files.createDirectories(dir);
+    return new RunDirectory(dir);
+  }
+
+  public Path path() {
+    return dir;
+  }
+
+  /** Writes {@code config.json} from a tree of plain values (maps, lists, strings, numbers). */
+  public void writeConfig(Map<String, Object> config) throws IOException {
+    AtomicFiles.write(dir.resolve(CONFIG), JSON.writeValueAsBytes(config));
+  }
+
+  /** Appends one epoch to {@code metrics.jsonl} (rewritten whole, atomically). */
+  public void appendMetrics(EpochMetrics m) throws IOException {
+    Map<String, Object> line = new LinkedHashMap<>();
+    line.put("epoch", m.epoch());
+    line.put("train_loss", m.trainLoss());
+    line.put("train_recon", m.trainRecon());
+    line.put("train_kl", m.trainKl());
+    line.put("val_loss", finiteOrNull(m.valLoss()));
+    line.put("val_recon", finiteOrNull(m.valRecon()));
+    line.put("val_kl", finiteOrNull(m.valKl()));
+    line.put("kl_weight", m.klWeight());
+    line.put("seconds", m.seconds());
+    line.put("samples_per_s", m.samplesPerSecond());
+    line.put("best", m.best());
+    metricLines.add(JSON_LINE.writeValueAsString(line));
+    AtomicFiles.write(dir.resolve(METRICS), (String.join("\n", metricLines) + "\n").getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Writes the model file. */
+  public void writeModel(Vae model) throws IOException {
+    model.save(dir.resolve(MODEL), Map.of());
+  }
+
+  /**
+   * Writes {@code samples.png} (64 decoded prior samples) and {@code reconstructions.png} (up to
+   * 16 images spread over {@code images} above their reconstructions).
+   */
+  public void writePictures(Vae model, Dataset images, long seed) throws IOException {
+    int h = images.height(), w = images.width();
+    ImageGrid.write(dir.resolve(SAMPLES), model.sample(64, seed), 64, h, w, 8, 2, 2);
+    int n = Math.min(16, images.count()), d = images.features();
+    float[] originals = new float[n * d];
+    for (int i = 0; i < n; i++) { // spread over the set, which may be ordered by class
+      System.arraycopy(images.pixels(), (int) ((long) i * images.count() / n) * d, originals, i * d, d);
+    }
+    float[] recon = model.reconstruct(originals, n, seed);
+    ImageGrid.writePng(dir.resolve(RECONSTRUCTIONS), ImageGrid.pairs(originals, recon, n, h, w, 8, 2, 2));
+  }
+
+  private static Object finiteOrNull(double v) {
+    return Double.isFinite(v) ? v : null;
+  }
+}

@@ -1,0 +1,47 @@
+package dev.vae4j.cli;
+
+import dev.vae4j.Backends;
+import dev.vae4j.backend.Backend;
+import dev.vae4j.backend.cpu.CpuBackend;
+import dev.vae4j.backend.cuda.CudaBackend;
+import dev.vae4j.backend.cuda.CudaInfo;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code vae4j info}: what this machine and build offer, and what {@code --device auto} would pick. */
+@Command(name = "info", mixinStandardHelpOptions = true,
+    description = "Prints Java/OS, the CPU backend, CUDA driver/runtime versions, GPUs, and what --device auto picks.")
+final class InfoCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    out.printf("vae4j     %s%n", Version.current());
+    out.printf("Java      %s (%s) on %s %s, %d cores%n", System.getProperty("java.version"),
+        System.getProperty("java.vm.name"), System.getProperty("os.name"), System.getProperty("os.arch"),
+        Runtime.getRuntime().availableProcessors());
+    try (Backend cpu = new CpuBackend()) {
+      out.printf("CPU       %s%n", cpu.description());
+    }
+    CudaInfo cuda = CudaBackend.probe();
+    out.printf("CUDA      driver %s, runtime %s%n", orUnknown(cuda.driverVersion()), orUnknown(cuda.runtimeVersion()));
+    out.printf("kernels   %s%n", cuda.kernelsBuilt()
+        ? "built for " + String.join(", ", cuda.kernelArchitectures()) : "this build has no CUDA kernels");
+    if (cuda.gpus().isEmpty()) out.println("GPUs      none");
+    for (CudaInfo.Gpu gpu : cuda.gpus()) out.printf("GPU %d     %s%n", gpu.index(), gpu.summary());
+    if (!cuda.available()) out.printf("          CUDA unavailable: %s%n", cuda.reason());
+    Backends.Choice auto = Backends.auto();
+    try (Backend chosen = auto.backend()) {
+      out.printf("auto      %s (%s)%n", chosen.name(), auto.reason());
+    }
+    return 0;
+  }
+
+  private static String orUnknown(String version) {
+    return version == null ? "unknown" : version;
+  }
+}

