@@ -139,25 +139,45 @@ public final class Trainer {
 
   /** One pass over the training rows; returns mean reconstruction and KL per sample. */
   private double[] trainEpoch(int epoch, AdamParams hyper, TrainingListener listener) {
-    int batch = options.batchSize(), n = trainRows.length, features = model.config().inputSize();
+    int batch = options.batchSize(), n = trainRows.length;
     int steps = (n + batch - 1) / batch;
     backend.uploadIndices(permutation(trainRows, new SplittableRandom(mix(options.seed(), epoch))), trainOrder);
     backend.fill(lossSums, 0f);
     float beta = options.betaAt(epoch);
     listener.epochStarted(epoch, steps);
-    for (int s = 0; s < steps; s++) {
-      int rows = Math.min(batch, n - s * batch);
-      backend.gatherRows(images, features, trainOrder, s * batch, rows, workspace.input());
-      backend.normalNoise(workspace.eps(), options.seed(), optimizer.steps() + 1);
-      network.forward(workspace, rows);
-      network.lossesAndGradients(workspace, rows, beta, gradients);
-      backend.accumulateSum(workspace.reconPerRow(), rows, lossSums, RECON_SUM);
-      backend.accumulateSum(workspace.klPerRow(), rows, lossSums, KL_SUM);
-      optimizer.step(model.network().params(), hyper);
-      listener.stepFinished(epoch, s + 1);
+    // Full batches run as one recorded step (a CUDA graph on the GPU; plain calls on the CPU);
+    // only the batch position, the noise stream and Adam's step count change from step to step.
+    int fullBatches = n / batch;
+    long done = optimizer.steps();
+    try (Backend.RecordedStep step = backend.recordStep(k -> trainStep((int) k * batch, batch, done + k + 1, beta, hyper))) {
+      for (int s = 0; s < fullBatches; s++) {
+        step.replay();
+        listener.stepFinished(epoch, s + 1);
+      }
+    }
+    optimizer.setSteps(done + fullBatches);
+    if (fullBatches < steps) {
+      trainStep(fullBatches * batch, n - fullBatches * batch, optimizer.steps() + 1, beta, hyper);
+      optimizer.setSteps(optimizer.steps() + 1);
+      listener.stepFinished(epoch, steps);
     }
     float[] sums = backend.download(lossSums);
     return new double[] {sums[RECON_SUM] / (double) n, sums[KL_SUM] / (double) n};
+  }
+
+  /**
+   * One optimizer step on {@code rows} rows starting at position {@code first} of the epoch's
+   * order; {@code step} is the 1-based update number, which also names the noise stream.
+   */
+  private void trainStep(int first, int rows, long step, float beta, AdamParams hyper) {
+    int features = model.config().inputSize();
+    backend.gatherRows(images, features, trainOrder, first, rows, workspace.input());
+    backend.normalNoise(workspace.eps(), options.seed(), step);
+    network.forward(workspace, rows);
+    network.lossesAndGradients(workspace, rows, beta, gradients);
+    backend.accumulateSum(workspace.reconPerRow(), rows, lossSums, RECON_SUM);
+    backend.accumulateSum(workspace.klPerRow(), rows, lossSums, KL_SUM);
+    backend.adamUpdate(network.params(), optimizer.grads(), optimizer.firstMoment(), optimizer.secondMoment(), hyper, step);
   }
 
   /** Mean reconstruction and KL per validation sample, with sampled latents (fixed noise). */
@@ -179,6 +199,11 @@ public final class Trainer {
 
   private void releaseBuffers() {
     backend.release(images);
+    backend.release(lossSums);
+    backend.release(optimizer.grads());
+    backend.release(optimizer.firstMoment());
+    backend.release(optimizer.secondMoment());
+    workspace.release(backend);
   }
 
   private static int[] range(int from, int to) {

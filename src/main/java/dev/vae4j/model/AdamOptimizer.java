@@ -40,8 +40,11 @@ public final class AdamOptimizer {
     return step;
   }
 
-  /** Restores the step count (with the moments uploaded separately) when resuming. */
-  public void restoreSteps(long steps) {
+  /**
+   * Sets the update count: after updates issued directly through {@link
+   * dev.vae4j.backend.Backend#adamUpdate} (a recorded step), or when resuming.
+   */
+  public void setSteps(long steps) {
     if (steps < 0) throw new IllegalArgumentException("negative step count " + steps);
     this.step = steps;
   }
