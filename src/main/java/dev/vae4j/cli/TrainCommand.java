@@ -95,12 +95,12 @@ final class TrainCommand implements Callable<Integer> {
     Likelihood pixels = likelihood();
     Path runPath = out != null ? out
         : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-    RunDirectory run = RunDirectory.create(runPath, overwrite);
     DatasetSplit split = Datasets.load(data);
     Dataset train = split.train();
     VaeConfig config = new VaeConfig(train.features(), hidden, latent, pixels);
     Backends.Choice choice = Backends.select(device);
     try (Backend backend = choice.backend()) {
+      RunDirectory run = RunDirectory.create(runPath, overwrite); // only once everything else is in order
       err.printf("vae4j: %s on %s: %s%n", config.describe(), backend.name(), choice.reason());
       err.printf("vae4j: %s, %s%n", backend.description(), describe(split));
       Vae model = Vae.create(config, backend, seed);

@@ -1,0 +1,95 @@
+package dev.vae4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vae4j.Vae;
+import dev.vae4j.backend.cpu.CpuBackend;
+import java.awt.image.BufferedImage;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The train command end to end, as a user runs it (in-process). */
+class TrainCommandTest {
+  @TempDir Path dir;
+
+  private record Outcome(int code, String out, String err) {}
+
+  private static Outcome run(String... args) {
+    StringWriter out = new StringWriter(), err = new StringWriter();
+    int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+    return new Outcome(code, out.toString(), err.toString());
+  }
+
+  @Test
+  void trainWritesTheWholeRunFolder() throws Exception {
+    Path run = dir.resolve("run");
+    Outcome o = run("train", "--epochs", "2", "--hidden", "64", "--latent", "4", "--device", "cpu", "--out", run.toString());
+    assertEquals(0, o.code(), o.err());
+    for (String f : List.of("config.json", "metrics.jsonl", "model.safetensors", "samples.png", "reconstructions.png")) {
+      assertTrue(Files.size(run.resolve(f)) > 0, f);
+    }
+    List<String> lines = Files.readAllLines(run.resolve("metrics.jsonl"));
+    assertEquals(2, lines.size());
+    JsonNode last = new ObjectMapper().readTree(lines.get(1));
+    for (String key : List.of("epoch", "train_loss", "train_recon", "train_kl", "val_loss", "val_recon", "val_kl", "seconds", "samples_per_s")) {
+      assertTrue(last.has(key), key);
+    }
+    assertEquals(last.get("val_recon").asDouble() + last.get("val_kl").asDouble(), last.get("val_loss").asDouble(), 1e-9);
+    JsonNode config = new ObjectMapper().readTree(run.resolve("config.json").toFile());
+    assertEquals(4, config.at("/model/latent").asInt());
+    try (CpuBackend backend = new CpuBackend()) {
+      Vae model = Vae.load(run.resolve("model.safetensors"), backend);
+      assertEquals("784-64-4", model.config().describe());
+    }
+    BufferedImage samples = ImageIO.read(run.resolve("samples.png").toFile());
+    assertEquals(8 * (28 * 2 + 2) + 2, samples.getWidth(), "8 cells of 2x-scaled 28-pixel images with 2-pixel gaps");
+    assertTrue(o.out().contains("trained 2 epochs"), o.out());
+  }
+
+  @Test
+  void refusesToOverwriteAFinishedRun() throws Exception {
+    Path run = dir.resolve("done");
+    Files.createDirectories(run);
+    Files.writeString(run.resolve("model.safetensors"), "precious");
+    Outcome o = run("train", "--epochs", "1", "--device", "cpu", "--out", run.toString());
+    assertEquals(1, o.code());
+    assertTrue(o.err().contains("already holds a finished run"), o.err());
+    assertEquals("precious", Files.readString(run.resolve("model.safetensors")));
+  }
+
+  @Test
+  void badOptionsAreUsageErrors() {
+    assertEquals(2, run("train", "--batch-size", "0").code());
+    assertEquals(2, run("train", "--lr", "-1").code());
+    assertEquals(2, run("train", "--likelihood", "poisson").code());
+    assertEquals(2, run("train", "--no-such-option").code());
+  }
+
+  @Test
+  void cudaWithoutAGpuIsARuntimeErrorWithTheReason() {
+    Outcome o = run("train", "--device", "cuda", "--epochs", "1", "--out", dir.resolve("gpu").toString());
+    if (o.code() == 0) return; // a machine with a GPU
+    assertEquals(1, o.code());
+    assertTrue(o.err().startsWith("vae4j: error: CUDA"), o.err());
+    assertEquals(1, o.err().strip().lines().count(), "one line: " + o.err());
+  }
+
+  @Test
+  void versionAndHelp() {
+    Outcome v = run("--version");
+    assertEquals(0, v.code());
+    assertTrue(v.out().startsWith("vae4j "), v.out());
+    Outcome h = run("train", "--help");
+    assertEquals(0, h.code());
+    assertTrue(h.out().contains("--latent") && h.out().contains("Default: 20"), h.out());
+  }
+}
