@@ -145,6 +145,7 @@ public final class Trainer {
     backend.fill(lossSums, 0f);
     float beta = options.betaAt(epoch);
     listener.epochStarted(epoch, steps);
+    StepReporter reporter = new StepReporter(backend, lossSums, listener, epoch, batch, n, beta, options.learningRate());
     // Full batches run as one recorded step (a CUDA graph on the GPU; plain calls on the CPU);
     // only the batch position, the noise stream and Adam's step count change from step to step.
     int fullBatches = n / batch;
@@ -153,6 +154,7 @@ public final class Trainer {
       for (int s = 0; s < fullBatches; s++) {
         step.replay();
         listener.stepFinished(epoch, s + 1);
+        reporter.stepFinished(s + 1, steps, done + s + 1);
       }
     }
     optimizer.setSteps(done + fullBatches);
@@ -160,6 +162,7 @@ public final class Trainer {
       trainStep(fullBatches * batch, n - fullBatches * batch, optimizer.steps() + 1, beta, hyper);
       optimizer.setSteps(optimizer.steps() + 1);
       listener.stepFinished(epoch, steps);
+      reporter.stepFinished(steps, steps, optimizer.steps());
     }
     float[] sums = backend.download(lossSums);
     return new double[] {sums[RECON_SUM] / (double) n, sums[KL_SUM] / (double) n};
