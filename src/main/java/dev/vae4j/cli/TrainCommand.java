@@ -3,6 +3,7 @@ package dev.vae4j.cli;
 import dev.vae4j.Backends;
 import dev.vae4j.EpochMetrics;
 import dev.vae4j.RunDirectory;
+import dev.vae4j.TensorBoardListener;
 import dev.vae4j.TrainOptions;
 import dev.vae4j.Trainer;
 import dev.vae4j.TrainingListener;
@@ -88,6 +89,10 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--overwrite", description = "Replace a finished run already in --out.")
   boolean overwrite;
 
+  @Option(names = "--tensorboard", paramLabel = "DIR",
+      description = "Folder for TensorBoard event files (default: tensorboard/ in the run folder).")
+  Path tensorboard;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
@@ -106,7 +111,10 @@ final class TrainCommand implements Callable<Integer> {
       Vae model = Vae.create(config, backend, seed);
       run.writeConfig(configRecord(config, options, split, backend));
       TrainingListener progress = Progress.forTerminal(err, run);
-      Trainer.Result result = Trainer.fit(model, split, options, progress);
+      Trainer.Result result;
+      try (TensorBoardListener events = tensorBoard(run, split, options)) {
+        result = Trainer.fit(model, split, options, TrainingListener.all(progress, events));
+      }
       run.writeModel(model);
       Dataset pictures = split.test() != null ? split.test() : train;
       run.writePictures(model, pictures, seed);
@@ -132,6 +140,13 @@ final class TrainCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
+  }
+
+  /** Event files in --tensorboard or the run folder; pictures from the test images when there are some. */
+  private TensorBoardListener tensorBoard(RunDirectory run, DatasetSplit split, TrainOptions options) throws java.io.IOException {
+    Path dir = tensorboard != null ? tensorboard : run.path().resolve("tensorboard");
+    Dataset pictures = split.test() != null ? split.test() : split.train();
+    return TensorBoardListener.create(dir, pictures, options, seed, TensorBoardListener.DEFAULT_STEP_INTERVAL);
   }
 
   private Likelihood likelihood() {
