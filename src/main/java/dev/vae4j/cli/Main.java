@@ -29,6 +29,7 @@ public final class Main {
   /** Runs the command line with the given output and error writers; returns the exit code. */
   public static int run(PrintWriter out, PrintWriter err, String... args) {
     CommandLine cli = new CommandLine(new Main()).setOut(out).setErr(err);
+    cli.setDefaultValueProvider(new EnvironmentDefaults(System.getenv())); // VAE4J_DEVICE=cuda, ...
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       commandLine.getErr().println("vae4j: error: " + oneLine(e));
       if (Boolean.getBoolean("vae4j.debug")) e.printStackTrace(commandLine.getErr());

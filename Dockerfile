@@ -1,0 +1,48 @@
+# syntax=docker/dockerfile:1
+# vae4j for nvidia-docker: a CUDA 13 build stage (JDK 17, Maven, nvcc for the kernel fatbin) and a
+# CUDA 13 runtime stage (libcudart, libcublas, libcublasLt) with a headless JRE 17 and the jar.
+#
+#   docker build -t vae4j .
+#   docker run --rm --gpus all -v "$PWD/runs:/runs" vae4j train --device cuda
+#
+# The CUDA version of both base images must have the major version of the bytedeco cuda bindings
+# in pom.xml (cuda.version), and the runtime must be at least as new as them (minor version).
+# DockerfileTest checks that, the Maven command and jar paths, and every COPY source.
+
+FROM nvidia/cuda:13.3.0-devel-ubuntu24.04 AS build
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends openjdk-17-jdk-headless maven \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /src
+COPY pom.xml ./
+COPY native/ native/
+COPY src/main/ src/main/
+# nvcc is in this image: a missing one must fail the build, not yield a jar without kernels.
+ENV VAE4J_REQUIRE_NVCC=1
+RUN --mount=type=cache,target=/root/.m2 mvn -B -q package -DskipTests
+
+FROM nvidia/cuda:13.3.0-runtime-ubuntu24.04
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends openjdk-17-jre-headless \
+ && rm -rf /var/lib/apt/lists/* \
+ && useradd --system --uid 10001 --user-group --home-dir /nonexistent --shell /usr/sbin/nologin vae4j \
+ && mkdir -p /data /runs \
+ && chown vae4j:vae4j /runs
+COPY --from=build /src/target/lib/ /opt/vae4j/lib/
+COPY --from=build /src/target/vae4j.jar /opt/vae4j/vae4j.jar
+
+# CUDA minor version compatibility: CUDA 13.x libraries run on any CUDA 13 driver (>= 580), so the
+# container toolkit need not insist on the driver that shipped with 13.3.
+ENV NVIDIA_DISABLE_REQUIRE=1
+# Option defaults (any option: VAE4J_ + its long name, e.g. VAE4J_BATCH_SIZE); the command line wins.
+# auto: CUDA when the container has a GPU (--gpus all), else the CPU, saying why.
+ENV VAE4J_DEVICE=auto
+# digits: the bundled MNIST digits; /data for IDX files mounted there (-v ...:/data:ro).
+ENV VAE4J_DATA=digits
+
+VOLUME ["/data", "/runs"]
+# Run folders default to runs/<timestamp> relative to here, which is the /runs volume.
+WORKDIR /
+USER vae4j
+ENTRYPOINT ["java", "--add-modules", "jdk.incubator.vector", "-jar", "/opt/vae4j/vae4j.jar"]
+CMD ["info"]
