@@ -1,0 +1,68 @@
+package dev.vae4j.eval;
+
+import dev.vae4j.Vae;
+import dev.vae4j.backend.Backend;
+import dev.vae4j.data.Dataset;
+import dev.vae4j.model.Workspace;
+
+/**
+ * The encoder's output for every image of a dataset: the mean and log-variance of {@code q(z|x)}.
+ *
+ * @param mu {@code [count, latent]}, row-major
+ * @param logvar {@code [count, latent]}, row-major
+ */
+public record Encodings(float[] mu, float[] logvar, int count, int latent) {
+  private static final int BATCH = 1024;
+
+  public Encodings {
+    if (mu.length != (long) count * latent || logvar.length != mu.length) {
+      throw new IllegalArgumentException("encodings of " + count + " images x " + latent + " dims need "
+          + (long) count * latent + " values each");
+    }
+  }
+
+  /** Encodes {@code count} images of {@code pixels} (row-major, image after image) in batches. */
+  public static Encodings of(Vae model, float[] pixels, int count) {
+    int d = model.config().inputSize(), latent = model.config().latent();
+    if ((long) count * d != pixels.length) {
+      throw new IllegalArgumentException(count + " images of " + d + " pixels need " + (long) count * d
+          + " values, got " + pixels.length);
+    }
+    Backend backend = model.backend();
+    float[] mu = new float[count * latent], logvar = new float[count * latent];
+    int capacity = Math.max(1, Math.min(BATCH, count));
+    Workspace ws = model.network().workspace(capacity, false);
+    try {
+      float[] stats = new float[2 * capacity * latent];
+      for (int first = 0; first < count; first += capacity) {
+        int rows = Math.min(capacity, count - first);
+        backend.upload(pixels, first * d, ws.input(), 0, rows * d);
+        model.network().encode(ws, rows);
+        backend.download(ws.stats(), 0, stats, 0, 2 * rows * latent);
+        for (int r = 0; r < rows; r++) {
+          System.arraycopy(stats, 2 * r * latent, mu, (first + r) * latent, latent);
+          System.arraycopy(stats, 2 * r * latent + latent, logvar, (first + r) * latent, latent);
+        }
+      }
+    } finally {
+      ws.release(backend);
+    }
+    return new Encodings(mu, logvar, count, latent);
+  }
+
+  /** Encodes every image of {@code data}. */
+  public static Encodings of(Vae model, Dataset data) {
+    if (data.features() != model.config().inputSize()) {
+      throw new IllegalArgumentException("the model takes " + model.config().inputSize() + " pixels per image but "
+          + data.name() + " has " + data.features());
+    }
+    return of(model, data.pixels(), data.count());
+  }
+
+  /** A copy of image {@code i}'s latent mean. */
+  public float[] mean(int i) {
+    float[] out = new float[latent];
+    System.arraycopy(mu, i * latent, out, 0, latent);
+    return out;
+  }
+}

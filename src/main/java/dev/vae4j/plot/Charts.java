@@ -1,0 +1,57 @@
+package dev.vae4j.plot;
+
+import java.awt.Color;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.style.Styler;
+
+/** What every vae4j chart shares: headless rendering, a white theme, a colour-blind-safe palette, PNG output. */
+public final class Charts {
+  /**
+   * Matplotlib's "tab10" palette (Tableau's ten), distinguishable for most colour-blind readers
+   * and familiar from Python plots of MNIST latent spaces.
+   */
+  static final Color[] PALETTE = {
+      new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0xd62728), new Color(0x9467bd),
+      new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f), new Color(0xbcbd22), new Color(0x17becf)};
+
+  static {
+    // Charts are drawn into images, never shown: no display is needed or wanted.
+    if (System.getProperty("java.awt.headless") == null) System.setProperty("java.awt.headless", "true");
+  }
+
+  private Charts() {}
+
+  /** An XY chart of the given size and titles with the common styling. */
+  static XYChart xyChart(int width, int height, String title, String xAxis, String yAxis) {
+    XYChart chart = new XYChartBuilder().width(width).height(height).title(title)
+        .xAxisTitle(xAxis).yAxisTitle(yAxis).build();
+    Styler s = chart.getStyler();
+    s.setChartBackgroundColor(Color.WHITE);
+    s.setLegendPosition(Styler.LegendPosition.OutsideE);
+    s.setAntiAlias(true);
+    chart.getStyler().setPlotBackgroundColor(Color.WHITE);
+    chart.getStyler().setPlotGridLinesColor(new Color(0xdddddd));
+    return chart;
+  }
+
+  /** {@code PALETTE[i]} cycling, with the given alpha in [0, 255]. */
+  static Color colour(int i, int alpha) {
+    Color c = PALETTE[Math.floorMod(i, PALETTE.length)];
+    return new Color(c.getRed(), c.getGreen(), c.getBlue(), alpha);
+  }
+
+  /** Renders a chart into an image. */
+  static BufferedImage render(XYChart chart) {
+    return BitmapEncoder.getBufferedImage(chart);
+  }
+
+  /** Writes a rendered chart as a PNG, atomically. */
+  static void write(Path file, XYChart chart) throws IOException {
+    ImageGrid.writePng(file, render(chart));
+  }
+}
