@@ -64,6 +64,7 @@ public final class Backends {
 
   /** Thrown when the requested backend cannot run on this machine; the message says why. */
   public static final class BackendUnavailableException extends RuntimeException {
+    /** An exception whose message says why the backend cannot run. */
     public BackendUnavailableException(String message) {
       super(message);
     }

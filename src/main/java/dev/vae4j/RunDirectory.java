@@ -21,6 +21,7 @@ import java.util.Map;
  * so a crash never leaves a torn one.
  */
 public final class RunDirectory {
+  /** File names inside the run folder. */
   public static final String CONFIG = "config.json";
   public static final String METRICS = "metrics.jsonl";
   public static final String MODEL = "model.safetensors";
@@ -50,6 +51,7 @@ public final class RunDirectory {
     return new RunDirectory(dir);
   }
 
+  /** The run folder. */
   public Path path() {
     return dir;
   }

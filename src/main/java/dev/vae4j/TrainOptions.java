@@ -30,6 +30,7 @@ public record TrainOptions(
     boolean validateOnTestSplit,
     int patience) {
 
+  /** Checks every option; a bad one throws {@link IllegalArgumentException} naming it. */
   public TrainOptions {
     require(epochs > 0, "epochs must be > 0, got " + epochs);
     require(batchSize > 0, "batch size must be > 0, got " + batchSize);
@@ -45,6 +46,12 @@ public record TrainOptions(
   /** The classic PyTorch example's recipe: 10 epochs, batch 128, Adam 1e-3, beta 1, 10% validation. */
   public static TrainOptions defaults() {
     return new TrainOptions(10, 128, 1e-3, 0, false, 1f, 0, 1L, 0.1, false, 0);
+  }
+
+  /** These options with {@code epochs} passes over the training set. */
+  public TrainOptions withEpochs(int epochs) {
+    return new TrainOptions(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs,
+        seed, validationFraction, validateOnTestSplit, patience);
   }
 
   /** The KL weight used during {@code epoch} (1-based), after warm-up. */

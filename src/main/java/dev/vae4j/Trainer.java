@@ -26,7 +26,13 @@ public final class Trainer {
   private static final int RECON_SUM = 0;
   private static final int KL_SUM = 1;
 
-  /** The outcome of {@link #fit}. */
+  /**
+   * The outcome of {@link #fit}.
+   *
+   * @param epochs every epoch's metrics, in order
+   * @param bestEpoch the epoch with the lowest validation loss (training loss without validation)
+   * @param stoppedEarly whether patience ended training before the last epoch
+   */
   public record Result(List<EpochMetrics> epochs, int bestEpoch, boolean stoppedEarly) {}
 
   private final Vae model;
@@ -88,6 +94,11 @@ public final class Trainer {
     this.optimizer = new AdamOptimizer(backend, model.layout().size());
     this.gradients = network.new LayerGradients(optimizer.grads());
     this.lossSums = backend.allocate(2);
+  }
+
+  /** Trains {@code model} on {@code data} without progress reports; see the four-argument {@code fit}. */
+  public static Result fit(Vae model, DatasetSplit data, TrainOptions options) {
+    return fit(model, data, options, new TrainingListener() {});
   }
 
   /** Trains {@code model} on {@code data}; the model holds the final (or, with patience, best) weights. */

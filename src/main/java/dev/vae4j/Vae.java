@@ -48,19 +48,22 @@ public final class Vae {
     return new Vae(config, backend, params);
   }
 
+  /** The model's shape. */
   public VaeConfig config() {
     return config;
   }
 
+  /** The backend whose memory holds the parameters; the caller that made it closes it. */
   public Backend backend() {
     return backend;
   }
 
+  /** Where each named tensor lives in the flat parameter buffer (internal; see {@link ParameterLayout}). */
   public ParameterLayout layout() {
     return layout;
   }
 
-  /** The network that runs this model's passes (for trainers and evaluators). */
+  /** The network that runs this model's passes (internal: for vae4j's trainers and evaluators). */
   public VaeNetwork network() {
     return network;
   }

@@ -15,6 +15,7 @@ import java.util.Arrays;
  */
 public record VaeConfig(int inputSize, int[] hidden, int latent, Likelihood likelihood) {
 
+  /** Checks every size; a bad one throws {@link IllegalArgumentException} naming it. */
   public VaeConfig {
     if (inputSize <= 0) throw new IllegalArgumentException("input size must be > 0, got " + inputSize);
     if (latent <= 0) throw new IllegalArgumentException("latent size must be > 0, got " + latent);
@@ -33,6 +34,7 @@ public record VaeConfig(int inputSize, int[] hidden, int latent, Likelihood like
     return new VaeConfig(784, new int[] {400}, 20, Likelihood.BERNOULLI);
   }
 
+  /** A copy of the encoder hidden sizes. */
   @Override
   public int[] hidden() {
     return hidden.clone();
