@@ -1,0 +1,37 @@
+package dev.vae4j.cli;
+
+import dev.vae4j.Run;
+import dev.vae4j.data.Dataset;
+import dev.vae4j.data.DatasetSplit;
+import dev.vae4j.data.Datasets;
+import java.io.IOException;
+import picocli.CommandLine.Option;
+
+/** Which images a command reads: a dataset (default: the run's) and its split. */
+final class DataOptions {
+  @Option(names = "--data", paramLabel = "DIR",
+      description = "'digits' or a folder of MNIST-style IDX files (default: the run's training data).")
+  String data;
+
+  /** Lower-case constants so that picocli accepts exactly the documented spellings (others exit 2). */
+  enum Split { test, train }
+
+  @Option(names = "--split", paramLabel = "test|train",
+      description = "Which split (default: test when the data has one, else train).")
+  Split split;
+
+  /** The chosen images, checked against the model's image size. */
+  Dataset load(Run run) throws IOException {
+    DatasetSplit all = Datasets.load(data != null ? data : run.dataSource());
+    Split which = split != null ? split : all.test() != null ? Split.test : Split.train;
+    if (which == Split.test && all.test() == null) {
+      throw new IllegalArgumentException("--split test: " + all.source() + " has no test split");
+    }
+    Dataset chosen = which == Split.test ? all.test() : all.train();
+    if (chosen.height() != run.imageHeight() || chosen.width() != run.imageWidth()) {
+      throw new IllegalArgumentException(chosen.name() + ": images are " + chosen.height() + "x" + chosen.width()
+          + " but the model of " + run.path() + " was trained on " + run.imageHeight() + "x" + run.imageWidth());
+    }
+    return chosen;
+  }
+}

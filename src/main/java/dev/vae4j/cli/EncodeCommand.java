@@ -1,0 +1,36 @@
+package dev.vae4j.cli;
+
+import dev.vae4j.data.Dataset;
+import dev.vae4j.eval.CsvTables;
+import dev.vae4j.eval.Encodings;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code vae4j encode}: latent means and log-variances to CSV. */
+@Command(name = "encode", mixinStandardHelpOptions = true, sortOptions = false, showDefaultValues = true,
+    description = {"Writes the encoder's mean and log-variance of every image as CSV:",
+        "index[,label],mu_0..mu_{L-1},logvar_0..logvar_{L-1}, one row per image in file order."})
+final class EncodeCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+  @Mixin RunOptions runOptions;
+  @Mixin DataOptions dataOptions;
+
+  @Option(names = "--out", required = true, paramLabel = "FILE", description = "The CSV to write.")
+  Path out;
+
+  @Override
+  public Integer call() throws Exception {
+    try (RunOptions.Session s = runOptions.open(spec.commandLine().getErr())) {
+      Dataset data = dataOptions.load(s.run());
+      Encodings codes = Encodings.of(s.model(), data);
+      CsvTables.writeEncodings(out, codes, data.labels());
+      spec.commandLine().getOut().printf("wrote the %d-D codes of %d images to %s%n", codes.latent(), codes.count(), out);
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,41 @@
+package dev.vae4j.cli;
+
+import dev.vae4j.Pictures;
+import dev.vae4j.plot.ImageGrid;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code vae4j manifold}: a 2-D latent space decoded over a grid at normal quantiles. */
+@Command(name = "manifold", mixinStandardHelpOptions = true, sortOptions = false, showDefaultValues = true,
+    description = {"For a model with a 2-D latent space: decodes a SIDE x SIDE grid of latent points placed at",
+        "standard-normal quantiles Phi^-1((i + 0.5) / SIDE), z1 left to right, z2 bottom to top. See 'traverse' for larger latents."})
+final class ManifoldCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+  @Mixin RunOptions runOptions;
+
+  @Option(names = "--out", required = true, paramLabel = "FILE", description = "The PNG to write.")
+  Path out;
+
+  @Option(names = "--side", defaultValue = "20", description = "Grid points per axis.")
+  int side;
+
+  @Option(names = "--scale", defaultValue = "1", description = "Screen pixels per image pixel.")
+  int scale;
+
+  @Override
+  public Integer call() throws Exception {
+    if (side < 2 || scale <= 0) throw new ParameterException(spec.commandLine(), "--side must be >= 2 and --scale > 0");
+    try (RunOptions.Session s = runOptions.open(spec.commandLine().getErr())) {
+      Pictures pictures = new Pictures(s.model(), s.run().imageHeight(), s.run().imageWidth(), scale);
+      ImageGrid.writePng(out, pictures.manifold(side));
+    }
+    spec.commandLine().getOut().printf("wrote the %dx%d manifold to %s%n", side, side, out);
+    return 0;
+  }
+}

@@ -1,0 +1,62 @@
+package dev.vae4j.cli;
+
+import dev.vae4j.Pictures;
+import dev.vae4j.data.Dataset;
+import dev.vae4j.eval.Encodings;
+import dev.vae4j.plot.ImageGrid;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.stream.IntStream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code vae4j traverse}: one latent dimension at a time, around one image's code. */
+@Command(name = "traverse", mixinStandardHelpOptions = true, sortOptions = false, showDefaultValues = true,
+    description = {"Encodes one image (its latent mean) and decodes, one grid row per latent dimension, that code",
+        "with the dimension moved from -RANGE to +RANGE around its value (the middle column is the code itself for odd --steps)."})
+final class TraverseCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+  @Mixin RunOptions runOptions;
+  @Mixin DataOptions dataOptions;
+
+  @Option(names = "--out", required = true, paramLabel = "FILE", description = "The PNG to write.")
+  Path out;
+
+  @Option(names = "--index", defaultValue = "0", description = "The image whose code is traversed.")
+  int index;
+
+  @Option(names = "--dims", split = ",", paramLabel = "D[,D...]", description = "Latent dimensions, 0-based (default: all).")
+  int[] dims;
+
+  @Option(names = "--steps", defaultValue = "11", description = "Images per dimension.")
+  int steps;
+
+  @Option(names = "--range", defaultValue = "3", description = "Largest offset, in prior standard deviations.")
+  double range;
+
+  @Option(names = "--scale", defaultValue = "2", description = "Screen pixels per image pixel.")
+  int scale;
+
+  @Override
+  public Integer call() throws Exception {
+    if (steps < 2 || scale <= 0 || !(range > 0)) {
+      throw new ParameterException(spec.commandLine(), "--steps must be >= 2, --range and --scale > 0");
+    }
+    try (RunOptions.Session s = runOptions.open(spec.commandLine().getErr())) {
+      Dataset data = dataOptions.load(s.run());
+      if (index < 0 || index >= data.count()) {
+        throw new IllegalArgumentException("--index " + index + " is not in [0, " + data.count() + ") of " + data.name());
+      }
+      float[] code = Encodings.of(s.model(), data.image(index), 1).mean(0);
+      int[] chosen = dims != null ? dims : IntStream.range(0, code.length).toArray();
+      Pictures pictures = new Pictures(s.model(), data.height(), data.width(), scale);
+      ImageGrid.writePng(out, pictures.traversal(code, chosen, steps, range));
+      spec.commandLine().getOut().printf("wrote the traversal of %d dimensions around image %d to %s%n", chosen.length, index, out);
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,177 @@
+package dev.vae4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.awt.image.BufferedImage;
+import java.awt.image.Raster;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** sample, reconstruct, encode, plot-latent, manifold, traverse, interpolate, eval, score, anomaly-eval on a tiny run. */
+class EvaluationCommandsTest {
+  @TempDir static Path dir;
+  private static Path run;
+
+  private record Outcome(int code, String out, String err) {}
+
+  private static Outcome run(String... args) {
+    StringWriter out = new StringWriter(), err = new StringWriter();
+    int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+    return new Outcome(code, out.toString(), err.toString());
+  }
+
+  private static Outcome ok(String... args) {
+    Outcome o = run(args);
+    assertEquals(0, o.code(), String.join(" ", args) + ": " + o.err());
+    return o;
+  }
+
+  @BeforeAll
+  static void train() {
+    run = dir.resolve("run");
+    ok("train", "--epochs", "2", "--hidden", "64", "--latent", "2", "--device", "cpu", "--out", run.toString());
+  }
+
+  /** Decodes a PNG, checks its size and that it is 8-bit grayscale, and returns its samples. */
+  private static int[] grayPng(Path file, int width, int height) throws Exception {
+    BufferedImage image = ImageIO.read(file.toFile());
+    assertEquals(width, image.getWidth(), file + " width");
+    assertEquals(height, image.getHeight(), file + " height");
+    Raster r = image.getRaster();
+    assertEquals(1, r.getNumBands(), "grayscale");
+    int[] px = r.getPixels(0, 0, width, height, (int[]) null);
+    for (int v : px) assertTrue(v >= 0 && v <= 255);
+    return px;
+  }
+
+  private static int cells(int n, int size, int scale) {
+    return 2 + n * (size * scale + 2);
+  }
+
+  @Test
+  void sampleWritesAGridOfTheRequestedShape() throws Exception {
+    Path png = dir.resolve("samples.png");
+    ok("sample", "--run", run.toString(), "--device", "cpu", "--out", png.toString(), "--count", "12", "--rows", "3");
+    int[] px = grayPng(png, cells(4, 28, 2), cells(3, 28, 2));
+    Path binary = dir.resolve("binary.png");
+    ok("sample", "--run", run.toString(), "--device", "cpu", "--out", binary.toString(), "--count", "4", "--rows", "1", "--binary", "--scale", "1");
+    for (int v : grayPng(binary, cells(4, 28, 1), cells(1, 28, 1))) {
+      assertTrue(v == 0 || v == 255 || v == dev.vae4j.plot.ImageGrid.BACKGROUND, "binary pixels, got " + v);
+    }
+    assertTrue(java.util.Arrays.stream(px).distinct().count() > 10, "mean images have gray levels");
+  }
+
+  @Test
+  void reconstructPutsOriginalsAboveReconstructions() throws Exception {
+    Path png = dir.resolve("recon.png");
+    ok("reconstruct", "--run", run.toString(), "--device", "cpu", "--out", png.toString(), "--indices", "0,1,2", "--cols", "3");
+    grayPng(png, cells(3, 28, 2), cells(2, 28, 2));
+    ok("reconstruct", "--run", run.toString(), "--device", "cpu", "--out", png.toString(), "--count", "10", "--cols", "5", "--split", "train");
+    grayPng(png, cells(5, 28, 2), cells(4, 28, 2));
+  }
+
+  @Test
+  void encodeWritesOneRowPerImage() throws Exception {
+    Path csv = dir.resolve("codes.csv");
+    ok("encode", "--run", run.toString(), "--device", "cpu", "--out", csv.toString());
+    List<String> lines = Files.readAllLines(csv);
+    assertEquals("index,label,mu_0,mu_1,logvar_0,logvar_1", lines.get(0));
+    assertEquals(1 + 1663, lines.size(), "header + every bundled test digit");
+    String[] row = lines.get(5).split(",");
+    assertEquals(6, row.length);
+    assertEquals("4", row[0]);
+    Float.parseFloat(row[2]);
+  }
+
+  @Test
+  void plotLatentManifoldTraverseAndInterpolate() throws Exception {
+    Path scatter = dir.resolve("latent.png");
+    ok("plot-latent", "--run", run.toString(), "--device", "cpu", "--out", scatter.toString());
+    BufferedImage chart = ImageIO.read(scatter.toFile());
+    assertEquals(dev.vae4j.plot.LatentScatter.WIDTH, chart.getWidth());
+    assertEquals(dev.vae4j.plot.LatentScatter.HEIGHT, chart.getHeight());
+
+    Path manifold = dir.resolve("manifold.png");
+    ok("manifold", "--run", run.toString(), "--device", "cpu", "--out", manifold.toString(), "--side", "5");
+    grayPng(manifold, cells(5, 28, 1), cells(5, 28, 1));
+
+    Path traverse = dir.resolve("traverse.png");
+    ok("traverse", "--run", run.toString(), "--device", "cpu", "--out", traverse.toString(), "--index", "3", "--steps", "7");
+    grayPng(traverse, cells(7, 28, 2), cells(2, 28, 2));
+
+    Path line = dir.resolve("line.png");
+    ok("interpolate", "--run", run.toString(), "--device", "cpu", "--out", line.toString(), "--from", "0", "--to", "9", "--steps", "6");
+    grayPng(line, cells(6, 28, 2), cells(1, 28, 2));
+  }
+
+  @Test
+  void evalPrintsATableAndJson() throws Exception {
+    Outcome table = ok("eval", "--run", run.toString(), "--device", "cpu", "--k", "5");
+    assertTrue(table.out().contains("-ELBO") && table.out().contains("IWAE"), table.out());
+    Outcome json = ok("eval", "--run", run.toString(), "--device", "cpu", "--k", "20", "--json");
+    JsonNode o = new ObjectMapper().readTree(json.out());
+    assertEquals(1663, o.get("images").asInt());
+    double elbo = o.get("negative_elbo").asDouble(), iwae = o.get("negative_iwae").asDouble();
+    assertEquals(elbo, o.get("reconstruction").asDouble() + o.get("kl").asDouble(), 1e-6);
+    assertTrue(iwae < elbo && iwae > elbo - 30, "IWAE " + iwae + " vs ELBO " + elbo);
+  }
+
+  @Test
+  void scoreWritesScoresAndFlags() throws Exception {
+    Path csv = dir.resolve("scores.csv");
+    ok("score", "--run", run.toString(), "--device", "cpu", "--out", csv.toString(), "--k", "5", "--contamination", "0.1");
+    List<String> lines = Files.readAllLines(csv);
+    assertEquals("index,label,score,flag", lines.get(0));
+    assertEquals(1 + 1663, lines.size());
+    long flagged = lines.stream().skip(1).filter(l -> l.endsWith(",1")).count();
+    assertEquals(166, flagged);
+    ok("score", "--run", run.toString(), "--device", "cpu", "--out", csv.toString(), "--k", "5", "--score", "iwae", "--split", "train");
+    lines = Files.readAllLines(csv);
+    assertEquals("index,label,score", lines.get(0));
+    assertEquals(1 + 8337, lines.size());
+    assertTrue(Double.parseDouble(lines.get(1).split(",")[2]) > 0, "-log p(x) of a digit is positive");
+  }
+
+  @Test
+  void anomalyEvalReportsAucPerHeldOutClass() throws Exception {
+    Path png = dir.resolve("roc.png");
+    Outcome o = ok("anomaly-eval", "--run", run.toString(), "--device", "cpu", "--normal-classes", "0,2,3,4,5,6,7,8,9",
+        "--k", "5", "--out", png.toString(), "--json");
+    JsonNode j = new ObjectMapper().readTree(o.out());
+    double auc = j.at("/held_out/1/roc_auc").asDouble();
+    // Ones are the simplest digits, far *less* surprising to any digit model than the rest.
+    assertTrue(auc >= 0 && auc < 0.5, "AUC of class 1 " + auc);
+    BufferedImage roc = ImageIO.read(png.toFile());
+    assertEquals(dev.vae4j.plot.RocChart.WIDTH, roc.getWidth());
+  }
+
+  @Test
+  void errorsAreOneLineWithTheRightExitCode() throws Exception {
+    Outcome missing = run("eval", "--run", dir.resolve("nope").toString(), "--device", "cpu");
+    assertEquals(1, missing.code());
+    assertTrue(missing.err().contains("no such run folder") && missing.err().lines().count() == 1, missing.err());
+    Outcome manifold = run("manifold", "--run", run.toString(), "--device", "cpu", "--out", dir.resolve("m.png").toString(), "--side", "1");
+    assertEquals(2, manifold.code());
+    assertEquals(2, run("score", "--run", run.toString(), "--out", "x.csv", "--split", "validation").code());
+    assertEquals(2, run("score", "--run", run.toString(), "--out", "x.csv", "--threshold", "1", "--contamination", "0.1").code());
+    assertEquals(2, run("sample", "--out", "x.png").code());
+    Path precious = dir.resolve("precious.png");
+    Files.writeString(precious, "keep");
+    Outcome bad = run("reconstruct", "--run", run.toString(), "--device", "cpu", "--out", precious.toString(), "--indices", "99999");
+    assertEquals(1, bad.code());
+    assertTrue(bad.err().contains("99999"), bad.err());
+    assertEquals("keep", Files.readString(precious));
+    assertFalse(Files.exists(Path.of("x.csv")));
+  }
+}
