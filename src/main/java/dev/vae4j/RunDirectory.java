@@ -17,7 +17,7 @@ import java.util.Map;
 /**
  * The folder a training run writes: {@code config.json} (everything needed to know how the model
  * was made), {@code metrics.jsonl} (one JSON object per epoch), {@code model.safetensors}, and the
- * pictures {@code samples.png} and {@code reconstructions.png}. Every file is written atomically,
+ * pictures {@code samples.png}, {@code reconstructions.png} and {@code latent.png}. Every file is written atomically,
  * so a crash never leaves a torn one.
  */
 public final class RunDirectory {
@@ -27,6 +27,7 @@ public final class RunDirectory {
   public static final String MODEL = "model.safetensors";
   public static final String SAMPLES = "samples.png";
   public static final String RECONSTRUCTIONS = "reconstructions.png";
+  public static final String LATENT = "latent.png";
 
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   private static final ObjectMapper JSON_LINE = new ObjectMapper();
@@ -86,7 +87,8 @@ public final class RunDirectory {
 
   /**
    * Writes {@code samples.png} (64 decoded prior samples) and {@code reconstructions.png} (up to
-   * 16 images spread over {@code images} above their reconstructions).
+   * 16 images spread over {@code images} above their reconstructions) and {@code latent.png} (the
+   * latent means of {@code images} by label, see {@link Pictures#latentScatter}).
    */
   public void writePictures(Vae model, Dataset images, long seed) throws IOException {
     int h = images.height(), w = images.width();
@@ -98,6 +100,8 @@ public final class RunDirectory {
     }
     float[] recon = model.reconstruct(originals, n, seed);
     ImageGrid.writePng(dir.resolve(RECONSTRUCTIONS), ImageGrid.pairs(originals, recon, n, h, w, 8, 2, 2));
+    ImageGrid.writePng(dir.resolve(LATENT), new Pictures(model, h, w, 1).latentScatter(images,
+        "Latent means of " + images.name() + " (" + model.config().describe() + ")"));
   }
 
   private static Object finiteOrNull(double v) {

@@ -43,6 +43,12 @@ class EvaluationCommandsTest {
     ok("train", "--epochs", "2", "--hidden", "64", "--latent", "2", "--device", "cpu", "--out", run.toString());
   }
 
+  @Test
+  void trainWritesTheLatentPlot() throws Exception {
+    BufferedImage chart = ImageIO.read(run.resolve("latent.png").toFile());
+    assertEquals(dev.vae4j.plot.LatentScatter.WIDTH, chart.getWidth());
+  }
+
   /** Decodes a PNG, checks its size and that it is 8-bit grayscale, and returns its samples. */
   private static int[] grayPng(Path file, int width, int height) throws Exception {
     BufferedImage image = ImageIO.read(file.toFile());
