@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The GPU check of vae4j: the gpu-tagged tests (every CUDA op against the CPU backend, recorded
-# steps, ...) and the training-throughput benchmark, on a machine with an NVIDIA GPU that may be
-# offline and have no Java.
+# steps, ...), the training-throughput benchmark, and vae4j bench beside PyTorch on the same GPU
+# (benchmarks/pytorch_reference.py, eager and CUDA graph), on a machine with an NVIDIA GPU that may
+# be offline and have no Java.
 #
 #   benchmarks/gpu-check.sh --prepare   # here (Maven, JDK, network for one jar): builds the kit
 #   benchmarks/gpu-check.sh             # there: runs the tests and the benchmark, prints a table
@@ -113,6 +114,17 @@ run_checks() {
   log "throughput benchmark"
   "$java" --add-modules jdk.incubator.vector -cp "$cp" dev.vae4j.backend.cuda.GpuThroughput > "$out/benchmark.txt" 2>&1
   local bench_rc=$?
+  log "vae4j bench vs PyTorch (eager and CUDA graph) on this GPU"
+  "$java" --add-modules jdk.incubator.vector -cp "$cp" dev.vae4j.cli.Main bench --device cuda --json \
+    --steps 2000 --warmup 200 > "$out/vae4j-bench.json" 2> "$out/vae4j-bench.err"
+  local vae4j_rc=$?
+  local torch_rc=1
+  if command -v python3 >/dev/null && python3 -c 'import torch' 2>/dev/null; then
+    python3 "$root/benchmarks/pytorch_reference.py" > "$out/pytorch.jsonl" 2> "$out/pytorch.err"
+    torch_rc=$?
+  else
+    echo "PyTorch not importable: no reference run" > "$out/pytorch.err"
+  fi
   set -e
 
   tail -n 40 "$out/tests.txt"
@@ -123,7 +135,28 @@ run_checks() {
   echo "| benchmark | exit $bench_rc |"
   echo
   cat "$out/benchmark.txt"
-  (( tests_rc == 0 && bench_rc == 0 ))
+  echo
+  compare_with_pytorch "$out" "$vae4j_rc" "$torch_rc"
+  (( tests_rc == 0 && bench_rc == 0 && vae4j_rc == 0 ))
+}
+
+# Prints vae4j's samples/s (vae4j bench --device cuda) beside PyTorch's eager and CUDA-graph runs
+# of the same model, loss, Adam and batch (benchmarks/pytorch_reference.py), with the ratios.
+compare_with_pytorch() {
+  local out=$1 vae4j_rc=$2 torch_rc=$3
+  if (( vae4j_rc != 0 )); then echo "vae4j bench failed: $(tail -n 1 "$out/vae4j-bench.err")"; return; fi
+  if (( torch_rc != 0 )); then echo "PyTorch reference not run: $(tail -n 1 "$out/pytorch.err")"; return; fi
+  python3 - "$out/vae4j-bench.json" "$out/pytorch.jsonl" <<'PY'
+import json, sys
+vae4j = json.load(open(sys.argv[1]))[0]
+rows = [json.loads(line) for line in open(sys.argv[2]) if line.strip()]
+print(f"| implementation | samples/s | ms/step | vae4j / this |")
+print(f"| --- | ---: | ---: | ---: |")
+print(f"| vae4j ({vae4j['model']}, batch {vae4j['batch_size']}) | {vae4j['samples_per_second']:,.0f} | {vae4j['ms_per_step']:.3f} | 1.00 |")
+for r in rows:
+    ratio = vae4j["samples_per_second"] / r["samples_per_s"]
+    print(f"| PyTorch {r['torch']} {r['mode']} | {r['samples_per_s']:,.0f} | {r['ms_per_step']:.3f} | {ratio:.2f} |")
+PY
 }
 
 case ${1:-} in

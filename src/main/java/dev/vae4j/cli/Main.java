@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Version.class,
     description = "Trains variational autoencoders on the CPU (OpenBLAS) or an NVIDIA GPU (CUDA).",
-    subcommands = {TrainCommand.class, InfoCommand.class, CommandLine.HelpCommand.class,
+    subcommands = {TrainCommand.class, InfoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class,
         SampleCommand.class, ReconstructCommand.class, EncodeCommand.class, PlotLatentCommand.class,
         ManifoldCommand.class, TraverseCommand.class, InterpolateCommand.class, EvalCommand.class,
         ScoreCommand.class, AnomalyEvalCommand.class})

@@ -1,0 +1,65 @@
+package dev.vae4j.bench;
+
+import dev.vae4j.VaeConfig;
+import dev.vae4j.backend.Tensor;
+import dev.vae4j.model.GemmShape;
+import dev.vae4j.model.ParameterLayout;
+import java.util.List;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.Param;
+
+/**
+ * Every GEMM of one training step of the default 784-400-20 model, one shape per {@code role}
+ * (forward, weight gradient, input gradient of each layer), at {@code batch} rows; reported as
+ * GFLOP/s. Operands are random and resident: on the CPU this is OpenBLAS's own speed, without the
+ * heap-to-mirror copy a step pays when an operand changed (see docs/benchmarks.md).
+ */
+public class GemmBenchmark extends OnBackend {
+  @Param({"cpu", "cuda"})
+  public String backend;
+
+  @Override
+  protected String backendName() {
+    return backend;
+  }
+
+  @Param({"enc1 forward", "heads forward", "dec1 forward", "dec.out forward",
+      "dec.out weight grad", "dec.out input grad", "dec1 weight grad", "dec1 input grad",
+      "heads weight grad", "heads input grad", "enc1 weight grad"})
+  public String role;
+
+  @Param({"128"})
+  public int batch;
+
+  private GemmShape shape;
+  private Tensor a;
+  private Tensor b;
+  private Tensor c;
+
+  @Override
+  protected void prepare() {
+    List<GemmShape> all = GemmShape.trainingStep(new ParameterLayout(VaeConfig.mnistDefault()), batch);
+    shape = all.stream().filter(g -> g.role().equals(role)).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("no GEMM role '" + role + "' in " + all));
+    a = random((long) shape.m() * shape.k(), -1, 1);
+    b = random((long) shape.k() * shape.n(), -1, 1);
+    c = random((long) shape.m() * shape.n(), -1, 1);
+  }
+
+  @Override
+  protected void cleanup() {
+    device.release(a);
+    device.release(b);
+    device.release(c);
+  }
+
+  @Benchmark
+  public void gemm(Counters.Gflop counter) {
+    int reps = repeats();
+    for (int i = 0; i < reps; i++) {
+      device.gemm(shape.transA(), shape.transB(), shape.m(), shape.n(), shape.k(), 1f, a, b, 0f, c);
+    }
+    finish();
+    counter.gflop += reps * shape.flops() / 1e9;
+  }
+}

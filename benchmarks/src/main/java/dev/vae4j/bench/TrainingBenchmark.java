@@ -1,0 +1,74 @@
+package dev.vae4j.bench;
+
+import dev.vae4j.Benchmark;
+import dev.vae4j.Vae;
+import dev.vae4j.VaeConfig;
+import dev.vae4j.data.Dataset;
+import dev.vae4j.data.Datasets;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Training the default 784-400-20 model on Fashion-MNIST (60,000 images; uniform random images
+ * of the same count when the dataset is not installed: {@code apt-get install
+ * dataset-fashion-mnist}, or {@code -Dvae4j.fashion=DIR}), reported as samples/s: one optimizer
+ * step per invocation ({@link #step}), or one whole epoch of full batches ({@link #epoch}).
+ */
+@Warmup(iterations = 2, time = 1, timeUnit = TimeUnit.SECONDS)
+@Measurement(iterations = 3, time = 1, timeUnit = TimeUnit.SECONDS)
+public class TrainingBenchmark extends OnBackend {
+  private static final Path FASHION = Path.of(System.getProperty("vae4j.fashion", "/usr/share/datasets/fashion-mnist"));
+
+  @Param({"cpu", "cuda"})
+  public String backend;
+
+  @Override
+  protected String backendName() {
+    return backend;
+  }
+
+  @Param({"128", "1024"})
+  public int batch;
+
+  private Benchmark.TrainingSteps steps;
+
+  @Override
+  protected void prepare() throws IOException {
+    Dataset images = fashionMnistOrSynthetic();
+    Vae vae = Vae.create(VaeConfig.mnistDefault(), device, 1);
+    steps = new Benchmark.TrainingSteps(vae, images, batch, 1);
+  }
+
+  @Override
+  protected void cleanup() {
+    steps.close();
+  }
+
+  @org.openjdk.jmh.annotations.Benchmark
+  public void step(Counters.Samples samples) {
+    steps.run(1);
+    finish();
+    samples.samples += batch;
+  }
+
+  @org.openjdk.jmh.annotations.Benchmark
+  public void epoch(Counters.Samples samples) {
+    steps.run(steps.stepsPerEpoch());
+    finish();
+    samples.samples += (double) batch * steps.stepsPerEpoch();
+  }
+
+  static Dataset fashionMnistOrSynthetic() throws IOException {
+    if (Files.isRegularFile(FASHION.resolve("train-images-idx3-ubyte.gz"))
+        || Files.isRegularFile(FASHION.resolve("train-images-idx3-ubyte"))) {
+      return Datasets.fromDirectory(FASHION).train();
+    }
+    System.out.println("vae4j-benchmarks: no Fashion-MNIST in " + FASHION + ": using synthetic images");
+    return Benchmark.syntheticImages(60_000, 28, 28, 7);
+  }
+}

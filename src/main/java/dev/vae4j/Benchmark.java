@@ -1,0 +1,279 @@
+package dev.vae4j;
+
+import dev.vae4j.backend.AdamParams;
+import dev.vae4j.backend.Backend;
+import dev.vae4j.backend.IndexTensor;
+import dev.vae4j.backend.Tensor;
+import dev.vae4j.data.Dataset;
+import dev.vae4j.model.AdamOptimizer;
+import dev.vae4j.model.GemmShape;
+import dev.vae4j.model.VaeNetwork;
+import dev.vae4j.model.Workspace;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Training throughput of one VAE configuration on one backend, for people who do not want to learn
+ * JMH (the JMH suite under {@code benchmarks/} is the precise tool). It trains for a fixed number
+ * of steps exactly as {@link Trainer} does (data resident in the backend, a shuffled gather per
+ * batch, recorded steps, losses summed on the device), excludes warm-up steps from the timing,
+ * and waits for asynchronous work before stopping the clock. It then times the step's GEMMs alone
+ * on the same shapes, which bounds what the step could reach if everything else were free.
+ */
+public final class Benchmark {
+  private Benchmark() {}
+
+  /**
+   * What to measure.
+   *
+   * @param config the model
+   * @param batchSize rows per step
+   * @param steps timed training steps
+   * @param warmupSteps untimed steps first (JIT compilation, GPU graph upload, caches)
+   * @param seed initialization and noise seed
+   */
+  public record Options(VaeConfig config, int batchSize, int steps, int warmupSteps, long seed) {
+    public Options {
+      if (batchSize <= 0) throw new IllegalArgumentException("batch size must be > 0, got " + batchSize);
+      if (steps <= 0) throw new IllegalArgumentException("steps must be > 0, got " + steps);
+      if (warmupSteps < 0) throw new IllegalArgumentException("warm-up steps must be >= 0, got " + warmupSteps);
+    }
+  }
+
+  /**
+   * What was measured.
+   *
+   * @param backend the backend's name ({@code cpu}, {@code cuda})
+   * @param backendDescription the backend's one-line description
+   * @param model e.g. {@code 784-400-20}
+   * @param data where the images came from
+   * @param samplesPerSecond training samples per second over the timed steps
+   * @param msPerStep milliseconds per training step
+   * @param gflopPerStep GEMM work of one step, in GFLOP (the elementwise ops are not counted)
+   * @param gflopsAchieved {@code gflopPerStep} per second of whole training steps
+   * @param gemmOnlyGflops GFLOP/s of the step's GEMMs run alone: the ceiling for this backend
+   * @param gemmOnlySamplesPerSecond samples/s a step made only of its GEMMs reaches
+   * @param peakResidentBytes the process's peak resident memory so far (Linux), or -1
+   * @param secondsToFirstStep from process start to the end of the first training step, or NaN
+   */
+  public record Result(String backend, String backendDescription, String model, int batchSize, int steps,
+      String data, double samplesPerSecond, double msPerStep, double gflopPerStep, double gflopsAchieved,
+      double gemmOnlyGflops, double gemmOnlySamplesPerSecond, long peakResidentBytes, double secondsToFirstStep) {}
+
+  /** {@code count} synthetic images of {@code height x width} uniform pixels in [0, 1) from {@code seed}. */
+  public static Dataset syntheticImages(int count, int height, int width, long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    float[] pixels = new float[count * height * width];
+    for (int i = 0; i < pixels.length; i++) pixels[i] = (float) random.nextDouble();
+    return new Dataset("synthetic", pixels, null, count, height, width);
+  }
+
+  /** Trains on {@code data} for {@code options.steps()} timed steps on {@code backend}. */
+  public static Result run(Backend backend, Dataset data, Options options) {
+    VaeConfig config = options.config();
+    if (data.features() != config.inputSize()) {
+      throw new IllegalArgumentException("the model takes " + config.inputSize() + " pixels per image but "
+          + data.name() + " has " + data.features());
+    }
+    if (options.batchSize() > data.count()) {
+      throw new IllegalArgumentException("batch size " + options.batchSize() + " is larger than the "
+          + data.count() + " images of " + data.name());
+    }
+    int batch = options.batchSize();
+    List<GemmShape> gemms = GemmShape.trainingStep(new dev.vae4j.model.ParameterLayout(config), batch);
+    double gflopPerStep = GemmShape.flops(gemms) / 1e9;
+
+    Vae vae = Vae.create(config, backend, options.seed());
+    try (TrainingSteps loop = new TrainingSteps(vae, data, batch, options.seed())) {
+      loop.run(1);
+      backend.synchronize();
+      double toFirstStep = secondsSinceProcessStart();
+      loop.run(Math.max(0, options.warmupSteps() - 1));
+      double seconds = loop.timed(options.steps());
+      double stepSeconds = seconds / options.steps();
+      double gemmSeconds = timeGemmsAlone(backend, gemms, options.steps(), options.warmupSteps());
+      return new Result(backend.name(), backend.description(), config.describe(), batch, options.steps(),
+          data.name(), batch / stepSeconds, 1e3 * stepSeconds, gflopPerStep, gflopPerStep / stepSeconds,
+          gflopPerStep / gemmSeconds, batch / gemmSeconds, peakResidentBytes(), toFirstStep);
+    }
+  }
+
+  /**
+   * Seconds per step of a step made of {@code gemms} only, on fresh random operands, after {@code
+   * warmup} untimed steps.
+   */
+  static double timeGemmsAlone(Backend backend, List<GemmShape> gemms, int steps, int warmup) {
+    SplittableRandom random = new SplittableRandom(42);
+    List<Tensor[]> operands = new ArrayList<>();
+    for (GemmShape g : gemms) {
+      operands.add(new Tensor[] {
+          randomTensor(backend, (long) g.m() * g.k(), random),
+          randomTensor(backend, (long) g.k() * g.n(), random),
+          backend.allocate((long) g.m() * g.n())});
+    }
+    Runnable step = () -> {
+      for (int i = 0; i < gemms.size(); i++) {
+        GemmShape g = gemms.get(i);
+        Tensor[] t = operands.get(i);
+        backend.gemm(g.transA(), g.transB(), g.m(), g.n(), g.k(), 1f, t[0], t[1], 0f, t[2]);
+      }
+    };
+    try {
+      replay(backend, step, Math.max(1, warmup));
+      backend.synchronize();
+      long start = System.nanoTime();
+      replay(backend, step, steps);
+      backend.synchronize();
+      return (System.nanoTime() - start) / 1e9 / steps;
+    } finally {
+      for (Tensor[] t : operands) for (Tensor x : t) backend.release(x);
+    }
+  }
+
+  private static void replay(Backend backend, Runnable body, int times) {
+    try (Backend.RecordedStep recorded = backend.recordStep(k -> body.run())) {
+      for (int i = 0; i < times; i++) recorded.replay();
+    }
+  }
+
+  private static Tensor randomTensor(Backend backend, long length, SplittableRandom random) {
+    float[] values = new float[Math.toIntExact(length)];
+    for (int i = 0; i < values.length; i++) values[i] = (float) (random.nextDouble() * 2 - 1);
+    Tensor t = backend.allocate(length);
+    backend.upload(values, t);
+    return t;
+  }
+
+  /** Peak resident set size of this process (VmHWM), or -1 where /proc is unavailable. */
+  public static long peakResidentBytes() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmHWM:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+    return -1;
+  }
+
+  /** Seconds since this JVM process started, or NaN if the platform does not say. */
+  public static double secondsSinceProcessStart() {
+    return ProcessHandle.current().info().startInstant()
+        .map(start -> Duration.between(start, Instant.now()).toNanos() / 1e9)
+        .orElse(Double.NaN);
+  }
+
+  /**
+   * The training step of {@link Trainer} on data resident in the backend, run a given number of
+   * times: batches follow one fixed shuffle of the images, each run of consecutive batches within
+   * an epoch is one recorded step (a CUDA graph on the GPU). For benchmarks; {@link Trainer} is
+   * the way to train.
+   */
+  public static final class TrainingSteps implements AutoCloseable {
+    private final Backend backend;
+    private final VaeNetwork network;
+    private final int batch;
+    private final int features;
+    private final int stepsPerEpoch;
+    private final long seed;
+    private final Tensor images;
+    private final IndexTensor order;
+    private final Workspace workspace;
+    private final AdamOptimizer optimizer;
+    private final VaeNetwork.LayerGradients gradients;
+    private final Tensor lossSums;
+    private final AdamParams hyper = AdamParams.pytorchDefaults(1e-3);
+    private long stepsTaken;
+
+    /** Uploads {@code data} and allocates everything the steps need. */
+    public TrainingSteps(Vae vae, Dataset data, int batch, long seed) {
+      if (batch > data.count()) {
+        throw new IllegalArgumentException("batch size " + batch + " is larger than the " + data.count() + " images");
+      }
+      this.backend = vae.backend();
+      this.network = vae.network();
+      this.batch = batch;
+      this.features = data.features();
+      this.stepsPerEpoch = data.count() / batch;
+      this.seed = seed;
+      this.images = backend.allocate(data.pixels().length);
+      backend.upload(data.pixels(), images);
+      this.order = backend.allocateIndices(data.count());
+      backend.uploadIndices(shuffled(data.count(), new SplittableRandom(seed)), order);
+      this.workspace = network.workspace(batch, true);
+      this.optimizer = new AdamOptimizer(backend, vae.layout().size());
+      this.gradients = network.new LayerGradients(optimizer.grads());
+      this.lossSums = backend.allocate(2);
+    }
+
+    /** Full batches in one pass over the data. */
+    public int stepsPerEpoch() {
+      return stepsPerEpoch;
+    }
+
+    /** Wall-clock seconds of {@code steps} steps, waiting for all of them to finish. */
+    public double timed(int steps) {
+      backend.synchronize();
+      long start = System.nanoTime();
+      run(steps);
+      backend.download(lossSums); // waits for every queued step
+      return (System.nanoTime() - start) / 1e9;
+    }
+
+    /** Queues {@code steps} steps; asynchronous backends may still be running them on return. */
+    public void run(int steps) {
+      while (steps > 0) {
+        int position = (int) (stepsTaken % stepsPerEpoch);
+        int chunk = Math.min(steps, stepsPerEpoch - position);
+        long first = stepsTaken;
+        try (Backend.RecordedStep step = backend.recordStep(k -> trainStep((position + (int) k) * batch, first + k + 1))) {
+          for (int i = 0; i < chunk; i++) step.replay();
+        }
+        stepsTaken += chunk;
+        steps -= chunk;
+      }
+    }
+
+    private void trainStep(int firstRow, long step) {
+      backend.gatherRows(images, features, order, firstRow, batch, workspace.input());
+      backend.normalNoise(workspace.eps(), seed, step);
+      network.forward(workspace, batch);
+      network.lossesAndGradients(workspace, batch, 1f, gradients);
+      backend.accumulateSum(workspace.reconPerRow(), batch, lossSums, 0);
+      backend.accumulateSum(workspace.klPerRow(), batch, lossSums, 1);
+      backend.adamUpdate(network.params(), optimizer.grads(), optimizer.firstMoment(), optimizer.secondMoment(),
+          hyper, step);
+    }
+
+    /** Frees the data and buffers (not the model). */
+    @Override
+    public void close() {
+      backend.release(images);
+      backend.release(lossSums);
+      backend.release(optimizer.grads());
+      backend.release(optimizer.firstMoment());
+      backend.release(optimizer.secondMoment());
+      workspace.release(backend);
+    }
+
+    private static int[] shuffled(int n, SplittableRandom random) {
+      int[] p = new int[n];
+      for (int i = 0; i < n; i++) p[i] = i;
+      for (int i = n - 1; i > 0; i--) {
+        int j = random.nextInt(i + 1);
+        int t = p[i];
+        p[i] = p[j];
+        p[j] = t;
+      }
+      return p;
+    }
+  }
+}

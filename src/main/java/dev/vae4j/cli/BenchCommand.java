@@ -1,0 +1,125 @@
+package dev.vae4j.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import dev.vae4j.Backends;
+import dev.vae4j.Benchmark;
+import dev.vae4j.VaeConfig;
+import dev.vae4j.backend.Backend;
+import dev.vae4j.backend.Likelihood;
+import dev.vae4j.backend.cuda.CudaBackend;
+import dev.vae4j.backend.cuda.CudaInfo;
+import dev.vae4j.data.Dataset;
+import dev.vae4j.data.Datasets;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code vae4j bench}: training throughput on the chosen backend(s), via {@link Benchmark}. */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false, showDefaultValues = true,
+    description = {"Trains a VAE for a fixed number of steps and prints samples/s, ms/step, the GFLOP/s achieved",
+        "against the GEMM-only ceiling measured on the same shapes, and peak resident memory."})
+final class BenchCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--device", paramLabel = "cpu|cuda",
+      description = "Backend to measure (default: the CPU, and CUDA when it is usable here).")
+  String device;
+
+  @Option(names = "--data", defaultValue = "synthetic", paramLabel = "synthetic|digits|DIR",
+      description = "Uniform random images, the bundled digits, or a folder with MNIST-style IDX files.")
+  String data;
+
+  @Option(names = "--hidden", split = ",", defaultValue = "400", paramLabel = "N[,N...]",
+      description = "Encoder hidden layer sizes; the decoder mirrors them.")
+  int[] hidden;
+
+  @Option(names = "--latent", defaultValue = "20", description = "Latent dimensions.")
+  int latent;
+
+  @Option(names = "--batch-size", defaultValue = "128", description = "Images per step.")
+  int batchSize;
+
+  @Option(names = "--steps", defaultValue = "300", description = "Timed training steps.")
+  int steps;
+
+  @Option(names = "--warmup", defaultValue = "100", description = "Untimed steps before the timed ones.")
+  int warmup;
+
+  @Option(names = "--json", description = "Print one JSON array of results instead of a table.")
+  boolean json;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
+    Benchmark.Options options;
+    try {
+      options = new Benchmark.Options(new VaeConfig(784, hidden, latent, Likelihood.BERNOULLI), batchSize, steps, warmup, 1);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+    Dataset images = images(options);
+    List<Benchmark.Result> results = new ArrayList<>();
+    for (String name : devices()) {
+      try (Backend backend = Backends.select(name).backend()) {
+        if (!json) err.printf("vae4j: bench %s on %s (%s)%n", options.config().describe(), name, backend.description());
+        results.add(Benchmark.run(backend, images, options));
+      }
+    }
+    if (json) {
+      out.println(new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+          .writerWithDefaultPrettyPrinter().writeValueAsString(results));
+    } else {
+      printTable(out, results);
+    }
+    return 0;
+  }
+
+  private Dataset images(Benchmark.Options options) throws java.io.IOException {
+    if (data.equals("synthetic")) {
+      // Enough distinct rows that a batch is never re-read from cache more than a real epoch would be.
+      return Benchmark.syntheticImages(Math.max(options.batchSize() * 8, 8192), 28, 28, 7);
+    }
+    Dataset train = Datasets.load(data).train();
+    if (train.features() != 784) {
+      throw new IllegalArgumentException("--data " + data + ": bench models 28x28 images, got "
+          + train.height() + "x" + train.width());
+    }
+    return train;
+  }
+
+  /** The backends to measure: the one asked for, or the CPU plus CUDA when it can run here. */
+  private List<String> devices() {
+    if (device != null) {
+      String d = device.toLowerCase(Locale.ROOT);
+      if (!d.equals("cpu") && !d.equals("cuda")) {
+        throw new ParameterException(spec.commandLine(), "--device must be cpu or cuda, got '" + device + "'");
+      }
+      return List.of(d);
+    }
+    CudaInfo cuda = CudaBackend.probe();
+    if (!cuda.available() && !json) spec.commandLine().getErr().println("vae4j: CUDA skipped: " + cuda.reason());
+    return cuda.available() ? List.of("cpu", "cuda") : List.of("cpu");
+  }
+
+  private static void printTable(PrintWriter out, List<Benchmark.Result> results) {
+    out.printf("%-6s %-11s %6s %12s %9s %18s %18s %10s %12s%n", "device", "model", "batch", "samples/s", "ms/step",
+        "GFLOP/s (step)", "GFLOP/s (GEMMs)", "peak RSS", "first step");
+    for (Benchmark.Result r : results) {
+      out.printf(Locale.ROOT, "%-6s %-11s %6d %,12.0f %9.3f %18.1f %18.1f %7.0f MB %10.2f s%n", r.backend(), r.model(),
+          r.batchSize(), r.samplesPerSecond(), r.msPerStep(), r.gflopsAchieved(), r.gemmOnlyGflops(),
+          r.peakResidentBytes() / 1e6, r.secondsToFirstStep());
+    }
+    for (Benchmark.Result r : results) {
+      out.printf(Locale.ROOT, "%s: the step reaches %.0f%% of its GEMM-only rate (%,.0f samples/s if only GEMMs ran); data: %s%n",
+          r.backend(), 100 * r.gflopsAchieved() / r.gemmOnlyGflops(), r.gemmOnlySamplesPerSecond(), r.data());
+    }
+  }
+}
