@@ -39,6 +39,10 @@ final class TrainCommand implements Callable<Integer> {
       description = "'digits' (10,000 MNIST digits bundled in the jar) or a folder with MNIST-style IDX files.")
   String data;
 
+  @Option(names = "--classes", split = ",", paramLabel = "C[,C...]",
+      description = "Train (and validate) only on images with these labels, e.g. the normal classes of an anomaly detector.")
+  java.util.Set<Integer> classes;
+
   @Option(names = "--epochs", defaultValue = "10", description = "Passes over the training set.")
   int epochs;
 
@@ -101,6 +105,7 @@ final class TrainCommand implements Callable<Integer> {
     Path runPath = out != null ? out
         : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     DatasetSplit split = Datasets.load(data);
+    if (classes != null) split = dev.vae4j.data.LabelFilter.onlyClasses(split, new java.util.TreeSet<>(classes));
     Dataset train = split.train();
     VaeConfig config = new VaeConfig(train.features(), hidden, latent, pixels);
     Backends.Choice choice = Backends.select(device);
@@ -186,6 +191,7 @@ final class TrainCommand implements Callable<Integer> {
     record.put("model", model);
     record.put("training", training);
     record.put("data", split.source());
+    if (classes != null) record.put("classes", new java.util.TreeSet<>(classes));
     record.put("device", backend.name());
     record.put("backend", backend.description());
     record.put("loss", "per sample: reconstruction NLL summed over pixels + beta * KL summed over latent dims; batch mean; nats");

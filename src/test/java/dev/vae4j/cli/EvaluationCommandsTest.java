@@ -40,13 +40,17 @@ class EvaluationCommandsTest {
   @BeforeAll
   static void train() {
     run = dir.resolve("run");
-    ok("train", "--epochs", "2", "--hidden", "64", "--latent", "2", "--device", "cpu", "--out", run.toString());
+    // Trained without the ones, as an anomaly detector for them would be.
+    ok("train", "--epochs", "2", "--hidden", "64", "--latent", "2", "--classes", "0,2,3,4,5,6,7,8,9", "--device", "cpu",
+        "--out", run.toString());
   }
 
   @Test
   void trainWritesTheLatentPlot() throws Exception {
     BufferedImage chart = ImageIO.read(run.resolve("latent.png").toFile());
     assertEquals(dev.vae4j.plot.LatentScatter.WIDTH, chart.getWidth());
+    JsonNode config = new ObjectMapper().readTree(run.resolve("config.json").toFile());
+    assertEquals("[0,2,3,4,5,6,7,8,9]", config.get("classes").toString());
   }
 
   /** Decodes a PNG, checks its size and that it is 8-bit grayscale, and returns its samples. */
