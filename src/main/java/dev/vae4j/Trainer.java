@@ -9,8 +9,12 @@ import dev.vae4j.data.DatasetSplit;
 import dev.vae4j.model.AdamOptimizer;
 import dev.vae4j.model.VaeNetwork;
 import dev.vae4j.model.Workspace;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
@@ -48,6 +52,16 @@ public final class Trainer {
   private final AdamOptimizer optimizer;
   private final VaeNetwork.LayerGradients gradients;
   private final Tensor lossSums;
+  private final int stepsPerEpoch;
+
+  // Where the run stands; exported as a TrainingState at checkpoints, restored on resume.
+  private List<EpochMetrics> history = new ArrayList<>();
+  private float[] best;
+  private double bestLoss = Double.POSITIVE_INFINITY;
+  private int bestEpoch, sinceBest;
+  private TrainingState lastGood;
+  /** Steps (1-based) whose non-finite batch is skipped. */
+  private final Set<Long> skipped = new HashSet<>();
 
   private Trainer(Vae model, DatasetSplit data, TrainOptions options) {
     this.model = model;
@@ -78,7 +92,7 @@ public final class Trainer {
       this.validationRows = range(train.count(), total);
     } else {
       int[] shuffled = permutation(range(0, train.count()), new SplittableRandom(options.seed() ^ 0x5EEDL));
-      int held = (int) Math.round(train.count() * options.validationFraction());
+      int held = heldOut(train.count(), options);
       this.validationRows = java.util.Arrays.copyOfRange(shuffled, 0, held);
       this.trainRows = java.util.Arrays.copyOfRange(shuffled, held, shuffled.length);
       java.util.Arrays.sort(this.trainRows); // the epoch permutation alone decides the order
@@ -94,6 +108,7 @@ public final class Trainer {
     this.optimizer = new AdamOptimizer(backend, model.layout().size());
     this.gradients = network.new LayerGradients(optimizer.grads());
     this.lossSums = backend.allocate(2);
+    this.stepsPerEpoch = (trainRows.length + options.batchSize() - 1) / options.batchSize();
   }
 
   /** Trains {@code model} on {@code data} without progress reports; see the four-argument {@code fit}. */
@@ -103,26 +118,51 @@ public final class Trainer {
 
   /** Trains {@code model} on {@code data}; the model holds the final (or, with patience, best) weights. */
   public static Result fit(Vae model, DatasetSplit data, TrainOptions options, TrainingListener listener) {
+    return fit(model, data, options, listener, RunControl.fresh());
+  }
+
+  /**
+   * Trains {@code model} on {@code data}, starting from {@code control}'s state when it has one
+   * (the run then continues exactly as if it had never stopped), handing states to its checkpoint
+   * sink. A NaN or infinite loss or weight stops training with {@link TrainingDivergedException}
+   * (the model keeps the last good weights) unless {@code control} skips such batches.
+   */
+  public static Result fit(Vae model, DatasetSplit data, TrainOptions options, TrainingListener listener,
+      RunControl control) {
     Trainer trainer = new Trainer(model, data, options);
     try {
-      return trainer.run(listener);
+      return trainer.run(listener, control);
     } finally {
       trainer.releaseBuffers();
     }
   }
 
-  private Result run(TrainingListener listener) {
-    List<EpochMetrics> history = new ArrayList<>();
+  /** How many images an epoch trains on: the training split less the held-out validation part. */
+  public static int trainingImages(DatasetSplit data, TrainOptions options) {
+    int count = data.train().count();
+    return options.validateOnTestSplit() ? count : count - heldOut(count, options);
+  }
+
+  private static int heldOut(int count, TrainOptions options) {
+    return (int) Math.round(count * options.validationFraction());
+  }
+
+  private Result run(TrainingListener listener, RunControl control) {
     AdamParams hyper = new AdamParams(options.learningRate(), 0.9, 0.999, 1e-8,
         options.weightDecay(), options.decoupledWeightDecay());
-    float[] best = null;
-    double bestLoss = Double.POSITIVE_INFINITY;
-    int bestEpoch = 0, sinceBest = 0;
-    boolean stoppedEarly = false;
-    for (int epoch = 1; epoch <= options.epochs(); epoch++) {
+    if (control.resumeFrom() != null) {
+      restore(control.resumeFrom());
+    } else {
+      lastGood = new TrainingState(0, 0, 0, model.parameters(), new float[(int) model.layout().size()],
+          new float[(int) model.layout().size()], new float[2], Double.POSITIVE_INFINITY, 0, 0, null, List.of(), false);
+    }
+    boolean stoppedEarly = lastGood.finished() && lastGood.epoch() < options.epochs();
+    for (int epoch = lastGood.epoch() + 1; epoch <= options.epochs() && !lastGood.finished(); epoch++) {
       long start = System.nanoTime();
-      double[] train = trainEpoch(epoch, hyper, listener);
+      float[][] trained = trainEpochChecked(epoch, hyper, listener, control);
       double seconds = (System.nanoTime() - start) / 1e9;
+      int n = trainRows.length;
+      double[] train = {trained[0][RECON_SUM] / (double) n, trained[0][KL_SUM] / (double) n};
       double[] val = validationRows.length == 0 ? new double[] {Double.NaN, Double.NaN} : validate();
       double valLoss = val[0] + options.beta() * val[1];
       double monitored = validationRows.length == 0 ? train[0] + options.beta() * train[1] : valLoss;
@@ -131,52 +171,189 @@ public final class Trainer {
         bestLoss = monitored;
         bestEpoch = epoch;
         sinceBest = 0;
-        if (options.patience() > 0) best = model.parameters();
+        if (options.patience() > 0) best = trained[1].clone();
       } else {
         sinceBest++;
       }
       EpochMetrics metrics = new EpochMetrics(epoch, train[0] + options.beta() * train[1], train[0], train[1],
-          valLoss, val[0], val[1], seconds, trainRows.length / seconds, options.betaAt(epoch), improved);
+          valLoss, val[0], val[1], seconds, n / seconds, options.betaAt(epoch), improved);
       history.add(metrics);
       listener.epochFinished(metrics, model);
-      if (options.patience() > 0 && sinceBest >= options.patience()) {
-        stoppedEarly = epoch < options.epochs();
-        break;
-      }
+      stoppedEarly = options.patience() > 0 && sinceBest >= options.patience() && epoch < options.epochs();
+      boolean finished = stoppedEarly || epoch == options.epochs();
+      checkpoint(control, new TrainingState(epoch, 0, optimizer.steps(), trained[1], trained[2], trained[3],
+          new float[2], bestLoss, bestEpoch, sinceBest, best, history, finished));
     }
     if (best != null) model.setParameters(best);
-    return new Result(history, bestEpoch, stoppedEarly);
+    return new Result(List.copyOf(history), bestEpoch, stoppedEarly);
   }
 
-  /** One pass over the training rows; returns mean reconstruction and KL per sample. */
-  private double[] trainEpoch(int epoch, AdamParams hyper, TrainingListener listener) {
+  /**
+   * Trains epoch {@code epoch} from where {@link #lastGood} stands, replaying it from there with
+   * non-finite batches skipped when {@code control} allows. Returns the epoch's loss sums, then the
+   * parameters and both moments (downloaded once per epoch: for the finiteness check and the
+   * checkpoint).
+   */
+  private float[][] trainEpochChecked(int epoch, AdamParams hyper, TrainingListener listener, RunControl control) {
+    TrainingListener current = listener;
+    Set<Long> skippedBefore = Set.copyOf(skipped);
+    while (true) {
+      Long bad = null;
+      try {
+        trainEpoch(epoch, lastGood.batch(), hyper, current, control);
+        float[][] state = {backend.download(lossSums), model.parameters(),
+            backend.download(optimizer.firstMoment()), backend.download(optimizer.secondMoment())};
+        if (allFinite(state)) return state;
+      } catch (NonFiniteStep e) {
+        bad = e.step;
+      }
+      long found = firstNonFiniteStep(epoch, hyper);
+      if (found >= 0 || bad == null) bad = found;
+      restore(lastGood);
+      long inEpoch = bad - (long) (epoch - 1) * stepsPerEpoch;
+      String where = "step " + bad + " (epoch " + epoch + ", batch " + inEpoch + ")";
+      long skippedNow = skipped.stream().filter(s -> !skippedBefore.contains(s)).count();
+      if (!control.skipNonFinite() || bad < 0 || skippedNow >= RunControl.MAX_SKIPPED_PER_EPOCH) {
+        throw new TrainingDivergedException("training diverged: the loss or the weights became NaN or infinite at "
+            + (bad < 0 ? "epoch " + epoch : where) + (skippedNow > 0 ? " after skipping " + skippedNow + " batches" : "")
+            + "; the model holds the last good weights (epoch " + lastGood.epoch() + ", batch " + lastGood.batch() + ")",
+            bad, epoch);
+      }
+      skipped.add(bad);
+      current = new TrainingListener() {}; // the replay repeats steps the listener has already seen
+    }
+  }
+
+  /**
+   * Replays epoch {@code epoch} from {@link #lastGood} one step at a time, checking the loss sums
+   * and the weights after each: the step that first went non-finite, or -1 if none did. Runs only
+   * after a failed check, so the per-step device reads cost nothing in a healthy run.
+   */
+  private long firstNonFiniteStep(int epoch, AdamParams hyper) {
+    restore(lastGood);
+    backend.uploadIndices(epochOrder(epoch), trainOrder);
     int batch = options.batchSize(), n = trainRows.length;
-    int steps = (n + batch - 1) / batch;
-    backend.uploadIndices(permutation(trainRows, new SplittableRandom(mix(options.seed(), epoch))), trainOrder);
-    backend.fill(lossSums, 0f);
+    float beta = options.betaAt(epoch);
+    long base = (long) (epoch - 1) * stepsPerEpoch;
+    for (int b = lastGood.batch(); b < stepsPerEpoch; b++) {
+      long step = base + b + 1;
+      if (skipped.contains(step)) continue;
+      trainStep(b * batch, Math.min(batch, n - b * batch), step, beta, hyper);
+      if (!allFinite(new float[][] {backend.download(lossSums), model.parameters()})) return step;
+    }
+    return -1;
+  }
+
+  /**
+   * Runs batches of epoch {@code epoch} from batch {@code from} (0-based) to its end. Batch b is
+   * optimizer step {@code (epoch - 1) * stepsPerEpoch + b + 1}, which also names its noise stream,
+   * so an epoch resumed at any batch continues exactly.
+   */
+  private void trainEpoch(int epoch, int from, AdamParams hyper, TrainingListener listener, RunControl control) {
+    int batch = options.batchSize(), n = trainRows.length, steps = stepsPerEpoch;
+    backend.uploadIndices(epochOrder(epoch), trainOrder);
+    if (from == 0) backend.fill(lossSums, 0f); // a resumed epoch continues the restored sums
     float beta = options.betaAt(epoch);
     listener.epochStarted(epoch, steps);
     StepReporter reporter = new StepReporter(backend, lossSums, listener, epoch, batch, n, beta, options.learningRate());
-    // Full batches run as one recorded step (a CUDA graph on the GPU; plain calls on the CPU);
-    // only the batch position, the noise stream and Adam's step count change from step to step.
+    long base = (long) (epoch - 1) * steps;
+    // Full batches run as recorded steps (a CUDA graph on the GPU; plain calls on the CPU); only the
+    // batch position, the noise stream and Adam's step count change from step to step. A skipped
+    // batch ends one recording and starts the next after it.
     int fullBatches = n / batch;
-    long done = optimizer.steps();
-    try (Backend.RecordedStep step = backend.recordStep(k -> trainStep((int) k * batch, batch, done + k + 1, beta, hyper))) {
-      for (int s = 0; s < fullBatches; s++) {
-        step.replay();
-        listener.stepFinished(epoch, s + 1);
-        reporter.stepFinished(s + 1, steps, done + s + 1);
+    for (int b = from; b < fullBatches; ) {
+      int first = b, end = b;
+      while (end < fullBatches && !skipped.contains(base + end + 1)) end++;
+      if (end > first) {
+        try (Backend.RecordedStep step = backend.recordStep(k -> trainStep((int) (first + k) * batch, batch,
+            base + first + k + 1, beta, hyper))) {
+          for (int s = first; s < end; s++) {
+            step.replay();
+            stepDone(epoch, s + 1, base + s + 1, listener, reporter, control);
+          }
+        }
+      }
+      if (end < fullBatches) stepDone(epoch, end + 1, base + end + 1, listener, reporter, control); // skipped
+      b = end + 1;
+    }
+    if (fullBatches < steps && from <= fullBatches) {
+      long step = base + steps;
+      if (!skipped.contains(step)) trainStep(fullBatches * batch, n - fullBatches * batch, step, beta, hyper);
+      stepDone(epoch, steps, step, listener, reporter, control);
+    }
+    optimizer.setSteps(base + steps);
+  }
+
+  /** After batch {@code batch} (1-based) of {@code epoch}: progress, and a checkpoint at the step interval. */
+  private void stepDone(int epoch, int batch, long step, TrainingListener listener, StepReporter reporter,
+      RunControl control) {
+    listener.stepFinished(epoch, batch);
+    reporter.stepFinished(batch, stepsPerEpoch, step);
+    int interval = control.checkpoints().stepInterval();
+    if (interval > 0 && step % interval == 0 && batch < stepsPerEpoch) {
+      optimizer.setSteps(step);
+      TrainingState state = new TrainingState(epoch - 1, batch, step, model.parameters(),
+          backend.download(optimizer.firstMoment()), backend.download(optimizer.secondMoment()),
+          backend.download(lossSums), bestLoss, bestEpoch, sinceBest, best, history, false);
+      if (!state.isFinite()) throw new NonFiniteStep(step);
+      checkpoint(control, state);
+    }
+  }
+
+  /** Hands a (finite) state to the sink; it becomes the state a divergence falls back to. */
+  private void checkpoint(RunControl control, TrainingState state) {
+    try {
+      control.checkpoints().save(state);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    lastGood = state;
+  }
+
+  /** Puts the model, the optimizer and the bookkeeping back to {@code state}. */
+  private void restore(TrainingState state) {
+    if (state.parameters().length != model.layout().size()) {
+      throw new IllegalArgumentException("the training state holds " + state.parameters().length
+          + " parameters, the model " + model.layout().size());
+    }
+    if (state.epoch() > options.epochs() || (state.batch() > 0 && state.batch() >= stepsPerEpoch)) {
+      throw new IllegalArgumentException("the training state (epoch " + state.epoch() + ", batch " + state.batch()
+          + ") lies outside this run of " + options.epochs() + " epochs of " + stepsPerEpoch + " steps");
+    }
+    model.setParameters(state.parameters());
+    backend.upload(state.firstMoment(), optimizer.firstMoment());
+    backend.upload(state.secondMoment(), optimizer.secondMoment());
+    backend.upload(state.epochLossSums(), lossSums);
+    optimizer.setSteps(state.adamSteps());
+    bestLoss = state.bestLoss();
+    bestEpoch = state.bestEpoch();
+    sinceBest = state.sinceBest();
+    best = state.bestParameters() == null ? null : state.bestParameters().clone();
+    history = new ArrayList<>(state.history());
+    lastGood = state;
+  }
+
+  private int[] epochOrder(int epoch) {
+    return permutation(trainRows, new SplittableRandom(mix(options.seed(), epoch)));
+  }
+
+  private static boolean allFinite(float[][] arrays) {
+    for (float[] a : arrays) {
+      for (float v : a) {
+        if (!Float.isFinite(v)) return false;
       }
     }
-    optimizer.setSteps(done + fullBatches);
-    if (fullBatches < steps) {
-      trainStep(fullBatches * batch, n - fullBatches * batch, optimizer.steps() + 1, beta, hyper);
-      optimizer.setSteps(optimizer.steps() + 1);
-      listener.stepFinished(epoch, steps);
-      reporter.stepFinished(steps, steps, optimizer.steps());
+    return true;
+  }
+
+  /** A step checkpoint found non-finite numbers; the epoch's check takes over from there. */
+  private static final class NonFiniteStep extends RuntimeException {
+    private final long step;
+
+    NonFiniteStep(long step) {
+      super(null, null, false, false);
+      this.step = step;
     }
-    float[] sums = backend.download(lossSums);
-    return new double[] {sums[RECON_SUM] / (double) n, sums[KL_SUM] / (double) n};
   }
 
   /**

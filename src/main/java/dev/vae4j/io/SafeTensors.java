@@ -11,7 +11,10 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,11 +24,20 @@ import java.util.Map;
  * The safetensors format (8-byte little-endian header length N, N bytes of JSON header naming each
  * tensor's dtype, shape and byte range, then the raw little-endian data), as the Hugging Face
  * library and PyTorch read it. Writes F32; reads F32 and F64. The reader trusts nothing: it checks
- * the header length before allocating, and that the tensors exactly tile the data.
+ * the header length before allocating, and that the tensors exactly tile the data. Every file
+ * written carries a SHA-256 of its data bytes and other metadata in the metadata ({@value
+ * #CHECKSUM_KEY}); a file that has one is verified on read (files from other writers have none
+ * and are read as they are).
  */
 public final class SafeTensors {
   /** Largest header accepted (the reference implementation's limit is 100 MB). */
   public static final long MAX_HEADER_BYTES = 100_000_000;
+
+  /**
+   * Metadata key of the hex SHA-256 of the data bytes (everything after the header) followed by
+   * every other metadata entry as UTF-8 {@code key NUL value NUL}, in header order.
+   */
+  public static final String CHECKSUM_KEY = "vae4j.data_sha256";
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -50,8 +62,12 @@ public final class SafeTensors {
     }
   }
 
-  /** A whole file: the {@code __metadata__} strings and the tensors in file order. */
-  public record Contents(Map<String, String> metadata, Map<String, Entry> tensors) {
+  /**
+   * A whole file: the {@code __metadata__} strings and the tensors in file order.
+   *
+   * @param verified whether the file carried a data checksum and it matched
+   */
+  public record Contents(Map<String, String> metadata, Map<String, Entry> tensors, boolean verified) {
     /** The tensor named {@code name}, or a {@link FormatException} naming what is missing. */
     public Entry require(String name, String file) throws FormatException {
       Entry e = tensors.get(name);
@@ -60,7 +76,7 @@ public final class SafeTensors {
     }
   }
 
-  /** Writes {@code tensors} (F32, in the order given) with {@code metadata}, atomically. */
+  /** Writes {@code tensors} (F32, in the order given) with {@code metadata} and the data checksum, atomically. */
   public static void write(Path file, Map<String, String> metadata, List<Tensor> tensors) throws IOException {
     AtomicFiles.write(file, encode(metadata, tensors));
   }
@@ -68,10 +84,9 @@ public final class SafeTensors {
   /** The bytes of a safetensors file. */
   public static byte[] encode(Map<String, String> metadata, List<Tensor> tensors) throws JsonProcessingException {
     ObjectNode header = JSON.createObjectNode();
-    if (!metadata.isEmpty()) {
-      ObjectNode meta = header.putObject("__metadata__");
-      metadata.forEach(meta::put);
-    }
+    ObjectNode meta = header.putObject("__metadata__");
+    metadata.forEach(meta::put);
+    meta.put(CHECKSUM_KEY, checksum(tensors, metadata));
     long offset = 0;
     for (Tensor t : tensors) {
       ObjectNode entry = header.putObject(t.name());
@@ -94,6 +109,31 @@ public final class SafeTensors {
       pos += 4 * t.data().length;
     }
     return out.array();
+  }
+
+  /** The {@value #CHECKSUM_KEY} of a file holding {@code tensors} (as {@link #encode} lays them out) and {@code metadata}. */
+  private static String checksum(List<Tensor> tensors, Map<String, String> metadata) {
+    MessageDigest digest = sha256();
+    ByteBuffer chunk = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+    for (Tensor t : tensors) {
+      for (float f : t.data()) {
+        if (chunk.remaining() < Float.BYTES) {
+          digest.update(chunk.flip());
+          chunk.clear();
+        }
+        chunk.putFloat(f);
+      }
+    }
+    digest.update(chunk.flip());
+    return finish(digest, metadata);
+  }
+
+  private static String finish(MessageDigest digest, Map<String, String> metadata) {
+    metadata.forEach((key, value) -> {
+      if (key.equals(CHECKSUM_KEY)) return;
+      digest.update((key + '\0' + value + '\0').getBytes(StandardCharsets.UTF_8));
+    });
+    return HexFormat.of().formatHex(digest.digest());
   }
 
   /** Reads and validates a file. */
@@ -168,7 +208,16 @@ public final class SafeTensors {
       expected = r[1];
     }
     if (expected != dataSize) throw new FormatException(name + ": " + (dataSize - expected) + " bytes after the last tensor");
-    return new Contents(metadata, tensors);
+    String checksum = metadata.get(CHECKSUM_KEY);
+    if (checksum != null) {
+      MessageDigest digest = sha256();
+      digest.update(rest, headerLength, (int) dataSize);
+      String actual = finish(digest, metadata);
+      if (!actual.equalsIgnoreCase(checksum)) {
+        throw new FormatException(name + ": checksum mismatch: the data's SHA-256 is " + actual + ", the header records " + checksum);
+      }
+    }
+    return new Contents(metadata, tensors, checksum != null);
   }
 
   private static Entry entry(String key, JsonNode value, ByteBuffer data, long dataSize, List<long[]> ranges, String name)
@@ -210,6 +259,14 @@ public final class SafeTensors {
       values[i] = width == 4 ? data.getFloat(at) : data.getDouble(at);
     }
     return new Entry(key, shape, values, dtype);
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java platform has SHA-256", e);
+    }
   }
 
   private static long elements(long[] shape) {
