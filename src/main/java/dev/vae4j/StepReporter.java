@@ -20,8 +20,11 @@ final class StepReporter {
   private double reportedRecon, reportedKl;
   private long since = System.nanoTime();
 
-  /** {@code lossSums} holds the reconstruction and KL sums of the epoch so far, in that order. */
-  StepReporter(Backend backend, Tensor lossSums, TrainingListener listener, int epoch, int batch, int rows,
+  /**
+   * {@code lossSums} holds the reconstruction and KL sums of the epoch so far, in that order; an
+   * epoch resumed after {@code from} batches starts with theirs, which the first report leaves out.
+   */
+  StepReporter(Backend backend, Tensor lossSums, TrainingListener listener, int epoch, int from, int batch, int rows,
       float klWeight, double learningRate) {
     this.backend = backend;
     this.lossSums = lossSums;
@@ -32,6 +35,12 @@ final class StepReporter {
     this.rows = rows;
     this.klWeight = klWeight;
     this.learningRate = learningRate;
+    if (from > 0 && interval > 0) {
+      float[] sums = backend.download(lossSums);
+      reportedRows = Math.min(rows, from * batch);
+      reportedRecon = sums[0];
+      reportedKl = sums[1];
+    }
   }
 
   /** Step {@code step} (1-based in the epoch, the {@code globalStep}-th update) has finished. */

@@ -255,7 +255,7 @@ public final class Trainer {
     if (from == 0) backend.fill(lossSums, 0f); // a resumed epoch continues the restored sums
     float beta = options.betaAt(epoch);
     listener.epochStarted(epoch, steps);
-    StepReporter reporter = new StepReporter(backend, lossSums, listener, epoch, batch, n, beta, options.learningRate());
+    StepReporter reporter = new StepReporter(backend, lossSums, listener, epoch, from, batch, n, beta, options.learningRate());
     long base = (long) (epoch - 1) * steps;
     // Full batches run as recorded steps (a CUDA graph on the GPU; plain calls on the CPU); only the
     // batch position, the noise stream and Adam's step count change from step to step. A skipped

@@ -111,6 +111,64 @@ class TensorBoardListenerTest {
     assertPng(images.get("reconstructions").get(1), 4 * 58 + 2, 466);
   }
 
+  /**
+   * A run resumed mid-epoch (after batch 6) reports only the batches it trains: 7 and 8 in its first
+   * report, then exactly what the uninterrupted run reports.
+   */
+  @Test
+  void aResumedEpochReportsOnlyItsOwnBatches() throws IOException {
+    DatasetSplit all = Datasets.bundledDigits();
+    int[] first = new int[1000];
+    for (int i = 0; i < first.length; i++) first[i] = i;
+    DatasetSplit data = new DatasetSplit("digits", all.train().subset(first, "1000 digits"), null);
+    TrainOptions options = new TrainOptions(2, 64, 2e-3, 0, false, 1f, 0, 9, 0.1, false, 0);
+    VaeConfig config = new VaeConfig(784, new int[] {16}, 2, Likelihood.BERNOULLI);
+    List<TrainingState> states = new ArrayList<>();
+    CheckpointSink everySixSteps = new CheckpointSink() {
+      @Override
+      public int stepInterval() {
+        return 6;
+      }
+
+      @Override
+      public void save(TrainingState state) {
+        states.add(state);
+      }
+    };
+    try (Backend backend = new CpuBackend()) {
+      List<StepMetrics> straight = reports(Vae.create(config, backend, 9), data, options, new RunControl(null, everySixSteps, false));
+      TrainingState afterSix = states.stream().filter(s -> s.epoch() == 0 && s.batch() == 6).findFirst().orElseThrow();
+      List<StepMetrics> resumed = reports(Vae.create(config, backend, 9), data, options,
+          new RunControl(afterSix, CheckpointSink.none(), false));
+      assertEquals(8, resumed.get(0).step());
+      assertEquals(128, resumed.get(0).samples());
+      List<StepMetrics> later = straight.subList(straight.size() - resumed.size() + 1, straight.size());
+      for (int i = 0; i < later.size(); i++) {
+        StepMetrics a = later.get(i), b = resumed.get(i + 1);
+        assertEquals(a.globalStep(), b.globalStep());
+        assertEquals(a.samples(), b.samples());
+        assertEquals(a.recon(), b.recon(), 1e-9 * a.recon(), "step " + a.globalStep());
+        assertEquals(a.kl(), b.kl(), 1e-9 * a.kl() + 1e-12, "step " + a.globalStep());
+      }
+    }
+  }
+
+  private static List<StepMetrics> reports(Vae model, DatasetSplit data, TrainOptions options, RunControl control) {
+    List<StepMetrics> reports = new ArrayList<>();
+    Trainer.fit(model, data, options, new TrainingListener() {
+      @Override
+      public int stepReportInterval() {
+        return 4;
+      }
+
+      @Override
+      public void stepReported(StepMetrics m) {
+        reports.add(m);
+      }
+    }, control);
+    return reports;
+  }
+
   private static void assertPng(EventFileReader.Image image, int height, int width) throws IOException {
     assertEquals(height, image.height());
     assertEquals(width, image.width());
