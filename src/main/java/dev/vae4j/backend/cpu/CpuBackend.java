@@ -143,18 +143,22 @@ public final class CpuBackend implements Backend {
     FloatBuffer am = at.forBlasRead(), bm = bt.forBlasRead();
     FloatBuffer cm = beta == 0f ? ct.forBlasWrite() : ct.forBlasRead();
     // Split C's rows across our threads, one single-threaded OpenBLAS call each: OpenBLAS's own
-    // threads busy-wait between calls and would fight the elementwise loops for the cores.
+    // threads busy-wait between calls and would fight the elementwise loops for the cores. Each
+    // thread also copies its rows of C back to the heap while they are still in its cache.
     int parts = (long) m * n * k < MIN_GEMM_WORK_PER_THREAD ? 1 : (int) Math.min(threads, m);
-    parallel.forChunks(m, parts, (from, to) -> cblas_sgemm(
-        CblasRowMajor,
-        transA ? CblasTrans : CblasNoTrans,
-        transB ? CblasTrans : CblasNoTrans,
-        to - from, n, k, alpha,
-        am.slice(transA ? from : from * k, am.capacity() - (transA ? from : from * k)), transA ? m : k,
-        bm, transB ? k : n,
-        beta, // OpenBLAS zeroes C itself when beta == 0, so NaN left in C does not propagate
-        cm.slice(from * n, (to - from) * n), n));
-    ct.blasWritten();
+    parallel.forChunks(m, parts, (from, to) -> {
+      cblas_sgemm(
+          CblasRowMajor,
+          transA ? CblasTrans : CblasNoTrans,
+          transB ? CblasTrans : CblasNoTrans,
+          to - from, n, k, alpha,
+          am.slice(transA ? from : from * k, am.capacity() - (transA ? from : from * k)), transA ? m : k,
+          bm, transB ? k : n,
+          beta, // OpenBLAS zeroes C itself when beta == 0, so NaN left in C does not propagate
+          cm.slice(from * n, (to - from) * n), n);
+      ct.blasWrittenRange(from * n, (to - from) * n);
+    });
+    ct.blasWriteFinished();
   }
 
   // ---------------------------------------------------------------- elementwise

@@ -13,7 +13,7 @@ import java.nio.FloatBuffer;
  * API vectorize them) than on direct buffers, while JavaCPP copies a heap array in and out of every
  * native call. So the heap is the truth, and {@link #forBlasRead()} refreshes the mirror only when
  * the heap changed since the last copy: a weight matrix is copied once per optimizer step however
- * many GEMMs read it. A GEMM writes its output to the mirror and {@link #blasWritten()} copies it
+ * many GEMMs read it. A GEMM writes its output to the mirror and {@link #blasWrittenRange} copies it
  * back at once, so the heap never goes stale.
  */
 final class CpuTensor implements Tensor {
@@ -76,14 +76,22 @@ final class CpuTensor implements Tensor {
     return view;
   }
 
-  /** The off-heap mirror of this range, for a GEMM to overwrite; follow with {@link #blasWritten}. */
+  /** The off-heap mirror of this range, for a GEMM to overwrite; follow with {@link #blasWrittenRange}. */
   FloatBuffer forBlasWrite() {
     return mirror();
   }
 
-  /** Copies what a GEMM wrote into the mirror back to the heap. */
-  void blasWritten() {
-    mirrorView.get(0, heap, offset, length);
+  /**
+   * Copies elements [from, from + count) of this range from the mirror back to the heap; the
+   * threads that split a GEMM's rows each copy their own part, then one calls {@link
+   * #blasWriteFinished}.
+   */
+  void blasWrittenRange(int from, int count) {
+    mirrorView.get(from, heap, offset + from, count);
+  }
+
+  /** Records that the whole range was copied back by {@link #blasWrittenRange}. */
+  void blasWriteFinished() {
     storage.version++;
     mirroredVersion = storage.version;
   }
