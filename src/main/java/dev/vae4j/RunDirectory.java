@@ -41,15 +41,36 @@ public final class RunDirectory {
 
   /**
    * Opens {@code dir} for a new run, creating it. A folder that already holds a finished run (a
-   * model file) is refused unless {@code overwrite}, so no earlier result is lost by accident.
+   * model file) or an unfinished one (its configuration or checkpoints) is refused unless {@code
+   * overwrite}, so no earlier result is lost by accident; overwriting removes the old checkpoints.
    */
   public static RunDirectory create(Path dir, boolean overwrite) throws IOException {
     if (Files.exists(dir.resolve(MODEL)) && !overwrite) {
       throw new IllegalArgumentException(dir + " already holds a finished run (" + MODEL + "); choose another --out or pass --overwrite");
     }
     if (Files.exists(dir) && !Files.isDirectory(dir)) throw new IllegalArgumentException(dir + " exists and is not a folder");
+    List<Path> checkpoints = Checkpoints.stepFiles(dir);
+    if ((Files.exists(dir.resolve(CONFIG)) || !checkpoints.isEmpty()) && !overwrite) {
+      throw new IllegalArgumentException(dir + " holds an unfinished run; continue it with --resume " + dir + " or pass --overwrite");
+    }
+    for (Path old : checkpoints) Files.delete(old);
+    Files.deleteIfExists(dir.resolve(Checkpoints.BEST));
     Files.createDirectories(dir);
     return new RunDirectory(dir);
+  }
+
+  /**
+   * Opens the run folder {@code dir} to continue its run: {@code metrics.jsonl} is rewritten with
+   * the {@code history} of the state training resumes from (later lines belong to work now redone).
+   */
+  public static RunDirectory resume(Path dir, List<EpochMetrics> history) throws IOException {
+    if (!Files.isRegularFile(dir.resolve(CONFIG))) {
+      throw new IllegalArgumentException(dir + " is not a run folder (no " + CONFIG + ")");
+    }
+    RunDirectory run = new RunDirectory(dir);
+    for (EpochMetrics m : history) run.metricLines.add(line(m));
+    run.writeMetrics();
+    return run;
   }
 
   /** The run folder. */
@@ -64,6 +85,16 @@ public final class RunDirectory {
 
   /** Appends one epoch to {@code metrics.jsonl} (rewritten whole, atomically). */
   public void appendMetrics(EpochMetrics m) throws IOException {
+    metricLines.add(line(m));
+    writeMetrics();
+  }
+
+  private void writeMetrics() throws IOException {
+    AtomicFiles.write(dir.resolve(METRICS), (String.join("\n", metricLines) + (metricLines.isEmpty() ? "" : "\n"))
+        .getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static String line(EpochMetrics m) throws IOException {
     Map<String, Object> line = new LinkedHashMap<>();
     line.put("epoch", m.epoch());
     line.put("train_loss", m.trainLoss());
@@ -76,8 +107,7 @@ public final class RunDirectory {
     line.put("seconds", m.seconds());
     line.put("samples_per_s", m.samplesPerSecond());
     line.put("best", m.best());
-    metricLines.add(JSON_LINE.writeValueAsString(line));
-    AtomicFiles.write(dir.resolve(METRICS), (String.join("\n", metricLines) + "\n").getBytes(StandardCharsets.UTF_8));
+    return JSON_LINE.writeValueAsString(line);
   }
 
   /** Writes the model file. */

@@ -1,6 +1,11 @@
 package dev.vae4j.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vae4j.Backends;
+import dev.vae4j.Checkpoints;
+import dev.vae4j.RunControl;
+import dev.vae4j.TrainingDivergedException;
+import dev.vae4j.io.FormatException;
 import dev.vae4j.EpochMetrics;
 import dev.vae4j.RunDirectory;
 import dev.vae4j.TensorBoardListener;
@@ -97,9 +102,28 @@ final class TrainCommand implements Callable<Integer> {
       description = "Folder for TensorBoard event files (default: tensorboard/ in the run folder).")
   Path tensorboard;
 
+  @Option(names = "--resume", paramLabel = "DIR",
+      description = "Continue the run in DIR from its newest checkpoint, exactly as if it had never stopped (takes no other options: config.json has them).")
+  Path resume;
+
+  @Option(names = "--checkpoint-every", defaultValue = "0", paramLabel = "STEPS",
+      description = "Also checkpoint every STEPS optimizer steps inside epochs (0: at epoch ends only).")
+  int checkpointEvery;
+
+  @Option(names = "--keep-checkpoints", defaultValue = "3", paramLabel = "K",
+      description = "Keep the newest K step checkpoints (besides checkpoint-best.safetensors).")
+  int keepCheckpoints;
+
+  @Option(names = "--skip-nonfinite",
+      description = "Skip a batch whose loss or update is NaN or infinite instead of stopping.")
+  boolean skipNonFinite;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
+    if (resume != null) ResumeConfig.apply(resume, this, spec.commandLine());
+    if (checkpointEvery < 0) throw new ParameterException(spec.commandLine(), "--checkpoint-every must be >= 0, got " + checkpointEvery);
+    if (keepCheckpoints < 1) throw new ParameterException(spec.commandLine(), "--keep-checkpoints must be >= 1, got " + keepCheckpoints);
     TrainOptions options = options();
     Likelihood pixels = likelihood();
     Path runPath = out != null ? out
@@ -107,18 +131,44 @@ final class TrainCommand implements Callable<Integer> {
     DatasetSplit split = Datasets.load(data);
     if (classes != null) split = dev.vae4j.data.LabelFilter.onlyClasses(split, new java.util.TreeSet<>(classes));
     Dataset train = split.train();
-    VaeConfig config = new VaeConfig(train.features(), hidden, latent, pixels);
+    VaeConfig config = usage(() -> new VaeConfig(train.features(), hidden, latent, pixels));
+    int images = Trainer.trainingImages(split, options);
+    if (options.batchSize() > images) {
+      throw new ParameterException(spec.commandLine(), "--batch-size " + options.batchSize() + " is larger than the "
+          + images + " training images of " + data);
+    }
     Backends.Choice choice = Backends.select(device);
     try (Backend backend = choice.backend()) {
-      RunDirectory run = RunDirectory.create(runPath, overwrite); // only once everything else is in order
+      Checkpoints.Loaded from = resume == null ? null : Checkpoints.latest(runPath);
+      if (from != null && !from.config().equals(config)) {
+        throw new FormatException(from.file() + ": the checkpoint is for a " + from.config().describe() + " model but "
+            + runPath.resolve(RunDirectory.CONFIG) + " describes " + config.describe());
+      }
+      // Only once everything else is in order:
+      RunDirectory run = resume == null ? usage(() -> RunDirectory.create(runPath, overwrite))
+          : RunDirectory.resume(runPath, from == null ? java.util.List.of() : from.state().history());
       err.printf("vae4j: %s on %s: %s%n", config.describe(), backend.name(), choice.reason());
       err.printf("vae4j: %s, %s%n", backend.description(), describe(split));
+      if (resume != null) {
+        err.printf("vae4j: resuming %s%n", from == null ? "from the start (no checkpoint yet)"
+            : "from " + from.file().getFileName() + " (epoch " + from.state().epoch() + ", batch " + from.state().batch()
+                + ", step " + from.state().adamSteps() + ")");
+      }
       Vae model = Vae.create(config, backend, seed);
-      run.writeConfig(configRecord(config, options, split, backend));
+      Map<String, Object> record = configRecord(config, options, split, backend);
+      if (resume == null) run.writeConfig(record);
+      Checkpoints checkpoints = new Checkpoints(run.path(), config, new ObjectMapper().writeValueAsString(record),
+          keepCheckpoints, checkpointEvery);
       TrainingListener progress = Progress.forTerminal(err, run);
       Trainer.Result result;
       try (TensorBoardListener events = tensorBoard(run, split, options)) {
-        result = Trainer.fit(model, split, options, TrainingListener.all(progress, events));
+        result = Trainer.fit(model, split, options, TrainingListener.all(progress, events),
+            new RunControl(from == null ? null : from.state(), checkpoints, skipNonFinite));
+      } catch (TrainingDivergedException e) {
+        throw new IllegalStateException(e.getMessage() + "; the last good checkpoint stays in " + run.path()
+            + (skipNonFinite ? "" : " (--skip-nonfinite skips such batches)"), e);
+      } catch (java.io.UncheckedIOException e) {
+        throw e.getCause();
       }
       run.writeModel(model);
       Dataset pictures = split.test() != null ? split.test() : train;
@@ -130,6 +180,15 @@ final class TrainCommand implements Callable<Integer> {
           result.stoppedEarly() ? ", stopped early" : "", run.path());
     }
     return 0;
+  }
+
+  /** A value whose construction rejects bad options with {@link IllegalArgumentException}: a usage error. */
+  private <T> T usage(java.util.concurrent.Callable<T> make) throws Exception {
+    try {
+      return make.call();
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
   }
 
   private TrainOptions options() {
@@ -192,6 +251,12 @@ final class TrainCommand implements Callable<Integer> {
     record.put("training", training);
     record.put("data", split.source());
     if (classes != null) record.put("classes", new java.util.TreeSet<>(classes));
+    if (tensorboard != null) record.put("tensorboard", tensorboard.toString());
+    Map<String, Object> safety = new LinkedHashMap<>();
+    safety.put("checkpoint_every", checkpointEvery);
+    safety.put("keep_checkpoints", keepCheckpoints);
+    safety.put("skip_nonfinite", skipNonFinite);
+    record.put("checkpoints", safety);
     record.put("device", backend.name());
     record.put("backend", backend.description());
     record.put("loss", "per sample: reconstruction NLL summed over pixels + beta * KL summed over latent dims; batch mean; nats");

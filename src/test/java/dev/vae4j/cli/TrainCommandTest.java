@@ -61,7 +61,7 @@ class TrainCommandTest {
     Files.createDirectories(run);
     Files.writeString(run.resolve("model.safetensors"), "precious");
     Outcome o = run("train", "--epochs", "1", "--device", "cpu", "--out", run.toString());
-    assertEquals(1, o.code());
+    assertEquals(2, o.code(), "an occupied --out is a usage error");
     assertTrue(o.err().contains("already holds a finished run"), o.err());
     assertEquals("precious", Files.readString(run.resolve("model.safetensors")));
   }
