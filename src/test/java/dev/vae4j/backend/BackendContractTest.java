@@ -264,8 +264,9 @@ public abstract class BackendContractTest {
       double mi = 0.9 * m[i] + 0.1 * gi, vi = 0.999 * v[i] + 0.001 * gi * gi;
       double mhat = mi / (1 - Math.pow(0.9, step)), vhat = vi / (1 - Math.pow(0.999, step));
       double expected = pi - 1e-3 * mhat / (Math.sqrt(vhat) + 1e-8);
-      // m's two terms may nearly cancel: float rounding is relative to the terms, not the sum.
-      assertClose(mi, mo[i], 0, 1e-6 * (Math.abs(0.9 * m[i]) + Math.abs(0.1 * gi)), "m " + i);
+      // m's terms (and g's L2 term) may nearly cancel: float rounding is relative to the terms.
+      double terms = Math.abs(0.9 * m[i]) + 0.1 * (Math.abs(g[i]) + Math.abs(weightDecay * p[i]));
+      assertClose(mi, mo[i], 0, 1e-6 * terms, "m " + i);
       assertClose(vi, vo[i], 1e-5, 1e-12, "v " + i);
       assertClose(expected, po[i], 2e-7, 1e-7, "p " + i); // float rounding of p
     }
