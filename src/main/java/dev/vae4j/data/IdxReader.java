@@ -41,7 +41,7 @@ public final class IdxReader {
   /** Reads an IDX file of {@code expectedDims} dimensions from a path (gzip detected by its magic). */
   public static IdxData read(Path file, int expectedDims, String what) throws IOException {
     try (InputStream in = Files.newInputStream(file)) {
-      return read(in, file.getFileName().toString(), expectedDims, what);
+      return read(in, file.toString(), expectedDims, what);
     }
   }
 

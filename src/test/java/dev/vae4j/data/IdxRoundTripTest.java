@@ -68,7 +68,7 @@ class IdxRoundTripTest {
     Path bad = dir.resolve("train-images-idx3-ubyte");
     Files.write(bad, new byte[] {0, 0, 8, 1, 0, 0, 0, 1, 7}); // a label file where images belong
     DataException e = assertThrows(DataException.class, () -> IdxReader.readImages(bad));
-    assertTrue(e.getMessage().startsWith("train-images-idx3-ubyte: 1 dimensions, expected 3"), e.getMessage());
+    assertTrue(e.getMessage().startsWith(bad + ": 1 dimensions, expected 3"), e.getMessage());
 
     Files.write(bad, new byte[] {1, 2, 3, 4});
     e = assertThrows(DataException.class, () -> IdxReader.readImages(bad));
