@@ -41,7 +41,7 @@ final class TrainCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Option(names = "--data", paramLabel = "DIR", defaultValue = Datasets.BUNDLED,
-      description = "'digits' (10,000 MNIST digits bundled in the jar) or a folder with MNIST-style IDX files.")
+      description = "'digits' (10,000 MNIST digits bundled in the jar), a folder with MNIST-style IDX files, or a FILE.csv (one image per line).")
   String data;
 
   @Option(names = "--classes", split = ",", paramLabel = "C[,C...]",
@@ -102,6 +102,12 @@ final class TrainCommand implements Callable<Integer> {
       description = "Folder for TensorBoard event files (default: tensorboard/ in the run folder).")
   Path tensorboard;
 
+  @Option(names = "--csv-label", description = "With --data FILE.csv: the first value of each line is the image's label.")
+  boolean csvLabel;
+
+  @Option(names = "--csv-255", description = "With --data FILE.csv: pixel values are 0..255 rather than [0, 1].")
+  boolean csv255;
+
   @Option(names = "--resume", paramLabel = "DIR",
       description = "Continue the run in DIR from its newest checkpoint, exactly as if it had never stopped (takes no other options: config.json has them).")
   Path resume;
@@ -128,7 +134,8 @@ final class TrainCommand implements Callable<Integer> {
     Likelihood pixels = likelihood();
     Path runPath = out != null ? out
         : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-    DatasetSplit split = Datasets.load(data);
+    DatasetSplit split = data.toLowerCase(Locale.ROOT).endsWith(".csv")
+        ? Datasets.fromCsv(Path.of(data), new dev.vae4j.data.CsvReader.Format(csvLabel, csv255)) : Datasets.load(data);
     if (classes != null) split = dev.vae4j.data.LabelFilter.onlyClasses(split, new java.util.TreeSet<>(classes));
     Dataset train = split.train();
     VaeConfig config = usage(() -> new VaeConfig(train.features(), hidden, latent, pixels));
@@ -252,6 +259,7 @@ final class TrainCommand implements Callable<Integer> {
     record.put("data", split.source());
     if (classes != null) record.put("classes", new java.util.TreeSet<>(classes));
     if (tensorboard != null) record.put("tensorboard", tensorboard.toString());
+    if (csvLabel || csv255) record.put("csv", Map.of("label_first", csvLabel, "max_255", csv255));
     Map<String, Object> safety = new LinkedHashMap<>();
     safety.put("checkpoint_every", checkpointEvery);
     safety.put("keep_checkpoints", keepCheckpoints);

@@ -19,10 +19,20 @@ public final class Datasets {
 
   private Datasets() {}
 
-  /** {@code null} or {@code "digits"}: the bundled digits; anything else: a folder of IDX files. */
+  /**
+   * {@code null} or {@code "digits"}: the bundled digits; a name ending in {@code .csv}: a CSV file
+   * of pixels in [0, 1] without labels; anything else: a folder of IDX files.
+   */
   public static DatasetSplit load(String spec) throws IOException {
     if (spec == null || spec.equals(BUNDLED)) return bundledDigits();
+    if (spec.toLowerCase(java.util.Locale.ROOT).endsWith(".csv")) return fromCsv(Path.of(spec), CsvReader.Format.PLAIN);
     return fromDirectory(Path.of(spec));
+  }
+
+  /** A CSV file of images (see {@link CsvReader}) as a training set without a test split. */
+  public static DatasetSplit fromCsv(Path file, CsvReader.Format format) throws IOException {
+    if (!Files.isRegularFile(file)) throw new DataException(file + ": no such file");
+    return new DatasetSplit(file.toString(), CsvReader.read(file, format), null);
   }
 
   /**
