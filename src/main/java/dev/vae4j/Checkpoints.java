@@ -49,7 +49,7 @@ public final class Checkpoints implements CheckpointSink {
   private final int keep;
   private final int stepInterval;
 
-  /** A checkpoint read back: which file, the model shape, the state and the run configuration (JSON). */
+  /** A checkpoint read back: which file (null when read from bytes), the model shape, the state and the run configuration (JSON). */
   public record Loaded(Path file, VaeConfig config, TrainingState state, String runConfig) {}
 
   /**
@@ -113,8 +113,15 @@ public final class Checkpoints implements CheckpointSink {
    * dtype and shape its own model configuration needs.
    */
   public static Loaded read(Path file) throws IOException {
-    String name = file.toString();
-    SafeTensors.Contents contents = SafeTensors.read(file);
+    return parse(SafeTensors.read(file), file, file.toString());
+  }
+
+  /** Reads and verifies the bytes of a checkpoint file; {@code name} names it in errors. */
+  public static Loaded read(byte[] bytes, String name) throws FormatException {
+    return parse(SafeTensors.read(bytes, name), null, name);
+  }
+
+  private static Loaded parse(SafeTensors.Contents contents, Path file, String name) throws FormatException {
     Map<String, String> meta = contents.metadata();
     if (!KIND_VERSION.equals(meta.get(KIND))) {
       throw new FormatException(name + ": not a vae4j checkpoint (metadata " + KIND + " is " + meta.get(KIND) + ")");
@@ -122,6 +129,11 @@ public final class Checkpoints implements CheckpointSink {
     if (!contents.verified()) throw new FormatException(name + ": checkpoint has no checksum (" + SafeTensors.CHECKSUM_KEY + ")");
     VaeConfig config = ModelMetadata.config(meta, name);
     ParameterLayout layout = new ParameterLayout(config);
+    long stored = contents.tensors().values().stream().mapToLong(t -> t.values().length).sum();
+    if (3 * layout.size() > stored) { // parameters and both moments; refuse before allocating
+      throw new FormatException(name + ": the configuration " + config.describe() + " needs 3 x " + layout.size()
+          + " values (parameters, Adam moments) but the file holds " + stored);
+    }
     float[] params = new float[Math.toIntExact(layout.size())];
     for (ParameterLayout.View v : layout.views()) {
       float[] values = tensor(contents, v.name(), shape(v), name);
@@ -139,7 +151,7 @@ public final class Checkpoints implements CheckpointSink {
           Double.parseDouble(s.bestLoss()), s.bestEpoch(), s.sinceBest(), best, s.history(), s.finished());
       if (!state.isFinite()) throw new FormatException(name + ": holds NaN or infinite values");
       return new Loaded(file, config, state, runConfig);
-    } catch (JsonProcessingException | IllegalArgumentException | NullPointerException e) {
+    } catch (JsonProcessingException | IllegalArgumentException | NullPointerException | ArithmeticException e) {
       throw new FormatException(name + ": bad training state in metadata (" + e.getMessage().lines().findFirst().orElse("") + ")", e);
     }
   }

@@ -106,6 +106,11 @@ public final class Vae {
     SafeTensors.Contents contents = SafeTensors.read(file);
     VaeConfig config = ModelMetadata.config(contents.metadata(), file.toString());
     ParameterLayout layout = new ParameterLayout(config);
+    long stored = contents.tensors().values().stream().mapToLong(t -> t.values().length).sum();
+    if (layout.size() > stored) { // refuse before allocating what a forged configuration asks for
+      throw new FormatException(file + ": the configuration " + config.describe() + " needs " + layout.size()
+          + " parameters but the file holds " + stored + " values");
+    }
     float[] params = new float[Math.toIntExact(layout.size())];
     for (ParameterLayout.View v : layout.views()) {
       SafeTensors.Entry e = contents.require(v.name(), file.toString());

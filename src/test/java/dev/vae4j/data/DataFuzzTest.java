@@ -1,0 +1,40 @@
+package dev.vae4j.data;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import java.io.ByteArrayInputStream;
+
+/**
+ * Fuzzes the IDX and CSV readers: any input must either read or be refused with a {@link
+ * DataException}; anything else (another exception, a hang, running out of memory) is a bug. Replays
+ * src/test/resources/dev/vae4j/data/DataFuzzTestInputs in every build; {@code JAZZER_FUZZ=1} fuzzes.
+ */
+class DataFuzzTest {
+  @FuzzTest(maxDuration = "10m")
+  void idx(byte[] input) throws java.io.IOException {
+    int dims = input.length > 0 ? 1 + (input[0] & 3) : 3;
+    try {
+      IdxReader.IdxData data = IdxReader.read(new ByteArrayInputStream(input, Math.min(1, input.length), input.length),
+          "fuzz", dims, "images");
+      long elements = 1;
+      for (int d : data.dims()) elements *= d;
+      if (elements != data.data().length) throw new AssertionError("dims " + java.util.Arrays.toString(data.dims())
+          + " do not match " + data.data().length + " bytes");
+    } catch (DataException expected) {
+      // a clear refusal
+    }
+  }
+
+  @FuzzTest(maxDuration = "10m")
+  void csv(byte[] input) throws java.io.IOException {
+    int flags = input.length > 0 ? input[0] : 0;
+    CsvReader.Format format = new CsvReader.Format((flags & 1) != 0, (flags & 2) != 0);
+    try {
+      Dataset d = CsvReader.read(new ByteArrayInputStream(input, Math.min(1, input.length), input.length), "fuzz", format);
+      for (float p : d.pixels()) {
+        if (!(p >= 0 && p <= 1)) throw new AssertionError("pixel " + p + " outside [0, 1]");
+      }
+    } catch (DataException expected) {
+      // a clear refusal
+    }
+  }
+}
