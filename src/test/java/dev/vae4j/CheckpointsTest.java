@@ -125,10 +125,17 @@ class CheckpointsTest {
     Map<String, String> meta = new java.util.LinkedHashMap<>(ModelMetadata.describe(CONFIG));
     meta.put("vae4j.checkpoint", "1");
     SafeTensors.write(file, meta, List.of(new SafeTensors.Tensor("optimizer.first_moment", new long[] {flat.length}, flat)));
+    assertTrue(reject(file).contains("needs 3 x " + flat.length + " values"), "refused before allocating");
+    List<SafeTensors.Tensor> noWeights = List.of(new SafeTensors.Tensor("optimizer.first_moment", new long[] {flat.length}, flat),
+        new SafeTensors.Tensor("optimizer.second_moment", new long[] {flat.length}, flat),
+        new SafeTensors.Tensor("trainer.best_parameters", new long[] {flat.length}, flat));
+    SafeTensors.write(file, meta, noWeights);
+    assertTrue(reject(file).contains("missing tensor 'enc."), "missing weights are named");
+    SafeTensors.write(file, meta, List.of(new SafeTensors.Tensor("optimizer.first_moment", new long[] {3 * flat.length}, new float[3 * flat.length])));
     assertTrue(reject(file).contains("missing tensor"));
     Checkpoints.write(file, CONFIG, s, "{}");
     Map<String, String> other = new java.util.LinkedHashMap<>(SafeTensors.read(file).metadata());
-    other.put("vae4j.hidden", "6");
+    other.put("vae4j.hidden", "4"); // a smaller architecture: the count check passes, the shapes do not
     other.remove(SafeTensors.CHECKSUM_KEY);
     List<SafeTensors.Tensor> tensors = new java.util.ArrayList<>();
     SafeTensors.read(file).tensors().forEach((name, e) -> tensors.add(new SafeTensors.Tensor(name, e.shape(), e.floats())));

@@ -41,7 +41,7 @@ final class TrainCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Option(names = "--data", paramLabel = "DIR", defaultValue = Datasets.BUNDLED,
-      description = "'digits' (10,000 MNIST digits bundled in the jar), a folder with MNIST-style IDX files, or a FILE.csv (one image per line).")
+      description = "'digits' (10,000 MNIST digits bundled in the jar), 'mnist' or 'fashion-mnist' (downloaded once, SHA-256 checked, into $VAE4J_HOME or ~/.cache/vae4j), a folder with MNIST-style IDX files, or a FILE.csv (one image per line).")
   String data;
 
   @Option(names = "--classes", split = ",", paramLabel = "C[,C...]",

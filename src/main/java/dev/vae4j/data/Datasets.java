@@ -20,11 +20,17 @@ public final class Datasets {
   private Datasets() {}
 
   /**
-   * {@code null} or {@code "digits"}: the bundled digits; a name ending in {@code .csv}: a CSV file
+   * {@code null} or {@code "digits"}: the bundled digits; {@code mnist} or {@code fashion-mnist}:
+   * the official files, downloaded once into {@link Downloads#cacheRoot}; a name ending in {@code .csv}: a CSV file
    * of pixels in [0, 1] without labels; anything else: a folder of IDX files.
    */
   public static DatasetSplit load(String spec) throws IOException {
     if (spec == null || spec.equals(BUNDLED)) return bundledDigits();
+    Downloads.Source known = Downloads.KNOWN.get(spec);
+    if (known != null) {
+      DatasetSplit split = fromDirectory(Downloads.fetch(known, Downloads.cacheRoot(), Downloads.client()));
+      return new DatasetSplit(spec, split.train(), split.test());
+    }
     if (spec.toLowerCase(java.util.Locale.ROOT).endsWith(".csv")) return fromCsv(Path.of(spec), CsvReader.Format.PLAIN);
     return fromDirectory(Path.of(spec));
   }
