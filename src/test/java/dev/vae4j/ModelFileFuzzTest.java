@@ -31,7 +31,7 @@ class ModelFileFuzzTest {
     Files.deleteIfExists(file);
   }
 
-  @FuzzTest(maxDuration = "10m")
+  @FuzzTest(maxDuration = "3m")
   void safetensors(byte[] input) {
     try {
       SafeTensors.read(input, "fuzz");
@@ -40,7 +40,7 @@ class ModelFileFuzzTest {
     }
   }
 
-  @FuzzTest(maxDuration = "10m")
+  @FuzzTest(maxDuration = "3m")
   void model(byte[] input) throws IOException {
     for (byte[] bytes : asIsAndResealed(input)) {
       Files.write(file, bytes);
@@ -53,7 +53,7 @@ class ModelFileFuzzTest {
     }
   }
 
-  @FuzzTest(maxDuration = "10m")
+  @FuzzTest(maxDuration = "3m")
   void checkpoint(byte[] input) {
     for (byte[] bytes : asIsAndResealed(input)) {
       try {

@@ -14,8 +14,8 @@ import java.util.zip.ZipException;
  * Reads IDX files (the MNIST format: magic {@code 00 00 dtype ndims}, big-endian dimension sizes,
  * then the data), gzip-compressed or raw, validating everything before trusting it: the magic,
  * the data type (unsigned bytes only), the number of dimensions, and that the data is exactly as
- * long as the dimensions say. Sizes are checked against a hard limit before any allocation, so a
- * corrupt header cannot make the reader allocate gigabytes.
+ * long as the dimensions say. Sizes are checked against a hard limit, and memory grows only with
+ * the data actually there, so a corrupt header cannot make the reader allocate gigabytes.
  */
 public final class IdxReader {
   /** Largest payload accepted: 2^31 - 1 bytes (a Java array's limit; 35x Fashion-MNIST's train set). */
@@ -82,10 +82,11 @@ public final class IdxReader {
       elements *= dims[i];
       if (elements > MAX_ELEMENTS) throw new DataException(name + ": dimensions " + describe(dims, i + 1) + " exceed the " + MAX_ELEMENTS + "-byte limit");
     }
-    byte[] data = new byte[(int) elements];
-    int read = in.readNBytes(data, 0, data.length);
-    if (read < data.length) {
-      throw new DataException(name + ": dimensions " + describe(dims, ndims) + " need " + data.length + " bytes of data but the file has " + read);
+    // readNBytes(n) grows its buffer as data arrives, so a header that promises more than the file
+    // holds costs no more memory than the file.
+    byte[] data = in.readNBytes((int) elements);
+    if (data.length < elements) {
+      throw new DataException(name + ": dimensions " + describe(dims, ndims) + " need " + elements + " bytes of data but the file has " + data.length);
     }
     if (in.read() != -1) {
       throw new DataException(name + ": data continues past the " + data.length + " bytes that dimensions " + describe(dims, ndims) + " describe");

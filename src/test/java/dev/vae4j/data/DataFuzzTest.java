@@ -9,7 +9,7 @@ import java.io.ByteArrayInputStream;
  * src/test/resources/dev/vae4j/data/DataFuzzTestInputs in every build; {@code JAZZER_FUZZ=1} fuzzes.
  */
 class DataFuzzTest {
-  @FuzzTest(maxDuration = "10m")
+  @FuzzTest(maxDuration = "3m")
   void idx(byte[] input) throws java.io.IOException {
     int dims = input.length > 0 ? 1 + (input[0] & 3) : 3;
     try {
@@ -24,7 +24,7 @@ class DataFuzzTest {
     }
   }
 
-  @FuzzTest(maxDuration = "10m")
+  @FuzzTest(maxDuration = "3m")
   void csv(byte[] input) throws java.io.IOException {
     int flags = input.length > 0 ? input[0] : 0;
     CsvReader.Format format = new CsvReader.Format((flags & 1) != 0, (flags & 2) != 0);
