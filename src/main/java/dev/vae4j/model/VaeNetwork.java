@@ -150,8 +150,7 @@ public final class VaeNetwork {
 
   private void linear(LayerViews layer, Tensor x, Tensor y, int rows, Activation act) {
     Linear s = layer.shape();
-    backend.gemm(false, true, rows, s.out(), s.in(), 1f, x, layer.weight(), 0f, y);
-    backend.biasActivation(y, layer.bias(), rows, s.out(), act);
+    backend.linearForward(x, layer.weight(), layer.bias(), y, rows, s.in(), s.out(), act);
   }
 
   /**
@@ -161,9 +160,7 @@ public final class VaeNetwork {
   private void backward(LayerViews layer, LayerViews grad, Tensor y, Tensor dy, Tensor x, Tensor dx, int rows,
       Activation act) {
     Linear s = layer.shape();
-    backend.activationBackward(dy, y, grad.bias(), rows, s.out(), act);
-    backend.gemm(true, false, s.out(), s.in(), rows, 1f, dy, x, 0f, grad.weight());
-    if (dx != null) backend.gemm(false, false, rows, s.in(), s.out(), 1f, dy, layer.weight(), 0f, dx);
+    backend.linearBackward(x, layer.weight(), y, dy, grad.weight(), grad.bias(), dx, rows, s.in(), s.out(), act);
   }
 
   /** Views of a gradient buffer laid out like the parameters, for {@link #lossesAndGradients}. */

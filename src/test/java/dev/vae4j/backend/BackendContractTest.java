@@ -129,6 +129,82 @@ public abstract class BackendContractTest {
     for (int c = 0; c < cols; c++) assertClose(colSums[c], db[c], 1e-5, 1e-5, "bias grad " + c);
   }
 
+  /** {@code values} in a slice at an odd offset of a larger buffer, as layers sit in the parameter buffer. */
+  private Tensor uploadMisaligned(float[] values) {
+    int offset = 1 + random.nextInt(63);
+    Tensor parent = backend.allocate(offset + values.length + 3L);
+    backend.fill(parent, Float.NaN);
+    Tensor t = backend.slice(parent, offset, values.length);
+    backend.upload(values, t);
+    return t;
+  }
+
+  @ParameterizedTest
+  @CsvSource({"IDENTITY,true", "RELU,true", "SIGMOID,true", "IDENTITY,false", "RELU,false"})
+  void linearForward(Activation act, boolean withBias) {
+    int rows = 37, in = 53, out = 29;
+    float[] x = gaussian(rows * in, 1), w = gaussian(out * in, 0.3), bias = gaussian(out, 1);
+    Tensor y = poisoned(rows * out);
+    backend.linearForward(upload(x), uploadMisaligned(w), withBias ? uploadMisaligned(bias) : null, y, rows, in, out,
+        act);
+    float[] yo = backend.download(y);
+    for (int r = 0; r < rows; r++) {
+      for (int o = 0; o < out; o++) {
+        double v = withBias ? bias[o] : 0;
+        for (int i = 0; i < in; i++) v += (double) x[r * in + i] * w[o * in + i];
+        double expected = switch (act) {
+          case IDENTITY -> v;
+          case RELU -> Math.max(v, 0);
+          case SIGMOID -> 1 / (1 + Math.exp(-v));
+        };
+        assertClose(expected, yo[r * out + o], 1e-5, 1e-5, act + " y[" + r + "," + o + "]");
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @CsvSource({"IDENTITY,true,true", "RELU,true,true", "RELU,false,true", "IDENTITY,true,false", "RELU,false,false"})
+  void linearBackward(Activation act, boolean withBiasGrad, boolean withDx) {
+    int rows = 41, in = 23, out = 31;
+    float[] x = gaussian(rows * in, 1), w = gaussian(out * in, 0.3);
+    float[] y = gaussian(rows * out, 1), dy = gaussian(rows * out, 1);
+    if (act == Activation.RELU) for (int i = 0; i < y.length; i++) y[i] = Math.max(y[i], 0f);
+    Tensor dyt = upload(dy), weightGrad = backend.slice(poisoned(out * in + 5), 5, (long) out * in);
+    Tensor biasGrad = withBiasGrad ? backend.slice(poisoned(out + 7), 7, out) : null;
+    Tensor dx = withDx ? poisoned(rows * in) : null;
+    backend.linearBackward(upload(x), uploadMisaligned(w), upload(y), dyt, weightGrad, biasGrad, dx, rows, in, out,
+        act);
+    double[] pre = new double[dy.length]; // d(pre-activation)
+    for (int i = 0; i < dy.length; i++) pre[i] = act == Activation.RELU && y[i] <= 0 ? 0 : dy[i];
+    float[] dyo = backend.download(dyt), dwo = backend.download(weightGrad);
+    for (int i = 0; i < dy.length; i++) assertClose(pre[i], dyo[i], 0, 0, "d(pre-activation) " + i);
+    for (int o = 0; o < out; o++) {
+      for (int i = 0; i < in; i++) {
+        double s = 0;
+        for (int r = 0; r < rows; r++) s += pre[r * out + o] * x[r * in + i];
+        assertClose(s, dwo[o * in + i], 1e-5, 1e-5, "dW[" + o + "," + i + "]");
+      }
+    }
+    if (withBiasGrad) {
+      float[] dbo = backend.download(biasGrad);
+      for (int o = 0; o < out; o++) {
+        double s = 0;
+        for (int r = 0; r < rows; r++) s += pre[r * out + o];
+        assertClose(s, dbo[o], 1e-5, 1e-5, "db[" + o + "]");
+      }
+    }
+    if (withDx) {
+      float[] dxo = backend.download(dx);
+      for (int r = 0; r < rows; r++) {
+        for (int i = 0; i < in; i++) {
+          double s = 0;
+          for (int o = 0; o < out; o++) s += pre[r * out + o] * w[o * in + i];
+          assertClose(s, dxo[r * in + i], 1e-5, 1e-5, "dx[" + r + "," + i + "]");
+        }
+      }
+    }
+  }
+
   @Test
   void gatherRows() {
     int srcRows = 50, cols = 17, rows = 13;
