@@ -30,12 +30,14 @@ final class Cublas implements AutoCloseable {
   private final FloatPointer alpha = new FloatPointer(1);
   private final FloatPointer beta = new FloatPointer(1);
   private final int version;
+  /** The preallocated workspace, shared with {@link CublasLt} (same stream, so never in use twice). */
+  final CudaTensor workspace;
 
   Cublas(CudaContext context, DeviceMemory memory, boolean tf32) {
     this.context = context;
     Status.cublas(cublasCreate_v2(handle), "cublasCreate");
     Status.cublas(cublasSetStream_v2(handle, context.stream), "cublasSetStream");
-    CudaTensor workspace = memory.allocate(WORKSPACE_BYTES / Float.BYTES, "cuBLAS workspace");
+    this.workspace = memory.allocate(WORKSPACE_BYTES / Float.BYTES, "cuBLAS workspace");
     Status.cublas(cublasSetWorkspace_v2(handle, workspace.pointer, WORKSPACE_BYTES), "cublasSetWorkspace");
     Status.cublas(cublasSetMathMode(handle, tf32 ? CUBLAS_TF32_TENSOR_OP_MATH : CUBLAS_DEFAULT_MATH),
         "cublasSetMathMode");

@@ -35,6 +35,7 @@ public final class CudaBackend implements Backend {
   private final CudaContext context;
   private final DeviceMemory memory;
   private final Cublas cublas;
+  private final CublasLt cublasLt;
   private final KernelModule kernels;
   /** Non-null while a step is being recorded. */
   private StepRecorder recorder;
@@ -62,11 +63,14 @@ public final class CudaBackend implements Backend {
     this.context = new CudaContext(options.device(), options.syncEveryOp());
     DeviceMemory mem = null;
     Cublas blas = null;
+    CublasLt lt = null;
     try {
       mem = new DeviceMemory(context);
       blas = new Cublas(context, mem, options.tf32());
+      lt = new CublasLt(context, blas.workspace, options.tf32());
       this.kernels = new KernelModule(context, KernelImage.load());
     } catch (RuntimeException e) {
+      if (lt != null) lt.close();
       if (blas != null) blas.close();
       if (mem != null) mem.close();
       context.close();
@@ -74,6 +78,7 @@ public final class CudaBackend implements Backend {
     }
     this.memory = mem;
     this.cublas = blas;
+    this.cublasLt = lt;
   }
 
   @Override
@@ -85,7 +90,8 @@ public final class CudaBackend implements Backend {
   public String description() {
     int v = cublas.version();
     return "CUDA " + runtimeVersion + " on " + gpu.summary() + ", cuBLAS " + v / 10000 + "." + v / 100 % 100 + "."
-        + v % 100 + ", " + (options.tf32() ? "TF32" : "FP32") + " GEMMs, graphs " + (options.graphs() ? "on" : "off");
+        + v % 100 + " and cuBLASLt epilogues, " + (options.tf32() ? "TF32" : "FP32") + " GEMMs, graphs "
+        + (options.graphs() ? "on" : "off");
   }
 
   /** The GPU this backend runs on. */
@@ -211,6 +217,57 @@ public final class CudaBackend implements Backend {
     long[] args = {transA ? 1 : 0, transB ? 1 : 0, m, n, k, Float.floatToRawIntBits(alpha), ad.address,
         bd.address, Float.floatToRawIntBits(beta), cd.address};
     if (recorded("gemm", args, -1)) cublas.gemm(transA, transB, m, n, k, alpha, ad, bd, beta, cd);
+  }
+
+  // ---------------------------------------------------------------- dense layers
+
+  /**
+   * One cuBLASLt matmul with the bias (and ReLU) in its epilogue; sigmoid, empty shapes and shapes
+   * cuBLASLt has no algorithm for run the GEMM and the bias/activation kernel instead.
+   */
+  @Override
+  public void linearForward(Tensor x, Tensor w, Tensor bias, Tensor y, int rows, int in, int out, Activation act) {
+    CudaTensor xd = cuda(x), wd = cuda(w), yd = cuda(y), bd = bias == null ? null : cuda(bias);
+    requireLength(xd, (long) rows * in, "linearForward x");
+    requireLength(wd, (long) out * in, "linearForward w");
+    requireLength(yd, (long) rows * out, "linearForward y");
+    if (bd != null) requireLength(bd, out, "linearForward bias");
+    LtEpilogue epilogue = LtEpilogue.forward(act, bd != null);
+    CublasLt.Plan plan = epilogue == null || rows == 0 || in == 0 || out == 0 ? null
+        : cublasLt.plan(LtMatmulKey.forward(rows, in, out, epilogue, xd.address, wd.address, yd.address));
+    if (plan == null) {
+      Backend.super.linearForward(x, w, bias, y, rows, in, out, act);
+      return;
+    }
+    long[] args = {xd.address, wd.address, bd == null ? 0 : bd.address, yd.address, rows, in, out, act.ordinal()};
+    if (recorded("linearForward", args, -1)) cublasLt.matmul(plan, wd, xd, yd, bd);
+  }
+
+  /**
+   * With a bias gradient, the weight-gradient GEMM sums it in its cuBLASLt epilogue (BGRADB), so
+   * the activation's backward is a mask (ReLU) or nothing (identity); the input gradient is a plain
+   * GEMM. Without one, or where cuBLASLt has no algorithm, the ops of the default.
+   */
+  @Override
+  public void linearBackward(
+      Tensor x, Tensor w, Tensor y, Tensor dy, Tensor weightGrad, Tensor biasGrad, Tensor dx,
+      int rows, int in, int out, Activation act) {
+    CudaTensor xd = cuda(x), dyd = cuda(dy), dw = cuda(weightGrad), db = biasGrad == null ? null : cuda(biasGrad);
+    requireLength(xd, (long) rows * in, "linearBackward x");
+    requireLength(dyd, (long) rows * out, "linearBackward dy");
+    requireLength(dw, (long) out * in, "linearBackward weightGrad");
+    if (db != null) requireLength(db, out, "linearBackward biasGrad");
+    LtEpilogue epilogue = LtEpilogue.weightGradient(db != null);
+    CublasLt.Plan plan = epilogue == null || act == Activation.SIGMOID || rows == 0 || in == 0 || out == 0 ? null
+        : cublasLt.plan(LtMatmulKey.weightGradient(rows, in, out, epilogue, xd.address, dyd.address, dw.address));
+    if (plan == null) {
+      Backend.super.linearBackward(x, w, y, dy, weightGrad, biasGrad, dx, rows, in, out, act);
+      return;
+    }
+    activationBackward(dy, y, null, rows, out, act);
+    long[] args = {xd.address, dyd.address, dw.address, db.address, rows, in, out};
+    if (recorded("linearBackward weight gradient", args, -1)) cublasLt.matmul(plan, xd, dyd, dw, db);
+    if (dx != null) gemm(false, false, rows, in, out, 1f, dy, w, 0f, dx);
   }
 
   // ---------------------------------------------------------------- elementwise
@@ -431,6 +488,7 @@ public final class CudaBackend implements Backend {
   @Override
   public void close() {
     kernels.close();
+    cublasLt.close();
     cublas.close();
     memory.close();
     context.close();

@@ -137,6 +137,95 @@ class CudaVsCpuTest {
     }
   }
 
+  /** Layer shapes of the default model and odd ones: rows, in, out. */
+  private static final int[][] LAYERS = {{128, 784, 400}, {128, 400, 40}, {128, 20, 400}, {129, 400, 784}, {3, 5, 7}};
+
+  /** {@code values} at an odd float offset, as a layer's weights sit in the parameter buffer. */
+  private Pair misaligned(float[] values) {
+    int offset = 1 + random.nextInt(63);
+    float[] padded = new float[offset + values.length];
+    System.arraycopy(values, 0, padded, offset, values.length);
+    Pair parent = pair(padded);
+    return new Pair(cpu.slice(parent.cpu(), offset, values.length), gpu.slice(parent.gpu(), offset, values.length));
+  }
+
+  @ParameterizedTest
+  @EnumSource(Activation.class)
+  void linearForward(Activation act) {
+    for (int[] l : LAYERS) {
+      int rows = l[0], in = l[1], out = l[2];
+      Pair x = pair(gaussian(rows * in, 1)), w = misaligned(gaussian(out * in, 0.05)), b = misaligned(gaussian(out, 0.1));
+      Pair y = poisoned(rows * out), y0 = poisoned(rows * out);
+      both((be, c) -> be.linearForward(c ? x.cpu() : x.gpu(), c ? w.cpu() : w.gpu(), c ? b.cpu() : b.gpu(),
+          c ? y.cpu() : y.gpu(), rows, in, out, act));
+      assertSame(y, 1e-4, 1e-5 * Math.sqrt(in), "linearForward " + act + " " + rows + "x" + in + "x" + out);
+      both((be, c) -> be.linearForward(c ? x.cpu() : x.gpu(), c ? w.cpu() : w.gpu(), null,
+          c ? y0.cpu() : y0.gpu(), rows, in, out, act));
+      assertSame(y0, 1e-4, 1e-5 * Math.sqrt(in), "linearForward without bias " + act);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = Activation.class, names = {"IDENTITY", "RELU"})
+  void linearBackward(Activation act) {
+    for (int[] l : LAYERS) {
+      int rows = l[0], in = l[1], out = l[2];
+      float[] yv = gaussian(rows * out, 1);
+      for (int i = 0; i < yv.length; i++) yv[i] = act == Activation.RELU ? Math.max(yv[i], 0) : yv[i];
+      Pair x = pair(gaussian(rows * in, 1)), w = misaligned(gaussian(out * in, 0.05)), y = pair(yv);
+      Pair dy = pair(gaussian(rows * out, 1)), dw = misaligned(new float[out * in]), db = misaligned(new float[out]);
+      Pair dx = poisoned(rows * in);
+      both((be, c) -> be.linearBackward(c ? x.cpu() : x.gpu(), c ? w.cpu() : w.gpu(), c ? y.cpu() : y.gpu(),
+          c ? dy.cpu() : dy.gpu(), c ? dw.cpu() : dw.gpu(), c ? db.cpu() : db.gpu(), c ? dx.cpu() : dx.gpu(), rows, in,
+          out, act));
+      String shape = act + " " + rows + "x" + in + "x" + out;
+      assertSame(dy, 0, 0, "linearBackward d(pre-activation) " + shape);
+      assertSame(dw, 1e-4, 1e-5 * Math.sqrt(rows), "linearBackward weightGrad " + shape);
+      assertSame(db, 1e-4, 1e-5 * Math.sqrt(rows), "linearBackward biasGrad " + shape);
+      assertSame(dx, 1e-4, 1e-5 * Math.sqrt(out), "linearBackward dx " + shape);
+    }
+  }
+
+  /** A recorded (graph-captured) pair of layers, forward and backward, against the CPU's plain re-runs. */
+  @Test
+  void recordedLayersMatchPlainReplays() {
+    int rows = 128, in = 784, hidden = 400, out = 40;
+    Pair x = pair(gaussian(rows * in, 1)), w1 = misaligned(gaussian(hidden * in, 0.05)), b1 = misaligned(gaussian(hidden, 0.1));
+    Pair w2 = misaligned(gaussian(out * hidden, 0.05)), b2 = misaligned(gaussian(out, 0.1));
+    Pair h = poisoned(rows * hidden), y = poisoned(rows * out), dy = pair(gaussian(rows * out, 1));
+    Pair dh = poisoned(rows * hidden), dw1 = poisoned(hidden * in), db1 = poisoned(hidden);
+    Pair dw2 = poisoned(out * hidden), db2 = poisoned(out);
+    Backend.RecordedStep[] steps = new Backend.RecordedStep[2];
+    for (int b = 0; b < 2; b++) {
+      Backend be = b == 0 ? cpu : gpu;
+      boolean c = b == 0;
+      steps[b] = be.recordStep(k -> {
+        be.linearForward(c ? x.cpu() : x.gpu(), c ? w1.cpu() : w1.gpu(), c ? b1.cpu() : b1.gpu(), c ? h.cpu() : h.gpu(),
+            rows, in, hidden, Activation.RELU);
+        be.linearForward(c ? h.cpu() : h.gpu(), c ? w2.cpu() : w2.gpu(), c ? b2.cpu() : b2.gpu(), c ? y.cpu() : y.gpu(),
+            rows, hidden, out, Activation.IDENTITY);
+        be.linearBackward(c ? h.cpu() : h.gpu(), c ? w2.cpu() : w2.gpu(), c ? y.cpu() : y.gpu(), c ? dy.cpu() : dy.gpu(),
+            c ? dw2.cpu() : dw2.gpu(), c ? db2.cpu() : db2.gpu(), c ? dh.cpu() : dh.gpu(), rows, hidden, out,
+            Activation.IDENTITY);
+        be.linearBackward(c ? x.cpu() : x.gpu(), c ? w1.cpu() : w1.gpu(), c ? h.cpu() : h.gpu(), c ? dh.cpu() : dh.gpu(),
+            c ? dw1.cpu() : dw1.gpu(), c ? db1.cpu() : db1.gpu(), null, rows, in, hidden, Activation.RELU);
+      });
+    }
+    for (int k = 0; k < 2; k++) {
+      steps[0].replay();
+      steps[1].replay();
+      assertSame(h, 1e-4, 1e-3, "hidden " + k);
+      assertSame(y, 1e-4, 1e-3, "output " + k);
+      assertSame(dh, 1e-4, 1e-3, "hidden gradient " + k);
+      assertSame(dw1, 1e-4, 1e-3, "first weight gradient " + k);
+      assertSame(db1, 1e-4, 1e-3, "first bias gradient " + k);
+      assertSame(dw2, 1e-4, 1e-3, "second weight gradient " + k);
+      assertSame(db2, 1e-4, 1e-3, "second bias gradient " + k);
+    }
+    steps[0].close();
+    steps[1].close();
+  }
+
   @Test
   void gatherRows() {
     int rows = 1001, cols = 37, batch = 129;
