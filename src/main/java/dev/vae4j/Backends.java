@@ -5,6 +5,7 @@ import dev.vae4j.backend.cpu.CpuBackend;
 import dev.vae4j.backend.cuda.CudaBackend;
 import dev.vae4j.backend.cuda.CudaException;
 import dev.vae4j.backend.cuda.CudaInfo;
+import dev.vae4j.backend.cuda.CudaOptions;
 import java.util.Locale;
 
 /**
@@ -19,16 +20,37 @@ public final class Backends {
   public record Choice(Backend backend, String reason) {}
 
   /**
+   * How a GPU backend runs; the CPU ignores these.
+   *
+   * @param tf32 let FP32 GEMMs use TF32 tensor cores: faster, with about 1e-3 relative error per
+   *     product instead of float rounding (see docs/gpu-results.md for what it costs a step)
+   * @param graphs replay each recorded training step as one CUDA graph; false runs every op from
+   *     the host, the uncaptured path for debugging
+   */
+  public record GpuOptions(boolean tf32, boolean graphs) {
+    /** FP32 and graphs, unless the system properties {@code vae4j.cuda.tf32} / {@code vae4j.cuda.graphs} say otherwise. */
+    public static GpuOptions defaults() {
+      CudaOptions o = CudaOptions.fromSystemProperties();
+      return new GpuOptions(o.tf32(), o.graphs());
+    }
+  }
+
+  /**
    * The backend for {@code device}: {@code cpu}; {@code cuda}, which throws {@link
    * BackendUnavailableException} with the reason when this machine or build cannot run it; or
    * {@code auto}, which takes CUDA when a usable GPU and the kernels are present and the CPU
    * otherwise, saying why.
    */
   public static Choice select(String device) {
+    return select(device, GpuOptions.defaults());
+  }
+
+  /** As {@link #select(String)}, with a GPU backend set up as {@code gpu} says. */
+  public static Choice select(String device, GpuOptions gpu) {
     return switch (device.toLowerCase(Locale.ROOT)) {
       case "cpu" -> new Choice(new CpuBackend(), "cpu requested");
-      case "cuda" -> cuda();
-      case "auto" -> auto();
+      case "cuda" -> cuda(gpu);
+      case "auto" -> auto(gpu);
       default -> throw new IllegalArgumentException(
           "unknown device '" + device + "' (expected auto, cpu or cuda)");
     };
@@ -36,12 +58,16 @@ public final class Backends {
 
   /** The best available backend: CUDA if it can run here, else the CPU with the reason. */
   public static Choice auto() {
+    return auto(GpuOptions.defaults());
+  }
+
+  private static Choice auto(GpuOptions gpu) {
     CudaInfo info = CudaBackend.probe();
     if (!info.available()) {
       return new Choice(new CpuBackend(), "using the CPU: CUDA unavailable: " + info.reason());
     }
     try {
-      CudaBackend cuda = new CudaBackend();
+      CudaBackend cuda = new CudaBackend(cudaOptions(gpu));
       return new Choice(cuda, "using CUDA: found " + cuda.gpu().summary());
     } catch (CudaException e) {
       // The probe passed but the GPU could not be set up (busy, out of memory, driver trouble).
@@ -49,17 +75,23 @@ public final class Backends {
     }
   }
 
-  private static Choice cuda() {
+  private static Choice cuda(GpuOptions gpu) {
     CudaInfo info = CudaBackend.probe();
     if (!info.available()) {
       throw new BackendUnavailableException("CUDA unavailable: " + info.reason());
     }
     try {
-      CudaBackend cuda = new CudaBackend();
+      CudaBackend cuda = new CudaBackend(cudaOptions(gpu));
       return new Choice(cuda, "cuda requested: " + cuda.gpu().summary());
     } catch (CudaException e) {
       throw new BackendUnavailableException("CUDA failed to start: " + e.getMessage());
     }
+  }
+
+  /** The device and debugging switches from the system properties, TF32 and graphs from {@code gpu}. */
+  private static CudaOptions cudaOptions(GpuOptions gpu) {
+    CudaOptions base = CudaOptions.fromSystemProperties();
+    return new CudaOptions(base.device(), gpu.tf32(), gpu.graphs(), base.syncEveryOp());
   }
 
   /** Thrown when the requested backend cannot run on this machine; the message says why. */

@@ -92,6 +92,12 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or cuda.")
   String device;
 
+  @Option(names = "--tf32", description = "CUDA: let FP32 GEMMs use TF32 tensor cores (faster, less accurate; see docs/gpu-results.md).")
+  boolean tf32;
+
+  @Option(names = "--no-graph", description = "CUDA: run every op of a step from the host instead of replaying a CUDA graph (for debugging).")
+  boolean noGraph;
+
   @Option(names = "--out", paramLabel = "DIR", description = "Run folder (default: runs/<timestamp>).")
   Path out;
 
@@ -144,7 +150,7 @@ final class TrainCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--batch-size " + options.batchSize() + " is larger than the "
           + images + " training images of " + data);
     }
-    Backends.Choice choice = Backends.select(device);
+    Backends.Choice choice = Backends.select(device, new Backends.GpuOptions(tf32, !noGraph));
     try (Backend backend = choice.backend()) {
       Checkpoints.Loaded from = resume == null ? null : Checkpoints.latest(runPath);
       if (from != null && !from.config().equals(config)) {

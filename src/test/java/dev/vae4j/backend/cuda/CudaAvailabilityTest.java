@@ -56,6 +56,23 @@ class CudaAvailabilityTest {
   }
 
   @Test
+  void gpuOptionsDoNotChangeTheFallback() {
+    CudaInfo info = CudaBackend.probe();
+    assumeFalse(info.available(), "a GPU is present");
+    Backends.GpuOptions tf32NoGraph = new Backends.GpuOptions(true, false);
+    Backends.Choice choice = Backends.select("auto", tf32NoGraph);
+    try {
+      assertEquals("cpu", choice.backend().name());
+    } finally {
+      choice.backend().close();
+    }
+    Backends.BackendUnavailableException e = assertThrows(Backends.BackendUnavailableException.class,
+        () -> Backends.select("cuda", tf32NoGraph));
+    assertTrue(e.getMessage().contains(info.reason()), e.getMessage());
+    assertEquals(new Backends.GpuOptions(false, true), Backends.GpuOptions.defaults(), "FP32 and graphs by default");
+  }
+
+  @Test
   void explainsMissingLibraries() {
     assertEquals("no NVIDIA driver (libcuda.so.1 not found)", CudaLibraries.explain(new UnsatisfiedLinkError(
         "/x/libjnicudart.so: libcuda.so.1: cannot open shared object file: No such file or directory")));
