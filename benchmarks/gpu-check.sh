@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The GPU check of vae4j: the gpu-tagged tests (every CUDA op against the CPU backend, recorded
-# steps, ...), the training-throughput benchmark, and vae4j bench beside PyTorch on the same GPU
+# steps, cuBLASLt layers, the golden fixture, ...), the training-throughput benchmark, TF32's
+# accuracy cost (dev.vae4j.backend.cuda.Tf32Accuracy), and vae4j bench beside PyTorch on the same GPU
 # (benchmarks/pytorch_reference.py, eager and CUDA graph), on a machine with an NVIDIA GPU that may
 # be offline and have no Java.
 #
@@ -114,6 +115,9 @@ run_checks() {
   log "throughput benchmark"
   "$java" --add-modules jdk.incubator.vector -cp "$cp" dev.vae4j.backend.cuda.GpuThroughput > "$out/benchmark.txt" 2>&1
   local bench_rc=$?
+  log "TF32 accuracy (golden fixture gradients, FP32 vs TF32)"
+  "$java" --add-modules jdk.incubator.vector -cp "$cp" dev.vae4j.backend.cuda.Tf32Accuracy > "$out/tf32.txt" 2>&1
+  local tf32_rc=$?
   log "vae4j bench vs PyTorch (eager and CUDA graph) on this GPU"
   "$java" --add-modules jdk.incubator.vector -cp "$cp" dev.vae4j.cli.Main bench --device cuda --json \
     --steps 2000 --warmup 200 > "$out/vae4j-bench.json" 2> "$out/vae4j-bench.err"
@@ -133,11 +137,14 @@ run_checks() {
   echo "| --- | --- |"
   echo "| gpu tests | $(grep -E 'tests (successful|failed|skipped)' "$out/tests.txt" | tr -s ' ' | tr '\n' ' ' | sed 's/\[ *//g; s/ *\]//g') |"
   echo "| benchmark | exit $bench_rc |"
+  echo "| TF32 accuracy | exit $tf32_rc |"
   echo
   cat "$out/benchmark.txt"
   echo
+  cat "$out/tf32.txt"
+  echo
   compare_with_pytorch "$out" "$vae4j_rc" "$torch_rc"
-  (( tests_rc == 0 && bench_rc == 0 && vae4j_rc == 0 ))
+  (( tests_rc == 0 && bench_rc == 0 && tf32_rc == 0 && vae4j_rc == 0 ))
 }
 
 # Prints vae4j's samples/s (vae4j bench --device cuda) beside PyTorch's eager and CUDA-graph runs
