@@ -43,9 +43,9 @@ import org.openjdk.jmh.annotations.Param;
 
 /**
  * GPU only: a forward layer {@code y = relu(x W^T + b)} of the default model at {@code batch} rows,
- * as vae4j runs it today (cuBLAS SGEMM, then vae4j's bias + ReLU kernel: two launches, y written and
- * read back) against one cuBLASLt matmul with the RELU_BIAS epilogue (one launch); reported as
- * GFLOP/s of the GEMM. The cuBLASLt side uses its own buffers in the same primary context. Written
+ * unfused (cuBLAS SGEMM, then vae4j's bias + ReLU kernel: two launches, y written and read back),
+ * as vae4j runs it ({@code Backend.linearForward}: a cached cuBLASLt plan with the RELU_BIAS
+ * epilogue), and as one bare cuBLASLt matmul with that epilogue; reported as GFLOP/s of the GEMM. The cuBLASLt side uses its own buffers in the same primary context. Written
  * without a GPU at hand: see docs/benchmarks.md for whether it has been run.
  */
 public class CublasLtBenchmark extends OnBackend {
@@ -133,13 +133,24 @@ public class CublasLtBenchmark extends OnBackend {
     cublasLtDestroy(lt);
   }
 
-  /** What vae4j does: one cuBLAS SGEMM, then the bias + ReLU kernel over y. */
+  /** Unfused: one cuBLAS SGEMM, then the bias + ReLU kernel over y. */
   @Benchmark
   public void cublasThenKernel(Counters.Gflop counter) {
     int reps = repeats();
     for (int i = 0; i < reps; i++) {
       device.gemm(false, true, batch, shape.n(), shape.k(), 1f, x, w, 0f, y);
       device.biasActivation(y, bias, batch, shape.n(), Activation.RELU);
+    }
+    finish();
+    counter.gflop += reps * shape.flops() / 1e9;
+  }
+
+  /** vae4j's fused layer: the backend's cached cuBLASLt plan with the RELU_BIAS epilogue. */
+  @Benchmark
+  public void linearForward(Counters.Gflop counter) {
+    int reps = repeats();
+    for (int i = 0; i < reps; i++) {
+      device.linearForward(x, w, bias, y, batch, shape.k(), shape.n(), Activation.RELU);
     }
     finish();
     counter.gflop += reps * shape.flops() / 1e9;
