@@ -25,8 +25,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code vae4j anomaly-eval}: ROC AUC and average precision of the scores per held-out class. */
 @Command(name = "anomaly-eval", mixinStandardHelpOptions = true, sortOptions = false, showDefaultValues = true,
-    description = {"Scores a labelled dataset with a model trained on the normal classes (it trains nothing) and reports,",
-        "for each other class, the ROC AUC and average precision of its images against the normal ones; writes the ROC curves as a PNG."})
+    description = {"Prints ROC AUC and average precision of the anomaly scores per held-out class.",
+        "Scores a labelled dataset with a model trained on the normal classes (it trains nothing) and, for each other",
+        "class, ranks its images against the normal ones; writes the ROC curves as a PNG."})
 final class AnomalyEvalCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin RunOptions runOptions;

@@ -13,8 +13,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code vae4j encode}: latent means and log-variances to CSV. */
 @Command(name = "encode", mixinStandardHelpOptions = true, sortOptions = false, showDefaultValues = true,
-    description = {"Writes the encoder's mean and log-variance of every image as CSV:",
-        "index[,label],mu_0..mu_{L-1},logvar_0..logvar_{L-1}, one row per image in file order."})
+    description = {"Writes the encoder's mean and log-variance of every image as CSV.",
+        "Columns index[,label],mu_0..mu_{L-1},logvar_0..logvar_{L-1}; one row per image, in file order."})
 final class EncodeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin RunOptions runOptions;

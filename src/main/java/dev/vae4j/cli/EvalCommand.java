@@ -19,8 +19,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code vae4j eval}: negative ELBO and the IWAE estimate of -log p(x) on a dataset. */
 @Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false, showDefaultValues = true,
-    description = {"Mean negative ELBO (reconstruction averaged over K draws of z ~ q(z|x), plus the exact KL) and the",
-        "importance-weighted (IWAE) estimate of -log p(x) with K draws per image, in nats per image."})
+    description = {"Prints the mean negative ELBO and IWAE estimate of -log p(x), in nats per image.",
+        "The ELBO's reconstruction term is averaged over K draws of z ~ q(z|x) and its KL is exact; the",
+        "importance-weighted (IWAE) estimate uses the same K draws per image."})
 final class EvalCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin RunOptions runOptions;

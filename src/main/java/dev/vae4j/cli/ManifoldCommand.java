@@ -13,8 +13,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code vae4j manifold}: a 2-D latent space decoded over a grid at normal quantiles. */
 @Command(name = "manifold", mixinStandardHelpOptions = true, sortOptions = false, showDefaultValues = true,
-    description = {"For a model with a 2-D latent space: decodes a SIDE x SIDE grid of latent points placed at",
-        "standard-normal quantiles Phi^-1((i + 0.5) / SIDE), z1 left to right, z2 bottom to top. See 'traverse' for larger latents."})
+    description = {"Decodes a SIDE x SIDE grid of points of a 2-D latent space, as a PNG.",
+        "The points lie at standard-normal quantiles Phi^-1((i + 0.5) / SIDE), z1 left to right, z2 bottom to top.",
+        "Needs a model with --latent 2; see 'traverse' for larger latents."})
 final class ManifoldCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin RunOptions runOptions;

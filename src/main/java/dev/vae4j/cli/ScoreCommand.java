@@ -18,8 +18,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code vae4j score}: per-image anomaly scores to CSV. */
 @Command(name = "score", mixinStandardHelpOptions = true, sortOptions = false, showDefaultValues = true,
-    description = {"Writes one anomaly score per image (higher = more anomalous), in file order, as CSV:",
-        "index[,label],score[,flag]. The score is the negative ELBO or the negative IWAE estimate of log p(x), in nats."})
+    description = {"Writes one anomaly score per image (higher = more anomalous) as CSV.",
+        "Columns index[,label],score[,flag], one row per image in file order. The score is the negative ELBO or the",
+        "negative IWAE estimate of log p(x), in nats."})
 final class ScoreCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin RunOptions runOptions;

@@ -16,8 +16,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code vae4j traverse}: one latent dimension at a time, around one image's code. */
 @Command(name = "traverse", mixinStandardHelpOptions = true, sortOptions = false, showDefaultValues = true,
-    description = {"Encodes one image (its latent mean) and decodes, one grid row per latent dimension, that code",
-        "with the dimension moved from -RANGE to +RANGE around its value (the middle column is the code itself for odd --steps)."})
+    description = {"Decodes one image's latent code with each dimension moved in turn, as a PNG grid.",
+        "The code is the image's latent mean; grid row d moves dimension d from -RANGE to +RANGE around its value",
+        "(the middle column is the code itself for odd --steps)."})
 final class TraverseCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin RunOptions runOptions;
