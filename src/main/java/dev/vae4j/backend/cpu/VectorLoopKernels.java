@@ -1,18 +1,24 @@
 package dev.vae4j.backend.cpu;
 
+import java.util.ArrayList;
+import java.util.List;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The Vector API implementation over the widest float vectors the CPU has, each loop finishing
- * its tail with the scalar twin. Lane-wise EXP and LOG1P map to HotSpot's vector math library.
- * Row sums of the loss are accumulated in float lanes: a row of 784 terms keeps a relative error
- * near 1e-7.
+ * its tail with the scalar twin. Every result is the same bit pattern whether the code runs
+ * interpreted or JIT-compiled, so runs are reproducible across processes: exp and log1p come from
+ * {@link VectorMath} rather than the Vector API's lanewise EXP/LOG1P, and row sums add the lanes in
+ * a fixed order rather than with {@code reduceLanes}, whose order is unspecified. Row sums of the
+ * loss are accumulated in float lanes: a row of 784 terms keeps a relative error near 1e-7.
  */
 final class VectorLoopKernels implements LoopKernels {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+  private static final List<VectorShuffle<Float>> HALVING_ROTATIONS = halvingRotations();
   private final ScalarLoopKernels scalar = new ScalarLoopKernels();
 
   @Override
@@ -63,8 +69,8 @@ final class VectorLoopKernels implements LoopKernels {
     for (int i = 0; i < bound; i += S.length()) {
       FloatVector li = FloatVector.fromArray(S, l, lo + i);
       FloatVector xi = FloatVector.fromArray(S, x, xo + i);
-      FloatVector e = li.abs().neg().lanewise(VectorOperators.EXP);
-      sum = sum.add(li.max(0f).sub(li.mul(xi)).add(e.lanewise(VectorOperators.LOG1P)));
+      FloatVector e = VectorMath.exp(li.abs().neg());
+      sum = sum.add(li.max(0f).sub(li.mul(xi)).add(VectorMath.log1pUnit(e)));
       if (d != null) {
         FloatVector inv = one.div(e.add(1f));
         FloatVector sigmoid = inv.blend(e.mul(inv), li.compare(VectorOperators.LT, 0f));
@@ -72,7 +78,16 @@ final class VectorLoopKernels implements LoopKernels {
       }
     }
     float rest = bound < n ? scalar.bernoulliRow(l, lo + bound, x, xo + bound, d, dOffset + bound, n - bound, scale) : 0f;
-    return sum.reduceLanes(VectorOperators.ADD) + rest;
+    return inFixedOrder(sum) + rest;
+  }
+
+  /**
+   * The sum of the lanes by a fixed tree: each round adds the vector rotated by half the remaining
+   * width, then lane 0 holds the total (explicit shuffles, unlike {@code reduceLanes}, fix the order).
+   */
+  private static float inFixedOrder(FloatVector v) {
+    for (VectorShuffle<Float> rotation : HALVING_ROTATIONS) v = v.add(v.rearrange(rotation));
+    return v.lane(0);
   }
 
   @Override
@@ -81,7 +96,7 @@ final class VectorLoopKernels implements LoopKernels {
     FloatVector one = FloatVector.broadcast(S, 1f);
     for (int bound = from + S.loopBound(to - from); i < bound; i += S.length()) {
       FloatVector v = FloatVector.fromArray(S, a, i);
-      one.div(v.neg().lanewise(VectorOperators.EXP).add(1f)).intoArray(a, i);
+      one.div(VectorMath.exp(v.neg()).add(1f)).intoArray(a, i);
     }
     scalar.sigmoid(a, i, to);
   }
@@ -105,6 +120,12 @@ final class VectorLoopKernels implements LoopKernels {
       pi.mul(decay).sub(mi.mul(stepSize).div(denom)).intoArray(p, po + i);
     }
     scalar.adam(p, po, g, go, m, mo, v, vo, i, to, k);
+  }
+
+  private static List<VectorShuffle<Float>> halvingRotations() {
+    List<VectorShuffle<Float>> rotations = new ArrayList<>();
+    for (int half = S.length() / 2; half >= 1; half /= 2) rotations.add(VectorShuffle.iota(S, half, 1, true));
+    return List.copyOf(rotations);
   }
 
   @Override
