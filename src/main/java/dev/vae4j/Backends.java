@@ -6,6 +6,7 @@ import dev.vae4j.backend.cuda.CudaBackend;
 import dev.vae4j.backend.cuda.CudaException;
 import dev.vae4j.backend.cuda.CudaInfo;
 import dev.vae4j.backend.cuda.CudaOptions;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -92,6 +93,33 @@ public final class Backends {
   private static CudaOptions cudaOptions(GpuOptions gpu) {
     CudaOptions base = CudaOptions.fromSystemProperties();
     return new CudaOptions(base.device(), gpu.tf32(), gpu.graphs(), base.syncEveryOp());
+  }
+
+  /**
+   * What this machine and build offer, for bug reports ({@code vae4j info}).
+   *
+   * @param cpu the CPU backend's description (BLAS, threads, which elementwise loops)
+   * @param cudaDriver the CUDA driver version, or null when none was found
+   * @param cudaRuntime the CUDA runtime version, or null when none was found
+   * @param kernelArchitectures the GPU architectures this build's kernels were compiled for; empty
+   *     when the build has no CUDA kernels
+   * @param gpus one summary per GPU (name, memory, compute capability)
+   * @param cudaUnavailable why the CUDA backend cannot run here, or null when it can
+   */
+  public record Inventory(String cpu, String cudaDriver, String cudaRuntime, List<String> kernelArchitectures,
+      List<String> gpus, String cudaUnavailable) {}
+
+  /** Takes stock of both backends without choosing one. */
+  public static Inventory inventory() {
+    String cpu;
+    try (Backend backend = new CpuBackend()) {
+      cpu = backend.description();
+    }
+    CudaInfo cuda = CudaBackend.probe();
+    return new Inventory(cpu, cuda.driverVersion(), cuda.runtimeVersion(),
+        cuda.kernelsBuilt() ? List.copyOf(cuda.kernelArchitectures()) : List.of(),
+        cuda.gpus().stream().map(CudaInfo.Gpu::summary).toList(),
+        cuda.available() ? null : cuda.reason());
   }
 
   /** Thrown when the requested backend cannot run on this machine; the message says why. */

@@ -3,6 +3,7 @@ package dev.vae4j;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vae4j.backend.Backend;
+import dev.vae4j.data.CsvReader;
 import dev.vae4j.data.DatasetSplit;
 import dev.vae4j.data.Datasets;
 import dev.vae4j.io.FormatException;
@@ -27,8 +28,9 @@ import java.nio.file.Path;
  * @param imageWidth width of those images
  * @param dataSource the training data as the user named it: {@code digits} or a folder
  * @param seed the training seed (a sensible default seed for pictures of this run)
+ * @param csvFormat how a CSV training file was read (labels first, 0..255 pixels); plain otherwise
  */
-public record Run(Path path, int imageHeight, int imageWidth, String dataSource, long seed) {
+public record Run(Path path, int imageHeight, int imageWidth, String dataSource, long seed, CsvReader.Format csvFormat) {
 
   /** Reads {@code dir/config.json}; the model file must be there too. */
   public static Run open(Path dir) throws IOException {
@@ -48,7 +50,9 @@ public record Run(Path path, int imageHeight, int imageWidth, String dataSource,
     if (height <= 0 || width <= 0) throw new FormatException(config + ": model.image_height/image_width missing or not positive");
     JsonNode data = root.get("data");
     if (data == null || !data.isTextual()) throw new FormatException(config + ": 'data' (the training data source) is missing");
-    return new Run(dir, height, width, data.asText(), root.at("/training/seed").asLong(1));
+    CsvReader.Format csv = new CsvReader.Format(root.at("/csv/label_first").asBoolean(false),
+        root.at("/csv/max_255").asBoolean(false));
+    return new Run(dir, height, width, data.asText(), root.at("/training/seed").asLong(1), csv);
   }
 
   /** The model file. */
@@ -68,6 +72,6 @@ public record Run(Path path, int imageHeight, int imageWidth, String dataSource,
 
   /** The data the run was trained on (its training and, when it has one, test split). */
   public DatasetSplit loadData() throws IOException {
-    return Datasets.load(dataSource);
+    return Datasets.load(dataSource, csvFormat);
   }
 }

@@ -1,6 +1,7 @@
 package dev.vae4j.cli;
 
 import dev.vae4j.Run;
+import dev.vae4j.data.CsvReader;
 import dev.vae4j.data.Dataset;
 import dev.vae4j.data.DatasetSplit;
 import dev.vae4j.data.Datasets;
@@ -10,8 +11,14 @@ import picocli.CommandLine.Option;
 /** Which images a command reads: a dataset (default: the run's) and its split. */
 final class DataOptions {
   @Option(names = "--data", paramLabel = "DIR",
-      description = "'digits' or a folder of MNIST-style IDX files (default: the run's training data).")
+      description = "'digits', a folder of MNIST-style IDX files or a .csv file (default: the run's training data).")
   String data;
+
+  @Option(names = "--csv-label", description = "With --data FILE.csv: the first value of each line is the image's label.")
+  boolean csvLabel;
+
+  @Option(names = "--csv-255", description = "With --data FILE.csv: pixel values are 0..255 rather than [0, 1].")
+  boolean csv255;
 
   /** Lower-case constants so that picocli accepts exactly the documented spellings (others exit 2). */
   enum Split { test, train }
@@ -22,7 +29,7 @@ final class DataOptions {
 
   /** The chosen images, checked against the model's image size. */
   Dataset load(Run run) throws IOException {
-    DatasetSplit all = Datasets.load(data != null ? data : run.dataSource());
+    DatasetSplit all = data != null ? Datasets.load(data, new CsvReader.Format(csvLabel, csv255)) : run.loadData();
     Split which = split != null ? split : all.test() != null ? Split.test : Split.train;
     if (which == Split.test && all.test() == null) {
       throw new IllegalArgumentException("--split test: " + all.source() + " has no test split");

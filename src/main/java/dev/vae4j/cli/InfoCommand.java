@@ -2,9 +2,6 @@ package dev.vae4j.cli;
 
 import dev.vae4j.Backends;
 import dev.vae4j.backend.Backend;
-import dev.vae4j.backend.cpu.CpuBackend;
-import dev.vae4j.backend.cuda.CudaBackend;
-import dev.vae4j.backend.cuda.CudaInfo;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -24,16 +21,14 @@ final class InfoCommand implements Callable<Integer> {
     out.printf("Java      %s (%s) on %s %s, %d cores%n", System.getProperty("java.version"),
         System.getProperty("java.vm.name"), System.getProperty("os.name"), System.getProperty("os.arch"),
         Runtime.getRuntime().availableProcessors());
-    try (Backend cpu = new CpuBackend()) {
-      out.printf("CPU       %s%n", cpu.description());
-    }
-    CudaInfo cuda = CudaBackend.probe();
-    out.printf("CUDA      driver %s, runtime %s%n", orUnknown(cuda.driverVersion()), orUnknown(cuda.runtimeVersion()));
-    out.printf("kernels   %s%n", cuda.kernelsBuilt()
-        ? "built for " + String.join(", ", cuda.kernelArchitectures()) : "this build has no CUDA kernels");
-    if (cuda.gpus().isEmpty()) out.println("GPUs      none");
-    for (CudaInfo.Gpu gpu : cuda.gpus()) out.printf("GPU %d     %s%n", gpu.index(), gpu.summary());
-    if (!cuda.available()) out.printf("          CUDA unavailable: %s%n", cuda.reason());
+    Backends.Inventory here = Backends.inventory();
+    out.printf("CPU       %s%n", here.cpu());
+    out.printf("CUDA      driver %s, runtime %s%n", orUnknown(here.cudaDriver()), orUnknown(here.cudaRuntime()));
+    out.printf("kernels   %s%n", here.kernelArchitectures().isEmpty()
+        ? "this build has no CUDA kernels" : "built for " + String.join(", ", here.kernelArchitectures()));
+    if (here.gpus().isEmpty()) out.println("GPUs      none");
+    for (int i = 0; i < here.gpus().size(); i++) out.printf("GPU %d     %s%n", i, here.gpus().get(i));
+    if (here.cudaUnavailable() != null) out.printf("          CUDA unavailable: %s%n", here.cudaUnavailable());
     Backends.Choice auto = Backends.auto();
     try (Backend chosen = auto.backend()) {
       out.printf("auto      %s (%s)%n", chosen.name(), auto.reason());

@@ -56,6 +56,8 @@ final class ResumeConfig {
     train.latent = r.integer("/model/latent");
     train.likelihood = r.text("/model/likelihood");
     train.device = r.text("/device");
+    train.tf32 = root.at("/gpu/tf32").asBoolean(false);
+    train.noGraph = !root.at("/gpu/graphs").asBoolean(true);
     if (root.has("classes")) {
       Set<Integer> classes = new LinkedHashSet<>();
       root.get("classes").forEach(c -> classes.add(c.asInt()));

@@ -140,8 +140,7 @@ final class TrainCommand implements Callable<Integer> {
     Likelihood pixels = likelihood();
     Path runPath = out != null ? out
         : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-    DatasetSplit split = data.toLowerCase(Locale.ROOT).endsWith(".csv")
-        ? Datasets.fromCsv(Path.of(data), new dev.vae4j.data.CsvReader.Format(csvLabel, csv255)) : Datasets.load(data);
+    DatasetSplit split = Datasets.load(data, new dev.vae4j.data.CsvReader.Format(csvLabel, csv255));
     if (classes != null) split = dev.vae4j.data.LabelFilter.onlyClasses(split, new java.util.TreeSet<>(classes));
     Dataset train = split.train();
     VaeConfig config = usage(() -> new VaeConfig(train.features(), hidden, latent, pixels));
@@ -272,6 +271,7 @@ final class TrainCommand implements Callable<Integer> {
     safety.put("skip_nonfinite", skipNonFinite);
     record.put("checkpoints", safety);
     record.put("device", backend.name());
+    record.put("gpu", Map.of("tf32", tf32, "graphs", !noGraph));
     record.put("backend", backend.description());
     record.put("loss", "per sample: reconstruction NLL summed over pixels + beta * KL summed over latent dims; batch mean; nats");
     return record;

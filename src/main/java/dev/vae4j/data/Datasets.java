@@ -25,13 +25,18 @@ public final class Datasets {
    * of pixels in [0, 1] without labels; anything else: a folder of IDX files.
    */
   public static DatasetSplit load(String spec) throws IOException {
+    return load(spec, CsvReader.Format.PLAIN);
+  }
+
+  /** As {@link #load(String)}, reading a {@code .csv} file as {@code csv} says. */
+  public static DatasetSplit load(String spec, CsvReader.Format csv) throws IOException {
     if (spec == null || spec.equals(BUNDLED)) return bundledDigits();
     Downloads.Source known = Downloads.KNOWN.get(spec);
     if (known != null) {
       DatasetSplit split = fromDirectory(Downloads.fetch(known, Downloads.cacheRoot(), Downloads.client()));
       return new DatasetSplit(spec, split.train(), split.test());
     }
-    if (spec.toLowerCase(java.util.Locale.ROOT).endsWith(".csv")) return fromCsv(Path.of(spec), CsvReader.Format.PLAIN);
+    if (spec.toLowerCase(java.util.Locale.ROOT).endsWith(".csv")) return fromCsv(Path.of(spec), csv);
     return fromDirectory(Path.of(spec));
   }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vae4j.backend.cuda.CudaBackend;
 import dev.vae4j.backend.cuda.CudaInfo;
@@ -65,7 +66,22 @@ class DeviceOptionsTest {
     Outcome o = run("train", "--device", "cpu", "--tf32", "--no-graph", "--epochs", "1", "--hidden", "16",
         "--latent", "2", "--out", run.toString());
     assertEquals(0, o.code(), o.err());
-    assertEquals("cpu", new ObjectMapper().readTree(run.resolve("config.json").toFile()).get("device").asText());
+    JsonNode config = new ObjectMapper().readTree(run.resolve("config.json").toFile());
+    assertEquals("cpu", config.get("device").asText());
+    assertTrue(config.at("/gpu/tf32").asBoolean() && !config.at("/gpu/graphs").asBoolean(true), config.toString());
+  }
+
+  @Test
+  void resumeRestoresTheCudaSwitches() throws Exception {
+    Path run = dir.resolve("run");
+    assertEquals(0, run("train", "--device", "cpu", "--tf32", "--no-graph", "--epochs", "1", "--hidden", "16",
+        "--latent", "2", "--out", run.toString()).code());
+    TrainCommand resumed = new TrainCommand();
+    CommandLine cli = new CommandLine(resumed);
+    cli.parseArgs("--resume", run.toString());
+    ResumeConfig.apply(run, resumed, cli);
+    assertTrue(resumed.tf32, "--tf32 comes back from config.json");
+    assertTrue(resumed.noGraph, "--no-graph comes back from config.json");
   }
 
   @Test

@@ -105,6 +105,34 @@ class EvaluationCommandsTest {
   }
 
   @Test
+  void aRunTrainedOnCsvReadsItsCsvTheSameWayAndCsvDataTakesTheSameFlags() throws Exception {
+    java.util.Random random = new java.util.Random();
+    StringBuilder text = new StringBuilder();
+    for (int image = 0; image < 40; image++) {
+      text.append(image % 3); // label first, then 16 pixels in 0..255
+      for (int p = 0; p < 16; p++) text.append(',').append(random.nextInt(256));
+      text.append('\n');
+    }
+    Path data = dir.resolve("labelled-255.csv");
+    Files.writeString(data, text);
+    Path csvRun = dir.resolve("csv-run");
+    ok("train", "--data", data.toString(), "--csv-label", "--csv-255", "--epochs", "1", "--batch-size", "8", "--hidden", "8",
+        "--latent", "2", "--device", "cpu", "--out", csvRun.toString());
+    Path codes = dir.resolve("csv-codes.csv");
+    ok("encode", "--run", csvRun.toString(), "--device", "cpu", "--out", codes.toString());
+    List<String> lines = Files.readAllLines(codes);
+    assertEquals(1 + 40, lines.size());
+    assertEquals("1", lines.get(2).split(",")[1], "the label column came back from the CSV");
+    Path scores = dir.resolve("csv-scores.csv");
+    ok("score", "--run", csvRun.toString(), "--data", data.toString(), "--csv-label", "--csv-255", "--device", "cpu",
+        "--out", scores.toString(), "--k", "2");
+    assertEquals(1 + 40, Files.readAllLines(scores).size());
+    Outcome plain = run("score", "--run", csvRun.toString(), "--data", data.toString(), "--device", "cpu",
+        "--out", dir.resolve("refused.csv").toString());
+    assertEquals(1, plain.code(), "read as plain [0, 1] pixels without labels, the file is refused: " + plain.err());
+  }
+
+  @Test
   void plotLatentManifoldTraverseAndInterpolate() throws Exception {
     Path scatter = dir.resolve("latent.png");
     ok("plot-latent", "--run", run.toString(), "--device", "cpu", "--out", scatter.toString());
