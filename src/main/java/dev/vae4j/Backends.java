@@ -109,6 +109,12 @@ public final class Backends {
   public record Inventory(String cpu, String cudaDriver, String cudaRuntime, List<String> kernelArchitectures,
       List<String> gpus, String cudaUnavailable) {}
 
+  /** Why the CUDA backend cannot run on this machine and build, or null when it can. */
+  public static String cudaUnavailableReason() {
+    CudaInfo cuda = CudaBackend.probe();
+    return cuda.available() ? null : cuda.reason();
+  }
+
   /** Takes stock of both backends without choosing one. */
   public static Inventory inventory() {
     String cpu;

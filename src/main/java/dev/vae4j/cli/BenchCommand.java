@@ -7,8 +7,6 @@ import dev.vae4j.Benchmark;
 import dev.vae4j.VaeConfig;
 import dev.vae4j.backend.Backend;
 import dev.vae4j.backend.Likelihood;
-import dev.vae4j.backend.cuda.CudaBackend;
-import dev.vae4j.backend.cuda.CudaInfo;
 import dev.vae4j.data.Dataset;
 import dev.vae4j.data.Datasets;
 import java.io.PrintWriter;
@@ -104,9 +102,9 @@ final class BenchCommand implements Callable<Integer> {
       }
       return List.of(d);
     }
-    CudaInfo cuda = CudaBackend.probe();
-    if (!cuda.available() && !json) spec.commandLine().getErr().println("vae4j: CUDA skipped: " + cuda.reason());
-    return cuda.available() ? List.of("cpu", "cuda") : List.of("cpu");
+    String noCuda = Backends.cudaUnavailableReason();
+    if (noCuda != null && !json) spec.commandLine().getErr().println("vae4j: CUDA skipped: " + noCuda);
+    return noCuda == null ? List.of("cpu", "cuda") : List.of("cpu");
   }
 
   private static void printTable(PrintWriter out, List<Benchmark.Result> results) {
