@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vae4j.backend.cpu.CpuBackend;
+import dev.vae4j.cli.Main;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.lang.reflect.Method;
 import java.net.URL;
@@ -24,41 +26,17 @@ import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Document;
 
 /**
- * README.md's "Use from Java": the Java example between its markers compiles against the library
- * and runs (training the classic model for 3 epochs), and the dependency snippet names
- * this project's coordinates.
+ * README.md's Java examples compile against the library and run: "Use from Java" (training the
+ * classic model for 3 epochs) and "Evaluate, generate and score anomalies" (on a run folder that
+ * {@code train --classes} wrote); and the dependency snippet names this project's coordinates.
  */
 class ReadmeExampleTest {
   @TempDir Path dir;
 
   @Test
   void theJavaExampleCompilesAndTrains() throws Exception {
-    String readme = Files.readString(Path.of("README.md"));
-    String source = between(readme, "<!-- java-example:begin -->", "<!-- java-example:end -->", "java");
-    Matcher name = Pattern.compile("public class (\\w+)").matcher(source);
-    assertTrue(name.find(), "the example declares a public class");
-    Path file = dir.resolve(name.group(1) + ".java");
-    Files.writeString(file, source);
-
-    JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-    String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    StringWriter errors = new StringWriter();
-    boolean compiled = javac.getTask(errors, null, null,
-        List.of("-classpath", classpath, "-d", dir.toString(), "-Xlint:all", "-Werror"), null,
-        javac.getStandardFileManager(null, null, StandardCharsets.UTF_8).getJavaFileObjects(file)).call();
-    assertTrue(compiled, "README example does not compile:\n" + errors);
-
     Path model = dir.resolve("model.safetensors");
-    ByteArrayOutputStream printed = new ByteArrayOutputStream();
-    PrintStream stdout = System.out;
-    try (URLClassLoader loader = new URLClassLoader(new URL[] {dir.toUri().toURL()}, getClass().getClassLoader())) {
-      Method main = loader.loadClass(name.group(1)).getMethod("main", String[].class);
-      System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
-      main.invoke(null, (Object) new String[] {model.toString()});
-    } finally {
-      System.setOut(stdout);
-    }
-    String out = printed.toString(StandardCharsets.UTF_8);
+    String out = compileAndRun("java-example", model.toString());
     Matcher loss = Pattern.compile("validation loss (\\d+\\.\\d) nats").matcher(out);
     assertTrue(loss.find(), out);
     assertTrue(Double.parseDouble(loss.group(1)) < 165, "3 epochs of 784-400-20 learn (158 measured): " + out);
@@ -68,12 +46,62 @@ class ReadmeExampleTest {
   }
 
   @Test
+  void theEvaluationExampleCompilesAndScores() throws Exception {
+    Path run = dir.resolve("run");
+    assertEquals(0, Main.run(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), "train", "--epochs", "1",
+        "--classes", "0,1,2,3,4,5,6,7,8", "--device", "cpu", "--out", run.toString()));
+    String out = compileAndRun("java-example-eval", run.toString());
+    Matcher figures = Pattern.compile("-ELBO (\\d+\\.\\d) = (\\d+\\.\\d) \\+ KL (\\d+\\.\\d), IWAE (\\d+\\.\\d) nats").matcher(out);
+    assertTrue(figures.find(), out);
+    double elbo = Double.parseDouble(figures.group(1)), iwae = Double.parseDouble(figures.group(4));
+    assertTrue(elbo < 250, "one epoch learns (210 measured; an untrained model is near 784 ln 2 = 543): " + out);
+    assertTrue(iwae <= elbo, "the IWAE estimate of -log p(x) is at most the -ELBO: " + out);
+    Matcher roc = Pattern.compile("class 9: ROC AUC (\\d\\.\\d+), average precision (\\d\\.\\d+)").matcher(out);
+    assertTrue(roc.find(), out);
+    assertTrue(Files.size(run.resolve("prior.png")) > 0);
+  }
+
+  @Test
   void theDependencySnippetNamesThisProject() throws Exception {
     String readme = Files.readString(Path.of("README.md"));
     Document pom = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(Path.of("pom.xml").toFile());
     String coordinates = "<groupId>" + child(pom, "groupId") + "</groupId>\n  <artifactId>" + child(pom, "artifactId")
         + "</artifactId>\n  <version>" + child(pom, "version") + "</version>";
     assertTrue(readme.contains(coordinates), "README's dependency snippet: " + coordinates);
+  }
+
+  /**
+   * Compiles the Java block between README's markers {@code <!-- MARKER:begin -->} and {@code
+   * <!-- MARKER:end -->} (lint warnings are errors), runs its main with {@code args}, and returns
+   * what it printed.
+   */
+  private String compileAndRun(String marker, String... args) throws Exception {
+    String readme = Files.readString(Path.of("README.md"));
+    String source = between(readme, "<!-- " + marker + ":begin -->", "<!-- " + marker + ":end -->", "java");
+    Matcher name = Pattern.compile("public class (\\w+)").matcher(source);
+    assertTrue(name.find(), "the example declares a public class");
+    Path classes = Files.createDirectories(dir.resolve(marker));
+    Path file = classes.resolve(name.group(1) + ".java");
+    Files.writeString(file, source);
+
+    JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+    String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    StringWriter errors = new StringWriter();
+    boolean compiled = javac.getTask(errors, null, null,
+        List.of("-classpath", classpath, "-d", classes.toString(), "-Xlint:all", "-Werror"), null,
+        javac.getStandardFileManager(null, null, StandardCharsets.UTF_8).getJavaFileObjects(file)).call();
+    assertTrue(compiled, "README example " + marker + " does not compile:\n" + errors);
+
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    PrintStream stdout = System.out;
+    try (URLClassLoader loader = new URLClassLoader(new URL[] {classes.toUri().toURL()}, getClass().getClassLoader())) {
+      Method main = loader.loadClass(name.group(1)).getMethod("main", String[].class);
+      System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+      main.invoke(null, (Object) args);
+    } finally {
+      System.setOut(stdout);
+    }
+    return printed.toString(StandardCharsets.UTF_8);
   }
 
   /** The code block of {@code language} between two markers. */
