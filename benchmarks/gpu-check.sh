@@ -43,6 +43,9 @@ prepare() {
       cuda-*-linux-x86_64.jar) trim_jar "$jar" "$kit/lib/$(basename "$jar")" 'libjni(cudart|cublas)\.so' ;;
       openblas-*-linux-x86_64.jar)
         trim_jar "$jar" "$kit/lib/$(basename "$jar")" 'lib(openblas\.so|jniopenblas_nolapack|gfortran|quadmath|gcc_s)' ;;
+      # oneDNN's natives (28 MB) would push the kit past the carry limit; the GPU checks compare
+      # against the CPU backend, which then says it fell back to OpenBLAS.
+      dnnl-*-linux-x86_64.jar | opencl-*-linux-x86_64.jar) ;;
       *) cp "$jar" "$kit/lib/" ;;
     esac
   done

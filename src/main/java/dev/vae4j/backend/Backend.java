@@ -3,7 +3,7 @@ package dev.vae4j.backend;
 /**
  * The one seam through which all vae4j numerics run. A backend owns float32 buffers ({@link
  * Tensor}), copies between them and the Java heap, and the coarse, fused ops that one VAE training
- * step needs. The CPU backend implements each op with OpenBLAS and Java loops; the CUDA backend
+ * step needs. The CPU backend implements each op with oneDNN or OpenBLAS and Java loops; the CUDA backend
  * with cuBLAS and one kernel per op (see {@code native/}). Every contract below is written once,
  * here, and tested against a double-precision reference for every implementation.
  *

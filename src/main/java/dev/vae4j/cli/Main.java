@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
     name = "vae4j",
     mixinStandardHelpOptions = true,
     versionProvider = Version.class,
-    description = "Trains variational autoencoders on the CPU (OpenBLAS) or an NVIDIA GPU (CUDA).",
+    description = "Trains variational autoencoders on the CPU (oneDNN or OpenBLAS) or an NVIDIA GPU (CUDA).",
     subcommands = {TrainCommand.class, InfoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class,
         SampleCommand.class, ReconstructCommand.class, EncodeCommand.class, PlotLatentCommand.class,
         ManifoldCommand.class, TraverseCommand.class, InterpolateCommand.class, EvalCommand.class,

@@ -1,10 +1,5 @@
 package dev.vae4j.backend.cpu;
 
-import static org.bytedeco.openblas.global.openblas_nolapack.CblasNoTrans;
-import static org.bytedeco.openblas.global.openblas_nolapack.CblasRowMajor;
-import static org.bytedeco.openblas.global.openblas_nolapack.CblasTrans;
-import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemm;
-
 import dev.vae4j.backend.Activation;
 import dev.vae4j.backend.AdamParams;
 import dev.vae4j.backend.Backend;
@@ -14,23 +9,20 @@ import dev.vae4j.backend.Philox;
 import dev.vae4j.backend.Tensor;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
-import org.bytedeco.javacpp.Loader;
-import org.bytedeco.openblas.global.openblas_nolapack;
 
 /**
- * The CPU backend: GEMMs through OpenBLAS {@code cblas_sgemm}, every other op a fused Java loop
+ * The CPU backend: GEMMs through oneDNN or OpenBLAS ({@link Gemm}), every other op a fused Java loop
  * over heap arrays (see {@link CpuTensor} for why), split across cores by {@link ParallelRanges}
  * when large enough. Ops are synchronous. Contracts are on {@link Backend}.
  */
 public final class CpuBackend implements Backend {
   private static final double HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
-  /** Multiply-adds below which a GEMM is not worth splitting across threads. */
-  private static final long MIN_GEMM_WORK_PER_THREAD = 1 << 18;
-
   private final int threads;
   private final ParallelRanges parallel;
   private final LoopKernels.Choice loopChoice;
   private final LoopKernels loops;
+  private final Gemm.Choice gemmChoice;
+  private final Gemm gemm;
   private final float[] noiseBlock = new float[4];
   private final int[] philoxWords = new int[4];
 
@@ -39,13 +31,23 @@ public final class CpuBackend implements Backend {
     this(Runtime.getRuntime().availableProcessors());
   }
 
-  /** A backend using {@code threads} threads for GEMMs (split by rows) and elementwise loops. */
+  /**
+   * A backend using {@code threads} threads for the elementwise loops and OpenBLAS GEMMs (split by
+   * rows); with oneDNN (the default when it loads) GEMMs run on oneDNN's own threads and the loops
+   * on the calling thread (see {@link Gemm#ownsTheCores}). The system property {@code vae4j.gemm}
+   * ({@code auto}, {@code dnnl}, {@code openblas}) picks the GEMM library.
+   */
   public CpuBackend(int threads) {
+    this(threads, System.getProperty("vae4j.gemm", "auto"));
+  }
+
+  /** As {@link #CpuBackend(int)} with the GEMM library named ({@code auto}, {@code dnnl} or {@code openblas}). */
+  CpuBackend(int threads, String gemmLibrary) {
     if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
-    this.threads = threads;
-    Loader.load(openblas_nolapack.class);
-    org.bytedeco.openblas.presets.openblas_nolapack.blas_set_num_threads(1);
-    this.parallel = new ParallelRanges(threads);
+    this.gemmChoice = Gemm.select(gemmLibrary);
+    this.gemm = gemmChoice.gemm();
+    this.threads = gemm.ownsTheCores() ? 1 : threads;
+    this.parallel = new ParallelRanges(this.threads);
     this.loopChoice = LoopKernels.select();
     this.loops = loopChoice.kernels();
   }
@@ -57,16 +59,11 @@ public final class CpuBackend implements Backend {
 
   @Override
   public String description() {
-    String core = System.getenv("OPENBLAS_CORETYPE");
-    return "OpenBLAS " + openBlasVersion() + " (" + threads + " threads, GEMM rows split by vae4j"
-        + (core == null ? "" : ", OPENBLAS_CORETYPE=" + core) + "), elementwise: " + loopChoice.reason();
+    return gemm.describe() + " [" + gemmChoice.reason() + "], elementwise on " + threads
+        + (threads == 1 ? " thread: " : " threads: ") + loopChoice.reason();
   }
 
-  private static String openBlasVersion() {
-    return openblas_nolapack.OPENBLAS_VERSION.replace("OpenBLAS", "").trim();
-  }
-
-  /** Threads used by OpenBLAS and by the elementwise loops. */
+  /** Threads used by the elementwise loops (and by OpenBLAS GEMMs; oneDNN uses its own OpenMP threads). */
   public int threads() {
     return threads;
   }
@@ -142,22 +139,8 @@ public final class CpuBackend implements Backend {
     requireLength(ct, (long) m * n, "gemm C");
     FloatBuffer am = at.forBlasRead(), bm = bt.forBlasRead();
     FloatBuffer cm = beta == 0f ? ct.forBlasWrite() : ct.forBlasRead();
-    // Split C's rows across our threads, one single-threaded OpenBLAS call each: OpenBLAS's own
-    // threads busy-wait between calls and would fight the elementwise loops for the cores. Each
-    // thread also copies its rows of C back to the heap while they are still in its cache.
-    int parts = (long) m * n * k < MIN_GEMM_WORK_PER_THREAD ? 1 : (int) Math.min(threads, m);
-    parallel.forChunks(m, parts, (from, to) -> {
-      cblas_sgemm(
-          CblasRowMajor,
-          transA ? CblasTrans : CblasNoTrans,
-          transB ? CblasTrans : CblasNoTrans,
-          to - from, n, k, alpha,
-          am.slice(transA ? from : from * k, am.capacity() - (transA ? from : from * k)), transA ? m : k,
-          bm, transB ? k : n,
-          beta, // OpenBLAS zeroes C itself when beta == 0, so NaN left in C does not propagate
-          cm.slice(from * n, (to - from) * n), n);
-      ct.blasWrittenRange(from * n, (to - from) * n);
-    });
+    gemm.multiply(transA, transB, m, n, k, alpha, am, bm, beta, cm, parallel,
+        (from, to) -> ct.blasWrittenRange(from * n, (to - from) * n));
     ct.blasWriteFinished();
   }
 

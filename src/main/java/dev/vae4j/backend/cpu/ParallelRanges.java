@@ -27,6 +27,11 @@ final class ParallelRanges implements AutoCloseable {
     for (int i = 0; i < helpers.length; i++) helpers[i] = new Helper("vae4j-cpu-" + (i + 1));
   }
 
+  /** The calling thread plus the helpers. */
+  int threads() {
+    return helpers.length + 1;
+  }
+
   /** Runs {@code body} over [0, n) split across threads, in chunks of at least the minimum size. */
   void forRange(int n, RangeBody body) {
     forChunks(n, Math.max(1, n / MIN_ELEMENTS_PER_THREAD), body);

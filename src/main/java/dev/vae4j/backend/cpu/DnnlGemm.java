@@ -1,0 +1,55 @@
+package dev.vae4j.backend.cpu;
+
+import java.nio.FloatBuffer;
+import org.bytedeco.dnnl.dnnl_version_t;
+import org.bytedeco.dnnl.global.dnnl;
+
+/**
+ * oneDNN's {@code dnnl_sgemm}: one call per GEMM, threaded by oneDNN's OpenMP runtime over all
+ * cores, with kernels JIT-generated for the CPU's widest vector ISA. On the 2-core AVX-512 dev
+ * machine it runs the step's 128 x 400 x 784 GEMMs at about 330 GFLOP/s, against 115 for
+ * OpenBLAS with the Haswell kernels the environment forces (docs/benchmarks.md). OpenMP's usual
+ * variables (OMP_NUM_THREADS, OMP_WAIT_POLICY) apply.
+ */
+final class DnnlGemm implements Gemm {
+  private final String description;
+
+  private DnnlGemm(String description) {
+    this.description = description;
+  }
+
+  /** Loads oneDNN; throws {@link LinkageError} (or a runtime exception) when its natives are missing. */
+  static DnnlGemm load() {
+    dnnl_version_t v = dnnl.dnnl_version();
+    String isa = isaName(dnnl.dnnl_get_effective_cpu_isa());
+    return new DnnlGemm("oneDNN " + v.major() + "." + v.minor() + "." + v.patch() + " SGEMM (" + isa + ", OpenMP threads)");
+  }
+
+  @Override
+  public void multiply(boolean transA, boolean transB, int m, int n, int k, float alpha, FloatBuffer a, FloatBuffer b,
+      float beta, FloatBuffer c, ParallelRanges parallel, ParallelRanges.RangeBody rowsDone) {
+    int status = dnnl.dnnl_sgemm((byte) (transA ? 'T' : 'N'), (byte) (transB ? 'T' : 'N'), m, n, k, alpha,
+        a, transA ? m : k, b, transB ? k : n, beta, c, n);
+    if (status != dnnl.dnnl_success) {
+      throw new IllegalStateException("dnnl_sgemm failed with status " + status + " for " + m + "x" + n + "x" + k);
+    }
+    rowsDone.run(0, m);
+  }
+
+  @Override
+  public boolean ownsTheCores() {
+    return true;
+  }
+
+  @Override
+  public String describe() {
+    return description;
+  }
+
+  private static String isaName(int value) {
+    for (dnnl.cpu_isa isa : dnnl.cpu_isa.values()) {
+      if (isa.value == value) return isa.name();
+    }
+    return "ISA 0x" + Integer.toHexString(value);
+  }
+}
