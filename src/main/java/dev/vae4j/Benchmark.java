@@ -204,8 +204,9 @@ public final class Benchmark {
       this.features = data.features();
       this.stepsPerEpoch = data.count() / batch;
       this.seed = seed;
-      this.images = backend.allocate(data.pixels().length);
-      backend.upload(data.pixels(), images);
+      float[] pixels = data.pixels();
+      this.images = backend.allocate(pixels.length);
+      backend.upload(pixels, images);
       this.order = backend.allocateIndices(data.count());
       backend.uploadIndices(shuffled(data.count(), new SplittableRandom(seed)), order);
       this.workspace = network.workspace(batch, true);

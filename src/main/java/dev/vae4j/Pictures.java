@@ -55,7 +55,7 @@ public record Pictures(Vae model, int height, int width, int scale) {
       if (indices[i] < 0 || indices[i] >= data.count()) {
         throw new IllegalArgumentException("image index " + indices[i] + " is not in [0, " + data.count() + ") of " + data.name());
       }
-      System.arraycopy(data.pixels(), indices[i] * d, originals, i * d, d);
+      data.copyPixels(indices[i], 1, originals, i * d);
     }
     float[] recon = model.reconstruct(originals, indices.length, seed);
     return ImageGrid.pairs(originals, recon, indices.length, height, width, cols, PAD, scale);

@@ -126,7 +126,7 @@ public final class RunDirectory {
     int n = Math.min(16, images.count()), d = images.features();
     float[] originals = new float[n * d];
     for (int i = 0; i < n; i++) { // spread over the set, which may be ordered by class
-      System.arraycopy(images.pixels(), (int) ((long) i * images.count() / n) * d, originals, i * d, d);
+      images.copyPixels((int) ((long) i * images.count() / n), 1, originals, i * d);
     }
     float[] recon = model.reconstruct(originals, n, seed);
     ImageGrid.writePng(dir.resolve(RECONSTRUCTIONS), ImageGrid.pairs(originals, recon, n, h, w, 8, 2, 2));

@@ -49,7 +49,7 @@ public final class TensorBoardListener implements TrainingListener, AutoCloseabl
     int n = Math.min(RECONSTRUCTIONS, pictures.count()), d = pictures.features();
     this.originals = new float[n * d];
     for (int i = 0; i < n; i++) { // spread over the set, which may be ordered by class
-      System.arraycopy(pictures.pixels(), (int) ((long) i * pictures.count() / n) * d, originals, i * d, d);
+      pictures.copyPixels((int) ((long) i * pictures.count() / n), 1, originals, i * d);
     }
   }
 

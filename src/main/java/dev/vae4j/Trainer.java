@@ -29,6 +29,8 @@ public final class Trainer {
 
   private static final int RECON_SUM = 0;
   private static final int KL_SUM = 1;
+  /** Floats converted and uploaded at a time when the images go to the backend (4 MB). */
+  private static final int UPLOAD_BLOCK_FLOATS = 1 << 20;
 
   /**
    * The outcome of {@link #fit}.
@@ -82,12 +84,12 @@ public final class Trainer {
     }
     int total = train.count() + (test == null ? 0 : test.count());
     this.images = backend.allocate((long) total * features);
-    backend.upload(train.pixels(), 0, images, 0, train.pixels().length);
+    uploadImages(train, 0);
     if (test != null) {
       if (test.features() != features) {
         throw new IllegalArgumentException("test images have " + test.features() + " pixels, training images " + features);
       }
-      backend.upload(test.pixels(), 0, images, train.pixels().length, test.pixels().length);
+      uploadImages(test, train.count());
       this.trainRows = range(0, train.count());
       this.validationRows = range(train.count(), total);
     } else {
@@ -109,6 +111,20 @@ public final class Trainer {
     this.gradients = network.new LayerGradients(optimizer.grads());
     this.lossSums = backend.allocate(2);
     this.stepsPerEpoch = (trainRows.length + options.batchSize() - 1) / options.batchSize();
+  }
+
+  /**
+   * Uploads {@code data}'s images to {@link #images} from row {@code firstRow}, a block at a time:
+   * 8-bit datasets never exist as one float array on the heap beside the backend's copy.
+   */
+  private void uploadImages(Dataset data, int firstRow) {
+    int d = data.features(), block = Math.max(1, UPLOAD_BLOCK_FLOATS / d);
+    float[] buffer = new float[Math.min(data.count(), block) * d];
+    for (int first = 0; first < data.count(); first += block) {
+      int n = Math.min(block, data.count() - first);
+      data.copyPixels(first, n, buffer, 0);
+      backend.upload(buffer, 0, images, (long) (firstRow + first) * d, n * d);
+    }
   }
 
   /** Trains {@code model} on {@code data} without progress reports; see the four-argument {@code fit}. */

@@ -1,24 +1,79 @@
 package dev.vae4j.data;
 
+import java.util.Objects;
+
 /**
  * Images in memory: {@code count} images of {@code height x width} pixels in [0, 1], row-major,
- * one after another, with optional integer labels.
- *
- * @param name where the images came from (for messages)
- * @param pixels {@code count * height * width} values
- * @param labels one per image, or null when the data has none
+ * one after another, with optional integer labels. Pixels are held as floats, or as the 8-bit
+ * values an IDX file stores (pixel = byte / 255), a quarter of the memory: Fashion-MNIST's 70,000
+ * images take 55 MB instead of 220. Read them with {@link #copyPixels}, which converts as it copies.
  */
-public record Dataset(String name, float[] pixels, int[] labels, int count, int height, int width) {
+public final class Dataset {
+  private final String name;
+  private final float[] floats;
+  private final byte[] bytes;
+  private final int[] labels;
+  private final int count;
+  private final int height;
+  private final int width;
 
-  public Dataset {
+  /**
+   * Images with float pixels.
+   *
+   * @param name where the images came from (for messages)
+   * @param pixels {@code count * height * width} values in [0, 1], kept (not copied)
+   * @param labels one per image, or null when the data has none
+   */
+  public Dataset(String name, float[] pixels, int[] labels, int count, int height, int width) {
+    this(name, Objects.requireNonNull(pixels, "pixels"), null, labels, count, height, width, pixels.length);
+  }
+
+  /** Images with 8-bit pixels, value {@code (b & 0xff) / 255}; {@code pixels} is kept (not copied). */
+  public static Dataset ofBytes(String name, byte[] pixels, int[] labels, int count, int height, int width) {
+    return new Dataset(name, null, Objects.requireNonNull(pixels, "pixels"), labels, count, height, width, pixels.length);
+  }
+
+  private Dataset(String name, float[] floats, byte[] bytes, int[] labels, int count, int height, int width, int length) {
     if (count <= 0) throw new IllegalArgumentException(name + ": no images");
     if (height <= 0 || width <= 0) throw new IllegalArgumentException(name + ": bad image size " + height + "x" + width);
-    if ((long) count * height * width != pixels.length) {
-      throw new IllegalArgumentException(name + ": " + pixels.length + " pixels for " + count + " images of " + height + "x" + width);
+    if ((long) count * height * width != length) {
+      throw new IllegalArgumentException(name + ": " + length + " pixels for " + count + " images of " + height + "x" + width);
     }
     if (labels != null && labels.length != count) {
       throw new IllegalArgumentException(name + ": " + labels.length + " labels for " + count + " images");
     }
+    this.name = name;
+    this.floats = floats;
+    this.bytes = bytes;
+    this.labels = labels;
+    this.count = count;
+    this.height = height;
+    this.width = width;
+  }
+
+  /** Where the images came from (for messages). */
+  public String name() {
+    return name;
+  }
+
+  /** The labels, one per image, or null when the data has none. */
+  public int[] labels() {
+    return labels;
+  }
+
+  /** Number of images. */
+  public int count() {
+    return count;
+  }
+
+  /** Image height in pixels. */
+  public int height() {
+    return height;
+  }
+
+  /** Image width in pixels. */
+  public int width() {
+    return width;
   }
 
   /** Pixels per image. */
@@ -31,22 +86,56 @@ public record Dataset(String name, float[] pixels, int[] labels, int count, int 
     return labels != null;
   }
 
-  /** The images at {@code indices}, in that order, as a new dataset. */
+  /**
+   * Every pixel as floats: the array itself for float data, a new array for 8-bit data. For large
+   * data prefer {@link #copyPixels}, which needs no array of the whole set.
+   */
+  public float[] pixels() {
+    if (floats != null) return floats;
+    float[] out = new float[bytes.length];
+    copyPixels(0, count, out, 0);
+    return out;
+  }
+
+  /** Copies the pixels of images [first, first + images) into {@code dst} from {@code dstOffset}. */
+  public void copyPixels(int first, int images, float[] dst, int dstOffset) {
+    if (first < 0 || images < 0 || first + images > count) {
+      throw new IndexOutOfBoundsException("images [" + first + ", " + (first + images) + ") of " + count);
+    }
+    int from = first * features(), n = images * features();
+    if (floats != null) {
+      System.arraycopy(floats, from, dst, dstOffset, n);
+    } else {
+      for (int i = 0; i < n; i++) dst[dstOffset + i] = (bytes[from + i] & 0xff) / 255f;
+    }
+  }
+
+  /** The images at {@code indices}, in that order, as a new dataset holding its pixels as this one does. */
   public Dataset subset(int[] indices, String subsetName) {
     int d = features();
-    float[] p = new float[indices.length * d];
     int[] l = labels == null ? null : new int[indices.length];
     for (int i = 0; i < indices.length; i++) {
-      System.arraycopy(pixels, indices[i] * d, p, i * d, d);
       if (l != null) l[i] = labels[indices[i]];
     }
+    if (bytes != null) {
+      byte[] p = new byte[indices.length * d];
+      for (int i = 0; i < indices.length; i++) System.arraycopy(bytes, indices[i] * d, p, i * d, d);
+      return ofBytes(subsetName, p, l, indices.length, height, width);
+    }
+    float[] p = new float[indices.length * d];
+    for (int i = 0; i < indices.length; i++) System.arraycopy(floats, indices[i] * d, p, i * d, d);
     return new Dataset(subsetName, p, l, indices.length, height, width);
   }
 
   /** A copy of image {@code index}'s pixels. */
   public float[] image(int index) {
     float[] out = new float[features()];
-    System.arraycopy(pixels, index * features(), out, 0, out.length);
+    copyPixels(index, 1, out, 0);
     return out;
+  }
+
+  @Override
+  public String toString() {
+    return name + " (" + count + " images of " + height + "x" + width + (labels == null ? "" : ", labelled") + ")";
   }
 }

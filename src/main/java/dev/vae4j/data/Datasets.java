@@ -117,10 +117,7 @@ public final class Datasets {
       labelValues = new int[count];
       for (int i = 0; i < count; i++) labelValues[i] = labels.data()[i] & 0xff;
     }
-    byte[] bytes = images.data();
-    float[] pixels = new float[bytes.length];
-    for (int i = 0; i < bytes.length; i++) pixels[i] = (bytes[i] & 0xff) / 255f;
-    return new Dataset(name, pixels, labelValues, count, height, width);
+    return Dataset.ofBytes(name, images.data(), labelValues, count, height, width);
   }
 
   private static InputStream resource(String file) throws IOException {

@@ -13,9 +13,10 @@ public final class IdxWriter {
 
   /** Images {@code [count, height, width]} from pixels in [0, 1] (rounded to the nearest byte). */
   public static void writeImages(Path file, Dataset data) throws IOException {
-    byte[] bytes = new byte[data.pixels().length];
+    float[] pixels = data.pixels();
+    byte[] bytes = new byte[pixels.length];
     for (int i = 0; i < bytes.length; i++) {
-      bytes[i] = (byte) Math.round(Math.min(1f, Math.max(0f, data.pixels()[i])) * 255f);
+      bytes[i] = (byte) Math.round(Math.min(1f, Math.max(0f, pixels[i])) * 255f);
     }
     write(file, new int[] {data.count(), data.height(), data.width()}, bytes);
   }
