@@ -22,8 +22,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code vae4j bench}: training throughput on the chosen backend(s), via {@link Benchmark}. */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false, showDefaultValues = true,
-    description = {"Trains a VAE for a fixed number of steps and prints samples/s, ms/step, the GFLOP/s achieved",
-        "against the GEMM-only ceiling measured on the same shapes, and peak resident memory."})
+    description = {"Measures training throughput: samples/s, ms/step and GFLOP/s.",
+        "Trains a VAE for a fixed number of steps and prints samples/s, ms/step, the GFLOP/s achieved against the",
+        "GEMM-only ceiling measured on the same shapes, peak resident memory and the time to the first step."})
 final class BenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

@@ -35,8 +35,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code vae4j train}: trains a VAE and writes a run folder. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false, showDefaultValues = true,
-    description = {"Trains a VAE (Adam, loss = reconstruction + beta * KL in nats per sample, averaged over the batch)",
-        "and writes config.json, metrics.jsonl, model.safetensors, samples.png, reconstructions.png and latent.png."})
+    description = {"Trains a VAE and writes a run folder.",
+        "Adam, loss = reconstruction + beta * KL in nats per sample, averaged over the batch; writes config.json,",
+        "metrics.jsonl, model.safetensors, checkpoints, samples.png, reconstructions.png and latent.png."})
 final class TrainCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
