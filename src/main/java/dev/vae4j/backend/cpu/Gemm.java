@@ -24,10 +24,10 @@ interface Gemm {
       float beta, FloatBuffer c, ParallelRanges parallel, ParallelRanges.RangeBody rowsDone);
 
   /**
-   * True when the library runs its own threads on every core: the elementwise loops then stay on
-   * the calling thread, because oneDNN's OpenMP workers keep spinning on the other cores for a
-   * while after each GEMM, and loops split onto those cores would wait for them (measured: a step
-   * at half speed).
+   * True when the library runs its own threads on every core. The elementwise loops then stay on
+   * the calling thread: split across the cores between oneDNN's GEMMs they made a step slower, not
+   * faster (19,000-35,000 samples/s against 41,000 on the dev machine, whether or not OpenMP's
+   * workers were told to stop spinning; docs/benchmarks.md).
    */
   boolean ownsTheCores();
 
