@@ -259,9 +259,7 @@ public final class Benchmark {
     public void close() {
       backend.release(images);
       backend.release(lossSums);
-      backend.release(optimizer.grads());
-      backend.release(optimizer.firstMoment());
-      backend.release(optimizer.secondMoment());
+      optimizer.release();
       workspace.release(backend);
     }
 

@@ -407,9 +407,7 @@ public final class Trainer {
   private void releaseBuffers() {
     backend.release(images);
     backend.release(lossSums);
-    backend.release(optimizer.grads());
-    backend.release(optimizer.firstMoment());
-    backend.release(optimizer.secondMoment());
+    optimizer.release();
     workspace.release(backend);
   }
 

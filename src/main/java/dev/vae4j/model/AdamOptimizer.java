@@ -49,6 +49,13 @@ public final class AdamOptimizer {
     this.step = steps;
   }
 
+  /** Frees the gradient and moment buffers. */
+  public void release() {
+    backend.release(grads);
+    backend.release(firstMoment);
+    backend.release(secondMoment);
+  }
+
   /** Applies the gradients in {@link #grads()} to {@code params}. */
   public void step(Tensor params, AdamParams hyper) {
     step++;
