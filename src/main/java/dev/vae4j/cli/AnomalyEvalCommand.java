@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.vae4j.data.Dataset;
 import dev.vae4j.eval.AnomalyEvaluation;
-import dev.vae4j.eval.LikelihoodEstimator;
 import dev.vae4j.eval.Roc;
 import dev.vae4j.eval.ScoreKind;
 import dev.vae4j.plot.RocChart;
@@ -20,7 +19,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code vae4j anomaly-eval}: ROC AUC and average precision of the scores per held-out class. */
@@ -32,6 +30,7 @@ final class AnomalyEvalCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin RunOptions runOptions;
   @Mixin DataOptions dataOptions;
+  @Mixin ScoringOptions scoring;
 
   @Option(names = "--normal-classes", required = true, split = ",", paramLabel = "C[,C...]",
       description = "The labels the model was trained on.")
@@ -40,34 +39,19 @@ final class AnomalyEvalCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, paramLabel = "FILE", description = "The ROC curve PNG to write.")
   Path out;
 
-  @Option(names = "--score", defaultValue = "elbo", paramLabel = "elbo|iwae", description = "Negative ELBO or negative IWAE estimate.")
-  String score;
-
-  @Option(names = "--k", defaultValue = "100", description = "Latent draws per image.")
-  int k;
-
-  @Option(names = "--seed", defaultValue = "1", description = "Seeds the latent draws.")
-  long seed;
-
   @Option(names = "--json", description = "Print the figures as JSON instead of a table.")
   boolean json;
 
   @Override
   public Integer call() throws Exception {
-    ScoreKind kind;
-    try {
-      kind = ScoreKind.parse(score);
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), "--score: " + e.getMessage());
-    }
-    if (k <= 0) throw new ParameterException(spec.commandLine(), "--k must be > 0, got " + k);
+    ScoreKind kind = scoring.kind(spec.commandLine());
     Set<Integer> normal = new TreeSet<>();
     for (int c : normalClasses) normal.add(c);
     PrintWriter stdout = spec.commandLine().getOut();
     try (RunOptions.Session s = runOptions.open(spec.commandLine().getErr())) {
       Dataset data = dataOptions.load(s.run());
       if (!data.hasLabels()) throw new IllegalArgumentException(data.name() + " has no labels; anomaly-eval needs them");
-      double[] scores = kind.scores(LikelihoodEstimator.estimate(s.model(), data, k, seed));
+      double[] scores = scoring.scores(kind, s.model(), data);
       AnomalyEvaluation result = AnomalyEvaluation.of(scores, data.labels(), normal);
       Map<String, Roc> curves = new LinkedHashMap<>();
       result.perClass().forEach((c, roc) -> curves.put("class " + c, roc));
@@ -80,14 +64,14 @@ final class AnomalyEvalCommand implements Callable<Integer> {
         o.put("data", data.name());
         o.put("normal_classes", normal);
         o.put("score", kind.name().toLowerCase(Locale.ROOT));
-        o.put("k", k);
+        o.put("k", scoring.k);
         Map<String, Object> classes = new LinkedHashMap<>();
         result.perClass().forEach((c, roc) -> classes.put(Integer.toString(c), figures(roc)));
         o.put("held_out", classes);
         o.put("all_held_out", figures(result.allHeldOut()));
         stdout.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(o));
       } else {
-        stdout.printf(Locale.ROOT, "normal classes %s, score %s (k = %d), %s%n", normal, kind.name().toLowerCase(Locale.ROOT), k, data.name());
+        stdout.printf(Locale.ROOT, "normal classes %s, score %s (k = %d), %s%n", normal, kind.name().toLowerCase(Locale.ROOT), scoring.k, data.name());
         stdout.printf(Locale.ROOT, "%-14s %9s %9s %8s %8s%n", "held-out", "anomalies", "normals", "ROC AUC", "AP");
         result.perClass().forEach((c, roc) -> row(stdout, "class " + c, roc));
         if (result.perClass().size() > 1) row(stdout, "all", result.allHeldOut());

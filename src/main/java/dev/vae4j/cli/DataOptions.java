@@ -1,11 +1,11 @@
 package dev.vae4j.cli;
 
 import dev.vae4j.Run;
-import dev.vae4j.data.CsvReader;
 import dev.vae4j.data.Dataset;
 import dev.vae4j.data.DatasetSplit;
 import dev.vae4j.data.Datasets;
 import java.io.IOException;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Which images a command reads: a dataset (default: the run's) and its split. */
@@ -14,11 +14,7 @@ final class DataOptions {
       description = "'digits', a folder of MNIST-style IDX files or a .csv file (default: the run's training data).")
   String data;
 
-  @Option(names = "--csv-label", description = "With --data FILE.csv: the first value of each line is the image's label.")
-  boolean csvLabel;
-
-  @Option(names = "--csv-255", description = "With --data FILE.csv: pixel values are 0..255 rather than [0, 1].")
-  boolean csv255;
+  @Mixin CsvOptions csv;
 
   /** Lower-case constants so that picocli accepts exactly the documented spellings (others exit 2). */
   enum Split { test, train }
@@ -29,7 +25,7 @@ final class DataOptions {
 
   /** The chosen images, checked against the model's image size. */
   Dataset load(Run run) throws IOException {
-    DatasetSplit all = data != null ? Datasets.load(data, new CsvReader.Format(csvLabel, csv255)) : run.loadData();
+    DatasetSplit all = data != null ? Datasets.load(data, csv.format()) : run.loadData();
     Split which = split != null ? split : all.test() != null ? Split.test : Split.train;
     if (which == Split.test && all.test() == null) {
       throw new IllegalArgumentException("--split test: " + all.source() + " has no test split");

@@ -63,8 +63,8 @@ final class ResumeConfig {
       root.get("classes").forEach(c -> classes.add(c.asInt()));
       train.classes = classes;
     }
-    train.csvLabel = root.at("/csv/label_first").asBoolean(false);
-    train.csv255 = root.at("/csv/max_255").asBoolean(false);
+    train.csv.labelFirst = root.at("/csv/label_first").asBoolean(false);
+    train.csv.max255 = root.at("/csv/max_255").asBoolean(false);
     if (root.hasNonNull("tensorboard")) train.tensorboard = Path.of(root.get("tensorboard").asText());
     if (root.has("checkpoints")) {
       train.checkpointEvery = r.integer("/checkpoints/checkpoint_every");

@@ -3,7 +3,6 @@ package dev.vae4j.cli;
 import dev.vae4j.data.Dataset;
 import dev.vae4j.eval.CsvTables;
 import dev.vae4j.eval.Flagging;
-import dev.vae4j.eval.LikelihoodEstimator;
 import dev.vae4j.eval.ScoreKind;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -25,18 +24,10 @@ final class ScoreCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin RunOptions runOptions;
   @Mixin DataOptions dataOptions;
+  @Mixin ScoringOptions scoring;
 
   @Option(names = "--out", required = true, paramLabel = "FILE", description = "The CSV to write.")
   Path out;
-
-  @Option(names = "--score", defaultValue = "elbo", paramLabel = "elbo|iwae", description = "Negative ELBO or negative IWAE estimate.")
-  String score;
-
-  @Option(names = "--k", defaultValue = "100", description = "Latent draws per image.")
-  int k;
-
-  @Option(names = "--seed", defaultValue = "1", description = "Seeds the latent draws.")
-  long seed;
 
   @ArgGroup(exclusive = true)
   Flags flags;
@@ -52,19 +43,13 @@ final class ScoreCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    ScoreKind kind;
-    try {
-      kind = ScoreKind.parse(score);
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), "--score: " + e.getMessage());
-    }
-    if (k <= 0) throw new ParameterException(spec.commandLine(), "--k must be > 0, got " + k);
+    ScoreKind kind = scoring.kind(spec.commandLine());
     if (flags != null && flags.contamination != null && !(flags.contamination > 0 && flags.contamination < 1)) {
       throw new ParameterException(spec.commandLine(), "--contamination must be in (0, 1), got " + flags.contamination);
     }
     try (RunOptions.Session s = runOptions.open(spec.commandLine().getErr())) {
       Dataset data = dataOptions.load(s.run());
-      double[] scores = kind.scores(LikelihoodEstimator.estimate(s.model(), data, k, seed));
+      double[] scores = scoring.scores(kind, s.model(), data);
       boolean[] flagged = null;
       String note = "";
       if (flags != null) {

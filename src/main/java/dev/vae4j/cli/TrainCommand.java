@@ -28,6 +28,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -109,11 +110,7 @@ final class TrainCommand implements Callable<Integer> {
       description = "Folder for TensorBoard event files (default: tensorboard/ in the run folder).")
   Path tensorboard;
 
-  @Option(names = "--csv-label", description = "With --data FILE.csv: the first value of each line is the image's label.")
-  boolean csvLabel;
-
-  @Option(names = "--csv-255", description = "With --data FILE.csv: pixel values are 0..255 rather than [0, 1].")
-  boolean csv255;
+  @Mixin CsvOptions csv = new CsvOptions();
 
   @Option(names = "--resume", paramLabel = "DIR",
       description = "Continue the run in DIR from its newest checkpoint, exactly as if it had never stopped (takes no other options: config.json has them).")
@@ -141,7 +138,7 @@ final class TrainCommand implements Callable<Integer> {
     Likelihood pixels = likelihood();
     Path runPath = out != null ? out
         : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-    DatasetSplit split = Datasets.load(data, new dev.vae4j.data.CsvReader.Format(csvLabel, csv255));
+    DatasetSplit split = Datasets.load(data, csv.format());
     if (classes != null) split = dev.vae4j.data.LabelFilter.onlyClasses(split, new java.util.TreeSet<>(classes));
     Dataset train = split.train();
     VaeConfig config = usage(() -> new VaeConfig(train.features(), hidden, latent, pixels));
@@ -265,7 +262,7 @@ final class TrainCommand implements Callable<Integer> {
     record.put("data", split.source());
     if (classes != null) record.put("classes", new java.util.TreeSet<>(classes));
     if (tensorboard != null) record.put("tensorboard", tensorboard.toString());
-    if (csvLabel || csv255) record.put("csv", Map.of("label_first", csvLabel, "max_255", csv255));
+    if (csv.labelFirst || csv.max255) record.put("csv", Map.of("label_first", csv.labelFirst, "max_255", csv.max255));
     Map<String, Object> safety = new LinkedHashMap<>();
     safety.put("checkpoint_every", checkpointEvery);
     safety.put("keep_checkpoints", keepCheckpoints);
