@@ -17,7 +17,6 @@ import java.util.Arrays;
  */
 public final class CpuBackend implements Backend {
   private static final double HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
-  private final int threads;
   private final ParallelRanges parallel;
   private final LoopKernels.Choice loopChoice;
   private final LoopKernels loops;
@@ -46,8 +45,7 @@ public final class CpuBackend implements Backend {
     if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
     this.gemmChoice = Gemm.select(gemmLibrary);
     this.gemm = gemmChoice.gemm();
-    this.threads = gemm.ownsTheCores() ? 1 : threads;
-    this.parallel = new ParallelRanges(this.threads);
+    this.parallel = new ParallelRanges(gemm.ownsTheCores() ? 1 : threads);
     this.loopChoice = LoopKernels.select();
     this.loops = loopChoice.kernels();
   }
@@ -59,13 +57,14 @@ public final class CpuBackend implements Backend {
 
   @Override
   public String description() {
+    int threads = parallel.threads();
     return gemm.describe() + " [" + gemmChoice.reason() + "], elementwise on " + threads
         + (threads == 1 ? " thread: " : " threads: ") + loopChoice.reason();
   }
 
   /** Threads used by the elementwise loops (and by OpenBLAS GEMMs; oneDNN uses its own OpenMP threads). */
   public int threads() {
-    return threads;
+    return parallel.threads();
   }
 
   // ---------------------------------------------------------------- memory

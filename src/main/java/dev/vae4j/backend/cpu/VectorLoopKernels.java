@@ -17,7 +17,6 @@ final class VectorLoopKernels implements LoopKernels {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
   private final ScalarLoopKernels scalar = new ScalarLoopKernels();
   private final ThreadLocal<float[]> scratch = ThreadLocal.withInitial(() -> new float[0]);
-  private final ThreadLocal<float[]> lanes = ThreadLocal.withInitial(() -> new float[S.length()]);
 
   @Override
   public void biasRelu(float[] x, int xo, float[] b, int bo, int fromRow, int toRow, int cols, boolean relu) {
@@ -68,10 +67,10 @@ final class VectorLoopKernels implements LoopKernels {
   @Override
   public float bernoulliRow(float[] l, int lo, float[] x, int xo, float[] d, int dOffset, int n, float scale) {
     int bound = S.loopBound(n);
-    float[] e = scratchRow(bound), sumLanes = lanes.get();
+    float[] e = scratchRow(bound + S.length()); // exp values, then one vector's room to sum lanes in
     expOfMinusAbs(l, lo, e, bound);
-    float linear = linearPartAndGradient(l, lo, x, xo, e, d, dOffset, bound, scale, sumLanes);
-    float softplus = sumOfLog1p(e, bound, sumLanes);
+    float linear = linearPartAndGradient(l, lo, x, xo, e, d, dOffset, bound, scale);
+    float softplus = sumOfLog1p(e, bound);
     float rest = bound < n ? scalar.bernoulliRow(l, lo + bound, x, xo + bound, d, dOffset + bound, n - bound, scale) : 0f;
     return linear + softplus + rest;
   }
@@ -86,10 +85,10 @@ final class VectorLoopKernels implements LoopKernels {
   /**
    * The sum of max(l, 0) - l x over n logits, and unless d is null d = scale (sigmoid(l) - x) from
    * e = exp(-|l|) (d may alias l: each element is read before it is written); n a multiple of the
-   * vector length.
+   * vector length, and e one vector longer (room to sum the lanes).
    */
   private static float linearPartAndGradient(float[] l, int lo, float[] x, int xo, float[] e, float[] d, int dOffset,
-      int n, float scale, float[] sumLanes) {
+      int n, float scale) {
     FloatVector sum = FloatVector.zero(S);
     FloatVector one = FloatVector.broadcast(S, 1f);
     for (int i = 0; i < n; i += S.length()) {
@@ -103,14 +102,14 @@ final class VectorLoopKernels implements LoopKernels {
         sigmoid.sub(xi).mul(scale).intoArray(d, dOffset + i);
       }
     }
-    return inFixedOrder(sum, sumLanes);
+    return inFixedOrder(sum, e, n);
   }
 
-  /** The sum of log1p(e[i]) for i in [0, n), n a multiple of the vector length. */
-  private static float sumOfLog1p(float[] e, int n, float[] sumLanes) {
+  /** The sum of log1p(e[i]) for i in [0, n), n a multiple of the vector length and e one vector longer. */
+  private static float sumOfLog1p(float[] e, int n) {
     FloatVector sum = FloatVector.zero(S);
     for (int i = 0; i < n; i += S.length()) sum = sum.add(VectorMath.log1pUnit(FloatVector.fromArray(S, e, i)));
-    return inFixedOrder(sum, sumLanes);
+    return inFixedOrder(sum, e, n);
   }
 
   /** This thread's scratch row of at least {@code n} floats (allocated once per thread and size). */
@@ -124,14 +123,14 @@ final class VectorLoopKernels implements LoopKernels {
   }
 
   /**
-   * The sum of the lanes, first to last, through {@code lanes} (at least one vector long): a fixed
+   * The sum of the lanes, first to last, through {@code room[at..]} (one vector long): a fixed
    * order, unlike {@code reduceLanes}; lane extraction or shuffles in a loop instead made the loss
    * 2.5x slower.
    */
-  private static float inFixedOrder(FloatVector v, float[] lanes) {
-    v.intoArray(lanes, 0);
+  private static float inFixedOrder(FloatVector v, float[] room, int at) {
+    v.intoArray(room, at);
     float total = 0f;
-    for (int lane = 0; lane < S.length(); lane++) total += lanes[lane];
+    for (int lane = 0; lane < S.length(); lane++) total += room[at + lane];
     return total;
   }
 
