@@ -1,5 +1,6 @@
 package dev.vae4j.cli;
 
+import static dev.vae4j.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,8 +9,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vae4j.backend.cuda.CudaBackend;
 import dev.vae4j.backend.cuda.CudaInfo;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -23,14 +22,6 @@ import picocli.CommandLine;
 class DeviceOptionsTest {
   @TempDir Path dir;
 
-  private record Outcome(int code, String out, String err) {}
-
-  private static Outcome run(String... args) {
-    StringWriter out = new StringWriter(), err = new StringWriter();
-    int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-    return new Outcome(code, out.toString(), err.toString());
-  }
-
   @Test
   void everyCommandThatComputesTakesDevice() {
     Map<String, CommandLine> commands = new CommandLine(new Main()).getSubcommands();
@@ -43,7 +34,7 @@ class DeviceOptionsTest {
 
   @Test
   void infoPrintsVersionsKernelsGpusAndWhatAutoPicks() {
-    Outcome o = run("info");
+    CliRun o = run("info");
     assertEquals(0, o.code(), o.err());
     CudaInfo cuda = CudaBackend.probe();
     assertTrue(o.out().contains("CUDA      driver "), o.out());
@@ -63,7 +54,7 @@ class DeviceOptionsTest {
   @Test
   void cudaSwitchesAreAcceptedAndLeaveTheCpuAlone() throws Exception {
     Path run = dir.resolve("run");
-    Outcome o = run("train", "--device", "cpu", "--tf32", "--no-graph", "--epochs", "1", "--hidden", "16",
+    CliRun o = run("train", "--device", "cpu", "--tf32", "--no-graph", "--epochs", "1", "--hidden", "16",
         "--latent", "2", "--out", run.toString());
     assertEquals(0, o.code(), o.err());
     JsonNode config = new ObjectMapper().readTree(run.resolve("config.json").toFile());
@@ -88,7 +79,7 @@ class DeviceOptionsTest {
   void cudaWithSwitchesButNoGpuFailsWithTheReason() {
     CudaInfo cuda = CudaBackend.probe();
     if (cuda.available()) return; // the gpu-tagged tests cover this machine
-    Outcome o = run("train", "--device", "cuda", "--tf32", "--no-graph", "--epochs", "1", "--out",
+    CliRun o = run("train", "--device", "cuda", "--tf32", "--no-graph", "--epochs", "1", "--out",
         dir.resolve("gpu").toString());
     assertEquals(1, o.code(), o.err());
     assertTrue(o.err().contains(cuda.reason()), o.err());

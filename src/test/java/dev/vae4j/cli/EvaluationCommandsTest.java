@@ -1,5 +1,6 @@
 package dev.vae4j.cli;
 
+import static dev.vae4j.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,8 +9,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.image.BufferedImage;
 import java.awt.image.Raster;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,16 +22,8 @@ class EvaluationCommandsTest {
   @TempDir static Path dir;
   private static Path run;
 
-  private record Outcome(int code, String out, String err) {}
-
-  private static Outcome run(String... args) {
-    StringWriter out = new StringWriter(), err = new StringWriter();
-    int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-    return new Outcome(code, out.toString(), err.toString());
-  }
-
-  private static Outcome ok(String... args) {
-    Outcome o = run(args);
+  private static CliRun ok(String... args) {
+    CliRun o = run(args);
     assertEquals(0, o.code(), String.join(" ", args) + ": " + o.err());
     return o;
   }
@@ -127,7 +118,7 @@ class EvaluationCommandsTest {
     ok("score", "--run", csvRun.toString(), "--data", data.toString(), "--csv-label", "--csv-255", "--device", "cpu",
         "--out", scores.toString(), "--k", "2");
     assertEquals(1 + 40, Files.readAllLines(scores).size());
-    Outcome plain = run("score", "--run", csvRun.toString(), "--data", data.toString(), "--device", "cpu",
+    CliRun plain = run("score", "--run", csvRun.toString(), "--data", data.toString(), "--device", "cpu",
         "--out", dir.resolve("refused.csv").toString());
     assertEquals(1, plain.code(), "read as plain [0, 1] pixels without labels, the file is refused: " + plain.err());
   }
@@ -155,9 +146,9 @@ class EvaluationCommandsTest {
 
   @Test
   void evalPrintsATableAndJson() throws Exception {
-    Outcome table = ok("eval", "--run", run.toString(), "--device", "cpu", "--k", "5");
+    CliRun table = ok("eval", "--run", run.toString(), "--device", "cpu", "--k", "5");
     assertTrue(table.out().contains("-ELBO") && table.out().contains("IWAE"), table.out());
-    Outcome json = ok("eval", "--run", run.toString(), "--device", "cpu", "--k", "20", "--json");
+    CliRun json = ok("eval", "--run", run.toString(), "--device", "cpu", "--k", "20", "--json");
     JsonNode o = new ObjectMapper().readTree(json.out());
     assertEquals(1663, o.get("images").asInt());
     double elbo = o.get("negative_elbo").asDouble(), iwae = o.get("negative_iwae").asDouble();
@@ -184,7 +175,7 @@ class EvaluationCommandsTest {
   @Test
   void anomalyEvalReportsAucPerHeldOutClass() throws Exception {
     Path png = dir.resolve("roc.png");
-    Outcome o = ok("anomaly-eval", "--run", run.toString(), "--device", "cpu", "--normal-classes", "0,2,3,4,5,6,7,8,9",
+    CliRun o = ok("anomaly-eval", "--run", run.toString(), "--device", "cpu", "--normal-classes", "0,2,3,4,5,6,7,8,9",
         "--k", "5", "--out", png.toString(), "--json");
     JsonNode j = new ObjectMapper().readTree(o.out());
     double auc = j.at("/held_out/1/roc_auc").asDouble();
@@ -196,17 +187,17 @@ class EvaluationCommandsTest {
 
   @Test
   void errorsAreOneLineWithTheRightExitCode() throws Exception {
-    Outcome missing = run("eval", "--run", dir.resolve("nope").toString(), "--device", "cpu");
+    CliRun missing = run("eval", "--run", dir.resolve("nope").toString(), "--device", "cpu");
     assertEquals(1, missing.code());
     assertTrue(missing.err().contains("no such run folder") && missing.err().lines().count() == 1, missing.err());
-    Outcome manifold = run("manifold", "--run", run.toString(), "--device", "cpu", "--out", dir.resolve("m.png").toString(), "--side", "1");
+    CliRun manifold = run("manifold", "--run", run.toString(), "--device", "cpu", "--out", dir.resolve("m.png").toString(), "--side", "1");
     assertEquals(2, manifold.code());
     assertEquals(2, run("score", "--run", run.toString(), "--out", "x.csv", "--split", "validation").code());
     assertEquals(2, run("score", "--run", run.toString(), "--out", "x.csv", "--threshold", "1", "--contamination", "0.1").code());
     assertEquals(2, run("sample", "--out", "x.png").code());
     Path precious = dir.resolve("precious.png");
     Files.writeString(precious, "keep");
-    Outcome bad = run("reconstruct", "--run", run.toString(), "--device", "cpu", "--out", precious.toString(), "--indices", "99999");
+    CliRun bad = run("reconstruct", "--run", run.toString(), "--device", "cpu", "--out", precious.toString(), "--indices", "99999");
     assertEquals(1, bad.code());
     assertTrue(bad.err().contains("99999"), bad.err());
     assertEquals("keep", Files.readString(precious));

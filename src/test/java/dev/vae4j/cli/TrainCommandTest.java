@@ -1,5 +1,6 @@
 package dev.vae4j.cli;
 
+import static dev.vae4j.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,8 +9,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vae4j.Vae;
 import dev.vae4j.backend.cpu.CpuBackend;
 import java.awt.image.BufferedImage;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -21,18 +20,10 @@ import org.junit.jupiter.api.io.TempDir;
 class TrainCommandTest {
   @TempDir Path dir;
 
-  private record Outcome(int code, String out, String err) {}
-
-  private static Outcome run(String... args) {
-    StringWriter out = new StringWriter(), err = new StringWriter();
-    int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-    return new Outcome(code, out.toString(), err.toString());
-  }
-
   @Test
   void trainWritesTheWholeRunFolder() throws Exception {
     Path run = dir.resolve("run");
-    Outcome o = run("train", "--epochs", "2", "--hidden", "64", "--latent", "4", "--device", "cpu", "--out", run.toString());
+    CliRun o = run("train", "--epochs", "2", "--hidden", "64", "--latent", "4", "--device", "cpu", "--out", run.toString());
     assertEquals(0, o.code(), o.err());
     for (String f : List.of("config.json", "metrics.jsonl", "model.safetensors", "samples.png", "reconstructions.png")) {
       assertTrue(Files.size(run.resolve(f)) > 0, f);
@@ -60,7 +51,7 @@ class TrainCommandTest {
     Path run = dir.resolve("done");
     Files.createDirectories(run);
     Files.writeString(run.resolve("model.safetensors"), "precious");
-    Outcome o = run("train", "--epochs", "1", "--device", "cpu", "--out", run.toString());
+    CliRun o = run("train", "--epochs", "1", "--device", "cpu", "--out", run.toString());
     assertEquals(2, o.code(), "an occupied --out is a usage error");
     assertTrue(o.err().contains("already holds a finished run"), o.err());
     assertEquals("precious", Files.readString(run.resolve("model.safetensors")));
@@ -76,7 +67,7 @@ class TrainCommandTest {
 
   @Test
   void cudaWithoutAGpuIsARuntimeErrorWithTheReason() {
-    Outcome o = run("train", "--device", "cuda", "--epochs", "1", "--out", dir.resolve("gpu").toString());
+    CliRun o = run("train", "--device", "cuda", "--epochs", "1", "--out", dir.resolve("gpu").toString());
     if (o.code() == 0) return; // a machine with a GPU
     assertEquals(1, o.code());
     assertTrue(o.err().startsWith("vae4j: error: CUDA"), o.err());
@@ -85,10 +76,10 @@ class TrainCommandTest {
 
   @Test
   void versionAndHelp() {
-    Outcome v = run("--version");
+    CliRun v = run("--version");
     assertEquals(0, v.code());
     assertTrue(v.out().startsWith("vae4j "), v.out());
-    Outcome h = run("train", "--help");
+    CliRun h = run("train", "--help");
     assertEquals(0, h.code());
     assertTrue(h.out().contains("--latent") && h.out().contains("Default: 20"), h.out());
   }

@@ -1,5 +1,6 @@
 package dev.vae4j.cli;
 
+import static dev.vae4j.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -8,8 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.vae4j.Checkpoints;
 import dev.vae4j.io.SafeTensors;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,14 +19,6 @@ import org.junit.jupiter.api.io.TempDir;
 class TrainRobustnessTest {
   private static final String[] TINY = {"--hidden", "16", "--latent", "2", "--batch-size", "256", "--device", "cpu"};
   @TempDir Path dir;
-
-  private record Outcome(int code, String out, String err) {}
-
-  private static Outcome run(String... args) {
-    StringWriter out = new StringWriter(), err = new StringWriter();
-    int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-    return new Outcome(code, out.toString(), err.toString());
-  }
 
   private static String[] train(Path out, String... more) {
     List<String> args = new java.util.ArrayList<>(List.of("train", "--out", out.toString()));
@@ -50,14 +41,14 @@ class TrainRobustnessTest {
   @Test
   void anInterruptedRunResumesToTheSameWeights() throws IOException {
     Path run = dir.resolve("run");
-    Outcome first = run(train(run, "--epochs", "3", "--checkpoint-every", "10", "--keep-checkpoints", "2"));
+    CliRun first = run(train(run, "--epochs", "3", "--checkpoint-every", "10", "--keep-checkpoints", "2"));
     assertEquals(0, first.code(), first.err());
     float[] expected = weights(run.resolve("model.safetensors"));
     assertEquals(2, Checkpoints.stepFiles(run).size());
     assertTrue(Files.exists(run.resolve(Checkpoints.BEST)));
 
     // A finished run resumes to itself.
-    Outcome again = run("train", "--resume", run.toString());
+    CliRun again = run("train", "--resume", run.toString());
     assertEquals(0, again.code(), again.err());
     assertArrayEquals(expected, weights(run.resolve("model.safetensors")));
 
@@ -65,7 +56,7 @@ class TrainRobustnessTest {
     Files.delete(run.resolve("model.safetensors"));
     List<Path> steps = Checkpoints.stepFiles(run);
     Files.delete(steps.get(steps.size() - 1));
-    Outcome resumed = run("train", "--resume", run.toString());
+    CliRun resumed = run("train", "--resume", run.toString());
     assertEquals(0, resumed.code(), resumed.err());
     assertTrue(resumed.err().contains("resuming from checkpoint-step-"), resumed.err());
     assertArrayEquals(expected, weights(run.resolve("model.safetensors")));
@@ -74,7 +65,7 @@ class TrainRobustnessTest {
 
   @Test
   void resumeTakesNoOtherOptionsAndNeedsARunFolder() throws IOException {
-    Outcome o = run("train", "--resume", dir.toString(), "--epochs", "5");
+    CliRun o = run("train", "--resume", dir.toString(), "--epochs", "5");
     assertEquals(2, o.code());
     assertTrue(o.err().contains("--resume takes no other options"), o.err());
     o = run("train", "--resume", dir.toString());
@@ -92,7 +83,7 @@ class TrainRobustnessTest {
         {"--hidden", "0", "hidden sizes must be > 0"}, {"--checkpoint-every", "-1", "--checkpoint-every must be >= 0"},
         {"--keep-checkpoints", "0", "--keep-checkpoints must be >= 1"}};
     for (String[] bad : cases) {
-      Outcome o = run(train(out, bad[0], bad[1]));
+      CliRun o = run(train(out, bad[0], bad[1]));
       String why = bad[0] + " " + bad[1] + ": " + o.err();
       assertEquals(2, o.code(), why);
       assertTrue(o.err().lines().findFirst().orElse("").contains(bad[2]), why);
@@ -105,7 +96,7 @@ class TrainRobustnessTest {
     Path finished = dir.resolve("finished");
     Files.createDirectories(finished);
     Files.writeString(finished.resolve("model.safetensors"), "precious");
-    Outcome o = run(train(finished, "--epochs", "1"));
+    CliRun o = run(train(finished, "--epochs", "1"));
     assertEquals(2, o.code(), o.err());
     assertTrue(o.err().contains("already holds a finished run"), o.err());
     assertEquals("precious", Files.readString(finished.resolve("model.safetensors")));
@@ -122,7 +113,7 @@ class TrainRobustnessTest {
   @Test
   void divergenceExitsOneNamingTheStepAndKeepsGoodCheckpoints() throws IOException {
     Path run = dir.resolve("nan");
-    Outcome o = run(train(run, "--epochs", "2", "--lr", "1e30"));
+    CliRun o = run(train(run, "--epochs", "2", "--lr", "1e30"));
     assertEquals(1, o.code(), o.err());
     String last = o.err().strip().lines().reduce((a, b) -> b).orElse("");
     assertTrue(last.matches("vae4j: error: training diverged: .* at step \\d+ \\(epoch 1, batch \\d+\\).*"), last);

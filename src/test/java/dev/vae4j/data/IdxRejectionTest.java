@@ -1,10 +1,10 @@
 package dev.vae4j.data;
 
+import static dev.vae4j.data.Gzip.gzip;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -12,7 +12,6 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,14 +36,6 @@ class IdxRejectionTest {
     ByteBuffer b = ByteBuffer.allocate(8 + count).putInt(0x801).putInt(count);
     for (int i = 0; i < count; i++) b.put((byte) (i % 10));
     return b.array();
-  }
-
-  private static byte[] gzip(byte[] raw) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (GZIPOutputStream z = new GZIPOutputStream(out)) {
-      z.write(raw);
-    }
-    return out.toByteArray();
   }
 
   private String reject(String file, byte[] content) throws IOException {
