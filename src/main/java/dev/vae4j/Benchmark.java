@@ -204,9 +204,8 @@ public final class Benchmark {
       this.features = data.features();
       this.stepsPerEpoch = data.count() / batch;
       this.seed = seed;
-      float[] pixels = data.pixels();
-      this.images = backend.allocate(pixels.length);
-      backend.upload(pixels, images);
+      this.images = backend.allocate((long) data.count() * features);
+      data.forEachBlock((src, offset, first, n) -> backend.upload(src, offset, images, (long) first * features, n * features));
       this.order = backend.allocateIndices(data.count());
       backend.uploadIndices(shuffled(data.count(), new SplittableRandom(seed)), order);
       this.workspace = network.workspace(batch, true);

@@ -29,8 +29,6 @@ public final class Trainer {
 
   private static final int RECON_SUM = 0;
   private static final int KL_SUM = 1;
-  /** Floats converted and uploaded at a time when the images go to the backend (4 MB). */
-  private static final int UPLOAD_BLOCK_FLOATS = 1 << 20;
 
   /**
    * The outcome of {@link #fit}.
@@ -118,13 +116,8 @@ public final class Trainer {
    * 8-bit datasets never exist as one float array on the heap beside the backend's copy.
    */
   private void uploadImages(Dataset data, int firstRow) {
-    int d = data.features(), block = Math.max(1, UPLOAD_BLOCK_FLOATS / d);
-    float[] buffer = new float[Math.min(data.count(), block) * d];
-    for (int first = 0; first < data.count(); first += block) {
-      int n = Math.min(block, data.count() - first);
-      data.copyPixels(first, n, buffer, 0);
-      backend.upload(buffer, 0, images, (long) (firstRow + first) * d, n * d);
-    }
+    int d = data.features();
+    data.forEachBlock((src, offset, first, n) -> backend.upload(src, offset, images, (long) (firstRow + first) * d, n * d));
   }
 
   /** Trains {@code model} on {@code data} without progress reports; see the four-argument {@code fit}. */

@@ -110,6 +110,36 @@ public final class Dataset {
     }
   }
 
+  /** Receives a run of consecutive images as floats: {@code images} images from {@code src[srcOffset]}. */
+  @FunctionalInterface
+  public interface Block {
+    void accept(float[] src, int srcOffset, int firstImage, int images);
+  }
+
+  /** {@link #forEachBlock(int, Block)} in blocks of about 4 MB of floats. */
+  public void forEachBlock(Block sink) {
+    forEachBlock(1 << 20, sink);
+  }
+
+  /**
+   * Hands every image to {@code sink}, in order, in blocks of at most {@code maxFloats} pixels (at
+   * least one image each): float data straight from its array, 8-bit data converted into one reused
+   * buffer, so the whole set never exists as floats twice.
+   */
+  public void forEachBlock(int maxFloats, Block sink) {
+    int d = features(), block = Math.max(1, Math.min(count, maxFloats / d));
+    float[] buffer = floats != null ? null : new float[block * d];
+    for (int first = 0; first < count; first += block) {
+      int n = Math.min(block, count - first);
+      if (floats != null) {
+        sink.accept(floats, first * d, first, n);
+      } else {
+        copyPixels(first, n, buffer, 0);
+        sink.accept(buffer, 0, first, n);
+      }
+    }
+  }
+
   /** The images at {@code indices}, in that order, as a new dataset holding its pixels as this one does. */
   public Dataset subset(int[] indices, String subsetName) {
     int d = features();

@@ -23,31 +23,13 @@ public record Encodings(float[] mu, float[] logvar, int count, int latent) {
 
   /** Encodes {@code count} images of {@code pixels} (row-major, image after image) in batches. */
   public static Encodings of(Vae model, float[] pixels, int count) {
-    int d = model.config().inputSize(), latent = model.config().latent();
+    int d = model.config().inputSize();
     if ((long) count * d != pixels.length) {
       throw new IllegalArgumentException(count + " images of " + d + " pixels need " + (long) count * d
           + " values, got " + pixels.length);
     }
-    Backend backend = model.backend();
-    float[] mu = new float[count * latent], logvar = new float[count * latent];
-    int capacity = Math.max(1, Math.min(BATCH, count));
-    Workspace ws = model.network().workspace(capacity, false);
-    try {
-      float[] stats = new float[2 * capacity * latent];
-      for (int first = 0; first < count; first += capacity) {
-        int rows = Math.min(capacity, count - first);
-        backend.upload(pixels, first * d, ws.input(), 0, rows * d);
-        model.network().encode(ws, rows);
-        backend.download(ws.stats(), 0, stats, 0, 2 * rows * latent);
-        for (int r = 0; r < rows; r++) {
-          System.arraycopy(stats, 2 * r * latent, mu, (first + r) * latent, latent);
-          System.arraycopy(stats, 2 * r * latent + latent, logvar, (first + r) * latent, latent);
-        }
-      }
-    } finally {
-      ws.release(backend);
-    }
-    return new Encodings(mu, logvar, count, latent);
+    if (count == 0) return new Encodings(new float[0], new float[0], 0, model.config().latent());
+    return encode(model, new Dataset("images", pixels, null, count, 1, d));
   }
 
   /** Encodes every image of {@code data}. */
@@ -56,7 +38,31 @@ public record Encodings(float[] mu, float[] logvar, int count, int latent) {
       throw new IllegalArgumentException("the model takes " + model.config().inputSize() + " pixels per image but "
           + data.name() + " has " + data.features());
     }
-    return of(model, data.pixels(), data.count());
+    return encode(model, data);
+  }
+
+  /** Encodes {@code data} a batch at a time, converting 8-bit pixels only a batch at a time too. */
+  private static Encodings encode(Vae model, Dataset data) {
+    int d = data.features(), latent = model.config().latent(), count = data.count();
+    Backend backend = model.backend();
+    float[] mu = new float[count * latent], logvar = new float[count * latent];
+    int capacity = Math.max(1, Math.min(BATCH, count));
+    Workspace ws = model.network().workspace(capacity, false);
+    try {
+      float[] stats = new float[2 * capacity * latent];
+      data.forEachBlock(capacity * d, (src, offset, first, rows) -> {
+        backend.upload(src, offset, ws.input(), 0, rows * d);
+        model.network().encode(ws, rows);
+        backend.download(ws.stats(), 0, stats, 0, 2 * rows * latent);
+        for (int r = 0; r < rows; r++) {
+          System.arraycopy(stats, 2 * r * latent, mu, (first + r) * latent, latent);
+          System.arraycopy(stats, 2 * r * latent + latent, logvar, (first + r) * latent, latent);
+        }
+      });
+    } finally {
+      ws.release(backend);
+    }
+    return new Encodings(mu, logvar, count, latent);
   }
 
   /** A copy of image {@code i}'s latent mean. */

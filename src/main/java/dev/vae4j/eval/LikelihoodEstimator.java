@@ -34,7 +34,8 @@ public final class LikelihoodEstimator {
 
   /** {@link #estimate(Vae, float[], int, int, long, int)} over a dataset with default chunks. */
   public static Estimates estimate(Vae model, Dataset data, int samples, long seed) {
-    return estimate(model, data.pixels(), data.count(), samples, seed, DEFAULT_CHUNK_ROWS);
+    check(model, samples, data.count(), (long) data.count() * data.features());
+    return new Run(model, data, samples, seed, DEFAULT_CHUNK_ROWS).estimate();
   }
 
   /**
@@ -42,14 +43,19 @@ public final class LikelihoodEstimator {
    * {@code samples} draws per image and decoder chunks of {@code chunkRows} rows (at least 1024).
    */
   public static Estimates estimate(Vae model, float[] pixels, int count, int samples, long seed, int chunkRows) {
+    check(model, samples, count, pixels.length);
+    Dataset images = new Dataset("images", pixels, null, count, 1, model.config().inputSize());
+    return new Run(model, images, samples, seed, Math.max(chunkRows, NOISE_BLOCK)).estimate();
+  }
+
+  private static void check(Vae model, int samples, int count, long pixels) {
     VaeConfig c = model.config();
     if (samples <= 0) throw new IllegalArgumentException("samples per image must be > 0, got " + samples);
     if (count <= 0) throw new IllegalArgumentException("no images to evaluate");
-    if ((long) count * c.inputSize() != pixels.length) {
+    if ((long) count * c.inputSize() != pixels) {
       throw new IllegalArgumentException(count + " images of " + c.inputSize() + " pixels need "
-          + (long) count * c.inputSize() + " values, got " + pixels.length);
+          + (long) count * c.inputSize() + " values, got " + pixels);
     }
-    return new Run(model, pixels, count, samples, seed, Math.max(chunkRows, NOISE_BLOCK)).estimate();
   }
 
   /** The buffers and running sums of one estimation. */
@@ -58,17 +64,17 @@ public final class LikelihoodEstimator {
     private final VaeNetwork network;
     private final int latent, features, count, samples, chunk;
     private final long seed;
-    private final float[] pixels;
+    private final Dataset data;
     private final LogMeanExp.Accumulator[] logWeights;
     private final double[] reconSums;
 
-    Run(Vae model, float[] pixels, int count, int samples, long seed, int chunk) {
+    Run(Vae model, Dataset data, int samples, long seed, int chunk) {
       this.backend = model.backend();
       this.network = model.network();
       this.latent = model.config().latent();
       this.features = model.config().inputSize();
-      this.pixels = pixels;
-      this.count = count;
+      this.data = data;
+      this.count = data.count();
       this.samples = samples;
       this.seed = seed;
       this.chunk = chunk;
@@ -83,7 +89,7 @@ public final class LikelihoodEstimator {
       IndexTensor rowsOf = backend.allocateIndices(chunk);
       Workspace ws = network.workspace(chunk, false);
       try {
-        backend.upload(pixels, images);
+        data.forEachBlock((src, offset, first, n) -> backend.upload(src, offset, images, (long) first * features, n * features));
         float[] hostStats = encode(images, stats, ws);
         decodeDraws(images, stats, rowsOf, ws, hostStats);
         double[] recon = new double[count], kl = new double[count], logLikelihood = new double[count];

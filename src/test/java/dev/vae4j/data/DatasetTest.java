@@ -3,6 +3,7 @@ package dev.vae4j.data;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -35,6 +36,28 @@ class DatasetTest {
     assertArrayEquals(asFloats.subset(pick, "s").pixels(), subset.pixels());
     assertArrayEquals(new int[] {labels[4], labels[0], labels[4]}, subset.labels());
     assertEquals(3, subset.count());
+  }
+
+  @Test
+  void blocksCoverEveryImageInOrderWithinTheirSize() {
+    int count = 11, h = 2, w = 3, d = h * w;
+    byte[] bytes = new byte[count * d];
+    random.nextBytes(bytes);
+    Dataset eightBit = Dataset.ofBytes("b", bytes, null, count, h, w);
+    Dataset asFloats = new Dataset("f", eightBit.pixels(), null, count, h, w);
+    int maxFloats = (1 + random.nextInt(4)) * d + random.nextInt(d);
+    for (Dataset data : new Dataset[] {eightBit, asFloats}) {
+      float[] seen = new float[count * d];
+      int[] next = {0};
+      data.forEachBlock(maxFloats, (src, offset, first, n) -> {
+        assertEquals(next[0], first, "blocks in order");
+        assertTrue(n >= 1 && n * d <= Math.max(d, maxFloats), n + " images in a block of at most " + maxFloats + " floats");
+        System.arraycopy(src, offset, seen, first * d, n * d);
+        next[0] += n;
+      });
+      assertEquals(count, next[0]);
+      assertArrayEquals(asFloats.pixels(), seen);
+    }
   }
 
   @Test
