@@ -43,9 +43,25 @@ public class GoldenFixtureTest {
   @BeforeAll
   void open() throws IOException {
     backend = createBackend();
+    golden = fixture();
+  }
+
+  /** The PyTorch golden fixture (src/test/resources/vae_golden.safetensors). */
+  public static SafeTensors.Contents fixture() throws IOException {
     try (InputStream in = GoldenFixtureTest.class.getResourceAsStream("/vae_golden.safetensors")) {
-      golden = SafeTensors.read(in.readAllBytes(), "vae_golden.safetensors");
+      return SafeTensors.read(in.readAllBytes(), "vae_golden.safetensors");
     }
+  }
+
+  /** The fixture's initial parameters ({@code param.<name>}) laid out in one flat buffer as {@code layout} says. */
+  public static float[] initialParameters(SafeTensors.Contents golden, ParameterLayout layout) throws IOException {
+    float[] initial = new float[(int) layout.size()];
+    for (ParameterLayout.View v : layout.views()) {
+      float[] values = golden.require("param." + v.name(), "fixture").floats();
+      assertEquals(v.size(), values.length, v.name());
+      System.arraycopy(values, 0, initial, (int) v.offset(), values.length);
+    }
+    return initial;
   }
 
   @AfterAll
@@ -57,12 +73,7 @@ public class GoldenFixtureTest {
   void threeTrainingStepsMatchPyTorch() throws IOException {
     VaeConfig config = new VaeConfig(784, new int[] {64}, LATENT, Likelihood.BERNOULLI);
     ParameterLayout layout = new ParameterLayout(config);
-    float[] initial = new float[(int) layout.size()];
-    for (ParameterLayout.View v : layout.views()) {
-      float[] values = golden.require("param." + v.name(), "fixture").floats();
-      assertEquals(v.size(), values.length, v.name());
-      System.arraycopy(values, 0, initial, (int) v.offset(), values.length);
-    }
+    float[] initial = initialParameters(golden, layout);
     Tensor params = backend.allocate(layout.size());
     backend.upload(initial, params);
     VaeNetwork net = new VaeNetwork(backend, config, layout, params);

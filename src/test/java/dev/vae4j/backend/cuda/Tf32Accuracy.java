@@ -7,11 +7,11 @@ import dev.vae4j.backend.Tensor;
 import dev.vae4j.backend.cpu.CpuBackend;
 import dev.vae4j.io.SafeTensors;
 import dev.vae4j.model.AdamOptimizer;
+import dev.vae4j.model.GoldenFixtureTest;
 import dev.vae4j.model.ParameterLayout;
 import dev.vae4j.model.VaeNetwork;
 import dev.vae4j.model.Workspace;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -30,10 +30,7 @@ public final class Tf32Accuracy {
   private Tf32Accuracy() {}
 
   public static void main(String[] args) throws IOException {
-    SafeTensors.Contents golden;
-    try (InputStream in = Tf32Accuracy.class.getResourceAsStream("/vae_golden.safetensors")) {
-      golden = SafeTensors.read(in.readAllBytes(), "vae_golden.safetensors");
-    }
+    SafeTensors.Contents golden = GoldenFixtureTest.fixture();
     List<String> columns = new ArrayList<>(List.of("cpu"));
     List<double[]> errors = new ArrayList<>();
     errors.add(errors(new CpuBackend(), golden));
@@ -62,11 +59,7 @@ public final class Tf32Accuracy {
   private static double[] errors(Backend backend, SafeTensors.Contents golden) throws IOException {
     try (backend) {
       ParameterLayout layout = new ParameterLayout(CONFIG);
-      float[] initial = new float[(int) layout.size()];
-      for (ParameterLayout.View v : layout.views()) {
-        float[] values = golden.require("param." + v.name(), "fixture").floats();
-        System.arraycopy(values, 0, initial, (int) v.offset(), values.length);
-      }
+      float[] initial = GoldenFixtureTest.initialParameters(golden, layout);
       Tensor params = backend.allocate(layout.size());
       backend.upload(initial, params);
       VaeNetwork net = new VaeNetwork(backend, CONFIG, layout, params);
