@@ -5,10 +5,7 @@ import dev.vae4j.backend.Backend;
 import dev.vae4j.backend.IndexTensor;
 import dev.vae4j.backend.Tensor;
 import dev.vae4j.data.Dataset;
-import dev.vae4j.model.AdamOptimizer;
 import dev.vae4j.model.GemmShape;
-import dev.vae4j.model.VaeNetwork;
-import dev.vae4j.model.Workspace;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -179,17 +176,12 @@ public final class Benchmark {
    */
   public static final class TrainingSteps implements AutoCloseable {
     private final Backend backend;
-    private final VaeNetwork network;
     private final int batch;
-    private final int features;
     private final int stepsPerEpoch;
     private final long seed;
     private final Tensor images;
     private final IndexTensor order;
-    private final Workspace workspace;
-    private final AdamOptimizer optimizer;
-    private final VaeNetwork.LayerGradients gradients;
-    private final Tensor lossSums;
+    private final TrainingStep training;
     private final AdamParams hyper = AdamParams.pytorchDefaults(1e-3);
     private long stepsTaken;
 
@@ -199,19 +191,16 @@ public final class Benchmark {
         throw new IllegalArgumentException("batch size " + batch + " is larger than the " + data.count() + " images");
       }
       this.backend = vae.backend();
-      this.network = vae.network();
       this.batch = batch;
-      this.features = data.features();
+      int features = data.features();
       this.stepsPerEpoch = data.count() / batch;
       this.seed = seed;
       this.images = backend.allocate((long) data.count() * features);
-      data.forEachBlock((src, offset, first, n) -> backend.upload(src, offset, images, (long) first * features, n * features));
+      data.forEachBlock(
+          (src, offset, first, n) -> backend.upload(src, offset, images, (long) first * features, n * features));
       this.order = backend.allocateIndices(data.count());
       backend.uploadIndices(shuffled(data.count(), new SplittableRandom(seed)), order);
-      this.workspace = network.workspace(batch, true);
-      this.optimizer = new AdamOptimizer(backend, vae.layout().size());
-      this.gradients = network.new LayerGradients(optimizer.grads());
-      this.lossSums = backend.allocate(2);
+      this.training = TrainingStep.allocate(vae, batch);
     }
 
     /** Full batches in one pass over the data. */
@@ -224,7 +213,7 @@ public final class Benchmark {
       backend.synchronize();
       long start = System.nanoTime();
       run(steps);
-      backend.download(lossSums); // waits for every queued step
+      backend.download(training.lossSums()); // waits for every queued step
       return (System.nanoTime() - start) / 1e9;
     }
 
@@ -234,7 +223,8 @@ public final class Benchmark {
         int position = (int) (stepsTaken % stepsPerEpoch);
         int chunk = Math.min(steps, stepsPerEpoch - position);
         long first = stepsTaken;
-        try (Backend.RecordedStep step = backend.recordStep(k -> trainStep((position + (int) k) * batch, first + k + 1))) {
+        try (Backend.RecordedStep step = backend.recordStep(
+            k -> training.run(images, order, (position + (int) k) * batch, batch, seed, first + k + 1, 1f, hyper))) {
           for (int i = 0; i < chunk; i++) step.replay();
         }
         stepsTaken += chunk;
@@ -242,24 +232,11 @@ public final class Benchmark {
       }
     }
 
-    private void trainStep(int firstRow, long step) {
-      backend.gatherRows(images, features, order, firstRow, batch, workspace.input());
-      backend.normalNoise(workspace.eps(), seed, step);
-      network.forward(workspace, batch);
-      network.lossesAndGradients(workspace, batch, 1f, gradients);
-      backend.accumulateSum(workspace.reconPerRow(), batch, lossSums, 0);
-      backend.accumulateSum(workspace.klPerRow(), batch, lossSums, 1);
-      backend.adamUpdate(network.params(), optimizer.grads(), optimizer.firstMoment(), optimizer.secondMoment(),
-          hyper, step);
-    }
-
     /** Frees the data and buffers (not the model). */
     @Override
     public void close() {
       backend.release(images);
-      backend.release(lossSums);
-      optimizer.release();
-      workspace.release(backend);
+      training.release();
     }
 
     private static int[] shuffled(int n, SplittableRandom random) {

@@ -7,8 +7,6 @@ import dev.vae4j.backend.Tensor;
 import dev.vae4j.data.Dataset;
 import dev.vae4j.data.DatasetSplit;
 import dev.vae4j.model.AdamOptimizer;
-import dev.vae4j.model.VaeNetwork;
-import dev.vae4j.model.Workspace;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -27,8 +25,6 @@ public final class Trainer {
   /** Noise streams of training steps are the 1-based step numbers; validation uses its own range. */
   private static final long VALIDATION_STREAM_BASE = 1L << 62;
 
-  private static final int RECON_SUM = 0;
-  private static final int KL_SUM = 1;
 
   /**
    * The outcome of {@link #fit}.
@@ -41,17 +37,13 @@ public final class Trainer {
 
   private final Vae model;
   private final Backend backend;
-  private final VaeNetwork network;
   private final TrainOptions options;
   private final Tensor images;
   private final int[] trainRows;
   private final int[] validationRows;
   private final IndexTensor trainOrder;
   private final IndexTensor validationOrder;
-  private final Workspace workspace;
-  private final AdamOptimizer optimizer;
-  private final VaeNetwork.LayerGradients gradients;
-  private final Tensor lossSums;
+  private final TrainingStep training;
   private final int stepsPerEpoch;
 
   // Where the run stands; exported as a TrainingState at checkpoints, restored on resume.
@@ -66,7 +58,6 @@ public final class Trainer {
   private Trainer(Vae model, DatasetSplit data, TrainOptions options) {
     this.model = model;
     this.backend = model.backend();
-    this.network = model.network();
     this.options = options;
     Dataset train = data.train();
     int features = model.config().inputSize();
@@ -104,10 +95,7 @@ public final class Trainer {
     this.trainOrder = backend.allocateIndices(trainRows.length);
     this.validationOrder = validationRows.length == 0 ? null : backend.allocateIndices(validationRows.length);
     if (validationOrder != null) backend.uploadIndices(validationRows, validationOrder);
-    this.workspace = network.workspace(options.batchSize(), true);
-    this.optimizer = new AdamOptimizer(backend, model.layout().size());
-    this.gradients = network.new LayerGradients(optimizer.grads());
-    this.lossSums = backend.allocate(2);
+    this.training = TrainingStep.allocate(model, options.batchSize());
     this.stepsPerEpoch = (trainRows.length + options.batchSize() - 1) / options.batchSize();
   }
 
@@ -117,7 +105,8 @@ public final class Trainer {
    */
   private void uploadImages(Dataset data, int firstRow) {
     int d = data.features();
-    data.forEachBlock((src, offset, first, n) -> backend.upload(src, offset, images, (long) (firstRow + first) * d, n * d));
+    data.forEachBlock(
+        (src, offset, first, n) -> backend.upload(src, offset, images, (long) (firstRow + first) * d, n * d));
   }
 
   /** Trains {@code model} on {@code data} without progress reports; see the four-argument {@code fit}. */
@@ -171,7 +160,7 @@ public final class Trainer {
       float[][] trained = trainEpochChecked(epoch, hyper, listener, control);
       double seconds = (System.nanoTime() - start) / 1e9;
       int n = trainRows.length;
-      double[] train = {trained[0][RECON_SUM] / (double) n, trained[0][KL_SUM] / (double) n};
+      double[] train = {trained[0][TrainingStep.RECON_SUM] / (double) n, trained[0][TrainingStep.KL_SUM] / (double) n};
       double[] val = validationRows.length == 0 ? new double[] {Double.NaN, Double.NaN} : validate();
       double valLoss = val[0] + options.beta() * val[1];
       double monitored = validationRows.length == 0 ? train[0] + options.beta() * train[1] : valLoss;
@@ -190,7 +179,7 @@ public final class Trainer {
       listener.epochFinished(metrics, model);
       stoppedEarly = options.patience() > 0 && sinceBest >= options.patience() && epoch < options.epochs();
       boolean finished = stoppedEarly || epoch == options.epochs();
-      checkpoint(control, new TrainingState(epoch, 0, optimizer.steps(), trained[1], trained[2], trained[3],
+      checkpoint(control, new TrainingState(epoch, 0, training.optimizer().steps(), trained[1], trained[2], trained[3],
           new float[2], bestLoss, bestEpoch, sinceBest, best, history, finished));
     }
     if (best != null) model.setParameters(best);
@@ -210,8 +199,9 @@ public final class Trainer {
       Long bad = null;
       try {
         trainEpoch(epoch, lastGood.batch(), hyper, current, control);
-        float[][] state = {backend.download(lossSums), model.parameters(),
-            backend.download(optimizer.firstMoment()), backend.download(optimizer.secondMoment())};
+        AdamOptimizer adam = training.optimizer();
+        float[][] state = {backend.download(training.lossSums()), model.parameters(),
+            backend.download(adam.firstMoment()), backend.download(adam.secondMoment())};
         if (allFinite(state)) return state;
       } catch (NonFiniteStep e) {
         bad = e.step;
@@ -248,7 +238,7 @@ public final class Trainer {
       long step = base + b + 1;
       if (skipped.contains(step)) continue;
       trainStep(b * batch, Math.min(batch, n - b * batch), step, beta, hyper);
-      if (!allFinite(new float[][] {backend.download(lossSums), model.parameters()})) return step;
+      if (!allFinite(new float[][] {backend.download(training.lossSums()), model.parameters()})) return step;
     }
     return -1;
   }
@@ -261,10 +251,11 @@ public final class Trainer {
   private void trainEpoch(int epoch, int from, AdamParams hyper, TrainingListener listener, RunControl control) {
     int batch = options.batchSize(), n = trainRows.length, steps = stepsPerEpoch;
     backend.uploadIndices(epochOrder(epoch), trainOrder);
-    if (from == 0) backend.fill(lossSums, 0f); // a resumed epoch continues the restored sums
+    if (from == 0) backend.fill(training.lossSums(), 0f); // a resumed epoch continues the restored sums
     float beta = options.betaAt(epoch);
     listener.epochStarted(epoch, steps);
-    StepReporter reporter = new StepReporter(backend, lossSums, listener, epoch, from, batch, n, beta, options.learningRate());
+    StepReporter reporter =
+        new StepReporter(backend, training.lossSums(), listener, epoch, from, batch, n, beta, options.learningRate());
     long base = (long) (epoch - 1) * steps;
     // Full batches run as recorded steps (a CUDA graph on the GPU; plain calls on the CPU); only the
     // batch position, the noise stream and Adam's step count change from step to step. A skipped
@@ -290,7 +281,7 @@ public final class Trainer {
       if (!skipped.contains(step)) trainStep(fullBatches * batch, n - fullBatches * batch, step, beta, hyper);
       stepDone(epoch, steps, step, listener, reporter, control);
     }
-    optimizer.setSteps(base + steps);
+    training.optimizer().setSteps(base + steps);
   }
 
   /** After batch {@code batch} (1-based) of {@code epoch}: progress, and a checkpoint at the step interval. */
@@ -300,10 +291,10 @@ public final class Trainer {
     reporter.stepFinished(batch, stepsPerEpoch, step);
     int interval = control.checkpoints().stepInterval();
     if (interval > 0 && step % interval == 0 && batch < stepsPerEpoch) {
-      optimizer.setSteps(step);
+      training.optimizer().setSteps(step);
       TrainingState state = new TrainingState(epoch - 1, batch, step, model.parameters(),
-          backend.download(optimizer.firstMoment()), backend.download(optimizer.secondMoment()),
-          backend.download(lossSums), bestLoss, bestEpoch, sinceBest, best, history, false);
+          backend.download(training.optimizer().firstMoment()), backend.download(training.optimizer().secondMoment()),
+          backend.download(training.lossSums()), bestLoss, bestEpoch, sinceBest, best, history, false);
       if (!state.isFinite()) throw new NonFiniteStep(step);
       checkpoint(control, state);
     }
@@ -330,10 +321,10 @@ public final class Trainer {
           + ") lies outside this run of " + options.epochs() + " epochs of " + stepsPerEpoch + " steps");
     }
     model.setParameters(state.parameters());
-    backend.upload(state.firstMoment(), optimizer.firstMoment());
-    backend.upload(state.secondMoment(), optimizer.secondMoment());
-    backend.upload(state.epochLossSums(), lossSums);
-    optimizer.setSteps(state.adamSteps());
+    backend.upload(state.firstMoment(), training.optimizer().firstMoment());
+    backend.upload(state.secondMoment(), training.optimizer().secondMoment());
+    backend.upload(state.epochLossSums(), training.lossSums());
+    training.optimizer().setSteps(state.adamSteps());
     bestLoss = state.bestLoss();
     bestEpoch = state.bestEpoch();
     sinceBest = state.sinceBest();
@@ -370,38 +361,24 @@ public final class Trainer {
    * order; {@code step} is the 1-based update number, which also names the noise stream.
    */
   private void trainStep(int first, int rows, long step, float beta, AdamParams hyper) {
-    int features = model.config().inputSize();
-    backend.gatherRows(images, features, trainOrder, first, rows, workspace.input());
-    backend.normalNoise(workspace.eps(), options.seed(), step);
-    network.forward(workspace, rows);
-    network.lossesAndGradients(workspace, rows, beta, gradients);
-    backend.accumulateSum(workspace.reconPerRow(), rows, lossSums, RECON_SUM);
-    backend.accumulateSum(workspace.klPerRow(), rows, lossSums, KL_SUM);
-    backend.adamUpdate(network.params(), optimizer.grads(), optimizer.firstMoment(), optimizer.secondMoment(), hyper, step);
+    training.run(images, trainOrder, first, rows, options.seed(), step, beta, hyper);
   }
 
   /** Mean reconstruction and KL per validation sample, with sampled latents (fixed noise). */
   private double[] validate() {
-    int batch = options.batchSize(), n = validationRows.length, features = model.config().inputSize();
-    backend.fill(lossSums, 0f);
+    int batch = options.batchSize(), n = validationRows.length;
+    backend.fill(training.lossSums(), 0f);
     for (int s = 0, first = 0; first < n; s++, first += batch) {
       int rows = Math.min(batch, n - first);
-      backend.gatherRows(images, features, validationOrder, first, rows, workspace.input());
-      backend.normalNoise(workspace.eps(), options.seed(), VALIDATION_STREAM_BASE + s);
-      network.forward(workspace, rows);
-      network.losses(workspace, rows);
-      backend.accumulateSum(workspace.reconPerRow(), rows, lossSums, RECON_SUM);
-      backend.accumulateSum(workspace.klPerRow(), rows, lossSums, KL_SUM);
+      training.evaluate(images, validationOrder, first, rows, options.seed(), VALIDATION_STREAM_BASE + s);
     }
-    float[] sums = backend.download(lossSums);
-    return new double[] {sums[RECON_SUM] / (double) n, sums[KL_SUM] / (double) n};
+    float[] sums = backend.download(training.lossSums());
+    return new double[] {sums[TrainingStep.RECON_SUM] / (double) n, sums[TrainingStep.KL_SUM] / (double) n};
   }
 
   private void releaseBuffers() {
     backend.release(images);
-    backend.release(lossSums);
-    optimizer.release();
-    workspace.release(backend);
+    training.release();
   }
 
   private static int[] range(int from, int to) {
