@@ -12,20 +12,88 @@ import dev.vae4j.model.Workspace;
  * The buffers of one optimizer step and the step itself as backend calls, shared by {@link Trainer}
  * and {@link Benchmark} so that the benchmark times exactly the step the trainer runs.
  *
- * @param lossSums the running reconstruction and KL sums, in that order
+ * <p>The batch is split into {@link Backend#batchParts} blocks of rows (one on the GPU, one per
+ * core on the CPU). Each part runs its forward and backward pass on its own workspace into its own
+ * gradient buffer, all parts at once ({@link Backend#inParallel}); then each part sums the
+ * gradients over one range of the parameters, in part order, and runs Adam on that range. The
+ * noise is drawn for the whole batch, so a row's noise does not depend on the split.
  */
-record TrainingStep(Backend backend, VaeNetwork network, Workspace workspace, AdamOptimizer optimizer,
-    VaeNetwork.LayerGradients gradients, Tensor lossSums) {
+final class TrainingStep {
   static final int RECON_SUM = 0;
   static final int KL_SUM = 1;
+  /** Parameter ranges start at multiples of this many floats (a cache line's worth of AVX-512 lanes). */
+  private static final int RANGE_ALIGNMENT = 64;
+
+  private final Backend backend;
+  private final VaeNetwork network;
+  private final AdamOptimizer optimizer;
+  private final Tensor lossSums;
+  private final Tensor noise;
+  private final int partCapacity;
+  private final Part[] parts;
+  private final AdamRange[] adamRanges;
+
+  /** One block of rows: its workspace and the gradient buffer its backward pass writes. */
+  private record Part(Workspace workspace, Tensor grads, VaeNetwork.LayerGradients gradients) {}
+
+  /** One range of the parameters: its slices of the parameters, moments, and every part's gradients. */
+  private record AdamRange(Tensor params, Tensor m, Tensor v, Tensor[] grads) {}
+
+  private TrainingStep(Vae model, int batch) {
+    this.backend = model.backend();
+    this.network = model.network();
+    this.optimizer = new AdamOptimizer(backend, model.layout().size());
+    this.lossSums = backend.allocate(2);
+    int count = Math.max(1, Math.min(backend.batchParts(), batch));
+    this.partCapacity = (batch + count - 1) / count;
+    int latent = network.config().latent();
+    this.parts = new Part[count];
+    if (count == 1) {
+      Workspace ws = network.workspace(batch, true);
+      parts[0] = new Part(ws, optimizer.grads(), network.new LayerGradients(optimizer.grads()));
+      this.noise = ws.eps();
+    } else {
+      this.noise = backend.allocate((long) count * partCapacity * latent);
+      for (int p = 0; p < count; p++) {
+        Tensor eps = backend.slice(noise, (long) p * partCapacity * latent, (long) partCapacity * latent);
+        Tensor grads = p == 0 ? optimizer.grads() : backend.allocate(model.layout().size());
+        parts[p] = new Part(network.workspace(partCapacity, true, eps), grads, network.new LayerGradients(grads));
+      }
+    }
+    this.adamRanges = adamRanges(model.layout().size(), count);
+  }
 
   /** Buffers for batches of up to {@code batch} rows of {@code model}. */
   static TrainingStep allocate(Vae model, int batch) {
-    Backend backend = model.backend();
-    VaeNetwork network = model.network();
-    AdamOptimizer optimizer = new AdamOptimizer(backend, model.layout().size());
-    return new TrainingStep(backend, network, network.workspace(batch, true), optimizer,
-        network.new LayerGradients(optimizer.grads()), backend.allocate(2));
+    return new TrainingStep(model, batch);
+  }
+
+  private AdamRange[] adamRanges(long size, int count) {
+    if (count == 1) {
+      return new AdamRange[] {new AdamRange(network.params(), optimizer.firstMoment(), optimizer.secondMoment(),
+          new Tensor[] {optimizer.grads()})};
+    }
+    AdamRange[] ranges = new AdamRange[count];
+    long step = (size + count - 1) / count;
+    step = (step + RANGE_ALIGNMENT - 1) / RANGE_ALIGNMENT * RANGE_ALIGNMENT;
+    for (int r = 0; r < count; r++) {
+      long from = Math.min(size, r * step), length = Math.min(size, from + step) - from;
+      Tensor[] grads = new Tensor[count];
+      for (int p = 0; p < count; p++) grads[p] = backend.slice(parts[p].grads(), from, length);
+      ranges[r] = new AdamRange(backend.slice(network.params(), from, length),
+          backend.slice(optimizer.firstMoment(), from, length), backend.slice(optimizer.secondMoment(), from, length),
+          grads);
+    }
+    return ranges;
+  }
+
+  /** The running reconstruction and KL sums, in that order. */
+  Tensor lossSums() {
+    return lossSums;
+  }
+
+  AdamOptimizer optimizer() {
+    return optimizer;
   }
 
   /**
@@ -34,35 +102,66 @@ record TrainingStep(Backend backend, VaeNetwork network, Workspace workspace, Ad
    * batch's loss sums to {@link #lossSums}.
    */
   void run(Tensor images, IndexTensor order, int first, int rows, long seed, long step, float beta, AdamParams hyper) {
-    forward(images, order, first, rows, seed, step);
-    network.lossesAndGradients(workspace, rows, beta, gradients);
+    backend.normalNoise(noise, seed, step);
+    int active = activeParts(rows);
+    backend.inParallel(active, p -> {
+      int partRows = rowsOf(p, rows);
+      Part part = parts[p];
+      forward(part.workspace(), images, order, first + p * partCapacity, partRows);
+      network.lossesAndGradients(part.workspace(), partRows, rows, beta, part.gradients());
+    });
     addLossSums(rows);
-    backend.adamUpdate(network.params(), optimizer.grads(), optimizer.firstMoment(), optimizer.secondMoment(),
-        hyper, step);
+    backend.inParallel(adamRanges.length, r -> {
+      AdamRange range = adamRanges[r];
+      if (range.params().length() == 0) return;
+      for (int p = 1; p < active; p++) backend.addInto(range.grads()[p], range.grads()[0]);
+      backend.adamUpdate(range.params(), range.grads()[0], range.m(), range.v(), hyper, step);
+    });
   }
 
   /** The forward pass and losses alone (validation), with noise stream {@code stream}; adds to {@link #lossSums}. */
   void evaluate(Tensor images, IndexTensor order, int first, int rows, long seed, long stream) {
-    forward(images, order, first, rows, seed, stream);
-    network.losses(workspace, rows);
+    backend.normalNoise(noise, seed, stream);
+    backend.inParallel(activeParts(rows), p -> {
+      int partRows = rowsOf(p, rows);
+      Workspace ws = parts[p].workspace();
+      forward(ws, images, order, first + p * partCapacity, partRows);
+      network.losses(ws, partRows);
+    });
     addLossSums(rows);
   }
 
-  private void forward(Tensor images, IndexTensor order, int first, int rows, long seed, long stream) {
-    backend.gatherRows(images, network.config().inputSize(), order, first, rows, workspace.input());
-    backend.normalNoise(workspace.eps(), seed, stream);
-    network.forward(workspace, rows);
+  private void forward(Workspace ws, Tensor images, IndexTensor order, int first, int rows) {
+    backend.gatherRows(images, network.config().inputSize(), order, first, rows, ws.input());
+    network.forward(ws, rows);
+  }
+
+  private int activeParts(int rows) {
+    return Math.min(parts.length, (rows + partCapacity - 1) / partCapacity);
+  }
+
+  private int rowsOf(int part, int rows) {
+    return Math.min(partCapacity, rows - part * partCapacity);
   }
 
   private void addLossSums(int rows) {
-    backend.accumulateSum(workspace.reconPerRow(), rows, lossSums, RECON_SUM);
-    backend.accumulateSum(workspace.klPerRow(), rows, lossSums, KL_SUM);
+    int active = activeParts(rows);
+    for (int p = 0; p < active; p++) {
+      backend.accumulateSum(parts[p].workspace().reconPerRow(), rowsOf(p, rows), lossSums, RECON_SUM);
+    }
+    for (int p = 0; p < active; p++) {
+      backend.accumulateSum(parts[p].workspace().klPerRow(), rowsOf(p, rows), lossSums, KL_SUM);
+    }
   }
 
   /** Frees the buffers (not the model). */
   void release() {
     backend.release(lossSums);
+    for (int p = 0; p < parts.length; p++) {
+      parts[p].workspace().release(backend);
+      if (p > 0) backend.release(parts[p].grads());
+    }
+    if (parts.length > 1) backend.release(noise);
     optimizer.release();
-    workspace.release(backend);
   }
 }

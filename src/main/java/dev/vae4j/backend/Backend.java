@@ -210,6 +210,48 @@ public interface Backend extends AutoCloseable {
    */
   void adamUpdate(Tensor params, Tensor grads, Tensor m, Tensor v, AdamParams hyper, long step);
 
+  /**
+   * {@code dst += src}, elementwise over equal lengths. Used to sum the gradients of a batch split
+   * into parts ({@link #batchParts}); the default is one rank-1 {@link #gemm} (ones[1 x 1] times
+   * src[1 x n] added into dst), which is correct on every backend, and backends that split batches
+   * override it with a plain loop.
+   */
+  default void addInto(Tensor src, Tensor dst) {
+    if (src.length() != dst.length()) {
+      throw new IllegalArgumentException("addInto of " + src.length() + " floats into " + dst.length());
+    }
+    Tensor one = allocate(1);
+    try {
+      fill(one, 1f);
+      gemm(false, false, 1, Math.toIntExact(src.length()), 1, 1f, one, src, 1f, dst);
+    } finally {
+      release(one);
+    }
+  }
+
+  // ---------------------------------------------------------------- batch parts
+
+  /**
+   * Into how many blocks of rows a training step should split its batch, each block's forward and
+   * backward pass run by {@link #inParallel} on a core of its own. 1 (the default) for backends
+   * that parallelize inside each op, as the CUDA backend does on the GPU; the CPU backend returns
+   * its thread count, because one core per part beats splitting each small op across cores
+   * (docs/benchmarks.md).
+   */
+  default int batchParts() {
+    return 1;
+  }
+
+  /**
+   * Runs {@code part.accept(p)} for every p in [0, parts), concurrently where the backend can, and
+   * returns when all have finished (rethrowing the first failure). The parts' ops must write
+   * disjoint tensors; inside a part every op runs on that part's thread alone. The default runs
+   * the parts one after another on the calling thread.
+   */
+  default void inParallel(int parts, java.util.function.IntConsumer part) {
+    for (int p = 0; p < parts; p++) part.accept(p);
+  }
+
   // ---------------------------------------------------------------- recorded steps
 
   /**

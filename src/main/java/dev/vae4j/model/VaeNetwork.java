@@ -67,7 +67,16 @@ public final class VaeNetwork {
 
   /** A workspace for passes of up to {@code capacity} rows; gradients only if it will train. */
   public Workspace workspace(int capacity, boolean withGradients) {
-    return new Workspace(backend, layout, capacity, withGradients);
+    return new Workspace(backend, layout, capacity, withGradients, null);
+  }
+
+  /**
+   * As {@link #workspace(int, boolean)}, reading the reparameterization noise from {@code eps}
+   * ({@code capacity x latent} floats, typically one part's slice of a batch's noise), which the
+   * workspace neither fills nor releases.
+   */
+  public Workspace workspace(int capacity, boolean withGradients, Tensor eps) {
+    return new Workspace(backend, layout, capacity, withGradients, eps);
   }
 
   /** Encoder: {@code ws.input -> ws.stats} (mu, logvar) for the first {@code rows} rows. */
@@ -119,9 +128,18 @@ public final class VaeNetwork {
    * KL)} with respect to every parameter, written into {@code grads} (same layout as params).
    */
   public void lossesAndGradients(Workspace ws, int rows, float beta, LayerGradients grads) {
+    lossesAndGradients(ws, rows, rows, beta, grads);
+  }
+
+  /**
+   * As {@link #lossesAndGradients(Workspace, int, float, LayerGradients)} for {@code rows} rows that
+   * are one part of a batch of {@code batchRows}: the gradient is of the part's sum divided by
+   * {@code batchRows}, so that the parts' gradients add up to the batch's.
+   */
+  public void lossesAndGradients(Workspace ws, int rows, int batchRows, float beta, LayerGradients grads) {
     if (ws.statsGrad == null) throw new IllegalStateException("workspace was made without gradient buffers");
     int d = config.inputSize(), latent = config.latent();
-    float perRow = 1f / rows;
+    float perRow = 1f / batchRows;
     Tensor dlogits = ws.decodedGrad[decoder.length - 1];
     backend.reconstructionLoss(config.likelihood(), ws.logits(), ws.input, rows, d, ws.reconPerRow, dlogits, perRow);
     backend.klDivergence(ws.stats, rows, latent, ws.klPerRow, ws.statsGrad, beta * perRow);

@@ -29,7 +29,10 @@ public final class Workspace {
   final Tensor zGrad;
   final Tensor[] decodedGrad;
 
-  Workspace(Backend backend, ParameterLayout layout, int capacity, boolean withGradients) {
+  /** Whether {@link #eps} was allocated here (else it belongs to the caller). */
+  private final boolean ownsEps;
+
+  Workspace(Backend backend, ParameterLayout layout, int capacity, boolean withGradients, Tensor sharedEps) {
     if (capacity <= 0) throw new IllegalArgumentException("batch capacity must be > 0, got " + capacity);
     this.capacity = capacity;
     List<Linear> enc = layout.encoder(), dec = layout.decoder();
@@ -37,7 +40,12 @@ public final class Workspace {
     input = backend.allocate((long) capacity * enc.get(0).in());
     encoded = allocateOutputs(backend, enc, capacity);
     stats = backend.allocate(2L * capacity * latent);
-    eps = backend.allocate((long) capacity * latent);
+    if (sharedEps != null && sharedEps.length() != (long) capacity * latent) {
+      throw new IllegalArgumentException("noise tensor has " + sharedEps.length() + " floats, the workspace needs "
+          + (long) capacity * latent);
+    }
+    ownsEps = sharedEps == null;
+    eps = ownsEps ? backend.allocate((long) capacity * latent) : sharedEps;
     z = backend.allocate((long) capacity * latent);
     decoded = allocateOutputs(backend, dec, capacity);
     reconPerRow = backend.allocate(capacity);
@@ -56,7 +64,8 @@ public final class Workspace {
 
   /** Frees every buffer (backends whose memory the garbage collector does not reclaim need this). */
   public void release(Backend backend) {
-    java.util.List<Tensor> all = new java.util.ArrayList<>(java.util.List.of(input, stats, eps, z, reconPerRow, klPerRow));
+    java.util.List<Tensor> all = new java.util.ArrayList<>(java.util.List.of(input, stats, z, reconPerRow, klPerRow));
+    if (ownsEps) all.add(eps);
     all.addAll(java.util.List.of(encoded));
     all.addAll(java.util.List.of(decoded));
     if (statsGrad != null) {

@@ -322,6 +322,72 @@ public abstract class BackendContractTest {
     assertClose(sum, out[1], 1e-6, 1e-3, "sum");
   }
 
+  @Test
+  void addInto() {
+    float[] a = gaussian(40_009, 1), b = gaussian(40_009, 1);
+    Tensor dst = upload(b);
+    backend.addInto(upload(a), dst);
+    float[] out = backend.download(dst);
+    for (int i = 0; i < a.length; i++) assertEquals(a[i] + b[i], out[i], "dst " + i); // one rounding, exact
+  }
+
+  /** The interface's own addInto (one rank-1 GEMM), which backends that never split batches keep. */
+  @Test
+  void defaultAddIntoThroughGemm() {
+    Backend plain = (Backend) java.lang.reflect.Proxy.newProxyInstance(Backend.class.getClassLoader(),
+        new Class<?>[] {Backend.class}, (proxy, method, args) -> method.getName().equals("addInto")
+            ? java.lang.reflect.InvocationHandler.invokeDefault(proxy, method, args)
+            : method.invoke(backend, args));
+    float[] a = gaussian(1003, 1), b = gaussian(1003, 1);
+    Tensor dst = upload(b);
+    plain.addInto(upload(a), dst);
+    float[] out = backend.download(dst);
+    for (int i = 0; i < a.length; i++) assertClose((double) a[i] + b[i], out[i], 1e-6, 1e-6, "dst " + i);
+  }
+
+  @Test
+  void inParallelRunsEveryPartOnce() {
+    int parts = backend.batchParts();
+    assertTrue(parts >= 1, "batchParts " + parts);
+    float[][] values = new float[parts][];
+    Tensor[] outs = new Tensor[parts];
+    for (int p = 0; p < parts; p++) {
+      values[p] = gaussian(50_000, 1);
+      outs[p] = upload(values[p]);
+    }
+    backend.inParallel(parts, p -> backend.biasActivation(outs[p], null, 100, 500, Activation.RELU));
+    for (int p = 0; p < parts; p++) {
+      float[] out = backend.download(outs[p]);
+      for (int i = 0; i < out.length; i++) assertEquals(Math.max(values[p][i], 0f), out[i], "part " + p + " [" + i + "]");
+    }
+    IllegalStateException failure = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+        () -> backend.inParallel(parts, p -> {
+          if (p == parts - 1) throw new IllegalStateException("part " + p + " failed");
+        }));
+    assertEquals("part " + (parts - 1) + " failed", failure.getMessage());
+  }
+
+  /** A GEMM after Adam reads the new weights, however the backend keeps copies of them. */
+  @Test
+  void gemmReadsWeightsUpdatedByAdam() {
+    int m = 33, n = 40, k = 27;
+    float[] x = gaussian(m * k, 1), w = gaussian(n * k, 1);
+    Tensor xt = upload(x), wt = upload(w), y = poisoned(m * n);
+    backend.gemm(false, true, m, n, k, 1f, xt, wt, 0f, y); // may make a copy of w for the GEMM library
+    Tensor slice = backend.slice(wt, 7, n * k - 7); // Adam on part of w, as a batch part does
+    backend.adamUpdate(slice, upload(gaussian(n * k - 7, 1)), upload(new float[n * k - 7]),
+        upload(new float[n * k - 7]), AdamParams.pytorchDefaults(0.1), 1);
+    backend.gemm(false, true, m, n, k, 1f, xt, wt, 0f, y);
+    float[] updated = backend.download(wt), out = backend.download(y);
+    for (int i = 0; i < m; i++) {
+      for (int j = 0; j < n; j++) {
+        double s = 0;
+        for (int p = 0; p < k; p++) s += (double) x[i * k + p] * updated[j * k + p];
+        assertClose(s, out[i * n + j], 1e-5, 1e-4, "y[" + i + "," + j + "]");
+      }
+    }
+  }
+
   @ParameterizedTest
   @CsvSource({"0,false", "0.01,false", "0.01,true"})
   void adamMatchesReference(double weightDecay, boolean decoupled) {

@@ -9,11 +9,15 @@ import dev.vae4j.backend.Philox;
 import dev.vae4j.backend.Tensor;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
+import java.util.function.IntConsumer;
 
 /**
  * The CPU backend: GEMMs through oneDNN or OpenBLAS ({@link Gemm}), every other op a fused Java loop
  * over heap arrays (see {@link CpuTensor} for why), split across cores by {@link ParallelRanges}
- * when large enough. Ops are synchronous. Contracts are on {@link Backend}.
+ * when large enough. A training step instead splits its batch into one part per core ({@link
+ * #batchParts}), each part's ops on its core alone: at the step's sizes that is 1.4-2x faster than
+ * splitting every op, whose fork and join (and oneDNN's) cost more than the small ops save
+ * (docs/benchmarks.md). Ops are synchronous. Contracts are on {@link Backend}.
  */
 public final class CpuBackend implements Backend {
   private static final double HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
@@ -22,8 +26,7 @@ public final class CpuBackend implements Backend {
   private final LoopKernels loops;
   private final Gemm.Choice gemmChoice;
   private final Gemm gemm;
-  private final float[] noiseBlock = new float[4];
-  private final int[] philoxWords = new int[4];
+  private final ParallelRanges parts;
 
   /** A backend using every available core. */
   public CpuBackend() {
@@ -46,6 +49,7 @@ public final class CpuBackend implements Backend {
     this.gemmChoice = Gemm.select(gemmLibrary);
     this.gemm = gemmChoice.gemm();
     this.parallel = new ParallelRanges(gemm.ownsTheCores() ? 1 : threads);
+    this.parts = new ParallelRanges(gemm.canConfine() ? threads : 1);
     this.loopChoice = LoopKernels.select();
     this.loops = loopChoice.kernels();
   }
@@ -59,7 +63,8 @@ public final class CpuBackend implements Backend {
   public String description() {
     int threads = parallel.threads();
     return gemm.describe() + " [" + gemmChoice.reason() + "], elementwise on " + threads
-        + (threads == 1 ? " thread: " : " threads: ") + loopChoice.reason();
+        + (threads == 1 ? " thread: " : " threads: ") + loopChoice.reason() + "; training batches in "
+        + parts.threads() + (parts.threads() == 1 ? " part" : " parts, one per core");
   }
 
   /** Threads used by the elementwise loops (and by OpenBLAS GEMMs; oneDNN uses its own OpenMP threads). */
@@ -125,6 +130,32 @@ public final class CpuBackend implements Backend {
 
   @Override
   public void synchronize() {}
+
+  @Override
+  public void addInto(Tensor src, Tensor dst) {
+    CpuTensor s = cpu(src), d = cpu(dst);
+    if (s.length != d.length) throw new IllegalArgumentException("addInto of " + s.length + " floats into " + d.length);
+    parallel.forRange(s.length, (from, to) -> {
+      for (int i = from; i < to; i++) d.heap[d.offset + i] += s.heap[s.offset + i];
+    });
+    d.heapWritten();
+  }
+
+  // ---------------------------------------------------------------- batch parts
+
+  @Override
+  public int batchParts() {
+    return parts.threads();
+  }
+
+  @Override
+  public void inParallel(int count, IntConsumer part) {
+    if (count == 1) {
+      part.accept(0);
+      return;
+    }
+    parts.forParts(count, part, () -> gemm.confine(true), () -> gemm.confine(false));
+  }
 
   // ---------------------------------------------------------------- linear algebra
 
@@ -207,6 +238,8 @@ public final class CpuBackend implements Backend {
   @Override
   public void normalNoise(Tensor out, long seed, long stream) {
     CpuTensor o = cpu(out);
+    int[] philoxWords = new int[4];
+    float[] noiseBlock = new float[4];
     for (int i = 0; i < o.length; i += 4) {
       Philox.normalBlock(seed, stream, i / 4, philoxWords, noiseBlock);
       System.arraycopy(noiseBlock, 0, o.heap, o.offset + i, Math.min(4, o.length - i));
@@ -333,7 +366,7 @@ public final class CpuBackend implements Backend {
     AdamStep k = AdamStep.of(hyper, step);
     parallel.forRange(n, (from, to) ->
         loops.adam(p.heap, p.offset, g.heap, g.offset, mt.heap, mt.offset, vt.heap, vt.offset, from, to, k));
-    p.heapWritten();
+    p.heapWrittenThrough();
     mt.heapWritten();
     vt.heapWritten();
   }
@@ -341,6 +374,7 @@ public final class CpuBackend implements Backend {
   @Override
   public void close() {
     parallel.close();
+    parts.close();
   }
 
   private static CpuTensor cpu(Tensor t) {

@@ -15,6 +15,10 @@ import java.nio.FloatBuffer;
  * the heap changed since the last copy: a weight matrix is copied once per optimizer step however
  * many GEMMs read it. A GEMM writes its output to the mirror and {@link #blasWrittenRange} copies it
  * back at once, so the heap never goes stale.
+ *
+ * <p>The parts of a batch ({@code Backend#batchParts}) share the parameters' storage, reading it
+ * through GEMMs and writing disjoint slices of it in Adam from several threads, so the change
+ * counter and the mirror refresh are guarded by the storage's lock (uncontended almost always).
  */
 final class CpuTensor implements Tensor {
   /** What slices of one allocation share: the array, its mirror, and a change counter. */
@@ -63,22 +67,47 @@ final class CpuTensor implements Tensor {
 
   /** Records that elementwise code wrote (part of) this tensor's array. */
   void heapWritten() {
-    storage.version++;
+    synchronized (storage) {
+      storage.version++;
+    }
+  }
+
+  /**
+   * Records that elementwise code wrote this range, as {@link #heapWritten} does, but when the
+   * storage has a mirror, copies the range into it instead, leaving the change counter alone: the
+   * slices whose mirrors were current stay current. Adam ends with this, so that every part of a
+   * batch copies its own range of the new weights while they are in its cache, instead of the
+   * next GEMM copying whole weight matrices on one thread while the others wait for it.
+   */
+  void heapWrittenThrough() {
+    FloatBuffer view;
+    synchronized (storage) {
+      if (storage.mirror == null) {
+        storage.version++;
+        return;
+      }
+      view = mirror();
+    }
+    view.put(0, heap, offset, length);
   }
 
   /** The off-heap mirror of this range, current with the heap. */
   FloatBuffer forBlasRead() {
-    FloatBuffer view = mirror();
-    if (mirroredVersion != storage.version) {
-      view.put(0, heap, offset, length);
-      mirroredVersion = storage.version;
+    synchronized (storage) {
+      FloatBuffer view = mirror();
+      if (mirroredVersion != storage.version) {
+        view.put(0, heap, offset, length);
+        mirroredVersion = storage.version;
+      }
+      return view;
     }
-    return view;
   }
 
   /** The off-heap mirror of this range, for a GEMM to overwrite; follow with {@link #blasWrittenRange}. */
   FloatBuffer forBlasWrite() {
-    return mirror();
+    synchronized (storage) {
+      return mirror();
+    }
   }
 
   /**
@@ -92,8 +121,10 @@ final class CpuTensor implements Tensor {
 
   /** Records that the whole range was copied back by {@link #blasWrittenRange}. */
   void blasWriteFinished() {
-    storage.version++;
-    mirroredVersion = storage.version;
+    synchronized (storage) {
+      storage.version++;
+      mirroredVersion = storage.version;
+    }
   }
 
   private FloatBuffer mirror() {

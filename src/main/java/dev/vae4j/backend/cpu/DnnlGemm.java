@@ -1,6 +1,7 @@
 package dev.vae4j.backend.cpu;
 
 import java.nio.FloatBuffer;
+import java.util.Optional;
 import org.bytedeco.dnnl.dnnl_version_t;
 import org.bytedeco.dnnl.global.dnnl;
 
@@ -13,16 +14,19 @@ import org.bytedeco.dnnl.global.dnnl;
  */
 final class DnnlGemm implements Gemm {
   private final String description;
+  private final Optional<OpenMpThreads> openMp;
 
-  private DnnlGemm(String description) {
+  private DnnlGemm(String description, Optional<OpenMpThreads> openMp) {
     this.description = description;
+    this.openMp = openMp;
   }
 
   /** Loads oneDNN; throws {@link LinkageError} (or a runtime exception) when its natives are missing. */
   static DnnlGemm load() {
     dnnl_version_t v = dnnl.dnnl_version();
     String isa = isaName(dnnl.dnnl_get_effective_cpu_isa());
-    return new DnnlGemm("oneDNN " + v.major() + "." + v.minor() + "." + v.patch() + " SGEMM (" + isa + ", OpenMP threads)");
+    return new DnnlGemm("oneDNN " + v.major() + "." + v.minor() + "." + v.patch() + " SGEMM (" + isa + ", OpenMP threads)",
+        OpenMpThreads.find());
   }
 
   @Override
@@ -39,6 +43,16 @@ final class DnnlGemm implements Gemm {
   @Override
   public boolean ownsTheCores() {
     return true;
+  }
+
+  @Override
+  public boolean canConfine() {
+    return openMp.isPresent();
+  }
+
+  @Override
+  public void confine(boolean alone) {
+    openMp.ifPresent(o -> o.confine(alone));
   }
 
   @Override

@@ -31,6 +31,18 @@ interface Gemm {
    */
   boolean ownsTheCores();
 
+  /**
+   * True when {@link #confine} works, so that a CPU backend can run the parts of a batch on one
+   * core each ({@code Backend#batchParts}).
+   */
+  boolean canConfine();
+
+  /**
+   * Makes GEMMs called from the current thread run on it alone ({@code true}) or as usual again
+   * ({@code false}).
+   */
+  void confine(boolean alone);
+
   /** Library, version and threading, for logs. */
   String describe();
 

@@ -44,6 +44,15 @@ final class OpenBlasGemm implements Gemm {
     return false;
   }
 
+  /** Each call is single-threaded already (the constructor sets one OpenBLAS thread). */
+  @Override
+  public boolean canConfine() {
+    return true;
+  }
+
+  @Override
+  public void confine(boolean alone) {}
+
   @Override
   public String describe() {
     String core = System.getenv("OPENBLAS_CORETYPE");

@@ -1,12 +1,14 @@
 package dev.vae4j.backend.cpu;
 
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntConsumer;
 
 /**
  * Splits a loop over [0, n) into one contiguous chunk per thread: the calling thread runs the
  * first chunk, long-lived helper threads the rest. Unlike a fork/join pool it allocates nothing
  * per call, and helpers spin briefly before parking because a training step issues its loops a
- * few tens of microseconds apart. Loops too small to repay the hand-off run on the caller alone.
+ * few tens of microseconds apart. Loops too small to repay the hand-off run on the caller alone,
+ * and so does every loop issued inside a part of {@link #forParts}: a part has its thread to itself.
  */
 final class ParallelRanges implements AutoCloseable {
   /** Work below this many elements per thread runs on the calling thread. */
@@ -19,6 +21,9 @@ final class ParallelRanges implements AutoCloseable {
   interface RangeBody {
     void run(int from, int to);
   }
+
+  /** Whether the current thread is running a part of {@link #forParts} (of any instance). */
+  private static final ThreadLocal<Boolean> IN_PART = ThreadLocal.withInitial(() -> false);
 
   private final Helper[] helpers;
 
@@ -43,10 +48,30 @@ final class ParallelRanges implements AutoCloseable {
     forChunks(rows, (int) Math.min(rows, Math.max(1, work / MIN_ELEMENTS_PER_THREAD)), body);
   }
 
+  /**
+   * Runs {@code part.accept(p)} for p in [0, parts) with {@code parts <= threads()}, each on a
+   * thread of its own (the caller runs part 0), with {@code enter} and {@code exit} run on that
+   * thread around it; loops issued inside a part run on its thread alone.
+   */
+  void forParts(int parts, IntConsumer part, Runnable enter, Runnable exit) {
+    if (parts > threads()) throw new IllegalArgumentException(parts + " parts for " + threads() + " threads");
+    forChunks(parts, parts, (from, to) -> {
+      boolean outer = IN_PART.get();
+      IN_PART.set(true);
+      enter.run();
+      try {
+        for (int p = from; p < to; p++) part.accept(p);
+      } finally {
+        exit.run();
+        IN_PART.set(outer);
+      }
+    });
+  }
+
   /** Runs {@code body} over [0, n) in at most {@code wantedParts} chunks, one per thread. */
   void forChunks(int n, int wantedParts, RangeBody body) {
     int parts = Math.min(helpers.length + 1, wantedParts);
-    if (parts <= 1) {
+    if (parts <= 1 || IN_PART.get()) {
       body.run(0, n);
       return;
     }

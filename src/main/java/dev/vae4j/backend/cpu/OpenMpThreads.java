@@ -1,0 +1,53 @@
+package dev.vae4j.backend.cpu;
+
+import java.util.Optional;
+import org.bytedeco.javacpp.Loader;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.openblas.presets.openblas_nolapack.SetNumThreads;
+
+/**
+ * {@code omp_set_num_threads} of the OpenMP runtime that oneDNN loaded, so that one thread's
+ * oneDNN calls can run on that thread alone while another thread's calls do the same on another
+ * core (OpenMP keeps the setting per calling thread).
+ *
+ * <p>No preset binds OpenMP itself, so the function is looked up by name with JavaCPP's {@link
+ * Loader#addressof} and called through the OpenBLAS preset's {@code SetNumThreads} pointer type,
+ * whose signature, {@code void (int)}, is that of {@code omp_set_num_threads}: the way the
+ * OpenBLAS preset itself reaches MKL's and OpenBLAS's thread-count functions.
+ */
+final class OpenMpThreads {
+  private final SetNumThreads setNumThreads;
+  private final int usual;
+
+  private OpenMpThreads(SetNumThreads setNumThreads, int usual) {
+    this.setNumThreads = setNumThreads;
+    this.usual = usual;
+  }
+
+  /** The runtime's function, once oneDNN's natives are loaded; empty when it cannot be found. */
+  static Optional<OpenMpThreads> find() {
+    Pointer address = Loader.addressof("omp_set_num_threads");
+    if (address == null || address.isNull()) return Optional.empty();
+    SetNumThreads function = new SetNumThreads() {}.put(address);
+    return Optional.of(new OpenMpThreads(function, usualThreads()));
+  }
+
+  /** Makes OpenMP regions started by the current thread use one thread ({@code true}) or the usual number. */
+  void confine(boolean alone) {
+    setNumThreads.call(alone ? 1 : usual);
+  }
+
+  /** What OpenMP uses when not told otherwise: OMP_NUM_THREADS's first number, else one thread per core. */
+  private static int usualThreads() {
+    String env = System.getenv("OMP_NUM_THREADS");
+    if (env != null) {
+      try {
+        int n = Integer.parseInt(env.split(",")[0].trim());
+        if (n > 0) return n;
+      } catch (NumberFormatException ignored) {
+        // OpenMP ignores a malformed value too
+      }
+    }
+    return Runtime.getRuntime().availableProcessors();
+  }
+}

@@ -1,0 +1,42 @@
+package dev.vae4j.backend.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.Test;
+
+class ParallelRangesTest {
+
+  @Test
+  void partsRunOnThreadsOfTheirOwnAndTheirLoopsStayThere() {
+    try (ParallelRanges parts = new ParallelRanges(2); ParallelRanges loops = new ParallelRanges(2)) {
+      Set<Thread> partThreads = ConcurrentHashMap.newKeySet();
+      Set<String> mismatches = ConcurrentHashMap.newKeySet();
+      int[] entered = new int[2];
+      int[] covered = new int[2 * 100_000];
+      parts.forParts(2, p -> {
+        Thread self = Thread.currentThread();
+        partThreads.add(self);
+        loops.forRange(100_000, (from, to) -> {
+          if (Thread.currentThread() != self) mismatches.add("part " + p + " loop ran on " + Thread.currentThread());
+          for (int i = from; i < to; i++) covered[p * 100_000 + i]++;
+        });
+      }, () -> entered[0]++, () -> entered[1]++);
+      assertEquals(2, partThreads.size(), "each part on a thread of its own");
+      assertEquals(Set.of(), mismatches);
+      assertArrayEquals(new int[] {2, 2}, entered, "enter and exit ran once per part");
+      for (int i = 0; i < covered.length; i++) assertEquals(1, covered[i], "element " + i);
+    }
+  }
+
+  @Test
+  void loopsOutsidePartsStillSplit() {
+    try (ParallelRanges loops = new ParallelRanges(2)) {
+      Set<Thread> threads = ConcurrentHashMap.newKeySet();
+      loops.forRange(4 * ParallelRanges.MIN_ELEMENTS_PER_THREAD, (from, to) -> threads.add(Thread.currentThread()));
+      assertEquals(2, threads.size());
+    }
+  }
+}
