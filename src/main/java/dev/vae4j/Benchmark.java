@@ -195,9 +195,7 @@ public final class Benchmark {
       int features = data.features();
       this.stepsPerEpoch = data.count() / batch;
       this.seed = seed;
-      this.images = backend.allocate((long) data.count() * features);
-      data.forEachBlock(
-          (src, offset, first, n) -> backend.upload(src, offset, images, (long) first * features, n * features));
+      this.images = ResidentImages.upload(backend, features, data);
       this.order = backend.allocateIndices(data.count());
       backend.uploadIndices(shuffled(data.count(), new SplittableRandom(seed)), order);
       this.training = TrainingStep.allocate(vae, batch);

@@ -72,13 +72,12 @@ public final class Trainer {
       throw new IllegalArgumentException(train.name() + " has no test split to validate on");
     }
     int total = train.count() + (test == null ? 0 : test.count());
-    this.images = backend.allocate((long) total * features);
-    uploadImages(train, 0);
+    if (test != null && test.features() != features) {
+      throw new IllegalArgumentException("test images have " + test.features() + " pixels, training images " + features);
+    }
+    this.images = test == null ? ResidentImages.upload(backend, features, train)
+        : ResidentImages.upload(backend, features, train, test);
     if (test != null) {
-      if (test.features() != features) {
-        throw new IllegalArgumentException("test images have " + test.features() + " pixels, training images " + features);
-      }
-      uploadImages(test, train.count());
       this.trainRows = range(0, train.count());
       this.validationRows = range(train.count(), total);
     } else {
@@ -97,16 +96,6 @@ public final class Trainer {
     if (validationOrder != null) backend.uploadIndices(validationRows, validationOrder);
     this.training = TrainingStep.allocate(model, options.batchSize());
     this.stepsPerEpoch = (trainRows.length + options.batchSize() - 1) / options.batchSize();
-  }
-
-  /**
-   * Uploads {@code data}'s images to {@link #images} from row {@code firstRow}, a block at a time:
-   * 8-bit datasets never exist as one float array on the heap beside the backend's copy.
-   */
-  private void uploadImages(Dataset data, int firstRow) {
-    int d = data.features();
-    data.forEachBlock(
-        (src, offset, first, n) -> backend.upload(src, offset, images, (long) (firstRow + first) * d, n * d));
   }
 
   /** Trains {@code model} on {@code data} without progress reports; see the four-argument {@code fit}. */

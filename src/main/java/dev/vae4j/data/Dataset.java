@@ -86,6 +86,20 @@ public final class Dataset {
     return labels != null;
   }
 
+  /** Whether the pixels are held as 8-bit values ({@link #ofBytes}). */
+  public boolean isEightBit() {
+    return bytes != null;
+  }
+
+  /**
+   * The 8-bit pixels themselves, not a copy (callers must not modify them), for uploads that keep
+   * them as bytes; only for {@link #isEightBit} data.
+   */
+  public byte[] eightBitPixels() {
+    if (bytes == null) throw new IllegalStateException(name + " holds float pixels, not 8-bit ones");
+    return bytes;
+  }
+
   /**
    * Every pixel as floats: the array itself for float data, a new array for 8-bit data. For large
    * data prefer {@link #copyPixels}, which needs no array of the whole set.

@@ -221,6 +221,31 @@ public abstract class BackendContractTest {
     }
   }
 
+  /** 8-bit pixels uploaded in two pieces and gathered as the floats k / 255 that Dataset gives. */
+  @Test
+  void gatherRowsOfEightBitPixels() {
+    int srcRows = 40, cols = 19, rows = 11;
+    byte[] src = new byte[srcRows * cols];
+    random.nextBytes(src);
+    Tensor pixels = backend.allocatePixels(src.length);
+    int half = 17 * cols + 5;
+    backend.uploadPixels(src, 0, pixels, 0, half);
+    backend.uploadPixels(src, half, pixels, half, src.length - half);
+    int[] idx = new int[srcRows];
+    for (int i = 0; i < srcRows; i++) idx[i] = random.nextInt(srcRows);
+    IndexTensor indices = backend.allocateIndices(srcRows);
+    backend.uploadIndices(idx, indices);
+    Tensor dst = poisoned(rows * cols);
+    backend.gatherRows(pixels, cols, indices, 3, rows, dst);
+    float[] out = backend.download(dst);
+    for (int r = 0; r < rows; r++) {
+      for (int c = 0; c < cols; c++) {
+        assertEquals((src[idx[3 + r] * cols + c] & 0xff) / 255f, out[r * cols + c], "row " + r + " col " + c);
+      }
+    }
+    backend.release(pixels);
+  }
+
   @Test
   void normalNoiseFollowsPhilox() {
     int n = 4 * 1000 + 3;

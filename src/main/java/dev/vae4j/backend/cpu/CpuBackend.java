@@ -85,6 +85,20 @@ public final class CpuBackend implements Backend {
   }
 
   @Override
+  public Tensor allocatePixels(long length) {
+    return new CpuPixelTensor(length);
+  }
+
+  @Override
+  public void uploadPixels(byte[] src, int srcOffset, Tensor dst, long dstOffset, int count) {
+    if (!(dst instanceof CpuPixelTensor px)) throw new IllegalArgumentException("uploadPixels needs a tensor from allocatePixels");
+    if (dstOffset < 0 || count < 0 || dstOffset + count > px.data.length) {
+      throw new IndexOutOfBoundsException("uploadPixels [" + dstOffset + ", " + (dstOffset + count) + ") of " + px.data.length);
+    }
+    System.arraycopy(src, srcOffset, px.data, (int) dstOffset, count);
+  }
+
+  @Override
   public IndexTensor allocateIndices(int length) {
     return new CpuIndexTensor(length);
   }
@@ -218,17 +232,27 @@ public final class CpuBackend implements Backend {
 
   @Override
   public void gatherRows(Tensor src, int cols, IndexTensor indices, int first, int rows, Tensor dst) {
-    CpuTensor s = cpu(src), d = cpu(dst);
+    CpuTensor d = cpu(dst);
     int[] idx = ((CpuIndexTensor) indices).data;
     requireLength(d, (long) rows * cols, "gatherRows dst");
     if (first < 0 || first + rows > idx.length) {
       throw new IndexOutOfBoundsException("gatherRows [" + first + ", " + (first + rows) + ") of " + idx.length + " indices");
     }
-    int srcRows = s.length / cols;
+    int srcRows = (int) (src.length() / cols);
     for (int r = 0; r < rows; r++) {
       int row = idx[first + r];
       if (row < 0 || row >= srcRows) throw new IndexOutOfBoundsException("gatherRows index " + row + " of " + srcRows + " rows");
-      System.arraycopy(s.heap, s.offset + row * cols, d.heap, d.offset + r * cols, cols);
+    }
+    if (src instanceof CpuPixelTensor px) {
+      for (int r = 0; r < rows; r++) {
+        int from = idx[first + r] * cols, to = d.offset + r * cols;
+        for (int c = 0; c < cols; c++) d.heap[to + c] = (px.data[from + c] & 0xff) / 255f;
+      }
+    } else {
+      CpuTensor s = cpu(src);
+      for (int r = 0; r < rows; r++) {
+        System.arraycopy(s.heap, s.offset + idx[first + r] * cols, d.heap, d.offset + r * cols, cols);
+      }
     }
     d.heapWritten();
   }
@@ -379,6 +403,9 @@ public final class CpuBackend implements Backend {
 
   private static CpuTensor cpu(Tensor t) {
     if (t instanceof CpuTensor c) return c;
+    if (t instanceof CpuPixelTensor) {
+      throw new IllegalArgumentException("8-bit pixel tensors are written by uploadPixels and read by gatherRows only");
+    }
     throw new IllegalArgumentException("tensor " + t + " does not belong to the CPU backend");
   }
 
