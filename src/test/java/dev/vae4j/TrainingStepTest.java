@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
  * losses and, up to float rounding, the same parameters after full and partial batches.
  */
 class TrainingStepTest {
-  private static final int IMAGES = 120;
-  private static final int BATCH = 51; // not a multiple of the parts
+  private static final int IMAGES = 300;
+  private static final int BATCH = 2 * TrainingStep.MIN_ROWS_PER_PART + 3; // two parts, of different sizes
 
   @Test
   void partsOfABatchTrainAsTheWholeBatch() {
@@ -53,6 +53,7 @@ class TrainingStepTest {
     // near-zero gradients do not flip whole steps (with 1e-8 the first step is lr * sign(g)).
     AdamParams hyper = new AdamParams(1e-2, 0.9, 0.999, 1, 0, false);
     TrainingStep step = TrainingStep.allocate(model, BATCH);
+    assertEquals(backend.batchParts(), step.parts());
     try {
       for (int s = 1; s <= 3; s++) step.run(images, order, (s - 1) % 2 * BATCH, BATCH, seed, s, 1f, hyper);
       step.run(images, order, IMAGES - 1, 1, seed, 4, 1f, hyper);
