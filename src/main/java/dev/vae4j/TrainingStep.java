@@ -7,6 +7,7 @@ import dev.vae4j.backend.Tensor;
 import dev.vae4j.model.AdamOptimizer;
 import dev.vae4j.model.VaeNetwork;
 import dev.vae4j.model.Workspace;
+import java.util.Arrays;
 
 /**
  * The buffers of one optimizer step and the step itself as backend calls, shared by {@link Trainer}
@@ -125,8 +126,8 @@ final class TrainingStep {
     backend.inParallel(adamRanges.length, r -> {
       AdamRange range = adamRanges[r];
       if (range.params().length() == 0) return;
-      for (int p = 1; p < active; p++) backend.addInto(range.grads()[p], range.grads()[0]);
-      backend.adamUpdate(range.params(), range.grads()[0], range.m(), range.v(), hyper, step);
+      Tensor[] grads = active == parts.length ? range.grads() : Arrays.copyOf(range.grads(), active);
+      backend.adamUpdate(range.params(), grads, range.m(), range.v(), hyper, step);
     });
   }
 

@@ -237,6 +237,17 @@ public interface Backend extends AutoCloseable {
   void adamUpdate(Tensor params, Tensor grads, Tensor m, Tensor v, AdamParams hyper, long step);
 
   /**
+   * {@link #adamUpdate} with the gradient summed over the parts of a batch: {@code ((gradParts[0] +
+   * gradParts[1]) + gradParts[2]) + ...}, in float, in that order. {@code gradParts[0]} may be
+   * overwritten. The default adds the parts into the first with {@link #addInto}, then updates;
+   * the CPU backend reads the last part inside its Adam pass instead, saving a pass over memory.
+   */
+  default void adamUpdate(Tensor params, Tensor[] gradParts, Tensor m, Tensor v, AdamParams hyper, long step) {
+    for (int p = 1; p < gradParts.length; p++) addInto(gradParts[p], gradParts[0]);
+    adamUpdate(params, gradParts[0], m, v, hyper, step);
+  }
+
+  /**
    * {@code dst += src}, elementwise over equal lengths. Used to sum the gradients of a batch split
    * into parts ({@link #batchParts}); the default is one rank-1 {@link #gemm} (ones[1 x 1] times
    * src[1 x n] added into dst), which is correct on every backend, and backends that split batches

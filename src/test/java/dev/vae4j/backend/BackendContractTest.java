@@ -413,6 +413,30 @@ public abstract class BackendContractTest {
     }
   }
 
+  /** Adam over the sum of a batch's gradient parts is Adam over their float sum, in part order. */
+  @ParameterizedTest
+  @CsvSource({"1", "2", "3"})
+  void adamOverGradientParts(int count) {
+    int n = 50_001;
+    float[] p = gaussian(n, 1), m = gaussian(n, 0.01), v = uniform(n);
+    float[][] g = new float[count][];
+    Tensor[] parts = new Tensor[count];
+    for (int q = 0; q < count; q++) {
+      g[q] = gaussian(n, 0.1);
+      parts[q] = upload(g[q]);
+    }
+    float[] sum = g[0].clone();
+    for (int q = 1; q < count; q++) for (int i = 0; i < n; i++) sum[i] += g[q][i];
+    AdamParams h = AdamParams.pytorchDefaults(1e-2);
+    Tensor byParts = upload(p), m1 = upload(m), v1 = upload(v);
+    backend.adamUpdate(byParts, parts, m1, v1, h, 3);
+    Tensor bySum = upload(p), m2 = upload(m), v2 = upload(v);
+    backend.adamUpdate(bySum, upload(sum), m2, v2, h, 3);
+    assertEquals(java.util.Arrays.toString(backend.download(bySum)), java.util.Arrays.toString(backend.download(byParts)),
+        "parameters");
+    assertEquals(java.util.Arrays.toString(backend.download(m2)), java.util.Arrays.toString(backend.download(m1)), "m");
+  }
+
   @ParameterizedTest
   @CsvSource({"0,false", "0.01,false", "0.01,true"})
   void adamMatchesReference(double weightDecay, boolean decoupled) {

@@ -381,15 +381,31 @@ public final class CpuBackend implements Backend {
 
   @Override
   public void adamUpdate(Tensor params, Tensor grads, Tensor m, Tensor v, AdamParams hyper, long step) {
+    adam(params, grads, null, m, v, hyper, step);
+  }
+
+  /** Sums all parts but the last into the first, then adds the last inside the Adam pass. */
+  @Override
+  public void adamUpdate(Tensor params, Tensor[] gradParts, Tensor m, Tensor v, AdamParams hyper, long step) {
+    for (int p = 1; p < gradParts.length - 1; p++) addInto(gradParts[p], gradParts[0]);
+    adam(params, gradParts[0], gradParts.length > 1 ? gradParts[gradParts.length - 1] : null, m, v, hyper, step);
+  }
+
+  /** Adam with gradient {@code grads}, plus {@code moreGrads} when not null. */
+  private void adam(Tensor params, Tensor grads, Tensor moreGrads, Tensor m, Tensor v, AdamParams hyper, long step) {
     CpuTensor p = cpu(params), g = cpu(grads), mt = cpu(m), vt = cpu(v);
+    CpuTensor g2 = moreGrads == null ? null : cpu(moreGrads);
     int n = p.length;
     requireLength(g, n, "adamUpdate grads");
+    if (g2 != null) requireLength(g2, n, "adamUpdate grads");
     requireLength(mt, n, "adamUpdate m");
     requireLength(vt, n, "adamUpdate v");
     if (step < 1) throw new IllegalArgumentException("Adam step is 1-based, got " + step);
     AdamStep k = AdamStep.of(hyper, step);
-    parallel.forRange(n, (from, to) ->
-        loops.adam(p.heap, p.offset, g.heap, g.offset, mt.heap, mt.offset, vt.heap, vt.offset, from, to, k));
+    float[] g2Heap = g2 == null ? null : g2.heap;
+    int g2Offset = g2 == null ? 0 : g2.offset;
+    parallel.forRange(n, (from, to) -> loops.adam(p.heap, p.offset, g.heap, g.offset, g2Heap, g2Offset, mt.heap,
+        mt.offset, vt.heap, vt.offset, from, to, k));
     p.heapWrittenThrough();
     mt.heapWritten();
     vt.heapWritten();

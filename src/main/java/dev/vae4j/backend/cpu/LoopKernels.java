@@ -32,8 +32,12 @@ interface LoopKernels {
   /** a[i] = 1 / (1 + exp(-a[i])) for i in [from, to). */
   void sigmoid(float[] a, int from, int to);
 
-  /** One Adam/AdamW update of elements [from, to); see {@link AdamStep}. */
-  void adam(float[] p, int po, float[] g, int go, float[] m, int mo, float[] v, int vo, int from, int to, AdamStep k);
+  /**
+   * One Adam/AdamW update of elements [from, to) with gradient {@code g}, or {@code g + g2} (one
+   * float addition) when {@code g2} is not null; see {@link AdamStep}.
+   */
+  void adam(float[] p, int po, float[] g, int go, float[] g2, int g2o, float[] m, int mo, float[] v, int vo, int from,
+      int to, AdamStep k);
 
   /** Short description for logs. */
   String describe();

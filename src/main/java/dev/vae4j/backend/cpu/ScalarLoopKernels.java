@@ -55,17 +55,35 @@ final class ScalarLoopKernels implements LoopKernels {
   }
 
   @Override
-  public void adam(float[] p, int po, float[] g, int go, float[] m, int mo, float[] v, int vo, int from, int to,
-      AdamStep k) {
-    if (po == go && po == mo && po == vo) {
-      adamAligned(p, g, m, v, po + from, po + to, k);
+  public void adam(float[] p, int po, float[] g, int go, float[] g2, int g2o, float[] m, int mo, float[] v, int vo,
+      int from, int to, AdamStep k) {
+    if (po == go && po == mo && po == vo && (g2 == null || g2o == po)) {
+      if (g2 == null) adamAligned(p, g, m, v, po + from, po + to, k);
+      else adamAligned(p, g, g2, m, v, po + from, po + to, k);
       return;
     }
     for (int i = from; i < to; i++) {
-      float[] out = update(p[po + i], g[go + i], m[mo + i], v[vo + i], k);
+      float gradient = g2 == null ? g[go + i] : g[go + i] + g2[g2o + i];
+      float[] out = update(p[po + i], gradient, m[mo + i], v[vo + i], k);
       p[po + i] = out[0];
       m[mo + i] = out[1];
       v[vo + i] = out[2];
+    }
+  }
+
+  /** As the other {@code adamAligned} with the gradient g[i] + g2[i] (batch parts summed). */
+  private static void adamAligned(float[] p, float[] g, float[] g2, float[] m, float[] v, int from, int to, AdamStep k) {
+    float b1 = k.beta1(), b2 = k.beta2(), c1 = k.oneMinusBeta1(), c2 = k.oneMinusBeta2();
+    float stepSize = k.stepSize(), bc2Sqrt = k.biasCorrection2Sqrt(), eps = k.eps();
+    float l2 = k.l2(), decay = k.decayFactor();
+    for (int i = from; i < to; i++) {
+      float pi = p[i];
+      float gi = (g[i] + g2[i]) + l2 * pi;
+      float mi = b1 * m[i] + c1 * gi;
+      float vi = b2 * v[i] + c2 * gi * gi;
+      m[i] = mi;
+      v[i] = vi;
+      p[i] = pi * decay - stepSize * mi / ((float) Math.sqrt(vi) / bc2Sqrt + eps);
     }
   }
 

@@ -146,8 +146,8 @@ final class VectorLoopKernels implements LoopKernels {
   }
 
   @Override
-  public void adam(float[] p, int po, float[] g, int go, float[] m, int mo, float[] v, int vo, int from, int to,
-      AdamStep k) {
+  public void adam(float[] p, int po, float[] g, int go, float[] g2, int g2o, float[] m, int mo, float[] v, int vo,
+      int from, int to, AdamStep k) {
     FloatVector b1 = FloatVector.broadcast(S, k.beta1()), c1 = FloatVector.broadcast(S, k.oneMinusBeta1());
     FloatVector b2 = FloatVector.broadcast(S, k.beta2()), c2 = FloatVector.broadcast(S, k.oneMinusBeta2());
     float stepSize = k.stepSize(), bc2Sqrt = k.biasCorrection2Sqrt(), eps = k.eps();
@@ -155,7 +155,9 @@ final class VectorLoopKernels implements LoopKernels {
     int i = from;
     for (int bound = from + S.loopBound(to - from); i < bound; i += S.length()) {
       FloatVector pi = FloatVector.fromArray(S, p, po + i);
-      FloatVector gi = FloatVector.fromArray(S, g, go + i).add(pi.mul(l2));
+      FloatVector gi = FloatVector.fromArray(S, g, go + i);
+      if (g2 != null) gi = gi.add(FloatVector.fromArray(S, g2, g2o + i));
+      gi = gi.add(pi.mul(l2));
       FloatVector mi = FloatVector.fromArray(S, m, mo + i).mul(b1).add(gi.mul(c1));
       FloatVector vi = FloatVector.fromArray(S, v, vo + i).mul(b2).add(gi.mul(gi).mul(c2));
       mi.intoArray(m, mo + i);
@@ -163,7 +165,7 @@ final class VectorLoopKernels implements LoopKernels {
       FloatVector denom = vi.sqrt().div(bc2Sqrt).add(eps);
       pi.mul(decay).sub(mi.mul(stepSize).div(denom)).intoArray(p, po + i);
     }
-    scalar.adam(p, po, g, go, m, mo, v, vo, i, to, k);
+    scalar.adam(p, po, g, go, g2, g2o, m, mo, v, vo, i, to, k);
   }
 
   @Override
