@@ -102,14 +102,16 @@ final class VectorLoopKernels implements LoopKernels {
         sigmoid.sub(xi).mul(scale).intoArray(d, dOffset + i);
       }
     }
-    return inFixedOrder(sum, e, n);
+    sum.intoArray(e, n);
+    return sumOfLanes(e, n);
   }
 
   /** The sum of log1p(e[i]) for i in [0, n), n a multiple of the vector length and e one vector longer. */
   private static float sumOfLog1p(float[] e, int n) {
     FloatVector sum = FloatVector.zero(S);
     for (int i = 0; i < n; i += S.length()) sum = sum.add(VectorMath.log1pUnit(FloatVector.fromArray(S, e, i)));
-    return inFixedOrder(sum, e, n);
+    sum.intoArray(e, n);
+    return sumOfLanes(e, n);
   }
 
   /** This thread's scratch row of at least {@code n} floats (allocated once per thread and size). */
@@ -123,12 +125,12 @@ final class VectorLoopKernels implements LoopKernels {
   }
 
   /**
-   * The sum of the lanes, first to last, through {@code room[at..]} (one vector long): a fixed
-   * order, unlike {@code reduceLanes}; lane extraction or shuffles in a loop instead made the loss
-   * 2.5x slower.
+   * The sum of one vector's lanes stored at {@code room[at..]}, first to last: a fixed order,
+   * unlike {@code reduceLanes}; lane extraction or shuffles in a loop instead made the loss 2.5x
+   * slower. Callers store the vector themselves: a method taking a FloatVector that C2 does not
+   * inline (a call site outside the loop often is not) gets a boxed vector, two allocations a call.
    */
-  private static float inFixedOrder(FloatVector v, float[] room, int at) {
-    v.intoArray(room, at);
+  private static float sumOfLanes(float[] room, int at) {
     float total = 0f;
     for (int lane = 0; lane < S.length(); lane++) total += room[at + lane];
     return total;
@@ -145,19 +147,29 @@ final class VectorLoopKernels implements LoopKernels {
     scalar.sigmoid(a, i, to);
   }
 
+  /**
+   * Two loops, with and without the second gradient, rather than one loop with an {@code if}: in
+   * JDK 17, C2 keeps a vector that two branches assign (a phi) boxed, an allocation per element
+   * block, and Adam then ran the Vector API's Java fallback in some processes (seen under JFR).
+   */
   @Override
   public void adam(float[] p, int po, float[] g, int go, float[] g2, int g2o, float[] m, int mo, float[] v, int vo,
       int from, int to, AdamStep k) {
+    int bound = from + S.loopBound(to - from);
+    if (g2 == null) adamLoop(p, po, g, go, m, mo, v, vo, from, bound, k);
+    else adamLoopOfSum(p, po, g, go, g2, g2o, m, mo, v, vo, from, bound, k);
+    scalar.adam(p, po, g, go, g2, g2o, m, mo, v, vo, bound, to, k);
+  }
+
+  private static void adamLoop(float[] p, int po, float[] g, int go, float[] m, int mo, float[] v, int vo, int from,
+      int bound, AdamStep k) {
     FloatVector b1 = FloatVector.broadcast(S, k.beta1()), c1 = FloatVector.broadcast(S, k.oneMinusBeta1());
     FloatVector b2 = FloatVector.broadcast(S, k.beta2()), c2 = FloatVector.broadcast(S, k.oneMinusBeta2());
     float stepSize = k.stepSize(), bc2Sqrt = k.biasCorrection2Sqrt(), eps = k.eps();
     float l2 = k.l2(), decay = k.decayFactor();
-    int i = from;
-    for (int bound = from + S.loopBound(to - from); i < bound; i += S.length()) {
+    for (int i = from; i < bound; i += S.length()) {
       FloatVector pi = FloatVector.fromArray(S, p, po + i);
-      FloatVector gi = FloatVector.fromArray(S, g, go + i);
-      if (g2 != null) gi = gi.add(FloatVector.fromArray(S, g2, g2o + i));
-      gi = gi.add(pi.mul(l2));
+      FloatVector gi = FloatVector.fromArray(S, g, go + i).add(pi.mul(l2));
       FloatVector mi = FloatVector.fromArray(S, m, mo + i).mul(b1).add(gi.mul(c1));
       FloatVector vi = FloatVector.fromArray(S, v, vo + i).mul(b2).add(gi.mul(gi).mul(c2));
       mi.intoArray(m, mo + i);
@@ -165,7 +177,25 @@ final class VectorLoopKernels implements LoopKernels {
       FloatVector denom = vi.sqrt().div(bc2Sqrt).add(eps);
       pi.mul(decay).sub(mi.mul(stepSize).div(denom)).intoArray(p, po + i);
     }
-    scalar.adam(p, po, g, go, g2, g2o, m, mo, v, vo, i, to, k);
+  }
+
+  /** {@link #adamLoop} with the gradient g + g2. */
+  private static void adamLoopOfSum(float[] p, int po, float[] g, int go, float[] g2, int g2o, float[] m, int mo,
+      float[] v, int vo, int from, int bound, AdamStep k) {
+    FloatVector b1 = FloatVector.broadcast(S, k.beta1()), c1 = FloatVector.broadcast(S, k.oneMinusBeta1());
+    FloatVector b2 = FloatVector.broadcast(S, k.beta2()), c2 = FloatVector.broadcast(S, k.oneMinusBeta2());
+    float stepSize = k.stepSize(), bc2Sqrt = k.biasCorrection2Sqrt(), eps = k.eps();
+    float l2 = k.l2(), decay = k.decayFactor();
+    for (int i = from; i < bound; i += S.length()) {
+      FloatVector pi = FloatVector.fromArray(S, p, po + i);
+      FloatVector gi = FloatVector.fromArray(S, g, go + i).add(FloatVector.fromArray(S, g2, g2o + i)).add(pi.mul(l2));
+      FloatVector mi = FloatVector.fromArray(S, m, mo + i).mul(b1).add(gi.mul(c1));
+      FloatVector vi = FloatVector.fromArray(S, v, vo + i).mul(b2).add(gi.mul(gi).mul(c2));
+      mi.intoArray(m, mo + i);
+      vi.intoArray(v, vo + i);
+      FloatVector denom = vi.sqrt().div(bc2Sqrt).add(eps);
+      pi.mul(decay).sub(mi.mul(stepSize).div(denom)).intoArray(p, po + i);
+    }
   }
 
   @Override
