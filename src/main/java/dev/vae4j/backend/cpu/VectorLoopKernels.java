@@ -148,13 +148,19 @@ final class VectorLoopKernels implements LoopKernels {
   }
 
   /**
-   * Two loops, with and without the second gradient, rather than one loop with an {@code if}: in
-   * JDK 17, C2 keeps a vector that two branches assign (a phi) boxed, an allocation per element
-   * block, and Adam then ran the Vector API's Java fallback in some processes (seen under JFR).
+   * When the arrays share one offset (training), the scalar loop, which C2 vectorizes as well and
+   * which costs little before it is compiled (these loops allocate an object per operation until
+   * C2 compiles them: most of a run's warm-up garbage); else these loops. Both give the same bits.
+   * Two loops, with and without the second gradient, rather than one with an {@code if}: in JDK 17,
+   * C2 keeps a vector that two branches assign (a phi) boxed, an allocation per element block.
    */
   @Override
   public void adam(float[] p, int po, float[] g, int go, float[] g2, int g2o, float[] m, int mo, float[] v, int vo,
       int from, int to, AdamStep k) {
+    if (po == go && po == mo && po == vo && (g2 == null || g2o == po)) {
+      scalar.adam(p, po, g, go, g2, g2o, m, mo, v, vo, from, to, k);
+      return;
+    }
     int bound = from + S.loopBound(to - from);
     if (g2 == null) adamLoop(p, po, g, go, m, mo, v, vo, from, bound, k);
     else adamLoopOfSum(p, po, g, go, g2, g2o, m, mo, v, vo, from, bound, k);
