@@ -94,14 +94,15 @@ public final class IdxReader {
   }
 
   /**
-   * Up to {@code n} bytes, fewer if the stream ends first. The array starts at 16 MiB at most and
-   * doubles while data keeps coming, so a header that promises more than the file holds costs at
-   * most twice the data, and a large file arrives in a few large arrays that the garbage collector
-   * never copies. (readNBytes collects 8 KiB chunks, which G1 copied at every collection while a
-   * 47 MB training set loaded; the long pauses made it triple the heap, and the peak RSS with it.)
+   * Up to {@code n} bytes, fewer if the stream ends first. The array starts at 64 MiB at most (the
+   * 47 MB of MNIST-sized training images fit in one read) and doubles while data keeps coming, so a
+   * header that promises more than the file holds costs at most 64 MiB or twice the data, and a
+   * large file arrives in a few large arrays that the garbage collector never copies. (readNBytes
+   * collects 8 KiB chunks, which G1 copied at every collection while a 47 MB training set loaded;
+   * the long pauses made it triple the heap, and the peak RSS with it.)
    */
   private static byte[] readUpTo(InputStream in, int n) throws IOException {
-    byte[] data = new byte[Math.min(n, 1 << 24)];
+    byte[] data = new byte[Math.min(n, 1 << 26)];
     int filled = 0;
     while (filled < n) {
       if (filled == data.length) data = Arrays.copyOf(data, (int) Math.min(n, 2L * data.length));

@@ -69,7 +69,12 @@ final class VectorLoopKernels implements LoopKernels {
     int bound = S.loopBound(n);
     float[] e = scratchRow(bound + S.length()); // exp values, then one vector's room to sum lanes in
     expOfMinusAbs(l, lo, e, bound);
-    float linear = linearPartAndGradient(l, lo, x, xo, e, d, dOffset, bound, scale);
+    // Two methods rather than an `if (d != null)` in one loop: validation (no gradient) arriving
+    // after thousands of training rows made C2 throw away the compiled loop (seen in JFR's
+    // deoptimization events), and Vector API code allocates until it is compiled again.
+    float linear = d == null
+        ? linearPart(l, lo, x, xo, e, bound)
+        : linearPartAndGradient(l, lo, x, xo, e, d, dOffset, bound, scale);
     float softplus = sumOfLog1p(e, bound);
     float rest = bound < n ? scalar.bernoulliRow(l, lo + bound, x, xo + bound, d, dOffset + bound, n - bound, scale) : 0f;
     return linear + softplus + rest;
@@ -83,9 +88,22 @@ final class VectorLoopKernels implements LoopKernels {
   }
 
   /**
-   * The sum of max(l, 0) - l x over n logits, and unless d is null d = scale (sigmoid(l) - x) from
-   * e = exp(-|l|) (d may alias l: each element is read before it is written); n a multiple of the
-   * vector length, and e one vector longer (room to sum the lanes).
+   * The sum of max(l, 0) - l x over n logits, n a multiple of the vector length; e is only room, one
+   * vector long from e[n], to sum the lanes in.
+   */
+  private static float linearPart(float[] l, int lo, float[] x, int xo, float[] e, int n) {
+    FloatVector sum = FloatVector.zero(S);
+    for (int i = 0; i < n; i += S.length()) {
+      FloatVector li = FloatVector.fromArray(S, l, lo + i);
+      sum = sum.add(li.max(0f).sub(li.mul(FloatVector.fromArray(S, x, xo + i))));
+    }
+    sum.intoArray(e, n);
+    return sumOfLanes(e, n);
+  }
+
+  /**
+   * {@link #linearPart}, and d = scale (sigmoid(l) - x) from e = exp(-|l|) (d may alias l: each
+   * element is read before it is written).
    */
   private static float linearPartAndGradient(float[] l, int lo, float[] x, int xo, float[] e, float[] d, int dOffset,
       int n, float scale) {
@@ -95,12 +113,10 @@ final class VectorLoopKernels implements LoopKernels {
       FloatVector li = FloatVector.fromArray(S, l, lo + i);
       FloatVector xi = FloatVector.fromArray(S, x, xo + i);
       sum = sum.add(li.max(0f).sub(li.mul(xi)));
-      if (d != null) {
-        FloatVector ei = FloatVector.fromArray(S, e, i);
-        FloatVector inv = one.div(ei.add(1f));
-        FloatVector sigmoid = inv.blend(ei.mul(inv), li.compare(VectorOperators.LT, 0f));
-        sigmoid.sub(xi).mul(scale).intoArray(d, dOffset + i);
-      }
+      FloatVector ei = FloatVector.fromArray(S, e, i);
+      FloatVector inv = one.div(ei.add(1f));
+      FloatVector sigmoid = inv.blend(ei.mul(inv), li.compare(VectorOperators.LT, 0f));
+      sigmoid.sub(xi).mul(scale).intoArray(d, dOffset + i);
     }
     sum.intoArray(e, n);
     return sumOfLanes(e, n);
