@@ -55,11 +55,9 @@ final class ScalarLoopKernels implements LoopKernels {
   }
 
   /**
-   * The same float operations in the same order as {@link VectorLoopKernels}' Adam, so the two give
-   * the same bits. When the arrays share one offset (every use in training), HotSpot's C2
-   * vectorizes the loop itself, a little faster than the Vector API loop (0.09 against 0.11 ms for
-   * 324k parameters), and it is cheap before C2 compiles it, where Vector API code allocates an
-   * object per operation; with differing offsets C2 does not vectorize it (10x slower).
+   * Also the Vector API kernels' Adam ({@link VectorLoopKernels#adam} says why). When the arrays
+   * share one offset (every use in training) C2 vectorizes the loop; with differing offsets it
+   * does not (10x slower; only tests use slices like that).
    */
   @Override
   public void adam(float[] p, int po, float[] g, int go, float[] g2, int g2o, float[] m, int mo, float[] v, int vo,
