@@ -64,7 +64,7 @@ public final class CpuBackend implements Backend {
     int threads = parallel.threads();
     return gemm.describe() + " [" + gemmChoice.reason() + "], elementwise on " + threads
         + (threads == 1 ? " thread: " : " threads: ") + loopChoice.reason() + "; training batches in "
-        + parts.threads() + (parts.threads() == 1 ? " part" : " parts, one per core");
+        + (parts.threads() == 1 ? "1 part" : "up to " + parts.threads() + " parts, one per core");
   }
 
   /** Threads used by the elementwise loops (and by OpenBLAS GEMMs; oneDNN uses its own OpenMP threads). */
