@@ -15,7 +15,7 @@ import java.util.function.IntConsumer;
  * The CPU backend: GEMMs through oneDNN or OpenBLAS ({@link Gemm}), every other op a fused Java loop
  * over heap arrays (see {@link CpuTensor} for why), split across cores by {@link ParallelRanges}
  * when large enough. A training step instead splits its batch into one part per core ({@link
- * #batchParts}), each part's ops on its core alone: at the step's sizes that is 1.4-2x faster than
+ * #batchParts}), each part's ops on its core alone: at the step's sizes that is 1.3-2x faster than
  * splitting every op, whose fork and join (and oneDNN's) cost more than the small ops save
  * (docs/benchmarks.md). Ops are synchronous. Contracts are on {@link Backend}.
  */
