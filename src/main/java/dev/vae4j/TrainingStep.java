@@ -55,17 +55,11 @@ final class TrainingStep {
     this.partCapacity = (batch + count - 1) / count;
     int latent = network.config().latent();
     this.parts = new Part[count];
-    if (count == 1) {
-      Workspace ws = network.workspace(batch, true);
-      parts[0] = new Part(ws, optimizer.grads(), network.new LayerGradients(optimizer.grads()));
-      this.noise = ws.eps();
-    } else {
-      this.noise = backend.allocate((long) count * partCapacity * latent);
-      for (int p = 0; p < count; p++) {
-        Tensor eps = backend.slice(noise, (long) p * partCapacity * latent, (long) partCapacity * latent);
-        Tensor grads = p == 0 ? optimizer.grads() : backend.allocate(model.layout().size());
-        parts[p] = new Part(network.workspace(partCapacity, true, eps), grads, network.new LayerGradients(grads));
-      }
+    this.noise = backend.allocate((long) count * partCapacity * latent);
+    for (int p = 0; p < count; p++) {
+      Tensor eps = backend.slice(noise, (long) p * partCapacity * latent, (long) partCapacity * latent);
+      Tensor grads = p == 0 ? optimizer.grads() : backend.allocate(model.layout().size());
+      parts[p] = new Part(network.workspace(partCapacity, true, eps), grads, network.new LayerGradients(grads));
     }
     this.adamRanges = adamRanges(model.layout().size(), count);
   }
@@ -76,10 +70,6 @@ final class TrainingStep {
   }
 
   private AdamRange[] adamRanges(long size, int count) {
-    if (count == 1) {
-      return new AdamRange[] {new AdamRange(network.params(), optimizer.firstMoment(), optimizer.secondMoment(),
-          new Tensor[] {optimizer.grads()})};
-    }
     AdamRange[] ranges = new AdamRange[count];
     long step = (size + count - 1) / count;
     step = (step + RANGE_ALIGNMENT - 1) / RANGE_ALIGNMENT * RANGE_ALIGNMENT;
@@ -156,12 +146,10 @@ final class TrainingStep {
     return Math.min(partCapacity, rows - part * partCapacity);
   }
 
+  /** Each slot gets the parts' sums in part order. */
   private void addLossSums(int rows) {
-    int active = activeParts(rows);
-    for (int p = 0; p < active; p++) {
+    for (int p = 0; p < activeParts(rows); p++) {
       backend.accumulateSum(parts[p].workspace().reconPerRow(), rowsOf(p, rows), lossSums, RECON_SUM);
-    }
-    for (int p = 0; p < active; p++) {
       backend.accumulateSum(parts[p].workspace().klPerRow(), rowsOf(p, rows), lossSums, KL_SUM);
     }
   }
@@ -173,7 +161,7 @@ final class TrainingStep {
       parts[p].workspace().release(backend);
       if (p > 0) backend.release(parts[p].grads());
     }
-    if (parts.length > 1) backend.release(noise);
+    backend.release(noise);
     optimizer.release();
   }
 }

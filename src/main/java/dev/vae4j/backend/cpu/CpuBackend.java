@@ -27,6 +27,9 @@ public final class CpuBackend implements Backend {
   private final Gemm.Choice gemmChoice;
   private final Gemm gemm;
   private final ParallelRanges parts;
+  /** Run around each batch part on its thread: GEMMs there stay on that thread. */
+  private final Runnable confineGemms;
+  private final Runnable releaseGemms;
 
   /** A backend using every available core. */
   public CpuBackend() {
@@ -50,6 +53,8 @@ public final class CpuBackend implements Backend {
     this.gemm = gemmChoice.gemm();
     this.parallel = new ParallelRanges(gemm.ownsTheCores() ? 1 : threads);
     this.parts = new ParallelRanges(gemm.canConfine() ? threads : 1);
+    this.confineGemms = () -> gemm.confine(true);
+    this.releaseGemms = () -> gemm.confine(false);
     this.loopChoice = LoopKernels.select();
     this.loops = loopChoice.kernels();
   }
@@ -168,7 +173,7 @@ public final class CpuBackend implements Backend {
       part.accept(0);
       return;
     }
-    parts.forParts(count, part, () -> gemm.confine(true), () -> gemm.confine(false));
+    parts.forParts(count, part, confineGemms, releaseGemms);
   }
 
   // ---------------------------------------------------------------- linear algebra
