@@ -105,6 +105,9 @@ run_checks() {
 
   local cp=$kit/test-classes:$root/src/test/resources:$kit/vae4j.jar jar
   for jar in "$kit"/lib/*.jar; do cp=$cp:$jar; done
+  # The programs below also need JUnit's API (Tf32Accuracy reads the fixture through
+  # GoldenFixtureTest), which the console launcher jar carries.
+  local tools_cp=$cp:$kit/junit-platform-console-standalone.jar
   local out=$kit/results
   rm -rf "$out"
   mkdir -p "$out"
@@ -116,13 +119,13 @@ run_checks() {
     --reports-dir "$out" > "$out/tests.txt" 2>&1
   local tests_rc=$?
   log "throughput benchmark"
-  "$java" --add-modules jdk.incubator.vector -cp "$cp" dev.vae4j.backend.cuda.GpuThroughput > "$out/benchmark.txt" 2>&1
+  "$java" --add-modules jdk.incubator.vector -cp "$tools_cp" dev.vae4j.backend.cuda.GpuThroughput > "$out/benchmark.txt" 2>&1
   local bench_rc=$?
   log "TF32 accuracy (golden fixture gradients, FP32 vs TF32)"
-  "$java" --add-modules jdk.incubator.vector -cp "$cp" dev.vae4j.backend.cuda.Tf32Accuracy > "$out/tf32.txt" 2>&1
+  "$java" --add-modules jdk.incubator.vector -cp "$tools_cp" dev.vae4j.backend.cuda.Tf32Accuracy > "$out/tf32.txt" 2>&1
   local tf32_rc=$?
   log "vae4j bench vs PyTorch (eager and CUDA graph) on this GPU"
-  "$java" --add-modules jdk.incubator.vector -cp "$cp" dev.vae4j.cli.Main bench --device cuda --json \
+  "$java" --add-modules jdk.incubator.vector -cp "$tools_cp" dev.vae4j.cli.Main bench --device cuda --json \
     --steps 2000 --warmup 200 > "$out/vae4j-bench.json" 2> "$out/vae4j-bench.err"
   local vae4j_rc=$?
   local torch_rc=1

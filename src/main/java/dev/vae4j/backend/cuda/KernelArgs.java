@@ -2,7 +2,7 @@ package dev.vae4j.backend.cuda;
 
 import java.util.Arrays;
 import org.bytedeco.javacpp.LongPointer;
-import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.javacpp.PointerPointer;
 
 /**
  * The parameter block of one kernel launch, in the form {@code cuLaunchKernel} takes: an array of
@@ -14,16 +14,22 @@ import org.bytedeco.javacpp.Pointer;
 final class KernelArgs implements AutoCloseable {
   private final int arity;
   private final LongPointer slots;
-  private final LongPointer pointers;
+  /**
+   * A {@link PointerPointer}, not a plain pointer: the bindings' {@code Pointer} overload of
+   * {@code cuLaunchKernel} is {@code @ByPtrPtr} and would pass the address of this address.
+   */
+  private final PointerPointer<LongPointer> pointers;
+  private final LongPointer slotAddresses;
   private final long[] values;
   private int next;
 
   KernelArgs(int arity) {
     this.arity = arity;
     this.slots = new LongPointer(Math.max(1, arity));
-    this.pointers = new LongPointer(Math.max(1, arity));
+    this.slotAddresses = new LongPointer(Math.max(1, arity));
+    this.pointers = new PointerPointer<>(slotAddresses);
     this.values = new long[arity];
-    for (int i = 0; i < arity; i++) pointers.put(i, slots.address() + (long) i * Long.BYTES);
+    for (int i = 0; i < arity; i++) slotAddresses.put(i, slots.address() + (long) i * Long.BYTES);
   }
 
   /** Starts filling the parameters from the first. */
@@ -74,7 +80,7 @@ final class KernelArgs implements AutoCloseable {
   }
 
   /** The {@code void**} for {@code cuLaunchKernel}, after checking every parameter was set. */
-  Pointer kernelParams() {
+  PointerPointer<LongPointer> kernelParams() {
     if (next != arity) throw new IllegalStateException(next + " of " + arity + " kernel arguments set");
     return pointers;
   }
@@ -92,6 +98,6 @@ final class KernelArgs implements AutoCloseable {
   @Override
   public void close() {
     slots.close();
-    pointers.close();
+    slotAddresses.close();
   }
 }

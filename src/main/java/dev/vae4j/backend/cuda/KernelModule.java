@@ -10,6 +10,7 @@ import java.util.Map;
 import org.bytedeco.cuda.cudart.CUfunc_st;
 import org.bytedeco.cuda.cudart.CUmod_st;
 import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.PointerPointer;
 
 /**
  * The kernels of {@code native/}, loaded once from the fatbin with the driver API, and their
@@ -50,7 +51,7 @@ final class KernelModule implements AutoCloseable {
     context.makeCurrent();
     Status.driver(
         cuLaunchKernel(functions.get(kernel), config.gridX(), 1, 1, config.blockX(), config.blockY(), 1, 0,
-            context.stream, args.get(kernel).kernelParams(), null),
+            context.stream, args.get(kernel).kernelParams(), (PointerPointer<?>) null),
         "cuLaunchKernel(" + kernel.symbol + ") for " + op);
     context.afterOp(op);
   }
