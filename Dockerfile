@@ -22,8 +22,10 @@ ENV VAE4J_REQUIRE_NVCC=1
 RUN --mount=type=cache,target=/root/.m2 mvn -B -q package -DskipTests
 
 FROM nvidia/cuda:13.3.0-runtime-ubuntu24.04
+# fontconfig and a font: the charts (latent.png, ROC curves) lay out text, which the JRE's font
+# support cannot do without them; the first GPU run, on a machine lacking them, lost latent.png.
 RUN apt-get update \
- && apt-get install -y --no-install-recommends openjdk-17-jre-headless \
+ && apt-get install -y --no-install-recommends openjdk-17-jre-headless fontconfig fonts-dejavu-core \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --user-group --home-dir /nonexistent --shell /usr/sbin/nologin vae4j \
  && mkdir -p /data /runs \

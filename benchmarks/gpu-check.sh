@@ -8,7 +8,7 @@
 #   benchmarks/gpu-check.sh --prepare   # here (Maven, JDK, network for one jar): builds the kit
 #   benchmarks/gpu-check.sh             # there: runs the tests and the benchmark, prints a table
 #
-# The kit (benchmarks/gpu-kit/, git-ignored, ~50 MB) holds a jlink'd Java runtime (compressed;
+# The kit (benchmarks/gpu-kit/, git-ignored, ~50 MB) holds a jlink'd Java runtime (xz-compressed;
 # unpacked on first use), the vae4j jar and its runtime jars (native jars trimmed to the
 # libraries vae4j loads), the compiled test classes and the JUnit console launcher. Carry it to
 # the GPU machine beside the working tree. See docs/gpu-results.md.
@@ -17,8 +17,9 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 kit=$root/benchmarks/gpu-kit
 junit_console=org.junit.platform:junit-platform-console-standalone:1.11.4
-# Modules the library, its tests and JUnit need; jdk.incubator.vector for the CPU backend's loops.
-modules=java.base,java.logging,java.management,java.xml,jdk.unsupported,jdk.incubator.vector
+# Modules the library, its tests and JUnit need: java.desktop for the PNGs (javax.imageio),
+# jdk.incubator.vector for the CPU backend's loops.
+modules=java.base,java.desktop,java.logging,java.management,java.xml,jdk.unsupported,jdk.incubator.vector
 
 log() { printf 'gpu-check: %s\n' "$*" >&2; }
 
@@ -52,13 +53,19 @@ prepare() {
   # Test classes only: the test resources travel with the working tree (src/test/resources).
   (cd "$root/target/test-classes" && find . -name '*.class' -print0 | tar --null -cf - -T -) \
     | tar -C "$kit/test-classes" -xf -
+  log "building the JMH suite (benchmarks/) against this vae4j"
+  (cd "$root" && mvn -B -o -q install -DskipTests && mvn -B -o -q -f benchmarks/pom.xml compile \
+    && mvn -B -o -q -f benchmarks/pom.xml dependency:copy-dependencies -DoutputDirectory="$kit/jmh" \
+      -DincludeArtifactIds=jmh-core,jopt-simple,commons-math3)
+  cp -r "$root/benchmarks/target/classes" "$kit/jmh/classes"
   log "fetching the JUnit console launcher ($junit_console)"
   (cd "$root" && mvn -B -q dependency:copy -Dartifact="$junit_console" -DoutputDirectory="$kit" \
     -Dmdep.stripVersion=true)
   log "linking a Java runtime ($modules)"
-  jlink --add-modules "$modules" --strip-debug --no-header-files --no-man-pages --compress=2 \
+  # Uncompressed modules, then xz: about 17 MiB against 31 for jlink's own zip compression.
+  jlink --add-modules "$modules" --strip-debug --no-header-files --no-man-pages --compress=0 \
     --output "$kit/jre" 2>/dev/null
-  tar -C "$kit" -czf "$kit/jre.tar.gz" jre
+  tar -C "$kit" -cf - jre | xz -T0 -6 > "$kit/jre.tar.xz"
   rm -rf "$kit/jre"
   local mib
   mib=$(du -sm "$kit" | cut -f1)
@@ -95,7 +102,13 @@ run_checks() {
   [[ -d $kit ]] || { log "no kit at $kit: run benchmarks/gpu-check.sh --prepare first"; exit 1; }
   local java=$kit/jre/bin/java
   if [[ ! -x $java ]]; then
-    if [[ -f $kit/jre.tar.gz ]]; then tar -C "$kit" -xzf "$kit/jre.tar.gz"; else java=$(command -v java); fi
+    if [[ -f $kit/jre.tar.xz ]]; then
+      # tar needs the xz program; Python's tarfile does not.
+      tar -C "$kit" -xJf "$kit/jre.tar.xz" 2>/dev/null \
+        || python3 -c 'import sys, tarfile; tarfile.open(sys.argv[1]).extractall(sys.argv[2])' "$kit/jre.tar.xz" "$kit"
+    else
+      java=$(command -v java)
+    fi
   fi
   local libs
   libs=$(cuda_library_dirs)
@@ -128,6 +141,21 @@ run_checks() {
   "$java" --add-modules jdk.incubator.vector -cp "$tools_cp" dev.vae4j.cli.Main bench --device cuda --json \
     --steps 2000 --warmup 200 > "$out/vae4j-bench.json" 2> "$out/vae4j-bench.err"
   local vae4j_rc=$?
+  log "training on the bundled digits with --device cuda, then eval and sample from the run"
+  local run=$out/run
+  { "$java" --add-modules jdk.incubator.vector -cp "$tools_cp" dev.vae4j.cli.Main train --device cuda \
+      --epochs 5 --out "$run" \
+    && "$java" --add-modules jdk.incubator.vector -cp "$tools_cp" dev.vae4j.cli.Main eval --device cuda \
+      --run "$run" \
+    && "$java" --add-modules jdk.incubator.vector -cp "$tools_cp" dev.vae4j.cli.Main sample --device cuda \
+      --run "$run" --out "$out/samples.png"; } > "$out/train.txt" 2>&1
+  local train_rc=$?
+  log "JMH GPU benchmarks (-p backend=cuda)"
+  local jmh_cp=$cp:$kit/jmh/classes
+  for jar in "$kit"/jmh/*.jar; do jmh_cp=$jmh_cp:$jar; done
+  "$java" --add-modules jdk.incubator.vector -cp "$jmh_cp" dev.vae4j.bench.BenchLauncher -p backend=cuda -rf json \
+    -rff "$out/jmh.json" > "$out/jmh.txt" 2>&1
+  local jmh_rc=$?
   local torch_rc=1
   if command -v python3 >/dev/null && python3 -c 'import torch' 2>/dev/null; then
     python3 "$root/benchmarks/pytorch_reference.py" > "$out/pytorch.jsonl" 2> "$out/pytorch.err"
@@ -144,13 +172,19 @@ run_checks() {
   echo "| gpu tests | $(grep -E 'tests (successful|failed|skipped)' "$out/tests.txt" | tr -s ' ' | tr '\n' ' ' | sed 's/\[ *//g; s/ *\]//g') |"
   echo "| benchmark | exit $bench_rc |"
   echo "| TF32 accuracy | exit $tf32_rc |"
+  echo "| train/eval/sample on cuda | exit $train_rc |"
+  echo "| JMH (backend=cuda) | exit $jmh_rc |"
   echo
   cat "$out/benchmark.txt"
   echo
   cat "$out/tf32.txt"
   echo
   compare_with_pytorch "$out" "$vae4j_rc" "$torch_rc"
-  (( tests_rc == 0 && bench_rc == 0 && tf32_rc == 0 && vae4j_rc == 0 ))
+  echo
+  grep -E 'epoch|ELBO|nats|wrote|error' "$out/train.txt" | tail -n 12
+  echo
+  sed -n '/^Benchmark/,$p' "$out/jmh.txt"
+  (( tests_rc == 0 && bench_rc == 0 && tf32_rc == 0 && vae4j_rc == 0 && train_rc == 0 && jmh_rc == 0 ))
 }
 
 # Prints vae4j's samples/s (vae4j bench --device cuda) beside PyTorch's eager and CUDA-graph runs

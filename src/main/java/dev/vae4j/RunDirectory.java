@@ -118,7 +118,9 @@ public final class RunDirectory {
   /**
    * Writes {@code samples.png} (64 decoded prior samples) and {@code reconstructions.png} (up to
    * 16 images spread over {@code images} above their reconstructions) and {@code latent.png} (the
-   * latent means of {@code images} by label, see {@link Pictures#latentScatter}).
+   * latent means of {@code images} by label, see {@link Pictures#latentScatter}), the chart last:
+   * where it cannot be drawn ({@link dev.vae4j.plot.ChartUnavailableException}) the two image
+   * grids are already written.
    */
   public void writePictures(Vae model, Dataset images, long seed) throws IOException {
     int h = images.height(), w = images.width();

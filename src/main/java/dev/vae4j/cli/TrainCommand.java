@@ -19,6 +19,7 @@ import dev.vae4j.backend.Likelihood;
 import dev.vae4j.data.Dataset;
 import dev.vae4j.data.DatasetSplit;
 import dev.vae4j.data.Datasets;
+import dev.vae4j.plot.ChartUnavailableException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -182,7 +183,11 @@ final class TrainCommand implements Callable<Integer> {
       }
       run.writeModel(model);
       Dataset pictures = split.test() != null ? split.test() : train;
-      run.writePictures(model, pictures, seed);
+      try {
+        run.writePictures(model, pictures, seed);
+      } catch (ChartUnavailableException e) { // the model and the image grids are written
+        err.println("vae4j: warning: " + RunDirectory.LATENT + " not written: " + e.getMessage());
+      }
       EpochMetrics last = result.epochs().get(result.epochs().size() - 1);
       spec.commandLine().getOut().printf(Locale.ROOT,
           "trained %d epochs: train loss %.2f, validation loss %.2f nats/sample (best epoch %d)%s; wrote %s%n",

@@ -1,9 +1,11 @@
 package dev.vae4j.plot;
 
+import java.awt.AWTError;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.function.Supplier;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -45,9 +47,21 @@ public final class Charts {
     return new Color(c.getRed(), c.getGreen(), c.getBlue(), alpha);
   }
 
-  /** Renders a chart into an image. */
+  /** Renders a chart into an image; see {@link ChartUnavailableException} for when it cannot. */
   static BufferedImage render(XYChart chart) {
-    return BitmapEncoder.getBufferedImage(chart);
+    return drawingText(() -> BitmapEncoder.getBufferedImage(chart));
+  }
+
+  /**
+   * Runs {@code drawing}, turning the JDK's failures to load its font libraries (a link error
+   * at the first use of text, a class-initialization error after) into one clear exception.
+   */
+  static BufferedImage drawingText(Supplier<BufferedImage> drawing) {
+    try {
+      return drawing.get();
+    } catch (LinkageError | AWTError e) {
+      throw new ChartUnavailableException(e);
+    }
   }
 
   /** Writes a rendered chart as a PNG, atomically. */

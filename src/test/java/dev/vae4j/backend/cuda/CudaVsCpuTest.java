@@ -13,6 +13,7 @@ import dev.vae4j.backend.Tensor;
 import dev.vae4j.backend.cpu.CpuBackend;
 import java.util.Random;
 import java.util.function.BiConsumer;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -395,6 +396,22 @@ class CudaVsCpuTest {
     assertSame(params, 1e-5, 1e-6, "parameters after 10 recorded Adam steps");
     steps[0].close();
     steps[1].close();
+  }
+
+  @Test
+  void stepRecordedForTheLastBatchOfTheIndicesReplaysOnce() {
+    int rows = 300, cols = 5, batch = 100;
+    Pair data = pair(gaussian(rows * cols, 1)), x = poisoned(batch * cols);
+    IndexTensor ic = cpu.allocateIndices(rows), ig = gpu.allocateIndices(rows);
+    int[] identity = IntStream.range(0, rows).toArray();
+    cpu.uploadIndices(identity, ic);
+    gpu.uploadIndices(identity, ig);
+    int last = rows - batch;
+    cpu.gatherRows(data.cpu(), cols, ic, last, batch, x.cpu());
+    try (Backend.RecordedStep step = gpu.recordStep(k -> gpu.gatherRows(data.gpu(), cols, ig, (int) (last + k * batch), batch, x.gpu()))) {
+      step.replay();
+    }
+    assertSame(x, 0, 0, "the last batch, gathered by a recorded step");
   }
 
   @Test
