@@ -6,7 +6,8 @@
 # be offline and have no Java.
 #
 #   benchmarks/gpu-check.sh --prepare   # here (Maven, JDK, network for one jar): builds the kit
-#   benchmarks/gpu-check.sh             # there: runs the tests and the benchmark, prints a table
+#   benchmarks/gpu-check.sh             # there: runs the tests and the benchmarks, prints tables
+#   benchmarks/gpu-check.sh --pytorch   # there: only vae4j bench beside PyTorch (batch 128, 4096)
 #
 # The kit (benchmarks/gpu-kit/, git-ignored, ~50 MB) holds a jlink'd Java runtime (xz-compressed;
 # unpacked on first use), the vae4j jar and its runtime jars (native jars trimmed to the
@@ -98,9 +99,12 @@ PY
   echo "${dirs[*]}"
 }
 
-run_checks() {
+# Sets java, cp (library, runtime jars, test classes), tools_cp (cp + JUnit's API, which
+# Tf32Accuracy needs to read the fixture through GoldenFixtureTest) and out (emptied), and puts
+# the CUDA libraries on LD_LIBRARY_PATH.
+setup_runtime() {
   [[ -d $kit ]] || { log "no kit at $kit: run benchmarks/gpu-check.sh --prepare first"; exit 1; }
-  local java=$kit/jre/bin/java
+  java=$kit/jre/bin/java
   if [[ ! -x $java ]]; then
     if [[ -f $kit/jre.tar.xz ]]; then
       # tar needs the xz program; Python's tarfile does not.
@@ -116,15 +120,17 @@ run_checks() {
   log "CUDA libraries from: ${libs:-the system library path}"
   command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader >&2
 
-  local cp=$kit/test-classes:$root/src/test/resources:$kit/vae4j.jar jar
+  cp=$kit/test-classes:$root/src/test/resources:$kit/vae4j.jar
+  local jar
   for jar in "$kit"/lib/*.jar; do cp=$cp:$jar; done
-  # The programs below also need JUnit's API (Tf32Accuracy reads the fixture through
-  # GoldenFixtureTest), which the console launcher jar carries.
-  local tools_cp=$cp:$kit/junit-platform-console-standalone.jar
-  local out=$kit/results
+  tools_cp=$cp:$kit/junit-platform-console-standalone.jar
+  out=$kit/results
   rm -rf "$out"
   mkdir -p "$out"
+}
 
+run_checks() {
+  setup_runtime
   log "gpu-tagged tests"
   set +e
   "$java" --add-modules jdk.incubator.vector -jar "$kit/junit-platform-console-standalone.jar" execute --class-path "$cp" \
@@ -137,10 +143,6 @@ run_checks() {
   log "TF32 accuracy (golden fixture gradients, FP32 vs TF32)"
   "$java" --add-modules jdk.incubator.vector -cp "$tools_cp" dev.vae4j.backend.cuda.Tf32Accuracy > "$out/tf32.txt" 2>&1
   local tf32_rc=$?
-  log "vae4j bench vs PyTorch (eager and CUDA graph) on this GPU"
-  "$java" --add-modules jdk.incubator.vector -cp "$tools_cp" dev.vae4j.cli.Main bench --device cuda --json \
-    --steps 2000 --warmup 200 > "$out/vae4j-bench.json" 2> "$out/vae4j-bench.err"
-  local vae4j_rc=$?
   log "training on the bundled digits with --device cuda, then eval and sample from the run"
   local run=$out/run
   { "$java" --add-modules jdk.incubator.vector -cp "$tools_cp" dev.vae4j.cli.Main train --device cuda \
@@ -156,13 +158,8 @@ run_checks() {
   "$java" --add-modules jdk.incubator.vector -cp "$jmh_cp" dev.vae4j.bench.BenchLauncher -p backend=cuda -rf json \
     -rff "$out/jmh.json" > "$out/jmh.txt" 2>&1
   local jmh_rc=$?
-  local torch_rc=1
-  if command -v python3 >/dev/null && python3 -c 'import torch' 2>/dev/null; then
-    python3 "$root/benchmarks/pytorch_reference.py" > "$out/pytorch.jsonl" 2> "$out/pytorch.err"
-    torch_rc=$?
-  else
-    echo "PyTorch not importable: no reference run" > "$out/pytorch.err"
-  fi
+  local compare_rc=0
+  compare_with_pytorch > "$out/pytorch-comparison.md" || compare_rc=$?
   set -e
 
   tail -n 40 "$out/tests.txt"
@@ -174,40 +171,58 @@ run_checks() {
   echo "| TF32 accuracy | exit $tf32_rc |"
   echo "| train/eval/sample on cuda | exit $train_rc |"
   echo "| JMH (backend=cuda) | exit $jmh_rc |"
+  echo "| vae4j bench beside PyTorch | exit $compare_rc |"
   echo
   cat "$out/benchmark.txt"
   echo
   cat "$out/tf32.txt"
   echo
-  compare_with_pytorch "$out" "$vae4j_rc" "$torch_rc"
+  cat "$out/pytorch-comparison.md"
   echo
   grep -E 'epoch|ELBO|nats|wrote|error' "$out/train.txt" | tail -n 12
   echo
   sed -n '/^Benchmark/,$p' "$out/jmh.txt"
-  (( tests_rc == 0 && bench_rc == 0 && tf32_rc == 0 && vae4j_rc == 0 && train_rc == 0 && jmh_rc == 0 ))
+  (( tests_rc == 0 && bench_rc == 0 && tf32_rc == 0 && compare_rc == 0 && train_rc == 0 && jmh_rc == 0 ))
 }
 
-# Prints vae4j's samples/s (vae4j bench --device cuda) beside PyTorch's eager and CUDA-graph runs
-# of the same model, loss, Adam and batch (benchmarks/pytorch_reference.py), with the ratios.
+# vae4j bench --device cuda beside PyTorch's eager and CUDA-graph runs of the same model, loss,
+# Adam and batch (benchmarks/pytorch_reference.py), at batch 128 (launch-bound) and 4096
+# (GEMM-bound), as a table with vae4j's ratio to each; non-zero if vae4j's bench fails.
 compare_with_pytorch() {
-  local out=$1 vae4j_rc=$2 torch_rc=$3
-  if (( vae4j_rc != 0 )); then echo "vae4j bench failed: $(tail -n 1 "$out/vae4j-bench.err")"; return; fi
-  if (( torch_rc != 0 )); then echo "PyTorch reference not run: $(tail -n 1 "$out/pytorch.err")"; return; fi
-  python3 - "$out/vae4j-bench.json" "$out/pytorch.jsonl" <<'PY'
-import json, sys
+  local batch rc=0 have_torch=1
+  command -v python3 >/dev/null && python3 -c 'import torch' 2>/dev/null || have_torch=0
+  echo "| implementation | batch | samples/s | ms/step | vae4j / this |"
+  echo "| --- | ---: | ---: | ---: | ---: |"
+  for batch in 128 4096; do
+    log "vae4j bench and PyTorch (eager, CUDA graph) at batch $batch"
+    if ! "$java" --add-modules jdk.incubator.vector -cp "$tools_cp" dev.vae4j.cli.Main bench --device cuda --json \
+        --batch-size "$batch" --steps 2000 --warmup 200 > "$out/vae4j-bench-$batch.json" 2> "$out/vae4j-bench-$batch.err"; then
+      echo "| vae4j bench failed: $(tail -n 1 "$out/vae4j-bench-$batch.err") | $batch | | | |"
+      rc=1
+      continue
+    fi
+    if (( have_torch )); then
+      python3 "$root/benchmarks/pytorch_reference.py" --batch "$batch" > "$out/pytorch-$batch.jsonl" 2> "$out/pytorch-$batch.err" \
+        || echo "| PyTorch failed: $(tail -n 1 "$out/pytorch-$batch.err") | $batch | | | |"
+    fi
+    python3 - "$out/vae4j-bench-$batch.json" "$out/pytorch-$batch.jsonl" <<'PY'
+import json, os, sys
 vae4j = json.load(open(sys.argv[1]))[0]
-rows = [json.loads(line) for line in open(sys.argv[2]) if line.strip()]
-print(f"| implementation | samples/s | ms/step | vae4j / this |")
-print(f"| --- | ---: | ---: | ---: |")
-print(f"| vae4j ({vae4j['model']}, batch {vae4j['batch_size']}) | {vae4j['samples_per_second']:,.0f} | {vae4j['ms_per_step']:.3f} | 1.00 |")
+rows = [json.loads(l) for l in open(sys.argv[2]) if l.strip()] if os.path.exists(sys.argv[2]) else []
+b = vae4j["batch_size"]
+print(f"| vae4j ({vae4j['model']}) | {b} | {vae4j['samples_per_second']:,.0f} | {vae4j['ms_per_step']:.3f} | 1.00 |")
 for r in rows:
     ratio = vae4j["samples_per_second"] / r["samples_per_s"]
-    print(f"| PyTorch {r['torch']} {r['mode']} | {r['samples_per_s']:,.0f} | {r['ms_per_step']:.3f} | {ratio:.2f} |")
+    print(f"| PyTorch {r['torch']} {r['mode']} | {b} | {r['samples_per_s']:,.0f} | {r['ms_per_step']:.3f} | {ratio:.2f} |")
 PY
+  done
+  (( have_torch )) || echo "PyTorch not importable here: vae4j's rows only."
+  return $rc
 }
 
 case ${1:-} in
   --prepare) prepare ;;
   "") run_checks ;;
-  *) echo "usage: $0 [--prepare]" >&2; exit 2 ;;
+  --pytorch) setup_runtime; compare_with_pytorch ;;
+  *) echo "usage: $0 [--prepare | --pytorch]" >&2; exit 2 ;;
 esac

@@ -23,6 +23,17 @@ extern "C" __global__ void vae4j_bias_activation(float* x, const float* bias, in
   }
 }
 
+// Backend#activationBackward for RELU without a bias gradient (the cuBLASLt path, whose BGRADB
+// epilogue sums the bias gradient): grad[i] = 0 where output[i] <= 0, as a grid-stride loop over
+// all n elements. vae4j_activation_backward's column tiles keep only cols / 32 blocks busy, each
+// walking all rows in order: latency-bound at large batches (the first H100 run lost about half of
+// a batch-4096 step there).
+extern "C" __global__ void vae4j_relu_mask(float* grad, const float* output, long long n) {
+  VAE4J_GRID_STRIDE(i, n) {
+    if (output[i] <= 0.0f) grad[i] = 0.0f;
+  }
+}
+
 // Column tile of vae4j_activation_backward: 32 columns (one per lane) by ROWS_PER_PASS rows.
 #define VAE4J_COL_TILE 32
 #define VAE4J_ROWS_PER_PASS 8

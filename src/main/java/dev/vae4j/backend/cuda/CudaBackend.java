@@ -90,7 +90,7 @@ public final class CudaBackend implements Backend {
   public String description() {
     int v = cublas.version();
     return "CUDA " + runtimeVersion + " on " + gpu.summary() + ", cuBLAS " + v / 10000 + "." + v / 100 % 100 + "."
-        + v % 100 + " and cuBLASLt epilogues, " + (options.tf32() ? "TF32" : "FP32") + " GEMMs, graphs "
+        + v % 100 + (options.epilogues() ? " and cuBLASLt epilogues, " : " without cuBLASLt epilogues, ") + (options.tf32() ? "TF32" : "FP32") + " GEMMs, graphs "
         + (options.graphs() ? "on" : "off");
   }
 
@@ -233,7 +233,7 @@ public final class CudaBackend implements Backend {
     requireLength(yd, (long) rows * out, "linearForward y");
     if (bd != null) requireLength(bd, out, "linearForward bias");
     LtEpilogue epilogue = LtEpilogue.forward(act, bd != null);
-    CublasLt.Plan plan = epilogue == null || rows == 0 || in == 0 || out == 0 ? null
+    CublasLt.Plan plan = epilogue == null || !options.epilogues() || rows == 0 || in == 0 || out == 0 ? null
         : cublasLt.plan(LtMatmulKey.forward(rows, in, out, epilogue, xd.address, wd.address, yd.address));
     if (plan == null) {
       Backend.super.linearForward(x, w, bias, y, rows, in, out, act);
@@ -258,7 +258,8 @@ public final class CudaBackend implements Backend {
     requireLength(dw, (long) out * in, "linearBackward weightGrad");
     if (db != null) requireLength(db, out, "linearBackward biasGrad");
     LtEpilogue epilogue = LtEpilogue.weightGradient(db != null);
-    CublasLt.Plan plan = epilogue == null || act == Activation.SIGMOID || rows == 0 || in == 0 || out == 0 ? null
+    CublasLt.Plan plan = epilogue == null || !options.epilogues() || act == Activation.SIGMOID || rows == 0
+        || in == 0 || out == 0 ? null
         : cublasLt.plan(LtMatmulKey.weightGradient(rows, in, out, epilogue, xd.address, dyd.address, dw.address));
     if (plan == null) {
       Backend.super.linearBackward(x, w, y, dy, weightGrad, biasGrad, dx, rows, in, out, act);
@@ -293,6 +294,12 @@ public final class CudaBackend implements Backend {
     }
     if (bg != null) requireLength(bg, cols, "activationBackward biasGrad");
     if (act == Activation.IDENTITY && bg == null) return; // nothing to do
+    if (bg == null) { // a plain elementwise mask, spread over the whole GPU
+      long n = (long) rows * cols;
+      kernels.args(Kernel.RELU_MASK).ptr(g).ptr(y).i64(n);
+      launch(Kernel.RELU_MASK, LaunchConfig.elementwise(n, context.multiprocessors), "activationBackward", -1);
+      return;
+    }
     kernels.args(Kernel.ACTIVATION_BACKWARD).ptr(g).ptr(y).ptr(bg).i32(rows).i32(cols).i32(act.ordinal());
     launch(Kernel.ACTIVATION_BACKWARD, LaunchConfig.columnTiles(cols), "activationBackward", -1);
   }

@@ -8,6 +8,7 @@ package dev.vae4j.backend.cuda;
 enum Kernel {
   BIAS_ACTIVATION("vae4j_bias_activation", 5),
   ACTIVATION_BACKWARD("vae4j_activation_backward", 6),
+  RELU_MASK("vae4j_relu_mask", 3),
   GATHER_ROWS("vae4j_gather_rows", 10),
   FILL("vae4j_fill", 3),
   ACCUMULATE_SUM("vae4j_accumulate_sum", 4),
