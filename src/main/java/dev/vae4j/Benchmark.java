@@ -184,6 +184,8 @@ public final class Benchmark {
     private final TrainingStep training;
     private final AdamParams hyper = AdamParams.pytorchDefaults(1e-3);
     private long stepsTaken;
+    private Backend.RecordedStep recording;
+    private int replaysLeft;
 
     /** Uploads {@code data} and allocates everything the steps need. */
     public TrainingSteps(Vae vae, Dataset data, int batch, long seed) {
@@ -218,21 +220,33 @@ public final class Benchmark {
     /** Queues {@code steps} steps; asynchronous backends may still be running them on return. */
     public void run(int steps) {
       while (steps > 0) {
-        int position = (int) (stepsTaken % stepsPerEpoch);
-        int chunk = Math.min(steps, stepsPerEpoch - position);
-        long first = stepsTaken;
-        try (Backend.RecordedStep step = backend.recordStep(
-            k -> training.run(images, order, (position + (int) k) * batch, batch, seed, first + k + 1, 1f, hyper))) {
-          for (int i = 0; i < chunk; i++) step.replay();
-        }
+        if (replaysLeft == 0) recordRestOfEpoch();
+        int chunk = Math.min(steps, replaysLeft);
+        for (int i = 0; i < chunk; i++) recording.replay();
+        replaysLeft -= chunk;
         stepsTaken += chunk;
         steps -= chunk;
       }
     }
 
+    /**
+     * Records the steps from here to the end of the epoch, replayed as {@link #run} asks for them:
+     * one recording (one CUDA graph) per epoch however the steps are requested, so that a caller
+     * taking one step at a time measures the step, not the recording.
+     */
+    private void recordRestOfEpoch() {
+      if (recording != null) recording.close();
+      int position = (int) (stepsTaken % stepsPerEpoch);
+      long first = stepsTaken;
+      recording = backend.recordStep(
+          k -> training.run(images, order, (position + (int) k) * batch, batch, seed, first + k + 1, 1f, hyper));
+      replaysLeft = stepsPerEpoch - position;
+    }
+
     /** Frees the data and buffers (not the model). */
     @Override
     public void close() {
+      if (recording != null) recording.close();
       backend.release(images);
       training.release();
     }
