@@ -24,13 +24,6 @@ final class TrainingStep {
   static final int KL_SUM = 1;
   /** Parameter ranges start at multiples of this many floats (a cache line's worth of AVX-512 lanes). */
   private static final int RANGE_ALIGNMENT = 64;
-  /**
-   * Parts get at least this many rows: below it GEMM efficiency falls, and every part re-reads all
-   * the weights. Batch 128 on 2 cores (the only machine measured) gets 2 parts; a many-core machine
-   * gets at most batch / 64 parts, not one per core.
-   */
-  static final int MIN_ROWS_PER_PART = 64;
-
   private final Backend backend;
   private final VaeNetwork network;
   private final AdamOptimizer optimizer;
@@ -51,7 +44,7 @@ final class TrainingStep {
     this.network = model.network();
     this.optimizer = new AdamOptimizer(backend, model.layout().size());
     this.lossSums = backend.allocate(2);
-    int count = Math.max(1, Math.min(backend.batchParts(), batch / MIN_ROWS_PER_PART));
+    int count = Math.max(1, Math.min(backend.batchParts(), batch / VaeNetwork.MIN_ROWS_PER_PART));
     this.partCapacity = (batch + count - 1) / count;
     int latent = network.config().latent();
     this.parts = new Part[count];

@@ -139,7 +139,7 @@ public final class Vae {
     Tensor zt = backend.allocate(z.length);
     try {
       backend.upload(z, zt);
-      network.decodeFrom(ws, zt, rows);
+      network.decodeFromInParts(ws, zt, rows);
       return pixelMeans(ws, rows);
     } finally {
       backend.release(zt);
@@ -165,7 +165,7 @@ public final class Vae {
     try {
       backend.upload(x, 0, ws.input(), 0, x.length);
       backend.normalNoise(ws.eps(), seed, 0);
-      network.forward(ws, rows);
+      network.forwardInParts(ws, rows);
       return pixelMeans(ws, rows);
     } finally {
       ws.release(backend);

@@ -10,6 +10,7 @@ import dev.vae4j.backend.IndexTensor;
 import dev.vae4j.backend.Likelihood;
 import dev.vae4j.backend.Tensor;
 import dev.vae4j.backend.cpu.CpuBackend;
+import dev.vae4j.model.VaeNetwork;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.Test;
  */
 class TrainingStepTest {
   private static final int IMAGES = 300;
-  private static final int BATCH = 2 * TrainingStep.MIN_ROWS_PER_PART + 3; // two parts, of different sizes
+  private static final int BATCH = 2 * VaeNetwork.MIN_ROWS_PER_PART + 3; // two parts, of different sizes
 
   @Test
   void partsOfABatchTrainAsTheWholeBatch() {

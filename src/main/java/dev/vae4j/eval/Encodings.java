@@ -52,7 +52,7 @@ public record Encodings(float[] mu, float[] logvar, int count, int latent) {
       float[] stats = new float[2 * capacity * latent];
       data.forEachBlock(capacity * d, (src, offset, first, rows) -> {
         backend.upload(src, offset, ws.input(), 0, rows * d);
-        model.network().encode(ws, rows);
+        model.network().encodeInParts(ws, rows);
         backend.download(ws.stats(), 0, stats, 0, 2 * rows * latent);
         for (int r = 0; r < rows; r++) {
           System.arraycopy(stats, 2 * r * latent, mu, (first + r) * latent, latent);

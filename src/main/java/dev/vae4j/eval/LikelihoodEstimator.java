@@ -112,7 +112,7 @@ public final class LikelihoodEstimator {
         int rows = Math.min(chunk, count - first);
         backend.copy(backend.slice(images, (long) first * features, (long) rows * features),
             backend.slice(ws.input(), 0, (long) rows * features));
-        network.encode(ws, rows);
+        network.encodeInParts(ws, rows);
         backend.copy(backend.slice(ws.stats(), 0, 2L * rows * latent),
             backend.slice(stats, 2L * first * latent, 2L * rows * latent));
       }
@@ -148,7 +148,7 @@ public final class LikelihoodEstimator {
       backend.uploadIndices(imageOfRow, rowsOf);
       backend.gatherRows(stats, 2 * latent, rowsOf, 0, rows, ws.stats());
       backend.reparameterize(ws.stats(), ws.eps(), ws.z(), rows, latent);
-      network.decodeFrom(ws, ws.z(), rows);
+      network.decodeFromInParts(ws, ws.z(), rows);
       backend.gatherRows(images, features, rowsOf, 0, rows, ws.input());
       backend.reconstructionLoss(network.config().likelihood(), ws.logits(), ws.input(), rows, features,
           ws.reconPerRow(), null, 0f);

@@ -46,9 +46,7 @@ public class InferenceBenchmark extends OnBackend {
   public void encodeDecode(Counters.Samples samples) {
     int reps = repeats();
     for (int i = 0; i < reps; i++) {
-      network.encode(workspace, batch);
-      network.sampleLatent(workspace, batch);
-      network.decode(workspace, batch);
+      network.forwardInParts(workspace, batch);
     }
     finish();
     samples.samples += (double) reps * batch;
