@@ -90,8 +90,8 @@ public final class CudaBackend implements Backend {
   public String description() {
     int v = cublas.version();
     return "CUDA " + runtimeVersion + " on " + gpu.summary() + ", cuBLAS " + v / 10000 + "." + v / 100 % 100 + "."
-        + v % 100 + (options.epilogues() ? " and cuBLASLt epilogues, " : " without cuBLASLt epilogues, ") + (options.tf32() ? "TF32" : "FP32") + " GEMMs, graphs "
-        + (options.graphs() ? "on" : "off");
+        + v % 100 + (options.epilogues() ? " and cuBLASLt epilogues, " : " without cuBLASLt epilogues, ")
+        + (options.tf32() ? "TF32" : "FP32") + " GEMMs, graphs " + (options.graphs() ? "on" : "off");
   }
 
   /** The GPU this backend runs on. */
