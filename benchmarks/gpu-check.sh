@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # The GPU check of vae4j: the gpu-tagged tests (every CUDA op against the CPU backend, recorded
 # steps, cuBLASLt layers, the golden fixture, ...), the training-throughput benchmark, TF32's
-# accuracy cost (dev.vae4j.backend.cuda.Tf32Accuracy), and vae4j bench beside PyTorch on the same GPU
-# (benchmarks/pytorch_reference.py, eager and CUDA graph), on a machine with an NVIDIA GPU that may
-# be offline and have no Java.
+# accuracy cost (dev.vae4j.backend.cuda.Tf32Accuracy), a short train/eval/sample run of the CLI on
+# the GPU, the JMH suite with -p backend=cuda, and vae4j bench beside PyTorch on the same GPU
+# (benchmarks/pytorch_reference.py, eager and CUDA graph, batch 128 and 4096), on a machine with an
+# NVIDIA GPU that may be offline and have no Java.
 #
 #   benchmarks/gpu-check.sh --prepare   # here (Maven, JDK, network for one jar): builds the kit
 #   benchmarks/gpu-check.sh             # there: runs the tests and the benchmarks, prints tables
 #   benchmarks/gpu-check.sh --pytorch   # there: only vae4j bench beside PyTorch (batch 128, 4096)
 #
-# The kit (benchmarks/gpu-kit/, git-ignored, ~50 MB) holds a jlink'd Java runtime (xz-compressed;
+# The kit (benchmarks/gpu-kit/, git-ignored, ~46 MiB) holds a jlink'd Java runtime (xz-compressed;
 # unpacked on first use), the vae4j jar and its runtime jars (native jars trimmed to the
 # libraries vae4j loads), the compiled test classes and the JUnit console launcher. Carry it to
 # the GPU machine beside the working tree. See docs/gpu-results.md.
