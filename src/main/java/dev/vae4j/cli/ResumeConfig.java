@@ -16,16 +16,19 @@ import picocli.CommandLine.ParameterException;
 
 /**
  * {@code train --resume DIR}: every option of the run comes back from {@code DIR/config.json}, so
- * the user passes none; passing one anyway is a usage error (it could only conflict).
+ * the user passes none but {@code --device}; passing another is a usage error (it could only
+ * conflict). The device is where the run executes, not what it computes: a run begun with
+ * {@code --device auto} resumes with {@code auto} (on whatever this machine has), and {@code
+ * --device} moves it, e.g. to the CPU when the GPU it began on is gone.
  */
 final class ResumeConfig {
   private ResumeConfig() {}
 
   static void apply(Path dir, TrainCommand train, CommandLine cli) throws IOException {
-    List<String> others = cli.getParseResult().matchedOptions().stream().map(OptionSpec::longestName)
-        .filter(name -> !name.equals("--resume")).toList();
+    List<String> given = cli.getParseResult().matchedOptions().stream().map(OptionSpec::longestName).toList();
+    List<String> others = given.stream().filter(name -> !name.equals("--resume") && !name.equals("--device")).toList();
     if (!others.isEmpty()) {
-      throw new ParameterException(cli, "--resume takes no other options (the run's " + RunDirectory.CONFIG
+      throw new ParameterException(cli, "--resume takes no other options but --device (the run's " + RunDirectory.CONFIG
           + " has them), got " + String.join(", ", others));
     }
     Path file = dir.resolve(RunDirectory.CONFIG);
@@ -55,7 +58,10 @@ final class ResumeConfig {
     for (int i = 0; i < hidden.size(); i++) train.hidden[i] = hidden.get(i).asInt();
     train.latent = r.integer("/model/latent");
     train.likelihood = r.text("/model/likelihood");
-    train.device = r.text("/device");
+    if (!given.contains("--device")) {
+      // Runs written before requested_device was recorded name only the device they ran on.
+      train.device = root.hasNonNull("requested_device") ? root.get("requested_device").asText() : r.text("/device");
+    }
     train.tf32 = root.at("/gpu/tf32").asBoolean(false);
     train.noGraph = !root.at("/gpu/graphs").asBoolean(true);
     if (root.has("classes")) {

@@ -274,6 +274,7 @@ final class TrainCommand implements Callable<Integer> {
     safety.put("skip_nonfinite", skipNonFinite);
     record.put("checkpoints", safety);
     record.put("device", backend.name());
+    record.put("requested_device", device); // what --resume asks for again: auto stays auto
     record.put("gpu", Map.of("tf32", tf32, "graphs", !noGraph));
     record.put("backend", backend.description());
     record.put("loss", "per sample: reconstruction NLL summed over pixels + beta * KL summed over latent dims; batch mean; nats");

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vae4j.Checkpoints;
 import dev.vae4j.io.SafeTensors;
 import java.io.IOException;
@@ -64,10 +67,39 @@ class TrainRobustnessTest {
   }
 
   @Test
+  void aRunResumesWithTheDeviceItAskedForOrOneGiven() throws IOException {
+    Path run = dir.resolve("run");
+    CliRun first = run(train(run, "--epochs", "1", "--device", "auto"));
+    assertEquals(0, first.code(), first.err());
+    Path config = run.resolve("config.json");
+    JsonNode recorded = new ObjectMapper().readTree(config.toFile());
+    assertEquals("auto", recorded.get("requested_device").asText());
+    assertEquals("cpu", recorded.get("device").asText()); // this machine has no GPU
+
+    // As if it had begun with --device auto on a GPU machine: it resumes here, on the CPU.
+    ((ObjectNode) recorded).put("device", "cuda");
+    new ObjectMapper().writeValue(config.toFile(), recorded);
+    CliRun resumed = run("train", "--resume", run.toString());
+    assertEquals(0, resumed.code(), resumed.err());
+    assertTrue(resumed.err().contains("on cpu"), resumed.err());
+
+    // A run folder from before requested_device was recorded names only the device it ran on;
+    // when that GPU is gone, --device moves the run to the CPU.
+    ((ObjectNode) recorded).remove("requested_device");
+    new ObjectMapper().writeValue(config.toFile(), recorded);
+    CliRun stuck = run("train", "--resume", run.toString());
+    assertEquals(1, stuck.code(), stuck.err());
+    assertTrue(stuck.err().contains("CUDA unavailable"), stuck.err());
+    CliRun moved = run("train", "--resume", run.toString(), "--device", "cpu");
+    assertEquals(0, moved.code(), moved.err());
+    assertTrue(moved.err().contains("on cpu"), moved.err());
+  }
+
+  @Test
   void resumeTakesNoOtherOptionsAndNeedsARunFolder() throws IOException {
     CliRun o = run("train", "--resume", dir.toString(), "--epochs", "5");
     assertEquals(2, o.code());
-    assertTrue(o.err().contains("--resume takes no other options"), o.err());
+    assertTrue(o.err().contains("--resume takes no other options but --device"), o.err());
     o = run("train", "--resume", dir.toString());
     assertEquals(1, o.code());
     assertEquals(dir + ": not a run folder (no config.json)", o.err().strip().replace("vae4j: error: ", ""));
