@@ -53,12 +53,7 @@ final class AnomalyEvalCommand implements Callable<Integer> {
       if (!data.hasLabels()) throw new IllegalArgumentException(data.name() + " has no labels; anomaly-eval needs them");
       double[] scores = scoring.scores(kind, s.model(), data);
       AnomalyEvaluation result = AnomalyEvaluation.of(scores, data.labels(), normal);
-      Map<String, Roc> curves = new LinkedHashMap<>();
-      result.perClass().forEach((c, roc) -> curves.put("class " + c, roc));
-      if (result.perClass().size() > 1) curves.put("all held-out", result.allHeldOut());
-      String title = "Anomaly detection by " + (kind == ScoreKind.ELBO ? "-ELBO" : "-log p(x) (IWAE)")
-          + ", normal classes " + normal;
-      RocChart.write(out, curves, title);
+      // The figures first: where the chart cannot be drawn (no font libraries) they are not lost.
       if (json) {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("data", data.name());
@@ -75,8 +70,15 @@ final class AnomalyEvalCommand implements Callable<Integer> {
         stdout.printf(Locale.ROOT, "%-14s %9s %9s %8s %8s%n", "held-out", "anomalies", "normals", "ROC AUC", "AP");
         result.perClass().forEach((c, roc) -> row(stdout, "class " + c, roc));
         if (result.perClass().size() > 1) row(stdout, "all", result.allHeldOut());
-        stdout.printf("wrote ROC curves to %s%n", out);
       }
+      stdout.flush();
+      Map<String, Roc> curves = new LinkedHashMap<>();
+      result.perClass().forEach((c, roc) -> curves.put("class " + c, roc));
+      if (result.perClass().size() > 1) curves.put("all held-out", result.allHeldOut());
+      String title = "Anomaly detection by " + (kind == ScoreKind.ELBO ? "-ELBO" : "-log p(x) (IWAE)")
+          + ", normal classes " + normal;
+      RocChart.write(out, curves, title);
+      if (!json) stdout.printf("wrote ROC curves to %s%n", out);
     }
     return 0;
   }
