@@ -92,7 +92,8 @@ class DockerfileTest {
     String jarDir = jarTarget.substring(0, jarTarget.lastIndexOf('/') + 1);
     assertEquals(strip(jarDir + classpathPrefix), strip(libTarget), "the manifest class path (" + classpathPrefix + ") is beside the jar");
     String entrypoint = arguments("ENTRYPOINT").get(0);
-    assertEquals("[\"java\", \"--add-modules\", \"jdk.incubator.vector\", \"-jar\", \"" + jarTarget + "\"]", entrypoint);
+    assertEquals("[\"java\", \"-XX:+UseSerialGC\", \"--add-modules\", \"jdk.incubator.vector\", \"-jar\", \"" + jarTarget + "\"]",
+        entrypoint);
   }
 
   @Test
