@@ -24,7 +24,7 @@ class DeviceOptionsTest {
 
   @Test
   void everyCommandThatComputesTakesDevice() {
-    Map<String, CommandLine> commands = new CommandLine(new Main()).getSubcommands();
+    Map<String, CommandLine> commands = Main.commandLine().getSubcommands();
     assertTrue(commands.containsKey("train") && commands.size() > 3, commands.keySet().toString());
     for (Map.Entry<String, CommandLine> c : commands.entrySet()) {
       if (c.getKey().equals("help") || c.getKey().equals("info")) continue; // info reports every device
