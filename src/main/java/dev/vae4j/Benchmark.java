@@ -9,8 +9,6 @@ import dev.vae4j.model.GemmShape;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -24,6 +22,9 @@ import java.util.SplittableRandom;
  * on the same shapes, which bounds what the step could reach if everything else were free.
  */
 public final class Benchmark {
+  /** Linux's USER_HZ, the unit of /proc's process times: 100 on every mainstream kernel. */
+  private static final int CLOCK_TICKS_PER_SECOND = 100;
+
   private Benchmark() {}
 
   /**
@@ -57,11 +58,14 @@ public final class Benchmark {
    * @param gemmOnlyGflops GFLOP/s of the step's GEMMs run alone: the ceiling for this backend
    * @param gemmOnlySamplesPerSecond samples/s a step made only of its GEMMs reaches
    * @param peakResidentBytes the process's peak resident memory so far (Linux), or -1
+   * @param secondsToFirstStepStart from process start to the start of the first training step (the
+   *     backend made, the data resident, the buffers allocated), or NaN
    * @param secondsToFirstStep from process start to the end of the first training step, or NaN
    */
   public record Result(String backend, String backendDescription, String model, int batchSize, int steps,
       String data, double samplesPerSecond, double msPerStep, double gflopPerStep, double gflopsAchieved,
-      double gemmOnlyGflops, double gemmOnlySamplesPerSecond, long peakResidentBytes, double secondsToFirstStep) {}
+      double gemmOnlyGflops, double gemmOnlySamplesPerSecond, long peakResidentBytes, double secondsToFirstStepStart,
+      double secondsToFirstStep) {}
 
   /** {@code count} synthetic images of {@code height x width} uniform pixels in [0, 1) from {@code seed}. */
   public static Dataset syntheticImages(int count, int height, int width, long seed) {
@@ -88,6 +92,8 @@ public final class Benchmark {
 
     Vae vae = Vae.create(config, backend, options.seed());
     try (TrainingSteps loop = new TrainingSteps(vae, data, batch, options.seed())) {
+      backend.synchronize();
+      double toFirstStepStart = secondsSinceProcessStart();
       loop.run(1);
       backend.synchronize();
       double toFirstStep = secondsSinceProcessStart();
@@ -97,7 +103,7 @@ public final class Benchmark {
       double gemmSeconds = timeGemmsAlone(backend, gemms, options.steps(), options.warmupSteps());
       return new Result(backend.name(), backend.description(), config.describe(), batch, options.steps(),
           data.name(), batch / stepSeconds, 1e3 * stepSeconds, gflopPerStep, gflopPerStep / stepSeconds,
-          gflopPerStep / gemmSeconds, batch / gemmSeconds, peakResidentBytes(), toFirstStep);
+          gflopPerStep / gemmSeconds, batch / gemmSeconds, peakResidentBytes(), toFirstStepStart, toFirstStep);
     }
   }
 
@@ -161,12 +167,26 @@ public final class Benchmark {
     return -1;
   }
 
-  /** Seconds since this JVM process started, or NaN if the platform does not say. */
+  /**
+   * Seconds since this process started: on Linux from {@code /proc} (the process's start in clock
+   * ticks since boot, against {@code /proc/uptime}; both to 10 ms), elsewhere the JVM's own uptime,
+   * which leaves out the launcher's few milliseconds. Not {@code ProcessHandle}'s start instant: on
+   * Linux it adds the start in ticks to the boot time in whole seconds, and so read 0.4 s late on
+   * the dev VM, a constant error of up to a second that the first-step times once included.
+   */
   public static double secondsSinceProcessStart() {
-    return ProcessHandle.current().info().startInstant()
-        .map(start -> Duration.between(start, Instant.now()).toNanos() / 1e9)
-        .orElse(Double.NaN);
+    try {
+      double uptime = Double.parseDouble(Files.readString(Path.of("/proc/uptime")).trim().split("\\s+")[0]);
+      String stat = Files.readString(Path.of("/proc/self/stat"));
+      // Fields after the command name, which may hold spaces and ends at the last ')'; starttime is field 22.
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
+      long startTicks = Long.parseLong(fields[22 - 3]);
+      return uptime - startTicks / (double) CLOCK_TICKS_PER_SECOND;
+    } catch (IOException | RuntimeException e) {
+      return java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() / 1e3;
+    }
   }
+
 
   /**
    * The training step of {@link Trainer} on data resident in the backend, run a given number of

@@ -117,8 +117,9 @@ final class BenchCommand implements Callable<Integer> {
           r.peakResidentBytes() / 1e6, r.secondsToFirstStep());
     }
     for (Benchmark.Result r : results) {
-      out.printf(Locale.ROOT, "%s: the step reaches %.0f%% of its GEMM-only rate (%,.0f samples/s if only GEMMs ran); data: %s%n",
-          r.backend(), 100 * r.gflopsAchieved() / r.gemmOnlyGflops(), r.gemmOnlySamplesPerSecond(), r.data());
+      out.printf(Locale.ROOT, "%s: the step reaches %.0f%% of its GEMM-only rate (%,.0f samples/s if only GEMMs ran); "
+          + "the first step began %.2f s after start; data: %s%n", r.backend(), 100 * r.gflopsAchieved() / r.gemmOnlyGflops(),
+          r.gemmOnlySamplesPerSecond(), r.secondsToFirstStepStart(), r.data());
     }
   }
 }
