@@ -122,8 +122,8 @@ public final class VaeNetwork {
   /**
    * As {@link #encode}, for inference over many rows: the rows are split into up to {@link
    * Backend#batchParts} blocks of at least {@link #MIN_ROWS_PER_PART}, encoded concurrently by
-   * {@link Backend#inParallel}, as a training step splits its batch (on two cores, one GEMM per
-   * core beat two cores per GEMM by about 11% at 1,000 rows). Each row's result may differ from
+   * {@link Backend#inParallel}, as a training step splits its batch ({@code eval} ran about 7%
+   * faster so on two cores; docs/benchmarks.md). Each row's result may differ from
    * {@link #encode}'s in the last bits, since the GEMMs see other row counts.
    */
   public void encodeInParts(Workspace ws, int rows) {
