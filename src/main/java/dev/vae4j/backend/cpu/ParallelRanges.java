@@ -51,19 +51,24 @@ final class ParallelRanges implements AutoCloseable {
   /**
    * Runs {@code part.accept(p)} for p in [0, parts) with {@code parts <= threads()}, each on a
    * thread of its own (the caller runs part 0), with {@code enter} and {@code exit} run on that
-   * thread around it; loops issued inside a part run on its thread alone.
+   * thread around it; loops issued inside a part run on its thread alone, and so do parts issued
+   * inside a part, without {@code enter} and {@code exit} again (whose {@code exit} would undo the
+   * enclosing part's {@code enter}).
    */
   void forParts(int parts, IntConsumer part, Runnable enter, Runnable exit) {
     if (parts > threads()) throw new IllegalArgumentException(parts + " parts for " + threads() + " threads");
+    if (IN_PART.get()) { // nested: the enclosing part already has its thread set up, and keeps it
+      for (int p = 0; p < parts; p++) part.accept(p);
+      return;
+    }
     forChunks(parts, parts, (from, to) -> {
-      boolean outer = IN_PART.get();
       IN_PART.set(true);
       enter.run();
       try {
         for (int p = from; p < to; p++) part.accept(p);
       } finally {
         exit.run();
-        IN_PART.set(outer);
+        IN_PART.set(false);
       }
     });
   }

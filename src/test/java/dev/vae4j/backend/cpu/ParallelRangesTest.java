@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class ParallelRangesTest {
@@ -28,6 +29,27 @@ class ParallelRangesTest {
       assertEquals(Set.of(), mismatches);
       assertArrayEquals(new int[] {2, 2}, entered, "enter and exit ran once per part");
       for (int i = 0; i < covered.length; i++) assertEquals(1, covered[i], "element " + i);
+    }
+  }
+
+  @Test
+  void partsInsideAPartRunThereWithoutEnteringAgain() {
+    try (ParallelRanges parts = new ParallelRanges(2)) {
+      AtomicInteger enters = new AtomicInteger();
+      AtomicInteger exits = new AtomicInteger();
+      Set<String> mismatches = ConcurrentHashMap.newKeySet();
+      int[] inner = new int[4];
+      parts.forParts(2, p -> {
+        Thread self = Thread.currentThread();
+        parts.forParts(2, q -> {
+          if (Thread.currentThread() != self) mismatches.add("inner part " + q + " of " + p + " left its thread");
+          inner[2 * p + q]++;
+        }, enters::incrementAndGet, exits::incrementAndGet);
+      }, enters::incrementAndGet, exits::incrementAndGet);
+      assertEquals(Set.of(), mismatches);
+      assertArrayEquals(new int[] {1, 1, 1, 1}, inner);
+      assertEquals(2, enters.get(), "enter once per outer part");
+      assertEquals(2, exits.get(), "exit once per outer part");
     }
   }
 
