@@ -44,7 +44,7 @@ final class TrainingStep {
     this.network = model.network();
     this.optimizer = new AdamOptimizer(backend, model.layout().size());
     this.lossSums = backend.allocate(2);
-    int count = Math.max(1, Math.min(backend.batchParts(), batch / VaeNetwork.MIN_ROWS_PER_PART));
+    int count = network.partsFor(batch);
     this.partCapacity = (batch + count - 1) / count;
     int latent = network.config().latent();
     this.parts = new Part[count];

@@ -146,8 +146,16 @@ public final class VaeNetwork {
     });
   }
 
+  /**
+   * Into how many parts a pass (or training batch) of {@code rows} rows splits: up to {@link
+   * Backend#batchParts}, each of at least {@link #MIN_ROWS_PER_PART} rows, and at least one.
+   */
+  public int partsFor(int rows) {
+    return Math.max(1, Math.min(backend.batchParts(), rows / MIN_ROWS_PER_PART));
+  }
+
   private void inRowParts(int rows, RowPass pass) {
-    int parts = Math.max(1, Math.min(backend.batchParts(), rows / MIN_ROWS_PER_PART));
+    int parts = partsFor(rows);
     if (parts == 1) {
       pass.run(0, rows);
       return;
