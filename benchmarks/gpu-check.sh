@@ -130,33 +130,38 @@ setup_runtime() {
   mkdir -p "$out"
 }
 
+# The kit's Java, with the module the CPU backend's loops need.
+kit_java() {
+  "$java" --add-modules jdk.incubator.vector "$@"
+}
+
 run_checks() {
   setup_runtime
   log "gpu-tagged tests"
   set +e
-  "$java" --add-modules jdk.incubator.vector -jar "$kit/junit-platform-console-standalone.jar" execute --class-path "$cp" \
+  kit_java -jar "$kit/junit-platform-console-standalone.jar" execute --class-path "$cp" \
     --scan-class-path "$kit/test-classes" --include-tag gpu --details=tree --disable-banner --disable-ansi-colors \
     --reports-dir "$out" > "$out/tests.txt" 2>&1
   local tests_rc=$?
   log "throughput benchmark"
-  "$java" --add-modules jdk.incubator.vector -cp "$tools_cp" dev.vae4j.backend.cuda.GpuThroughput > "$out/benchmark.txt" 2>&1
+  kit_java -cp "$tools_cp" dev.vae4j.backend.cuda.GpuThroughput > "$out/benchmark.txt" 2>&1
   local bench_rc=$?
   log "TF32 accuracy (golden fixture gradients, FP32 vs TF32)"
-  "$java" --add-modules jdk.incubator.vector -cp "$tools_cp" dev.vae4j.backend.cuda.Tf32Accuracy > "$out/tf32.txt" 2>&1
+  kit_java -cp "$tools_cp" dev.vae4j.backend.cuda.Tf32Accuracy > "$out/tf32.txt" 2>&1
   local tf32_rc=$?
   log "training on the bundled digits with --device cuda, then eval and sample from the run"
   local run=$out/run
-  { "$java" --add-modules jdk.incubator.vector -cp "$tools_cp" dev.vae4j.cli.Main train --device cuda \
+  { kit_java -cp "$tools_cp" dev.vae4j.cli.Main train --device cuda \
       --epochs 5 --out "$run" \
-    && "$java" --add-modules jdk.incubator.vector -cp "$tools_cp" dev.vae4j.cli.Main eval --device cuda \
+    && kit_java -cp "$tools_cp" dev.vae4j.cli.Main eval --device cuda \
       --run "$run" \
-    && "$java" --add-modules jdk.incubator.vector -cp "$tools_cp" dev.vae4j.cli.Main sample --device cuda \
+    && kit_java -cp "$tools_cp" dev.vae4j.cli.Main sample --device cuda \
       --run "$run" --out "$out/samples.png"; } > "$out/train.txt" 2>&1
   local train_rc=$?
   log "JMH GPU benchmarks (-p backend=cuda)"
   local jmh_cp=$cp:$kit/jmh/classes
   for jar in "$kit"/jmh/*.jar; do jmh_cp=$jmh_cp:$jar; done
-  "$java" --add-modules jdk.incubator.vector -cp "$jmh_cp" dev.vae4j.bench.BenchLauncher -p backend=cuda -rf json \
+  kit_java -cp "$jmh_cp" dev.vae4j.bench.BenchLauncher -p backend=cuda -rf json \
     -rff "$out/jmh.json" > "$out/jmh.txt" 2>&1
   local jmh_rc=$?
   local compare_rc=0
@@ -196,7 +201,7 @@ compare_with_pytorch() {
   echo "| --- | ---: | ---: | ---: | ---: |"
   for batch in 128 4096; do
     log "vae4j bench and PyTorch (eager, CUDA graph) at batch $batch"
-    if ! "$java" --add-modules jdk.incubator.vector -cp "$tools_cp" dev.vae4j.cli.Main bench --device cuda --json \
+    if ! kit_java -cp "$tools_cp" dev.vae4j.cli.Main bench --device cuda --json \
         --batch-size "$batch" --steps 2000 --warmup 200 > "$out/vae4j-bench-$batch.json" 2> "$out/vae4j-bench-$batch.err"; then
       echo "| vae4j bench failed: $(tail -n 1 "$out/vae4j-bench-$batch.err") | $batch | | | |"
       rc=1
