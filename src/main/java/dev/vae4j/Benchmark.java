@@ -191,7 +191,6 @@ public final class Benchmark {
     }
   }
 
-
   /**
    * The training step of {@link Trainer} on data resident in the backend, run a given number of
    * times: batches follow one fixed shuffle of the images, each run of consecutive batches within

@@ -25,7 +25,6 @@ public final class Trainer {
   /** Noise streams of training steps are the 1-based step numbers; validation uses its own range. */
   private static final long VALIDATION_STREAM_BASE = 1L << 62;
 
-
   /**
    * The outcome of {@link #fit}.
    *
