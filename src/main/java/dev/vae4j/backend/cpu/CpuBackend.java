@@ -251,7 +251,7 @@ public final class CpuBackend implements Backend {
     if (src instanceof CpuPixelTensor px) {
       for (int r = 0; r < rows; r++) {
         int from = idx[first + r] * cols, to = d.offset + r * cols;
-        for (int c = 0; c < cols; c++) d.heap[to + c] = (px.data[from + c] & 0xff) / 255f;
+        for (int c = 0; c < cols; c++) d.heap[to + c] = CpuPixelTensor.VALUE[px.data[from + c] & 0xff];
       }
     } else {
       CpuTensor s = cpu(src);

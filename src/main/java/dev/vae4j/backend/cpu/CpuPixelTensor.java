@@ -8,6 +8,17 @@ import dev.vae4j.backend.Tensor;
  * whole run takes a quarter of the memory a float tensor would.
  */
 final class CpuPixelTensor implements Tensor {
+  /**
+   * VALUE[k] = k / 255f, the same floats as the division: gathering 64 shuffled rows of 784
+   * pixels took 40 us with the lookup against 53 us dividing per pixel (a C2 loop mixing byte
+   * and float lanes is not vectorized either way).
+   */
+  static final float[] VALUE = new float[256];
+
+  static {
+    for (int k = 0; k < 256; k++) VALUE[k] = k / 255f;
+  }
+
   final byte[] data;
 
   CpuPixelTensor(long length) {
