@@ -282,13 +282,7 @@ public final class CpuBackend implements Backend {
     requireLength(s, 2L * rows * latent, "reparameterize stats");
     requireLength(e, (long) rows * latent, "reparameterize eps");
     requireLength(zt, (long) rows * latent, "reparameterize z");
-    for (int r = 0; r < rows; r++) {
-      int si = s.offset + r * 2 * latent, zi = r * latent;
-      for (int j = 0; j < latent; j++) {
-        float sigma = (float) Math.exp(0.5 * s.heap[si + latent + j]);
-        zt.heap[zt.offset + zi + j] = s.heap[si + j] + sigma * e.heap[e.offset + zi + j];
-      }
-    }
+    loops.reparameterize(s.heap, s.offset, e.heap, e.offset, zt.heap, zt.offset, 0, rows, latent);
     zt.heapWritten();
   }
 
@@ -297,16 +291,10 @@ public final class CpuBackend implements Backend {
       Tensor dz, Tensor stats, Tensor eps, Tensor dstats, int rows, int latent) {
     CpuTensor g = cpu(dz), s = cpu(stats), e = cpu(eps), ds = cpu(dstats);
     requireLength(g, (long) rows * latent, "reparameterizeBackward dz");
+    requireLength(s, 2L * rows * latent, "reparameterizeBackward stats");
+    requireLength(e, (long) rows * latent, "reparameterizeBackward eps");
     requireLength(ds, 2L * rows * latent, "reparameterizeBackward dstats");
-    for (int r = 0; r < rows; r++) {
-      int si = r * 2 * latent, zi = r * latent;
-      for (int j = 0; j < latent; j++) {
-        float grad = g.heap[g.offset + zi + j];
-        float sigma = (float) Math.exp(0.5 * s.heap[s.offset + si + latent + j]);
-        ds.heap[ds.offset + si + j] += grad;
-        ds.heap[ds.offset + si + latent + j] += grad * e.heap[e.offset + zi + j] * 0.5f * sigma;
-      }
-    }
+    loops.reparameterizeBackward(g.heap, g.offset, s.heap, s.offset, e.heap, e.offset, ds.heap, ds.offset, 0, rows, latent);
     ds.heapWritten();
   }
 

@@ -29,6 +29,20 @@ interface LoopKernels {
    */
   float bernoulliRow(float[] l, int lo, float[] x, int xo, float[] d, int dOffset, int n, float scale);
 
+  /**
+   * z[r, j] = mu[r, j] + exp(logvar[r, j] / 2) * eps[r, j] for rows [fromRow, toRow), where {@code
+   * stats} rows hold {@code latent} mu then {@code latent} logvar values and {@code eps}, {@code z}
+   * rows {@code latent} values.
+   */
+  void reparameterize(float[] stats, int so, float[] eps, int eo, float[] z, int zo, int fromRow, int toRow, int latent);
+
+  /**
+   * Backward of {@link #reparameterize}, accumulated: dmu[r, j] += dz[r, j] and dlogvar[r, j] +=
+   * dz[r, j] * eps[r, j] * exp(logvar[r, j] / 2) / 2, {@code dstats} laid out as {@code stats}.
+   */
+  void reparameterizeBackward(float[] dz, int dzo, float[] stats, int so, float[] eps, int eo, float[] dstats, int dso,
+      int fromRow, int toRow, int latent);
+
   /** a[i] = 1 / (1 + exp(-a[i])) for i in [from, to). */
   void sigmoid(float[] a, int from, int to);
 

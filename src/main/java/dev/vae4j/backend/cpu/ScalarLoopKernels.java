@@ -50,6 +50,42 @@ final class ScalarLoopKernels implements LoopKernels {
   }
 
   @Override
+  public void reparameterize(float[] stats, int so, float[] eps, int eo, float[] z, int zo, int fromRow, int toRow,
+      int latent) {
+    for (int r = fromRow; r < toRow; r++) reparameterizeRow(stats, so, eps, eo, z, zo, r, 0, latent);
+  }
+
+  /** {@link #reparameterize} of row r, columns [fromCol, latent). */
+  static void reparameterizeRow(float[] stats, int so, float[] eps, int eo, float[] z, int zo, int r, int fromCol,
+      int latent) {
+    int mu = so + r * 2 * latent, lv = mu + latent, e = eo + r * latent, zr = zo + r * latent;
+    for (int j = fromCol; j < latent; j++) z[zr + j] = stats[mu + j] + sigma(stats[lv + j]) * eps[e + j];
+  }
+
+  @Override
+  public void reparameterizeBackward(float[] dz, int dzo, float[] stats, int so, float[] eps, int eo, float[] dstats,
+      int dso, int fromRow, int toRow, int latent) {
+    for (int r = fromRow; r < toRow; r++) reparameterizeBackwardRow(dz, dzo, stats, so, eps, eo, dstats, dso, r, 0, latent);
+  }
+
+  /** {@link #reparameterizeBackward} of row r, columns [fromCol, latent). */
+  static void reparameterizeBackwardRow(float[] dz, int dzo, float[] stats, int so, float[] eps, int eo, float[] dstats,
+      int dso, int r, int fromCol, int latent) {
+    int lv = so + r * 2 * latent + latent, dmu = dso + r * 2 * latent, dlv = dmu + latent;
+    int e = eo + r * latent, g = dzo + r * latent;
+    for (int j = fromCol; j < latent; j++) {
+      float grad = dz[g + j];
+      dstats[dmu + j] += grad;
+      dstats[dlv + j] += grad * eps[e + j] * 0.5f * sigma(stats[lv + j]);
+    }
+  }
+
+  /** exp(logvar / 2), the standard deviation, computed in double. */
+  private static float sigma(float logvar) {
+    return (float) Math.exp(0.5 * logvar);
+  }
+
+  @Override
   public void sigmoid(float[] a, int from, int to) {
     for (int i = from; i < to; i++) a[i] = (float) (1.0 / (1.0 + Math.exp(-a[i])));
   }

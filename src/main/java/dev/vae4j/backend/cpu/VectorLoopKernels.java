@@ -152,6 +152,41 @@ final class VectorLoopKernels implements LoopKernels {
     return total;
   }
 
+  /** Each row's first multiple of the vector length in lanes, the rest ({@code latent % lanes}) in scalar code. */
+  @Override
+  public void reparameterize(float[] stats, int so, float[] eps, int eo, float[] z, int zo, int fromRow, int toRow,
+      int latent) {
+    int bound = S.loopBound(latent);
+    for (int r = fromRow; r < toRow; r++) {
+      int mu = so + r * 2 * latent, lv = mu + latent, e = eo + r * latent, zr = zo + r * latent;
+      for (int j = 0; j < bound; j += S.length()) {
+        FloatVector sigma = VectorMath.exp(FloatVector.fromArray(S, stats, lv + j).mul(0.5f));
+        FloatVector.fromArray(S, stats, mu + j).add(sigma.mul(FloatVector.fromArray(S, eps, e + j))).intoArray(z, zr + j);
+      }
+      if (bound < latent) ScalarLoopKernels.reparameterizeRow(stats, so, eps, eo, z, zo, r, bound, latent);
+    }
+  }
+
+  @Override
+  public void reparameterizeBackward(float[] dz, int dzo, float[] stats, int so, float[] eps, int eo, float[] dstats,
+      int dso, int fromRow, int toRow, int latent) {
+    int bound = S.loopBound(latent);
+    for (int r = fromRow; r < toRow; r++) {
+      int lv = so + r * 2 * latent + latent, dmu = dso + r * 2 * latent, dlv = dmu + latent;
+      int e = eo + r * latent, g = dzo + r * latent;
+      for (int j = 0; j < bound; j += S.length()) {
+        FloatVector grad = FloatVector.fromArray(S, dz, g + j);
+        FloatVector sigma = VectorMath.exp(FloatVector.fromArray(S, stats, lv + j).mul(0.5f));
+        FloatVector.fromArray(S, dstats, dmu + j).add(grad).intoArray(dstats, dmu + j);
+        FloatVector dlogvar = grad.mul(FloatVector.fromArray(S, eps, e + j)).mul(0.5f).mul(sigma);
+        FloatVector.fromArray(S, dstats, dlv + j).add(dlogvar).intoArray(dstats, dlv + j);
+      }
+      if (bound < latent) {
+        ScalarLoopKernels.reparameterizeBackwardRow(dz, dzo, stats, so, eps, eo, dstats, dso, r, bound, latent);
+      }
+    }
+  }
+
   @Override
   public void sigmoid(float[] a, int from, int to) {
     int i = from;
