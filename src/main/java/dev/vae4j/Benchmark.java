@@ -6,6 +6,7 @@ import dev.vae4j.backend.IndexTensor;
 import dev.vae4j.backend.Tensor;
 import dev.vae4j.data.Dataset;
 import dev.vae4j.model.GemmShape;
+import dev.vae4j.model.ParameterLayout;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,10 +92,11 @@ public final class Benchmark {
           + data.count() + " images of " + data.name());
     }
     int batch = options.batchSize();
-    List<GemmShape> gemms = GemmShape.trainingStep(new dev.vae4j.model.ParameterLayout(config), batch);
-    double gflopPerStep = GemmShape.flops(gemms) / 1e9;
+    ParameterLayout layout = new ParameterLayout(config);
+    double gflopPerStep = GemmShape.flops(GemmShape.trainingStep(layout, batch)) / 1e9;
 
     Vae vae = Vae.create(config, backend, options.seed());
+    int parts = vae.network().partsFor(batch);
     try (TrainingSteps loop = new TrainingSteps(vae, data, batch, options.seed())) {
       backend.synchronize();
       double toFirstStepStart = secondsSinceProcessStart();
@@ -104,7 +106,7 @@ public final class Benchmark {
       loop.run(Math.max(0, options.warmupSteps() - 1));
       double seconds = loop.timed(options.steps());
       double stepSeconds = seconds / options.steps();
-      double gemmSeconds = timeGemmsAlone(backend, gemms, options.steps(), options.warmupSteps());
+      double gemmSeconds = timeGemmsAlone(backend, layout, batch, parts, options.steps(), options.warmupSteps());
       return new Result(backend.name(), backend.description(), config.describe(), batch, options.steps(),
           data.name(), batch / stepSeconds, 1e3 * stepSeconds, gflopPerStep, gflopPerStep / stepSeconds,
           gflopPerStep / gemmSeconds, batch / gemmSeconds, peakResidentBytes(), toFirstStepStart, toFirstStep);
@@ -112,25 +114,43 @@ public final class Benchmark {
   }
 
   /**
-   * Seconds per step of a step made of {@code gemms} only, on fresh random operands, after {@code
-   * warmup} untimed steps.
+   * Seconds per step of a step made of its GEMMs only, run as {@link TrainingStep} runs them: the
+   * batch split into {@code parts} blocks of rows, each block's GEMMs on its own core ({@link
+   * Backend#inParallel}) on fresh random operands of its own except the weights, which the parts
+   * share as in training, after {@code warmup} untimed steps.
+   * (Timing the whole batch's GEMMs on all cores at once instead, as this did until 2026-11-25,
+   * measured a slower way of running them: oneDNN's two-thread 128-row GEMMs reach 250-300 GFLOP/s
+   * on the dev machine, two one-thread 64-row GEMMs side by side about 360.)
    */
-  static double timeGemmsAlone(Backend backend, List<GemmShape> gemms, int steps, int warmup) {
+  static double timeGemmsAlone(Backend backend, ParameterLayout layout, int batch, int parts, int steps, int warmup) {
     SplittableRandom random = new SplittableRandom(42);
-    List<Tensor[]> operands = new ArrayList<>();
-    for (GemmShape g : gemms) {
-      operands.add(new Tensor[] {
-          randomTensor(backend, (long) g.m() * g.k(), random),
-          randomTensor(backend, (long) g.k() * g.n(), random),
-          backend.allocate((long) g.m() * g.n())});
-    }
-    Runnable step = () -> {
+    int partRows = (batch + parts - 1) / parts;
+    List<List<GemmShape>> shapes = new ArrayList<>();
+    List<List<Tensor[]>> operands = new ArrayList<>();
+    List<Tensor> weights = new ArrayList<>();
+    for (int p = 0; p < parts; p++) {
+      List<GemmShape> gemms = GemmShape.trainingStep(layout, Math.min(partRows, batch - p * partRows));
+      List<Tensor[]> tensors = new ArrayList<>();
       for (int i = 0; i < gemms.size(); i++) {
         GemmShape g = gemms.get(i);
-        Tensor[] t = operands.get(i);
+        // B is a weight matrix in forward and input-gradient GEMMs, which every part reads.
+        boolean readsWeights = !g.role().endsWith("weight grad");
+        if (p == 0) weights.add(readsWeights ? randomTensor(backend, (long) g.k() * g.n(), random) : null);
+        tensors.add(new Tensor[] {
+            randomTensor(backend, (long) g.m() * g.k(), random),
+            readsWeights ? weights.get(i) : randomTensor(backend, (long) g.k() * g.n(), random),
+            backend.allocate((long) g.m() * g.n())});
+      }
+      shapes.add(gemms);
+      operands.add(tensors);
+    }
+    Runnable step = () -> backend.inParallel(parts, p -> {
+      for (int i = 0; i < shapes.get(p).size(); i++) {
+        GemmShape g = shapes.get(p).get(i);
+        Tensor[] t = operands.get(p).get(i);
         backend.gemm(g.transA(), g.transB(), g.m(), g.n(), g.k(), 1f, t[0], t[1], 0f, t[2]);
       }
-    };
+    });
     try {
       replay(backend, step, Math.max(1, warmup));
       backend.synchronize();
@@ -139,7 +159,9 @@ public final class Benchmark {
       backend.synchronize();
       return (System.nanoTime() - start) / 1e9 / steps;
     } finally {
-      for (Tensor[] t : operands) for (Tensor x : t) backend.release(x);
+      java.util.Set<Tensor> all = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+      for (List<Tensor[]> part : operands) for (Tensor[] t : part) all.addAll(List.of(t));
+      for (Tensor x : all) backend.release(x);
     }
   }
 
