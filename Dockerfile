@@ -19,7 +19,8 @@ COPY native/ native/
 COPY src/main/ src/main/
 # nvcc is in this image: a missing one must fail the build, not yield a jar without kernels.
 ENV VAE4J_REQUIRE_NVCC=1
-RUN --mount=type=cache,target=/root/.m2 mvn -B -q package -DskipTests
+# No class-data-sharing archive: it belongs to the JVM and the jar path that made it, not the runtime stage's.
+RUN --mount=type=cache,target=/root/.m2 mvn -B -q package -DskipTests -Dvae4j.skipCds=true
 
 FROM nvidia/cuda:13.3.0-runtime-ubuntu24.04
 # fontconfig and a font: the charts (latent.png, ROC curves) lay out text, which the JRE's font
