@@ -8,6 +8,8 @@ import dev.vae4j.data.Dataset;
 import dev.vae4j.model.GemmShape;
 import dev.vae4j.model.ParameterLayout;
 import java.io.IOException;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,14 +36,27 @@ public final class Benchmark {
    * @param config the model
    * @param batchSize rows per step
    * @param steps timed training steps
-   * @param warmupSteps untimed steps first (JIT compilation, GPU graph upload, caches)
+   * @param warmupSteps untimed steps first (JIT compilation, GPU graph upload, caches), at least
    * @param seed initialization and noise seed
+   * @param maxWarmupSeconds after {@code warmupSteps}, how long to go on warming up until the JIT
+   *     compiler goes quiet ({@link JitWarmup}); 0 for none
    */
-  public record Options(VaeConfig config, int batchSize, int steps, int warmupSteps, long seed) {
+  public record Options(VaeConfig config, int batchSize, int steps, int warmupSteps, long seed, double maxWarmupSeconds) {
+    /** Seconds a warm-up may take, by default, before the JIT compiler goes quiet. */
+    public static final double DEFAULT_MAX_WARMUP_SECONDS = 30;
+
     public Options {
       if (batchSize <= 0) throw new IllegalArgumentException("batch size must be > 0, got " + batchSize);
       if (steps <= 0) throw new IllegalArgumentException("steps must be > 0, got " + steps);
       if (warmupSteps < 0) throw new IllegalArgumentException("warm-up steps must be >= 0, got " + warmupSteps);
+      if (!(maxWarmupSeconds >= 0) || Double.isInfinite(maxWarmupSeconds)) {
+        throw new IllegalArgumentException("maximum warm-up seconds must be finite and >= 0, got " + maxWarmupSeconds);
+      }
+    }
+
+    /** With the default maximum warm-up ({@link #DEFAULT_MAX_WARMUP_SECONDS}). */
+    public Options(VaeConfig config, int batchSize, int steps, int warmupSteps, long seed) {
+      this(config, batchSize, steps, warmupSteps, seed, DEFAULT_MAX_WARMUP_SECONDS);
     }
   }
 
@@ -62,11 +77,14 @@ public final class Benchmark {
    * @param secondsToFirstStepStart from process start to the start of the first training step (the
    *     backend made, the data resident, the buffers allocated), or NaN
    * @param secondsToFirstStep from process start to the end of the first training step, or NaN
+   * @param warmupSteps untimed steps run before the timed ones, the first included
+   * @param warmupSeconds their wall-clock time
+   * @param jitQuiet whether the JIT compiler had gone quiet when the timing began ({@link JitWarmup})
    */
   public record Result(String backend, String backendDescription, String model, int batchSize, int steps,
       String data, double samplesPerSecond, double msPerStep, double gflopPerStep, double gflopsAchieved,
       double gemmOnlyGflops, double gemmOnlySamplesPerSecond, long peakResidentBytes, double secondsToFirstStepStart,
-      double secondsToFirstStep) {}
+      double secondsToFirstStep, long warmupSteps, double warmupSeconds, boolean jitQuiet) {}
 
   /**
    * {@code count} synthetic images of {@code height x width} uniform 8-bit pixels (k / 255, as in
@@ -100,17 +118,34 @@ public final class Benchmark {
     try (TrainingSteps loop = new TrainingSteps(vae, data, batch, options.seed())) {
       backend.synchronize();
       double toFirstStepStart = secondsSinceProcessStart();
+      long warmupStart = System.nanoTime();
       loop.run(1);
       backend.synchronize();
       double toFirstStep = secondsSinceProcessStart();
       loop.run(Math.max(0, options.warmupSteps() - 1));
+      JitWarmup.Outcome untilQuiet = warmUntilCompiled(loop, options.maxWarmupSeconds());
+      backend.synchronize();
+      double warmupSeconds = (System.nanoTime() - warmupStart) / 1e9;
       double seconds = loop.timed(options.steps());
       double stepSeconds = seconds / options.steps();
       double gemmSeconds = timeGemmsAlone(backend, layout, batch, parts, options.steps(), options.warmupSteps());
       return new Result(backend.name(), backend.description(), config.describe(), batch, options.steps(),
           data.name(), batch / stepSeconds, 1e3 * stepSeconds, gflopPerStep, gflopPerStep / stepSeconds,
-          gflopPerStep / gemmSeconds, batch / gemmSeconds, peakResidentBytes(), toFirstStepStart, toFirstStep);
+          gflopPerStep / gemmSeconds, batch / gemmSeconds, peakResidentBytes(), toFirstStepStart, toFirstStep,
+          Math.max(1, options.warmupSteps()) + untilQuiet.steps(), warmupSeconds, untilQuiet.quiet());
     }
+  }
+
+  /**
+   * Trains on until the JIT compiler has gone quiet ({@link JitWarmup}), for at most {@code
+   * maxSeconds}; nothing when that is 0 or the JVM cannot report its compilation time.
+   */
+  private static JitWarmup.Outcome warmUntilCompiled(TrainingSteps loop, double maxSeconds) {
+    CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+    if (maxSeconds == 0 || jit == null || !jit.isCompilationTimeMonitoringSupported()) {
+      return new JitWarmup.Outcome(0, 0, false);
+    }
+    return JitWarmup.run(loop::timed, jit::getTotalCompilationTime, maxSeconds);
   }
 
   /**
@@ -209,7 +244,7 @@ public final class Benchmark {
       long startTicks = Long.parseLong(fields[22 - 3]);
       return uptime - startTicks / (double) CLOCK_TICKS_PER_SECOND;
     } catch (IOException | RuntimeException e) {
-      return java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() / 1e3;
+      return ManagementFactory.getRuntimeMXBean().getUptime() / 1e3;
     }
   }
 

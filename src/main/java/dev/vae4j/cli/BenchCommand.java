@@ -49,8 +49,13 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--steps", defaultValue = "300", description = "Timed training steps.")
   int steps;
 
-  @Option(names = "--warmup", defaultValue = "100", description = "Untimed steps before the timed ones.")
+  @Option(names = "--warmup", defaultValue = "100", description = "Untimed steps before the timed ones, at least.")
   int warmup;
+
+  @Option(names = "--max-warmup-seconds", defaultValue = "30",
+      description = "After the --warmup steps, train on untimed until the JIT compiler goes quiet (two half-second "
+          + "stretches with under 1% of their time spent compiling), for at most this long; 0: no longer than --warmup.")
+  double maxWarmupSeconds;
 
   @Option(names = "--json", description = "Print one JSON array of results instead of a table.")
   boolean json;
@@ -60,7 +65,8 @@ final class BenchCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
     Benchmark.Options options;
     try {
-      options = new Benchmark.Options(new VaeConfig(784, hidden, latent, Likelihood.BERNOULLI), batchSize, steps, warmup, 1);
+      options = new Benchmark.Options(new VaeConfig(784, hidden, latent, Likelihood.BERNOULLI), batchSize, steps, warmup, 1,
+          maxWarmupSeconds);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
@@ -118,8 +124,10 @@ final class BenchCommand implements Callable<Integer> {
     }
     for (Benchmark.Result r : results) {
       out.printf(Locale.ROOT, "%s: the step reaches %.0f%% of its GEMM-only rate (%,.0f samples/s if only GEMMs ran); "
-          + "the first step began %.2f s after start; data: %s%n", r.backend(), 100 * r.gflopsAchieved() / r.gemmOnlyGflops(),
-          r.gemmOnlySamplesPerSecond(), r.secondsToFirstStepStart(), r.data());
+          + "the first step began %.2f s after start; timed after %,d warm-up steps (%.1f s, %s); data: %s%n", r.backend(),
+          100 * r.gflopsAchieved() / r.gemmOnlyGflops(), r.gemmOnlySamplesPerSecond(), r.secondsToFirstStepStart(),
+          r.warmupSteps(), r.warmupSeconds(),
+          r.jitQuiet() ? "until the JIT compiler went quiet" : "the JIT compiler not known to be quiet", r.data());
     }
   }
 }
