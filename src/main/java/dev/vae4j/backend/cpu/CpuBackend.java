@@ -14,8 +14,9 @@ import java.util.function.IntConsumer;
 /**
  * The CPU backend: GEMMs through oneDNN or OpenBLAS ({@link Gemm}), every other op a fused Java loop
  * over heap arrays (see {@link CpuTensor} for why), split across cores by {@link ParallelRanges}
- * when large enough. A training step instead splits its batch into one part per core ({@link
- * #batchParts}), each part's ops on its core alone: at the step's sizes that is 1.3-2x faster than
+ * when large enough. A training step instead splits its batch into up to one part per core ({@link
+ * #batchParts}), each part's ops on its thread, its GEMMs on its share of the cores (one each on
+ * the 2-core dev machine): at the step's sizes that is 1.3-2x faster than
  * splitting every op, whose fork and join (and oneDNN's) cost more than the small ops save
  * (docs/benchmarks.md). Ops are synchronous. Contracts are on {@link Backend}.
  */
@@ -27,8 +28,13 @@ public final class CpuBackend implements Backend {
   private final Gemm.Choice gemmChoice;
   private final Gemm gemm;
   private final ParallelRanges parts;
-  /** Run around each batch part on its thread: GEMMs there stay on that thread. */
-  private final Runnable confineGemms;
+  /**
+   * Run around each batch part on its thread, indexed by how many parts run at once: the part's
+   * GEMMs get that share of the GEMM library's threads (one each on the 2-core dev machine; on a
+   * 16-core machine, two parts of a 128-row batch would get eight each rather than leave 14 cores
+   * idle).
+   */
+  private final Runnable[] confineGemmsFor;
   private final Runnable releaseGemms;
 
   /** A backend using every available core. */
@@ -53,8 +59,12 @@ public final class CpuBackend implements Backend {
     this.gemm = gemmChoice.gemm();
     this.parallel = new ParallelRanges(gemm.ownsTheCores() ? 1 : threads);
     this.parts = new ParallelRanges(gemm.canConfine() ? threads : 1);
-    this.confineGemms = () -> gemm.confine(true);
-    this.releaseGemms = () -> gemm.confine(false);
+    this.confineGemmsFor = new Runnable[parts.threads() + 1];
+    for (int count = 1; count <= parts.threads(); count++) {
+      int share = Math.max(1, gemm.threads() / count);
+      confineGemmsFor[count] = () -> gemm.confine(share);
+    }
+    this.releaseGemms = () -> gemm.confine(0);
     this.loopChoice = LoopKernels.select();
     this.loops = loopChoice.kernels();
   }
@@ -173,7 +183,10 @@ public final class CpuBackend implements Backend {
       part.accept(0);
       return;
     }
-    parts.forParts(count, part, confineGemms, releaseGemms);
+    if (count < 1 || count > parts.threads()) {
+      throw new IllegalArgumentException(count + " parts for " + parts.threads() + " threads");
+    }
+    parts.forParts(count, part, confineGemmsFor[count], releaseGemms);
   }
 
   // ---------------------------------------------------------------- linear algebra

@@ -51,8 +51,13 @@ final class DnnlGemm implements Gemm {
   }
 
   @Override
-  public void confine(boolean alone) {
-    openMp.ifPresent(o -> o.confine(alone));
+  public void confine(int threads) {
+    openMp.ifPresent(o -> o.confine(threads));
+  }
+
+  @Override
+  public int threads() {
+    return openMp.map(OpenMpThreads::usual).orElse(1);
   }
 
   @Override

@@ -32,16 +32,19 @@ interface Gemm {
   boolean ownsTheCores();
 
   /**
-   * True when {@link #confine} works, so that a CPU backend can run the parts of a batch on one
-   * core each ({@code Backend#batchParts}).
+   * True when {@link #confine} works, so that a CPU backend can run the parts of a batch side by
+   * side, each on its share of the cores ({@code Backend#batchParts}).
    */
   boolean canConfine();
 
   /**
-   * Makes GEMMs called from the current thread run on it alone ({@code true}) or as usual again
-   * ({@code false}).
+   * Makes GEMMs called from the current thread use at most {@code threads} threads, or the usual
+   * number again when {@code threads} is 0.
    */
-  void confine(boolean alone);
+  void confine(int threads);
+
+  /** Threads a GEMM uses when not confined: what the parts of a batch running at once share. */
+  int threads();
 
   /** Library, version and threading, for logs. */
   String describe();

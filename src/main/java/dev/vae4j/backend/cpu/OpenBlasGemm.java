@@ -51,7 +51,13 @@ final class OpenBlasGemm implements Gemm {
   }
 
   @Override
-  public void confine(boolean alone) {}
+  public void confine(int threads) {}
+
+  /** One per call: a part's GEMMs are split over its thread alone (nested loops run inline). */
+  @Override
+  public int threads() {
+    return 1;
+  }
 
   @Override
   public String describe() {

@@ -6,9 +6,9 @@ import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.openblas.presets.openblas_nolapack.SetNumThreads;
 
 /**
- * {@code omp_set_num_threads} of the OpenMP runtime that oneDNN loaded, so that one thread's
- * oneDNN calls can run on that thread alone while another thread's calls do the same on another
- * core (OpenMP keeps the setting per calling thread).
+ * {@code omp_set_num_threads} of the OpenMP runtime that oneDNN loaded, so that the threads
+ * running the parts of a batch at once can each give their oneDNN calls a share of the cores (one
+ * each on the 2-core dev machine; OpenMP keeps the setting per calling thread).
  *
  * <p>No preset binds OpenMP itself, so the function is looked up by name with JavaCPP's {@link
  * Loader#addressof} and called through the OpenBLAS preset's {@code SetNumThreads} pointer type,
@@ -32,9 +32,14 @@ final class OpenMpThreads {
     return Optional.of(new OpenMpThreads(function, usualThreads()));
   }
 
-  /** Makes OpenMP regions started by the current thread use one thread ({@code true}) or the usual number. */
-  void confine(boolean alone) {
-    setNumThreads.call(alone ? 1 : usual);
+  /** Makes OpenMP regions started by the current thread use {@code threads} threads, or the usual number for 0. */
+  void confine(int threads) {
+    setNumThreads.call(threads == 0 ? usual : threads);
+  }
+
+  /** What OpenMP uses when not told otherwise. */
+  int usual() {
+    return usual;
   }
 
   /** What OpenMP uses when not told otherwise: OMP_NUM_THREADS's first number, else one thread per core. */
