@@ -54,7 +54,7 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--max-warmup-seconds", defaultValue = "30",
       description = "After the --warmup steps, train on untimed until the JIT compiler goes quiet (two half-second "
-          + "stretches with under 1% of their time spent compiling), for at most this long; 0: no longer than --warmup.")
+          + "stretches with under 1%% of their time spent compiling), for at most this long; 0: no longer than --warmup.")
   double maxWarmupSeconds;
 
   @Option(names = "--json", description = "Print one JSON array of results instead of a table.")
