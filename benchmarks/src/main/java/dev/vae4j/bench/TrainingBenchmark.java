@@ -18,9 +18,13 @@ import org.openjdk.jmh.annotations.Warmup;
  * of the same count when the dataset is not installed: {@code apt-get install
  * dataset-fashion-mnist}, or {@code -Dvae4j.fashion=DIR}), reported as samples/s: one optimizer
  * step per invocation ({@link #step}), or one whole epoch of full batches ({@link #epoch}).
+ *
+ * <p>The warm-up is 12 s because the CPU step keeps speeding up for its first 3,000-4,000 steps
+ * (5-13 s on 2 cores) while C2 compiles its loops ({@code JitWarmup}); with the 2 s warm-up this
+ * had until 2026-12-01, the CPU rows at batch 128 came out as 31,000 ± 58,000 samples/s.
  */
-@Warmup(iterations = 2, time = 1, timeUnit = TimeUnit.SECONDS)
-@Measurement(iterations = 3, time = 1, timeUnit = TimeUnit.SECONDS)
+@Warmup(iterations = 6, time = 2, timeUnit = TimeUnit.SECONDS)
+@Measurement(iterations = 5, time = 2, timeUnit = TimeUnit.SECONDS)
 public class TrainingBenchmark extends OnBackend {
   private static final Path FASHION = Path.of(System.getProperty("vae4j.fashion", "/usr/share/datasets/fashion-mnist"));
 
