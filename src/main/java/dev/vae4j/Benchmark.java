@@ -242,7 +242,8 @@ public final class Benchmark {
       // Fields after the command name, which may hold spaces and ends at the last ')'; starttime is field 22.
       String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
       long startTicks = Long.parseLong(fields[22 - 3]);
-      return uptime - startTicks / (double) CLOCK_TICKS_PER_SECOND;
+      // Rounded to the clocks' 10 ms, so that --json prints 0.43, not 0.43000000000006366.
+      return Math.round((uptime - startTicks / (double) CLOCK_TICKS_PER_SECOND) * 100) / 100.0;
     } catch (IOException | RuntimeException e) {
       return ManagementFactory.getRuntimeMXBean().getUptime() / 1e3;
     }
