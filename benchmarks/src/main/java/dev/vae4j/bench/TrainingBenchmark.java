@@ -19,12 +19,14 @@ import org.openjdk.jmh.annotations.Warmup;
  * dataset-fashion-mnist}, or {@code -Dvae4j.fashion=DIR}), reported as samples/s: one optimizer
  * step per invocation ({@link #step}), or one whole epoch of full batches ({@link #epoch}).
  *
- * <p>The warm-up is 12 s because the CPU step keeps speeding up for its first 3,000-4,000 steps
- * (5-13 s on 2 cores) while C2 compiles its loops ({@code JitWarmup}); with the 2 s warm-up this
- * had until 2026-12-01, the CPU rows at batch 128 came out as 31,000 ± 58,000 samples/s.
+ * <p>Each trial first trains on {@value #UNTIMED_SAMPLES} images untimed (4,000 steps at batch 128,
+ * 500 at 1024), because the CPU step keeps speeding up for its first 3,000-4,000 steps at batch
+ * 128 (5-13 s on 2 cores) while C2 compiles its loops ({@code JitWarmup}); with JMH's 2 s warm-up alone, the CPU rows at batch 128 came out as 31,000 ±
+ * 58,000 samples/s (2026-12-01). Done in the setup rather than as longer JMH warm-up iterations,
+ * it costs the GPU runs, where device time is scarce, under a second.
  */
-@Warmup(iterations = 6, time = 2, timeUnit = TimeUnit.SECONDS)
-@Measurement(iterations = 5, time = 2, timeUnit = TimeUnit.SECONDS)
+@Warmup(iterations = 2, time = 1, timeUnit = TimeUnit.SECONDS)
+@Measurement(iterations = 5, time = 1, timeUnit = TimeUnit.SECONDS)
 public class TrainingBenchmark extends OnBackend {
   private static final Path FASHION = Path.of(System.getProperty("vae4j.fashion", "/usr/share/datasets/fashion-mnist"));
 
@@ -39,6 +41,8 @@ public class TrainingBenchmark extends OnBackend {
   @Param({"128", "1024"})
   public int batch;
 
+  static final int UNTIMED_SAMPLES = 512_000;
+
   private Benchmark.TrainingSteps steps;
 
   @Override
@@ -46,6 +50,8 @@ public class TrainingBenchmark extends OnBackend {
     Dataset images = fashionMnistOrSynthetic();
     Vae vae = Vae.create(VaeConfig.mnistDefault(), device, 1);
     steps = new Benchmark.TrainingSteps(vae, images, batch, 1);
+    steps.run(UNTIMED_SAMPLES / batch);
+    finish();
   }
 
   @Override
