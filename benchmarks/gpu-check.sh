@@ -37,7 +37,8 @@ trim_jar() {
 prepare() {
   command -v jlink >/dev/null || { log "jlink not found: --prepare needs a JDK 17+"; exit 1; }
   log "building the jar and the test classes"
-  (cd "$root" && mvn -B -o -q package -DskipTests)
+  # Online: on a fresh machine Maven has yet to fetch the build's plugins and jars.
+  (cd "$root" && mvn -B -q package -DskipTests)
   rm -rf "$kit"
   mkdir -p "$kit/lib" "$kit/test-classes"
   cp "$root/target/vae4j.jar" "$kit/"
@@ -56,8 +57,8 @@ prepare() {
   (cd "$root/target/test-classes" && find . -name '*.class' -print0 | tar --null -cf - -T -) \
     | tar -C "$kit/test-classes" -xf -
   log "building the JMH suite (benchmarks/) against this vae4j"
-  (cd "$root" && mvn -B -o -q install -DskipTests && mvn -B -o -q -f benchmarks/pom.xml compile \
-    && mvn -B -o -q -f benchmarks/pom.xml dependency:copy-dependencies -DoutputDirectory="$kit/jmh" \
+  (cd "$root" && mvn -B -q install -DskipTests && mvn -B -q -f benchmarks/pom.xml compile \
+    && mvn -B -q -f benchmarks/pom.xml dependency:copy-dependencies -DoutputDirectory="$kit/jmh" \
       -DincludeArtifactIds=jmh-core,jopt-simple,commons-math3)
   cp -r "$root/benchmarks/target/classes" "$kit/jmh/classes"
   log "fetching the JUnit console launcher ($junit_console)"
