@@ -26,7 +26,10 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xms1g", "-Xmx3g"})
+// JavaCPP's logging through SLF4J's no-op provider, as the CLI does: otherwise every fork prints
+// that the pinned presets' versions differ (they do, by choice: pom.xml).
+@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xms1g", "-Xmx3g",
+    "-Dorg.bytedeco.javacpp.logger=slf4j"})
 @Warmup(iterations = 3, time = 500, timeUnit = TimeUnit.MILLISECONDS)
 @Measurement(iterations = 5, time = 500, timeUnit = TimeUnit.MILLISECONDS)
 public abstract class OnBackend {
