@@ -7,9 +7,10 @@ import org.bytedeco.dnnl.global.dnnl;
 
 /**
  * oneDNN's {@code dnnl_sgemm}: one call per GEMM, threaded by oneDNN's OpenMP runtime over all
- * cores, with kernels JIT-generated for the CPU's widest vector ISA. On the 2-core AVX-512 dev
- * machine it runs the step's 128 x 400 x 784 GEMMs at about 330 GFLOP/s, against 115 for
- * OpenBLAS with the Haswell kernels the environment forces (docs/benchmarks.md). OpenMP's usual
+ * cores, with kernels JIT-generated for the CPU's widest vector ISA. On the 2-core Zen 5 dev VM
+ * it runs the step's 128 x 400 x 784 GEMMs at about 330 GFLOP/s, against 115 for OpenBLAS with
+ * the Haswell kernels the environment forces (on the Zen 4 one, whose cores do half the FP32
+ * arithmetic per cycle, at 165; docs/benchmarks.md). OpenMP's usual
  * variables (OMP_NUM_THREADS, OMP_WAIT_POLICY) apply.
  */
 final class DnnlGemm implements Gemm {
