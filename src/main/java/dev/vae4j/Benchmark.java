@@ -40,10 +40,15 @@ public final class Benchmark {
    * @param seed initialization and noise seed
    * @param maxWarmupSeconds after {@code warmupSteps}, how long to go on warming up until the JIT
    *     compiler goes quiet ({@link JitWarmup}); 0 for none
+   * @param rounds into how many rounds of (nearly) equal step counts the timed steps are split, each
+   *     timed alone, so that the result shows how much the rate moved while it was measured
    */
-  public record Options(VaeConfig config, int batchSize, int steps, int warmupSteps, long seed, double maxWarmupSeconds) {
+  public record Options(VaeConfig config, int batchSize, int steps, int warmupSteps, long seed, double maxWarmupSeconds,
+      int rounds) {
     /** Seconds a warm-up may take, by default, before the JIT compiler goes quiet. */
     public static final double DEFAULT_MAX_WARMUP_SECONDS = 30;
+    /** Timed rounds, by default (fewer when there are fewer timed steps). */
+    public static final int DEFAULT_ROUNDS = 5;
 
     public Options {
       if (batchSize <= 0) throw new IllegalArgumentException("batch size must be > 0, got " + batchSize);
@@ -52,11 +57,14 @@ public final class Benchmark {
       if (!(maxWarmupSeconds >= 0) || Double.isInfinite(maxWarmupSeconds)) {
         throw new IllegalArgumentException("maximum warm-up seconds must be finite and >= 0, got " + maxWarmupSeconds);
       }
+      if (rounds <= 0 || rounds > steps) {
+        throw new IllegalArgumentException("rounds must be between 1 and the " + steps + " timed steps, got " + rounds);
+      }
     }
 
-    /** With the default maximum warm-up ({@link #DEFAULT_MAX_WARMUP_SECONDS}). */
+    /** With the default maximum warm-up and rounds ({@link #DEFAULT_MAX_WARMUP_SECONDS}, {@link #DEFAULT_ROUNDS}). */
     public Options(VaeConfig config, int batchSize, int steps, int warmupSteps, long seed) {
-      this(config, batchSize, steps, warmupSteps, seed, DEFAULT_MAX_WARMUP_SECONDS);
+      this(config, batchSize, steps, warmupSteps, seed, DEFAULT_MAX_WARMUP_SECONDS, Math.min(DEFAULT_ROUNDS, steps));
     }
   }
 
@@ -68,6 +76,9 @@ public final class Benchmark {
    * @param model e.g. {@code 784-400-20}
    * @param data where the images came from
    * @param samplesPerSecond training samples per second over the timed steps
+   * @param rounds how many rounds the timed steps ran in ({@link Options#rounds})
+   * @param slowestRoundSamplesPerSecond samples per second of the slowest round
+   * @param fastestRoundSamplesPerSecond samples per second of the fastest round
    * @param msPerStep milliseconds per training step
    * @param gflopPerStep GEMM work of one step, in GFLOP (the elementwise ops are not counted)
    * @param gflopsAchieved {@code gflopPerStep} per second of whole training steps
@@ -82,7 +93,8 @@ public final class Benchmark {
    * @param jitQuiet whether the JIT compiler had gone quiet when the timing began ({@link JitWarmup})
    */
   public record Result(String backend, String backendDescription, String model, int batchSize, int steps,
-      String data, double samplesPerSecond, double msPerStep, double gflopPerStep, double gflopsAchieved,
+      String data, double samplesPerSecond, int rounds, double slowestRoundSamplesPerSecond,
+      double fastestRoundSamplesPerSecond, double msPerStep, double gflopPerStep, double gflopsAchieved,
       double gemmOnlyGflops, double gemmOnlySamplesPerSecond, long peakResidentBytes, double secondsToFirstStepStart,
       double secondsToFirstStep, long warmupSteps, double warmupSeconds, boolean jitQuiet) {}
 
@@ -126,11 +138,18 @@ public final class Benchmark {
       JitWarmup.Outcome untilQuiet = warmUntilCompiled(loop, options.maxWarmupSeconds());
       backend.synchronize();
       double warmupSeconds = (System.nanoTime() - warmupStart) / 1e9;
-      double seconds = loop.timed(options.steps());
+      double seconds = 0, slowest = Double.POSITIVE_INFINITY, fastest = 0;
+      for (int r = 0; r < options.rounds(); r++) {
+        int roundSteps = options.steps() / options.rounds() + (r < options.steps() % options.rounds() ? 1 : 0);
+        double roundSeconds = loop.timed(roundSteps);
+        seconds += roundSeconds;
+        slowest = Math.min(slowest, batch * roundSteps / roundSeconds);
+        fastest = Math.max(fastest, batch * roundSteps / roundSeconds);
+      }
       double stepSeconds = seconds / options.steps();
       double gemmSeconds = timeGemmsAlone(backend, layout, batch, parts, options.steps(), options.warmupSteps());
       return new Result(backend.name(), backend.description(), config.describe(), batch, options.steps(),
-          data.name(), batch / stepSeconds, 1e3 * stepSeconds, gflopPerStep, gflopPerStep / stepSeconds,
+          data.name(), batch / stepSeconds, options.rounds(), slowest, fastest, 1e3 * stepSeconds, gflopPerStep, gflopPerStep / stepSeconds,
           gflopPerStep / gemmSeconds, batch / gemmSeconds, peakResidentBytes(), toFirstStepStart, toFirstStep,
           Math.max(1, options.warmupSteps()) + untilQuiet.steps(), warmupSeconds, untilQuiet.quiet());
     }

@@ -49,6 +49,11 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--steps", defaultValue = "300", description = "Timed training steps.")
   int steps;
 
+  @Option(names = "--rounds", paramLabel = "N",
+      description = "Time the steps in N rounds and also report the slowest and fastest round's rate "
+          + "(default: 5, or --steps if that is fewer).")
+  Integer rounds;
+
   @Option(names = "--warmup", defaultValue = "100", description = "Untimed steps before the timed ones, at least.")
   int warmup;
 
@@ -66,7 +71,7 @@ final class BenchCommand implements Callable<Integer> {
     Benchmark.Options options;
     try {
       options = new Benchmark.Options(new VaeConfig(784, hidden, latent, Likelihood.BERNOULLI), batchSize, steps, warmup, 1,
-          maxWarmupSeconds);
+          maxWarmupSeconds, rounds != null ? rounds : Math.min(Benchmark.Options.DEFAULT_ROUNDS, steps));
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
@@ -115,11 +120,13 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   private static void printTable(PrintWriter out, List<Benchmark.Result> results) {
-    out.printf("%-6s %-11s %6s %12s %9s %18s %18s %10s %12s%n", "device", "model", "batch", "samples/s", "ms/step",
-        "GFLOP/s (step)", "GFLOP/s (GEMMs)", "peak RSS", "first step");
+    out.printf("%-6s %-11s %6s %12s %25s %9s %18s %18s %10s %12s%n", "device", "model", "batch", "samples/s",
+        "rounds: slowest-fastest", "ms/step", "GFLOP/s (step)", "GFLOP/s (GEMMs)", "peak RSS", "first step");
     for (Benchmark.Result r : results) {
-      out.printf(Locale.ROOT, "%-6s %-11s %6d %,12.0f %9.3f %18.1f %18.1f %7.0f MB %10.2f s%n", r.backend(), r.model(),
-          r.batchSize(), r.samplesPerSecond(), r.msPerStep(), r.gflopsAchieved(), r.gemmOnlyGflops(),
+      String range = String.format(Locale.ROOT, "%d: %,.0f-%,.0f", r.rounds(), r.slowestRoundSamplesPerSecond(),
+          r.fastestRoundSamplesPerSecond());
+      out.printf(Locale.ROOT, "%-6s %-11s %6d %,12.0f %25s %9.3f %18.1f %18.1f %7.0f MB %10.2f s%n", r.backend(),
+          r.model(), r.batchSize(), r.samplesPerSecond(), range, r.msPerStep(), r.gflopsAchieved(), r.gemmOnlyGflops(),
           r.peakResidentBytes() / 1e6, r.secondsToFirstStep());
     }
     for (Benchmark.Result r : results) {

@@ -23,6 +23,11 @@ class BenchCommandTest {
     assertEquals("cpu", result.get("backend").asText());
     assertEquals("784-32-2", result.get("model").asText());
     assertTrue(result.get("samples_per_second").asDouble() > 0, out.toString());
+    // The 5 timed steps in the default 5 rounds; the overall rate lies between the rounds' extremes.
+    assertEquals(5, result.get("rounds").asInt(), out.toString());
+    double overall = result.get("samples_per_second").asDouble();
+    assertTrue(result.get("slowest_round_samples_per_second").asDouble() <= overall * (1 + 1e-9), out.toString());
+    assertTrue(result.get("fastest_round_samples_per_second").asDouble() >= overall * (1 - 1e-9), out.toString());
     assertTrue(result.get("gemm_only_gflops").asDouble() > 0, out.toString());
     // Two warm-up steps, then at least one more while waiting (briefly) for the JIT compiler.
     assertTrue(result.get("warmup_steps").asLong() > 2, out.toString());
@@ -40,6 +45,35 @@ class BenchCommandTest {
         "--max-warmup-seconds", "-1");
     assertEquals(2, code);
     assertTrue(err.toString().contains("maximum warm-up seconds must be finite and >= 0, got -1.0"), err.toString());
+  }
+
+  @Test
+  void moreRoundsThanTimedStepsIsAUsageError() {
+    StringWriter out = new StringWriter(), err = new StringWriter();
+    int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), "bench", "--device", "cpu",
+        "--steps", "3", "--rounds", "4");
+    assertEquals(2, code);
+    assertTrue(err.toString().contains("rounds must be between 1 and the 3 timed steps, got 4"), err.toString());
+  }
+
+  @Test
+  void fewerTimedStepsThanTheDefaultRoundsTimeOneStepARound() throws Exception {
+    StringWriter out = new StringWriter(), err = new StringWriter();
+    int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), "bench", "--device", "cpu", "--json",
+        "--hidden", "32", "--latent", "2", "--batch-size", "16", "--steps", "2", "--warmup", "1", "--max-warmup-seconds", "0");
+    assertEquals(0, code, err.toString());
+    assertEquals(2, new ObjectMapper().readTree(out.toString()).get(0).get("rounds").asInt(), out.toString());
+  }
+
+  @Test
+  void theTableShowsTheRoundsRange() {
+    StringWriter out = new StringWriter(), err = new StringWriter();
+    int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true),
+        "bench", "--device", "cpu", "--hidden", "32", "--latent", "2", "--batch-size", "16", "--steps", "6", "--rounds", "3",
+        "--warmup", "2", "--max-warmup-seconds", "0");
+    assertEquals(0, code, err.toString());
+    assertTrue(out.toString().contains("rounds: slowest-fastest"), out.toString());
+    assertTrue(out.toString().matches("(?s).*784-32-2 +16 +[0-9,]+ +3: [0-9,]+-[0-9,]+ .*"), out.toString());
   }
 
   @Test
