@@ -91,12 +91,13 @@ public final class Benchmark {
    * @param warmupSteps untimed steps run before the timed ones, the first included
    * @param warmupSeconds their wall-clock time
    * @param jitQuiet whether the JIT compiler had gone quiet when the timing began ({@link JitWarmup})
+   * @param machine what it ran on
    */
   public record Result(String backend, String backendDescription, String model, int batchSize, int steps,
       String data, double samplesPerSecond, int rounds, double slowestRoundSamplesPerSecond,
       double fastestRoundSamplesPerSecond, double msPerStep, double gflopPerStep, double gflopsAchieved,
       double gemmOnlyGflops, double gemmOnlySamplesPerSecond, long peakResidentBytes, double secondsToFirstStepStart,
-      double secondsToFirstStep, long warmupSteps, double warmupSeconds, boolean jitQuiet) {}
+      double secondsToFirstStep, long warmupSteps, double warmupSeconds, boolean jitQuiet, Machine machine) {}
 
   /**
    * {@code count} synthetic images of {@code height x width} uniform 8-bit pixels (k / 255, as in
@@ -151,7 +152,7 @@ public final class Benchmark {
       return new Result(backend.name(), backend.description(), config.describe(), batch, options.steps(),
           data.name(), batch / stepSeconds, options.rounds(), slowest, fastest, 1e3 * stepSeconds, gflopPerStep, gflopPerStep / stepSeconds,
           gflopPerStep / gemmSeconds, batch / gemmSeconds, peakResidentBytes(), toFirstStepStart, toFirstStep,
-          Math.max(1, options.warmupSteps()) + untilQuiet.steps(), warmupSeconds, untilQuiet.quiet());
+          Math.max(1, options.warmupSteps()) + untilQuiet.steps(), warmupSeconds, untilQuiet.quiet(), Machine.current());
     }
   }
 

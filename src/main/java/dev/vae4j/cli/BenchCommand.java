@@ -136,5 +136,6 @@ final class BenchCommand implements Callable<Integer> {
           r.warmupSteps(), r.warmupSeconds(),
           r.jitQuiet() ? "until the JIT compiler went quiet" : "the JIT compiler not known to be quiet", r.data());
     }
+    if (!results.isEmpty()) out.println("machine: " + results.get(0).machine().describe());
   }
 }

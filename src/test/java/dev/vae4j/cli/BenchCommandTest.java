@@ -29,6 +29,8 @@ class BenchCommandTest {
     assertTrue(result.get("slowest_round_samples_per_second").asDouble() <= overall * (1 + 1e-9), out.toString());
     assertTrue(result.get("fastest_round_samples_per_second").asDouble() >= overall * (1 - 1e-9), out.toString());
     assertTrue(result.get("gemm_only_gflops").asDouble() > 0, out.toString());
+    assertTrue(result.get("machine").get("cpus").asInt() >= 1, out.toString());
+    assertEquals(System.getProperty("java.version"), result.get("machine").get("java").asText(), out.toString());
     // Two warm-up steps, then at least one more while waiting (briefly) for the JIT compiler.
     assertTrue(result.get("warmup_steps").asLong() > 2, out.toString());
     assertTrue(result.get("warmup_seconds").asDouble() > 0, out.toString());
@@ -73,6 +75,7 @@ class BenchCommandTest {
         "--warmup", "2", "--max-warmup-seconds", "0");
     assertEquals(0, code, err.toString());
     assertTrue(out.toString().contains("rounds: slowest-fastest"), out.toString());
+    assertTrue(out.toString().contains("machine: " + dev.vae4j.Machine.current().describe()), out.toString());
     assertTrue(out.toString().matches("(?s).*784-32-2 +16 +[0-9,]+ +3: [0-9,]+-[0-9,]+ .*"), out.toString());
   }
 
