@@ -142,17 +142,18 @@ public final class Benchmark {
       double seconds = 0, slowest = Double.POSITIVE_INFINITY, fastest = 0;
       for (int r = 0; r < options.rounds(); r++) {
         int roundSteps = options.steps() / options.rounds() + (r < options.steps() % options.rounds() ? 1 : 0);
-        double roundSeconds = loop.timed(roundSteps);
+        double roundSeconds = loop.timed(roundSteps), rate = batch * roundSteps / roundSeconds;
         seconds += roundSeconds;
-        slowest = Math.min(slowest, batch * roundSteps / roundSeconds);
-        fastest = Math.max(fastest, batch * roundSteps / roundSeconds);
+        slowest = Math.min(slowest, rate);
+        fastest = Math.max(fastest, rate);
       }
       double stepSeconds = seconds / options.steps();
       double gemmSeconds = timeGemmsAlone(backend, layout, batch, parts, options.steps(), options.warmupSteps());
       return new Result(backend.name(), backend.description(), config.describe(), batch, options.steps(),
-          data.name(), batch / stepSeconds, options.rounds(), slowest, fastest, 1e3 * stepSeconds, gflopPerStep, gflopPerStep / stepSeconds,
-          gflopPerStep / gemmSeconds, batch / gemmSeconds, peakResidentBytes(), toFirstStepStart, toFirstStep,
-          Math.max(1, options.warmupSteps()) + untilQuiet.steps(), warmupSeconds, untilQuiet.quiet(), Machine.current());
+          data.name(), batch / stepSeconds, options.rounds(), slowest, fastest, 1e3 * stepSeconds, gflopPerStep,
+          gflopPerStep / stepSeconds, gflopPerStep / gemmSeconds, batch / gemmSeconds, peakResidentBytes(),
+          toFirstStepStart, toFirstStep, Math.max(1, options.warmupSteps()) + untilQuiet.steps(), warmupSeconds,
+          untilQuiet.quiet(), Machine.current());
     }
   }
 

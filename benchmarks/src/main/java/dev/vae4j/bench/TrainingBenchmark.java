@@ -21,9 +21,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>Each trial first trains on {@value #UNTIMED_SAMPLES} images untimed (4,000 steps at batch 128,
  * 500 at 1024), because the CPU step keeps speeding up for its first 3,000-4,000 steps at batch
- * 128 (5-13 s on 2 cores) while C2 compiles its loops ({@code JitWarmup}); with JMH's 2 s warm-up alone, the CPU rows at batch 128 came out as 31,000 ±
- * 58,000 samples/s (2026-12-01). Done in the setup rather than as longer JMH warm-up iterations,
- * it costs the GPU runs, where device time is scarce, under a second.
+ * 128 (5-13 s on 2 cores) while C2 compiles its loops ({@code JitWarmup}); with JMH's 2 s warm-up
+ * alone, the CPU rows at batch 128 came out as 31,000 ± 58,000 samples/s (2026-12-01). Done in the
+ * setup rather than as longer JMH warm-up iterations, it costs the GPU runs, where device time is
+ * scarce, under a second.
  */
 @Warmup(iterations = 2, time = 1, timeUnit = TimeUnit.SECONDS)
 @Measurement(iterations = 5, time = 1, timeUnit = TimeUnit.SECONDS)
