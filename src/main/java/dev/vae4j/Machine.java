@@ -44,10 +44,14 @@ public record Machine(String cpu, int cpus, String java, String openblasCoretype
 
   /** One line: the CPU, its count, the JVM and the OpenBLAS variables as they were. */
   public String describe() {
-    String openblas = openblasCoretype == null && openblasL2Size == null ? "OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset"
-        : "OPENBLAS_CORETYPE=" + (openblasCoretype == null ? "(unset)" : openblasCoretype)
-            + " OPENBLAS_L2_SIZE=" + (openblasL2Size == null ? "(unset)" : openblasL2Size);
-    return cpu + ", " + cpus + (cpus == 1 ? " CPU" : " CPUs") + ", Java " + java + "; " + openblas;
+    return cpu + ", " + cpus + (cpus == 1 ? " CPU" : " CPUs") + ", Java " + java + "; " + openblasVariables();
+  }
+
+  /** The two OpenBLAS variables, e.g. {@code OPENBLAS_CORETYPE=Haswell OPENBLAS_L2_SIZE=512}. */
+  public String openblasVariables() {
+    if (openblasCoretype == null && openblasL2Size == null) return "OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset";
+    return "OPENBLAS_CORETYPE=" + (openblasCoretype == null ? "(unset)" : openblasCoretype)
+        + " OPENBLAS_L2_SIZE=" + (openblasL2Size == null ? "(unset)" : openblasL2Size);
   }
 
   /** The value of the first {@code key : value} line of the first processor, or null. */

@@ -1,6 +1,7 @@
 package dev.vae4j.cli;
 
 import dev.vae4j.Backends;
+import dev.vae4j.Machine;
 import dev.vae4j.backend.Backend;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -10,7 +11,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code vae4j info}: what this machine and build offer, and what {@code --device auto} would pick. */
 @Command(name = "info", mixinStandardHelpOptions = true,
-    description = "Prints Java/OS, the CPU backend, CUDA driver/runtime versions, GPUs, and what --device auto picks.")
+    description = "Prints Java/OS, the processor and OpenBLAS variables, the CPU backend, CUDA driver/runtime versions, GPUs, and what --device auto picks.")
 final class InfoCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -21,6 +22,9 @@ final class InfoCommand implements Callable<Integer> {
     out.printf("Java      %s (%s) on %s %s, %d cores%n", System.getProperty("java.version"),
         System.getProperty("java.vm.name"), System.getProperty("os.name"), System.getProperty("os.arch"),
         Runtime.getRuntime().availableProcessors());
+    Machine machine = Machine.current();
+    out.printf("processor %s%n", machine.cpu());
+    out.printf("OpenBLAS  %s%n", machine.openblasVariables());
     Backends.Inventory here = Backends.inventory();
     out.printf("CPU       %s%n", here.cpu());
     out.printf("CUDA      driver %s, runtime %s%n", orUnknown(here.cudaDriver()), orUnknown(here.cudaRuntime()));
