@@ -48,7 +48,7 @@ public final class Benchmark {
     /** Seconds a warm-up may take, by default, before the JIT compiler goes quiet. */
     public static final double DEFAULT_MAX_WARMUP_SECONDS = 30;
     /** Timed rounds, by default (fewer when there are fewer timed steps). */
-    public static final int DEFAULT_ROUNDS = 5;
+    private static final int DEFAULT_ROUNDS = 5;
 
     public Options {
       if (batchSize <= 0) throw new IllegalArgumentException("batch size must be > 0, got " + batchSize);
@@ -62,9 +62,14 @@ public final class Benchmark {
       }
     }
 
-    /** With the default maximum warm-up and rounds ({@link #DEFAULT_MAX_WARMUP_SECONDS}, {@link #DEFAULT_ROUNDS}). */
+    /** With the default maximum warm-up and rounds ({@link #DEFAULT_MAX_WARMUP_SECONDS}, {@link #defaultRounds}). */
     public Options(VaeConfig config, int batchSize, int steps, int warmupSteps, long seed) {
-      this(config, batchSize, steps, warmupSteps, seed, DEFAULT_MAX_WARMUP_SECONDS, Math.min(DEFAULT_ROUNDS, steps));
+      this(config, batchSize, steps, warmupSteps, seed, DEFAULT_MAX_WARMUP_SECONDS, defaultRounds(steps));
+    }
+
+    /** {@link #DEFAULT_ROUNDS}, or one round per step when there are fewer timed steps. */
+    public static int defaultRounds(int steps) {
+      return Math.min(DEFAULT_ROUNDS, steps);
     }
   }
 

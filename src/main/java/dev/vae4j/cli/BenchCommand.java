@@ -71,7 +71,7 @@ final class BenchCommand implements Callable<Integer> {
     Benchmark.Options options;
     try {
       options = new Benchmark.Options(new VaeConfig(784, hidden, latent, Likelihood.BERNOULLI), batchSize, steps, warmup, 1,
-          maxWarmupSeconds, rounds != null ? rounds : Math.min(Benchmark.Options.DEFAULT_ROUNDS, steps));
+          maxWarmupSeconds, rounds != null ? rounds : Benchmark.Options.defaultRounds(steps));
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

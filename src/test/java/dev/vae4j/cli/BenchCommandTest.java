@@ -51,32 +51,27 @@ class BenchCommandTest {
 
   @Test
   void moreRoundsThanTimedStepsIsAUsageError() {
-    StringWriter out = new StringWriter(), err = new StringWriter();
-    int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), "bench", "--device", "cpu",
-        "--steps", "3", "--rounds", "4");
-    assertEquals(2, code);
-    assertTrue(err.toString().contains("rounds must be between 1 and the 3 timed steps, got 4"), err.toString());
+    CliRun o = CliRun.run("bench", "--device", "cpu", "--steps", "3", "--rounds", "4");
+    assertEquals(2, o.code());
+    assertTrue(o.err().contains("rounds must be between 1 and the 3 timed steps, got 4"), o.err());
   }
 
   @Test
   void fewerTimedStepsThanTheDefaultRoundsTimeOneStepARound() throws Exception {
-    StringWriter out = new StringWriter(), err = new StringWriter();
-    int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), "bench", "--device", "cpu", "--json",
-        "--hidden", "32", "--latent", "2", "--batch-size", "16", "--steps", "2", "--warmup", "1", "--max-warmup-seconds", "0");
-    assertEquals(0, code, err.toString());
-    assertEquals(2, new ObjectMapper().readTree(out.toString()).get(0).get("rounds").asInt(), out.toString());
+    CliRun o = CliRun.run("bench", "--device", "cpu", "--json", "--hidden", "32", "--latent", "2", "--batch-size", "16",
+        "--steps", "2", "--warmup", "1", "--max-warmup-seconds", "0");
+    assertEquals(0, o.code(), o.err());
+    assertEquals(2, new ObjectMapper().readTree(o.out()).get(0).get("rounds").asInt(), o.out());
   }
 
   @Test
   void theTableShowsTheRoundsRange() {
-    StringWriter out = new StringWriter(), err = new StringWriter();
-    int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true),
-        "bench", "--device", "cpu", "--hidden", "32", "--latent", "2", "--batch-size", "16", "--steps", "6", "--rounds", "3",
-        "--warmup", "2", "--max-warmup-seconds", "0");
-    assertEquals(0, code, err.toString());
-    assertTrue(out.toString().contains("rounds: slowest-fastest"), out.toString());
-    assertTrue(out.toString().contains("machine: " + dev.vae4j.Machine.current().describe()), out.toString());
-    assertTrue(out.toString().matches("(?s).*784-32-2 +16 +[0-9,]+ +3: [0-9,]+-[0-9,]+ .*"), out.toString());
+    CliRun o = CliRun.run("bench", "--device", "cpu", "--hidden", "32", "--latent", "2", "--batch-size", "16",
+        "--steps", "6", "--rounds", "3", "--warmup", "2", "--max-warmup-seconds", "0");
+    assertEquals(0, o.code(), o.err());
+    assertTrue(o.out().contains("rounds: slowest-fastest"), o.out());
+    assertTrue(o.out().contains("machine: " + dev.vae4j.Machine.current().describe()), o.out());
+    assertTrue(o.out().matches("(?s).*784-32-2 +16 +[0-9,]+ +3: [0-9,]+-[0-9,]+ .*"), o.out());
   }
 
   @Test

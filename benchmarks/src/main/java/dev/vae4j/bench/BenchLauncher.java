@@ -23,13 +23,17 @@ public final class BenchLauncher {
     Optional<String> backendsChosen = jmhArgs.stream().filter(a -> a.startsWith("backend="))
         .map(a -> a.substring("backend=".length())).findFirst();
     boolean listing = jmhArgs.stream().anyMatch(a -> a.equals("-l") || a.equals("-h") || a.equals("-lp"));
-    if (!listing && backendsChosen.isEmpty()) {
+    if (listing) {
+      org.openjdk.jmh.Main.main(args);
+      return;
+    }
+    if (backendsChosen.isEmpty()) {
       CudaInfo cuda = CudaBackend.probe();
       if (!cuda.available()) {
         System.out.println("vae4j-benchmarks: CUDA benchmarks skipped: " + cuda.reason());
         jmhArgs.addAll(List.of("-p", "backend=cpu", "-e", GPU_ONLY));
       }
-    } else if (!listing && !List.of(backendsChosen.get().split(",")).contains("cuda")) {
+    } else if (!List.of(backendsChosen.get().split(",")).contains("cuda")) {
       System.out.println("vae4j-benchmarks: " + GPU_ONLY + " left out: it runs on cuda only");
       jmhArgs.addAll(List.of("-e", GPU_ONLY));
     }
