@@ -11,5 +11,16 @@ public enum Likelihood {
    * Independent Gaussian per pixel with mean l and unit variance. Per-pixel negative log-likelihood
    * 0.5*(x-l)^2 + 0.5*log(2*pi); d/dl = l - x.
    */
-  GAUSSIAN
+  GAUSSIAN;
+
+  /**
+   * How many decoder outputs each modelled value needs: the decoder's last layer has {@code
+   * outputsPerValue() * values} outputs, laid out as that many blocks of {@code values} columns
+   * (for a likelihood with a mean and a log-variance: all the means, then all the log-variances).
+   */
+  public int outputsPerValue() {
+    return switch (this) {
+      case BERNOULLI, GAUSSIAN -> 1;
+    };
+  }
 }
