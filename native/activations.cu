@@ -1,5 +1,6 @@
 // Bias + activation, forward and backward. CPU twins: CpuBackend#biasActivation and
-// CpuBackend#activationBackward (dev.vae4j.backend.cpu.Kernels).
+// CpuBackend#activationBackward (dev.vae4j.backend.cpu.LoopKernels#biasRelu, #sigmoid, #reluBackward,
+// #columnSums).
 #include "common.cuh"
 
 // Activation codes are the ordinals of dev.vae4j.backend.Activation.

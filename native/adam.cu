@@ -1,5 +1,5 @@
 // The fused Adam/AdamW update over the flat parameter buffer. CPU twin: CpuBackend#adamUpdate
-// (dev.vae4j.backend.cpu.Kernels#adam).
+// (dev.vae4j.backend.cpu.ScalarLoopKernels#adam).
 #include "common.cuh"
 
 #define VAE4J_WD_NONE 0
@@ -10,7 +10,7 @@
 // stepStride): g = grads (+ wd * p for L2); p *= decayFactor (= 1 - lr * wd) if decoupled;
 // m = b1 m + (1-b1) g; v = b2 v + (1-b2) g^2; p -= (lr / (1-b1^t)) * m / (sqrt(v) / sqrt(1-b2^t)
 // + eps). The hyper-parameters arrive as the host rounds them to float (the CPU's
-// Kernels.AdamStep), plus lr, beta1, beta2 in double for the bias corrections, which are computed
+// AdamStep), plus lr, beta1, beta2 in double for the bias corrections, which are computed
 // in double once per block (t may live in device memory, so the host cannot precompute them) and
 // then rounded to float as on the CPU.
 extern "C" __global__ void vae4j_adam(float* p, const float* g, float* m, float* v, long long n,
