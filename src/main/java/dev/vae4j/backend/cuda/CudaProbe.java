@@ -91,6 +91,13 @@ final class CudaProbe {
     return value[0];
   }
 
+  /** {@link #attribute} through the seam, for a backend being built on {@code api}. */
+  static int attribute(CudaApi api, int attribute, int device) {
+    int[] value = new int[1];
+    Status.runtime(api.cudaDeviceGetAttribute(value, attribute, device), "cudaDeviceGetAttribute(" + attribute + ")");
+    return value[0];
+  }
+
   private static String errorText(int rc) {
     try {
       Status.runtime(rc, "cudaGetDeviceCount");
