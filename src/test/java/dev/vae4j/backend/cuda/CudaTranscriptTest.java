@@ -1,8 +1,10 @@
 package dev.vae4j.backend.cuda;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.vae4j.Benchmark;
 import dev.vae4j.Vae;
@@ -12,9 +14,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -42,7 +48,11 @@ class CudaTranscriptTest {
 
   /** The default model's step on the fake, as a transcript. */
   static String defaultStepTranscript() {
-    RecordingCuda cuda = new RecordingCuda();
+    return record(new RecordingCuda());
+  }
+
+  /** Runs the default model's step on {@code cuda}; returns its transcript. */
+  private static String record(RecordingCuda cuda) {
     try {
       CudaInfo info = new CudaInfo(true, null, "13.0", "13.0",
           List.of(new CudaInfo.Gpu(0, "recording fake", 141L << 30, 9, 0, RecordingCuda.MULTIPROCESSORS)), true,
@@ -100,6 +110,55 @@ class CudaTranscriptTest {
             + " golden, " + a.length + " now; the new one is in " + ACTUAL + ")\n golden: " + el + "\n    now: " + al);
       }
     }
+  }
+
+  /**
+   * Every kernel the step launches gets as many parameters as its PTX entry declares, each filled
+   * as the PTX type it is ({@code .u64}: a pointer or int64; {@code .u32}/{@code .s32}: int32;
+   * {@code .f32}; {@code .f64}): a mismatch that a launch would not report, since the driver
+   * reads each parameter's width from the kernel, not from the caller.
+   */
+  @Test
+  void everyLaunchFillsItsKernelsPtxSignature() {
+    KernelImage image = KernelImage.load();
+    assumeTrue(image != null, "this build has no CUDA kernels (nvcc was not found at build time)");
+    Map<String, List<String>> signatures = ptxSignatures(new String(image.fatbin(), StandardCharsets.ISO_8859_1));
+    for (Kernel k : Kernel.values()) {
+      assertTrue(signatures.containsKey(k.symbol), k.symbol + " has no PTX entry");
+      assertEquals(k.arity, signatures.get(k.symbol).size(), k.symbol + "'s arity in Kernel against its PTX entry");
+    }
+    RecordingCuda cuda = new RecordingCuda();
+    record(cuda);
+    assertFalse(cuda.launches().isEmpty());
+    for (RecordingCuda.Launch launch : cuda.launches()) {
+      List<String> types = signatures.get(launch.symbol());
+      assertEquals(types.size(), launch.kinds().length(), launch.symbol() + ": parameters filled");
+      for (int i = 0; i < types.size(); i++) {
+        char kind = launch.kinds().charAt(i);
+        String type = types.get(i);
+        boolean fits = switch (kind) {
+          case 'p', 'l' -> type.equals(".u64") || type.equals(".s64") || type.equals(".b64");
+          case 'i' -> type.equals(".u32") || type.equals(".s32") || type.equals(".b32");
+          case 'f' -> type.equals(".f32");
+          case 'd' -> type.equals(".f64");
+          default -> false;
+        };
+        assertTrue(fits, launch.symbol() + " parameter " + i + " is " + type + " in the PTX but filled as " + kind);
+      }
+    }
+  }
+
+  /** Each PTX entry's parameter types ({@code .u64}, ...) in order, from the fatbin's PTX text. */
+  static Map<String, List<String>> ptxSignatures(String ptx) {
+    Map<String, List<String>> out = new HashMap<>();
+    Matcher entry = Pattern.compile("\\.entry (\\w+)\\(([^)]*)\\)").matcher(ptx);
+    while (entry.find()) {
+      List<String> types = new ArrayList<>();
+      Matcher param = Pattern.compile("\\.param (\\.[a-z0-9]+)").matcher(entry.group(2));
+      while (param.find()) types.add(param.group(1));
+      out.putIfAbsent(entry.group(1), types);
+    }
+    return out;
   }
 
   @Test

@@ -51,7 +51,11 @@ final class RecordingCuda implements CudaApi {
 
   private record Allocation(int id, long base, long bytes, boolean host, BytePointer memory) {}
 
+  /** One kernel launch: its symbol and how each parameter was filled ({@link KernelArgs#kinds}). */
+  record Launch(String symbol, String kinds) {}
+
   private final List<String> lines = new ArrayList<>();
+  private final List<Launch> launches = new ArrayList<>();
   private final TreeMap<Long, Allocation> allocations = new TreeMap<>();
   private final Map<Long, String> handles = new HashMap<>();
   private final Map<String, Integer> handleCounts = new HashMap<>();
@@ -66,6 +70,11 @@ final class RecordingCuda implements CudaApi {
     StringBuilder s = new StringBuilder();
     for (String line : lines) s.append(line).append('\n');
     return s.toString();
+  }
+
+  /** The kernel launches so far, in order. */
+  List<Launch> launches() {
+    return List.copyOf(launches);
   }
 
   /** A comment line ({@code # what}), to mark where the caller's phases begin. */
@@ -267,6 +276,7 @@ final class RecordingCuda implements CudaApi {
     args.kernelParams(); // what the real launch passes; throws, as there, unless every parameter was set
     long[] values = args.values();
     String kinds = args.kinds();
+    launches.add(new Launch(name(function).substring(3), kinds));
     StringBuilder s = new StringBuilder("cuLaunchKernel ").append(name(function).substring(3))
         .append(" grid=").append(gridX).append(',').append(gridY).append(',').append(gridZ)
         .append(" block=").append(blockX).append(',').append(blockY).append(',').append(blockZ)
