@@ -46,13 +46,13 @@ class LayeringTest {
    * Above the CUDA seam ({@code backend.cuda.CudaApi}) nothing names bytedeco's CUDA classes, which
    * cannot be initialised without {@code libcudart}: so that the recording fake runs a whole
    * training step on any machine (CudaTranscriptTest). Only {@code RealCuda} (the bindings behind
-   * the seam), {@code CudaLibraries} (the load), {@code CudaProbe} (runs before a backend exists)
-   * and {@code Status} (error strings, read only on failure) may; the others may import only
+   * the seam), {@code CudaLibraries} (the load) and {@code Status} (error strings, read only on
+   * failure) may; the others may import only
    * primitive constants, which javac copies into the importing class.
    */
   @Test
   void onlyTheRealSideOfTheCudaSeamNamesTheCudaBindings() throws IOException, ReflectiveOperationException {
-    List<String> allowed = List.of("RealCuda.java", "CudaLibraries.java", "CudaProbe.java", "Status.java");
+    List<String> allowed = List.of("RealCuda.java", "CudaLibraries.java", "Status.java");
     List<String> offenders = new ArrayList<>();
     for (Path file : javaFiles()) {
       String where = SOURCES.relativize(file).toString();

@@ -20,6 +20,19 @@ package dev.vae4j.backend.cuda;
  * cuBLAS handles, descriptors, layouts, preferences) are the native pointer values; 0 is null.
  */
 interface CudaApi {
+  // ---- versions and devices (CudaProbe)
+  int cudaDriverGetVersion(int[] version);
+
+  int cudaRuntimeGetVersion(int[] version);
+
+  int cudaGetDeviceCount(int[] count);
+
+  int cuDeviceGet(int[] device, int ordinal);
+
+  int cuDeviceGetName(byte[] name, int length, int device);
+
+  int cuDeviceTotalMem(long[] bytes, int device);
+
   // ---- device, context, stream (CudaContext, CudaProbe)
   int cudaSetDevice(int device);
 

@@ -28,8 +28,9 @@ import org.bytedeco.javacpp.SizeTPointer;
  * {@link CudaApi} on the bytedeco bindings: each method wraps its long handles and addresses in
  * the bindings' types (which carry nothing but the address) and makes the one call, as the backend
  * made it before the seam existed. The only classes of the package that name bytedeco's CUDA
- * types are this one, {@link CudaLibraries} (the load), {@link CudaProbe} and {@link Status} (error
- * strings, only on failure); {@code LayeringTest} checks it.
+ * types are this one, {@link CudaLibraries} (the load) and {@link Status} (error strings, read only
+ * on failure); {@code LayeringTest} checks it. Made only once {@link CudaLibraries} has loaded the
+ * bindings.
  */
 final class RealCuda implements CudaApi {
   /** Scalars of cuBLAS' GEMMs and cuBLASLt's matmuls (host pointer mode: read at the call). */
@@ -44,6 +45,42 @@ final class RealCuda implements CudaApi {
 
   private static CUstream_st stream(long h) {
     return new CUstream_st(at(h));
+  }
+
+  // ---- versions and devices
+
+  @Override
+  public int cudaDriverGetVersion(int[] version) {
+    return cudart.cudaDriverGetVersion(version);
+  }
+
+  @Override
+  public int cudaRuntimeGetVersion(int[] version) {
+    return cudart.cudaRuntimeGetVersion(version);
+  }
+
+  @Override
+  public int cudaGetDeviceCount(int[] count) {
+    return cudart.cudaGetDeviceCount(count);
+  }
+
+  @Override
+  public int cuDeviceGet(int[] device, int ordinal) {
+    return cudart.cuDeviceGet(device, ordinal);
+  }
+
+  @Override
+  public int cuDeviceGetName(byte[] name, int length, int device) {
+    return cudart.cuDeviceGetName(name, length, device);
+  }
+
+  @Override
+  public int cuDeviceTotalMem(long[] bytes, int device) {
+    try (SizeTPointer b = new SizeTPointer(1)) {
+      int rc = cudart.cuDeviceTotalMem(b, device);
+      bytes[0] = b.get();
+      return rc;
+    }
   }
 
   // ---- device, context, stream

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  * The CUDA side of one training step of the default model (784-400-20, batch 128, Bernoulli), as
  * the host issues it: every call through {@link CudaApi}, recorded by {@link RecordingCuda} with no
  * GPU, in order, with kernel names, grids and blocks, the argument bytes, cuBLAS(Lt) operands and
- * the cuBLASLt descriptors, from the backend's start-up to its close, compared line by line with
+ * the cuBLASLt descriptors, from the probe and the backend's start-up to its close, compared line by line with
  * the committed golden file {@code src/test/resources/dev/vae4j/backend/cuda/default-step.transcript}.
  * A refactoring above the seam that is meant to change nothing on the GPU must leave it as it is.
  *
@@ -54,11 +54,11 @@ class CudaTranscriptTest {
   /** Runs the default model's step on {@code cuda}; returns its transcript. */
   private static String record(RecordingCuda cuda) {
     try {
-      CudaInfo info = new CudaInfo(true, null, "13.0", "13.0",
-          List.of(new CudaInfo.Gpu(0, "recording fake", 141L << 30, 9, 0, RecordingCuda.MULTIPROCESSORS)), true,
-          List.of());
       KernelImage image = KernelImage.load();
       if (image == null) image = new KernelImage(new byte[0], Map.of()); // built without nvcc: the fake loads nothing
+      cuda.mark("probe");
+      CudaInfo info = CudaProbe.probe(cuda, image);
+      if (!info.available()) throw new AssertionError("the fake GPU was found unusable: " + info.reason());
       cuda.mark("backend start-up");
       CudaBackend backend = new CudaBackend(new CudaOptions(0, false, true, false, true), info, cuda, image);
       try {

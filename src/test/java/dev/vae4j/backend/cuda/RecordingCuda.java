@@ -11,6 +11,8 @@ import static org.bytedeco.cuda.global.cublas.CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT
 import static org.bytedeco.cuda.global.cublas.CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_D_BYTES;
 import static org.bytedeco.cuda.global.cublas.CUBLAS_OP_N;
 import static org.bytedeco.cuda.global.cublas.CUBLAS_OP_T;
+import static org.bytedeco.cuda.global.cudart.cudaDevAttrComputeCapabilityMajor;
+import static org.bytedeco.cuda.global.cudart.cudaDevAttrComputeCapabilityMinor;
 import static org.bytedeco.cuda.global.cudart.cudaDevAttrMultiProcessorCount;
 import static org.bytedeco.cuda.global.cudart.cudaMemcpyDeviceToDevice;
 import static org.bytedeco.cuda.global.cudart.cudaMemcpyDeviceToHost;
@@ -125,6 +127,51 @@ final class RecordingCuda implements CudaApi {
     return s.toString();
   }
 
+  // ---- versions and devices: one H200-like GPU, CUDA 13.0
+
+  @Override
+  public int cudaDriverGetVersion(int[] version) {
+    version[0] = 13000;
+    log("cudaDriverGetVersion -> " + version[0]);
+    return 0;
+  }
+
+  @Override
+  public int cudaRuntimeGetVersion(int[] version) {
+    version[0] = 13000;
+    log("cudaRuntimeGetVersion -> " + version[0]);
+    return 0;
+  }
+
+  @Override
+  public int cudaGetDeviceCount(int[] count) {
+    count[0] = 1;
+    log("cudaGetDeviceCount -> 1");
+    return 0;
+  }
+
+  @Override
+  public int cuDeviceGet(int[] device, int ordinal) {
+    device[0] = ordinal;
+    log("cuDeviceGet " + ordinal + " -> " + ordinal);
+    return 0;
+  }
+
+  @Override
+  public int cuDeviceGetName(byte[] name, int length, int device) {
+    byte[] fake = "recording fake".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    System.arraycopy(fake, 0, name, 0, Math.min(fake.length, length - 1));
+    log("cuDeviceGetName length=" + length + " device=" + device);
+    return 0;
+  }
+
+  @Override
+  public int cuDeviceTotalMem(long[] bytes, int device) {
+    bytes[0] = 141L << 30;
+    log("cuDeviceTotalMem device=" + device + " -> " + bytes[0]);
+    return 0;
+  }
+
   // ---- device, context, stream
 
   @Override
@@ -173,7 +220,8 @@ final class RecordingCuda implements CudaApi {
 
   @Override
   public int cudaDeviceGetAttribute(int[] value, int attribute, int device) {
-    value[0] = attribute == cudaDevAttrMultiProcessorCount ? MULTIPROCESSORS : 0;
+    value[0] = attribute == cudaDevAttrMultiProcessorCount ? MULTIPROCESSORS
+        : attribute == cudaDevAttrComputeCapabilityMajor ? 9 : attribute == cudaDevAttrComputeCapabilityMinor ? 0 : 0;
     log("cudaDeviceGetAttribute attribute=" + attribute + " device=" + device + " -> " + value[0]);
     return 0;
   }
