@@ -58,7 +58,12 @@ final class RecordingCuda implements CudaApi {
 
   private final List<String> lines = new ArrayList<>();
   private final List<Launch> launches = new ArrayList<>();
+  /**
+   * Device and host allocations apart: the host ones are real malloc addresses, which could fall in
+   * the fake device range, so a host address is only looked up where a host address is passed.
+   */
   private final TreeMap<Long, Allocation> allocations = new TreeMap<>();
+  private final TreeMap<Long, Allocation> hostAllocations = new TreeMap<>();
   private final Map<Long, String> handles = new HashMap<>();
   private final Map<String, Integer> handleCounts = new HashMap<>();
   private long nextDevice = DEVICE_BASE;
@@ -86,9 +91,8 @@ final class RecordingCuda implements CudaApi {
 
   /** Frees the host memory handed out (device memory is only numbers). */
   void releaseHostMemory() {
-    for (Allocation a : allocations.values()) {
-      if (a.memory() != null) a.memory().close();
-    }
+    for (Allocation a : hostAllocations.values()) a.memory().close();
+    hostAllocations.clear();
   }
 
   private void log(String call) {
@@ -103,17 +107,26 @@ final class RecordingCuda implements CudaApi {
     return h;
   }
 
-  /** A pointer or handle as the transcript shows it. */
+  /** A device pointer or handle as the transcript shows it. */
   String name(long value) {
     if (value == 0) return "null";
     String handle = handles.get(value);
     if (handle != null) return handle;
-    Map.Entry<Long, Allocation> e = allocations.floorEntry(value);
+    return inside(allocations, value, "?0x" + Long.toHexString(value));
+  }
+
+  /** A pointer to pinned host memory (a copy's host side) as the transcript shows it. */
+  private String hostName(long value) {
+    return inside(hostAllocations, value, "?host0x" + Long.toHexString(value));
+  }
+
+  private static String inside(TreeMap<Long, Allocation> in, long value, String otherwise) {
+    Map.Entry<Long, Allocation> e = in.floorEntry(value);
     if (e != null && value < e.getKey() + Math.max(1, e.getValue().bytes())) {
       Allocation a = e.getValue();
       return (a.host() ? "host" : "@") + a.id() + "+0x" + Long.toHexString(value - a.base());
     }
-    return "?0x" + Long.toHexString(value);
+    return otherwise;
   }
 
   private static String op(int op) {
@@ -255,14 +268,14 @@ final class RecordingCuda implements CudaApi {
     BytePointer memory = new BytePointer(bytes); // real host memory: the backend writes and reads it
     memory.fill(0);
     address[0] = memory.address();
-    allocations.put(memory.address(), new Allocation(++hostIds, memory.address(), bytes, true, memory));
-    log("cudaMallocHost " + bytes + " -> " + name(address[0]));
+    hostAllocations.put(memory.address(), new Allocation(++hostIds, memory.address(), bytes, true, memory));
+    log("cudaMallocHost " + bytes + " -> " + hostName(address[0]));
     return 0;
   }
 
   @Override
   public int cudaFreeHost(long address) {
-    log("cudaFreeHost " + name(address));
+    log("cudaFreeHost " + hostName(address));
     return 0; // the memory itself is freed by releaseHostMemory, after the backend is done
   }
 
@@ -275,8 +288,9 @@ final class RecordingCuda implements CudaApi {
 
   @Override
   public int cudaMemcpyAsync(long to, long from, long bytes, int kind, long stream) {
-    String what;
+    String what, toName = name(to), fromName = name(from);
     if (kind == cudaMemcpyHostToDevice) {
+      fromName = hostName(from);
       byte[] data = new byte[Math.toIntExact(bytes)];
       new BytePointer(new DevicePointer(from)).get(data, 0, data.length);
       CRC32 crc = new CRC32();
@@ -285,10 +299,11 @@ final class RecordingCuda implements CudaApi {
     } else if (kind == cudaMemcpyDeviceToHost) {
       new BytePointer(new DevicePointer(to)).position(0).limit(bytes).fill(0); // the fake device holds zeros
       what = "D2H";
+      toName = hostName(to);
     } else {
       what = kind == cudaMemcpyDeviceToDevice ? "D2D" : "kind" + kind;
     }
-    log("cudaMemcpyAsync " + what + " " + name(to) + " <- " + name(from) + " bytes=" + bytes + " " + name(stream));
+    log("cudaMemcpyAsync " + what + " " + toName + " <- " + fromName + " bytes=" + bytes + " " + name(stream));
     return 0;
   }
 
