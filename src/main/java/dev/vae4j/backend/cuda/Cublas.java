@@ -4,16 +4,6 @@ import static org.bytedeco.cuda.global.cublas.CUBLAS_DEFAULT_MATH;
 import static org.bytedeco.cuda.global.cublas.CUBLAS_OP_N;
 import static org.bytedeco.cuda.global.cublas.CUBLAS_OP_T;
 import static org.bytedeco.cuda.global.cublas.CUBLAS_TF32_TENSOR_OP_MATH;
-import static org.bytedeco.cuda.global.cublas.cublasCreate_v2;
-import static org.bytedeco.cuda.global.cublas.cublasDestroy_v2;
-import static org.bytedeco.cuda.global.cublas.cublasGetVersion_v2;
-import static org.bytedeco.cuda.global.cublas.cublasSetMathMode;
-import static org.bytedeco.cuda.global.cublas.cublasSetStream_v2;
-import static org.bytedeco.cuda.global.cublas.cublasSetWorkspace_v2;
-import static org.bytedeco.cuda.global.cublas.cublasSgemm_v2;
-
-import org.bytedeco.cuda.cublas.cublasContext;
-import org.bytedeco.javacpp.FloatPointer;
 
 /**
  * Row-major GEMMs on cuBLAS, which is column-major. A row-major {@code [r, c]} matrix is the
@@ -26,23 +16,25 @@ final class Cublas implements AutoCloseable {
   static final long WORKSPACE_BYTES = 32L << 20;
 
   private final CudaContext context;
-  private final cublasContext handle = new cublasContext();
-  private final FloatPointer alpha = new FloatPointer(1);
-  private final FloatPointer beta = new FloatPointer(1);
+  private final CudaApi api;
+  private final long handle;
   private final int version;
   /** The preallocated workspace, shared with {@link CublasLt} (same stream, so never in use twice). */
   final CudaTensor workspace;
 
   Cublas(CudaContext context, DeviceMemory memory, boolean tf32) {
     this.context = context;
-    Status.cublas(cublasCreate_v2(handle), "cublasCreate");
-    Status.cublas(cublasSetStream_v2(handle, context.stream), "cublasSetStream");
+    this.api = context.api;
+    long[] h = new long[1];
+    Status.cublas(api.cublasCreate(h), "cublasCreate");
+    this.handle = h[0];
+    Status.cublas(api.cublasSetStream(handle, context.stream), "cublasSetStream");
     this.workspace = memory.allocate(WORKSPACE_BYTES / Float.BYTES, "cuBLAS workspace");
-    Status.cublas(cublasSetWorkspace_v2(handle, workspace.pointer, WORKSPACE_BYTES), "cublasSetWorkspace");
-    Status.cublas(cublasSetMathMode(handle, tf32 ? CUBLAS_TF32_TENSOR_OP_MATH : CUBLAS_DEFAULT_MATH),
+    Status.cublas(api.cublasSetWorkspace(handle, workspace.address, WORKSPACE_BYTES), "cublasSetWorkspace");
+    Status.cublas(api.cublasSetMathMode(handle, tf32 ? CUBLAS_TF32_TENSOR_OP_MATH : CUBLAS_DEFAULT_MATH),
         "cublasSetMathMode");
     int[] v = new int[1];
-    Status.cublas(cublasGetVersion_v2(handle, v), "cublasGetVersion");
+    Status.cublas(api.cublasGetVersion(handle, v), "cublasGetVersion");
     this.version = v[0];
   }
 
@@ -56,29 +48,25 @@ final class Cublas implements AutoCloseable {
       float betaValue, CudaTensor c) {
     if (m == 0 || n == 0) return;
     context.makeCurrent();
-    alpha.put(0, alphaValue);
-    beta.put(0, betaValue);
     // Column-major C^T[n, m] = op(B)^T[n, k] * op(A)^T[k, m]. B stored row-major [k, n] is
     // column-major [n, k] with leading dimension n; stored [n, k] (transB) it is column-major
     // [k, n] with leading dimension k and must be transposed. Likewise for A.
-    Status.cublas(cublasSgemm_v2(handle,
+    Status.cublas(api.cublasSgemm(handle,
             transB ? CUBLAS_OP_T : CUBLAS_OP_N,
             transA ? CUBLAS_OP_T : CUBLAS_OP_N,
             n, m, k,
-            alpha,
-            b.pointer, Math.max(1, transB ? k : n),
-            a.pointer, Math.max(1, transA ? m : k),
-            beta,
-            c.pointer, n),
+            alphaValue,
+            b.address, Math.max(1, transB ? k : n),
+            a.address, Math.max(1, transA ? m : k),
+            betaValue,
+            c.address, n),
         "cublasSgemm(" + m + "x" + n + "x" + k + ", transA=" + transA + ", transB=" + transB + ")");
     context.afterOp("gemm");
   }
 
   @Override
   public void close() {
-    alpha.close();
-    beta.close();
     context.makeCurrent();
-    Status.cublas(cublasDestroy_v2(handle), "cublasDestroy");
+    Status.cublas(api.cublasDestroy(handle), "cublasDestroy");
   }
 }

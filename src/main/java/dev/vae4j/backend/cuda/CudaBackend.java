@@ -1,6 +1,5 @@
 package dev.vae4j.backend.cuda;
 
-import static org.bytedeco.cuda.global.cudart.cudaMemcpyAsync;
 import static org.bytedeco.cuda.global.cudart.cudaMemcpyDeviceToDevice;
 import static org.bytedeco.cuda.global.cudart.cudaMemcpyDeviceToHost;
 import static org.bytedeco.cuda.global.cudart.cudaMemcpyHostToDevice;
@@ -14,7 +13,6 @@ import dev.vae4j.backend.Tensor;
 import java.util.function.LongConsumer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.IntPointer;
-import org.bytedeco.javacpp.Pointer;
 
 /**
  * The CUDA backend: GEMMs on cuBLAS, every other op one kernel from {@code native/} launched with
@@ -52,15 +50,27 @@ public final class CudaBackend implements Backend {
 
   /** @throws CudaException with the reason when this machine cannot run the CUDA backend */
   public CudaBackend(CudaOptions options) {
-    CudaInfo info = probe();
+    this(options, available(probe(), options), new RealCuda(), KernelImage.load());
+  }
+
+  private static CudaInfo available(CudaInfo info, CudaOptions options) {
     if (!info.available()) throw new CudaException("CUDA backend unavailable: " + info.reason());
     if (options.device() < 0 || options.device() >= info.gpus().size()) {
       throw new CudaException("no CUDA device " + options.device() + " (found " + info.gpus().size() + ")");
     }
+    return info;
+  }
+
+  /**
+   * A backend whose every device call goes through {@code api}: {@link RealCuda} on a GPU, or a
+   * recording fake in the tests, which builds a backend, and runs training steps on it, with no GPU
+   * (see {@code CudaTranscriptTest}). {@code info} is taken as probed, {@code image} as loaded.
+   */
+  CudaBackend(CudaOptions options, CudaInfo info, CudaApi api, KernelImage image) {
     this.options = options;
     this.gpu = info.gpus().get(options.device());
     this.runtimeVersion = info.runtimeVersion();
-    this.context = new CudaContext(options.device(), options.syncEveryOp());
+    this.context = new CudaContext(api, options.device(), options.syncEveryOp());
     DeviceMemory mem = null;
     Cublas blas = null;
     CublasLt lt = null;
@@ -68,7 +78,7 @@ public final class CudaBackend implements Backend {
       mem = new DeviceMemory(context);
       blas = new Cublas(context, mem, options.tf32());
       lt = new CublasLt(context, blas.workspace, options.tf32());
-      this.kernels = new KernelModule(context, KernelImage.load());
+      this.kernels = new KernelModule(context, image);
     } catch (RuntimeException e) {
       if (lt != null) lt.close();
       if (blas != null) blas.close();
@@ -133,8 +143,7 @@ public final class CudaBackend implements Backend {
     long bytes = (long) count * Float.BYTES;
     FloatPointer staging = new FloatPointer(memory.staging(bytes));
     staging.put(src, srcOffset, count);
-    copyAndWait(new DevicePointer(d.address + dstOffset * Float.BYTES), staging, bytes, cudaMemcpyHostToDevice,
-        "upload");
+    copyAndWait(d.address + dstOffset * Float.BYTES, staging.address(), bytes, cudaMemcpyHostToDevice, "upload");
   }
 
   @Override
@@ -144,8 +153,7 @@ public final class CudaBackend implements Backend {
     checkRange(srcOffset, count, s.length, "download source");
     long bytes = (long) count * Float.BYTES;
     FloatPointer staging = new FloatPointer(memory.staging(bytes));
-    copyAndWait(staging, new DevicePointer(s.address + srcOffset * Float.BYTES), bytes, cudaMemcpyDeviceToHost,
-        "download");
+    copyAndWait(staging.address(), s.address + srcOffset * Float.BYTES, bytes, cudaMemcpyDeviceToHost, "download");
     staging.get(dst, dstOffset, count);
   }
 
@@ -164,16 +172,16 @@ public final class CudaBackend implements Backend {
     long bytes = (long) src.length * Integer.BYTES;
     IntPointer staging = new IntPointer(memory.staging(bytes));
     staging.put(src, 0, src.length);
-    copyAndWait(new DevicePointer(d.address), staging, bytes, cudaMemcpyHostToDevice, "uploadIndices");
+    copyAndWait(d.address, staging.address(), bytes, cudaMemcpyHostToDevice, "uploadIndices");
     d.min = min;
     d.max = max;
   }
 
   /** Queues a copy and waits for it: the staging buffer is reused by the next copy. */
-  private void copyAndWait(Pointer to, Pointer from, long bytes, int kind, String op) {
+  private void copyAndWait(long to, long from, long bytes, int kind, String op) {
     if (bytes == 0) return;
     context.makeCurrent();
-    Status.runtime(cudaMemcpyAsync(to, from, bytes, kind, context.stream), "cudaMemcpyAsync for " + op);
+    Status.runtime(context.api.cudaMemcpyAsync(to, from, bytes, kind, context.stream), "cudaMemcpyAsync for " + op);
     context.synchronize(op);
   }
 
@@ -192,7 +200,7 @@ public final class CudaBackend implements Backend {
     }
     if (recorded("copy", new long[] {s.address, d.address, s.length}, -1)) {
       context.makeCurrent();
-      Status.runtime(cudaMemcpyAsync(d.pointer, s.pointer, s.length * Float.BYTES, cudaMemcpyDeviceToDevice,
+      Status.runtime(context.api.cudaMemcpyAsync(d.address, s.address, s.length * Float.BYTES, cudaMemcpyDeviceToDevice,
           context.stream), "cudaMemcpyAsync for copy");
       context.afterOp("copy");
     }

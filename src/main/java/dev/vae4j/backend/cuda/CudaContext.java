@@ -1,19 +1,7 @@
 package dev.vae4j.backend.cuda;
 
-import static org.bytedeco.cuda.global.cudart.cuCtxGetCurrent;
-import static org.bytedeco.cuda.global.cudart.cuCtxSetCurrent;
-import static org.bytedeco.cuda.global.cudart.cuInit;
 import static org.bytedeco.cuda.global.cudart.cudaDevAttrMultiProcessorCount;
-import static org.bytedeco.cuda.global.cudart.cudaFree;
-import static org.bytedeco.cuda.global.cudart.cudaSetDevice;
-import static org.bytedeco.cuda.global.cudart.cudaStreamCreateWithFlags;
-import static org.bytedeco.cuda.global.cudart.cudaStreamDestroy;
 import static org.bytedeco.cuda.global.cudart.cudaStreamNonBlocking;
-import static org.bytedeco.cuda.global.cudart.cudaStreamSynchronize;
-
-import org.bytedeco.cuda.cudart.CUctx_st;
-import org.bytedeco.cuda.cudart.CUstream_st;
-import org.bytedeco.javacpp.Pointer;
 
 /**
  * One GPU's primary context and the one stream every op of a backend is queued on, so ops run in
@@ -24,40 +12,47 @@ import org.bytedeco.javacpp.Pointer;
  * calling thread whenever the backend is used from a thread it has not seen last.
  */
 final class CudaContext implements AutoCloseable {
+  /** Every device call of the backend goes through this (see {@link CudaApi}). */
+  final CudaApi api;
   final int device;
   final int multiprocessors;
-  final CUstream_st stream = new CUstream_st();
-  private final CUctx_st context = new CUctx_st();
+  /** The stream's handle. */
+  final long stream;
+  private final long context;
   private final boolean syncEveryOp;
   /** True while a stream capture is open; synchronizing then would invalidate the capture. */
   boolean capturing;
 
   private Thread lastThread;
 
-  CudaContext(int device, boolean syncEveryOp) {
+  CudaContext(CudaApi api, int device, boolean syncEveryOp) {
+    this.api = api;
     this.device = device;
     this.syncEveryOp = syncEveryOp;
-    Status.runtime(cudaSetDevice(device), "cudaSetDevice(" + device + ")");
-    Status.runtime(cudaFree(new Pointer()), "cudaFree(NULL) (creating the primary context)");
-    Status.driver(cuInit(0), "cuInit");
-    Status.driver(cuCtxGetCurrent(context), "cuCtxGetCurrent");
+    long[] out = new long[1];
+    Status.runtime(api.cudaSetDevice(device), "cudaSetDevice(" + device + ")");
+    Status.runtime(api.cudaFree(0), "cudaFree(NULL) (creating the primary context)");
+    Status.driver(api.cuInit(0), "cuInit");
+    Status.driver(api.cuCtxGetCurrent(out), "cuCtxGetCurrent");
+    this.context = out[0];
     lastThread = Thread.currentThread();
-    Status.runtime(cudaStreamCreateWithFlags(stream, cudaStreamNonBlocking), "cudaStreamCreateWithFlags");
-    this.multiprocessors = CudaProbe.attribute(cudaDevAttrMultiProcessorCount, device);
+    Status.runtime(api.cudaStreamCreateWithFlags(out, cudaStreamNonBlocking), "cudaStreamCreateWithFlags");
+    this.stream = out[0];
+    this.multiprocessors = CudaProbe.attribute(api, cudaDevAttrMultiProcessorCount, device);
   }
 
   /** Binds the context to the calling thread if another thread used it last. */
   void makeCurrent() {
     Thread current = Thread.currentThread();
     if (current != lastThread) {
-      Status.driver(cuCtxSetCurrent(context), "cuCtxSetCurrent");
+      Status.driver(api.cuCtxSetCurrent(context), "cuCtxSetCurrent");
       lastThread = current;
     }
   }
 
   /** Waits for the stream; an asynchronous fault of an earlier op surfaces here. */
   void synchronize(String op) {
-    int rc = cudaStreamSynchronize(stream);
+    int rc = api.cudaStreamSynchronize(stream);
     if (rc != 0) {
       try {
         Status.runtime(rc, "cudaStreamSynchronize (" + op + ")");
@@ -76,7 +71,7 @@ final class CudaContext implements AutoCloseable {
   @Override
   public void close() {
     makeCurrent();
-    Status.runtime(cudaStreamSynchronize(stream), "cudaStreamSynchronize (close)");
-    Status.runtime(cudaStreamDestroy(stream), "cudaStreamDestroy");
+    Status.runtime(api.cudaStreamSynchronize(stream), "cudaStreamSynchronize (close)");
+    Status.runtime(api.cudaStreamDestroy(stream), "cudaStreamDestroy");
   }
 }

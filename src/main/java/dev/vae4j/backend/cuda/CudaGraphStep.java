@@ -1,17 +1,9 @@
 package dev.vae4j.backend.cuda;
 
-import static org.bytedeco.cuda.global.cudart.cudaGraphDestroy;
-import static org.bytedeco.cuda.global.cudart.cudaGraphExecDestroy;
-import static org.bytedeco.cuda.global.cudart.cudaGraphInstantiate;
-import static org.bytedeco.cuda.global.cudart.cudaGraphLaunch;
-import static org.bytedeco.cuda.global.cudart.cudaStreamBeginCapture;
 import static org.bytedeco.cuda.global.cudart.cudaStreamCaptureModeThreadLocal;
-import static org.bytedeco.cuda.global.cudart.cudaStreamEndCapture;
 
 import dev.vae4j.backend.Backend;
 import java.util.function.LongConsumer;
-import org.bytedeco.cuda.cudart.CUgraphExec_st;
-import org.bytedeco.cuda.cudart.CUgraph_st;
 
 /**
  * A step captured as a CUDA graph: one {@code cudaGraphLaunch} replays every kernel and GEMM of
@@ -22,13 +14,16 @@ import org.bytedeco.cuda.cudart.CUgraph_st;
 final class CudaGraphStep implements Backend.RecordedStep {
   private final CudaBackend backend;
   private final CudaTensor counter;
-  private final CUgraph_st graph = new CUgraph_st();
-  private final CUgraphExec_st exec = new CUgraphExec_st();
+  private final CudaApi api;
+  /** The captured graph and its executable, 0 until made. */
+  private final long[] graph = new long[1];
+  private final long[] exec = new long[1];
   private boolean open = true;
 
   CudaGraphStep(CudaBackend backend, LongConsumer body) {
     this.backend = backend;
     CudaContext context = backend.context();
+    this.api = context.api;
     this.counter = backend.memory().allocateBytes(1, Long.BYTES, "recorded step counter");
     StepRecorder recorder = new StepRecorder(counter.address);
     backend.setRecorder(recorder);
@@ -39,10 +34,10 @@ final class CudaGraphStep implements Backend.RecordedStep {
       body.accept(2);
       recorder.beginCapture();
       capture(context, recorder, body);
-      Status.runtime(cudaGraphInstantiate(exec, graph, 0L), "cudaGraphInstantiate (recorded step)");
+      Status.runtime(api.cudaGraphInstantiate(exec, graph[0], 0L), "cudaGraphInstantiate (recorded step)");
     } catch (RuntimeException | Error e) {
       backend.setRecorder(null);
-      if (!graph.isNull()) cudaGraphDestroy(graph);
+      if (graph[0] != 0) api.cudaGraphDestroy(graph[0]);
       backend.memory().release(counter);
       throw e;
     }
@@ -52,7 +47,7 @@ final class CudaGraphStep implements Backend.RecordedStep {
   /** Runs {@code body(0)} under stream capture; capture always ends, even if the body throws. */
   private void capture(CudaContext context, StepRecorder recorder, LongConsumer body) {
     context.makeCurrent();
-    Status.runtime(cudaStreamBeginCapture(context.stream, cudaStreamCaptureModeThreadLocal),
+    Status.runtime(api.cudaStreamBeginCapture(context.stream, cudaStreamCaptureModeThreadLocal),
         "cudaStreamBeginCapture (recorded step)");
     context.capturing = true;
     RuntimeException failure = null;
@@ -64,7 +59,7 @@ final class CudaGraphStep implements Backend.RecordedStep {
       failure = e;
     } finally {
       context.capturing = false;
-      int rc = cudaStreamEndCapture(context.stream, graph);
+      int rc = api.cudaStreamEndCapture(context.stream, graph);
       if (failure == null) Status.runtime(rc, "cudaStreamEndCapture (recorded step)");
     }
     if (failure != null) throw failure;
@@ -75,7 +70,7 @@ final class CudaGraphStep implements Backend.RecordedStep {
     if (!open) throw new IllegalStateException("recorded step was closed");
     CudaContext context = backend.context();
     context.makeCurrent();
-    Status.runtime(cudaGraphLaunch(exec, context.stream), "cudaGraphLaunch (recorded step)");
+    Status.runtime(api.cudaGraphLaunch(exec[0], context.stream), "cudaGraphLaunch (recorded step)");
     context.afterOp("recorded step");
   }
 
@@ -84,8 +79,8 @@ final class CudaGraphStep implements Backend.RecordedStep {
     if (!open) return;
     open = false;
     backend.context().makeCurrent();
-    Status.runtime(cudaGraphExecDestroy(exec), "cudaGraphExecDestroy");
-    Status.runtime(cudaGraphDestroy(graph), "cudaGraphDestroy");
+    Status.runtime(api.cudaGraphExecDestroy(exec[0]), "cudaGraphExecDestroy");
+    Status.runtime(api.cudaGraphDestroy(graph[0]), "cudaGraphDestroy");
     backend.memory().release(counter);
   }
 }

@@ -1,20 +1,11 @@
 package dev.vae4j.backend.cuda;
 
-import static org.bytedeco.cuda.global.cudart.cuDeviceGet;
-import static org.bytedeco.cuda.global.cudart.cuDeviceGetName;
-import static org.bytedeco.cuda.global.cudart.cuDeviceTotalMem;
-import static org.bytedeco.cuda.global.cudart.cuInit;
 import static org.bytedeco.cuda.global.cudart.cudaDevAttrComputeCapabilityMajor;
 import static org.bytedeco.cuda.global.cudart.cudaDevAttrComputeCapabilityMinor;
 import static org.bytedeco.cuda.global.cudart.cudaDevAttrMultiProcessorCount;
-import static org.bytedeco.cuda.global.cudart.cudaDeviceGetAttribute;
-import static org.bytedeco.cuda.global.cudart.cudaDriverGetVersion;
-import static org.bytedeco.cuda.global.cudart.cudaGetDeviceCount;
-import static org.bytedeco.cuda.global.cudart.cudaRuntimeGetVersion;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.bytedeco.javacpp.SizeTPointer;
 
 /**
  * Finds out, without creating a backend, whether the CUDA backend can run: kernels in the build,
@@ -27,28 +18,34 @@ final class CudaProbe {
 
   static CudaInfo probe() {
     KernelImage image = KernelImage.load();
-    List<String> archs = image == null ? List.of() : image.architectures();
     String libraryFailure = CudaLibraries.failure();
     if (libraryFailure != null) {
+      List<String> archs = image == null ? List.of() : image.architectures();
       return unavailable(reasonWithKernels(image, libraryFailure), null, null, List.of(), image, archs);
     }
+    return probe(new RealCuda(), image);
+  }
+
+  /** The checks after the libraries loaded, through {@code api} (a fake's in the transcript test). */
+  static CudaInfo probe(CudaApi api, KernelImage image) {
+    List<String> archs = image == null ? List.of() : image.architectures();
     String driver = null, runtime = null;
     try {
       int[] v = new int[1];
-      Status.runtime(cudaDriverGetVersion(v), "cudaDriverGetVersion");
+      Status.runtime(api.cudaDriverGetVersion(v), "cudaDriverGetVersion");
       driver = v[0] == 0 ? null : CudaInfo.version(v[0]);
-      Status.runtime(cudaRuntimeGetVersion(v), "cudaRuntimeGetVersion");
+      Status.runtime(api.cudaRuntimeGetVersion(v), "cudaRuntimeGetVersion");
       runtime = CudaInfo.version(v[0]);
       if (driver == null) {
         return unavailable(reasonWithKernels(image, "no NVIDIA driver is loaded"), null, runtime, List.of(), image, archs);
       }
       int[] count = new int[1];
-      int rc = cudaGetDeviceCount(count);
+      int rc = api.cudaGetDeviceCount(count);
       if (rc != 0 || count[0] == 0) {
         String why = rc != 0 ? "no usable CUDA GPU: " + errorText(rc) : "no CUDA GPU found";
         return unavailable(reasonWithKernels(image, why), driver, runtime, List.of(), image, archs);
       }
-      List<CudaInfo.Gpu> gpus = gpus(count[0]);
+      List<CudaInfo.Gpu> gpus = gpus(api, count[0]);
       if (image == null) {
         return unavailable(KernelImage.NO_KERNELS, driver, runtime, gpus, null, archs);
       }
@@ -65,29 +62,26 @@ final class CudaProbe {
     }
   }
 
-  private static List<CudaInfo.Gpu> gpus(int count) {
-    Status.driver(cuInit(0), "cuInit");
+  private static List<CudaInfo.Gpu> gpus(CudaApi api, int count) {
+    Status.driver(api.cuInit(0), "cuInit");
     List<CudaInfo.Gpu> gpus = new ArrayList<>();
     for (int d = 0; d < count; d++) {
       int[] handle = new int[1];
-      Status.driver(cuDeviceGet(handle, d), "cuDeviceGet");
+      Status.driver(api.cuDeviceGet(handle, d), "cuDeviceGet");
       byte[] name = new byte[256];
-      Status.driver(cuDeviceGetName(name, name.length, handle[0]), "cuDeviceGetName");
-      long memory;
-      try (SizeTPointer bytes = new SizeTPointer(1)) {
-        Status.driver(cuDeviceTotalMem(bytes, handle[0]), "cuDeviceTotalMem");
-        memory = bytes.get();
-      }
-      gpus.add(new CudaInfo.Gpu(d, cString(name), memory,
-          attribute(cudaDevAttrComputeCapabilityMajor, d), attribute(cudaDevAttrComputeCapabilityMinor, d),
-          attribute(cudaDevAttrMultiProcessorCount, d)));
+      Status.driver(api.cuDeviceGetName(name, name.length, handle[0]), "cuDeviceGetName");
+      long[] memory = new long[1];
+      Status.driver(api.cuDeviceTotalMem(memory, handle[0]), "cuDeviceTotalMem");
+      gpus.add(new CudaInfo.Gpu(d, cString(name), memory[0],
+          attribute(api, cudaDevAttrComputeCapabilityMajor, d), attribute(api, cudaDevAttrComputeCapabilityMinor, d),
+          attribute(api, cudaDevAttrMultiProcessorCount, d)));
     }
     return gpus;
   }
 
-  static int attribute(int attribute, int device) {
+  static int attribute(CudaApi api, int attribute, int device) {
     int[] value = new int[1];
-    Status.runtime(cudaDeviceGetAttribute(value, attribute, device), "cudaDeviceGetAttribute(" + attribute + ")");
+    Status.runtime(api.cudaDeviceGetAttribute(value, attribute, device), "cudaDeviceGetAttribute(" + attribute + ")");
     return value[0];
   }
 

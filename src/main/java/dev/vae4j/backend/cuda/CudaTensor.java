@@ -13,13 +13,11 @@ final class CudaTensor implements Tensor {
   final CudaTensor root;
   /** Cleared when the root allocation is released or the backend closes. */
   boolean live = true;
-  final DevicePointer pointer;
 
   private CudaTensor(long address, long length, CudaTensor root) {
     this.address = address;
     this.length = length;
     this.root = root == null ? this : root;
-    this.pointer = new DevicePointer(address);
   }
 
   static CudaTensor allocation(long address, long length) {

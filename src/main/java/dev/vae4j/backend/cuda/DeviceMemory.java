@@ -1,18 +1,11 @@
 package dev.vae4j.backend.cuda;
 
 import static org.bytedeco.cuda.global.cudart.cudaErrorMemoryAllocation;
-import static org.bytedeco.cuda.global.cudart.cudaFree;
-import static org.bytedeco.cuda.global.cudart.cudaFreeHost;
-import static org.bytedeco.cuda.global.cudart.cudaMalloc;
-import static org.bytedeco.cuda.global.cudart.cudaMallocHost;
-import static org.bytedeco.cuda.global.cudart.cudaMemGetInfo;
-import static org.bytedeco.cuda.global.cudart.cudaMemsetAsync;
 
 import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Set;
 import org.bytedeco.javacpp.Pointer;
-import org.bytedeco.javacpp.SizeTPointer;
 
 /**
  * Device allocations of one backend, so that {@code close} frees them all, and the pinned host
@@ -22,12 +15,15 @@ import org.bytedeco.javacpp.SizeTPointer;
  */
 final class DeviceMemory implements AutoCloseable {
   private final CudaContext context;
+  private final CudaApi api;
   private final Set<CudaTensor> allocations = new LinkedHashSet<>();
-  private Pointer staging = new Pointer();
+  /** The pinned buffer's address, 0 until the first copy. */
+  private long staging;
   private long stagingBytes;
 
   DeviceMemory(CudaContext context) {
     this.context = context;
+    this.api = context.api;
   }
 
   /** A zero-filled device buffer of {@code floats} elements; {@code what} names it in errors. */
@@ -39,16 +35,16 @@ final class DeviceMemory implements AutoCloseable {
   CudaTensor allocateBytes(long elements, long bytes, String what) {
     if (elements < 0) throw new IllegalArgumentException("negative length " + elements);
     context.makeCurrent();
-    Pointer p = new Pointer();
-    int rc = cudaMalloc(p, Math.max(bytes, 1));
+    long[] p = new long[1];
+    int rc = api.cudaMalloc(p, Math.max(bytes, 1));
     if (rc == cudaErrorMemoryAllocation) {
       throw new CudaException(String.format(Locale.ROOT,
           "%s: out of GPU memory allocating %.1f MiB (%s)", what, bytes / 1048576.0, freeMemory()));
     }
     Status.runtime(rc, "cudaMalloc(" + bytes + " bytes) for " + what);
-    CudaTensor t = CudaTensor.allocation(p.address(), elements);
+    CudaTensor t = CudaTensor.allocation(p[0], elements);
     allocations.add(t);
-    Status.runtime(cudaMemsetAsync(t.pointer, 0, bytes, context.stream), "cudaMemsetAsync for " + what);
+    Status.runtime(api.cudaMemsetAsync(t.address, 0, bytes, context.stream), "cudaMemsetAsync for " + what);
     return t;
   }
 
@@ -59,27 +55,27 @@ final class DeviceMemory implements AutoCloseable {
     // cudaFree waits for the device, so queued ops that still use the buffer finish first.
     t.live = false;
     context.makeCurrent();
-    Status.runtime(cudaFree(t.pointer), "cudaFree");
+    Status.runtime(api.cudaFree(t.address), "cudaFree");
   }
 
   /** A pinned host buffer of at least {@code bytes}, reused across calls. */
   Pointer staging(long bytes) {
     if (bytes > stagingBytes) {
       context.makeCurrent();
-      if (stagingBytes > 0) Status.runtime(cudaFreeHost(staging), "cudaFreeHost");
+      if (stagingBytes > 0) Status.runtime(api.cudaFreeHost(staging), "cudaFreeHost");
       long size = Math.max(bytes, 1L << 20);
-      staging = new Pointer();
-      Status.runtime(cudaMallocHost(staging, size), "cudaMallocHost(" + size + " bytes) for staging");
+      long[] p = new long[1];
+      Status.runtime(api.cudaMallocHost(p, size), "cudaMallocHost(" + size + " bytes) for staging");
+      staging = p[0];
       stagingBytes = size;
     }
-    return staging;
+    return new DevicePointer(staging); // host memory, but the wrapper is the same: an address
   }
 
-  private static String freeMemory() {
-    try (SizeTPointer free = new SizeTPointer(1); SizeTPointer total = new SizeTPointer(1)) {
-      if (cudaMemGetInfo(free, total) != 0) return "free memory unknown";
-      return String.format(Locale.ROOT, "%.1f MiB free of %.1f MiB", free.get() / 1048576.0, total.get() / 1048576.0);
-    }
+  private String freeMemory() {
+    long[] free = new long[1], total = new long[1];
+    if (api.cudaMemGetInfo(free, total) != 0) return "free memory unknown";
+    return String.format(Locale.ROOT, "%.1f MiB free of %.1f MiB", free[0] / 1048576.0, total[0] / 1048576.0);
   }
 
   @Override
@@ -87,10 +83,10 @@ final class DeviceMemory implements AutoCloseable {
     context.makeCurrent();
     for (CudaTensor t : allocations) {
       t.live = false;
-      Status.runtime(cudaFree(t.pointer), "cudaFree");
+      Status.runtime(api.cudaFree(t.address), "cudaFree");
     }
     allocations.clear();
-    if (stagingBytes > 0) Status.runtime(cudaFreeHost(staging), "cudaFreeHost");
+    if (stagingBytes > 0) Status.runtime(api.cudaFreeHost(staging), "cudaFreeHost");
     stagingBytes = 0;
   }
 }

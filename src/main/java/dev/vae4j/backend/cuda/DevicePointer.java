@@ -4,9 +4,10 @@ import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Pointer;
 
 /**
- * A device address wrapped as a JavaCPP pointer, so it can be passed to cuBLAS and {@code
- * cudaMemcpy}. It owns nothing: the memory belongs to the allocation it points into, and it is
- * never dereferenced on the host.
+ * An address wrapped as a JavaCPP pointer, so that {@link RealCuda} can pass the seam's long
+ * addresses and handles to the bindings (and the staging buffer's address reaches the host-side
+ * FloatPointer that fills it). It owns nothing: the memory belongs to the allocation it points
+ * into, and a device address is never dereferenced on the host.
  */
 final class DevicePointer extends FloatPointer {
   DevicePointer(long address) {

@@ -21,6 +21,13 @@ final class KernelArgs implements AutoCloseable {
   private final PointerPointer<LongPointer> pointers;
   private final LongPointer slotAddresses;
   private final long[] values;
+  /**
+   * What each parameter was filled as: {@code p} pointer, {@code i} int32, {@code l} int64, {@code
+   * f} float, {@code d} double. Not needed by the launch (the driver reads each parameter's width
+   * from the kernel); kept so a transcript can show the bytes the kernel reads, and a test can
+   * check them against the kernel's PTX signature.
+   */
+  private final char[] kinds;
   private int next;
 
   KernelArgs(int arity) {
@@ -29,6 +36,7 @@ final class KernelArgs implements AutoCloseable {
     this.slotAddresses = new LongPointer(Math.max(1, arity));
     this.pointers = new PointerPointer<>(slotAddresses);
     this.values = new long[arity];
+    this.kinds = new char[arity];
     for (int i = 0; i < arity; i++) slotAddresses.put(i, slots.address() + (long) i * Long.BYTES);
   }
 
@@ -39,31 +47,32 @@ final class KernelArgs implements AutoCloseable {
   }
 
   KernelArgs ptr(CudaTensor t) {
-    return put(t == null ? 0L : t.address);
+    return put('p', t == null ? 0L : t.address);
   }
 
   KernelArgs ptr(long deviceAddress) {
-    return put(deviceAddress);
+    return put('p', deviceAddress);
   }
 
   KernelArgs i32(int v) {
-    return put(v & 0xFFFFFFFFL);
+    return put('i', v & 0xFFFFFFFFL);
   }
 
   KernelArgs i64(long v) {
-    return put(v);
+    return put('l', v);
   }
 
   KernelArgs f64(double v) {
-    return put(Double.doubleToRawLongBits(v));
+    return put('d', Double.doubleToRawLongBits(v));
   }
 
   KernelArgs f32(float v) {
-    return put(Float.floatToRawIntBits(v) & 0xFFFFFFFFL);
+    return put('f', Float.floatToRawIntBits(v) & 0xFFFFFFFFL);
   }
 
-  private KernelArgs put(long v) {
+  private KernelArgs put(char kind, long v) {
     if (next >= arity) throw new IllegalStateException("more than " + arity + " kernel arguments");
+    kinds[next] = kind;
     values[next] = v;
     slots.put(next++, v);
     return this;
@@ -88,6 +97,11 @@ final class KernelArgs implements AutoCloseable {
   /** The values of the last launch, as written into the slots. */
   long[] values() {
     return Arrays.copyOf(values, arity);
+  }
+
+  /** How each parameter was last filled (see {@link #kinds}): one letter per parameter. */
+  String kinds() {
+    return new String(kinds);
   }
 
   /** The raw slot {@code i} as the kernel will read it. */

@@ -1,16 +1,7 @@
 package dev.vae4j.backend.cuda;
 
-import static org.bytedeco.cuda.global.cudart.cuLaunchKernel;
-import static org.bytedeco.cuda.global.cudart.cuModuleGetFunction;
-import static org.bytedeco.cuda.global.cudart.cuModuleLoadData;
-import static org.bytedeco.cuda.global.cudart.cuModuleUnload;
-
 import java.util.EnumMap;
 import java.util.Map;
-import org.bytedeco.cuda.cudart.CUfunc_st;
-import org.bytedeco.cuda.cudart.CUmod_st;
-import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.javacpp.PointerPointer;
 
 /**
  * The kernels of {@code native/}, loaded once from the fatbin with the driver API, and their
@@ -18,19 +9,20 @@ import org.bytedeco.javacpp.PointerPointer;
  */
 final class KernelModule implements AutoCloseable {
   private final CudaContext context;
-  private final CUmod_st module = new CUmod_st();
-  private final Map<Kernel, CUfunc_st> functions = new EnumMap<>(Kernel.class);
+  private final CudaApi api;
+  private final long module;
+  private final Map<Kernel, Long> functions = new EnumMap<>(Kernel.class);
   private final Map<Kernel, KernelArgs> args = new EnumMap<>(Kernel.class);
 
   KernelModule(CudaContext context, KernelImage image) {
     this.context = context;
-    try (BytePointer fatbin = new BytePointer(image.fatbin())) {
-      Status.driver(cuModuleLoadData(module, fatbin), "cuModuleLoadData (vae4j kernels)");
-    }
+    this.api = context.api;
+    long[] out = new long[1];
+    Status.driver(api.cuModuleLoadData(out, image.fatbin()), "cuModuleLoadData (vae4j kernels)");
+    this.module = out[0];
     for (Kernel k : Kernel.values()) {
-      CUfunc_st f = new CUfunc_st();
-      Status.driver(cuModuleGetFunction(f, module, k.symbol), "cuModuleGetFunction(" + k.symbol + ")");
-      functions.put(k, f);
+      Status.driver(api.cuModuleGetFunction(out, module, k.symbol), "cuModuleGetFunction(" + k.symbol + ")");
+      functions.put(k, out[0]);
       args.put(k, new KernelArgs(k.arity));
     }
   }
@@ -50,8 +42,8 @@ final class KernelModule implements AutoCloseable {
     if (config.isEmpty()) return;
     context.makeCurrent();
     Status.driver(
-        cuLaunchKernel(functions.get(kernel), config.gridX(), 1, 1, config.blockX(), config.blockY(), 1, 0,
-            context.stream, args.get(kernel).kernelParams(), (PointerPointer<?>) null),
+        api.cuLaunchKernel(functions.get(kernel), config.gridX(), 1, 1, config.blockX(), config.blockY(), 1, 0,
+            context.stream, args.get(kernel)),
         "cuLaunchKernel(" + kernel.symbol + ") for " + op);
     context.afterOp(op);
   }
@@ -60,6 +52,6 @@ final class KernelModule implements AutoCloseable {
   public void close() {
     args.values().forEach(KernelArgs::close);
     context.makeCurrent();
-    Status.driver(cuModuleUnload(module), "cuModuleUnload");
+    Status.driver(api.cuModuleUnload(module), "cuModuleUnload");
   }
 }

@@ -1,6 +1,6 @@
 package dev.vae4j.backend.cuda;
 
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -17,7 +17,12 @@ import java.util.function.Function;
  */
 final class LtPlanCache<P> {
   private final Function<LtMatmulKey, P> planner;
-  private final Map<LtMatmulKey, Optional<P>> plans = new HashMap<>();
+  /**
+   * In planning order, so that {@link #clear} destroys plans in an order that does not depend on
+   * hash codes (an enum's is its identity hash, different in every JVM): the CUDA transcript test
+   * compares the calls of a backend's close too.
+   */
+  private final Map<LtMatmulKey, Optional<P>> plans = new LinkedHashMap<>();
 
   /** @param planner makes the plan for a key, or returns null when cuBLASLt has no algorithm */
   LtPlanCache(Function<LtMatmulKey, P> planner) {
