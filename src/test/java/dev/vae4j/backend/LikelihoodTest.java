@@ -40,16 +40,20 @@ class LikelihoodTest {
     System.out.println("continuous-Bernoulli means, seed " + seed);
     double[] logits = {0, 1e-3, -5e-3, 0.0101, -0.5, 2, -7, 30, random.nextGaussian() * 4, random.nextGaussian() * 4};
     for (double l : logits) {
-      double lambda = 1 / (1 + Math.exp(-l)), mass = 0, moment = 0;
+      double logLambda = -softplus(-l), logOneMinus = -softplus(l), mass = 0, moment = 0;
       int n = 1_000_000;
       for (int i = 0; i < n; i++) {
-        double x = (i + 0.5) / n, p = Math.exp(x * Math.log(lambda) + (1 - x) * Math.log1p(-lambda));
+        double x = (i + 0.5) / n, p = Math.exp(x * logLambda + (1 - x) * logOneMinus);
         mass += p / n;
         moment += x * p / n;
       }
       float[] picture = Likelihood.CONTINUOUS_BERNOULLI.pixelMeans(new float[] {(float) l}, 1, 1);
       assertEquals(moment / mass, picture[0], 1e-6, "mean at logit " + l + " (seed " + seed + ")");
     }
+  }
+
+  private static double softplus(double a) {
+    return Math.max(a, 0) + Math.log1p(Math.exp(-Math.abs(a)));
   }
 
   @Test
