@@ -119,4 +119,20 @@ class LikelihoodCommandsTest {
     assertEquals(1 + 1663, lines.size());
     for (String line : lines.subList(1, lines.size())) assertTrue(Double.isFinite(Double.parseDouble(line.split(",")[2])), line);
   }
+
+  /** config.json's likelihood name reads back: a run killed mid-training resumes to the same weights. */
+  @ParameterizedTest
+  @EnumSource(value = Likelihood.class, names = {"CONTINUOUS_BERNOULLI", "GAUSSIAN_LEARNED"})
+  void anInterruptedRunResumesWithItsLikelihood(Likelihood l) throws Exception {
+    Path run = dir.resolve(l.cliName() + "-resume");
+    ok("train", "--likelihood", l.cliName(), "--epochs", "2", "--hidden", "16", "--latent", "2", "--batch-size", "256",
+        "--checkpoint-every", "10", "--device", "cpu", "--out", run.toString());
+    byte[] expected = Files.readAllBytes(run.resolve("model.safetensors"));
+    Files.delete(run.resolve("model.safetensors"));
+    List<Path> steps = dev.vae4j.Checkpoints.stepFiles(run);
+    Files.delete(steps.get(steps.size() - 1));
+    CliRun resumed = ok("train", "--resume", run.toString());
+    assertTrue(resumed.err().contains("resuming from checkpoint-step-"), resumed.err());
+    assertTrue(java.util.Arrays.equals(expected, Files.readAllBytes(run.resolve("model.safetensors"))), "same weights");
+  }
 }
