@@ -37,7 +37,7 @@ final class ModelMetadata {
           Integer.parseInt(require(m, "vae4j.input_size", file)),
           hidden,
           Integer.parseInt(require(m, "vae4j.latent", file)),
-          Likelihood.valueOf(require(m, "vae4j.likelihood", file).toUpperCase(Locale.ROOT)));
+          Likelihood.parse(require(m, "vae4j.likelihood", file)));
     } catch (IllegalArgumentException e) {
       throw new FormatException(file + ": bad model configuration in metadata (" + e.getMessage() + ")", e);
     }

@@ -1,6 +1,5 @@
 package dev.vae4j;
 
-import dev.vae4j.backend.Likelihood;
 import dev.vae4j.data.Dataset;
 import dev.vae4j.eval.Encodings;
 import dev.vae4j.eval.LatentProjection;
@@ -38,7 +37,7 @@ public record Pictures(Vae model, int height, int width, int scale) {
     if (count <= 0) throw new IllegalArgumentException("sample count must be > 0, got " + count);
     float[] means = model.sample(count, seed);
     if (binary) {
-      if (model.config().likelihood() != Likelihood.BERNOULLI) {
+      if (!model.config().likelihood().binary()) {
         throw new IllegalArgumentException("binary samples need a Bernoulli model; this one is " + model.config().likelihood());
       }
       SplittableRandom random = new SplittableRandom(seed);

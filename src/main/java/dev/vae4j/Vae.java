@@ -130,8 +130,9 @@ public final class Vae {
   }
 
   /**
-   * Decodes latent points {@code z [rows, latent]} into pixel means in [0, 1]: sigmoid of the
-   * logits for Bernoulli pixels, the clamped mean for Gaussian ones.
+   * Decodes latent points {@code z [rows, latent]} into pixel means in [0, 1], as {@link
+   * Likelihood#pixelMeans} maps the decoder's outputs (Bernoulli: sigmoid of the logits; Gaussian:
+   * the clamped mean; ...).
    */
   public float[] decode(float[] z, int rows) {
     requireLength(z, rows * config.latent(), "latent points");
@@ -172,15 +173,27 @@ public final class Vae {
     }
   }
 
+  /**
+   * Pixel values in [0, 1] from the last pass's decoder outputs, as {@link Likelihood#pixelMeans}
+   * maps them; Bernoulli's sigmoid runs on the backend, as it always has.
+   */
   private float[] pixelMeans(Workspace ws, int rows) {
     Tensor logits = ws.logits();
-    if (config.likelihood() == Likelihood.BERNOULLI) {
-      backend.biasActivation(logits, null, rows, config.inputSize(), Activation.SIGMOID);
-    }
-    float[] out = new float[rows * config.inputSize()];
-    backend.download(logits, 0, out, 0, out.length);
-    for (int i = 0; i < out.length; i++) out[i] = Math.min(1f, Math.max(0f, out[i]));
-    return out;
+    Likelihood likelihood = config.likelihood();
+    return switch (likelihood) {
+      case BERNOULLI -> {
+        backend.biasActivation(logits, null, rows, config.inputSize(), Activation.SIGMOID);
+        float[] out = new float[rows * config.inputSize()];
+        backend.download(logits, 0, out, 0, out.length);
+        for (int i = 0; i < out.length; i++) out[i] = Math.min(1f, Math.max(0f, out[i]));
+        yield out;
+      }
+      case CONTINUOUS_BERNOULLI, GAUSSIAN, GAUSSIAN_LEARNED -> {
+        float[] outputs = new float[rows * likelihood.outputsPerValue() * config.inputSize()];
+        backend.download(logits, 0, outputs, 0, outputs.length);
+        yield likelihood.pixelMeans(outputs, rows, config.inputSize());
+      }
+    };
   }
 
   private static void requireLength(float[] a, int expected, String what) {

@@ -208,10 +208,13 @@ public interface Backend extends AutoCloseable {
   void klDivergence(Tensor stats, int rows, int latent, Tensor klPerRow, Tensor dstats, float gradScale);
 
   /**
-   * Reconstruction negative log-likelihood from the decoder's logits {@code [rows, cols]} against
-   * {@code target [rows, cols]}, fused with its gradient: {@code lossPerRow[r]} = sum over the row
-   * of the per-element loss of {@code likelihood}; {@code dlogits = gradScale * dloss/dlogits}.
-   * {@code dlogits} may be null (forward only) and may alias {@code logits}.
+   * Reconstruction negative log-likelihood from the decoder's outputs {@code logits [rows,
+   * likelihood.outputsPerValue() * cols]} against {@code target [rows, cols]}, fused with its
+   * gradient: {@code lossPerRow[r]} = sum over the row's {@code cols} values of the per-value loss
+   * of {@code likelihood} (see each {@link Likelihood} constant; a value's outputs are at columns
+   * {@code c, c + cols, ...} of its row); {@code dlogits}, laid out as {@code logits}, {@code =
+   * gradScale * dloss/dlogits}. {@code dlogits} may be null (forward only) and may alias {@code
+   * logits}.
    */
   void reconstructionLoss(
       Likelihood likelihood,

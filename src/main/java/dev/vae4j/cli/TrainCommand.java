@@ -64,7 +64,7 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--latent", defaultValue = "20", description = "Latent dimensions.")
   int latent;
 
-  @Option(names = "--likelihood", defaultValue = "bernoulli", description = "Pixel model: bernoulli (BCE) or gaussian (unit variance, MSE).")
+  @Option(names = "--likelihood", defaultValue = "bernoulli", description = "Pixel model: bernoulli (BCE), continuous-bernoulli (BCE minus the log normalizer), gaussian (unit variance, MSE) or gaussian-learned (a mean and a log-variance per pixel, log-variance clamped to [-7, 7]).")
   String likelihood;
 
   @Option(names = "--lr", defaultValue = "1e-3", description = "Adam learning rate.")
@@ -230,9 +230,9 @@ final class TrainCommand implements Callable<Integer> {
 
   private Likelihood likelihood() {
     try {
-      return Likelihood.valueOf(likelihood.toUpperCase(Locale.ROOT));
+      return Likelihood.parse(likelihood);
     } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), "--likelihood must be bernoulli or gaussian, got '" + likelihood + "'");
+      throw new ParameterException(spec.commandLine(), "--likelihood must be one of " + Likelihood.names() + ", got '" + likelihood + "'");
     }
   }
 
@@ -248,7 +248,7 @@ final class TrainCommand implements Callable<Integer> {
     model.put("image_width", split.train().width());
     model.put("hidden", config.hidden());
     model.put("latent", config.latent());
-    model.put("likelihood", config.likelihood().name().toLowerCase(Locale.ROOT));
+    model.put("likelihood", config.likelihood().cliName());
     Map<String, Object> training = new LinkedHashMap<>();
     training.put("epochs", o.epochs());
     training.put("batch_size", o.batchSize());

@@ -59,7 +59,8 @@ public final class ParameterLayout {
       decoder.add(layer);
       in = hidden[i];
     }
-    Linear out = new Linear(in, config.inputSize(), offset, offset + (long) in * config.inputSize());
+    int outputs = config.likelihood().outputsPerValue() * config.inputSize();
+    Linear out = new Linear(in, outputs, offset, offset + (long) in * outputs);
     offset = addViews("dec.out", out);
     decoder.add(out);
     size = offset;

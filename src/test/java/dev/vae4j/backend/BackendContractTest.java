@@ -303,28 +303,53 @@ public abstract class BackendContractTest {
   @ParameterizedTest
   @EnumSource(Likelihood.class)
   void reconstructionLoss(Likelihood likelihood) {
-    int rows = 17, cols = 787;
-    float[] logits = gaussian(rows * cols, 6), x = uniform(rows * cols);
+    int rows = 17, cols = 787, width = likelihood.outputsPerValue() * cols;
+    float[] logits = gaussian(rows * width, 6), x = uniform(rows * cols);
     logits[0] = 80f; // far tails must stay finite and exact
     logits[1] = -80f;
-    Tensor loss = poisoned(rows), dl = poisoned(rows * cols);
+    logits[2] = 0f; // the continuous Bernoulli's Taylor branch, and both sides of it
+    logits[3] = 1e-3f;
+    logits[4] = -5e-3f;
+    logits[5] = 0.0101f;
+    logits[6] = -0.0099f;
+    if (likelihood == Likelihood.GAUSSIAN_LEARNED) {
+      logits[cols] = Likelihood.LOG_VARIANCE_MAX; // the clamp's bounds pass the gradient
+      logits[cols + 1] = Likelihood.LOG_VARIANCE_MIN;
+      logits[cols + 2] = -30f;
+      logits[cols + 3] = 30f;
+    }
+    Tensor loss = poisoned(rows), dl = poisoned(rows * width);
     float scale = 1f / rows;
     backend.reconstructionLoss(likelihood, upload(logits), upload(x), rows, cols, loss, dl, scale);
     float[] lo = backend.download(loss), g = backend.download(dl);
     for (int r = 0; r < rows; r++) {
       double sum = 0;
       for (int c = 0; c < cols; c++) {
-        int i = r * cols + c;
-        double l = logits[i], xi = x[i];
-        double expectedGrad;
-        if (likelihood == Likelihood.BERNOULLI) {
-          sum += Math.max(l, 0) - l * xi + Math.log1p(Math.exp(-Math.abs(l)));
-          expectedGrad = scale * (1 / (1 + Math.exp(-l)) - xi);
-        } else {
-          sum += 0.5 * (xi - l) * (xi - l) + 0.5 * Math.log(2 * Math.PI);
-          expectedGrad = scale * (l - xi);
+        int i = r * cols + c, o = r * width + c;
+        double l = logits[o], xi = x[i];
+        switch (likelihood) {
+          case BERNOULLI -> {
+            sum += Math.max(l, 0) - l * xi + Math.log1p(Math.exp(-Math.abs(l)));
+            assertClose(scale * (1 / (1 + Math.exp(-l)) - xi), g[o], 1e-5, 1e-8, "dlogits " + o);
+          }
+          case CONTINUOUS_BERNOULLI -> {
+            sum += continuousBernoulliNll(l, xi);
+            double dLogNorm = Math.abs(l) < 1e-4 ? l / 6 : 1 / l - 1 / Math.sinh(l);
+            assertClose(scale * (1 / (1 + Math.exp(-l)) - xi - dLogNorm), g[o], 1e-5, 1e-8, "dlogits " + o);
+          }
+          case GAUSSIAN -> {
+            sum += 0.5 * (xi - l) * (xi - l) + 0.5 * Math.log(2 * Math.PI);
+            assertClose(scale * (l - xi), g[o], 1e-5, 1e-8, "dlogits " + o);
+          }
+          case GAUSSIAN_LEARNED -> {
+            double lv = logits[o + cols];
+            sum += learnedGaussianNll(l, lv, xi);
+            double v = Math.min(7, Math.max(-7, lv)), diff = l - xi;
+            assertClose(scale * diff * Math.exp(-v), g[o], 1e-5, 1e-8, "dmean " + o);
+            double dlv = lv < -7 || lv > 7 ? 0 : scale * 0.5 * (1 - diff * diff * Math.exp(-v));
+            assertClose(dlv, g[o + cols], 1e-5, 1e-8, "dlogvar " + (o + cols));
+          }
         }
-        assertClose(expectedGrad, g[i], 1e-5, 1e-8, "dlogits " + i);
       }
       assertClose(sum, lo[r], 1e-5, 1e-4, "loss row " + r);
     }
@@ -333,6 +358,68 @@ public abstract class BackendContractTest {
     backend.reconstructionLoss(likelihood, lt, upload(x), rows, cols, loss2, null, 0f);
     float[] lo2 = backend.download(loss2);
     for (int r = 0; r < rows; r++) assertClose(lo[r], lo2[r], 1e-6, 1e-5, "forward-only loss " + r);
+    // With the gradient in place over the logits, the same losses and gradients.
+    Tensor lt3 = upload(logits), loss3 = poisoned(rows);
+    backend.reconstructionLoss(likelihood, lt3, upload(x), rows, cols, loss3, lt3, scale);
+    float[] lo3 = backend.download(loss3), g3 = backend.download(lt3);
+    for (int r = 0; r < rows; r++) assertClose(lo[r], lo3[r], 1e-6, 1e-5, "in-place loss " + r);
+    for (int i = 0; i < g.length; i++) assertClose(g[i], g3[i], 1e-6, 1e-9, "in-place gradient " + i);
+  }
+
+  /** The continuous Bernoulli NLL from its definition, -x log(lambda) - (1-x) log(1-lambda) - log C(lambda), via the logit. */
+  public static double continuousBernoulliNll(double l, double x) {
+    double bce = Math.max(l, 0) - l * x + Math.log1p(Math.exp(-Math.abs(l)));
+    // C = 2 artanh(1 - 2 lambda) / (1 - 2 lambda), with 1 - 2 lambda = -tanh(l/2) and 2 artanh(..) = -l.
+    double logNorm = Math.abs(l) < 1e-4 ? Math.log(2) + l * l / 12 : Math.log(l / Math.tanh(l / 2));
+    return bce - logNorm;
+  }
+
+  /** The learned-variance Gaussian NLL with the log-variance clamped to [-7, 7]. */
+  public static double learnedGaussianNll(double mu, double lv, double x) {
+    double v = Math.min(7, Math.max(-7, lv));
+    return 0.5 * (Math.log(2 * Math.PI) + v + (x - mu) * (x - mu) * Math.exp(-v));
+  }
+
+  /** The double reference NLL of one value from its decoder outputs {@code o} (1 or 2 of them). */
+  public static double referenceNll(Likelihood likelihood, double[] o, double x) {
+    return switch (likelihood) {
+      case BERNOULLI -> Math.max(o[0], 0) - o[0] * x + Math.log1p(Math.exp(-Math.abs(o[0])));
+      case CONTINUOUS_BERNOULLI -> continuousBernoulliNll(o[0], x);
+      case GAUSSIAN -> 0.5 * (x - o[0]) * (x - o[0]) + 0.5 * Math.log(2 * Math.PI);
+      case GAUSSIAN_LEARNED -> learnedGaussianNll(o[0], o[1], x);
+    };
+  }
+
+  /** The fused gradients against central differences of the double reference loss. */
+  @ParameterizedTest
+  @EnumSource(Likelihood.class)
+  void reconstructionLossGradientMatchesFiniteDifferences(Likelihood likelihood) {
+    int rows = 3, cols = 101, k = likelihood.outputsPerValue(), width = k * cols;
+    float[] logits = gaussian(rows * width, 3), x = uniform(rows * cols);
+    logits[0] = 0f;
+    logits[1] = 2e-3f;
+    logits[2] = -0.02f;
+    Tensor loss = poisoned(rows), dl = poisoned(rows * width);
+    backend.reconstructionLoss(likelihood, upload(logits), upload(x), rows, cols, loss, dl, 1f);
+    float[] g = backend.download(dl);
+    System.out.println("finite differences of " + likelihood + " on " + backend.name() + ", seed " + seed);
+    double h = 1e-5;
+    for (int r = 0; r < rows; r++) {
+      for (int c = 0; c < cols; c++) {
+        double[] o = new double[k];
+        for (int j = 0; j < k; j++) o[j] = logits[r * width + j * cols + c];
+        for (int j = 0; j < k; j++) {
+          if (likelihood == Likelihood.GAUSSIAN_LEARNED && j == 1 && Math.abs(Math.abs(o[1]) - 7) < 2 * h) continue;
+          double[] up = o.clone(), down = o.clone();
+          up[j] += h;
+          down[j] -= h;
+          double xi = x[r * cols + c];
+          double fd = (referenceNll(likelihood, up, xi) - referenceNll(likelihood, down, xi)) / (2 * h);
+          assertClose(fd, g[r * width + j * cols + c], 1e-4, 1e-6, likelihood + " d/d output " + j + " of value " + c
+              + " in row " + r + " (outputs " + java.util.Arrays.toString(o) + ")");
+        }
+      }
+    }
   }
 
   @Test

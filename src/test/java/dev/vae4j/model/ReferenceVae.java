@@ -1,7 +1,7 @@
 package dev.vae4j.model;
 
 import dev.vae4j.VaeConfig;
-import dev.vae4j.backend.Likelihood;
+import dev.vae4j.backend.BackendContractTest;
 import java.util.List;
 
 /**
@@ -50,7 +50,7 @@ final class ReferenceVae {
     out.recon = new double[rows];
     out.kl = new double[rows];
     for (int r = 0; r < rows; r++) {
-      for (int c = 0; c < x[r].length; c++) out.recon[r] += nll(out.logits[r][c], x[r][c]);
+      for (int c = 0; c < x[r].length; c++) out.recon[r] += nll(out.logits[r], c, x[r][c]);
       for (int j = 0; j < latent; j++) {
         double mu = out.stats[r][j], lv = out.stats[r][latent + j];
         out.kl[r] += -0.5 * (1 + lv - mu * mu - Math.exp(lv));
@@ -60,11 +60,12 @@ final class ReferenceVae {
     return out;
   }
 
-  double nll(double l, double x) {
-    if (config.likelihood() == Likelihood.BERNOULLI) {
-      return Math.max(l, 0) - l * x + Math.log1p(Math.exp(-Math.abs(l)));
-    }
-    return 0.5 * (x - l) * (x - l) + 0.5 * Math.log(2 * Math.PI);
+  /** The NLL of value c of a row from that row's decoder outputs (value c's outputs at c, c + values, ...). */
+  double nll(double[] outputs, int c, double x) {
+    int values = config.inputSize(), k = config.likelihood().outputsPerValue();
+    double[] o = new double[k];
+    for (int j = 0; j < k; j++) o[j] = outputs[j * values + c];
+    return BackendContractTest.referenceNll(config.likelihood(), o, x);
   }
 
   /** Gradient of the mean loss with respect to every parameter, by hand-derived backprop. */
@@ -95,11 +96,24 @@ final class ReferenceVae {
     // Backward.
     double[][] dy = new double[rows][];
     for (int r = 0; r < rows; r++) {
-      dy[r] = new double[x[r].length];
-      for (int c = 0; c < x[r].length; c++) {
-        double l = h[r][c];
-        double d = config.likelihood() == Likelihood.BERNOULLI ? 1 / (1 + Math.exp(-l)) - x[r][c] : l - x[r][c];
-        dy[r][c] = d / rows;
+      int values = x[r].length;
+      dy[r] = new double[h[r].length];
+      for (int c = 0; c < values; c++) {
+        double l = h[r][c], xi = x[r][c];
+        switch (config.likelihood()) {
+          case BERNOULLI -> dy[r][c] = (1 / (1 + Math.exp(-l)) - xi) / rows;
+          case CONTINUOUS_BERNOULLI -> {
+            double dLogNorm = Math.abs(l) < 1e-4 ? l / 6 : 1 / l - 1 / Math.sinh(l);
+            dy[r][c] = (1 / (1 + Math.exp(-l)) - xi - dLogNorm) / rows;
+          }
+          case GAUSSIAN -> dy[r][c] = (l - xi) / rows;
+          case GAUSSIAN_LEARNED -> {
+            double lv = h[r][values + c], v = Math.min(7, Math.max(-7, lv));
+            double diff = l - xi, precision = Math.exp(-v);
+            dy[r][c] = diff * precision / rows;
+            dy[r][values + c] = lv < -7 || lv > 7 ? 0 : 0.5 * (1 - diff * diff * precision) / rows;
+          }
+        }
       }
     }
     for (int i = dec.size() - 1; i >= 0; i--) {

@@ -385,11 +385,17 @@ public final class CudaBackend implements Backend {
       Tensor lossPerRow, Tensor dlogits, float gradScale) {
     CudaTensor l = cuda(logits), x = cuda(target), loss = cuda(lossPerRow);
     CudaTensor dl = dlogits == null ? null : cuda(dlogits);
-    requireLength(l, (long) rows * cols, "reconstructionLoss logits");
+    long width = (long) likelihood.outputsPerValue() * cols;
+    requireLength(l, rows * width, "reconstructionLoss logits");
     requireLength(x, (long) rows * cols, "reconstructionLoss target");
     requireLength(loss, rows, "reconstructionLoss lossPerRow");
-    if (dl != null) requireLength(dl, (long) rows * cols, "reconstructionLoss dlogits");
-    Kernel k = likelihood == Likelihood.BERNOULLI ? Kernel.BERNOULLI_LOSS : Kernel.GAUSSIAN_LOSS;
+    if (dl != null) requireLength(dl, rows * width, "reconstructionLoss dlogits");
+    Kernel k = switch (likelihood) {
+      case BERNOULLI -> Kernel.BERNOULLI_LOSS;
+      case CONTINUOUS_BERNOULLI -> Kernel.CONTINUOUS_BERNOULLI_LOSS;
+      case GAUSSIAN -> Kernel.GAUSSIAN_LOSS;
+      case GAUSSIAN_LEARNED -> Kernel.GAUSSIAN_LEARNED_LOSS;
+    };
     kernels.args(k).ptr(l).ptr(x).i32(rows).i32(cols).ptr(loss).ptr(dl).f32(gradScale);
     launch(k, LaunchConfig.blockPerRow(rows), "reconstructionLoss", -1);
   }

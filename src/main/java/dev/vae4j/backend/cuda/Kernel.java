@@ -19,6 +19,8 @@ enum Kernel {
   KL_DIVERGENCE("vae4j_kl_divergence", 6),
   BERNOULLI_LOSS("vae4j_bernoulli_loss", 7),
   GAUSSIAN_LOSS("vae4j_gaussian_loss", 7),
+  CONTINUOUS_BERNOULLI_LOSS("vae4j_continuous_bernoulli_loss", 7),
+  GAUSSIAN_LEARNED_LOSS("vae4j_gaussian_learned_loss", 7),
   ADAM("vae4j_adam", 19);
 
   final String symbol;
