@@ -306,7 +306,7 @@ public final class Benchmark {
       this.seed = seed;
       this.images = ResidentImages.upload(backend, features, data);
       this.order = backend.allocateIndices(data.count());
-      backend.uploadIndices(shuffled(data.count(), new SplittableRandom(seed)), order);
+      backend.uploadIndices(EpochOrder.shuffledRange(data.count(), new SplittableRandom(seed)), order);
       this.training = TrainingStep.allocate(vae, batch);
     }
 
@@ -356,18 +356,6 @@ public final class Benchmark {
       if (recording != null) recording.close();
       backend.release(images);
       training.release();
-    }
-
-    private static int[] shuffled(int n, SplittableRandom random) {
-      int[] p = new int[n];
-      for (int i = 0; i < n; i++) p[i] = i;
-      for (int i = n - 1; i > 0; i--) {
-        int j = random.nextInt(i + 1);
-        int t = p[i];
-        p[i] = p[j];
-        p[j] = t;
-      }
-      return p;
     }
   }
 }
