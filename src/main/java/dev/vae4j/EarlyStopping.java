@@ -47,6 +47,11 @@ final class EarlyStopping {
     bestParameters = state.bestParameters() == null ? null : state.bestParameters().clone();
   }
 
+  /** Puts this bookkeeping into a state being built (what {@link #restore} takes up again). */
+  TrainingState.Builder saveTo(TrainingState.Builder state) {
+    return state.bestLoss(bestLoss).bestEpoch(bestEpoch).sinceBest(sinceBest).bestParameters(bestParameters);
+  }
+
   /** The lowest monitored loss so far (infinity before the first epoch). */
   double bestLoss() {
     return bestLoss;

@@ -139,8 +139,7 @@ public final class Trainer {
     if (control.resumeFrom() != null) {
       restore(control.resumeFrom());
     } else {
-      lastGood = new TrainingState(0, 0, 0, model.parameters(), new float[(int) model.layout().size()],
-          new float[(int) model.layout().size()], new float[2], Double.POSITIVE_INFINITY, 0, 0, null, List.of(), false);
+      lastGood = TrainingState.start(model.parameters());
     }
     boolean stoppedEarly = lastGood.finished() && lastGood.epoch() < options.epochs();
     for (int epoch = lastGood.epoch() + 1; epoch <= options.epochs() && !lastGood.finished(); epoch++) {
@@ -159,8 +158,10 @@ public final class Trainer {
       listener.epochFinished(metrics, model);
       stoppedEarly = early.stopsAfter(epoch, options.epochs());
       boolean finished = stoppedEarly || epoch == options.epochs();
-      checkpoint(control, new TrainingState(epoch, 0, training.optimizer().steps(), trained[1], trained[2], trained[3],
-          new float[2], early.bestLoss(), early.bestEpoch(), early.sinceBest(), early.bestParameters(), history, finished));
+      checkpoint(control, early.saveTo(TrainingState.builder())
+          .epoch(epoch).batch(0).adamSteps(training.optimizer().steps())
+          .parameters(trained[1]).firstMoment(trained[2]).secondMoment(trained[3])
+          .history(history).finished(finished).build());
     }
     if (early.bestParameters() != null) model.setParameters(early.bestParameters());
     return new Result(List.copyOf(history), early.bestEpoch(), stoppedEarly);
@@ -265,10 +266,13 @@ public final class Trainer {
     int interval = control.checkpoints().stepInterval();
     if (interval > 0 && step % interval == 0 && batch < stepsPerEpoch) {
       training.optimizer().setSteps(step);
-      TrainingState state = new TrainingState(epoch - 1, batch, step, model.parameters(),
-          backend.download(training.optimizer().firstMoment()), backend.download(training.optimizer().secondMoment()),
-          backend.download(training.lossSums()), early.bestLoss(), early.bestEpoch(), early.sinceBest(),
-          early.bestParameters(), history, false);
+      TrainingState state = early.saveTo(TrainingState.builder())
+          .epoch(epoch - 1).batch(batch).adamSteps(step)
+          .parameters(model.parameters())
+          .firstMoment(backend.download(training.optimizer().firstMoment()))
+          .secondMoment(backend.download(training.optimizer().secondMoment()))
+          .epochLossSums(backend.download(training.lossSums()))
+          .history(history).finished(false).build();
       if (!state.isFinite()) throw new DivergenceGuard.NonFiniteStep(step);
       checkpoint(control, state);
     }

@@ -14,9 +14,8 @@ import org.junit.jupiter.api.Test;
 class DivergenceGuardTest {
   private static final float[][] GOOD = {{1, 2}, {3}};
   private static final float[][] BAD = {{1, Float.NaN}, {3}};
-  private static final TrainingState LAST_GOOD =
-      new TrainingState(1, 2, 12, new float[1], new float[1], new float[1], new float[2], 1, 1, 0, null,
-          List.of(new EpochMetrics(1, 1, 1, 0, 1, 1, 0, 1, 1, 1, true)), false);
+  private static final TrainingState LAST_GOOD = TrainingState.builder().epoch(1).batch(2).adamSteps(12)
+      .parameters(new float[1]).history(List.of(new EpochMetrics(1, 1, 1, 0, 1, 1, 0, 1, 1, 1, true))).build();
 
   /** An epoch whose steps in {@code bad} go non-finite unless the guard skips them. */
   private static class FakeEpoch implements DivergenceGuard.Epoch {

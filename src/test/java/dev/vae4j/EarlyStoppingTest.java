@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class EarlyStoppingTest {
@@ -45,8 +44,8 @@ class EarlyStoppingTest {
   @Test
   void restoresFromATrainingState() {
     float[] best = {7, 8};
-    TrainingState state = new TrainingState(0, 0, 0, new float[2], new float[2], new float[2], new float[2], 3.5, 0, 4,
-        best, List.of(), false);
+    TrainingState state = TrainingState.builder().parameters(new float[2]).bestLoss(3.5).sinceBest(4)
+        .bestParameters(best).build();
     EarlyStopping early = new EarlyStopping(5);
     early.restore(state);
     assertEquals(3.5, early.bestLoss());
@@ -56,5 +55,10 @@ class EarlyStoppingTest {
     assertEquals(7, early.bestParameters()[0], "a copy");
     assertFalse(early.record(1, 3.5, new float[2]));
     assertTrue(early.stopsAfter(1, 10));
+
+    TrainingState saved = early.saveTo(TrainingState.builder().parameters(new float[2])).build();
+    assertEquals(3.5, saved.bestLoss());
+    assertEquals(5, saved.sinceBest());
+    assertArrayEquals(new float[] {7, 8}, saved.bestParameters());
   }
 }
