@@ -102,7 +102,180 @@ public final class Benchmark {
       String data, double samplesPerSecond, int rounds, double slowestRoundSamplesPerSecond,
       double fastestRoundSamplesPerSecond, double msPerStep, double gflopPerStep, double gflopsAchieved,
       double gemmOnlyGflops, double gemmOnlySamplesPerSecond, long peakResidentBytes, double secondsToFirstStepStart,
-      double secondsToFirstStep, long warmupSteps, double warmupSeconds, boolean jitQuiet, Machine machine) {}
+      double secondsToFirstStep, long warmupSteps, double warmupSeconds, boolean jitQuiet, Machine machine) {
+    /** A result field by field, each named as in the record (unset numbers are 0, NaN for the start-up times). */
+    public static Builder builder() {
+      return new Builder();
+    }
+
+    /** Builds a {@link Result} from named fields. */
+    public static final class Builder {
+      private String backend;
+      private String backendDescription;
+      private String model;
+      private int batchSize;
+      private int steps;
+      private String data;
+      private double samplesPerSecond;
+      private int rounds;
+      private double slowestRoundSamplesPerSecond;
+      private double fastestRoundSamplesPerSecond;
+      private double msPerStep;
+      private double gflopPerStep;
+      private double gflopsAchieved;
+      private double gemmOnlyGflops;
+      private double gemmOnlySamplesPerSecond;
+      private long peakResidentBytes = -1;
+      private double secondsToFirstStepStart = Double.NaN;
+      private double secondsToFirstStep = Double.NaN;
+      private long warmupSteps;
+      private double warmupSeconds;
+      private boolean jitQuiet;
+      private Machine machine;
+
+      private Builder() {}
+
+      /** See {@link Result#backend}. */
+      public Builder backend(String backend) {
+        this.backend = backend;
+        return this;
+      }
+
+      /** See {@link Result#backendDescription}. */
+      public Builder backendDescription(String backendDescription) {
+        this.backendDescription = backendDescription;
+        return this;
+      }
+
+      /** See {@link Result#model}. */
+      public Builder model(String model) {
+        this.model = model;
+        return this;
+      }
+
+      /** See {@link Result#batchSize}. */
+      public Builder batchSize(int batchSize) {
+        this.batchSize = batchSize;
+        return this;
+      }
+
+      /** See {@link Result#steps}. */
+      public Builder steps(int steps) {
+        this.steps = steps;
+        return this;
+      }
+
+      /** See {@link Result#data}. */
+      public Builder data(String data) {
+        this.data = data;
+        return this;
+      }
+
+      /** See {@link Result#samplesPerSecond}. */
+      public Builder samplesPerSecond(double samplesPerSecond) {
+        this.samplesPerSecond = samplesPerSecond;
+        return this;
+      }
+
+      /** See {@link Result#rounds}. */
+      public Builder rounds(int rounds) {
+        this.rounds = rounds;
+        return this;
+      }
+
+      /** See {@link Result#slowestRoundSamplesPerSecond}. */
+      public Builder slowestRoundSamplesPerSecond(double slowestRoundSamplesPerSecond) {
+        this.slowestRoundSamplesPerSecond = slowestRoundSamplesPerSecond;
+        return this;
+      }
+
+      /** See {@link Result#fastestRoundSamplesPerSecond}. */
+      public Builder fastestRoundSamplesPerSecond(double fastestRoundSamplesPerSecond) {
+        this.fastestRoundSamplesPerSecond = fastestRoundSamplesPerSecond;
+        return this;
+      }
+
+      /** See {@link Result#msPerStep}. */
+      public Builder msPerStep(double msPerStep) {
+        this.msPerStep = msPerStep;
+        return this;
+      }
+
+      /** See {@link Result#gflopPerStep}. */
+      public Builder gflopPerStep(double gflopPerStep) {
+        this.gflopPerStep = gflopPerStep;
+        return this;
+      }
+
+      /** See {@link Result#gflopsAchieved}. */
+      public Builder gflopsAchieved(double gflopsAchieved) {
+        this.gflopsAchieved = gflopsAchieved;
+        return this;
+      }
+
+      /** See {@link Result#gemmOnlyGflops}. */
+      public Builder gemmOnlyGflops(double gemmOnlyGflops) {
+        this.gemmOnlyGflops = gemmOnlyGflops;
+        return this;
+      }
+
+      /** See {@link Result#gemmOnlySamplesPerSecond}. */
+      public Builder gemmOnlySamplesPerSecond(double gemmOnlySamplesPerSecond) {
+        this.gemmOnlySamplesPerSecond = gemmOnlySamplesPerSecond;
+        return this;
+      }
+
+      /** See {@link Result#peakResidentBytes}. */
+      public Builder peakResidentBytes(long peakResidentBytes) {
+        this.peakResidentBytes = peakResidentBytes;
+        return this;
+      }
+
+      /** See {@link Result#secondsToFirstStepStart}. */
+      public Builder secondsToFirstStepStart(double secondsToFirstStepStart) {
+        this.secondsToFirstStepStart = secondsToFirstStepStart;
+        return this;
+      }
+
+      /** See {@link Result#secondsToFirstStep}. */
+      public Builder secondsToFirstStep(double secondsToFirstStep) {
+        this.secondsToFirstStep = secondsToFirstStep;
+        return this;
+      }
+
+      /** See {@link Result#warmupSteps}. */
+      public Builder warmupSteps(long warmupSteps) {
+        this.warmupSteps = warmupSteps;
+        return this;
+      }
+
+      /** See {@link Result#warmupSeconds}. */
+      public Builder warmupSeconds(double warmupSeconds) {
+        this.warmupSeconds = warmupSeconds;
+        return this;
+      }
+
+      /** See {@link Result#jitQuiet}. */
+      public Builder jitQuiet(boolean jitQuiet) {
+        this.jitQuiet = jitQuiet;
+        return this;
+      }
+
+      /** See {@link Result#machine}. */
+      public Builder machine(Machine machine) {
+        this.machine = machine;
+        return this;
+      }
+
+      /** The result. */
+      public Result build() {
+        return new Result(backend, backendDescription, model, batchSize, steps, data, samplesPerSecond, rounds,
+            slowestRoundSamplesPerSecond, fastestRoundSamplesPerSecond, msPerStep, gflopPerStep, gflopsAchieved,
+            gemmOnlyGflops, gemmOnlySamplesPerSecond, peakResidentBytes, secondsToFirstStepStart, secondsToFirstStep,
+            warmupSteps, warmupSeconds, jitQuiet, machine);
+      }
+    }
+  }
 
   /**
    * {@code count} synthetic images of {@code height x width} uniform 8-bit pixels (k / 255, as in
@@ -154,11 +327,20 @@ public final class Benchmark {
       }
       double stepSeconds = seconds / options.steps();
       double gemmSeconds = timeGemmsAlone(backend, layout, batch, parts, options.steps(), options.warmupSteps());
-      return new Result(backend.name(), backend.description(), config.describe(), batch, options.steps(),
-          data.name(), batch / stepSeconds, options.rounds(), slowest, fastest, 1e3 * stepSeconds, gflopPerStep,
-          gflopPerStep / stepSeconds, gflopPerStep / gemmSeconds, batch / gemmSeconds, peakResidentBytes(),
-          toFirstStepStart, toFirstStep, Math.max(1, options.warmupSteps()) + untilQuiet.steps(), warmupSeconds,
-          untilQuiet.quiet(), Machine.current());
+      return Result.builder()
+          .backend(backend.name()).backendDescription(backend.description())
+          .model(config.describe()).batchSize(batch).steps(options.steps()).data(data.name())
+          .samplesPerSecond(batch / stepSeconds)
+          .rounds(options.rounds()).slowestRoundSamplesPerSecond(slowest).fastestRoundSamplesPerSecond(fastest)
+          .msPerStep(1e3 * stepSeconds)
+          .gflopPerStep(gflopPerStep).gflopsAchieved(gflopPerStep / stepSeconds)
+          .gemmOnlyGflops(gflopPerStep / gemmSeconds).gemmOnlySamplesPerSecond(batch / gemmSeconds)
+          .peakResidentBytes(peakResidentBytes())
+          .secondsToFirstStepStart(toFirstStepStart).secondsToFirstStep(toFirstStep)
+          .warmupSteps(Math.max(1, options.warmupSteps()) + untilQuiet.steps()).warmupSeconds(warmupSeconds)
+          .jitQuiet(untilQuiet.quiet())
+          .machine(Machine.current())
+          .build();
     }
   }
 
@@ -306,7 +488,7 @@ public final class Benchmark {
       this.seed = seed;
       this.images = ResidentImages.upload(backend, features, data);
       this.order = backend.allocateIndices(data.count());
-      backend.uploadIndices(shuffled(data.count(), new SplittableRandom(seed)), order);
+      backend.uploadIndices(EpochOrder.shuffledRange(data.count(), new SplittableRandom(seed)), order);
       this.training = TrainingStep.allocate(vae, batch);
     }
 
@@ -356,18 +538,6 @@ public final class Benchmark {
       if (recording != null) recording.close();
       backend.release(images);
       training.release();
-    }
-
-    private static int[] shuffled(int n, SplittableRandom random) {
-      int[] p = new int[n];
-      for (int i = 0; i < n; i++) p[i] = i;
-      for (int i = n - 1; i > 0; i--) {
-        int j = random.nextInt(i + 1);
-        int t = p[i];
-        p[i] = p[j];
-        p[j] = t;
-      }
-      return p;
     }
   }
 }

@@ -147,8 +147,10 @@ public final class Checkpoints implements CheckpointSink {
     if (runConfig == null) throw new FormatException(name + ": metadata lacks " + RUN_CONFIG);
     try {
       Scalars s = JSON.readValue(require(meta, STATE, name), new TypeReference<Scalars>() {});
-      TrainingState state = new TrainingState(s.epoch(), s.batch(), s.adamSteps(), params, m, v, sums,
-          Double.parseDouble(s.bestLoss()), s.bestEpoch(), s.sinceBest(), best, s.history(), s.finished());
+      TrainingState state = TrainingState.builder().epoch(s.epoch()).batch(s.batch()).adamSteps(s.adamSteps())
+          .parameters(params).firstMoment(m).secondMoment(v).epochLossSums(sums)
+          .bestLoss(Double.parseDouble(s.bestLoss())).bestEpoch(s.bestEpoch()).sinceBest(s.sinceBest())
+          .bestParameters(best).history(s.history()).finished(s.finished()).build();
       if (!state.isFinite()) throw new FormatException(name + ": holds NaN or infinite values");
       return new Loaded(file, config, state, runConfig);
     } catch (JsonProcessingException | IllegalArgumentException | NullPointerException | ArithmeticException e) {

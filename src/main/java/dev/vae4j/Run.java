@@ -1,7 +1,5 @@
 package dev.vae4j;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vae4j.backend.Backend;
 import dev.vae4j.data.CsvReader;
 import dev.vae4j.data.DatasetSplit;
@@ -13,7 +11,7 @@ import java.nio.file.Path;
 
 /**
  * A finished training run, read back from the folder {@code train} wrote (see {@link
- * RunDirectory}): what it was trained on and its model, ready to load onto any backend.
+ * RunDirectory}, and {@link RunConfig} for its {@code config.json}): what it was trained on and its model, ready to load onto any backend.
  *
  * <pre>{@code
  * Run run = Run.open(Path.of("runs/fashion"));
@@ -40,19 +38,8 @@ public record Run(Path path, int imageHeight, int imageWidth, String dataSource,
     if (!Files.isRegularFile(dir.resolve(RunDirectory.MODEL))) {
       throw new FormatException(dir + ": the run has no " + RunDirectory.MODEL + " (training unfinished?)");
     }
-    JsonNode root;
-    try {
-      root = new ObjectMapper().readTree(config.toFile());
-    } catch (IOException e) {
-      throw new FormatException(config + ": not valid JSON (" + e.getMessage().lines().findFirst().orElse("") + ")", e);
-    }
-    int height = root.at("/model/image_height").asInt(-1), width = root.at("/model/image_width").asInt(-1);
-    if (height <= 0 || width <= 0) throw new FormatException(config + ": model.image_height/image_width missing or not positive");
-    JsonNode data = root.get("data");
-    if (data == null || !data.isTextual()) throw new FormatException(config + ": 'data' (the training data source) is missing");
-    CsvReader.Format csv = new CsvReader.Format(root.at("/csv/label_first").asBoolean(false),
-        root.at("/csv/max_255").asBoolean(false));
-    return new Run(dir, height, width, data.asText(), root.at("/training/seed").asLong(1), csv);
+    RunConfig recorded = RunConfig.read(config);
+    return new Run(dir, recorded.imageHeight(), recorded.imageWidth(), recorded.data(), recorded.seed(), recorded.csv());
   }
 
   /** The model file. */

@@ -1,7 +1,6 @@
 package dev.vae4j;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.vae4j.data.Dataset;
 import dev.vae4j.io.AtomicFiles;
 import dev.vae4j.plot.ImageGrid;
@@ -29,7 +28,6 @@ public final class RunDirectory {
   public static final String RECONSTRUCTIONS = "reconstructions.png";
   public static final String LATENT = "latent.png";
 
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   private static final ObjectMapper JSON_LINE = new ObjectMapper();
 
   private final Path dir;
@@ -78,9 +76,9 @@ public final class RunDirectory {
     return dir;
   }
 
-  /** Writes {@code config.json} from a tree of plain values (maps, lists, strings, numbers). */
-  public void writeConfig(Map<String, Object> config) throws IOException {
-    AtomicFiles.write(dir.resolve(CONFIG), JSON.writeValueAsBytes(config));
+  /** Writes {@code config.json} (atomically). */
+  public void writeConfig(RunConfig config) throws IOException {
+    config.write(dir.resolve(CONFIG));
   }
 
   /** Appends one epoch to {@code metrics.jsonl} (rewritten whole, atomically). */

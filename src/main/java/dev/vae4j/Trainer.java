@@ -10,9 +10,7 @@ import dev.vae4j.model.AdamOptimizer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
@@ -45,14 +43,13 @@ public final class Trainer {
   private final TrainingStep training;
   private final int stepsPerEpoch;
 
+  private final EpochOrder epochOrder;
+
   // Where the run stands; exported as a TrainingState at checkpoints, restored on resume.
   private List<EpochMetrics> history = new ArrayList<>();
-  private float[] best;
-  private double bestLoss = Double.POSITIVE_INFINITY;
-  private int bestEpoch, sinceBest;
+  private final EarlyStopping early;
   private TrainingState lastGood;
-  /** Steps (1-based) whose non-finite batch is skipped. */
-  private final Set<Long> skipped = new HashSet<>();
+  private DivergenceGuard guard;
 
   private Trainer(Vae model, DatasetSplit data, TrainOptions options) {
     this.model = model;
@@ -77,10 +74,10 @@ public final class Trainer {
     this.images = test == null ? ResidentImages.upload(backend, features, train)
         : ResidentImages.upload(backend, features, train, test);
     if (test != null) {
-      this.trainRows = range(0, train.count());
-      this.validationRows = range(train.count(), total);
+      this.trainRows = EpochOrder.range(0, train.count());
+      this.validationRows = EpochOrder.range(train.count(), total);
     } else {
-      int[] shuffled = permutation(range(0, train.count()), new SplittableRandom(options.seed() ^ 0x5EEDL));
+      int[] shuffled = EpochOrder.shuffledRange(train.count(), new SplittableRandom(options.seed() ^ 0x5EEDL));
       int held = heldOut(train.count(), options);
       this.validationRows = java.util.Arrays.copyOfRange(shuffled, 0, held);
       this.trainRows = java.util.Arrays.copyOfRange(shuffled, held, shuffled.length);
@@ -95,6 +92,8 @@ public final class Trainer {
     if (validationOrder != null) backend.uploadIndices(validationRows, validationOrder);
     this.training = TrainingStep.allocate(model, options.batchSize());
     this.stepsPerEpoch = (trainRows.length + options.batchSize() - 1) / options.batchSize();
+    this.epochOrder = new EpochOrder(trainRows, options.seed());
+    this.early = new EarlyStopping(options.patience());
   }
 
   /** Trains {@code model} on {@code data} without progress reports; see the four-argument {@code fit}. */
@@ -136,11 +135,11 @@ public final class Trainer {
   private Result run(TrainingListener listener, RunControl control) {
     AdamParams hyper = new AdamParams(options.learningRate(), 0.9, 0.999, 1e-8,
         options.weightDecay(), options.decoupledWeightDecay());
+    guard = new DivergenceGuard(control.skipNonFinite(), stepsPerEpoch);
     if (control.resumeFrom() != null) {
       restore(control.resumeFrom());
     } else {
-      lastGood = new TrainingState(0, 0, 0, model.parameters(), new float[(int) model.layout().size()],
-          new float[(int) model.layout().size()], new float[2], Double.POSITIVE_INFINITY, 0, 0, null, List.of(), false);
+      lastGood = TrainingState.start(model.parameters());
     }
     boolean stoppedEarly = lastGood.finished() && lastGood.epoch() < options.epochs();
     for (int epoch = lastGood.epoch() + 1; epoch <= options.epochs() && !lastGood.finished(); epoch++) {
@@ -152,63 +151,48 @@ public final class Trainer {
       double[] val = validationRows.length == 0 ? new double[] {Double.NaN, Double.NaN} : validate();
       double valLoss = val[0] + options.beta() * val[1];
       double monitored = validationRows.length == 0 ? train[0] + options.beta() * train[1] : valLoss;
-      boolean improved = monitored < bestLoss;
-      if (improved) {
-        bestLoss = monitored;
-        bestEpoch = epoch;
-        sinceBest = 0;
-        if (options.patience() > 0) best = trained[1].clone();
-      } else {
-        sinceBest++;
-      }
+      boolean improved = early.record(epoch, monitored, trained[1]);
       EpochMetrics metrics = new EpochMetrics(epoch, train[0] + options.beta() * train[1], train[0], train[1],
           valLoss, val[0], val[1], seconds, n / seconds, options.betaAt(epoch), improved);
       history.add(metrics);
       listener.epochFinished(metrics, model);
-      stoppedEarly = options.patience() > 0 && sinceBest >= options.patience() && epoch < options.epochs();
+      stoppedEarly = early.stopsAfter(epoch, options.epochs());
       boolean finished = stoppedEarly || epoch == options.epochs();
-      checkpoint(control, new TrainingState(epoch, 0, training.optimizer().steps(), trained[1], trained[2], trained[3],
-          new float[2], bestLoss, bestEpoch, sinceBest, best, history, finished));
+      checkpoint(control, early.saveTo(TrainingState.builder())
+          .epoch(epoch).batch(0).adamSteps(training.optimizer().steps())
+          .parameters(trained[1]).firstMoment(trained[2]).secondMoment(trained[3])
+          .history(history).finished(finished).build());
     }
-    if (best != null) model.setParameters(best);
-    return new Result(List.copyOf(history), bestEpoch, stoppedEarly);
+    if (early.bestParameters() != null) model.setParameters(early.bestParameters());
+    return new Result(List.copyOf(history), early.bestEpoch(), stoppedEarly);
   }
 
   /**
-   * Trains epoch {@code epoch} from where {@link #lastGood} stands, replaying it from there with
-   * non-finite batches skipped when {@code control} allows. Returns the epoch's loss sums, then the
-   * parameters and both moments (downloaded once per epoch: for the finiteness check and the
-   * checkpoint).
+   * Trains epoch {@code epoch} from where {@link #lastGood} stands, under the {@link
+   * DivergenceGuard}. Returns the epoch's loss sums, then the parameters and both moments
+   * (downloaded once per epoch: for the finiteness check and the checkpoint).
    */
   private float[][] trainEpochChecked(int epoch, AdamParams hyper, TrainingListener listener, RunControl control) {
-    TrainingListener current = listener;
-    Set<Long> skippedBefore = Set.copyOf(skipped);
-    while (true) {
-      Long bad = null;
-      try {
+    return guard.train(epoch, listener, new DivergenceGuard.Epoch() {
+      @Override
+      public float[][] train(TrainingListener current) {
         trainEpoch(epoch, lastGood.batch(), hyper, current, control);
         AdamOptimizer adam = training.optimizer();
-        float[][] state = {backend.download(training.lossSums()), model.parameters(),
+        return new float[][] {backend.download(training.lossSums()), model.parameters(),
             backend.download(adam.firstMoment()), backend.download(adam.secondMoment())};
-        if (allFinite(state)) return state;
-      } catch (NonFiniteStep e) {
-        bad = e.step;
       }
-      long found = firstNonFiniteStep(epoch, hyper);
-      if (found >= 0 || bad == null) bad = found;
-      restore(lastGood);
-      long inEpoch = bad - (long) (epoch - 1) * stepsPerEpoch;
-      String where = "step " + bad + " (epoch " + epoch + ", batch " + inEpoch + ")";
-      long skippedNow = skipped.stream().filter(s -> !skippedBefore.contains(s)).count();
-      if (!control.skipNonFinite() || bad < 0 || skippedNow >= RunControl.MAX_SKIPPED_PER_EPOCH) {
-        throw new TrainingDivergedException("training diverged: the loss or the weights became NaN or infinite at "
-            + (bad < 0 ? "epoch " + epoch : where) + (skippedNow > 0 ? " after skipping " + skippedNow + " batches" : "")
-            + "; the model holds the last good weights (epoch " + lastGood.epoch() + ", batch " + lastGood.batch() + ")",
-            bad, epoch);
+
+      @Override
+      public long firstNonFiniteStep() {
+        return Trainer.this.firstNonFiniteStep(epoch, hyper);
       }
-      skipped.add(bad);
-      current = new TrainingListener() {}; // the replay repeats steps the listener has already seen
-    }
+
+      @Override
+      public TrainingState restoreLastGood() {
+        restore(lastGood);
+        return lastGood;
+      }
+    });
   }
 
   /**
@@ -218,15 +202,17 @@ public final class Trainer {
    */
   private long firstNonFiniteStep(int epoch, AdamParams hyper) {
     restore(lastGood);
-    backend.uploadIndices(epochOrder(epoch), trainOrder);
+    backend.uploadIndices(epochOrder.of(epoch), trainOrder);
     int batch = options.batchSize(), n = trainRows.length;
     float beta = options.betaAt(epoch);
     long base = (long) (epoch - 1) * stepsPerEpoch;
     for (int b = lastGood.batch(); b < stepsPerEpoch; b++) {
       long step = base + b + 1;
-      if (skipped.contains(step)) continue;
+      if (guard.skips(step)) continue;
       trainStep(b * batch, Math.min(batch, n - b * batch), step, beta, hyper);
-      if (!allFinite(new float[][] {backend.download(training.lossSums()), model.parameters()})) return step;
+      if (!DivergenceGuard.allFinite(new float[][] {backend.download(training.lossSums()), model.parameters()})) {
+        return step;
+      }
     }
     return -1;
   }
@@ -238,7 +224,7 @@ public final class Trainer {
    */
   private void trainEpoch(int epoch, int from, AdamParams hyper, TrainingListener listener, RunControl control) {
     int batch = options.batchSize(), n = trainRows.length, steps = stepsPerEpoch;
-    backend.uploadIndices(epochOrder(epoch), trainOrder);
+    backend.uploadIndices(epochOrder.of(epoch), trainOrder);
     if (from == 0) backend.fill(training.lossSums(), 0f); // a resumed epoch continues the restored sums
     float beta = options.betaAt(epoch);
     listener.epochStarted(epoch, steps);
@@ -251,7 +237,7 @@ public final class Trainer {
     int fullBatches = n / batch;
     for (int b = from; b < fullBatches; ) {
       int first = b, end = b;
-      while (end < fullBatches && !skipped.contains(base + end + 1)) end++;
+      while (end < fullBatches && !guard.skips(base + end + 1)) end++;
       if (end > first) {
         try (Backend.RecordedStep step = backend.recordStep(k -> trainStep((int) (first + k) * batch, batch,
             base + first + k + 1, beta, hyper))) {
@@ -266,7 +252,7 @@ public final class Trainer {
     }
     if (fullBatches < steps && from <= fullBatches) {
       long step = base + steps;
-      if (!skipped.contains(step)) trainStep(fullBatches * batch, n - fullBatches * batch, step, beta, hyper);
+      if (!guard.skips(step)) trainStep(fullBatches * batch, n - fullBatches * batch, step, beta, hyper);
       stepDone(epoch, steps, step, listener, reporter, control);
     }
     training.optimizer().setSteps(base + steps);
@@ -280,10 +266,14 @@ public final class Trainer {
     int interval = control.checkpoints().stepInterval();
     if (interval > 0 && step % interval == 0 && batch < stepsPerEpoch) {
       training.optimizer().setSteps(step);
-      TrainingState state = new TrainingState(epoch - 1, batch, step, model.parameters(),
-          backend.download(training.optimizer().firstMoment()), backend.download(training.optimizer().secondMoment()),
-          backend.download(training.lossSums()), bestLoss, bestEpoch, sinceBest, best, history, false);
-      if (!state.isFinite()) throw new NonFiniteStep(step);
+      TrainingState state = early.saveTo(TrainingState.builder())
+          .epoch(epoch - 1).batch(batch).adamSteps(step)
+          .parameters(model.parameters())
+          .firstMoment(backend.download(training.optimizer().firstMoment()))
+          .secondMoment(backend.download(training.optimizer().secondMoment()))
+          .epochLossSums(backend.download(training.lossSums()))
+          .history(history).finished(false).build();
+      if (!state.isFinite()) throw new DivergenceGuard.NonFiniteStep(step);
       checkpoint(control, state);
     }
   }
@@ -313,35 +303,9 @@ public final class Trainer {
     backend.upload(state.secondMoment(), training.optimizer().secondMoment());
     backend.upload(state.epochLossSums(), training.lossSums());
     training.optimizer().setSteps(state.adamSteps());
-    bestLoss = state.bestLoss();
-    bestEpoch = state.bestEpoch();
-    sinceBest = state.sinceBest();
-    best = state.bestParameters() == null ? null : state.bestParameters().clone();
+    early.restore(state);
     history = new ArrayList<>(state.history());
     lastGood = state;
-  }
-
-  private int[] epochOrder(int epoch) {
-    return permutation(trainRows, new SplittableRandom(mix(options.seed(), epoch)));
-  }
-
-  private static boolean allFinite(float[][] arrays) {
-    for (float[] a : arrays) {
-      for (float v : a) {
-        if (!Float.isFinite(v)) return false;
-      }
-    }
-    return true;
-  }
-
-  /** A step checkpoint found non-finite numbers; the epoch's check takes over from there. */
-  private static final class NonFiniteStep extends RuntimeException {
-    private final long step;
-
-    NonFiniteStep(long step) {
-      super(null, null, false, false);
-      this.step = step;
-    }
   }
 
   /**
@@ -367,31 +331,5 @@ public final class Trainer {
   private void releaseBuffers() {
     backend.release(images);
     training.release();
-  }
-
-  private static int[] range(int from, int to) {
-    int[] r = new int[to - from];
-    for (int i = 0; i < r.length; i++) r[i] = from + i;
-    return r;
-  }
-
-  /** A Fisher-Yates shuffle of a copy of {@code rows}. */
-  private static int[] permutation(int[] rows, SplittableRandom random) {
-    int[] p = rows.clone();
-    for (int i = p.length - 1; i > 0; i--) {
-      int j = random.nextInt(i + 1);
-      int t = p[i];
-      p[i] = p[j];
-      p[j] = t;
-    }
-    return p;
-  }
-
-  /** A well-mixed seed for epoch {@code epoch}'s shuffle, so any epoch's order can be recomputed. */
-  private static long mix(long seed, int epoch) {
-    long z = seed + 0x9E3779B97F4A7C15L * epoch;
-    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-    return z ^ (z >>> 31);
   }
 }

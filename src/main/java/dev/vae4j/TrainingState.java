@@ -54,6 +54,126 @@ public record TrainingState(
     history = List.copyOf(history);
   }
 
+  /** Where a fresh run starts: {@code parameters}, zero moments, nothing trained yet. */
+  public static TrainingState start(float[] parameters) {
+    return builder().parameters(parameters).build();
+  }
+
+  /**
+   * A state field by field: {@code parameters} are required; the moments default to zeros of
+   * their length, the loss sums to zeros, the best loss to infinity, the history to none and
+   * every count to 0.
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builds a {@link TrainingState} from named fields (see {@link #builder}). */
+  public static final class Builder {
+    private int epoch;
+    private int batch;
+    private long adamSteps;
+    private float[] parameters;
+    private float[] firstMoment;
+    private float[] secondMoment;
+    private float[] epochLossSums = new float[2];
+    private double bestLoss = Double.POSITIVE_INFINITY;
+    private int bestEpoch;
+    private int sinceBest;
+    private float[] bestParameters;
+    private List<EpochMetrics> history = List.of();
+    private boolean finished;
+
+    private Builder() {}
+
+    /** Epochs completed. */
+    public Builder epoch(int epoch) {
+      this.epoch = epoch;
+      return this;
+    }
+
+    /** Batches of the next epoch completed. */
+    public Builder batch(int batch) {
+      this.batch = batch;
+      return this;
+    }
+
+    /** Optimizer updates issued so far. */
+    public Builder adamSteps(long adamSteps) {
+      this.adamSteps = adamSteps;
+      return this;
+    }
+
+    /** The model's flat parameters. */
+    public Builder parameters(float[] parameters) {
+      this.parameters = parameters;
+      return this;
+    }
+
+    /** Adam's first moment. */
+    public Builder firstMoment(float[] firstMoment) {
+      this.firstMoment = firstMoment;
+      return this;
+    }
+
+    /** Adam's second moment. */
+    public Builder secondMoment(float[] secondMoment) {
+      this.secondMoment = secondMoment;
+      return this;
+    }
+
+    /** Reconstruction and KL sums of the current epoch so far. */
+    public Builder epochLossSums(float[] epochLossSums) {
+      this.epochLossSums = epochLossSums;
+      return this;
+    }
+
+    /** The lowest monitored loss so far. */
+    public Builder bestLoss(double bestLoss) {
+      this.bestLoss = bestLoss;
+      return this;
+    }
+
+    /** The epoch that reached it. */
+    public Builder bestEpoch(int bestEpoch) {
+      this.bestEpoch = bestEpoch;
+      return this;
+    }
+
+    /** Epochs since it improved. */
+    public Builder sinceBest(int sinceBest) {
+      this.sinceBest = sinceBest;
+      return this;
+    }
+
+    /** The best epoch's weights, or null. */
+    public Builder bestParameters(float[] bestParameters) {
+      this.bestParameters = bestParameters;
+      return this;
+    }
+
+    /** Every completed epoch's metrics. */
+    public Builder history(List<EpochMetrics> history) {
+      this.history = history;
+      return this;
+    }
+
+    /** Whether training has ended. */
+    public Builder finished(boolean finished) {
+      this.finished = finished;
+      return this;
+    }
+
+    /** The state; the record's checks apply. */
+    public TrainingState build() {
+      if (parameters == null) throw new IllegalArgumentException("a training state needs parameters");
+      return new TrainingState(epoch, batch, adamSteps, parameters,
+          firstMoment != null ? firstMoment : new float[parameters.length],
+          secondMoment != null ? secondMoment : new float[parameters.length],
+          epochLossSums, bestLoss, bestEpoch, sinceBest, bestParameters, history, finished);
+    }
+  }
+
   /** Whether every number that training produced is finite (a state worth keeping). */
   public boolean isFinite() {
     return allFinite(parameters) && allFinite(firstMoment) && allFinite(secondMoment) && allFinite(epochLossSums);

@@ -36,9 +36,12 @@ class CheckpointsTest {
       history.add(new EpochMetrics(e, random.nextDouble(), random.nextDouble(), random.nextDouble(), Double.NaN,
           Double.NaN, Double.NaN, 1.5, 1000, 0.5f, e == 1));
     }
-    return new TrainingState(epoch, batch, step, arrays[0], arrays[1], arrays[2],
-        new float[] {random.nextFloat(), random.nextFloat()}, epoch == 0 ? Double.POSITIVE_INFINITY : random.nextDouble(),
-        epoch == 0 ? 0 : 1, Math.max(0, epoch - 1), withBest ? arrays[3] : null, history, false);
+    return TrainingState.builder().epoch(epoch).batch(batch).adamSteps(step)
+        .parameters(arrays[0]).firstMoment(arrays[1]).secondMoment(arrays[2])
+        .epochLossSums(new float[] {random.nextFloat(), random.nextFloat()})
+        .bestLoss(epoch == 0 ? Double.POSITIVE_INFINITY : random.nextDouble())
+        .bestEpoch(epoch == 0 ? 0 : 1).sinceBest(Math.max(0, epoch - 1)).bestParameters(withBest ? arrays[3] : null)
+        .history(history).finished(false).build();
   }
 
   private static void assertSameState(TrainingState a, TrainingState b, String why) {

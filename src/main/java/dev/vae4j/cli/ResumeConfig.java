@@ -1,15 +1,15 @@
 package dev.vae4j.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vae4j.RunConfig;
 import dev.vae4j.RunDirectory;
+import dev.vae4j.TrainOptions;
 import dev.vae4j.io.FormatException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
+import java.util.Locale;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParameterException;
@@ -34,77 +34,32 @@ final class ResumeConfig {
     Path file = dir.resolve(RunDirectory.CONFIG);
     if (!Files.isDirectory(dir)) throw new IOException(dir + ": no such run folder");
     if (!Files.isRegularFile(file)) throw new FormatException(dir + ": not a run folder (no " + RunDirectory.CONFIG + ")");
-    JsonNode root;
-    try {
-      root = new ObjectMapper().readTree(file.toFile());
-    } catch (IOException e) {
-      throw new FormatException(file + ": not valid JSON (" + e.getMessage().lines().findFirst().orElse("") + ")", e);
-    }
-    Reader r = new Reader(root, file);
+    RunConfig config = RunConfig.read(file);
+    TrainOptions o = config.training();
     train.out = dir;
-    train.data = r.text("/data");
-    train.epochs = r.integer("/training/epochs");
-    train.batchSize = r.integer("/training/batch_size");
-    train.learningRate = r.number("/training/learning_rate");
-    train.weightDecay = r.number("/training/weight_decay");
-    train.adamw = r.text("/training/optimizer").equals("adamw");
-    train.beta = (float) r.number("/training/beta");
-    train.klWarmup = r.integer("/training/kl_warmup_epochs");
-    train.validation = r.node("/training/validation").asText();
-    train.patience = r.integer("/training/patience");
-    train.seed = r.node("/training/seed").asLong();
-    JsonNode hidden = r.node("/model/hidden");
-    train.hidden = new int[hidden.size()];
-    for (int i = 0; i < hidden.size(); i++) train.hidden[i] = hidden.get(i).asInt();
-    train.latent = r.integer("/model/latent");
-    train.likelihood = r.text("/model/likelihood");
-    if (!given.contains("--device")) {
-      // Runs written before requested_device was recorded name only the device they ran on.
-      train.device = root.hasNonNull("requested_device") ? root.get("requested_device").asText() : r.text("/device");
-    }
-    train.tf32 = root.at("/gpu/tf32").asBoolean(false);
-    train.noGraph = !root.at("/gpu/graphs").asBoolean(true);
-    if (root.has("classes")) {
-      Set<Integer> classes = new LinkedHashSet<>();
-      root.get("classes").forEach(c -> classes.add(c.asInt()));
-      train.classes = classes;
-    }
-    train.csv.labelFirst = root.at("/csv/label_first").asBoolean(false);
-    train.csv.max255 = root.at("/csv/max_255").asBoolean(false);
-    if (root.hasNonNull("tensorboard")) train.tensorboard = Path.of(root.get("tensorboard").asText());
-    if (root.has("checkpoints")) {
-      train.checkpointEvery = r.integer("/checkpoints/checkpoint_every");
-      train.keepCheckpoints = r.integer("/checkpoints/keep_checkpoints");
-      train.skipNonFinite = r.node("/checkpoints/skip_nonfinite").asBoolean();
-    }
-  }
-
-  /** Typed fields of config.json, each missing or mistyped one named. */
-  private record Reader(JsonNode root, Path file) {
-    JsonNode node(String pointer) throws FormatException {
-      JsonNode n = root.at(pointer);
-      if (n.isMissingNode() || n.isNull()) throw new FormatException(file + ": lacks " + pointer.substring(1).replace('/', '.'));
-      return n;
-    }
-
-    String text(String pointer) throws FormatException {
-      JsonNode n = node(pointer);
-      if (!n.isTextual()) throw new FormatException(file + ": " + pointer.substring(1).replace('/', '.') + " is not a string");
-      return n.asText();
-    }
-
-    int integer(String pointer) throws FormatException {
-      JsonNode n = node(pointer);
-      if (!n.canConvertToInt() || !n.isIntegralNumber()) {
-        throw new FormatException(file + ": " + pointer.substring(1).replace('/', '.') + " is not an integer");
-      }
-      return n.asInt();
-    }
-
-    double number(String pointer) throws FormatException {
-      JsonNode n = node(pointer);
-      if (!n.isNumber()) throw new FormatException(file + ": " + pointer.substring(1).replace('/', '.') + " is not a number");
-      return n.asDouble();
-    }
+    train.data = config.data();
+    train.epochs = o.epochs();
+    train.batchSize = o.batchSize();
+    train.learningRate = o.learningRate();
+    train.weightDecay = o.weightDecay();
+    train.adamw = o.decoupledWeightDecay();
+    train.beta = o.beta();
+    train.klWarmup = o.klWarmupEpochs();
+    train.validation = o.validateOnTestSplit() ? "test" : Double.toString(o.validationFraction());
+    train.patience = o.patience();
+    train.seed = o.seed();
+    train.hidden = config.model().hidden();
+    train.latent = config.model().latent();
+    train.likelihood = config.model().likelihood().name().toLowerCase(Locale.ROOT);
+    if (!given.contains("--device")) train.device = config.device().requested();
+    train.tf32 = config.gpu().tf32();
+    train.noGraph = !config.gpu().graphs();
+    train.classes = config.classes() == null ? null : new LinkedHashSet<>(config.classes());
+    train.csv.labelFirst = config.csv().labelFirst();
+    train.csv.max255 = config.csv().max255();
+    if (config.tensorboard() != null) train.tensorboard = Path.of(config.tensorboard());
+    train.checkpointEvery = config.checkpoints().every();
+    train.keepCheckpoints = config.checkpoints().keep();
+    train.skipNonFinite = config.checkpoints().skipNonFinite();
   }
 }

@@ -1,8 +1,8 @@
 package dev.vae4j.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vae4j.Backends;
 import dev.vae4j.Checkpoints;
+import dev.vae4j.RunConfig;
 import dev.vae4j.RunControl;
 import dev.vae4j.TrainingDivergedException;
 import dev.vae4j.io.FormatException;
@@ -24,9 +24,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -166,9 +164,9 @@ final class TrainCommand implements Callable<Integer> {
                 + ", step " + from.state().adamSteps() + ")");
       }
       Vae model = Vae.create(config, backend, seed);
-      Map<String, Object> record = configRecord(config, options, split, backend);
+      RunConfig record = runConfig(config, options, split, backend);
       if (resume == null) run.writeConfig(record);
-      Checkpoints checkpoints = new Checkpoints(run.path(), config, new ObjectMapper().writeValueAsString(record),
+      Checkpoints checkpoints = new Checkpoints(run.path(), config, record.toJson(),
           keepCheckpoints, checkpointEvery);
       TrainingListener progress = Progress.forTerminal(err, run);
       Trainer.Result result;
@@ -241,43 +239,12 @@ final class TrainCommand implements Callable<Integer> {
         split.train().height(), split.train().width(), split.test() == null ? "" : ", " + split.test().count() + " test images");
   }
 
-  private Map<String, Object> configRecord(VaeConfig config, TrainOptions o, DatasetSplit split, Backend backend) {
-    Map<String, Object> model = new LinkedHashMap<>();
-    model.put("input_size", config.inputSize());
-    model.put("image_height", split.train().height());
-    model.put("image_width", split.train().width());
-    model.put("hidden", config.hidden());
-    model.put("latent", config.latent());
-    model.put("likelihood", config.likelihood().cliName());
-    Map<String, Object> training = new LinkedHashMap<>();
-    training.put("epochs", o.epochs());
-    training.put("batch_size", o.batchSize());
-    training.put("optimizer", o.decoupledWeightDecay() ? "adamw" : "adam");
-    training.put("learning_rate", o.learningRate());
-    training.put("weight_decay", o.weightDecay());
-    training.put("beta", o.beta());
-    training.put("kl_warmup_epochs", o.klWarmupEpochs());
-    training.put("validation", o.validateOnTestSplit() ? "test" : o.validationFraction());
-    training.put("patience", o.patience());
-    training.put("seed", o.seed());
-    Map<String, Object> record = new LinkedHashMap<>();
-    record.put("vae4j_version", Version.current());
-    record.put("model", model);
-    record.put("training", training);
-    record.put("data", split.source());
-    if (classes != null) record.put("classes", new java.util.TreeSet<>(classes));
-    if (tensorboard != null) record.put("tensorboard", tensorboard.toString());
-    if (csv.labelFirst || csv.max255) record.put("csv", Map.of("label_first", csv.labelFirst, "max_255", csv.max255));
-    Map<String, Object> safety = new LinkedHashMap<>();
-    safety.put("checkpoint_every", checkpointEvery);
-    safety.put("keep_checkpoints", keepCheckpoints);
-    safety.put("skip_nonfinite", skipNonFinite);
-    record.put("checkpoints", safety);
-    record.put("device", backend.name());
-    record.put("requested_device", device); // what --resume asks for again: auto stays auto
-    record.put("gpu", Map.of("tf32", tf32, "graphs", !noGraph));
-    record.put("backend", backend.description());
-    record.put("loss", "per sample: reconstruction NLL summed over pixels + beta * KL summed over latent dims; batch mean; nats");
-    return record;
+  /** What config.json records of this run. */
+  private RunConfig runConfig(VaeConfig config, TrainOptions o, DatasetSplit split, Backend backend) {
+    return new RunConfig(Version.current(), config, split.train().height(), split.train().width(), o, split.source(),
+        classes == null ? null : java.util.List.copyOf(classes), csv.format(),
+        tensorboard == null ? null : tensorboard.toString(),
+        new RunConfig.Checkpointing(checkpointEvery, keepCheckpoints, skipNonFinite),
+        new RunConfig.Device(device, backend.name(), backend.description()), new Backends.GpuOptions(tf32, !noGraph));
   }
 }
