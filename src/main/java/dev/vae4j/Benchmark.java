@@ -1,11 +1,13 @@
 package dev.vae4j;
 
+import dev.vae4j.model.VaeConfig;
 import dev.vae4j.backend.AdamParams;
 import dev.vae4j.backend.Backend;
 import dev.vae4j.backend.IndexTensor;
 import dev.vae4j.backend.Tensor;
 import dev.vae4j.data.Dataset;
-import dev.vae4j.model.GemmShape;
+import dev.vae4j.model.StepGemms;
+import dev.vae4j.model.layer.GemmShape;
 import dev.vae4j.model.ParameterLayout;
 import java.io.IOException;
 import java.lang.management.CompilationMXBean;
@@ -302,7 +304,7 @@ public final class Benchmark {
     }
     int batch = options.batchSize();
     ParameterLayout layout = new ParameterLayout(config);
-    double gflopPerStep = GemmShape.flops(GemmShape.trainingStep(layout, batch)) / 1e9;
+    double gflopPerStep = GemmShape.flops(StepGemms.trainingStep(layout, batch)) / 1e9;
 
     Vae vae = Vae.create(config, backend, options.seed());
     int parts = vae.network().partsFor(batch);
@@ -372,7 +374,7 @@ public final class Benchmark {
     List<List<Tensor[]>> operands = new ArrayList<>();
     List<Tensor> weights = new ArrayList<>();
     for (int p = 0; p < parts; p++) {
-      List<GemmShape> gemms = GemmShape.trainingStep(layout, Math.min(partRows, batch - p * partRows));
+      List<GemmShape> gemms = StepGemms.trainingStep(layout, Math.min(partRows, batch - p * partRows));
       List<Tensor[]> tensors = new ArrayList<>();
       for (int i = 0; i < gemms.size(); i++) {
         GemmShape g = gemms.get(i);

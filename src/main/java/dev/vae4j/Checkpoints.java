@@ -1,5 +1,7 @@
 package dev.vae4j;
 
+import dev.vae4j.model.layer.ParameterView;
+import dev.vae4j.model.VaeConfig;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -90,7 +92,7 @@ public final class Checkpoints implements CheckpointSink {
           + config.describe() + " has " + layout.size());
     }
     List<SafeTensors.Tensor> tensors = new ArrayList<>();
-    for (ParameterLayout.View v : layout.views()) {
+    for (ParameterView v : layout.views()) {
       tensors.add(new SafeTensors.Tensor(v.name(), shape(v), Arrays.copyOfRange(state.parameters(),
           (int) v.offset(), (int) (v.offset() + v.size()))));
     }
@@ -135,7 +137,7 @@ public final class Checkpoints implements CheckpointSink {
           + " values (parameters, Adam moments) but the file holds " + stored);
     }
     float[] params = new float[Math.toIntExact(layout.size())];
-    for (ParameterLayout.View v : layout.views()) {
+    for (ParameterView v : layout.views()) {
       float[] values = tensor(contents, v.name(), shape(v), name);
       System.arraycopy(values, 0, params, (int) v.offset(), values.length);
     }
@@ -205,7 +207,7 @@ public final class Checkpoints implements CheckpointSink {
     return e.floats();
   }
 
-  private static long[] shape(ParameterLayout.View v) {
+  private static long[] shape(ParameterView v) {
     long[] s = new long[v.shape().length];
     for (int i = 0; i < s.length; i++) s[i] = v.shape()[i];
     return s;

@@ -1,5 +1,6 @@
 package dev.vae4j;
 
+import dev.vae4j.model.VaeConfig;
 import dev.vae4j.backend.Likelihood;
 import dev.vae4j.io.FormatException;
 import java.util.LinkedHashMap;
@@ -33,7 +34,7 @@ final class ModelMetadata {
       String[] parts = require(m, "vae4j.hidden", file).split(",");
       int[] hidden = new int[parts.length];
       for (int i = 0; i < parts.length; i++) hidden[i] = Integer.parseInt(parts[i].trim());
-      return new VaeConfig(
+      return VaeConfig.mlp(
           Integer.parseInt(require(m, "vae4j.input_size", file)),
           hidden,
           Integer.parseInt(require(m, "vae4j.latent", file)),

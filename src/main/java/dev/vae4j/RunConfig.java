@@ -1,5 +1,6 @@
 package dev.vae4j;
 
+import dev.vae4j.model.VaeConfig;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -205,7 +206,7 @@ public record RunConfig(
       } catch (IllegalArgumentException e) {
         throw f.bad("/model/likelihood", "is '" + likelihoodName + "', not a known likelihood");
       }
-      VaeConfig model = new VaeConfig(f.integer("/model/input_size"), hidden, f.integer("/model/latent"), likelihood);
+      VaeConfig model = VaeConfig.mlp(f.integer("/model/input_size"), hidden, f.integer("/model/latent"), likelihood);
       int height = f.integer("/model/image_height"), width = f.integer("/model/image_width");
       if (height <= 0 || width <= 0) {
         throw new FormatException(file + ": model.image_height/image_width missing or not positive");

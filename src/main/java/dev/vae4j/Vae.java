@@ -1,5 +1,7 @@
 package dev.vae4j;
 
+import dev.vae4j.model.layer.ParameterView;
+import dev.vae4j.model.VaeConfig;
 import dev.vae4j.backend.Activation;
 import dev.vae4j.backend.Backend;
 import dev.vae4j.backend.Likelihood;
@@ -89,7 +91,7 @@ public final class Vae {
   public void save(Path file, Map<String, String> extraMetadata) throws IOException {
     float[] all = parameters();
     List<SafeTensors.Tensor> tensors = new ArrayList<>();
-    for (ParameterLayout.View v : layout.views()) {
+    for (ParameterView v : layout.views()) {
       float[] data = new float[(int) v.size()];
       System.arraycopy(all, (int) v.offset(), data, 0, data.length);
       long[] shape = new long[v.shape().length];
@@ -112,7 +114,7 @@ public final class Vae {
           + " parameters but the file holds " + stored + " values");
     }
     float[] params = new float[Math.toIntExact(layout.size())];
-    for (ParameterLayout.View v : layout.views()) {
+    for (ParameterView v : layout.views()) {
       SafeTensors.Entry e = contents.require(v.name(), file.toString());
       long[] expected = new long[v.shape().length];
       for (int i = 0; i < expected.length; i++) expected[i] = v.shape()[i];

@@ -1,5 +1,6 @@
 package dev.vae4j;
 
+import dev.vae4j.model.VaeConfig;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import dev.vae4j.backend.Likelihood;
@@ -16,7 +17,7 @@ class BenchmarkTrainingStepsTest {
   void stepsTakenOneAtATimeMatchStepsTakenTogether() {
     long seed = new SplittableRandom().nextLong();
     Dataset images = Benchmark.syntheticImages(100, 6, 5, seed);
-    VaeConfig config = new VaeConfig(30, new int[] {8}, 3, Likelihood.BERNOULLI);
+    VaeConfig config = VaeConfig.mlp(30, new int[] {8}, 3, Likelihood.BERNOULLI);
     int batch = 16, steps = 15; // 6 steps per epoch: two epoch boundaries inside the run
     try (CpuBackend backend = new CpuBackend()) {
       float[] together = trained(backend, images, config, batch, seed, new int[] {steps});

@@ -1,5 +1,6 @@
 package dev.vae4j;
 
+import dev.vae4j.model.VaeConfig;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Checkpoint files: exact round trips, retention, and every kind of damage refused by name. */
 class CheckpointsTest {
-  private static final VaeConfig CONFIG = new VaeConfig(12, new int[] {5}, 2, Likelihood.BERNOULLI);
+  private static final VaeConfig CONFIG = VaeConfig.mlp(12, new int[] {5}, 2, Likelihood.BERNOULLI);
   @TempDir Path dir;
 
   private static TrainingState state(long seed, int epoch, int batch, long step, boolean withBest) {

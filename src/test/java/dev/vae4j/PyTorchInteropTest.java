@@ -1,5 +1,6 @@
 package dev.vae4j;
 
+import dev.vae4j.model.VaeConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -54,8 +55,8 @@ class PyTorchInteropTest {
     Random random = new Random(seed);
     Dataset digits = Datasets.bundledDigits().test();
     List<VaeConfig> configs = List.of(
-        new VaeConfig(784, new int[] {48, 24}, 5, Likelihood.BERNOULLI),
-        new VaeConfig(784, new int[] {32}, 3, Likelihood.GAUSSIAN));
+        VaeConfig.mlp(784, new int[] {48, 24}, 5, Likelihood.BERNOULLI),
+        VaeConfig.mlp(784, new int[] {32}, 3, Likelihood.GAUSSIAN));
     List<String> args = new ArrayList<>(List.of(python, script.toString()));
     List<double[][]> expected = new ArrayList<>();
     try (Backend backend = new CpuBackend()) {

@@ -1,5 +1,6 @@
 package dev.vae4j;
 
+import dev.vae4j.model.VaeConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,5 +1,6 @@
 package dev.vae4j;
 
+import dev.vae4j.model.VaeConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -45,7 +46,7 @@ class TensorBoardListenerTest {
     try (Backend backend = new CpuBackend();
         TensorBoardListener tensorBoard = TensorBoardListener.create(dir, train, options, 5, 4)) {
       file = tensorBoard.file();
-      Vae model = Vae.create(new VaeConfig(784, new int[] {32}, 4, Likelihood.BERNOULLI), backend, 5);
+      Vae model = Vae.create(VaeConfig.mlp(784, new int[] {32}, 4, Likelihood.BERNOULLI), backend, 5);
       TrainingListener record = new TrainingListener() {
         @Override
         public void stepReported(StepMetrics m) {
@@ -122,7 +123,7 @@ class TensorBoardListenerTest {
     for (int i = 0; i < first.length; i++) first[i] = i;
     DatasetSplit data = new DatasetSplit("digits", all.train().subset(first, "1000 digits"), null);
     TrainOptions options = new TrainOptions(2, 64, 2e-3, 0, false, 1f, 0, 9, 0.1, false, 0);
-    VaeConfig config = new VaeConfig(784, new int[] {16}, 2, Likelihood.BERNOULLI);
+    VaeConfig config = VaeConfig.mlp(784, new int[] {16}, 2, Likelihood.BERNOULLI);
     List<TrainingState> states = new ArrayList<>();
     CheckpointSink everySixSteps = new CheckpointSink() {
       @Override

@@ -1,5 +1,6 @@
 package dev.vae4j;
 
+import dev.vae4j.model.VaeConfig;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.TestInstance;
 /** Resuming from any checkpointed state ends bit-identical to the uninterrupted run; divergence handling. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TrainerResumeTest {
-  private static final VaeConfig SMALL = new VaeConfig(784, new int[] {24}, 3, Likelihood.BERNOULLI);
+  private static final VaeConfig SMALL = VaeConfig.mlp(784, new int[] {24}, 3, Likelihood.BERNOULLI);
   private Backend backend;
   private DatasetSplit digits;
 

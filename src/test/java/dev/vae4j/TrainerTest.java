@@ -1,5 +1,6 @@
 package dev.vae4j;
 
+import dev.vae4j.model.VaeConfig;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -70,7 +71,7 @@ class TrainerTest {
 
   @Test
   void validatesOnTheTestSplitWhenAsked() {
-    Vae model = Vae.create(new VaeConfig(784, new int[] {32}, 2, dev.vae4j.backend.Likelihood.BERNOULLI), backend, 3);
+    Vae model = Vae.create(VaeConfig.mlp(784, new int[] {32}, 2, dev.vae4j.backend.Likelihood.BERNOULLI), backend, 3);
     TrainOptions options = new TrainOptions(1, 256, 1e-3, 0, false, 1f, 0, 3, 0, true, 0);
     Trainer.Result r = Trainer.fit(model, digits, options, new TrainingListener() {});
     assertTrue(Double.isFinite(r.epochs().get(0).valLoss()));

@@ -1,5 +1,6 @@
 package dev.vae4j;
 
+import dev.vae4j.model.VaeConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -42,7 +43,7 @@ class TrainingStepTest {
 
   /** Three full batches and one of a single row, then a validation pass over a full batch. */
   private static Trained train(Backend backend, long seed) {
-    VaeConfig config = new VaeConfig(7 * 7, new int[] {30}, 4, Likelihood.BERNOULLI);
+    VaeConfig config = VaeConfig.mlp(7 * 7, new int[] {30}, 4, Likelihood.BERNOULLI);
     Vae model = Vae.create(config, backend, seed);
     Tensor images = backend.allocate((long) IMAGES * config.inputSize());
     backend.upload(Benchmark.syntheticImages(IMAGES, 7, 7, seed).pixels(), images);

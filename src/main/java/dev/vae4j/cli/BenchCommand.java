@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import dev.vae4j.Backends;
 import dev.vae4j.Benchmark;
-import dev.vae4j.VaeConfig;
+import dev.vae4j.model.VaeConfig;
 import dev.vae4j.backend.Backend;
 import dev.vae4j.backend.Likelihood;
 import dev.vae4j.data.Dataset;
@@ -70,7 +70,7 @@ final class BenchCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
     Benchmark.Options options;
     try {
-      options = new Benchmark.Options(new VaeConfig(784, hidden, latent, Likelihood.BERNOULLI), batchSize, steps, warmup, 1,
+      options = new Benchmark.Options(VaeConfig.mlp(784, hidden, latent, Likelihood.BERNOULLI), batchSize, steps, warmup, 1,
           maxWarmupSeconds, rounds != null ? rounds : Benchmark.Options.defaultRounds(steps));
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());

@@ -13,7 +13,7 @@ import dev.vae4j.TrainOptions;
 import dev.vae4j.Trainer;
 import dev.vae4j.TrainingListener;
 import dev.vae4j.Vae;
-import dev.vae4j.VaeConfig;
+import dev.vae4j.model.VaeConfig;
 import dev.vae4j.backend.Backend;
 import dev.vae4j.backend.Likelihood;
 import dev.vae4j.data.Dataset;
@@ -140,7 +140,7 @@ final class TrainCommand implements Callable<Integer> {
     DatasetSplit split = Datasets.load(data, csv.format());
     if (classes != null) split = dev.vae4j.data.LabelFilter.onlyClasses(split, new java.util.TreeSet<>(classes));
     Dataset train = split.train();
-    VaeConfig config = usage(() -> new VaeConfig(train.features(), hidden, latent, pixels));
+    VaeConfig config = usage(() -> VaeConfig.mlp(train.features(), hidden, latent, pixels));
     int images = Trainer.trainingImages(split, options);
     if (options.batchSize() > images) {
       throw new ParameterException(spec.commandLine(), "--batch-size " + options.batchSize() + " is larger than the "

@@ -1,7 +1,7 @@
 package dev.vae4j.eval;
 
 import dev.vae4j.Vae;
-import dev.vae4j.VaeConfig;
+import dev.vae4j.model.VaeConfig;
 import dev.vae4j.backend.Backend;
 import dev.vae4j.backend.IndexTensor;
 import dev.vae4j.backend.Tensor;

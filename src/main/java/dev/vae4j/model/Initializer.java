@@ -1,5 +1,6 @@
 package dev.vae4j.model;
 
+import dev.vae4j.model.layer.ParameterView;
 import java.util.SplittableRandom;
 
 /**
@@ -14,22 +15,12 @@ public final class Initializer {
   public static float[] pytorchLinear(ParameterLayout layout, long seed) {
     float[] params = new float[Math.toIntExact(layout.size())];
     SplittableRandom random = new SplittableRandom(seed);
-    for (ParameterLayout.View view : layout.views()) {
-      int fanIn = view.shape().length == 2 ? view.shape()[1] : fanInOfBias(layout, view);
-      double bound = 1.0 / Math.sqrt(fanIn);
+    for (ParameterView view : layout.views()) {
+      double bound = 1.0 / Math.sqrt(view.fanIn());
       for (long i = view.offset(), end = view.offset() + view.size(); i < end; i++) {
         params[(int) i] = (float) random.nextDouble(-bound, bound);
       }
     }
     return params;
-  }
-
-  /** A bias's fan-in is that of the weight of the same layer (the view named alike). */
-  private static int fanInOfBias(ParameterLayout layout, ParameterLayout.View bias) {
-    String weightName = bias.name().substring(0, bias.name().length() - "bias".length()) + "weight";
-    for (ParameterLayout.View v : layout.views()) {
-      if (v.name().equals(weightName)) return v.shape()[1];
-    }
-    throw new IllegalStateException("no weight for bias " + bias.name());
   }
 }

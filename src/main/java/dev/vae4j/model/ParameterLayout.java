@@ -1,94 +1,119 @@
 package dev.vae4j.model;
 
-import dev.vae4j.VaeConfig;
+import dev.vae4j.backend.Activation;
+import dev.vae4j.model.layer.Layer;
+import dev.vae4j.model.layer.LayerSpec;
+import dev.vae4j.model.layer.Linear;
+import dev.vae4j.model.layer.LinearSpec;
+import dev.vae4j.model.layer.ParameterView;
+import dev.vae4j.model.layer.Shape;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
 /**
- * Where every parameter lives in the one flat float buffer that holds them all (and, with the same
- * offsets, the gradients and both Adam moments), and the PyTorch-style name of each view.
+ * A {@link VaeConfig}'s layers placed in the one flat float buffer that holds every parameter (and,
+ * with the same offsets, the gradients and both Adam moments), in this order: the encoder's layers,
+ * the heads, the decoder's layers. Each {@link Layer} owns its views and their PyTorch names.
  *
- * <p>Layers: encoder {@code enc.fc} (or {@code enc.fc1..N} with several hidden layers), the two
- * heads {@code enc.mu} and {@code enc.logvar}, decoder {@code dec.fc} (or {@code dec.fc1..N}) and
- * {@code dec.out}. The heads are laid out as one {@code [2*latent, hidden]} layer — {@code
+ * <p>Names: encoder linear layers {@code enc.fc} (or {@code enc.fc1..N} with several), the heads
+ * {@code enc.mu} and {@code enc.logvar}, decoder {@code dec.fc} (or {@code dec.fc1..N}) and the
+ * output layer {@code dec.out}. The heads are one {@code [2*latent, hidden]} linear layer — {@code
  * enc.mu.weight} immediately followed by {@code enc.logvar.weight}, then both biases — so a single
- * GEMM computes mu and logvar side by side.
+ * GEMM computes mu and logvar side by side. These are the names and offsets of every model file
+ * vae4j has written.
+ *
+ * <p>Building checks the chain: each layer must take what the one before gives (the heads a flat
+ * vector, the decoder the latent vector), and the output layer must give the likelihood's {@code
+ * outputsPerValue()} values per input value; a mismatch throws {@link IllegalArgumentException}
+ * naming the layer.
  */
 public final class ParameterLayout {
-  /** A named view: {@code shape} is {@code [out, in]} for weights, {@code [out]} for biases. */
-  public record View(String name, long offset, int[] shape) {
-    public long size() {
-      long n = 1;
-      for (int d : shape) n *= d;
-      return n;
-    }
-  }
-
-  private final List<Linear> encoder = new ArrayList<>();
+  private final List<Layer> encoder = new ArrayList<>();
   private final Linear heads;
-  private final List<Linear> decoder = new ArrayList<>();
-  private final List<View> views = new ArrayList<>();
+  private final List<Layer> decoder = new ArrayList<>();
+  private final List<Layer> layers = new ArrayList<>();
+  private final List<ParameterView> views = new ArrayList<>();
   private final long size;
 
   public ParameterLayout(VaeConfig config) {
-    int[] hidden = config.hidden();
     int latent = config.latent();
     long offset = 0;
-    int in = config.inputSize();
-    for (int i = 0; i < hidden.length; i++) {
-      String name = hidden.length == 1 ? "enc.fc" : "enc.fc" + (i + 1);
-      Linear layer = new Linear(in, hidden[i], offset, offset + (long) in * hidden[i]);
-      offset = addViews(name, layer);
-      encoder.add(layer);
-      in = hidden[i];
+    Shape shape = config.input();
+    List<String> encNames = names("enc", config.encoder(), false);
+    for (int i = 0; i < encNames.size(); i++) {
+      Layer layer = config.encoder().get(i).build(encNames.get(i), shape, offset);
+      offset = add(layer, encoder);
+      shape = layer.outputShape();
     }
-    long muWeight = offset, logvarWeight = muWeight + (long) latent * in;
-    long muBias = logvarWeight + (long) latent * in, logvarBias = muBias + latent;
-    heads = new Linear(in, 2 * latent, muWeight, muBias);
-    views.add(new View("enc.mu.weight", muWeight, new int[] {latent, in}));
-    views.add(new View("enc.logvar.weight", logvarWeight, new int[] {latent, in}));
-    views.add(new View("enc.mu.bias", muBias, new int[] {latent}));
-    views.add(new View("enc.logvar.bias", logvarBias, new int[] {latent}));
-    offset = logvarBias + latent;
-    in = latent;
-    for (int i = hidden.length - 1; i >= 0; i--) {
-      String name = hidden.length == 1 ? "dec.fc" : "dec.fc" + (hidden.length - i);
-      Linear layer = new Linear(in, hidden[i], offset, offset + (long) in * hidden[i]);
-      offset = addViews(name, layer);
-      decoder.add(layer);
-      in = hidden[i];
+    if (!shape.isFlat()) {
+      throw new IllegalArgumentException("the heads (enc.mu, enc.logvar) take a flat input, but the encoder gives " + shape);
     }
-    int outputs = config.likelihood().outputsPerValue() * config.inputSize();
-    Linear out = new Linear(in, outputs, offset, offset + (long) in * outputs);
-    offset = addViews("dec.out", out);
-    decoder.add(out);
+    heads = new Linear(List.of("enc.mu", "enc.logvar"), shape.channels(), 2 * latent, Activation.IDENTITY, offset);
+    offset = add(heads, null);
+    shape = Shape.flat(latent);
+    List<String> decNames = names("dec", config.decoder(), true);
+    for (int i = 0; i < decNames.size(); i++) {
+      Layer layer = config.decoder().get(i).build(decNames.get(i), shape, offset);
+      offset = add(layer, decoder);
+      shape = layer.outputShape();
+    }
+    int outputs = Math.multiplyExact(config.likelihood().outputsPerValue(), config.inputSize());
+    if (shape.size() != outputs) {
+      throw new IllegalArgumentException("the output layer " + decoder.get(decoder.size() - 1).name() + " gives "
+          + shape + " values per row, but a " + config.likelihood() + " model of " + config.inputSize()
+          + " values needs " + outputs);
+    }
+    Layer.checkChain(config.input(), encoder, "the input");
+    Layer.checkChain(Shape.flat(latent), decoder, "the latent vector");
     size = offset;
   }
 
-  private long addViews(String name, Linear layer) {
-    views.add(new View(name + ".weight", layer.weightOffset(), new int[] {layer.out(), layer.in()}));
-    views.add(new View(name + ".bias", layer.biasOffset(), new int[] {layer.out()}));
-    return layer.biasOffset() + layer.out();
+  /** PyTorch names of a group's layers: {@code prefix.fc} or {@code prefix.fc1..N}; the decoder's last is {@code dec.out}. */
+  private static List<String> names(String prefix, List<LayerSpec> specs, boolean lastIsOutput) {
+    int linear = 0;
+    for (int i = 0; i < specs.size() - (lastIsOutput ? 1 : 0); i++) if (specs.get(i) instanceof LinearSpec) linear++;
+    List<String> names = new ArrayList<>();
+    int nextLinear = 1;
+    for (int i = 0; i < specs.size(); i++) {
+      if (lastIsOutput && i == specs.size() - 1) {
+        names.add(prefix + ".out");
+      } else if (specs.get(i) instanceof LinearSpec) {
+        names.add(linear == 1 ? prefix + ".fc" : prefix + ".fc" + nextLinear++);
+      }
+    }
+    return names;
   }
 
-  /** Encoder hidden layers, input side first (each followed by ReLU). */
-  public List<Linear> encoder() {
+  private long add(Layer layer, List<Layer> group) {
+    if (group != null) group.add(layer);
+    layers.add(layer);
+    views.addAll(layer.views());
+    return layer.offset() + layer.parameterCount();
+  }
+
+  /** Encoder layers before the heads, input side first. */
+  public List<Layer> encoder() {
     return Collections.unmodifiableList(encoder);
   }
 
-  /** The mu/logvar heads as one layer of {@code 2 * latent} outputs (no activation). */
+  /** The mu/logvar heads as one linear layer of {@code 2 * latent} outputs (no activation). */
   public Linear heads() {
     return heads;
   }
 
-  /** Decoder layers, latent side first: hidden layers with ReLU, then the output layer (logits). */
-  public List<Linear> decoder() {
+  /** Decoder layers, latent side first, ending with the output layer. */
+  public List<Layer> decoder() {
     return Collections.unmodifiableList(decoder);
   }
 
-  /** Every named view, in buffer order of weights and biases as above. */
-  public List<View> views() {
+  /** Every layer in buffer order: the encoder's, the heads, the decoder's. */
+  public List<Layer> layers() {
+    return Collections.unmodifiableList(layers);
+  }
+
+  /** Every named view, in buffer order. */
+  public List<ParameterView> views() {
     return Collections.unmodifiableList(views);
   }
 

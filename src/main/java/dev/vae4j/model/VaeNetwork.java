@@ -1,16 +1,19 @@
 package dev.vae4j.model;
 
-import dev.vae4j.VaeConfig;
-import dev.vae4j.backend.Activation;
 import dev.vae4j.backend.Backend;
 import dev.vae4j.backend.Tensor;
+import dev.vae4j.model.layer.Layer;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The VAE's forward and hand-derived backward pass, expressed only as {@link Backend} calls over
- * one flat parameter buffer. Per row: encoder {@code x -> relu(...) -> [mu, logvar]}, {@code z = mu
- * + exp(logvar/2) * eps}, decoder {@code z -> relu(...) -> logits}; loss = reconstruction NLL +
- * beta * KL(q(z|x) || N(0, I)), both summed over their dimensions, averaged over the batch.
+ * one flat parameter buffer. Per row: the encoder's layers and the heads {@code x -> ... -> [mu,
+ * logvar]}, {@code z = mu + exp(logvar/2) * eps}, the decoder's layers {@code z -> ... -> logits};
+ * loss = reconstruction NLL + beta * KL(q(z|x) || N(0, I)), both summed over their dimensions,
+ * averaged over the batch. Each layer's passes are its own ({@link Layer#forward}, {@link
+ * Layer#backward}); this class chains them through the {@link Workspace}, around the latent step
+ * between encoder and decoder.
  */
 public final class VaeNetwork {
   /**
@@ -30,12 +33,12 @@ public final class VaeNetwork {
   private final VaeConfig config;
   private final ParameterLayout layout;
   private final Tensor params;
-  private final LayerViews[] encoder;
-  private final LayerViews heads;
-  private final LayerViews[] decoder;
-
-  /** Weight and bias views of one layer in the parameter buffer and in a gradient buffer. */
-  private record LayerViews(Linear shape, Tensor weight, Tensor bias) {}
+  /** The encoder's layers, then the heads (whose output is mu and logvar). */
+  private final List<Layer> encoder;
+  private final List<Layer> decoder;
+  /** Each layer's parameter tensors ({@link Layer#bind} on {@link #params}), in the lists' order. */
+  private final Tensor[][] encoderParams;
+  private final Tensor[][] decoderParams;
 
   /** Binds the network to {@code params}, a flat buffer of {@code layout.size()} parameters. */
   public VaeNetwork(Backend backend, VaeConfig config, ParameterLayout layout, Tensor params) {
@@ -46,19 +49,17 @@ public final class VaeNetwork {
     this.config = config;
     this.layout = layout;
     this.params = params;
-    this.encoder = views(layout.encoder(), params);
-    this.heads = views(List.of(layout.heads()), params)[0];
-    this.decoder = views(layout.decoder(), params);
+    List<Layer> enc = new ArrayList<>(layout.encoder());
+    enc.add(layout.heads());
+    this.encoder = List.copyOf(enc);
+    this.decoder = layout.decoder();
+    this.encoderParams = bind(encoder, params);
+    this.decoderParams = bind(decoder, params);
   }
 
-  private LayerViews[] views(List<Linear> layers, Tensor buffer) {
-    LayerViews[] out = new LayerViews[layers.size()];
-    for (int i = 0; i < out.length; i++) {
-      Linear l = layers.get(i);
-      out[i] = new LayerViews(l,
-          backend.slice(buffer, l.weightOffset(), l.weightSize()),
-          backend.slice(buffer, l.biasOffset(), l.out()));
-    }
+  private Tensor[][] bind(List<Layer> layers, Tensor buffer) {
+    Tensor[][] out = new Tensor[layers.size()][];
+    for (int i = 0; i < out.length; i++) out[i] = layers.get(i).bind(backend, buffer);
     return out;
   }
 
@@ -80,7 +81,7 @@ public final class VaeNetwork {
 
   /** A workspace for passes of up to {@code capacity} rows; gradients only if it will train. */
   public Workspace workspace(int capacity, boolean withGradients) {
-    return new Workspace(backend, layout, capacity, withGradients, null);
+    return new Workspace(backend, encoder, decoder, capacity, withGradients, null);
   }
 
   /**
@@ -89,7 +90,7 @@ public final class VaeNetwork {
    * workspace neither fills nor releases.
    */
   public Workspace workspace(int capacity, boolean withGradients, Tensor eps) {
-    return new Workspace(backend, layout, capacity, withGradients, eps);
+    return new Workspace(backend, encoder, decoder, capacity, withGradients, eps);
   }
 
   /** Encoder: {@code ws.input -> ws.stats} (mu, logvar) for the first {@code rows} rows. */
@@ -168,21 +169,21 @@ public final class VaeNetwork {
 
   private void encodeRows(Workspace ws, int first, int n, int rows) {
     Tensor x = rowsOf(ws.input, first, n, config.inputSize(), rows);
-    for (int i = 0; i < encoder.length; i++) {
-      Tensor h = rowsOf(ws.encoded[i], first, n, encoder[i].shape().out(), rows);
-      linear(encoder[i], x, h, n, Activation.RELU);
-      x = h;
+    for (int i = 0; i < encoder.size(); i++) {
+      Layer layer = encoder.get(i);
+      Tensor y = rowsOf(ws.encoded[i], first, n, layer.outputShape().size(), rows);
+      layer.forward(backend, encoderParams[i], x, y, n);
+      x = y;
     }
-    linear(heads, x, rowsOf(ws.stats, first, n, heads.shape().out(), rows), n, Activation.IDENTITY);
   }
 
   private void decodeRows(Workspace ws, Tensor z, int first, int n, int rows) {
-    Tensor h = rowsOf(z, first, n, config.latent(), rows);
-    for (int i = 0; i < decoder.length; i++) {
-      boolean last = i == decoder.length - 1;
-      Tensor y = rowsOf(ws.decoded[i], first, n, decoder[i].shape().out(), rows);
-      linear(decoder[i], h, y, n, last ? Activation.IDENTITY : Activation.RELU);
-      h = y;
+    Tensor x = rowsOf(z, first, n, config.latent(), rows);
+    for (int i = 0; i < decoder.size(); i++) {
+      Layer layer = decoder.get(i);
+      Tensor y = rowsOf(ws.decoded[i], first, n, layer.outputShape().size(), rows);
+      layer.forward(backend, decoderParams[i], x, y, n);
+      x = y;
     }
   }
 
@@ -215,62 +216,42 @@ public final class VaeNetwork {
     if (ws.statsGrad == null) throw new IllegalStateException("workspace was made without gradient buffers");
     int d = config.inputSize(), latent = config.latent();
     float perRow = 1f / batchRows;
-    Tensor dlogits = ws.decodedGrad[decoder.length - 1];
+    Tensor dlogits = ws.decodedGrad[decoder.size() - 1];
     backend.reconstructionLoss(config.likelihood(), ws.logits(), ws.input, rows, d, ws.reconPerRow, dlogits, perRow);
     backend.klDivergence(ws.stats, rows, latent, ws.klPerRow, ws.statsGrad, beta * perRow);
 
-    // Decoder, output layer first. Each layer turns d(output) into d(pre-activation), then the
-    // weight/bias gradients and d(input).
-    for (int i = decoder.length - 1; i >= 0; i--) {
-      boolean last = i == decoder.length - 1;
+    // Decoder, output layer first: each layer turns d(output) into its parameters' gradients and
+    // d(input).
+    for (int i = decoder.size() - 1; i >= 0; i--) {
       Tensor input = i == 0 ? ws.z : ws.decoded[i - 1];
       Tensor inputGrad = i == 0 ? ws.zGrad : ws.decodedGrad[i - 1];
-      backward(decoder[i], grads.decoder[i], ws.decoded[i], ws.decodedGrad[i], input, inputGrad, rows,
-          last ? Activation.IDENTITY : Activation.RELU);
+      decoder.get(i).backward(backend, decoderParams[i], grads.decoder[i], input, ws.decoded[i], ws.decodedGrad[i],
+          inputGrad, rows);
     }
     backend.reparameterizeBackward(ws.zGrad, ws.stats, ws.eps, ws.statsGrad, rows, latent);
 
-    Tensor lastHidden = ws.encoded[encoder.length - 1];
-    backward(heads, grads.heads, ws.stats, ws.statsGrad, lastHidden, ws.encodedGrad[encoder.length - 1], rows,
-        Activation.IDENTITY);
-    for (int i = encoder.length - 1; i >= 0; i--) {
+    // The heads (adding to d stats), then the encoder from its top; the first layer needs no d(input).
+    for (int i = encoder.size() - 1; i >= 0; i--) {
       Tensor input = i == 0 ? ws.input : ws.encoded[i - 1];
       Tensor inputGrad = i == 0 ? null : ws.encodedGrad[i - 1];
-      backward(encoder[i], grads.encoder[i], ws.encoded[i], ws.encodedGrad[i], input, inputGrad, rows,
-          Activation.RELU);
+      encoder.get(i).backward(backend, encoderParams[i], grads.encoder[i], input, ws.encoded[i], ws.encodedGrad[i],
+          inputGrad, rows);
     }
-  }
-
-  private void linear(LayerViews layer, Tensor x, Tensor y, int rows, Activation act) {
-    Linear s = layer.shape();
-    backend.linearForward(x, layer.weight(), layer.bias(), y, rows, s.in(), s.out(), act);
-  }
-
-  /**
-   * Backward of {@code y = act(x W^T + b)}: {@code dy} becomes d(pre-activation) in place; then
-   * {@code dW = dy^T x}, {@code db = colsum(dy)}, and {@code dx = dy W} unless {@code dx} is null.
-   */
-  private void backward(LayerViews layer, LayerViews grad, Tensor y, Tensor dy, Tensor x, Tensor dx, int rows,
-      Activation act) {
-    Linear s = layer.shape();
-    backend.linearBackward(x, layer.weight(), y, dy, grad.weight(), grad.bias(), dx, rows, s.in(), s.out(), act);
   }
 
   /** Views of a gradient buffer laid out like the parameters, for {@link #lossesAndGradients}. */
   public final class LayerGradients {
     private final Tensor buffer;
-    private final LayerViews[] encoder;
-    private final LayerViews heads;
-    private final LayerViews[] decoder;
+    private final Tensor[][] encoder;
+    private final Tensor[][] decoder;
 
     public LayerGradients(Tensor buffer) {
       if (buffer.length() != layout.size()) {
         throw new IllegalArgumentException("gradient buffer has " + buffer.length() + " floats, model needs " + layout.size());
       }
       this.buffer = buffer;
-      this.encoder = views(layout.encoder(), buffer);
-      this.heads = views(List.of(layout.heads()), buffer)[0];
-      this.decoder = views(layout.decoder(), buffer);
+      this.encoder = bind(VaeNetwork.this.encoder, buffer);
+      this.decoder = bind(VaeNetwork.this.decoder, buffer);
     }
 
     public Tensor buffer() {

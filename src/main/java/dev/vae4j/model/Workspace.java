@@ -2,6 +2,7 @@ package dev.vae4j.model;
 
 import dev.vae4j.backend.Backend;
 import dev.vae4j.backend.Tensor;
+import dev.vae4j.model.layer.Layer;
 import java.util.List;
 
 /**
@@ -13,33 +14,40 @@ public final class Workspace {
   final int capacity;
   /** The batch: {@code [capacity, inputSize]}. */
   final Tensor input;
-  /** Output of each encoder hidden layer (after ReLU). */
+  /** Output of each encoder layer, then of the heads ({@link #stats}). */
   final Tensor[] encoded;
-  /** mu and logvar side by side: {@code [capacity, 2 * latent]}. */
+  /** mu and logvar side by side: {@code [capacity, 2 * latent]}, the heads' output. */
   final Tensor stats;
   final Tensor eps;
   final Tensor z;
-  /** Output of each decoder layer: hidden layers after ReLU, then the logits. */
+  /** Output of each decoder layer: hidden layers after their activation, then the logits. */
   final Tensor[] decoded;
   final Tensor reconPerRow;
   final Tensor klPerRow;
-  /** Gradient buffers, null for an inference-only workspace. */
+  /** Gradient buffers (of each layer's output, the last encoder one being {@link #statsGrad}), null for an inference-only workspace. */
   final Tensor[] encodedGrad;
   final Tensor statsGrad;
   final Tensor zGrad;
   final Tensor[] decodedGrad;
+  /** Each layer's scratch ({@link Layer#scratchFloatsPerRow}), null where it needs none; encoder path then decoder. */
+  final Tensor[] encodedScratch;
+  final Tensor[] decodedScratch;
 
   /** Whether {@link #eps} was allocated here (else it belongs to the caller). */
   private final boolean ownsEps;
 
-  Workspace(Backend backend, ParameterLayout layout, int capacity, boolean withGradients, Tensor sharedEps) {
+  /**
+   * Buffers for {@code encoder} (the encoder's layers then the heads) and {@code decoder}: each
+   * layer's output, with gradients each layer's output gradient, and each layer's scratch.
+   */
+  Workspace(Backend backend, List<Layer> encoder, List<Layer> decoder, int capacity, boolean withGradients,
+      Tensor sharedEps) {
     if (capacity <= 0) throw new IllegalArgumentException("batch capacity must be > 0, got " + capacity);
     this.capacity = capacity;
-    List<Linear> enc = layout.encoder(), dec = layout.decoder();
-    int latent = layout.heads().out() / 2;
-    input = backend.allocate((long) capacity * enc.get(0).in());
-    encoded = allocateOutputs(backend, enc, capacity);
-    stats = backend.allocate(2L * capacity * latent);
+    int latent = encoder.get(encoder.size() - 1).outputShape().size() / 2;
+    input = backend.allocate((long) capacity * encoder.get(0).inputShape().size());
+    encoded = allocateOutputs(backend, encoder, capacity);
+    stats = encoded[encoded.length - 1];
     if (sharedEps != null && sharedEps.length() != (long) capacity * latent) {
       throw new IllegalArgumentException("noise tensor has " + sharedEps.length() + " floats, the workspace needs "
           + (long) capacity * latent);
@@ -47,18 +55,29 @@ public final class Workspace {
     ownsEps = sharedEps == null;
     eps = ownsEps ? backend.allocate((long) capacity * latent) : sharedEps;
     z = backend.allocate((long) capacity * latent);
-    decoded = allocateOutputs(backend, dec, capacity);
+    decoded = allocateOutputs(backend, decoder, capacity);
     reconPerRow = backend.allocate(capacity);
     klPerRow = backend.allocate(capacity);
-    encodedGrad = withGradients ? allocateOutputs(backend, enc, capacity) : null;
-    statsGrad = withGradients ? backend.allocate(2L * capacity * latent) : null;
+    encodedGrad = withGradients ? allocateOutputs(backend, encoder, capacity) : null;
+    statsGrad = withGradients ? encodedGrad[encodedGrad.length - 1] : null;
     zGrad = withGradients ? backend.allocate((long) capacity * latent) : null;
-    decodedGrad = withGradients ? allocateOutputs(backend, dec, capacity) : null;
+    decodedGrad = withGradients ? allocateOutputs(backend, decoder, capacity) : null;
+    encodedScratch = allocateScratch(backend, encoder, capacity);
+    decodedScratch = allocateScratch(backend, decoder, capacity);
   }
 
-  private static Tensor[] allocateOutputs(Backend backend, List<Linear> layers, int capacity) {
+  private static Tensor[] allocateOutputs(Backend backend, List<Layer> layers, int capacity) {
     Tensor[] out = new Tensor[layers.size()];
-    for (int i = 0; i < out.length; i++) out[i] = backend.allocate((long) capacity * layers.get(i).out());
+    for (int i = 0; i < out.length; i++) out[i] = backend.allocate((long) capacity * layers.get(i).outputShape().size());
+    return out;
+  }
+
+  private static Tensor[] allocateScratch(Backend backend, List<Layer> layers, int capacity) {
+    Tensor[] out = new Tensor[layers.size()];
+    for (int i = 0; i < out.length; i++) {
+      long perRow = layers.get(i).scratchFloatsPerRow();
+      out[i] = perRow == 0 ? null : backend.allocate(capacity * perRow);
+    }
     return out;
   }
 
@@ -66,12 +85,17 @@ public final class Workspace {
   public void release(Backend backend) {
     java.util.List<Tensor> all = new java.util.ArrayList<>(java.util.List.of(input, stats, z, reconPerRow, klPerRow));
     if (ownsEps) all.add(eps);
-    all.addAll(java.util.List.of(encoded));
+    // In the order of the MLP-only workspace before layers: stats first, then the hidden outputs.
+    int hidden = encoded.length - 1;
+    all.addAll(java.util.List.of(encoded).subList(0, hidden));
     all.addAll(java.util.List.of(decoded));
     if (statsGrad != null) {
       all.addAll(java.util.List.of(statsGrad, zGrad));
-      all.addAll(java.util.List.of(encodedGrad));
+      all.addAll(java.util.List.of(encodedGrad).subList(0, hidden));
       all.addAll(java.util.List.of(decodedGrad));
+    }
+    for (Tensor[] scratch : java.util.List.of(encodedScratch, decodedScratch)) {
+      for (Tensor t : scratch) if (t != null) all.add(t);
     }
     for (Tensor t : all) backend.release(t);
   }

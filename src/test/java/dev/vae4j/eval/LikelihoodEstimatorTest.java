@@ -7,14 +7,14 @@ import dev.vae4j.TrainOptions;
 import dev.vae4j.Trainer;
 import dev.vae4j.TrainingListener;
 import dev.vae4j.Vae;
-import dev.vae4j.VaeConfig;
+import dev.vae4j.model.VaeConfig;
 import dev.vae4j.backend.Likelihood;
 import dev.vae4j.backend.Philox;
 import dev.vae4j.backend.cpu.CpuBackend;
 import dev.vae4j.data.Dataset;
 import dev.vae4j.data.DatasetSplit;
 import dev.vae4j.data.Datasets;
-import dev.vae4j.model.Linear;
+import dev.vae4j.model.layer.Linear;
 import dev.vae4j.model.ParameterLayout;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -32,7 +32,7 @@ class LikelihoodEstimatorTest {
   static void train() throws Exception {
     backend = new CpuBackend();
     DatasetSplit digits = Datasets.bundledDigits();
-    model = Vae.create(new VaeConfig(784, new int[] {48}, 4, Likelihood.BERNOULLI), backend, 3);
+    model = Vae.create(VaeConfig.mlp(784, new int[] {48}, 4, Likelihood.BERNOULLI), backend, 3);
     Trainer.fit(model, digits, new TrainOptions(2, 64, 2e-3, 0, false, 1f, 0, 3, 0, false, 0), new TrainingListener() {});
     test = digits.test().subset(java.util.stream.IntStream.range(0, 40).map(i -> i * 41).toArray(), "test subset");
   }
@@ -52,7 +52,7 @@ class LikelihoodEstimatorTest {
     for (int i = 0; i < few.count(); i++) {
       double[] x = new double[784];
       for (int p = 0; p < 784; p++) x[p] = few.pixels()[i * 784 + p];
-      double[] stats = dense(params, layout.heads(), dense(params, layout.encoder().get(0), x, true), false);
+      double[] stats = dense(params, layout.heads(), dense(params, (Linear) layout.encoder().get(0), x, true), false);
       double[] logW = new double[k];
       double recon = 0, kl = 0;
       for (int j = 0; j < 4; j++) kl += -0.5 * (1 + stats[4 + j] - stats[j] * stats[j] - Math.exp(stats[4 + j]));
@@ -67,7 +67,7 @@ class LikelihoodEstimatorTest {
           latentTerms += -0.5 * Math.log(2 * Math.PI) - 0.5 * z[j] * z[j]
               - (-0.5 * Math.log(2 * Math.PI) - 0.5 * stats[4 + j] - 0.5 * eps[j] * (double) eps[j]);
         }
-        List<Linear> dec = layout.decoder();
+        List<Linear> dec = layout.decoder().stream().map(l -> (Linear) l).toList();
         double[] logits = dense(params, dec.get(1), dense(params, dec.get(0), z, true), false);
         double nll = 0;
         for (int p = 0; p < 784; p++) {

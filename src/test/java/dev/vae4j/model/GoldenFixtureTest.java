@@ -1,9 +1,9 @@
 package dev.vae4j.model;
 
+import dev.vae4j.model.layer.ParameterView;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vae4j.VaeConfig;
 import dev.vae4j.backend.AdamParams;
 import dev.vae4j.backend.Backend;
 import dev.vae4j.backend.Likelihood;
@@ -56,7 +56,7 @@ public class GoldenFixtureTest {
   /** The fixture's initial parameters ({@code param.<name>}) laid out in one flat buffer as {@code layout} says. */
   public static float[] initialParameters(SafeTensors.Contents golden, ParameterLayout layout) throws IOException {
     float[] initial = new float[(int) layout.size()];
-    for (ParameterLayout.View v : layout.views()) {
+    for (ParameterView v : layout.views()) {
       float[] values = golden.require("param." + v.name(), "fixture").floats();
       assertEquals(v.size(), values.length, v.name());
       System.arraycopy(values, 0, initial, (int) v.offset(), values.length);
@@ -71,7 +71,7 @@ public class GoldenFixtureTest {
 
   @Test
   void threeTrainingStepsMatchPyTorch() throws IOException {
-    VaeConfig config = new VaeConfig(784, new int[] {64}, LATENT, Likelihood.BERNOULLI);
+    VaeConfig config = VaeConfig.mlp(784, new int[] {64}, LATENT, Likelihood.BERNOULLI);
     ParameterLayout layout = new ParameterLayout(config);
     float[] initial = initialParameters(golden, layout);
     Tensor params = backend.allocate(layout.size());
@@ -111,13 +111,13 @@ public class GoldenFixtureTest {
       assertEquals(loss64, loss, 1e-6 * loss64, s + "loss");
 
       float[] g = backend.download(adam.grads());
-      for (ParameterLayout.View v : layout.views()) {
+      for (ParameterView v : layout.views()) {
         double[] expected = golden.require(s + "grad." + v.name(), "fixture").values();
         assertRelative(expected, slice(g, v), 1e-5, s + "grad." + v.name());
       }
       adam.step(params, hyper);
       float[] p = backend.download(params);
-      for (ParameterLayout.View v : layout.views()) {
+      for (ParameterView v : layout.views()) {
         double[] expected = golden.require(s + "after_adam." + v.name(), "fixture").values();
         float[] actual = slice(p, v);
         double worst = 0;
@@ -128,7 +128,7 @@ public class GoldenFixtureTest {
     assertEquals(NAMES.length, layout.views().size(), "the fixture's ten tensors are the model's");
   }
 
-  private static float[] slice(float[] all, ParameterLayout.View v) {
+  private static float[] slice(float[] all, ParameterView v) {
     float[] out = new float[(int) v.size()];
     System.arraycopy(all, (int) v.offset(), out, 0, out.length);
     return out;

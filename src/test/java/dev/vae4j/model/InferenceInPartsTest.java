@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.vae4j.Vae;
-import dev.vae4j.VaeConfig;
 import dev.vae4j.backend.Backend;
 import dev.vae4j.backend.Likelihood;
 import dev.vae4j.backend.Tensor;
@@ -20,7 +19,7 @@ class InferenceInPartsTest {
   void partsOfAPassMatchTheWholePass() {
     long seed = new Random().nextLong();
     Random random = new Random(seed);
-    VaeConfig config = new VaeConfig(50, new int[] {24, 12}, 3, Likelihood.BERNOULLI);
+    VaeConfig config = VaeConfig.mlp(50, new int[] {24, 12}, 3, Likelihood.BERNOULLI);
     float[] x = new float[ROWS * config.inputSize()], z = new float[ROWS * config.latent()];
     for (int i = 0; i < x.length; i++) x[i] = random.nextFloat();
     for (int i = 0; i < z.length; i++) z[i] = (float) random.nextGaussian();

@@ -1,7 +1,8 @@
 package dev.vae4j.model;
 
-import dev.vae4j.VaeConfig;
 import dev.vae4j.backend.BackendContractTest;
+import dev.vae4j.model.layer.Layer;
+import dev.vae4j.model.layer.Linear;
 import java.util.List;
 
 /**
@@ -32,7 +33,7 @@ final class ReferenceVae {
     int rows = x.length, latent = config.latent();
     Pass out = new Pass();
     double[][] h = x;
-    for (Linear l : layout.encoder()) h = relu(linear(p, l, h));
+    for (Linear l : linears(layout.encoder())) h = relu(linear(p, l, h));
     out.stats = linear(p, layout.heads(), h);
     out.z = new double[rows][latent];
     for (int r = 0; r < rows; r++) {
@@ -41,7 +42,7 @@ final class ReferenceVae {
       }
     }
     h = out.z;
-    List<Linear> dec = layout.decoder();
+    List<Linear> dec = linears(layout.decoder());
     for (int i = 0; i < dec.size(); i++) {
       h = linear(p, dec.get(i), h);
       if (i < dec.size() - 1) h = relu(h);
@@ -73,7 +74,7 @@ final class ReferenceVae {
     int rows = x.length, latent = config.latent();
     double[] g = new double[p.length];
     // Forward, keeping every layer's input and output.
-    List<Linear> enc = layout.encoder(), dec = layout.decoder();
+    List<Linear> enc = linears(layout.encoder()), dec = linears(layout.decoder());
     double[][][] encIn = new double[enc.size()][][], encOut = new double[enc.size()][][];
     double[][] h = x;
     for (int i = 0; i < enc.size(); i++) {
@@ -182,5 +183,10 @@ final class ReferenceVae {
       for (int c = 0; c < d[r].length; c++) if (y[r][c] <= 0) d[r][c] = 0;
     }
     return d;
+  }
+
+  /** The reference models MLPs: every layer a {@link Linear}. */
+  static List<Linear> linears(List<Layer> layers) {
+    return layers.stream().map(l -> (Linear) l).toList();
   }
 }

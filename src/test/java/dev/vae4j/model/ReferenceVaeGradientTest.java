@@ -2,7 +2,6 @@ package dev.vae4j.model;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vae4j.VaeConfig;
 import dev.vae4j.backend.Likelihood;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -16,7 +15,7 @@ class ReferenceVaeGradientTest {
   void analyticGradientMatchesFiniteDifferences(Likelihood likelihood) {
     long seed = new Random().nextLong();
     Random random = new Random(seed);
-    VaeConfig config = new VaeConfig(7, new int[] {5, 4}, 3, likelihood);
+    VaeConfig config = VaeConfig.mlp(7, new int[] {5, 4}, 3, likelihood);
     ReferenceVae vae = new ReferenceVae(config);
     double[] p = new double[(int) vae.layout.size()];
     for (int i = 0; i < p.length; i++) p[i] = random.nextGaussian() * 0.5;

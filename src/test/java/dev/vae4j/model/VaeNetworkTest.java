@@ -3,7 +3,6 @@ package dev.vae4j.model;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vae4j.VaeConfig;
 import dev.vae4j.backend.Backend;
 import dev.vae4j.backend.Likelihood;
 import dev.vae4j.backend.Tensor;
@@ -33,7 +32,7 @@ class VaeNetworkTest {
   void lossesAndGradientsMatchReference(Likelihood likelihood) {
     long seed = new Random().nextLong();
     Random random = new Random(seed);
-    VaeConfig config = new VaeConfig(37, new int[] {23, 11}, 5, likelihood);
+    VaeConfig config = VaeConfig.mlp(37, new int[] {23, 11}, 5, likelihood);
     int rows = 13;
     ParameterLayout layout = new ParameterLayout(config);
     float[] p = Initializer.pytorchLinear(layout, seed);

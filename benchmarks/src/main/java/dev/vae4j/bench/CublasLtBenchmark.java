@@ -23,10 +23,11 @@ import static org.bytedeco.cuda.global.cudart.cudaMalloc;
 import static org.bytedeco.cuda.global.cudart.cudaMemcpy;
 import static org.bytedeco.cuda.global.cudart.cudaMemcpyHostToDevice;
 
-import dev.vae4j.VaeConfig;
+import dev.vae4j.model.VaeConfig;
 import dev.vae4j.backend.Activation;
 import dev.vae4j.backend.Tensor;
-import dev.vae4j.model.GemmShape;
+import dev.vae4j.model.StepGemms;
+import dev.vae4j.model.layer.GemmShape;
 import dev.vae4j.model.ParameterLayout;
 import org.bytedeco.cuda.cublas.cublasLtContext;
 import org.bytedeco.cuda.cublas.cublasLtMatmulDescOpaque_t;
@@ -83,7 +84,7 @@ public class CublasLtBenchmark extends OnBackend {
 
   @Override
   protected void prepare() {
-    shape = GemmShape.trainingStep(new ParameterLayout(VaeConfig.mnistDefault()), batch).stream()
+    shape = StepGemms.trainingStep(new ParameterLayout(VaeConfig.mnistDefault()), batch).stream()
         .filter(g -> g.role().equals(role)).findFirst().orElseThrow();
     int in = shape.k(), out = shape.n();
     x = random((long) batch * in, 0, 1);

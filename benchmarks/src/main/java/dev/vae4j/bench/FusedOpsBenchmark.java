@@ -1,6 +1,6 @@
 package dev.vae4j.bench;
 
-import dev.vae4j.VaeConfig;
+import dev.vae4j.model.VaeConfig;
 import dev.vae4j.backend.AdamParams;
 import dev.vae4j.backend.Likelihood;
 import dev.vae4j.backend.Tensor;

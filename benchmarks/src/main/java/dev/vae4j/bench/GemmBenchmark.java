@@ -1,8 +1,9 @@
 package dev.vae4j.bench;
 
-import dev.vae4j.VaeConfig;
+import dev.vae4j.model.VaeConfig;
 import dev.vae4j.backend.Tensor;
-import dev.vae4j.model.GemmShape;
+import dev.vae4j.model.StepGemms;
+import dev.vae4j.model.layer.GemmShape;
 import dev.vae4j.model.ParameterLayout;
 import java.util.List;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -45,7 +46,7 @@ public class GemmBenchmark extends OnBackend {
 
   @Override
   protected void prepare() {
-    List<GemmShape> all = GemmShape.trainingStep(new ParameterLayout(VaeConfig.mnistDefault()), batch);
+    List<GemmShape> all = StepGemms.trainingStep(new ParameterLayout(VaeConfig.mnistDefault()), batch);
     shape = role.equals(SQUARE) ? new GemmShape(SQUARE, 1024, 1024, 1024, false, false)
         : all.stream().filter(g -> g.role().equals(role)).findFirst()
             .orElseThrow(() -> new IllegalArgumentException("no GEMM role '" + role + "' in " + all));

@@ -1,7 +1,7 @@
 package dev.vae4j.bench;
 
 import dev.vae4j.Vae;
-import dev.vae4j.VaeConfig;
+import dev.vae4j.model.VaeConfig;
 import dev.vae4j.data.Dataset;
 import dev.vae4j.model.VaeNetwork;
 import dev.vae4j.model.Workspace;

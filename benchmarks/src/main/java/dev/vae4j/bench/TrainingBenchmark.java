@@ -2,7 +2,7 @@ package dev.vae4j.bench;
 
 import dev.vae4j.Benchmark;
 import dev.vae4j.Vae;
-import dev.vae4j.VaeConfig;
+import dev.vae4j.model.VaeConfig;
 import dev.vae4j.data.Dataset;
 import dev.vae4j.data.Datasets;
 import java.io.IOException;

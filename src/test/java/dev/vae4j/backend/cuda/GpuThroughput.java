@@ -1,7 +1,7 @@
 package dev.vae4j.backend.cuda;
 
 import dev.vae4j.Benchmark;
-import dev.vae4j.VaeConfig;
+import dev.vae4j.model.VaeConfig;
 import dev.vae4j.backend.Backend;
 import dev.vae4j.backend.Likelihood;
 import dev.vae4j.backend.cpu.CpuBackend;
@@ -21,7 +21,7 @@ public final class GpuThroughput {
   /** An MNIST-sized epoch: 468 full batches, each epoch one recorded step (a CUDA graph). */
   private static final int IMAGES = 468 * BATCH;
 
-  private static final VaeConfig CONFIG = new VaeConfig(784, new int[] {400}, 20, Likelihood.BERNOULLI);
+  private static final VaeConfig CONFIG = VaeConfig.mlp(784, new int[] {400}, 20, Likelihood.BERNOULLI);
 
   private GpuThroughput() {}
 

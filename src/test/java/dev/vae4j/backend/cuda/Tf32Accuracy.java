@@ -1,6 +1,7 @@
 package dev.vae4j.backend.cuda;
 
-import dev.vae4j.VaeConfig;
+import dev.vae4j.model.layer.ParameterView;
+import dev.vae4j.model.VaeConfig;
 import dev.vae4j.backend.Backend;
 import dev.vae4j.backend.Likelihood;
 import dev.vae4j.backend.Tensor;
@@ -25,7 +26,7 @@ import java.util.Locale;
  */
 public final class Tf32Accuracy {
   private static final int BATCH = 16, LATENT = 8;
-  private static final VaeConfig CONFIG = new VaeConfig(784, new int[] {64}, LATENT, Likelihood.BERNOULLI);
+  private static final VaeConfig CONFIG = VaeConfig.mlp(784, new int[] {64}, LATENT, Likelihood.BERNOULLI);
 
   private Tf32Accuracy() {}
 
@@ -45,7 +46,7 @@ public final class Tf32Accuracy {
     }
     ParameterLayout layout = new ParameterLayout(CONFIG);
     List<String> rows = new ArrayList<>(List.of("logits", "loss"));
-    for (ParameterLayout.View v : layout.views()) rows.add("grad " + v.name());
+    for (ParameterView v : layout.views()) rows.add("grad " + v.name());
     System.out.println("| relative error vs float64 | " + String.join(" | ", columns) + " |");
     System.out.println("| --- |" + " ---: |".repeat(columns.size()));
     for (int r = 0; r < rows.size(); r++) {
@@ -77,7 +78,7 @@ public final class Tf32Accuracy {
       double loss64 = golden.require("step0.loss", "fixture").values()[0];
       out.add(Math.abs(loss - loss64) / Math.abs(loss64));
       float[] grads = backend.download(adam.grads());
-      for (ParameterLayout.View v : layout.views()) {
+      for (ParameterView v : layout.views()) {
         float[] g = new float[(int) v.size()];
         System.arraycopy(grads, (int) v.offset(), g, 0, g.length);
         out.add(relative(golden.require("step0.grad." + v.name(), "fixture").values(), g));

@@ -1,0 +1,82 @@
+package dev.vae4j.model.layer;
+
+import dev.vae4j.backend.Backend;
+import dev.vae4j.backend.Tensor;
+import java.util.List;
+
+/**
+ * One layer of a model, placed in the flat parameter buffer: what it takes and gives per row, its
+ * parameters (named views from {@link #offset}, in buffer order), and its forward and backward pass
+ * as {@link Backend} calls. A network is a chain of layers, each taking the previous one's {@link
+ * #outputShape}; it allocates every layer's output (and, to train, an output gradient) of {@code
+ * rows * outputShape().size()} floats, plus {@link #scratchFloatsPerRow} per row for layers that
+ * need more.
+ *
+ * <p>Parameter tensors are bound once by {@link #bind} (slices of the parameter buffer or of a
+ * gradient buffer laid out like it) and passed back to {@link #forward} and {@link #backward}.
+ */
+public sealed interface Layer permits Linear {
+  /** The PyTorch module name, e.g. {@code enc.fc1} (the heads: {@code enc.mu}). */
+  String name();
+
+  Shape inputShape();
+
+  Shape outputShape();
+
+  /** Where this layer's parameters start in the flat buffer. */
+  long offset();
+
+  /** How many floats of the flat buffer this layer's parameters take, from {@link #offset}. */
+  long parameterCount();
+
+  /** This layer's named views, in buffer order. */
+  List<ParameterView> views();
+
+  /** Extra workspace floats per row beyond the output (and its gradient); 0 for a linear layer. */
+  default long scratchFloatsPerRow() {
+    return 0;
+  }
+
+  /** This layer's parameter tensors, sliced from {@code buffer} (parameters or gradients). */
+  Tensor[] bind(Backend backend, Tensor buffer);
+
+  /** {@code y = layer(x)} for {@code rows} rows; {@code params} from {@link #bind}. */
+  void forward(Backend backend, Tensor[] params, Tensor x, Tensor y, int rows);
+
+  /**
+   * Backward for {@code rows} rows: {@code dy} (d output, overwritten as the layer needs), into the
+   * parameter gradients {@code grads} (from {@link #bind} on a gradient buffer) and {@code dx}
+   * (d input), unless {@code dx} is null (the first layer).
+   */
+  void backward(Backend backend, Tensor[] params, Tensor[] grads, Tensor x, Tensor y, Tensor dy, Tensor dx, int rows);
+
+  /**
+   * The GEMMs {@link #forward} issues on {@code rows} rows, each named {@code role + " forward"}
+   * (what benchmarks time alone and count FLOPs of).
+   */
+  List<GemmShape> forwardGemms(String role, int rows);
+
+  /**
+   * The GEMMs {@link #backward} issues on {@code rows} rows: weight gradients, then (when {@code
+   * inputGradient}, i.e. {@code dx} is not null) the input gradient.
+   */
+  List<GemmShape> backwardGemms(String role, int rows, boolean inputGradient);
+
+  /**
+   * Checks that each layer takes the previous one's output, the first taking {@code input}.
+   *
+   * @throws IllegalArgumentException naming the first layer that does not fit
+   */
+  static void checkChain(Shape input, List<? extends Layer> layers, String inputName) {
+    Shape previous = input;
+    String from = inputName;
+    for (Layer l : layers) {
+      if (!l.inputShape().equals(previous)) {
+        throw new IllegalArgumentException("layer " + l.name() + " takes " + l.inputShape() + " per row but "
+            + from + " gives " + previous);
+      }
+      previous = l.outputShape();
+      from = "layer " + l.name();
+    }
+  }
+}
