@@ -1,14 +1,14 @@
 package dev.vae4j;
 
-import dev.vae4j.model.VaeConfig;
 import dev.vae4j.backend.AdamParams;
 import dev.vae4j.backend.Backend;
 import dev.vae4j.backend.IndexTensor;
 import dev.vae4j.backend.Tensor;
 import dev.vae4j.data.Dataset;
-import dev.vae4j.model.StepGemms;
-import dev.vae4j.model.layer.GemmShape;
 import dev.vae4j.model.ParameterLayout;
+import dev.vae4j.model.StepGemms;
+import dev.vae4j.model.VaeConfig;
+import dev.vae4j.model.layer.GemmShape;
 import java.io.IOException;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;

@@ -1,13 +1,13 @@
 package dev.vae4j;
 
-import dev.vae4j.model.layer.ParameterView;
-import dev.vae4j.model.VaeConfig;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vae4j.io.FormatException;
 import dev.vae4j.io.SafeTensors;
 import dev.vae4j.model.ParameterLayout;
+import dev.vae4j.model.VaeConfig;
+import dev.vae4j.model.layer.ParameterView;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

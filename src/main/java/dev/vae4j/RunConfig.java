@@ -1,6 +1,5 @@
 package dev.vae4j;
 
-import dev.vae4j.model.VaeConfig;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,6 +8,8 @@ import dev.vae4j.backend.Likelihood;
 import dev.vae4j.data.CsvReader;
 import dev.vae4j.io.AtomicFiles;
 import dev.vae4j.io.FormatException;
+import dev.vae4j.model.VaeConfig;
+import dev.vae4j.model.layer.Shape;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -206,11 +207,14 @@ public record RunConfig(
       } catch (IllegalArgumentException e) {
         throw f.bad("/model/likelihood", "is '" + likelihoodName + "', not a known likelihood");
       }
-      VaeConfig model = VaeConfig.mlp(f.integer("/model/input_size"), hidden, f.integer("/model/latent"), likelihood);
       int height = f.integer("/model/image_height"), width = f.integer("/model/image_width");
       if (height <= 0 || width <= 0) {
         throw new FormatException(file + ": model.image_height/image_width missing or not positive");
       }
+      int inputSize = f.integer("/model/input_size");
+      // Grey images (all config.json has known so far); a size that does not match is Run.open's error to name.
+      Shape input = (long) height * width == inputSize ? new Shape(1, height, width) : Shape.flat(inputSize);
+      VaeConfig model = VaeConfig.mlp(input, hidden, f.integer("/model/latent"), likelihood);
 
       String optimizer = f.text("/training/optimizer");
       if (!optimizer.equals("adam") && !optimizer.equals("adamw")) {

@@ -1,17 +1,17 @@
 package dev.vae4j;
 
-import dev.vae4j.model.layer.ParameterView;
-import dev.vae4j.model.VaeConfig;
 import dev.vae4j.backend.Activation;
 import dev.vae4j.backend.Backend;
 import dev.vae4j.backend.Likelihood;
 import dev.vae4j.backend.Tensor;
-import dev.vae4j.model.Initializer;
-import dev.vae4j.model.ParameterLayout;
-import dev.vae4j.model.VaeNetwork;
-import dev.vae4j.model.Workspace;
 import dev.vae4j.io.FormatException;
 import dev.vae4j.io.SafeTensors;
+import dev.vae4j.model.Initializer;
+import dev.vae4j.model.ParameterLayout;
+import dev.vae4j.model.VaeConfig;
+import dev.vae4j.model.VaeNetwork;
+import dev.vae4j.model.Workspace;
+import dev.vae4j.model.layer.ParameterView;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,6 +1,7 @@
 package dev.vae4j;
 
 import dev.vae4j.model.VaeConfig;
+import dev.vae4j.model.layer.Shape;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -55,7 +56,7 @@ class RunConfigTest {
   void readsEveryField() throws IOException {
     RunConfig c = RunConfig.read(resource("classes-and-checkpoints.json"));
     assertEquals("development", c.version());
-    assertEquals(VaeConfig.mlp(784, new int[] {16}, 2, Likelihood.BERNOULLI), c.model());
+    assertEquals(VaeConfig.mlp(new Shape(1, 28, 28), new int[] {16}, 2, Likelihood.BERNOULLI), c.model());
     assertEquals(28, c.imageHeight());
     assertEquals(28, c.imageWidth());
     assertEquals(new TrainOptions(1, 128, 1e-3, 0, false, 1f, 0, 7, 0.1, false, 0), c.training());
@@ -71,7 +72,7 @@ class RunConfigTest {
     assertEquals(new Backends.GpuOptions(false, true), c.gpu());
 
     RunConfig g = RunConfig.read(resource("test-split-gaussian-adamw.json"));
-    assertEquals(VaeConfig.mlp(784, new int[] {16, 8}, 3, Likelihood.GAUSSIAN), g.model());
+    assertEquals(VaeConfig.mlp(new Shape(1, 28, 28), new int[] {16, 8}, 3, Likelihood.GAUSSIAN), g.model());
     assertEquals(new TrainOptions(2, 64, 0.002, 0.01, true, 0.5f, 2, 1, 0, true, 2), g.training());
     assertEquals("/tmp/rc-tb", g.tensorboard());
     assertNull(g.classes());

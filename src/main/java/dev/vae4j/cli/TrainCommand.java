@@ -2,23 +2,24 @@ package dev.vae4j.cli;
 
 import dev.vae4j.Backends;
 import dev.vae4j.Checkpoints;
+import dev.vae4j.EpochMetrics;
 import dev.vae4j.RunConfig;
 import dev.vae4j.RunControl;
-import dev.vae4j.TrainingDivergedException;
-import dev.vae4j.io.FormatException;
-import dev.vae4j.EpochMetrics;
 import dev.vae4j.RunDirectory;
 import dev.vae4j.TensorBoardListener;
 import dev.vae4j.TrainOptions;
 import dev.vae4j.Trainer;
+import dev.vae4j.TrainingDivergedException;
 import dev.vae4j.TrainingListener;
 import dev.vae4j.Vae;
-import dev.vae4j.model.VaeConfig;
 import dev.vae4j.backend.Backend;
 import dev.vae4j.backend.Likelihood;
 import dev.vae4j.data.Dataset;
 import dev.vae4j.data.DatasetSplit;
 import dev.vae4j.data.Datasets;
+import dev.vae4j.io.FormatException;
+import dev.vae4j.model.VaeConfig;
+import dev.vae4j.model.layer.Shape;
 import dev.vae4j.plot.ChartUnavailableException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -140,7 +141,7 @@ final class TrainCommand implements Callable<Integer> {
     DatasetSplit split = Datasets.load(data, csv.format());
     if (classes != null) split = dev.vae4j.data.LabelFilter.onlyClasses(split, new java.util.TreeSet<>(classes));
     Dataset train = split.train();
-    VaeConfig config = usage(() -> VaeConfig.mlp(train.features(), hidden, latent, pixels));
+    VaeConfig config = usage(() -> VaeConfig.mlp(new Shape(1, train.height(), train.width()), hidden, latent, pixels));
     int images = Trainer.trainingImages(split, options);
     if (options.batchSize() > images) {
       throw new ParameterException(spec.commandLine(), "--batch-size " + options.batchSize() + " is larger than the "
@@ -149,7 +150,7 @@ final class TrainCommand implements Callable<Integer> {
     Backends.Choice choice = Backends.select(device, new Backends.GpuOptions(tf32, !noGraph));
     try (Backend backend = choice.backend()) {
       Checkpoints.Loaded from = resume == null ? null : Checkpoints.latest(runPath);
-      if (from != null && !from.config().equals(config)) {
+      if (from != null && !from.config().sameModelAs(config)) {
         throw new FormatException(from.file() + ": the checkpoint is for a " + from.config().describe() + " model but "
             + runPath.resolve(RunDirectory.CONFIG) + " describes " + config.describe());
       }

@@ -1,11 +1,11 @@
 package dev.vae4j.eval;
 
 import dev.vae4j.Vae;
-import dev.vae4j.model.VaeConfig;
 import dev.vae4j.backend.Backend;
 import dev.vae4j.backend.IndexTensor;
 import dev.vae4j.backend.Tensor;
 import dev.vae4j.data.Dataset;
+import dev.vae4j.model.VaeConfig;
 import dev.vae4j.model.VaeNetwork;
 import dev.vae4j.model.Workspace;
 

@@ -46,10 +46,8 @@ public final class ParameterLayout {
       offset = add(layer, encoder);
       shape = layer.outputShape();
     }
-    if (!shape.isFlat()) {
-      throw new IllegalArgumentException("the heads (enc.mu, enc.logvar) take a flat input, but the encoder gives " + shape);
-    }
-    heads = new Linear(List.of("enc.mu", "enc.logvar"), shape.channels(), 2 * latent, Activation.IDENTITY, offset);
+    // The heads flatten what the encoder gives, as its linear layers do.
+    heads = new Linear(List.of("enc.mu", "enc.logvar"), shape.size(), 2 * latent, Activation.IDENTITY, offset);
     offset = add(heads, null);
     shape = Shape.flat(latent);
     List<String> decNames = names("dec", config.decoder(), true);

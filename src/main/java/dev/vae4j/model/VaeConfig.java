@@ -40,13 +40,13 @@ public record VaeConfig(Shape input, List<LayerSpec> encoder, int latent, List<L
   }
 
   /**
-   * An MLP of flat inputs: encoder {@code inputSize -> hidden[0] -> ... } with ReLU, the heads,
-   * decoder through {@code hidden} reversed with ReLU, then an output layer of {@code
-   * likelihood.outputsPerValue() * inputSize} values, no activation. What {@code --hidden} and
-   * {@code --latent} build.
+   * An MLP: encoder {@code input -> hidden[0] -> ... } with ReLU (the first layer flattening the
+   * image), the heads, decoder through {@code hidden} reversed with ReLU, then an output layer of
+   * {@code likelihood.outputsPerValue() * input.size()} values, no activation. What {@code
+   * --hidden} and {@code --latent} build.
    */
-  public static VaeConfig mlp(int inputSize, int[] hidden, int latent, Likelihood likelihood) {
-    if (inputSize <= 0) throw new IllegalArgumentException("input size must be > 0, got " + inputSize);
+  public static VaeConfig mlp(Shape input, int[] hidden, int latent, Likelihood likelihood) {
+    if (input == null) throw new IllegalArgumentException("input shape is required");
     if (latent <= 0) throw new IllegalArgumentException("latent size must be > 0, got " + latent);
     if (hidden == null || hidden.length == 0) throw new IllegalArgumentException("at least one hidden layer is required");
     for (int h : hidden) {
@@ -56,13 +56,31 @@ public record VaeConfig(Shape input, List<LayerSpec> encoder, int latent, List<L
     List<LayerSpec> enc = new ArrayList<>(), dec = new ArrayList<>();
     for (int h : hidden) enc.add(new LinearSpec(h, Activation.RELU));
     for (int i = hidden.length - 1; i >= 0; i--) dec.add(new LinearSpec(hidden[i], Activation.RELU));
-    dec.add(new LinearSpec(Math.multiplyExact(likelihood.outputsPerValue(), inputSize), Activation.IDENTITY));
-    return new VaeConfig(Shape.flat(inputSize), enc, latent, dec, likelihood);
+    dec.add(new LinearSpec(Math.multiplyExact(likelihood.outputsPerValue(), input.size()), Activation.IDENTITY));
+    return new VaeConfig(input, enc, latent, dec, likelihood);
+  }
+
+  /** {@link #mlp(Shape, int[], int, Likelihood)} on flat rows of {@code inputSize} values. */
+  public static VaeConfig mlp(int inputSize, int[] hidden, int latent, Likelihood likelihood) {
+    if (inputSize <= 0) throw new IllegalArgumentException("input size must be > 0, got " + inputSize);
+    return mlp(Shape.flat(inputSize), hidden, latent, likelihood);
   }
 
   /** The default model of the classic PyTorch example: 784-400-20, Bernoulli pixels. */
   public static VaeConfig mnistDefault() {
-    return mlp(784, new int[] {400}, 20, Likelihood.BERNOULLI);
+    return mlp(new Shape(1, 28, 28), new int[] {400}, 20, Likelihood.BERNOULLI);
+  }
+
+  /**
+   * Whether {@code other} is this model: the same layers, latent size and likelihood, over inputs
+   * of the same shape, or of the same size where either is flat (older model files recorded
+   * no image shape, so an MLP of theirs reads back with flat inputs).
+   */
+  public boolean sameModelAs(VaeConfig other) {
+    boolean sameInput = input.equals(other.input)
+        || (input.size() == other.input.size() && (input.isFlat() || other.input.isFlat()));
+    return sameInput && encoder.equals(other.encoder) && latent == other.latent && decoder.equals(other.decoder)
+        && likelihood == other.likelihood;
   }
 
   /** Values per input row (pixels per image: channels * height * width). */
@@ -93,6 +111,6 @@ public record VaeConfig(Shape input, List<LayerSpec> encoder, int latent, List<L
 
   @Override
   public String toString() {
-    return "VaeConfig[" + describe() + ", " + likelihood + "]";
+    return "VaeConfig[" + input + " in, " + describe() + ", " + likelihood + "]";
   }
 }

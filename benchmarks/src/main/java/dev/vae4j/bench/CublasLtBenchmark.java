@@ -23,12 +23,12 @@ import static org.bytedeco.cuda.global.cudart.cudaMalloc;
 import static org.bytedeco.cuda.global.cudart.cudaMemcpy;
 import static org.bytedeco.cuda.global.cudart.cudaMemcpyHostToDevice;
 
-import dev.vae4j.model.VaeConfig;
 import dev.vae4j.backend.Activation;
 import dev.vae4j.backend.Tensor;
-import dev.vae4j.model.StepGemms;
-import dev.vae4j.model.layer.GemmShape;
 import dev.vae4j.model.ParameterLayout;
+import dev.vae4j.model.StepGemms;
+import dev.vae4j.model.VaeConfig;
+import dev.vae4j.model.layer.GemmShape;
 import org.bytedeco.cuda.cublas.cublasLtContext;
 import org.bytedeco.cuda.cublas.cublasLtMatmulDescOpaque_t;
 import org.bytedeco.cuda.cublas.cublasLtMatmulHeuristicResult_t;

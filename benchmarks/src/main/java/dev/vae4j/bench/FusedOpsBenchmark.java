@@ -1,10 +1,10 @@
 package dev.vae4j.bench;
 
-import dev.vae4j.model.VaeConfig;
 import dev.vae4j.backend.AdamParams;
 import dev.vae4j.backend.Likelihood;
 import dev.vae4j.backend.Tensor;
 import dev.vae4j.model.ParameterLayout;
+import dev.vae4j.model.VaeConfig;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Param;
 

@@ -1,8 +1,8 @@
 package dev.vae4j.bench;
 
 import dev.vae4j.Vae;
-import dev.vae4j.model.VaeConfig;
 import dev.vae4j.data.Dataset;
+import dev.vae4j.model.VaeConfig;
 import dev.vae4j.model.VaeNetwork;
 import dev.vae4j.model.Workspace;
 import java.io.IOException;

@@ -2,9 +2,9 @@ package dev.vae4j.bench;
 
 import dev.vae4j.Benchmark;
 import dev.vae4j.Vae;
-import dev.vae4j.model.VaeConfig;
 import dev.vae4j.data.Dataset;
 import dev.vae4j.data.Datasets;
+import dev.vae4j.model.VaeConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -23,6 +23,11 @@ public sealed interface Layer permits Linear {
 
   Shape outputShape();
 
+  /** Whether this layer can take {@code input} per row: by default, exactly its {@link #inputShape}. */
+  default boolean accepts(Shape input) {
+    return inputShape().equals(input);
+  }
+
   /** Where this layer's parameters start in the flat buffer. */
   long offset();
 
@@ -71,7 +76,7 @@ public sealed interface Layer permits Linear {
     Shape previous = input;
     String from = inputName;
     for (Layer l : layers) {
-      if (!l.inputShape().equals(previous)) {
+      if (!l.accepts(previous)) {
         throw new IllegalArgumentException("layer " + l.name() + " takes " + l.inputShape() + " per row but "
             + from + " gives " + previous);
       }

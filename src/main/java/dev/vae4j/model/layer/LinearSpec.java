@@ -1,8 +1,12 @@
 package dev.vae4j.model.layer;
 
 import dev.vae4j.backend.Activation;
+import java.util.List;
 
-/** A fully connected layer of {@code outputs} features followed by {@code activation}. */
+/**
+ * A fully connected layer of {@code outputs} features followed by {@code activation}; it takes any
+ * input shape, flattened.
+ */
 public record LinearSpec(int outputs, Activation activation) implements LayerSpec {
   public LinearSpec {
     if (outputs <= 0) throw new IllegalArgumentException("layer sizes must be > 0, got " + outputs);
@@ -11,9 +15,6 @@ public record LinearSpec(int outputs, Activation activation) implements LayerSpe
 
   @Override
   public Linear build(String name, Shape input, long offset) {
-    if (!input.isFlat()) {
-      throw new IllegalArgumentException(name + ": a linear layer takes a flat input, got " + input);
-    }
-    return new Linear(java.util.List.of(name), input.channels(), outputs, activation, offset);
+    return new Linear(List.of(name), input.size(), outputs, activation, offset);
   }
 }

@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.vae4j.Benchmark;
 import dev.vae4j.Vae;
-import dev.vae4j.model.VaeConfig;
 import dev.vae4j.data.Dataset;
+import dev.vae4j.model.VaeConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,7 +1,5 @@
 package dev.vae4j.backend.cuda;
 
-import dev.vae4j.model.layer.ParameterView;
-import dev.vae4j.model.VaeConfig;
 import dev.vae4j.backend.Backend;
 import dev.vae4j.backend.Likelihood;
 import dev.vae4j.backend.Tensor;
@@ -10,8 +8,10 @@ import dev.vae4j.io.SafeTensors;
 import dev.vae4j.model.AdamOptimizer;
 import dev.vae4j.model.GoldenFixtureTest;
 import dev.vae4j.model.ParameterLayout;
+import dev.vae4j.model.VaeConfig;
 import dev.vae4j.model.VaeNetwork;
 import dev.vae4j.model.Workspace;
+import dev.vae4j.model.layer.ParameterView;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
