@@ -162,7 +162,7 @@ run_checks() {
   log "JMH GPU benchmarks (-p backend=cuda)"
   local jmh_cp=$cp:$kit/jmh/classes
   for jar in "$kit"/jmh/*.jar; do jmh_cp=$jmh_cp:$jar; done
-  kit_java -cp "$jmh_cp" dev.vae4j.bench.BenchLauncher -p backend=cuda -rf json \
+  kit_java -cp "$jmh_cp" dev.vae4j.jmh.BenchLauncher -p backend=cuda -rf json \
     -rff "$out/jmh.json" > "$out/jmh.txt" 2>&1
   local jmh_rc=$?
   local compare_rc=0

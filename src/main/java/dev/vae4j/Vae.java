@@ -7,6 +7,7 @@ import dev.vae4j.backend.Tensor;
 import dev.vae4j.io.FormatException;
 import dev.vae4j.io.SafeTensors;
 import dev.vae4j.model.Initializer;
+import dev.vae4j.model.ModelMetadata;
 import dev.vae4j.model.ParameterLayout;
 import dev.vae4j.model.VaeConfig;
 import dev.vae4j.model.VaeNetwork;
@@ -21,7 +22,7 @@ import java.util.Map;
 
 /**
  * A VAE bound to a backend: its configuration and its parameters, living in the backend's memory.
- * Create one with {@link #create}, train it with {@link Trainer}, and use it to reconstruct,
+ * Create one with {@link #create}, train it with {@code dev.vae4j.train.Trainer}, and use it to reconstruct,
  * sample and encode.
  */
 public final class Vae {

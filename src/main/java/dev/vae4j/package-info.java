@@ -9,16 +9,17 @@
  * }
  * }</pre>
  *
- * <p>The API is this package ({@link dev.vae4j.Vae}, {@link dev.vae4j.VaeConfig}, {@link
- * dev.vae4j.Trainer}, {@link dev.vae4j.TrainOptions}, {@link dev.vae4j.Backends}, {@link
- * dev.vae4j.TrainingListener}, {@link dev.vae4j.TensorBoardListener}, {@link
- * dev.vae4j.RunDirectory}, {@link dev.vae4j.Run}, {@link dev.vae4j.Pictures}) together with the
- * values it takes and gives: datasets from {@code dev.vae4j.data}, the {@code Backend} handle and
- * {@code Likelihood} from {@code dev.vae4j.backend}, the file formats of {@code dev.vae4j.io}, and
- * the likelihood estimates, anomaly scores and ROC analysis of {@code dev.vae4j.eval} with the
- * charts of {@code dev.vae4j.plot}. The packages {@code
- * dev.vae4j.model}, {@code dev.vae4j.backend.cpu}, {@code dev.vae4j.backend.cuda} and {@code
- * dev.vae4j.cli} are internal: public only so that vae4j's own packages can reach each other, and
- * free to change in any release.
+ * <p>The API is this package ({@link dev.vae4j.Vae}, a model on a backend, and {@link
+ * dev.vae4j.Backends}, which picks one) with {@link dev.vae4j.model.VaeConfig}, training ({@code
+ * dev.vae4j.train}: {@code Trainer}, {@code TrainOptions}, {@code TrainingListener}), run folders
+ * ({@code dev.vae4j.run}: {@code RunConfig}, {@code RunDirectory}, {@code Run}, {@code Pictures},
+ * {@code TensorBoardListener}) and {@code dev.vae4j.bench.Benchmark}, together with the values they
+ * take and give: datasets from {@code dev.vae4j.data}, the {@code Backend} handle and {@code
+ * Likelihood} from {@code dev.vae4j.backend}, the file formats of {@code dev.vae4j.io}, and the
+ * likelihood estimates, anomaly scores and ROC analysis of {@code dev.vae4j.eval} with the charts
+ * of {@code dev.vae4j.plot}. Each package's own documentation says which of its classes are
+ * internal; the packages {@code dev.vae4j.backend.cpu}, {@code dev.vae4j.backend.cuda} and {@code
+ * dev.vae4j.cli} are internal as a whole: public only so that vae4j's own packages can reach each
+ * other, and free to change in any release.
  */
 package dev.vae4j;

@@ -8,16 +8,67 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The rules between layers (docs/architecture.md), checked on the sources: only {@link Backends}
- * names a concrete backend, the two backends never import each other, and nothing but the CLI
- * imports the CLI.
+ * The rules between layers (docs/architecture.md), checked on the sources: which packages each
+ * package may use (the table there), only {@link Backends} names a concrete backend, the two
+ * backends never import each other, and nothing but the CLI imports the CLI.
  */
 class LayeringTest {
   private static final Path SOURCES = Path.of("src/main/java/dev/vae4j");
+
+  /**
+   * Each package (relative to {@code dev.vae4j}; "" is the API package itself) and the vae4j
+   * packages it may name, as docs/architecture.md's modules table states them. {@code cli} may use
+   * every one; a package not listed here fails the test until it is.
+   */
+  private static final Map<String, Set<String>> MAY_USE = Map.ofEntries(
+      Map.entry("", Set.of("backend", "backend.cpu", "backend.cuda", "model", "model.layer", "io")),
+      Map.entry("train", Set.of("", "backend", "model", "model.layer", "data", "io")),
+      Map.entry("run", Set.of("", "train", "eval", "plot", "backend", "model", "model.layer", "data", "io")),
+      Map.entry("bench", Set.of("", "train", "backend", "model", "model.layer", "data")),
+      Map.entry("eval", Set.of("", "backend", "model", "model.layer", "data", "io")),
+      Map.entry("plot", Set.of("eval", "io")),
+      Map.entry("model", Set.of("backend", "model.layer", "io")),
+      Map.entry("model.layer", Set.of("backend")),
+      Map.entry("backend", Set.of()),
+      Map.entry("backend.cpu", Set.of("backend")),
+      Map.entry("backend.cuda", Set.of("backend")),
+      Map.entry("data", Set.of("io")),
+      Map.entry("io", Set.of()));
+
+  private static final Pattern NAMED = Pattern.compile("\\bdev\\.vae4j((?:\\.[a-z]\\w*)*)\\.[A-Z]");
+
+  @Test
+  void eachPackageUsesOnlyThePackagesTheArchitectureAllows() throws IOException {
+    List<String> offenders = new ArrayList<>();
+    for (Path file : javaFiles()) {
+      Path dir = SOURCES.relativize(file).getParent();
+      String pkg = dir == null ? "" : dir.toString().replace('/', '.');
+      if (pkg.equals("cli")) continue;
+      Set<String> allowed = MAY_USE.get(pkg);
+      if (allowed == null) {
+        offenders.add(pkg + ": a package docs/architecture.md and this test do not know");
+        continue;
+      }
+      // Code only: a Javadoc mention is not a dependency (and must not need an import).
+      String code = Files.readString(file).replaceAll("(?s)/\\*.*?\\*/", "").replaceAll("//[^\\n]*", "");
+      Matcher m = NAMED.matcher(code);
+      while (m.find()) {
+        String used = m.group(1).isEmpty() ? "" : m.group(1).substring(1);
+        if (!used.equals(pkg) && !allowed.contains(used)) {
+          offenders.add(SOURCES.relativize(file) + " uses " + (used.isEmpty() ? "the API package" : used));
+        }
+      }
+    }
+    assertEquals(List.of(), offenders.stream().distinct().toList());
+  }
 
   @Test
   void onlyBackendsNamesAConcreteBackend() throws IOException {

@@ -4,6 +4,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.vae4j.backend.cpu.CpuBackend;
 import dev.vae4j.io.FormatException;
 import dev.vae4j.io.SafeTensors;
+import dev.vae4j.train.Checkpoints;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,9 +1,9 @@
 package dev.vae4j.cli;
 
-import dev.vae4j.Run;
 import dev.vae4j.data.Dataset;
 import dev.vae4j.data.DatasetSplit;
 import dev.vae4j.data.Datasets;
+import dev.vae4j.run.Run;
 import java.io.IOException;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

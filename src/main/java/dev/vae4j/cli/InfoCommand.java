@@ -1,8 +1,8 @@
 package dev.vae4j.cli;
 
 import dev.vae4j.Backends;
-import dev.vae4j.Machine;
 import dev.vae4j.backend.Backend;
+import dev.vae4j.bench.Machine;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

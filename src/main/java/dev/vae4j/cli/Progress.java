@@ -1,9 +1,9 @@
 package dev.vae4j.cli;
 
-import dev.vae4j.EpochMetrics;
-import dev.vae4j.RunDirectory;
-import dev.vae4j.TrainingListener;
 import dev.vae4j.Vae;
+import dev.vae4j.run.RunDirectory;
+import dev.vae4j.train.EpochMetrics;
+import dev.vae4j.train.TrainingListener;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;

@@ -1,8 +1,8 @@
 package dev.vae4j.cli;
 
-import dev.vae4j.Pictures;
 import dev.vae4j.data.Dataset;
 import dev.vae4j.plot.ImageGrid;
+import dev.vae4j.run.Pictures;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;

@@ -1,9 +1,9 @@
 package dev.vae4j.cli;
 
-import dev.vae4j.RunConfig;
-import dev.vae4j.RunDirectory;
-import dev.vae4j.TrainOptions;
 import dev.vae4j.io.FormatException;
+import dev.vae4j.run.RunConfig;
+import dev.vae4j.run.RunDirectory;
+import dev.vae4j.train.TrainOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

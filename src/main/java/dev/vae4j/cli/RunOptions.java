@@ -1,9 +1,9 @@
 package dev.vae4j.cli;
 
 import dev.vae4j.Backends;
-import dev.vae4j.Run;
 import dev.vae4j.Vae;
 import dev.vae4j.backend.Backend;
+import dev.vae4j.run.Run;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;

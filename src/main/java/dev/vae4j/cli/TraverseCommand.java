@@ -1,9 +1,9 @@
 package dev.vae4j.cli;
 
-import dev.vae4j.Pictures;
 import dev.vae4j.data.Dataset;
 import dev.vae4j.eval.Encodings;
 import dev.vae4j.plot.ImageGrid;
+import dev.vae4j.run.Pictures;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.stream.IntStream;

@@ -70,7 +70,7 @@ class BenchCommandTest {
         "--steps", "6", "--rounds", "3", "--warmup", "2", "--max-warmup-seconds", "0");
     assertEquals(0, o.code(), o.err());
     assertTrue(o.out().contains("rounds: slowest-fastest"), o.out());
-    assertTrue(o.out().contains("machine: " + dev.vae4j.Machine.current().describe()), o.out());
+    assertTrue(o.out().contains("machine: " + dev.vae4j.bench.Machine.current().describe()), o.out());
     assertTrue(o.out().matches("(?s).*784-32-2 +16 +[0-9,]+ +3: [0-9,]+-[0-9,]+ .*"), o.out());
   }
 

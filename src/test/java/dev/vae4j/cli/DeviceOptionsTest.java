@@ -37,8 +37,8 @@ class DeviceOptionsTest {
     CliRun o = run("info");
     assertEquals(0, o.code(), o.err());
     CudaInfo cuda = CudaBackend.probe();
-    assertTrue(o.out().contains("processor " + dev.vae4j.Machine.current().cpu() + "\n"), o.out());
-    assertTrue(o.out().contains("OpenBLAS  " + dev.vae4j.Machine.current().openblasVariables() + "\n"), o.out());
+    assertTrue(o.out().contains("processor " + dev.vae4j.bench.Machine.current().cpu() + "\n"), o.out());
+    assertTrue(o.out().contains("OpenBLAS  " + dev.vae4j.bench.Machine.current().openblasVariables() + "\n"), o.out());
     assertTrue(o.out().contains("CUDA      driver "), o.out());
     assertTrue(o.out().contains(", runtime "), o.out());
     assertTrue(o.out().contains(cuda.kernelsBuilt() ? "kernels   built for sm_" : "this build has no CUDA kernels"),

@@ -129,7 +129,7 @@ class LikelihoodCommandsTest {
         "--checkpoint-every", "10", "--device", "cpu", "--out", run.toString());
     byte[] expected = Files.readAllBytes(run.resolve("model.safetensors"));
     Files.delete(run.resolve("model.safetensors"));
-    List<Path> steps = dev.vae4j.Checkpoints.stepFiles(run);
+    List<Path> steps = dev.vae4j.train.Checkpoints.stepFiles(run);
     Files.delete(steps.get(steps.size() - 1));
     CliRun resumed = ok("train", "--resume", run.toString());
     assertTrue(resumed.err().contains("resuming from checkpoint-step-"), resumed.err());

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.vae4j.Benchmark;
 import dev.vae4j.Vae;
+import dev.vae4j.bench.Benchmark;
 import dev.vae4j.data.Dataset;
 import dev.vae4j.model.VaeConfig;
 import java.io.IOException;

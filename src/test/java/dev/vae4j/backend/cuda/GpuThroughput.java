@@ -1,9 +1,9 @@
 package dev.vae4j.backend.cuda;
 
-import dev.vae4j.Benchmark;
 import dev.vae4j.backend.Backend;
 import dev.vae4j.backend.Likelihood;
 import dev.vae4j.backend.cpu.CpuBackend;
+import dev.vae4j.bench.Benchmark;
 import dev.vae4j.data.Dataset;
 import dev.vae4j.model.VaeConfig;
 import java.util.Locale;

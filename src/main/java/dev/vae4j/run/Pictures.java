@@ -1,0 +1,92 @@
+package dev.vae4j.run;
+
+import dev.vae4j.Vae;
+import dev.vae4j.data.Dataset;
+import dev.vae4j.eval.Encodings;
+import dev.vae4j.eval.LatentProjection;
+import dev.vae4j.eval.LatentWalks;
+import dev.vae4j.plot.ImageGrid;
+import dev.vae4j.plot.LatentScatter;
+import java.awt.image.BufferedImage;
+import java.util.SplittableRandom;
+
+/**
+ * The pictures of a trained model, as images to save or show: prior samples, reconstructions, the
+ * decoder's manifold, latent traversals and interpolations (grids of grayscale images, each pixel
+ * value v in [0, 1] drawn as round(255 v), enlarged {@code scale} times, 2-pixel gaps), and the
+ * latent scatter plot. Write any of them with {@link ImageGrid#writePng}.
+ *
+ * @param height image height in pixels
+ * @param width image width in pixels
+ * @param scale screen pixels per image pixel
+ */
+public record Pictures(Vae model, int height, int width, int scale) {
+  private static final int PAD = 2;
+
+  public Pictures {
+    if ((long) height * width != model.config().inputSize()) {
+      throw new IllegalArgumentException(height + "x" + width + " images do not fit a model of " + model.config().inputSize() + " pixels");
+    }
+    if (scale <= 0) throw new IllegalArgumentException("scale must be > 0, got " + scale);
+  }
+
+  /**
+   * {@code count} decoded draws from the prior in {@code cols} columns: the decoder's pixel means,
+   * or with {@code binary} (Bernoulli models only) pixels drawn from them, reproducibly for a seed.
+   */
+  public BufferedImage samples(int count, int cols, long seed, boolean binary) {
+    if (count <= 0) throw new IllegalArgumentException("sample count must be > 0, got " + count);
+    float[] means = model.sample(count, seed);
+    if (binary) {
+      if (!model.config().likelihood().binary()) {
+        throw new IllegalArgumentException("binary samples need a Bernoulli model; this one is " + model.config().likelihood());
+      }
+      SplittableRandom random = new SplittableRandom(seed);
+      for (int i = 0; i < means.length; i++) means[i] = random.nextDouble() < means[i] ? 1f : 0f;
+    }
+    return grid(means, count, cols);
+  }
+
+  /** The images {@code indices} of {@code data}, in rows of {@code cols}, each above its reconstruction. */
+  public BufferedImage reconstructions(Dataset data, int[] indices, int cols, long seed) {
+    int d = data.features();
+    float[] originals = new float[indices.length * d];
+    for (int i = 0; i < indices.length; i++) {
+      if (indices[i] < 0 || indices[i] >= data.count()) {
+        throw new IllegalArgumentException("image index " + indices[i] + " is not in [0, " + data.count() + ") of " + data.name());
+      }
+      data.copyPixels(indices[i], 1, originals, i * d);
+    }
+    float[] recon = model.reconstruct(originals, indices.length, seed);
+    return ImageGrid.pairs(originals, recon, indices.length, height, width, cols, PAD, scale);
+  }
+
+  /** A 2-D latent space decoded over a {@code side x side} grid at normal quantiles ({@link LatentWalks#manifold}). */
+  public BufferedImage manifold(int side) {
+    if (model.config().latent() != 2) {
+      throw new IllegalArgumentException("the manifold needs a 2-D latent space; this model has " + model.config().latent()
+          + " dimensions (use traverse)");
+    }
+    return grid(model.decode(LatentWalks.manifold(side), side * side), side * side, side);
+  }
+
+  /** One row per dimension of {@code dims}: {@code code} with that dimension moved over [-range, range]. */
+  public BufferedImage traversal(float[] code, int[] dims, int steps, double range) {
+    return grid(model.decode(LatentWalks.traverse(code, dims, steps, range), dims.length * steps), dims.length * steps, steps);
+  }
+
+  /** {@code steps} decoded points from code {@code from} to code {@code to}, in one row. */
+  public BufferedImage interpolation(float[] from, float[] to, int steps) {
+    return grid(model.decode(LatentWalks.interpolate(from, to, steps), steps), steps, steps);
+  }
+
+  /** The latent means of {@code data} coloured by label (PCA when the latent space has more than 2 dimensions). */
+  public BufferedImage latentScatter(Dataset data, String title) {
+    return LatentScatter.render(LatentProjection.of(Encodings.of(model, data), data.labels()), title,
+        LatentScatter.WIDTH, LatentScatter.HEIGHT);
+  }
+
+  private BufferedImage grid(float[] pixels, int count, int cols) {
+    return ImageGrid.render(pixels, count, height, width, cols, PAD, scale);
+  }
+}

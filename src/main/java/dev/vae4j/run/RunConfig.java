@@ -1,0 +1,310 @@
+package dev.vae4j.run;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.vae4j.Backends;
+import dev.vae4j.backend.Likelihood;
+import dev.vae4j.data.CsvReader;
+import dev.vae4j.io.AtomicFiles;
+import dev.vae4j.io.FormatException;
+import dev.vae4j.model.VaeConfig;
+import dev.vae4j.model.layer.Shape;
+import dev.vae4j.train.TrainOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * Everything a training run's {@code config.json} holds, the one place its schema lives: {@code
+ * train} writes it, {@code train --resume} and every command on a run folder ({@link Run}) read it
+ * back. A plain value (equal when every field is), so a sweep can be a list of them.
+ *
+ * @param version the vae4j version that wrote it ({@code vae4j_version}), or null when not recorded
+ * @param model the model's shape
+ * @param imageHeight height of the training images
+ * @param imageWidth width of the training images
+ * @param training the training options (the seed among them)
+ * @param data the training data as the user named it ({@code digits}, a folder, a CSV file)
+ * @param classes the labels training was restricted to, ascending, or null for all
+ * @param csv how a CSV training file was read ({@link CsvReader.Format#PLAIN} otherwise)
+ * @param tensorboard the event file folder the user named, or null for the run folder's
+ * @param checkpoints how the run checkpoints and what it does about non-finite batches
+ * @param device where it ran: the requested device, the backend chosen and its description
+ * @param gpu how a GPU backend runs (the CPU ignores it)
+ */
+public record RunConfig(
+    String version,
+    VaeConfig model,
+    int imageHeight,
+    int imageWidth,
+    TrainOptions training,
+    String data,
+    List<Integer> classes,
+    CsvReader.Format csv,
+    String tensorboard,
+    Checkpointing checkpoints,
+    Device device,
+    Backends.GpuOptions gpu) {
+
+  /** What {@code config.json}'s {@code loss} field says about the numbers in {@code metrics.jsonl}. */
+  public static final String LOSS_DESCRIPTION =
+      "per sample: reconstruction NLL summed over pixels + beta * KL summed over latent dims; batch mean; nats";
+
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON_COMPACT = new ObjectMapper();
+
+  /**
+   * Checkpointing and non-finite batches.
+   *
+   * @param every also checkpoint every this many optimizer steps inside epochs (0: epoch ends only)
+   * @param keep how many of the newest step checkpoints to keep (at least 1)
+   * @param skipNonFinite skip a batch whose loss or update is NaN or infinite instead of stopping
+   */
+  public record Checkpointing(int every, int keep, boolean skipNonFinite) {
+    /** What a run gets without options (and what a run folder from before they were recorded means). */
+    public static final Checkpointing DEFAULTS = new Checkpointing(0, 3, false);
+
+    /** Checks the numbers. */
+    public Checkpointing {
+      if (every < 0) throw new IllegalArgumentException("checkpoint_every must be >= 0, got " + every);
+      if (keep < 1) throw new IllegalArgumentException("keep_checkpoints must be >= 1, got " + keep);
+    }
+  }
+
+  /**
+   * Where a run executes.
+   *
+   * @param requested what the user asked for ({@code auto}, {@code cpu}, {@code cuda}): what a
+   *     resumed run asks for again, so that auto stays auto
+   * @param name the backend it ran on ({@code cpu}, {@code cuda})
+   * @param description that backend's one-line description, or null when not recorded
+   */
+  public record Device(String requested, String name, String description) {}
+
+  /** Checks the parts are there and copies the class list. */
+  public RunConfig {
+    if (model == null || training == null || data == null || device == null) {
+      throw new IllegalArgumentException("a run configuration needs a model, training options, data and a device");
+    }
+    if (imageHeight <= 0 || imageWidth <= 0) {
+      throw new IllegalArgumentException("image size must be positive, got " + imageHeight + "x" + imageWidth);
+    }
+    if (classes != null) classes = List.copyOf(new TreeSet<>(classes));
+    if (csv == null) csv = CsvReader.Format.PLAIN;
+    if (checkpoints == null) checkpoints = Checkpointing.DEFAULTS;
+    if (gpu == null) gpu = new Backends.GpuOptions(false, true);
+  }
+
+  /** The training seed (initialization, shuffling, the validation split, the noise). */
+  public long seed() {
+    return training.seed();
+  }
+
+  /** This configuration with {@code device} instead (a resumed run on another machine). */
+  public RunConfig withDevice(Device device) {
+    return new RunConfig(version, model, imageHeight, imageWidth, training, data, classes, csv, tensorboard, checkpoints,
+        device, gpu);
+  }
+
+  /** Writes {@code file} atomically, in the format {@link #read} reads. */
+  public void write(Path file) throws IOException {
+    AtomicFiles.write(file, JSON.writeValueAsBytes(tree()));
+  }
+
+  /** The same JSON on one line (what checkpoints store). */
+  public String toJson() {
+    try {
+      return JSON_COMPACT.writeValueAsString(tree());
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The JSON tree, fields in the order {@code config.json} has always had them. */
+  private Map<String, Object> tree() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("input_size", model.inputSize());
+    m.put("image_height", imageHeight);
+    m.put("image_width", imageWidth);
+    m.put("hidden", model.hidden());
+    m.put("latent", model.latent());
+    m.put("likelihood", model.likelihood().cliName());
+    TrainOptions o = training;
+    Map<String, Object> t = new LinkedHashMap<>();
+    t.put("epochs", o.epochs());
+    t.put("batch_size", o.batchSize());
+    t.put("optimizer", o.decoupledWeightDecay() ? "adamw" : "adam");
+    t.put("learning_rate", o.learningRate());
+    t.put("weight_decay", o.weightDecay());
+    t.put("beta", o.beta());
+    t.put("kl_warmup_epochs", o.klWarmupEpochs());
+    t.put("validation", o.validateOnTestSplit() ? "test" : o.validationFraction());
+    t.put("patience", o.patience());
+    t.put("seed", o.seed());
+    Map<String, Object> r = new LinkedHashMap<>();
+    if (version != null) r.put("vae4j_version", version);
+    r.put("model", m);
+    r.put("training", t);
+    r.put("data", data);
+    if (classes != null) r.put("classes", classes);
+    if (tensorboard != null) r.put("tensorboard", tensorboard);
+    if (csv.labelFirst() || csv.max255()) {
+      Map<String, Object> c = new LinkedHashMap<>();
+      c.put("label_first", csv.labelFirst());
+      c.put("max_255", csv.max255());
+      r.put("csv", c);
+    }
+    Map<String, Object> k = new LinkedHashMap<>();
+    k.put("checkpoint_every", checkpoints.every());
+    k.put("keep_checkpoints", checkpoints.keep());
+    k.put("skip_nonfinite", checkpoints.skipNonFinite());
+    r.put("checkpoints", k);
+    r.put("device", device.name());
+    r.put("requested_device", device.requested());
+    Map<String, Object> g = new LinkedHashMap<>();
+    g.put("tf32", gpu.tf32());
+    g.put("graphs", gpu.graphs());
+    r.put("gpu", g);
+    if (device.description() != null) r.put("backend", device.description());
+    r.put("loss", LOSS_DESCRIPTION);
+    return r;
+  }
+
+  /**
+   * Reads {@code file}. A missing file, invalid JSON, or a missing or mistyped field throws {@link
+   * FormatException} with one line naming the file and the field. Fields later versions added
+   * ({@code requested_device}, {@code gpu}, {@code checkpoints}) take the values older runs had.
+   */
+  public static RunConfig read(Path file) throws IOException {
+    if (!Files.isRegularFile(file)) throw new FormatException(file + ": no such file");
+    JsonNode root;
+    try {
+      root = JSON.readTree(file.toFile());
+    } catch (IOException e) {
+      throw new FormatException(file + ": not valid JSON (" + e.getMessage().lines().findFirst().orElse("") + ")", e);
+    }
+    if (root == null || !root.isObject()) throw new FormatException(file + ": not a JSON object");
+    Fields f = new Fields(root, file);
+    try {
+      JsonNode hiddenNode = f.node("/model/hidden");
+      if (!hiddenNode.isArray()) throw f.bad("/model/hidden", "is not a list of integers");
+      int[] hidden = new int[hiddenNode.size()];
+      for (int i = 0; i < hidden.length; i++) {
+        JsonNode h = hiddenNode.get(i);
+        if (!h.isIntegralNumber() || !h.canConvertToInt()) throw f.bad("/model/hidden", "is not a list of integers");
+        hidden[i] = h.asInt();
+      }
+      String likelihoodName = f.text("/model/likelihood");
+      Likelihood likelihood;
+      try {
+        likelihood = Likelihood.parse(likelihoodName);
+      } catch (IllegalArgumentException e) {
+        throw f.bad("/model/likelihood", "is '" + likelihoodName + "', not a known likelihood");
+      }
+      int height = f.integer("/model/image_height"), width = f.integer("/model/image_width");
+      if (height <= 0 || width <= 0) {
+        throw new FormatException(file + ": model.image_height/image_width missing or not positive");
+      }
+      int inputSize = f.integer("/model/input_size");
+      // Grey images (all config.json has known so far); a size that does not match is Run.open's error to name.
+      Shape input = (long) height * width == inputSize ? new Shape(1, height, width) : Shape.flat(inputSize);
+      VaeConfig model = VaeConfig.mlp(input, hidden, f.integer("/model/latent"), likelihood);
+
+      String optimizer = f.text("/training/optimizer");
+      if (!optimizer.equals("adam") && !optimizer.equals("adamw")) {
+        throw f.bad("/training/optimizer", "is '" + optimizer + "', not adam or adamw");
+      }
+      JsonNode validation = f.node("/training/validation");
+      boolean onTest = validation.isTextual() && validation.asText().equals("test");
+      if (!onTest && !validation.isNumber()) throw f.bad("/training/validation", "is neither a fraction nor 'test'");
+      TrainOptions training = new TrainOptions(f.integer("/training/epochs"), f.integer("/training/batch_size"),
+          f.number("/training/learning_rate"), f.number("/training/weight_decay"), optimizer.equals("adamw"),
+          (float) f.number("/training/beta"), f.integer("/training/kl_warmup_epochs"), f.longInteger("/training/seed"),
+          onTest ? 0 : validation.asDouble(), onTest, f.integer("/training/patience"));
+
+      List<Integer> classes = null;
+      if (root.hasNonNull("classes")) {
+        JsonNode c = root.get("classes");
+        if (!c.isArray()) throw f.bad("/classes", "is not a list of integers");
+        classes = new ArrayList<>();
+        for (JsonNode label : c) {
+          if (!label.isIntegralNumber() || !label.canConvertToInt()) throw f.bad("/classes", "is not a list of integers");
+          classes.add(label.asInt());
+        }
+      }
+      CsvReader.Format csv = new CsvReader.Format(f.flag("/csv/label_first", false), f.flag("/csv/max_255", false));
+      String tensorboard = root.hasNonNull("tensorboard") ? f.text("/tensorboard") : null;
+      Checkpointing checkpoints = root.has("checkpoints")
+          ? new Checkpointing(f.integer("/checkpoints/checkpoint_every"), f.integer("/checkpoints/keep_checkpoints"),
+              f.flag("/checkpoints/skip_nonfinite", false))
+          : Checkpointing.DEFAULTS;
+      String ran = f.text("/device");
+      // Runs written before requested_device was recorded name only the device they ran on.
+      String requested = root.hasNonNull("requested_device") ? f.text("/requested_device") : ran;
+      String description = root.hasNonNull("backend") ? f.text("/backend") : null;
+      Backends.GpuOptions gpu = new Backends.GpuOptions(f.flag("/gpu/tf32", false), f.flag("/gpu/graphs", true));
+      String version = root.hasNonNull("vae4j_version") ? f.text("/vae4j_version") : null;
+      return new RunConfig(version, model, height, width, training, f.text("/data"), classes, csv, tensorboard,
+          checkpoints, new Device(requested, ran, description), gpu);
+    } catch (IllegalArgumentException e) { // a value out of range, from a constructor above
+      throw new FormatException(file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Typed fields of config.json, each missing or mistyped one named. */
+  private record Fields(JsonNode root, Path file) {
+    JsonNode node(String pointer) throws FormatException {
+      JsonNode n = root.at(pointer);
+      if (n.isMissingNode() || n.isNull()) throw new FormatException(file + ": lacks " + name(pointer));
+      return n;
+    }
+
+    FormatException bad(String pointer, String what) {
+      return new FormatException(file + ": " + name(pointer) + " " + what);
+    }
+
+    String text(String pointer) throws FormatException {
+      JsonNode n = node(pointer);
+      if (!n.isTextual()) throw bad(pointer, "is not a string");
+      return n.asText();
+    }
+
+    int integer(String pointer) throws FormatException {
+      JsonNode n = node(pointer);
+      if (!n.isIntegralNumber() || !n.canConvertToInt()) throw bad(pointer, "is not an integer");
+      return n.asInt();
+    }
+
+    long longInteger(String pointer) throws FormatException {
+      JsonNode n = node(pointer);
+      if (!n.isIntegralNumber() || !n.canConvertToLong()) throw bad(pointer, "is not an integer");
+      return n.asLong();
+    }
+
+    double number(String pointer) throws FormatException {
+      JsonNode n = node(pointer);
+      if (!n.isNumber()) throw bad(pointer, "is not a number");
+      return n.asDouble();
+    }
+
+    /** An optional true/false field. */
+    boolean flag(String pointer, boolean absent) throws FormatException {
+      JsonNode n = root.at(pointer);
+      if (n.isMissingNode() || n.isNull()) return absent;
+      if (!n.isBoolean()) throw bad(pointer, "is not true or false");
+      return n.asBoolean();
+    }
+
+    private static String name(String pointer) {
+      return pointer.substring(1).replace('/', '.');
+    }
+  }
+}

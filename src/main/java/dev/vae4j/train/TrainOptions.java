@@ -1,0 +1,66 @@
+package dev.vae4j.train;
+
+/**
+ * How to train: the optimizer, the objective's KL weight, batching, validation and stopping.
+ *
+ * @param epochs passes over the training set
+ * @param batchSize rows per step (the last batch of an epoch may be smaller)
+ * @param learningRate Adam's step size
+ * @param weightDecay weight decay coefficient (0: none)
+ * @param decoupledWeightDecay AdamW (true) or Adam's L2 term (false)
+ * @param beta weight of the KL term (1: the ELBO)
+ * @param klWarmupEpochs epochs over which the KL weight rises linearly from 0 to beta (0: none)
+ * @param seed seeds initialization, shuffling, the validation split and the noise
+ * @param validationFraction fraction of the training set held out for validation when the
+ *     dataset's test split is not used; in [0, 1)
+ * @param validateOnTestSplit validate on the dataset's own test split instead of a held-out part
+ * @param patience stop after this many epochs without a better validation loss and restore the
+ *     best weights (0: never stop early)
+ */
+public record TrainOptions(
+    int epochs,
+    int batchSize,
+    double learningRate,
+    double weightDecay,
+    boolean decoupledWeightDecay,
+    float beta,
+    int klWarmupEpochs,
+    long seed,
+    double validationFraction,
+    boolean validateOnTestSplit,
+    int patience) {
+
+  /** Checks every option; a bad one throws {@link IllegalArgumentException} naming it. */
+  public TrainOptions {
+    require(epochs > 0, "epochs must be > 0, got " + epochs);
+    require(batchSize > 0, "batch size must be > 0, got " + batchSize);
+    require(learningRate > 0 && Double.isFinite(learningRate), "learning rate must be > 0, got " + learningRate);
+    require(weightDecay >= 0 && Double.isFinite(weightDecay), "weight decay must be >= 0, got " + weightDecay);
+    require(beta >= 0 && Float.isFinite(beta), "beta must be >= 0, got " + beta);
+    require(klWarmupEpochs >= 0, "KL warm-up epochs must be >= 0, got " + klWarmupEpochs);
+    require(validationFraction >= 0 && validationFraction < 1,
+        "validation fraction must be in [0, 1), got " + validationFraction);
+    require(patience >= 0, "patience must be >= 0, got " + patience);
+  }
+
+  /** The classic PyTorch example's recipe: 10 epochs, batch 128, Adam 1e-3, beta 1, 10% validation. */
+  public static TrainOptions defaults() {
+    return new TrainOptions(10, 128, 1e-3, 0, false, 1f, 0, 1L, 0.1, false, 0);
+  }
+
+  /** These options with {@code epochs} passes over the training set. */
+  public TrainOptions withEpochs(int epochs) {
+    return new TrainOptions(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs,
+        seed, validationFraction, validateOnTestSplit, patience);
+  }
+
+  /** The KL weight used during {@code epoch} (1-based), after warm-up. */
+  public float betaAt(int epoch) {
+    if (klWarmupEpochs == 0) return beta;
+    return beta * Math.min(1f, (float) epoch / klWarmupEpochs);
+  }
+
+  private static void require(boolean ok, String message) {
+    if (!ok) throw new IllegalArgumentException(message);
+  }
+}

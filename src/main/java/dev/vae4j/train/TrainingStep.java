@@ -1,0 +1,161 @@
+package dev.vae4j.train;
+
+import dev.vae4j.Vae;
+import dev.vae4j.backend.AdamParams;
+import dev.vae4j.backend.Backend;
+import dev.vae4j.backend.IndexTensor;
+import dev.vae4j.backend.Tensor;
+import dev.vae4j.model.AdamOptimizer;
+import dev.vae4j.model.VaeNetwork;
+import dev.vae4j.model.Workspace;
+import java.util.Arrays;
+
+/**
+ * The buffers of one optimizer step and the step itself as backend calls, shared by {@link Trainer}
+ * and {@code bench.Benchmark} so that the benchmark times exactly the step the trainer runs.
+ *
+ * <p>The batch is split into {@link Backend#batchParts} blocks of rows (one on the GPU, one per
+ * core on the CPU). Each part runs its forward and backward pass on its own workspace into its own
+ * gradient buffer, all parts at once ({@link Backend#inParallel}); then each part sums the
+ * gradients over one range of the parameters, in part order, and runs Adam on that range. The
+ * noise is drawn for the whole batch, so a row's noise does not depend on the split.
+ */
+public final class TrainingStep {
+  static final int RECON_SUM = 0;
+  static final int KL_SUM = 1;
+  /** Parameter ranges start at multiples of this many floats (a cache line's worth of AVX-512 lanes). */
+  private static final int RANGE_ALIGNMENT = 64;
+  private final Backend backend;
+  private final VaeNetwork network;
+  private final AdamOptimizer optimizer;
+  private final Tensor lossSums;
+  private final Tensor noise;
+  private final int partCapacity;
+  private final Part[] parts;
+  private final AdamRange[] adamRanges;
+
+  /** One block of rows: its workspace and the gradient buffer its backward pass writes. */
+  private record Part(Workspace workspace, Tensor grads, VaeNetwork.LayerGradients gradients) {}
+
+  /** One range of the parameters: its slices of the parameters, moments, and every part's gradients. */
+  private record AdamRange(Tensor params, Tensor m, Tensor v, Tensor[] grads) {}
+
+  private TrainingStep(Vae model, int batch) {
+    this.backend = model.backend();
+    this.network = model.network();
+    this.optimizer = new AdamOptimizer(backend, model.layout().size());
+    this.lossSums = backend.allocate(2);
+    int count = network.partsFor(batch);
+    this.partCapacity = (batch + count - 1) / count;
+    int latent = network.config().latent();
+    this.parts = new Part[count];
+    this.noise = backend.allocate((long) count * partCapacity * latent);
+    for (int p = 0; p < count; p++) {
+      Tensor eps = backend.slice(noise, (long) p * partCapacity * latent, (long) partCapacity * latent);
+      Tensor grads = p == 0 ? optimizer.grads() : backend.allocate(model.layout().size());
+      parts[p] = new Part(network.workspace(partCapacity, true, eps), grads, network.new LayerGradients(grads));
+    }
+    this.adamRanges = adamRanges(model.layout().size(), count);
+  }
+
+  /** Buffers for batches of up to {@code batch} rows of {@code model}. */
+  public static TrainingStep allocate(Vae model, int batch) {
+    return new TrainingStep(model, batch);
+  }
+
+  private AdamRange[] adamRanges(long size, int count) {
+    AdamRange[] ranges = new AdamRange[count];
+    long step = (size + count - 1) / count;
+    step = (step + RANGE_ALIGNMENT - 1) / RANGE_ALIGNMENT * RANGE_ALIGNMENT;
+    for (int r = 0; r < count; r++) {
+      long from = Math.min(size, r * step), length = Math.min(size, from + step) - from;
+      Tensor[] grads = new Tensor[count];
+      for (int p = 0; p < count; p++) grads[p] = backend.slice(parts[p].grads(), from, length);
+      ranges[r] = new AdamRange(backend.slice(network.params(), from, length),
+          backend.slice(optimizer.firstMoment(), from, length), backend.slice(optimizer.secondMoment(), from, length),
+          grads);
+    }
+    return ranges;
+  }
+
+  /** The running reconstruction and KL sums, in that order. */
+  public Tensor lossSums() {
+    return lossSums;
+  }
+
+  AdamOptimizer optimizer() {
+    return optimizer;
+  }
+
+  /** Into how many parts a full batch is split. */
+  int parts() {
+    return parts.length;
+  }
+
+  /**
+   * Optimizer step {@code step} on {@code rows} images of {@code images}, those at positions
+   * [first, first + rows) of {@code order}, with noise stream {@code step} of {@code seed}; adds the
+   * batch's loss sums to {@link #lossSums}.
+   */
+  public void run(Tensor images, IndexTensor order, int first, int rows, long seed, long step, float beta, AdamParams hyper) {
+    backend.normalNoise(noise, seed, step);
+    int active = activeParts(rows);
+    backend.inParallel(active, p -> {
+      int partRows = rowsOf(p, rows);
+      Part part = parts[p];
+      forward(part.workspace(), images, order, first + p * partCapacity, partRows);
+      network.lossesAndGradients(part.workspace(), partRows, rows, beta, part.gradients());
+    });
+    addLossSums(rows);
+    backend.inParallel(adamRanges.length, r -> {
+      AdamRange range = adamRanges[r];
+      if (range.params().length() == 0) return;
+      Tensor[] grads = active == parts.length ? range.grads() : Arrays.copyOf(range.grads(), active);
+      backend.adamUpdate(range.params(), grads, range.m(), range.v(), hyper, step);
+    });
+  }
+
+  /** The forward pass and losses alone (validation), with noise stream {@code stream}; adds to {@link #lossSums}. */
+  void evaluate(Tensor images, IndexTensor order, int first, int rows, long seed, long stream) {
+    backend.normalNoise(noise, seed, stream);
+    backend.inParallel(activeParts(rows), p -> {
+      int partRows = rowsOf(p, rows);
+      Workspace ws = parts[p].workspace();
+      forward(ws, images, order, first + p * partCapacity, partRows);
+      network.losses(ws, partRows);
+    });
+    addLossSums(rows);
+  }
+
+  private void forward(Workspace ws, Tensor images, IndexTensor order, int first, int rows) {
+    backend.gatherRows(images, network.config().inputSize(), order, first, rows, ws.input());
+    network.forward(ws, rows);
+  }
+
+  private int activeParts(int rows) {
+    return Math.min(parts.length, (rows + partCapacity - 1) / partCapacity);
+  }
+
+  private int rowsOf(int part, int rows) {
+    return Math.min(partCapacity, rows - part * partCapacity);
+  }
+
+  /** Each slot gets the parts' sums in part order. */
+  private void addLossSums(int rows) {
+    for (int p = 0; p < activeParts(rows); p++) {
+      backend.accumulateSum(parts[p].workspace().reconPerRow(), rowsOf(p, rows), lossSums, RECON_SUM);
+      backend.accumulateSum(parts[p].workspace().klPerRow(), rowsOf(p, rows), lossSums, KL_SUM);
+    }
+  }
+
+  /** Frees the buffers (not the model). */
+  public void release() {
+    backend.release(lossSums);
+    for (int p = 0; p < parts.length; p++) {
+      parts[p].workspace().release(backend);
+      if (p > 0) backend.release(parts[p].grads());
+    }
+    backend.release(noise);
+    optimizer.release();
+  }
+}

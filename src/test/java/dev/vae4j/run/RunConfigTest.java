@@ -1,0 +1,146 @@
+package dev.vae4j.run;
+
+import dev.vae4j.Backends;
+import dev.vae4j.model.VaeConfig;
+import dev.vae4j.model.layer.Shape;
+import dev.vae4j.train.TrainOptions;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vae4j.backend.Likelihood;
+import dev.vae4j.data.CsvReader;
+import dev.vae4j.io.FormatException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * {@code config.json} as {@link RunConfig} reads and writes it. The resources under {@code
+ * dev/vae4j/run/runconfig/} were written by {@code vae4j train} before {@link RunConfig} existed
+ * (the CSV one with its {@code csv} and {@code gpu} fields in the order its code listed
+ * them, which the {@code Map.of} it used kept or not as the JVM's hash seed fell), so that run folders of older versions keep loading.
+ */
+class RunConfigTest {
+  @TempDir Path dir;
+
+  private Path resource(String name) throws IOException {
+    Path file = dir.resolve(name);
+    try (InputStream in = RunConfigTest.class.getResourceAsStream("runconfig/" + name)) {
+      Files.copy(in, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+    return file;
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"classes-and-checkpoints.json", "test-split-gaussian-adamw.json", "csv.json"})
+  void todaysFilesRoundTripByteForByte(String name) throws IOException {
+    Path original = resource(name);
+    RunConfig config = RunConfig.read(original);
+    Path copy = dir.resolve("copy.json");
+    config.write(copy);
+    assertArrayEquals(Files.readAllBytes(original), Files.readAllBytes(copy), name);
+    assertEquals(config, RunConfig.read(copy));
+    assertEquals(config.hashCode(), RunConfig.read(copy).hashCode());
+  }
+
+  @Test
+  void readsEveryField() throws IOException {
+    RunConfig c = RunConfig.read(resource("classes-and-checkpoints.json"));
+    assertEquals("development", c.version());
+    assertEquals(VaeConfig.mlp(new Shape(1, 28, 28), new int[] {16}, 2, Likelihood.BERNOULLI), c.model());
+    assertEquals(28, c.imageHeight());
+    assertEquals(28, c.imageWidth());
+    assertEquals(new TrainOptions(1, 128, 1e-3, 0, false, 1f, 0, 7, 0.1, false, 0), c.training());
+    assertEquals(7, c.seed());
+    assertEquals("digits", c.data());
+    assertEquals(List.of(1, 3), c.classes());
+    assertEquals(CsvReader.Format.PLAIN, c.csv());
+    assertNull(c.tensorboard());
+    assertEquals(new RunConfig.Checkpointing(5, 3, false), c.checkpoints());
+    assertEquals("cpu", c.device().name());
+    assertEquals("cpu", c.device().requested());
+    assertTrue(c.device().description().startsWith("oneDNN"));
+    assertEquals(new Backends.GpuOptions(false, true), c.gpu());
+
+    RunConfig g = RunConfig.read(resource("test-split-gaussian-adamw.json"));
+    assertEquals(VaeConfig.mlp(new Shape(1, 28, 28), new int[] {16, 8}, 3, Likelihood.GAUSSIAN), g.model());
+    assertEquals(new TrainOptions(2, 64, 0.002, 0.01, true, 0.5f, 2, 1, 0, true, 2), g.training());
+    assertEquals("/tmp/rc-tb", g.tensorboard());
+    assertNull(g.classes());
+    assertEquals(new RunConfig.Checkpointing(0, 2, true), g.checkpoints());
+    assertEquals(new RunConfig.Device("auto", "cpu", g.device().description()), g.device());
+    assertEquals(new Backends.GpuOptions(false, false), g.gpu());
+
+    assertEquals(new CsvReader.Format(true, true), RunConfig.read(resource("csv.json")).csv());
+  }
+
+  @Test
+  void olderRunsGetTheDefaultsTheyHad() throws IOException {
+    RunConfig c = RunConfig.read(resource("legacy.json"));
+    assertNull(c.version());
+    assertEquals("cpu", c.device().requested(), "the device it ran on");
+    assertEquals(RunConfig.Checkpointing.DEFAULTS, c.checkpoints());
+    assertEquals(new Backends.GpuOptions(false, true), c.gpu());
+    assertNull(c.classes());
+  }
+
+  @Test
+  void isAPlainValue() throws IOException {
+    RunConfig a = RunConfig.read(resource("classes-and-checkpoints.json"));
+    RunConfig b = RunConfig.read(resource("classes-and-checkpoints.json"));
+    assertEquals(a, b);
+    assertEquals(a.hashCode(), b.hashCode());
+    RunConfig moved = a.withDevice(new RunConfig.Device("cuda", "cuda", "a GPU"));
+    assertNotEquals(a, moved);
+    assertEquals("cuda", moved.device().name());
+    assertEquals(a.training(), moved.training());
+    assertFalse(a.toJson().contains("\n"));
+  }
+
+  private String rejection(String json) throws IOException {
+    Path file = dir.resolve("bad.json");
+    Files.writeString(file, json);
+    FormatException e = assertThrows(FormatException.class, () -> RunConfig.read(file));
+    assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+    assertTrue(e.getMessage().startsWith(file + ": "), e.getMessage());
+    return e.getMessage().substring(file.toString().length() + 2);
+  }
+
+  @Test
+  void badFilesAreOneClearLine() throws IOException {
+    String good = new String(getClass().getResourceAsStream("runconfig/classes-and-checkpoints.json").readAllBytes(),
+        java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(rejection("{not json").startsWith("not valid JSON"));
+    assertEquals("not a JSON object", rejection("[1, 2]"));
+    assertEquals("lacks model.hidden", rejection("{}"));
+    assertEquals("lacks training.epochs", rejection(good.replace("\"epochs\" : 1,", "")));
+    assertEquals("training.epochs is not an integer", rejection(good.replace("\"epochs\" : 1,", "\"epochs\" : \"1\",")));
+    assertEquals("training.learning_rate is not a number",
+        rejection(good.replace("\"learning_rate\" : 0.001", "\"learning_rate\" : true")));
+    assertEquals("data is not a string", rejection(good.replace("\"data\" : \"digits\"", "\"data\" : 3")));
+    assertEquals("model.likelihood is 'poisson', not a known likelihood",
+        rejection(good.replace("\"bernoulli\"", "\"poisson\"")));
+    assertEquals("training.optimizer is 'sgd', not adam or adamw", rejection(good.replace("\"adam\"", "\"sgd\"")));
+    assertEquals("training.validation is neither a fraction nor 'test'",
+        rejection(good.replace("\"validation\" : 0.1", "\"validation\" : \"most\"")));
+    assertEquals("model.image_height/image_width missing or not positive",
+        rejection(good.replace("\"image_height\" : 28", "\"image_height\" : 0")));
+    assertEquals("epochs must be > 0, got 0", rejection(good.replace("\"epochs\" : 1,", "\"epochs\" : 0,")));
+    assertEquals("checkpoints.skip_nonfinite is not true or false",
+        rejection(good.replace("\"skip_nonfinite\" : false", "\"skip_nonfinite\" : 0")));
+    assertEquals("classes is not a list of integers", rejection(good.replace("[ 1, 3 ]", "[ \"one\" ]")));
+    assertTrue(assertThrows(FormatException.class, () -> RunConfig.read(dir.resolve("none.json")))
+        .getMessage().endsWith("none.json: no such file"));
+  }
+}

@@ -1,0 +1,129 @@
+package dev.vae4j.train;
+
+import dev.vae4j.Vae;
+import dev.vae4j.model.VaeConfig;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vae4j.backend.Backend;
+import dev.vae4j.backend.Likelihood;
+import dev.vae4j.backend.cpu.CpuBackend;
+import dev.vae4j.data.Dataset;
+import dev.vae4j.data.DatasetSplit;
+import dev.vae4j.data.Datasets;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** Resuming from any checkpointed state ends bit-identical to the uninterrupted run; divergence handling. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TrainerResumeTest {
+  private static final VaeConfig SMALL = VaeConfig.mlp(784, new int[] {24}, 3, Likelihood.BERNOULLI);
+  private Backend backend;
+  private DatasetSplit digits;
+
+  @BeforeAll
+  void open() throws IOException {
+    backend = new CpuBackend();
+    digits = Datasets.bundledDigits();
+  }
+
+  @AfterAll
+  void close() {
+    backend.close();
+  }
+
+  private static final class Recorder implements CheckpointSink {
+    final List<TrainingState> states = new ArrayList<>();
+    final int interval;
+
+    Recorder(int interval) {
+      this.interval = interval;
+    }
+
+    @Override
+    public int stepInterval() {
+      return interval;
+    }
+
+    @Override
+    public void save(TrainingState state) {
+      states.add(state);
+    }
+  }
+
+  @Test
+  void resumingFromAnyCheckpointEndsBitIdentical() {
+    // Patience keeps best weights and early-stopping state in the checkpoints; 7503 training
+    // images in batches of 200 leave a partial last batch; KL warm-up makes beta depend on the epoch.
+    TrainOptions options = new TrainOptions(3, 200, 2e-3, 0, false, 1f, 2, 7, 0.1, false, 2);
+    Recorder all = new Recorder(11);
+    Vae straight = Vae.create(SMALL, backend, 7);
+    Trainer.Result expected = Trainer.fit(straight, digits, options, new TrainingListener() {},
+        new RunControl(null, all, false));
+    int epochEnds = (int) all.states.stream().filter(s -> s.batch() == 0).count();
+    assertEquals(3, epochEnds);
+    assertTrue(all.states.size() > 8, "step checkpoints too: " + all.states.size());
+    assertTrue(all.states.get(all.states.size() - 1).finished());
+
+    for (TrainingState from : all.states) {
+      Vae resumed = Vae.create(SMALL, backend, 999); // different initial weights: the state must replace them
+      Trainer.Result result = Trainer.fit(resumed, digits, options, new TrainingListener() {},
+          new RunControl(from, CheckpointSink.none(), false));
+      String where = "resumed at epoch " + from.epoch() + ", batch " + from.batch();
+      assertArrayEquals(straight.parameters(), resumed.parameters(), where);
+      assertEquals(expected.bestEpoch(), result.bestEpoch(), where);
+      assertEquals(expected.epochs().size(), result.epochs().size(), where);
+      for (int e = 0; e < expected.epochs().size(); e++) {
+        assertEquals(expected.epochs().get(e).trainLoss(), result.epochs().get(e).trainLoss(), where);
+        assertEquals(expected.epochs().get(e).valLoss(), result.epochs().get(e).valLoss(), where);
+      }
+    }
+  }
+
+  @Test
+  void divergenceStopsNamingTheStepAndKeepsTheLastGoodWeights() {
+    TrainOptions options = new TrainOptions(2, 500, 1e30, 0, false, 1f, 0, 3, 0.1, false, 0);
+    Vae model = Vae.create(SMALL, backend, 3);
+    float[] initial = model.parameters();
+    Recorder saved = new Recorder(0);
+    TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
+        () -> Trainer.fit(model, digits, options, new TrainingListener() {}, new RunControl(null, saved, false)));
+    assertTrue(e.step() >= 1 && e.step() <= 16, e.getMessage());
+    assertTrue(e.getMessage().contains("at step " + e.step() + " (epoch 1, batch " + e.step() + ")"), e.getMessage());
+    assertTrue(saved.states.isEmpty(), "no non-finite state is ever checkpointed");
+    assertArrayEquals(initial, model.parameters(), "the starting weights are the last good ones");
+  }
+
+  @Test
+  void aPoisonedBatchIsNamedOrSkipped() {
+    Dataset train = digits.train();
+    float[] pixels = train.pixels().clone();
+    int poisoned = 4321;
+    Arrays.fill(pixels, poisoned * 784, poisoned * 784 + 784, Float.NaN);
+    DatasetSplit data = new DatasetSplit("poisoned", new Dataset("poisoned", pixels, train.labels(), train.count(), 28, 28),
+        digits.test());
+    TrainOptions options = new TrainOptions(2, 400, 1e-3, 0, false, 1f, 0, 5, 0, true, 0);
+
+    Vae stops = Vae.create(SMALL, backend, 5);
+    TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
+        () -> Trainer.fit(stops, data, options, new TrainingListener() {}, RunControl.fresh()));
+    assertEquals(1, e.epoch(), e.getMessage());
+
+    Vae skips = Vae.create(SMALL, backend, 5);
+    Recorder saved = new Recorder(0);
+    Trainer.Result result = Trainer.fit(skips, data, options, new TrainingListener() {}, new RunControl(null, saved, true));
+    assertEquals(2, result.epochs().size());
+    assertTrue(Double.isFinite(result.epochs().get(1).valLoss()));
+    for (float p : skips.parameters()) assertFalse(Float.isNaN(p));
+    assertTrue(saved.states.stream().allMatch(TrainingState::isFinite));
+  }
+}
