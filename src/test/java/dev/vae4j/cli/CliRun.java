@@ -1,5 +1,7 @@
 package dev.vae4j.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import java.io.PrintWriter;
 import java.io.StringWriter;
 
@@ -11,5 +13,12 @@ record CliRun(int code, String out, String err) {
     StringWriter out = new StringWriter(), err = new StringWriter();
     int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
     return new CliRun(code, out.toString(), err.toString());
+  }
+
+  /** {@link #run}, failing the test (with the command and its error output) unless it exits 0. */
+  static CliRun ok(String... args) {
+    CliRun o = run(args);
+    assertEquals(0, o.code(), String.join(" ", args) + ": " + o.err());
+    return o;
   }
 }

@@ -1,5 +1,6 @@
 package dev.vae4j.cli;
 
+import static dev.vae4j.cli.CliRun.ok;
 import static dev.vae4j.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -21,12 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
 class EvaluationCommandsTest {
   @TempDir static Path dir;
   private static Path run;
-
-  private static CliRun ok(String... args) {
-    CliRun o = run(args);
-    assertEquals(0, o.code(), String.join(" ", args) + ": " + o.err());
-    return o;
-  }
 
   @BeforeAll
   static void train() {

@@ -1,5 +1,6 @@
 package dev.vae4j.cli;
 
+import static dev.vae4j.cli.CliRun.ok;
 import static dev.vae4j.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -34,12 +35,6 @@ class LikelihoodCommandsTest {
 
   @TempDir static Path dir;
   private static final Map<Likelihood, Path> RUNS = new EnumMap<>(Likelihood.class);
-
-  private static CliRun ok(String... args) {
-    CliRun o = run(args);
-    assertEquals(0, o.code(), String.join(" ", args) + ": " + o.err());
-    return o;
-  }
 
   @BeforeAll
   static void train() {
