@@ -56,7 +56,9 @@ class PyTorchInteropTest {
     Dataset digits = Datasets.bundledDigits().test();
     List<VaeConfig> configs = List.of(
         VaeConfig.mlp(784, new int[] {48, 24}, 5, Likelihood.BERNOULLI),
-        VaeConfig.mlp(784, new int[] {32}, 3, Likelihood.GAUSSIAN));
+        VaeConfig.mlp(784, new int[] {32}, 3, Likelihood.GAUSSIAN),
+        VaeConfig.mlp(784, new int[] {32}, 3, Likelihood.CONTINUOUS_BERNOULLI),
+        VaeConfig.mlp(784, new int[] {32}, 3, Likelihood.GAUSSIAN_LEARNED));
     List<String> args = new ArrayList<>(List.of(python, script.toString()));
     List<double[][]> expected = new ArrayList<>();
     try (Backend backend = new CpuBackend()) {
