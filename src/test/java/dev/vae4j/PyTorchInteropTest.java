@@ -1,6 +1,5 @@
 package dev.vae4j;
 
-import dev.vae4j.model.VaeConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,6 +11,7 @@ import dev.vae4j.backend.cpu.CpuBackend;
 import dev.vae4j.data.Dataset;
 import dev.vae4j.data.Datasets;
 import dev.vae4j.io.SafeTensors;
+import dev.vae4j.model.VaeConfig;
 import dev.vae4j.model.Workspace;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,11 +1,11 @@
 package dev.vae4j;
 
-import dev.vae4j.model.VaeConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vae4j.backend.cpu.CpuBackend;
 import dev.vae4j.cli.Main;
+import dev.vae4j.model.VaeConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;

@@ -1,12 +1,12 @@
 package dev.vae4j.bench;
 
-import dev.vae4j.Vae;
-import dev.vae4j.model.VaeConfig;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
+import dev.vae4j.Vae;
 import dev.vae4j.backend.Likelihood;
 import dev.vae4j.backend.cpu.CpuBackend;
 import dev.vae4j.data.Dataset;
+import dev.vae4j.model.VaeConfig;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;

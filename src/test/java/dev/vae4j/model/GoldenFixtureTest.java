@@ -1,6 +1,5 @@
 package dev.vae4j.model;
 
-import dev.vae4j.model.layer.ParameterView;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +9,7 @@ import dev.vae4j.backend.Likelihood;
 import dev.vae4j.backend.Tensor;
 import dev.vae4j.backend.cpu.CpuBackend;
 import dev.vae4j.io.SafeTensors;
+import dev.vae4j.model.layer.ParameterView;
 import java.io.IOException;
 import java.io.InputStream;
 import org.junit.jupiter.api.AfterAll;

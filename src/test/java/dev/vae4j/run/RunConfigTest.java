@@ -1,9 +1,5 @@
 package dev.vae4j.run;
 
-import dev.vae4j.Backends;
-import dev.vae4j.model.VaeConfig;
-import dev.vae4j.model.layer.Shape;
-import dev.vae4j.train.TrainOptions;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -12,9 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vae4j.Backends;
 import dev.vae4j.backend.Likelihood;
 import dev.vae4j.data.CsvReader;
 import dev.vae4j.io.FormatException;
+import dev.vae4j.model.VaeConfig;
+import dev.vae4j.model.layer.Shape;
+import dev.vae4j.train.TrainOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

@@ -1,6 +1,17 @@
 package dev.vae4j.run;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.vae4j.Vae;
+import dev.vae4j.backend.Backend;
+import dev.vae4j.backend.Likelihood;
+import dev.vae4j.backend.cpu.CpuBackend;
+import dev.vae4j.data.Dataset;
+import dev.vae4j.data.DatasetSplit;
+import dev.vae4j.data.Datasets;
+import dev.vae4j.io.EventFileReader;
 import dev.vae4j.model.VaeConfig;
 import dev.vae4j.train.CheckpointSink;
 import dev.vae4j.train.EpochMetrics;
@@ -10,17 +21,6 @@ import dev.vae4j.train.TrainOptions;
 import dev.vae4j.train.Trainer;
 import dev.vae4j.train.TrainingListener;
 import dev.vae4j.train.TrainingState;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import dev.vae4j.backend.Backend;
-import dev.vae4j.backend.Likelihood;
-import dev.vae4j.backend.cpu.CpuBackend;
-import dev.vae4j.data.Dataset;
-import dev.vae4j.data.DatasetSplit;
-import dev.vae4j.data.Datasets;
-import dev.vae4j.io.EventFileReader;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

@@ -1,19 +1,19 @@
 package dev.vae4j.train;
 
-import dev.vae4j.Vae;
-import dev.vae4j.model.ModelMetadata;
-import dev.vae4j.model.VaeConfig;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vae4j.Vae;
 import dev.vae4j.backend.Likelihood;
 import dev.vae4j.backend.cpu.CpuBackend;
 import dev.vae4j.io.FormatException;
 import dev.vae4j.io.SafeTensors;
+import dev.vae4j.model.ModelMetadata;
 import dev.vae4j.model.ParameterLayout;
+import dev.vae4j.model.VaeConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

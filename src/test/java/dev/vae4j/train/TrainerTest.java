@@ -1,16 +1,16 @@
 package dev.vae4j.train;
 
-import dev.vae4j.Vae;
-import dev.vae4j.model.VaeConfig;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vae4j.Vae;
 import dev.vae4j.backend.Backend;
 import dev.vae4j.backend.cpu.CpuBackend;
 import dev.vae4j.data.DatasetSplit;
 import dev.vae4j.data.Datasets;
+import dev.vae4j.model.VaeConfig;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,18 +1,18 @@
 package dev.vae4j.train;
 
-import dev.vae4j.Vae;
-import dev.vae4j.bench.Benchmark;
-import dev.vae4j.model.VaeConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.vae4j.Vae;
 import dev.vae4j.backend.AdamParams;
 import dev.vae4j.backend.Backend;
 import dev.vae4j.backend.IndexTensor;
 import dev.vae4j.backend.Likelihood;
 import dev.vae4j.backend.Tensor;
 import dev.vae4j.backend.cpu.CpuBackend;
+import dev.vae4j.bench.Benchmark;
+import dev.vae4j.model.VaeConfig;
 import dev.vae4j.model.VaeNetwork;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
