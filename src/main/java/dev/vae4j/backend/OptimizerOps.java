@@ -39,9 +39,7 @@ public interface OptimizerOps {
    * correct on every backend that has the other two families.
    */
   static void addIntoByGemm(MemoryOps memory, DenseOps dense, Tensor src, Tensor dst) {
-    if (src.length() != dst.length()) {
-      throw new IllegalArgumentException("addInto of " + src.length() + " floats into " + dst.length());
-    }
+    new Elements(src.length()).checkInto("addInto", dst);
     Tensor one = memory.allocate(1);
     try {
       memory.fill(one, 1f);
