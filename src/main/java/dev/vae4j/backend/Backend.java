@@ -11,8 +11,12 @@ package dev.vae4j.backend;
  * (tensors, copies, 8-bit images, the row gather), {@link DenseOps} (GEMM, bias + activation,
  * dense layers), {@link LatentOps} (noise, reparameterization, KL), {@link LossOps}
  * (reconstruction likelihoods, on-device sums) and {@link OptimizerOps} (Adam, gradient parts).
- * A new kind of layer brings a new family rather than a wider interface. What a backend adds on
- * top of its families is here: its name, how it runs a batch's parts, and recorded steps.
+ * Each backend implements every family in a class of its own ({@code CpuDense}, {@code
+ * CudaDense}, ...) and composes them; a new kind of layer brings a new family rather than a wider
+ * interface. Each op checks its operands' lengths once, through the shape records both backends
+ * share ({@link GemmDims}, {@link Rows}, {@link LayerDims}, {@link LatentShape}, {@link
+ * LossShape}, {@link Elements}, {@link Span}). What a backend adds on top of its families is
+ * here: its name, how it runs a batch's parts, and recorded steps.
  *
  * <p>Conventions: all matrices are row-major and densely packed; shapes are given as {@code [rows,
  * cols]}. Ops may run asynchronously: results are visible to {@link #download} (which waits) and
