@@ -1,6 +1,6 @@
-// Bias + activation, forward and backward. CPU twins: CpuBackend#biasActivation and
-// CpuBackend#activationBackward (dev.vae4j.backend.cpu.LoopKernels#biasRelu, #sigmoid, #reluBackward,
-// #columnSums).
+// Bias + activation, forward and backward. CPU twins: dev.vae4j.backend.cpu.CpuDense#biasActivation
+// and CpuDense#activationBackward (dev.vae4j.backend.cpu.LoopKernels#biasRelu, #sigmoid,
+// #reluBackward, #columnSums).
 #include "common.cuh"
 
 // Activation codes are the ordinals of dev.vae4j.backend.Activation.

@@ -1,5 +1,5 @@
-// The fused Adam/AdamW update over the flat parameter buffer. CPU twin: CpuBackend#adamUpdate
-// (dev.vae4j.backend.cpu.ScalarLoopKernels#adam).
+// The fused Adam/AdamW update over the flat parameter buffer. CPU twin:
+// dev.vae4j.backend.cpu.CpuOptimizer#adamUpdate (dev.vae4j.backend.cpu.ScalarLoopKernels#adam).
 #include "common.cuh"
 
 #define VAE4J_WD_NONE 0

@@ -1,5 +1,5 @@
 // Memory-shaped ops: row gather, fill, on-device loss accumulation. CPU twins:
-// CpuBackend#gatherRows, CpuBackend#fill, CpuBackend#accumulateSum.
+// dev.vae4j.backend.cpu.CpuMemory#gatherRows, CpuMemory#fill, dev.vae4j.backend.cpu.CpuLosses#accumulateSum.
 #include "common.cuh"
 
 // Backend#gatherRows: dst[i, :] = src[indices[first + i], :] for i in [0, rows), rows of cols

@@ -1,4 +1,5 @@
-// KL divergence of the approximate posterior from N(0, I). CPU twin: CpuBackend#klDivergence.
+// KL divergence of the approximate posterior from N(0, I). CPU twin:
+// dev.vae4j.backend.cpu.CpuLatent#klDivergence.
 #include "common.cuh"
 
 // Backend#klDivergence: for stats [rows, 2*latent] (mu, logvar), klPerRow[r] = sum_j -0.5 * (1 +

@@ -1,6 +1,6 @@
 // Reconstruction negative log-likelihoods fused with their gradients. CPU twin:
-// CpuBackend#reconstructionLoss (dev.vae4j.backend.cpu.LoopKernels#bernoulliRow,
-// CpuBackend#gaussianRow, #continuousBernoulliRow, #learnedGaussianRow).
+// dev.vae4j.backend.cpu.CpuLosses#reconstructionLoss (dev.vae4j.backend.cpu.LoopKernels#bernoulliRow,
+// CpuLosses#gaussianRow, #continuousBernoulliRow, #learnedGaussianRow).
 #include "common.cuh"
 
 // Backend#reconstructionLoss with Likelihood.BERNOULLI: per element max(l,0) - l*x +

@@ -1,6 +1,6 @@
 // The VAE's latent layer: Philox normal noise and the reparameterization trick. CPU twins:
-// CpuBackend#normalNoise (dev.vae4j.backend.Philox), CpuBackend#reparameterize,
-// CpuBackend#reparameterizeBackward.
+// dev.vae4j.backend.cpu.CpuLatent#normalNoise (dev.vae4j.backend.Philox), CpuLatent#reparameterize,
+// CpuLatent#reparameterizeBackward.
 #include "common.cuh"
 
 // One Philox4x32-10 block (Salmon et al., SC'11), word for word as dev.vae4j.backend.Philox#block.

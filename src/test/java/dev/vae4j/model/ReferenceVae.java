@@ -1,6 +1,6 @@
 package dev.vae4j.model;
 
-import dev.vae4j.backend.BackendContractTest;
+import dev.vae4j.backend.ReferenceOps;
 import dev.vae4j.model.layer.Layer;
 import dev.vae4j.model.layer.Linear;
 import java.util.List;
@@ -66,7 +66,7 @@ final class ReferenceVae {
     int values = config.inputSize(), k = config.likelihood().outputsPerValue();
     double[] o = new double[k];
     for (int j = 0; j < k; j++) o[j] = outputs[j * values + c];
-    return BackendContractTest.referenceNll(config.likelihood(), o, x);
+    return ReferenceOps.referenceNll(config.likelihood(), o, x);
   }
 
   /** Gradient of the mean loss with respect to every parameter, by hand-derived backprop. */

@@ -65,6 +65,15 @@ final class CpuTensor implements Tensor {
     return length;
   }
 
+  /** {@code t} as a CPU float tensor; the family classes' first step with every operand. */
+  static CpuTensor cpu(Tensor t) {
+    if (t instanceof CpuTensor c) return c;
+    if (t instanceof CpuPixelTensor) {
+      throw new IllegalArgumentException("8-bit pixel tensors are written by uploadPixels and read by gatherRows only");
+    }
+    throw new IllegalArgumentException("tensor " + t + " does not belong to the CPU backend");
+  }
+
   /** Records that elementwise code wrote (part of) this tensor's array. */
   void heapWritten() {
     synchronized (storage) {

@@ -1,22 +1,27 @@
 package dev.vae4j.backend.cuda;
 
 /**
- * Settings of a {@link CudaBackend}.
+ * Settings of a {@link CudaBackend}, made by name: {@link #defaults()} (or {@link
+ * #fromSystemProperties()}) and the {@code with...} methods, e.g. {@code
+ * CudaOptions.defaults().withTf32(true).withGraphs(false)}.
  *
- * @param device the CUDA device ordinal
+ * @param device the CUDA device ordinal (default 0)
  * @param tf32 let cuBLAS use TF32 tensor cores for FP32 GEMMs (faster, ~1e-3 relative error);
  *     off by default so results match the CPU backend to float rounding
- * @param graphs capture {@link dev.vae4j.backend.Backend#recordStep} as a CUDA graph; when false
- *     a recorded step simply re-runs its body (the uncaptured path)
+ * @param graphs capture {@link dev.vae4j.backend.Backend#recordStep} as a CUDA graph (default on);
+ *     when false a recorded step simply re-runs its body (the uncaptured path)
  * @param syncEveryOp wait after every op, so an asynchronous GPU fault is reported by the op that
- *     caused it (slow; for debugging)
- * @param epilogues fuse dense layers' bias, ReLU and bias gradient into cuBLASLt matmul epilogues;
- *     when false, plain SGEMMs and vae4j's kernels (to measure what the fusion is worth)
+ *     caused it (slow; for debugging; default off)
+ * @param epilogues fuse dense layers' bias, ReLU and bias gradient into cuBLASLt matmul epilogues
+ *     (default on); when false, plain SGEMMs and vae4j's kernels (to measure what the fusion is
+ *     worth)
  */
 public record CudaOptions(int device, boolean tf32, boolean graphs, boolean syncEveryOp, boolean epilogues) {
-  /** The defaults for everything but these. */
-  public CudaOptions(int device, boolean tf32, boolean graphs, boolean syncEveryOp) {
-    this(device, tf32, graphs, syncEveryOp, true);
+  private static final CudaOptions DEFAULTS = new CudaOptions(0, false, true, false, true);
+
+  /** Device 0, FP32 GEMMs, graphs on, no sync after every op, cuBLASLt epilogues on. */
+  public static CudaOptions defaults() {
+    return DEFAULTS;
   }
 
   /**
@@ -25,11 +30,36 @@ public record CudaOptions(int device, boolean tf32, boolean graphs, boolean sync
    * vae4j.cuda.epilogues}.
    */
   public static CudaOptions fromSystemProperties() {
-    return new CudaOptions(
-        Integer.getInteger("vae4j.cuda.device", 0),
-        Boolean.parseBoolean(System.getProperty("vae4j.cuda.tf32", "false")),
-        Boolean.parseBoolean(System.getProperty("vae4j.cuda.graphs", "true")),
-        Boolean.parseBoolean(System.getProperty("vae4j.cuda.syncEveryOp", "false")),
-        Boolean.parseBoolean(System.getProperty("vae4j.cuda.epilogues", "true")));
+    return defaults()
+        .withDevice(Integer.getInteger("vae4j.cuda.device", 0))
+        .withTf32(Boolean.parseBoolean(System.getProperty("vae4j.cuda.tf32", "false")))
+        .withGraphs(Boolean.parseBoolean(System.getProperty("vae4j.cuda.graphs", "true")))
+        .withSyncEveryOp(Boolean.parseBoolean(System.getProperty("vae4j.cuda.syncEveryOp", "false")))
+        .withEpilogues(Boolean.parseBoolean(System.getProperty("vae4j.cuda.epilogues", "true")));
+  }
+
+  /** These options on CUDA device {@code device}. */
+  public CudaOptions withDevice(int device) {
+    return new CudaOptions(device, tf32, graphs, syncEveryOp, epilogues);
+  }
+
+  /** These options with TF32 GEMMs on or off. */
+  public CudaOptions withTf32(boolean tf32) {
+    return new CudaOptions(device, tf32, graphs, syncEveryOp, epilogues);
+  }
+
+  /** These options with recorded steps captured as CUDA graphs, or not. */
+  public CudaOptions withGraphs(boolean graphs) {
+    return new CudaOptions(device, tf32, graphs, syncEveryOp, epilogues);
+  }
+
+  /** These options waiting after every op, or not. */
+  public CudaOptions withSyncEveryOp(boolean syncEveryOp) {
+    return new CudaOptions(device, tf32, graphs, syncEveryOp, epilogues);
+  }
+
+  /** These options with cuBLASLt epilogues on or off. */
+  public CudaOptions withEpilogues(boolean epilogues) {
+    return new CudaOptions(device, tf32, graphs, syncEveryOp, epilogues);
   }
 }

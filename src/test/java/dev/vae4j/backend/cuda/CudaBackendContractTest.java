@@ -8,6 +8,6 @@ import dev.vae4j.backend.BackendContractTest;
 class CudaBackendContractTest extends BackendContractTest {
   @Override
   protected Backend createBackend() {
-    return new CudaBackend(new CudaOptions(0, false, true, true));
+    return new CudaBackend(CudaOptions.defaults().withSyncEveryOp(true));
   }
 }

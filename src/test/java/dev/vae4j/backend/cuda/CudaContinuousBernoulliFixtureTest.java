@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class CudaContinuousBernoulliFixtureTest {
   @Test
   void matchesPyTorch() throws Exception {
-    try (Backend backend = new CudaBackend(new CudaOptions(0, false, true, true))) {
+    try (Backend backend = new CudaBackend(CudaOptions.defaults().withSyncEveryOp(true))) {
       ContinuousBernoulliFixture.check(backend, 1e-5);
     }
   }

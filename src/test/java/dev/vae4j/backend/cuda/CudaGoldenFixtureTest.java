@@ -12,6 +12,6 @@ import dev.vae4j.model.GoldenFixtureTest;
 class CudaGoldenFixtureTest extends GoldenFixtureTest {
   @Override
   protected Backend createBackend() {
-    return new CudaBackend(new CudaOptions(0, false, true, true));
+    return new CudaBackend(CudaOptions.defaults().withSyncEveryOp(true));
   }
 }

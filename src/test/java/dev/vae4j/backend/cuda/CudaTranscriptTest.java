@@ -60,7 +60,7 @@ class CudaTranscriptTest {
       CudaInfo info = CudaProbe.probe(cuda, image);
       if (!info.available()) throw new AssertionError("the fake GPU was found unusable: " + info.reason());
       cuda.mark("backend start-up");
-      CudaBackend backend = new CudaBackend(new CudaOptions(0, false, true, false, true), info, cuda, image);
+      CudaBackend backend = new CudaBackend(CudaOptions.defaults(), info, cuda, image);
       try {
         cuda.mark("model: Vae.create(784-400-20 Bernoulli, seed " + SEED + ")");
         Vae vae = Vae.create(VaeConfig.mnistDefault(), backend, SEED);

@@ -40,7 +40,7 @@ class CudaVsCpuTest {
   @BeforeAll
   void open() {
     cpu = new CpuBackend(2);
-    gpu = new CudaBackend(new CudaOptions(0, false, true, true));
+    gpu = new CudaBackend(CudaOptions.defaults().withSyncEveryOp(true));
     seed = new Random().nextLong();
     random = new Random(seed);
   }

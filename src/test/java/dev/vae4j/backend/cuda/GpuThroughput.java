@@ -32,9 +32,9 @@ public final class GpuThroughput {
     CudaInfo info = CudaBackend.probe();
     if (info.available()) {
       Benchmark.Options gpu = new Benchmark.Options(CONFIG, BATCH, 5000, 500, 1);
-      row("cuda", "graph", new CudaBackend(new CudaOptions(0, false, true, false)), data, gpu);
-      row("cuda", "no graph", new CudaBackend(new CudaOptions(0, false, false, false)), data, gpu);
-      row("cuda", "graph, TF32", new CudaBackend(new CudaOptions(0, true, true, false)), data, gpu);
+      row("cuda", "graph", new CudaBackend(CudaOptions.defaults()), data, gpu);
+      row("cuda", "no graph", new CudaBackend(CudaOptions.defaults().withGraphs(false)), data, gpu);
+      row("cuda", "graph, TF32", new CudaBackend(CudaOptions.defaults().withTf32(true)), data, gpu);
     } else {
       System.out.println("| cuda | unavailable: " + info.reason() + " | | |");
     }

@@ -38,9 +38,9 @@ public final class Tf32Accuracy {
     CudaInfo info = CudaBackend.probe();
     if (info.available()) {
       columns.add("cuda FP32");
-      errors.add(errors(new CudaBackend(new CudaOptions(0, false, false, false)), golden));
+      errors.add(errors(new CudaBackend(CudaOptions.defaults().withGraphs(false)), golden));
       columns.add("cuda TF32");
-      errors.add(errors(new CudaBackend(new CudaOptions(0, true, false, false)), golden));
+      errors.add(errors(new CudaBackend(CudaOptions.defaults().withTf32(true).withGraphs(false)), golden));
     } else {
       System.out.println("CUDA unavailable: " + info.reason());
     }

@@ -1,0 +1,48 @@
+package dev.vae4j.backend;
+
+/**
+ * A flat run of {@code count} elements, the shape of the ops that work element by element over
+ * whole tensors ({@link OptimizerOps#adamUpdate}, {@link OptimizerOps#addInto}, {@link
+ * MemoryOps#copy}, {@link MemoryOps#uploadIndices}) or sum a prefix ({@link
+ * LossOps#accumulateSum}).
+ */
+public record Elements(long count) {
+  /**
+   * {@link OptimizerOps#adamUpdate} over {@code count} parameters: grads (and a second gradient
+   * part, optional), m and v hold at least as many, and {@code step} is 1-based.
+   */
+  public void checkAdamUpdate(Tensor grads, Tensor moreGrads, Tensor m, Tensor v, long step) {
+    Lengths.require("adamUpdate", "grads", grads, count);
+    Lengths.requireIfPresent("adamUpdate", "grads", moreGrads, count);
+    Lengths.require("adamUpdate", "m", m, count);
+    Lengths.require("adamUpdate", "v", v, count);
+    if (step < 1) throw new IllegalArgumentException("Adam step is 1-based, got " + step);
+  }
+
+  /** {@code op} (copy, addInto) of {@code count} floats into {@code dst}, which has exactly as many. */
+  public void checkInto(String op, Tensor dst) {
+    if (dst.length() != count) {
+      throw new IllegalArgumentException(op + " of " + count + " floats into " + dst.length());
+    }
+  }
+
+  /** {@link MemoryOps#uploadIndices} of {@code count} indices into {@code dst}, which has exactly as many. */
+  public void checkIndices(IndexTensor dst) {
+    if (dst.length() != count) {
+      throw new IllegalArgumentException("upload of " + count + " indices into " + dst.length());
+    }
+  }
+
+  /**
+   * {@link LossOps#accumulateSum} of the first {@code count} values into {@code
+   * accumulators[slot]}.
+   *
+   * @throws IndexOutOfBoundsException when {@code slot} is not an element of accumulators
+   */
+  public void checkAccumulateSum(Tensor values, Tensor accumulators, int slot) {
+    Lengths.require("accumulateSum", "values", values, count);
+    if (slot < 0 || slot >= accumulators.length()) {
+      throw new IndexOutOfBoundsException("accumulateSum slot " + slot + " of " + accumulators.length());
+    }
+  }
+}

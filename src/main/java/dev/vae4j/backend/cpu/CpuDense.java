@@ -1,0 +1,78 @@
+package dev.vae4j.backend.cpu;
+
+import static dev.vae4j.backend.cpu.CpuTensor.cpu;
+
+import dev.vae4j.backend.Activation;
+import dev.vae4j.backend.DenseOps;
+import dev.vae4j.backend.GemmDims;
+import dev.vae4j.backend.Rows;
+import dev.vae4j.backend.Tensor;
+import java.nio.FloatBuffer;
+
+/**
+ * {@link DenseOps} on the CPU: GEMMs through {@link Gemm} (oneDNN or OpenBLAS, reading and
+ * writing the tensors' off-heap mirrors), bias + activation and its backward as {@link
+ * LoopKernels} over rows split by {@link ParallelRanges}. Dense layers are the interface's
+ * defaults: the GEMM, then the loop.
+ */
+final class CpuDense implements DenseOps {
+  private final Gemm gemm;
+  private final ParallelRanges parallel;
+  private final LoopKernels loops;
+
+  CpuDense(Gemm gemm, ParallelRanges parallel, LoopKernels loops) {
+    this.gemm = gemm;
+    this.parallel = parallel;
+    this.loops = loops;
+  }
+
+  @Override
+  public void gemm(
+      boolean transA, boolean transB, int m, int n, int k, float alpha,
+      Tensor a, Tensor b, float beta, Tensor c) {
+    CpuTensor at = cpu(a), bt = cpu(b), ct = cpu(c);
+    new GemmDims(m, n, k).check(at, bt, ct);
+    FloatBuffer am = at.forBlasRead(), bm = bt.forBlasRead();
+    FloatBuffer cm = beta == 0f ? ct.forBlasWrite() : ct.forBlasRead();
+    gemm.multiply(transA, transB, m, n, k, alpha, am, bm, beta, cm, parallel,
+        (from, to) -> ct.blasWrittenRange(from * n, (to - from) * n));
+    ct.blasWriteFinished();
+  }
+
+  @Override
+  public void biasActivation(Tensor x, Tensor bias, int rows, int cols, Activation act) {
+    CpuTensor xt = cpu(x);
+    CpuTensor bt = bias == null ? null : cpu(bias);
+    new Rows(rows, cols).checkBiasActivation(xt, bt);
+    float[] b = bt == null ? null : bt.heap;
+    int bo = bt == null ? 0 : bt.offset;
+    if (act == Activation.SIGMOID) {
+      loops.biasRelu(xt.heap, xt.offset, b, bo, 0, rows, cols, false);
+      parallel.forRange(rows * cols, (from, to) -> loops.sigmoid(xt.heap, xt.offset + from, xt.offset + to));
+    } else {
+      boolean relu = act == Activation.RELU;
+      parallel.forRows(rows, cols, (from, to) -> loops.biasRelu(xt.heap, xt.offset, b, bo, from, to, cols, relu));
+    }
+    xt.heapWritten();
+  }
+
+  @Override
+  public void activationBackward(
+      Tensor grad, Tensor output, Tensor biasGrad, int rows, int cols, Activation act) {
+    CpuTensor g = cpu(grad), y = cpu(output);
+    CpuTensor bg = biasGrad == null ? null : cpu(biasGrad);
+    new Rows(rows, cols).checkActivationBackward(g, y, bg);
+    if (act == Activation.SIGMOID) {
+      throw new UnsupportedOperationException("activationBackward does not support SIGMOID");
+    }
+    if (act == Activation.RELU) {
+      parallel.forRange(rows * cols, (from, to) -> loops.reluBackward(g.heap, g.offset, y.heap, y.offset, from, to));
+      g.heapWritten();
+    }
+    if (bg != null) {
+      parallel.forRows(cols, rows, (from, to) ->
+          loops.columnSums(g.heap, g.offset, rows, cols, from, to, bg.heap, bg.offset));
+      bg.heapWritten();
+    }
+  }
+}

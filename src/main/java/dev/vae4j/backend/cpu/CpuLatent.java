@@ -1,0 +1,74 @@
+package dev.vae4j.backend.cpu;
+
+import static dev.vae4j.backend.cpu.CpuTensor.cpu;
+
+import dev.vae4j.backend.LatentOps;
+import dev.vae4j.backend.LatentShape;
+import dev.vae4j.backend.Philox;
+import dev.vae4j.backend.Tensor;
+
+/**
+ * {@link LatentOps} on the CPU: noise from {@link Philox}, the reparameterization and its backward
+ * as {@link LoopKernels}, the KL term as a scalar loop summing in double. On one thread each: the
+ * latent layer is small (rows x tens of columns).
+ */
+final class CpuLatent implements LatentOps {
+  private final LoopKernels loops;
+
+  CpuLatent(LoopKernels loops) {
+    this.loops = loops;
+  }
+
+  @Override
+  public void normalNoise(Tensor out, long seed, long stream) {
+    CpuTensor o = cpu(out);
+    int[] philoxWords = new int[4];
+    float[] noiseBlock = new float[4];
+    for (int i = 0; i < o.length; i += 4) {
+      Philox.normalBlock(seed, stream, i / 4, philoxWords, noiseBlock);
+      System.arraycopy(noiseBlock, 0, o.heap, o.offset + i, Math.min(4, o.length - i));
+    }
+    o.heapWritten();
+  }
+
+  @Override
+  public void reparameterize(Tensor stats, Tensor eps, Tensor z, int rows, int latent) {
+    CpuTensor s = cpu(stats), e = cpu(eps), zt = cpu(z);
+    new LatentShape(rows, latent).checkReparameterize(s, e, zt);
+    loops.reparameterize(s.heap, s.offset, e.heap, e.offset, zt.heap, zt.offset, 0, rows, latent);
+    zt.heapWritten();
+  }
+
+  @Override
+  public void reparameterizeBackward(
+      Tensor dz, Tensor stats, Tensor eps, Tensor dstats, int rows, int latent) {
+    CpuTensor g = cpu(dz), s = cpu(stats), e = cpu(eps), ds = cpu(dstats);
+    new LatentShape(rows, latent).checkReparameterizeBackward(g, s, e, ds);
+    loops.reparameterizeBackward(g.heap, g.offset, s.heap, s.offset, e.heap, e.offset, ds.heap, ds.offset, 0, rows, latent);
+    ds.heapWritten();
+  }
+
+  @Override
+  public void klDivergence(
+      Tensor stats, int rows, int latent, Tensor klPerRow, Tensor dstats, float gradScale) {
+    CpuTensor s = cpu(stats), kl = cpu(klPerRow);
+    CpuTensor ds = dstats == null ? null : cpu(dstats);
+    new LatentShape(rows, latent).checkKlDivergence(s, kl, ds);
+    for (int r = 0; r < rows; r++) {
+      int si = r * 2 * latent;
+      double sum = 0;
+      for (int j = 0; j < latent; j++) {
+        float mu = s.heap[s.offset + si + j], logvar = s.heap[s.offset + si + latent + j];
+        double var = Math.exp(logvar);
+        sum += -0.5 * (1.0 + logvar - (double) mu * mu - var);
+        if (ds != null) {
+          ds.heap[ds.offset + si + j] = gradScale * mu;
+          ds.heap[ds.offset + si + latent + j] = (float) (gradScale * 0.5 * (var - 1.0));
+        }
+      }
+      kl.heap[kl.offset + r] = (float) sum;
+    }
+    kl.heapWritten();
+    if (ds != null) ds.heapWritten();
+  }
+}

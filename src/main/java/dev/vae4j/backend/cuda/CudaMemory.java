@@ -1,0 +1,152 @@
+package dev.vae4j.backend.cuda;
+
+import static dev.vae4j.backend.cuda.CudaQueue.cuda;
+import static org.bytedeco.cuda.global.cudart.cudaMemcpyDeviceToDevice;
+import static org.bytedeco.cuda.global.cudart.cudaMemcpyDeviceToHost;
+import static org.bytedeco.cuda.global.cudart.cudaMemcpyHostToDevice;
+
+import dev.vae4j.backend.Elements;
+import dev.vae4j.backend.IndexTensor;
+import dev.vae4j.backend.MemoryOps;
+import dev.vae4j.backend.Rows;
+import dev.vae4j.backend.Span;
+import dev.vae4j.backend.Tensor;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.IntPointer;
+
+/**
+ * {@link MemoryOps} on the GPU: allocations from {@link DeviceMemory}, host copies through its
+ * pinned staging buffer (each waits for its own copy), and {@code gather.cu}'s fill and row
+ * gather. 8-bit images are uploaded as floats (the interface's defaults).
+ */
+final class CudaMemory implements MemoryOps {
+  /** The gather's dynamic slot (see {@link StepRecorder}): the counter's argument index. */
+  private static final int GATHER_STEP_SLOT = 5;
+
+  private final CudaQueue queue;
+  private final CudaContext context;
+  private final DeviceMemory memory;
+
+  CudaMemory(CudaQueue queue, DeviceMemory memory) {
+    this.queue = queue;
+    this.context = queue.context;
+    this.memory = memory;
+  }
+
+  @Override
+  public Tensor allocate(long length) {
+    queue.requireNotRecording("allocate");
+    return memory.allocate(length, "allocate(" + length + " floats)");
+  }
+
+  @Override
+  public Tensor slice(Tensor parent, long offset, long length) {
+    return cuda(parent).slice(offset, length);
+  }
+
+  @Override
+  public IndexTensor allocateIndices(int length) {
+    queue.requireNotRecording("allocateIndices");
+    CudaTensor t = memory.allocateBytes(length, (long) length * Integer.BYTES, "allocateIndices(" + length + ")");
+    return new CudaIndexTensor(t.address, length);
+  }
+
+  @Override
+  public void release(Tensor t) {
+    queue.requireNotRecording("release");
+    memory.release(cuda(t));
+  }
+
+  @Override
+  public void upload(float[] src, int srcOffset, Tensor dst, long dstOffset, int count) {
+    queue.requireNotRecording("upload");
+    CudaTensor d = cuda(dst);
+    new Span(dstOffset, count).check("upload", "destination", d.length);
+    long bytes = (long) count * Float.BYTES;
+    FloatPointer staging = new FloatPointer(memory.staging(bytes));
+    staging.put(src, srcOffset, count);
+    copyAndWait(d.address + dstOffset * Float.BYTES, staging.address(), bytes, cudaMemcpyHostToDevice, "upload");
+  }
+
+  @Override
+  public void download(Tensor src, long srcOffset, float[] dst, int dstOffset, int count) {
+    queue.requireNotRecording("download");
+    CudaTensor s = cuda(src);
+    new Span(srcOffset, count).check("download", "source", s.length);
+    long bytes = (long) count * Float.BYTES;
+    FloatPointer staging = new FloatPointer(memory.staging(bytes));
+    copyAndWait(staging.address(), s.address + srcOffset * Float.BYTES, bytes, cudaMemcpyDeviceToHost, "download");
+    staging.get(dst, dstOffset, count);
+  }
+
+  @Override
+  public void uploadIndices(int[] src, IndexTensor dst) {
+    queue.requireNotRecording("uploadIndices");
+    CudaIndexTensor d = (CudaIndexTensor) dst;
+    new Elements(src.length).checkIndices(d);
+    int min = 0, max = 0;
+    for (int i = 0; i < src.length; i++) {
+      min = i == 0 ? src[i] : Math.min(min, src[i]);
+      max = i == 0 ? src[i] : Math.max(max, src[i]);
+    }
+    long bytes = (long) src.length * Integer.BYTES;
+    IntPointer staging = new IntPointer(memory.staging(bytes));
+    staging.put(src, 0, src.length);
+    copyAndWait(d.address, staging.address(), bytes, cudaMemcpyHostToDevice, "uploadIndices");
+    d.min = min;
+    d.max = max;
+  }
+
+  /** Queues a copy and waits for it: the staging buffer is reused by the next copy. */
+  private void copyAndWait(long to, long from, long bytes, int kind, String op) {
+    if (bytes == 0) return;
+    context.makeCurrent();
+    Status.runtime(context.api.cudaMemcpyAsync(to, from, bytes, kind, context.stream), "cudaMemcpyAsync for " + op);
+    context.synchronize(op);
+  }
+
+  @Override
+  public void fill(Tensor t, float value) {
+    CudaTensor x = cuda(t);
+    queue.kernels.args(Kernel.FILL).ptr(x).i64(x.length).f32(value);
+    queue.launch(Kernel.FILL, LaunchConfig.elementwise(x.length, context.multiprocessors), "fill", -1);
+  }
+
+  @Override
+  public void copy(Tensor src, Tensor dst) {
+    CudaTensor s = cuda(src), d = cuda(dst);
+    new Elements(s.length).checkInto("copy", d);
+    if (queue.recorded("copy", new long[] {s.address, d.address, s.length}, -1)) {
+      context.makeCurrent();
+      Status.runtime(context.api.cudaMemcpyAsync(d.address, s.address, s.length * Float.BYTES, cudaMemcpyDeviceToDevice,
+          context.stream), "cudaMemcpyAsync for copy");
+      context.afterOp("copy");
+    }
+  }
+
+  @Override
+  public void synchronize() {
+    queue.requireNotRecording("synchronize");
+    context.synchronize("synchronize");
+  }
+
+  @Override
+  public void gatherRows(Tensor src, int cols, IndexTensor indices, int first, int rows, Tensor dst) {
+    CudaTensor s = cuda(src), d = cuda(dst);
+    CudaIndexTensor idx = (CudaIndexTensor) indices;
+    Rows shape = new Rows(rows, cols);
+    shape.checkGatherRows(d);
+    // A recording's probes (k = 1, 2) extrapolate the offset and launch nothing: a step recorded
+    // for one replay at the end of the indices would fail them. The capture (k = 0) is checked.
+    if (!queue.probing()) shape.checkIndexWindow(first, idx.length);
+    long srcRows = s.length / cols;
+    if (rows > 0 && (idx.min < 0 || idx.max >= srcRows)) {
+      int bad = idx.min < 0 ? idx.min : idx.max;
+      throw new IndexOutOfBoundsException("gatherRows index " + bad + " of " + srcRows + " rows");
+    }
+    queue.kernels.args(Kernel.GATHER_ROWS).ptr(s).i64(srcRows).i32(cols).ptr(idx.address).i32(idx.length)
+        .ptr(0L).i64(first).i64(0).i32(rows).ptr(d);
+    queue.launch(Kernel.GATHER_ROWS, LaunchConfig.elementwise((long) rows * cols, context.multiprocessors), "gatherRows",
+        GATHER_STEP_SLOT);
+  }
+}
