@@ -92,7 +92,7 @@ public final class Backends {
   /** The device and debugging switches from the system properties, TF32 and graphs from {@code gpu}. */
   private static CudaOptions cudaOptions(GpuOptions gpu) {
     CudaOptions base = CudaOptions.fromSystemProperties();
-    return new CudaOptions(base.device(), gpu.tf32(), gpu.graphs(), base.syncEveryOp(), base.epilogues());
+    return base.withTf32(gpu.tf32()).withGraphs(gpu.graphs());
   }
 
   /**
