@@ -4,7 +4,6 @@ import dev.vae4j.backend.Activation;
 import dev.vae4j.model.layer.Layer;
 import dev.vae4j.model.layer.LayerSpec;
 import dev.vae4j.model.layer.Linear;
-import dev.vae4j.model.layer.LinearSpec;
 import dev.vae4j.model.layer.ParameterView;
 import dev.vae4j.model.layer.Shape;
 import java.util.ArrayList;
@@ -23,16 +22,15 @@ import java.util.List;
  * GEMM computes mu and logvar side by side. These are the names and offsets of every model file
  * vae4j has written.
  *
- * <p>Building checks the chain: each layer must take what the one before gives (the heads a flat
- * vector, the decoder the latent vector), and the output layer must give the likelihood's {@code
- * outputsPerValue()} values per input value; a mismatch throws {@link IllegalArgumentException}
- * naming the layer.
+ * <p>Each layer is built on the shape the one before gives (the heads and the decoder's first layer
+ * on the latent vector's), so a spec that cannot take it says so as it is built; the output layer
+ * must give the likelihood's {@code outputsPerValue()} values per input value, else an {@link
+ * IllegalArgumentException} names it.
  */
 public final class ParameterLayout {
   private final List<Layer> encoder = new ArrayList<>();
   private final Linear heads;
   private final List<Layer> decoder = new ArrayList<>();
-  private final List<Layer> layers = new ArrayList<>();
   private final List<ParameterView> views = new ArrayList<>();
   private final long size;
 
@@ -62,30 +60,20 @@ public final class ParameterLayout {
           + shape + " values per row, but a " + config.likelihood() + " model of " + config.inputSize()
           + " values needs " + outputs);
     }
-    Layer.checkChain(config.input(), encoder, "the input");
-    Layer.checkChain(Shape.flat(latent), decoder, "the latent vector");
     size = offset;
   }
 
   /** PyTorch names of a group's layers: {@code prefix.fc} or {@code prefix.fc1..N}; the decoder's last is {@code dec.out}. */
   private static List<String> names(String prefix, List<LayerSpec> specs, boolean lastIsOutput) {
-    int linear = 0;
-    for (int i = 0; i < specs.size() - (lastIsOutput ? 1 : 0); i++) if (specs.get(i) instanceof LinearSpec) linear++;
+    int hidden = specs.size() - (lastIsOutput ? 1 : 0);
     List<String> names = new ArrayList<>();
-    int nextLinear = 1;
-    for (int i = 0; i < specs.size(); i++) {
-      if (lastIsOutput && i == specs.size() - 1) {
-        names.add(prefix + ".out");
-      } else if (specs.get(i) instanceof LinearSpec) {
-        names.add(linear == 1 ? prefix + ".fc" : prefix + ".fc" + nextLinear++);
-      }
-    }
+    for (int i = 0; i < hidden; i++) names.add(hidden == 1 ? prefix + ".fc" : prefix + ".fc" + (i + 1));
+    if (lastIsOutput) names.add(prefix + ".out");
     return names;
   }
 
   private long add(Layer layer, List<Layer> group) {
     if (group != null) group.add(layer);
-    layers.add(layer);
     views.addAll(layer.views());
     return layer.offset() + layer.parameterCount();
   }
@@ -103,11 +91,6 @@ public final class ParameterLayout {
   /** Decoder layers, latent side first, ending with the output layer. */
   public List<Layer> decoder() {
     return Collections.unmodifiableList(decoder);
-  }
-
-  /** Every layer in buffer order: the encoder's, the heads, the decoder's. */
-  public List<Layer> layers() {
-    return Collections.unmodifiableList(layers);
   }
 
   /** Every named view, in buffer order. */

@@ -47,7 +47,6 @@ public record VaeConfig(Shape input, List<LayerSpec> encoder, int latent, List<L
    */
   public static VaeConfig mlp(Shape input, int[] hidden, int latent, Likelihood likelihood) {
     if (input == null) throw new IllegalArgumentException("input shape is required");
-    if (latent <= 0) throw new IllegalArgumentException("latent size must be > 0, got " + latent);
     if (hidden == null || hidden.length == 0) throw new IllegalArgumentException("at least one hidden layer is required");
     for (int h : hidden) {
       if (h <= 0) throw new IllegalArgumentException("hidden sizes must be > 0, got " + h);

@@ -29,16 +29,13 @@ public final class Workspace {
   final Tensor statsGrad;
   final Tensor zGrad;
   final Tensor[] decodedGrad;
-  /** Each layer's scratch ({@link Layer#scratchFloatsPerRow}), null where it needs none; encoder path then decoder. */
-  final Tensor[] encodedScratch;
-  final Tensor[] decodedScratch;
 
   /** Whether {@link #eps} was allocated here (else it belongs to the caller). */
   private final boolean ownsEps;
 
   /**
    * Buffers for {@code encoder} (the encoder's layers then the heads) and {@code decoder}: each
-   * layer's output, with gradients each layer's output gradient, and each layer's scratch.
+   * layer's output and, with gradients, each layer's output gradient.
    */
   Workspace(Backend backend, List<Layer> encoder, List<Layer> decoder, int capacity, boolean withGradients,
       Tensor sharedEps) {
@@ -62,22 +59,11 @@ public final class Workspace {
     statsGrad = withGradients ? encodedGrad[encodedGrad.length - 1] : null;
     zGrad = withGradients ? backend.allocate((long) capacity * latent) : null;
     decodedGrad = withGradients ? allocateOutputs(backend, decoder, capacity) : null;
-    encodedScratch = allocateScratch(backend, encoder, capacity);
-    decodedScratch = allocateScratch(backend, decoder, capacity);
   }
 
   private static Tensor[] allocateOutputs(Backend backend, List<Layer> layers, int capacity) {
     Tensor[] out = new Tensor[layers.size()];
     for (int i = 0; i < out.length; i++) out[i] = backend.allocate((long) capacity * layers.get(i).outputShape().size());
-    return out;
-  }
-
-  private static Tensor[] allocateScratch(Backend backend, List<Layer> layers, int capacity) {
-    Tensor[] out = new Tensor[layers.size()];
-    for (int i = 0; i < out.length; i++) {
-      long perRow = layers.get(i).scratchFloatsPerRow();
-      out[i] = perRow == 0 ? null : backend.allocate(capacity * perRow);
-    }
     return out;
   }
 
@@ -93,9 +79,6 @@ public final class Workspace {
       all.addAll(java.util.List.of(statsGrad, zGrad));
       all.addAll(java.util.List.of(encodedGrad).subList(0, hidden));
       all.addAll(java.util.List.of(decodedGrad));
-    }
-    for (Tensor[] scratch : java.util.List.of(encodedScratch, decodedScratch)) {
-      for (Tensor t : scratch) if (t != null) all.add(t);
     }
     for (Tensor t : all) backend.release(t);
   }

@@ -7,10 +7,9 @@ import java.util.List;
 /**
  * One layer of a model, placed in the flat parameter buffer: what it takes and gives per row, its
  * parameters (named views from {@link #offset}, in buffer order), and its forward and backward pass
- * as {@link Backend} calls. A network is a chain of layers, each taking the previous one's {@link
- * #outputShape}; it allocates every layer's output (and, to train, an output gradient) of {@code
- * rows * outputShape().size()} floats, plus {@link #scratchFloatsPerRow} per row for layers that
- * need more.
+ * as {@link Backend} calls. A network is a chain of layers, each built ({@link LayerSpec#build})
+ * on the previous one's {@link #outputShape}; it allocates every layer's output (and, to train, an
+ * output gradient) of {@code rows * outputShape().size()} floats.
  *
  * <p>Parameter tensors are bound once by {@link #bind} (slices of the parameter buffer or of a
  * gradient buffer laid out like it) and passed back to {@link #forward} and {@link #backward}.
@@ -23,11 +22,6 @@ public sealed interface Layer permits Linear {
 
   Shape outputShape();
 
-  /** Whether this layer can take {@code input} per row: by default, exactly its {@link #inputShape}. */
-  default boolean accepts(Shape input) {
-    return inputShape().equals(input);
-  }
-
   /** Where this layer's parameters start in the flat buffer. */
   long offset();
 
@@ -36,11 +30,6 @@ public sealed interface Layer permits Linear {
 
   /** This layer's named views, in buffer order. */
   List<ParameterView> views();
-
-  /** Extra workspace floats per row beyond the output (and its gradient); 0 for a linear layer. */
-  default long scratchFloatsPerRow() {
-    return 0;
-  }
 
   /** This layer's parameter tensors, sliced from {@code buffer} (parameters or gradients). */
   Tensor[] bind(Backend backend, Tensor buffer);
@@ -66,22 +55,4 @@ public sealed interface Layer permits Linear {
    * inputGradient}, i.e. {@code dx} is not null) the input gradient.
    */
   List<GemmShape> backwardGemms(String role, int rows, boolean inputGradient);
-
-  /**
-   * Checks that each layer takes the previous one's output, the first taking {@code input}.
-   *
-   * @throws IllegalArgumentException naming the first layer that does not fit
-   */
-  static void checkChain(Shape input, List<? extends Layer> layers, String inputName) {
-    Shape previous = input;
-    String from = inputName;
-    for (Layer l : layers) {
-      if (!l.accepts(previous)) {
-        throw new IllegalArgumentException("layer " + l.name() + " takes " + l.inputShape() + " per row but "
-            + from + " gives " + previous);
-      }
-      previous = l.outputShape();
-      from = "layer " + l.name();
-    }
-  }
 }

@@ -45,12 +45,6 @@ public record Linear(List<String> names, int in, int out, Activation activation,
     return Shape.flat(in);
   }
 
-  /** Any shape of {@code in} values: a linear layer flattens its input, as {@code x.view(-1, in)} does. */
-  @Override
-  public boolean accepts(Shape input) {
-    return input.size() == in;
-  }
-
   @Override
   public Shape outputShape() {
     return Shape.flat(out);
