@@ -95,7 +95,9 @@ class PyTorchInteropTest {
       for (int r = 0; r < ROWS; r++) {
         double recon = results.get(c).get("recon").get(r).asDouble(), kl = results.get(c).get("kl").get(r).asDouble();
         String what = configs.get(c) + " row " + r + " (seed " + seed + ")";
-        assertEquals(recon, expected.get(c)[0][r], 1e-5 * Math.abs(recon), "recon of " + what);
+        // Plus an absolute 1e-4: a continuous-Bernoulli row's terms have both signs and can sum to
+        // about 0, where float32's rounding of 784 terms of a few nats is all that is left.
+        assertEquals(recon, expected.get(c)[0][r], 1e-5 * Math.abs(recon) + 1e-4, "recon of " + what);
         assertEquals(kl, expected.get(c)[1][r], 1e-5 * kl + 1e-5, "kl of " + what);
       }
     }
