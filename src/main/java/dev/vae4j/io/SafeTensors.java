@@ -23,21 +23,39 @@ import java.util.Map;
 /**
  * The safetensors format (8-byte little-endian header length N, N bytes of JSON header naming each
  * tensor's dtype, shape and byte range, then the raw little-endian data), as the Hugging Face
- * library and PyTorch read it. Writes F32; reads F32 and F64. The reader trusts nothing: it checks
- * the header length before allocating, and that the tensors exactly tile the data. Every file
- * written carries a SHA-256 of its data bytes and other metadata in the metadata ({@value
- * #CHECKSUM_KEY}); a file that has one is verified on read (files from other writers have none
- * and are read as they are).
+ * library and PyTorch read it. Writes F32; reads F32 and F64. The reader trusts nothing: it reads
+ * only regular files, checks the header length before allocating, that the tensors exactly tile
+ * the data, and that their values fit in the heap left before allocating them. Every file written
+ * carries {@value #CHECKSUM_KEY}, a SHA-256 over the tensor table (names, dtypes, shapes, byte
+ * ranges), the data bytes and the other metadata ({@link TableChecksum}); a file that has one is
+ * verified on read. Files vae4j wrote before it carry {@value #DATA_CHECKSUM_KEY} (the data and
+ * the metadata only), still verified that way; files from other writers have neither and are read
+ * as they are.
  */
 public final class SafeTensors {
   /** Largest header accepted (the reference implementation's limit is 100 MB). */
   public static final long MAX_HEADER_BYTES = 100_000_000;
 
+  /** Metadata key of the hex SHA-256 of the tensor table, the data and the other metadata ({@link TableChecksum}). */
+  public static final String CHECKSUM_KEY = "vae4j.sha256";
+
   /**
-   * Metadata key of the hex SHA-256 of the data bytes (everything after the header) followed by
-   * every other metadata entry as UTF-8 {@code key NUL value NUL}, in header order.
+   * Metadata key of the checksum of files written before {@value #CHECKSUM_KEY}: the hex SHA-256
+   * of the data bytes followed by every other metadata entry as UTF-8 {@code key NUL value NUL}, in
+   * header order. It does not cover the tensor table: swapped byte ranges of two tensors of one
+   * shape pass it.
    */
-  public static final String CHECKSUM_KEY = "vae4j.data_sha256";
+  public static final String DATA_CHECKSUM_KEY = "vae4j.data_sha256";
+
+  /** How far a file read was verified. */
+  public enum Seal {
+    /** No vae4j checksum (another writer's file). */
+    NONE,
+    /** The data-only checksum of older vae4j files: the tensor table is not covered. */
+    DATA_ONLY,
+    /** The checksum over the tensor table, the data and the metadata. */
+    FULL
+  }
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -65,9 +83,20 @@ public final class SafeTensors {
   /**
    * A whole file: the {@code __metadata__} strings and the tensors in file order.
    *
-   * @param verified whether the file carried a data checksum and it matched
+   * @param seal which checksum the file carried and matched
    */
-  public record Contents(Map<String, String> metadata, Map<String, Entry> tensors, boolean verified) {
+  public record Contents(Map<String, String> metadata, Map<String, Entry> tensors, Seal seal) {
+    /** Whether the file carried a vae4j checksum and it matched. */
+    public boolean verified() {
+      return seal != Seal.NONE;
+    }
+
+    /** A note for the user when the file was verified the older, weaker way, else null. */
+    public String note(String file) {
+      return seal != Seal.DATA_ONLY ? null : file + " carries the older checksum (" + DATA_CHECKSUM_KEY
+          + "), which covers its data but not its tensor table; writing it again (e.g. by resuming) seals it fully";
+    }
+
     /** The tensor named {@code name}, or a {@link FormatException} naming what is missing. */
     public Entry require(String name, String file) throws FormatException {
       Entry e = tensors.get(name);
@@ -83,19 +112,39 @@ public final class SafeTensors {
 
   /** The bytes of a safetensors file. */
   public static byte[] encode(Map<String, String> metadata, List<Tensor> tensors) throws JsonProcessingException {
-    ObjectNode header = JSON.createObjectNode();
-    ObjectNode meta = header.putObject("__metadata__");
-    metadata.forEach(meta::put);
-    meta.put(CHECKSUM_KEY, checksum(tensors, metadata));
+    List<TableRow> rows = new ArrayList<>();
     long offset = 0;
     for (Tensor t : tensors) {
-      ObjectNode entry = header.putObject(t.name());
-      entry.put("dtype", "F32");
-      var shape = entry.putArray("shape");
-      for (long d : t.shape()) shape.add(d);
       long end = offset + 4L * t.data().length;
-      entry.putArray("data_offsets").add(offset).add(end);
+      rows.add(new TableRow(t.name(), "F32", t.shape(), offset, end));
       offset = end;
+    }
+    Map<String, String> sealed = new LinkedHashMap<>(metadata);
+    sealed.remove(CHECKSUM_KEY);
+    sealed.remove(DATA_CHECKSUM_KEY);
+    TableChecksum checksum = new TableChecksum(rows);
+    ByteBuffer chunk = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+    for (Tensor t : tensors) {
+      for (float f : t.data()) {
+        if (chunk.remaining() < Float.BYTES) {
+          checksum.data(chunk.flip());
+          chunk.clear();
+        }
+        chunk.putFloat(f);
+      }
+    }
+    checksum.data(chunk.flip());
+    sealed.put(CHECKSUM_KEY, checksum.finish(sealed));
+
+    ObjectNode header = JSON.createObjectNode();
+    ObjectNode meta = header.putObject("__metadata__");
+    sealed.forEach(meta::put);
+    for (TableRow r : rows) {
+      ObjectNode entry = header.putObject(r.name());
+      entry.put("dtype", r.dtype());
+      var shape = entry.putArray("shape");
+      for (long d : r.shape()) shape.add(d);
+      entry.putArray("data_offsets").add(r.begin()).add(r.end());
     }
     byte[] json = JSON.writeValueAsBytes(header);
     int padded = (json.length + 7) / 8 * 8; // spaces pad the header to 8 bytes, as the reference does
@@ -111,55 +160,111 @@ public final class SafeTensors {
     return out.array();
   }
 
-  /** The {@value #CHECKSUM_KEY} of a file holding {@code tensors} (as {@link #encode} lays them out) and {@code metadata}. */
-  private static String checksum(List<Tensor> tensors, Map<String, String> metadata) {
-    MessageDigest digest = sha256();
-    ByteBuffer chunk = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
-    for (Tensor t : tensors) {
-      for (float f : t.data()) {
-        if (chunk.remaining() < Float.BYTES) {
-          digest.update(chunk.flip());
-          chunk.clear();
-        }
-        chunk.putFloat(f);
-      }
-    }
-    digest.update(chunk.flip());
-    return finish(digest, metadata);
-  }
-
-  private static String finish(MessageDigest digest, Map<String, String> metadata) {
-    metadata.forEach((key, value) -> {
-      if (key.equals(CHECKSUM_KEY)) return;
-      digest.update((key + '\0' + value + '\0').getBytes(StandardCharsets.UTF_8));
-    });
-    return HexFormat.of().formatHex(digest.digest());
-  }
-
-  /** Reads and validates a file. */
+  /**
+   * Reads and validates a file. Only a regular file is opened (a FIFO would block the open, a
+   * folder would fail late and vaguely); the header is read and checked first, and the tensors,
+   * whose byte ranges must exactly tile the data present, are read only when their values fit in
+   * the heap left.
+   */
   public static Contents read(Path file) throws IOException {
+    RegularFiles.require(file, "safetensors file");
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-      long size = ch.size();
-      String name = file.toString();
-      if (size < 8) throw new FormatException(name + ": " + size + " bytes is too short for a safetensors file");
-      ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-      readFully(ch, len, 0, name);
-      long headerLength = len.getLong(0);
-      checkHeaderLength(headerLength, size, name);
-      if (size - 8 > Integer.MAX_VALUE) throw new FormatException(name + ": larger than 2 GiB");
-      ByteBuffer all = ByteBuffer.allocate((int) (size - 8)).order(ByteOrder.LITTLE_ENDIAN);
-      readFully(ch, all, 8, name);
-      return decode(all.array(), (int) headerLength, name);
+      return read((buf, at) -> ch.read(buf, at), ch.size(), file.toString());
     }
   }
 
   /** Reads and validates the bytes of a file; {@code name} names it in errors. */
   public static Contents read(byte[] bytes, String name) throws FormatException {
-    if (bytes.length < 8) throw new FormatException(name + ": " + bytes.length + " bytes is too short for a safetensors file");
-    long headerLength = ByteBuffer.wrap(bytes, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
-    checkHeaderLength(headerLength, bytes.length, name);
-    byte[] rest = java.util.Arrays.copyOfRange(bytes, 8, bytes.length);
-    return decode(rest, (int) headerLength, name);
+    try {
+      return read((buf, at) -> {
+        if (at >= bytes.length) return -1;
+        int n = (int) Math.min(buf.remaining(), bytes.length - at);
+        buf.put(bytes, (int) at, n);
+        return n;
+      }, bytes.length, name);
+    } catch (FormatException e) {
+      throw e;
+    } catch (IOException e) {
+      throw new IllegalStateException("reading an array cannot fail", e);
+    }
+  }
+
+  /** Positioned reads from a file or an array. */
+  @FunctionalInterface
+  private interface Source {
+    /** Reads into {@code buf} from byte {@code at}; the count read, or -1 at the end. */
+    int read(ByteBuffer buf, long at) throws IOException;
+
+    default void readFully(ByteBuffer buf, long at, String name) throws IOException {
+      long start = at - buf.position();
+      while (buf.hasRemaining()) {
+        if (read(buf, start + buf.position()) < 0) throw new FormatException(name + ": truncated");
+      }
+    }
+  }
+
+  private static Contents read(Source source, long size, String name) throws IOException {
+    if (size < 8) throw new FormatException(name + ": " + size + " bytes is too short for a safetensors file");
+    ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+    source.readFully(len, 0, name);
+    long headerLength = len.getLong(0);
+    checkHeaderLength(headerLength, size, name);
+    ByteBuffer headerBytes = ByteBuffer.allocate((int) headerLength);
+    source.readFully(headerBytes, 8, name);
+    long dataStart = 8 + headerLength, dataSize = size - dataStart;
+    Header header = Header.parse(headerBytes.array(), dataSize, name);
+    long valueBytes = 8L * header.values(); // held as doubles
+    if (!HeapBudget.fits(valueBytes)) {
+      throw new FormatException(name + ": its " + header.values() + " tensor values " + HeapBudget.shortfall(valueBytes));
+    }
+    Map<String, String> metadata = header.metadata();
+    String full = metadata.get(CHECKSUM_KEY), dataOnly = metadata.get(DATA_CHECKSUM_KEY);
+    Map<String, String> covered = new LinkedHashMap<>(metadata);
+    covered.remove(CHECKSUM_KEY);
+    TableChecksum tableChecksum = new TableChecksum(header.rows());
+    MessageDigest dataChecksum = sha256();
+    Map<String, Entry> tensors = new LinkedHashMap<>();
+    for (TableRow row : header.rows()) tensors.put(row.name(), null); // keeps the file's order
+    ByteBuffer chunk = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+    for (TableRow row : header.byOffset()) { // the ranges tile the data: this reads it front to back
+      int width = row.width(), filled = 0;
+      double[] values = new double[Math.toIntExact(row.count())];
+      for (long at = row.begin(); at < row.end(); ) {
+        chunk.clear().limit((int) Math.min(chunk.capacity(), row.end() - at));
+        source.readFully(chunk, dataStart + at, name);
+        chunk.flip();
+        if (full != null) tableChecksum.data(chunk.duplicate());
+        else if (dataOnly != null) dataChecksum.update(chunk.duplicate());
+        while (chunk.hasRemaining()) values[filled++] = width == 4 ? chunk.getFloat() : chunk.getDouble();
+        at += chunk.limit();
+      }
+      tensors.put(row.name(), new Entry(row.name(), row.shape(), values, row.dtype()));
+    }
+    Seal seal = Seal.NONE;
+    if (full != null) {
+      String actual = tableChecksum.finish(covered);
+      if (!actual.equalsIgnoreCase(full)) {
+        throw new FormatException(name + ": checksum mismatch: the SHA-256 of its tensor table, data and metadata is "
+            + actual + ", the header records " + full);
+      }
+      seal = Seal.FULL;
+    } else if (dataOnly != null) {
+      String actual = finish(dataChecksum, metadata);
+      if (!actual.equalsIgnoreCase(dataOnly)) {
+        throw new FormatException(name + ": checksum mismatch: the data's SHA-256 is " + actual + ", the header records " + dataOnly);
+      }
+      seal = Seal.DATA_ONLY;
+    }
+    return new Contents(metadata, tensors, seal);
+  }
+
+  /** The older checksum's digest: the data (already in {@code digest}), then every other metadata entry. */
+  private static String finish(MessageDigest digest, Map<String, String> metadata) {
+    metadata.forEach((key, value) -> {
+      if (key.equals(DATA_CHECKSUM_KEY)) return;
+      digest.update((key + '\0' + value + '\0').getBytes(StandardCharsets.UTF_8));
+    });
+    return HexFormat.of().formatHex(digest.digest());
   }
 
   private static void checkHeaderLength(long headerLength, long fileSize, String name) throws FormatException {
@@ -171,97 +276,7 @@ public final class SafeTensors {
     }
   }
 
-  private static Contents decode(byte[] rest, int headerLength, String name) throws FormatException {
-    JsonNode header;
-    try {
-      header = JSON.readTree(new String(rest, 0, headerLength, StandardCharsets.UTF_8));
-    } catch (JsonProcessingException e) {
-      throw new FormatException(name + ": header is not valid JSON (" + e.getOriginalMessage() + ")", e);
-    }
-    if (header == null || !header.isObject()) throw new FormatException(name + ": header is not a JSON object");
-    long dataSize = rest.length - headerLength;
-    ByteBuffer data = ByteBuffer.wrap(rest, headerLength, (int) dataSize).slice().order(ByteOrder.LITTLE_ENDIAN);
-    Map<String, String> metadata = new LinkedHashMap<>();
-    List<long[]> ranges = new ArrayList<>();
-    Map<String, Entry> tensors = new LinkedHashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = header.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> field = it.next();
-      String key = field.getKey();
-      JsonNode value = field.getValue();
-      if (key.equals("__metadata__")) {
-        if (!value.isObject()) throw new FormatException(name + ": __metadata__ is not an object");
-        for (Iterator<Map.Entry<String, JsonNode>> m = value.fields(); m.hasNext(); ) {
-          Map.Entry<String, JsonNode> e = m.next();
-          if (!e.getValue().isTextual()) throw new FormatException(name + ": metadata '" + e.getKey() + "' is not a string");
-          metadata.put(e.getKey(), e.getValue().asText());
-        }
-        continue;
-      }
-      tensors.put(key, entry(key, value, data, dataSize, ranges, name));
-    }
-    ranges.sort((a, b) -> Long.compare(a[0], b[0]));
-    long expected = 0;
-    for (long[] r : ranges) {
-      if (r[0] != expected) {
-        throw new FormatException(name + ": tensor data " + (r[0] < expected ? "overlaps" : "leaves a gap") + " at byte " + Math.min(r[0], expected));
-      }
-      expected = r[1];
-    }
-    if (expected != dataSize) throw new FormatException(name + ": " + (dataSize - expected) + " bytes after the last tensor");
-    String checksum = metadata.get(CHECKSUM_KEY);
-    if (checksum != null) {
-      MessageDigest digest = sha256();
-      digest.update(rest, headerLength, (int) dataSize);
-      String actual = finish(digest, metadata);
-      if (!actual.equalsIgnoreCase(checksum)) {
-        throw new FormatException(name + ": checksum mismatch: the data's SHA-256 is " + actual + ", the header records " + checksum);
-      }
-    }
-    return new Contents(metadata, tensors, checksum != null);
-  }
-
-  private static Entry entry(String key, JsonNode value, ByteBuffer data, long dataSize, List<long[]> ranges, String name)
-      throws FormatException {
-    if (!value.isObject()) throw new FormatException(name + ": entry '" + key + "' is not an object");
-    String dtype = value.path("dtype").asText("");
-    int width = switch (dtype) {
-      case "F32" -> 4;
-      case "F64" -> 8;
-      default -> throw new FormatException(name + ": tensor '" + key + "' has unsupported dtype '" + dtype + "' (F32 or F64)");
-    };
-    JsonNode shapeNode = value.path("shape"), offsets = value.path("data_offsets");
-    if (!shapeNode.isArray()) throw new FormatException(name + ": tensor '" + key + "' has no shape array");
-    long[] shape = new long[shapeNode.size()];
-    long count = 1;
-    for (int i = 0; i < shape.length; i++) {
-      JsonNode d = shapeNode.get(i);
-      if (!d.canConvertToLong() || d.asLong() < 0) throw new FormatException(name + ": tensor '" + key + "' has a bad dimension " + d);
-      shape[i] = d.asLong();
-      if (shape[i] > Integer.MAX_VALUE || count * shape[i] > Integer.MAX_VALUE) {
-        throw new FormatException(name + ": tensor '" + key + "' shape is too large");
-      }
-      count *= shape[i];
-    }
-    if (!offsets.isArray() || offsets.size() != 2 || !offsets.get(0).canConvertToLong() || !offsets.get(1).canConvertToLong()) {
-      throw new FormatException(name + ": tensor '" + key + "' needs data_offsets [begin, end]");
-    }
-    long begin = offsets.get(0).asLong(), end = offsets.get(1).asLong();
-    if (begin < 0 || end < begin || end > dataSize) {
-      throw new FormatException(name + ": tensor '" + key + "' data_offsets [" + begin + ", " + end + "] fall outside the " + dataSize + " data bytes");
-    }
-    if (end - begin != count * width) {
-      throw new FormatException(name + ": tensor '" + key + "' has " + (end - begin) + " bytes but shape and dtype need " + count * width);
-    }
-    ranges.add(new long[] {begin, end});
-    double[] values = new double[(int) count];
-    for (int i = 0; i < count; i++) {
-      int at = (int) begin + i * width;
-      values[i] = width == 4 ? data.getFloat(at) : data.getDouble(at);
-    }
-    return new Entry(key, shape, values, dtype);
-  }
-
-  private static MessageDigest sha256() {
+  static MessageDigest sha256() {
     try {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
@@ -273,12 +288,5 @@ public final class SafeTensors {
     long n = 1;
     for (long d : shape) n *= d;
     return n;
-  }
-
-  private static void readFully(FileChannel ch, ByteBuffer buf, long position, String name) throws IOException {
-    while (buf.hasRemaining()) {
-      int n = ch.read(buf, position + buf.position());
-      if (n < 0) throw new FormatException(name + ": truncated");
-    }
   }
 }
