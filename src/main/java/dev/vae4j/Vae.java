@@ -106,7 +106,11 @@ public final class Vae {
 
   /** Loads a model written by {@link #save} onto {@code backend}, checking every tensor's shape. */
   public static Vae load(Path file, Backend backend) throws IOException {
-    SafeTensors.Contents contents = SafeTensors.read(file);
+    return load(SafeTensors.read(file), file, backend);
+  }
+
+  /** Loads a model from the read {@code contents} of {@code file} onto {@code backend}, checking every tensor's shape. */
+  public static Vae load(SafeTensors.Contents contents, Path file, Backend backend) throws IOException {
     VaeConfig config = ModelMetadata.config(contents.metadata(), file.toString());
     ParameterLayout layout = new ParameterLayout(config);
     long stored = contents.tensors().values().stream().mapToLong(t -> t.values().length).sum();

@@ -22,7 +22,7 @@ final class RunOptions {
     Run opened = Run.open(run);
     Backends.Choice choice = Backends.select(device);
     try {
-      Vae model = opened.loadModel(choice.backend());
+      Vae model = opened.loadModel(choice.backend(), note -> err.println("vae4j: note: " + note));
       err.printf("vae4j: %s on %s: %s%n", model.config().describe(), choice.backend().name(), choice.reason());
       return new Session(opened, choice.backend(), model);
     } catch (IOException | RuntimeException e) {

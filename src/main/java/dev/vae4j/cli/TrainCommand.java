@@ -148,15 +148,15 @@ final class TrainCommand implements Callable<Integer> {
           + images + " training images of " + data);
     }
     Backends.Choice choice = Backends.select(device, new Backends.GpuOptions(tf32, !noGraph));
-    try (Backend backend = choice.backend()) {
-      Checkpoints.Loaded from = resume == null ? null : Checkpoints.latest(runPath);
+    // Only once everything else is in order: the folder's lock, held to the end of the run.
+    try (Backend backend = choice.backend();
+        RunDirectory run = resume == null ? usage(() -> RunDirectory.create(runPath, overwrite)) : RunDirectory.resume(runPath)) {
+      Checkpoints.Loaded from = resume == null ? null : run.latestCheckpoint(w -> err.println("vae4j: warning: " + w));
       if (from != null && !from.config().sameModelAs(config)) {
         throw new FormatException(from.file() + ": the checkpoint is for a " + from.config().describe() + " model but "
             + runPath.resolve(RunDirectory.CONFIG) + " describes " + config.describe());
       }
-      // Only once everything else is in order:
-      RunDirectory run = resume == null ? usage(() -> RunDirectory.create(runPath, overwrite))
-          : RunDirectory.resume(runPath, from == null ? java.util.List.of() : from.state().history());
+      if (run.replaced() != null) err.printf("vae4j: moved the run this one replaces to %s%n", run.replaced());
       err.printf("vae4j: %s on %s: %s%n", config.describe(), backend.name(), choice.reason());
       err.printf("vae4j: %s, %s%n", backend.description(), describe(split));
       if (resume != null) {
@@ -175,8 +175,9 @@ final class TrainCommand implements Callable<Integer> {
         result = Trainer.fit(model, split, options, TrainingListener.all(progress, events),
             new RunControl(from == null ? null : from.state(), checkpoints, skipNonFinite));
       } catch (TrainingDivergedException e) {
-        throw new IllegalStateException(e.getMessage() + "; the last good checkpoint stays in " + run.path()
-            + (skipNonFinite ? "" : " (--skip-nonfinite skips such batches)"), e);
+        String kept = Checkpoints.stepFiles(run.path()).isEmpty() ? "; no checkpoint was written before it"
+            : "; the last good checkpoint stays in " + run.path();
+        throw new IllegalStateException(e.getMessage() + kept + (skipNonFinite ? "" : " (--skip-nonfinite skips such batches)"), e);
       } catch (java.io.UncheckedIOException e) {
         throw e.getCause();
       }
@@ -189,8 +190,9 @@ final class TrainCommand implements Callable<Integer> {
       }
       EpochMetrics last = result.epochs().get(result.epochs().size() - 1);
       spec.commandLine().getOut().printf(Locale.ROOT,
-          "trained %d epochs: train loss %.2f, validation loss %.2f nats/sample (best epoch %d)%s; wrote %s%n",
-          result.epochs().size(), last.trainLoss(), last.valLoss(), result.bestEpoch(),
+          "trained %d epochs: train loss %.2f, %s (best epoch %d)%s; wrote %s%n",
+          result.epochs().size(), last.trainLoss(), Double.isNaN(last.valLoss()) ? "no validation set"
+              : String.format(Locale.ROOT, "validation loss %.2f nats/sample", last.valLoss()), result.bestEpoch(),
           result.stoppedEarly() ? ", stopped early" : "", run.path());
     }
     return 0;
@@ -222,7 +224,7 @@ final class TrainCommand implements Callable<Integer> {
 
   /** Event files in --tensorboard or the run folder; pictures from the test images when there are some. */
   private TensorBoardListener tensorBoard(RunDirectory run, DatasetSplit split, TrainOptions options) throws java.io.IOException {
-    Path dir = tensorboard != null ? tensorboard : run.path().resolve("tensorboard");
+    Path dir = tensorboard != null ? tensorboard : run.path().resolve(RunDirectory.TENSORBOARD);
     Dataset pictures = split.test() != null ? split.test() : split.train();
     return TensorBoardListener.create(dir, pictures, options, seed, TensorBoardListener.DEFAULT_STEP_INTERVAL);
   }

@@ -4,11 +4,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vae4j.Backends;
 import dev.vae4j.backend.Likelihood;
 import dev.vae4j.data.CsvReader;
 import dev.vae4j.io.AtomicFiles;
 import dev.vae4j.io.FormatException;
+import dev.vae4j.io.RegularFiles;
 import dev.vae4j.model.VaeConfig;
 import dev.vae4j.model.layer.Shape;
 import dev.vae4j.train.TrainOptions;
@@ -60,6 +62,7 @@ public record RunConfig(
 
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   private static final ObjectMapper JSON_COMPACT = new ObjectMapper();
+  private static final long MAX_BYTES = 1 << 20;
 
   /**
    * Checkpointing and non-finite batches.
@@ -114,15 +117,31 @@ public record RunConfig(
         device, gpu);
   }
 
-  /** Writes {@code file} atomically, in the format {@link #read} reads. */
-  public void write(Path file) throws IOException {
-    AtomicFiles.write(file, JSON.writeValueAsBytes(tree()));
+  /**
+   * Writes {@code file} atomically, in the format {@link #read} reads, with its {@value
+   * ConfigDigest#KEY} last; returns that digest.
+   */
+  public String write(Path file) throws IOException {
+    ObjectNode root = sealed();
+    AtomicFiles.write(file, JSON.writeValueAsBytes(root));
+    return root.get(ConfigDigest.KEY).asText();
   }
 
   /** The same JSON on one line (what checkpoints store). */
   public String toJson() {
     try {
-      return JSON_COMPACT.writeValueAsString(tree());
+      return JSON_COMPACT.writeValueAsString(sealed());
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The tree as JSON would read it back, with its digest. */
+  private ObjectNode sealed() {
+    try {
+      ObjectNode root = (ObjectNode) JSON_COMPACT.readTree(JSON_COMPACT.writeValueAsString(tree()));
+      root.put(ConfigDigest.KEY, ConfigDigest.of(root));
+      return root;
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException(e);
     }
@@ -184,7 +203,17 @@ public record RunConfig(
    * ({@code requested_device}, {@code gpu}, {@code checkpoints}) take the values older runs had.
    */
   public static RunConfig read(Path file) throws IOException {
-    if (!Files.isRegularFile(file)) throw new FormatException(file + ": no such file");
+    return parse(tree(file), file);
+  }
+
+  /**
+   * The JSON of {@code file}, a regular file of at most {@value #MAX_BYTES} bytes (a config.json
+   * is about 1 KB), as an object.
+   */
+  public static JsonNode tree(Path file) throws IOException {
+    if (!Files.exists(file)) throw new FormatException(file + ": no such file");
+    RegularFiles.require(file, "file");
+    if (Files.size(file) > MAX_BYTES) throw new FormatException(file + ": " + Files.size(file) + " bytes, too large for a run configuration");
     JsonNode root;
     try {
       root = JSON.readTree(file.toFile());
@@ -192,6 +221,11 @@ public record RunConfig(
       throw new FormatException(file + ": not valid JSON (" + e.getMessage().lines().findFirst().orElse("") + ")", e);
     }
     if (root == null || !root.isObject()) throw new FormatException(file + ": not a JSON object");
+    return root;
+  }
+
+  /** Reads a run configuration from the JSON of {@code file}. */
+  public static RunConfig parse(JsonNode root, Path file) throws IOException {
     Fields f = new Fields(root, file);
     try {
       JsonNode hiddenNode = f.node("/model/hidden");

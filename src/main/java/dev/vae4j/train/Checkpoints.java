@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vae4j.io.FormatException;
+import dev.vae4j.io.RegularFiles;
 import dev.vae4j.io.SafeTensors;
 import dev.vae4j.model.ModelMetadata;
 import dev.vae4j.model.ParameterLayout;
@@ -11,13 +12,16 @@ import dev.vae4j.model.VaeConfig;
 import dev.vae4j.model.layer.ParameterView;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -52,8 +56,12 @@ public final class Checkpoints implements CheckpointSink {
   private final int keep;
   private final int stepInterval;
 
-  /** A checkpoint read back: which file (null when read from bytes), the model shape, the state and the run configuration (JSON). */
-  public record Loaded(Path file, VaeConfig config, TrainingState state, String runConfig) {}
+  /**
+   * A checkpoint read back: which file (null when read from bytes), the model shape, the state, the
+   * run configuration (JSON) and how the file was sealed ({@link SafeTensors.Seal#DATA_ONLY}: by a
+   * vae4j version whose checksum did not cover the tensor table).
+   */
+  public record Loaded(Path file, VaeConfig config, TrainingState state, String runConfig, SafeTensors.Seal seal) {}
 
   /**
    * Checkpoints of a model of shape {@code config} in {@code dir}, keeping the newest {@code keep}
@@ -155,32 +163,56 @@ public final class Checkpoints implements CheckpointSink {
           .bestLoss(Double.parseDouble(s.bestLoss())).bestEpoch(s.bestEpoch()).sinceBest(s.sinceBest())
           .bestParameters(best).history(s.history()).finished(s.finished()).build();
       if (!state.isFinite()) throw new FormatException(name + ": holds NaN or infinite values");
-      return new Loaded(file, config, state, runConfig);
+      return new Loaded(file, config, state, runConfig, contents.seal());
     } catch (JsonProcessingException | IllegalArgumentException | NullPointerException | ArithmeticException e) {
       throw new FormatException(name + ": bad training state in metadata (" + e.getMessage().lines().findFirst().orElse("") + ")", e);
     }
   }
 
   /**
-   * The newest checkpoint in {@code dir} that reads and verifies (an unreadable newer one is
-   * reported in the exception only when none is good), or null when there is none.
+   * The newest checkpoint in {@code dir} that reads and verifies, or null when there is none. The
+   * step checkpoints are tried newest first, then {@value #BEST}; each one passed over is reported
+   * to {@code warnings} with the reason (a damaged file; a FIFO, device or folder of a checkpoint's
+   * name, skipped without being opened), as is a file sealed by an older version's checksum. When
+   * there are checkpoints but none verifies, the exception names the newest one's problem.
    */
-  public static Loaded latest(Path dir) throws IOException {
-    List<Path> steps = stepFiles(dir);
-    FormatException firstProblem = null;
-    for (int i = steps.size() - 1; i >= 0; i--) {
+  public static Loaded latest(Path dir, Consumer<String> warnings) throws IOException {
+    List<Path> candidates = new ArrayList<>(matching(dir));
+    Collections.reverse(candidates);
+    Path best = dir.resolve(BEST);
+    if (Files.exists(best, LinkOption.NOFOLLOW_LINKS)) candidates.add(best);
+    FormatException newestProblem = null;
+    for (Path file : candidates) {
+      String problem = RegularFiles.problem(file);
+      if (problem != null) {
+        warnings.accept("skipped " + file + ": " + problem + ", not a checkpoint file");
+        continue;
+      }
       try {
-        return read(steps.get(i));
+        SafeTensors.Contents contents = SafeTensors.read(file);
+        Loaded loaded = parse(contents, file, file.toString());
+        String note = contents.note(file.toString());
+        if (note != null) warnings.accept(note);
+        return loaded;
       } catch (FormatException e) {
-        if (firstProblem == null) firstProblem = e;
+        warnings.accept("skipped " + e.getMessage() + "; trying an older checkpoint");
+        if (newestProblem == null) newestProblem = e;
       }
     }
-    if (firstProblem != null) throw firstProblem;
+    if (newestProblem != null) {
+      throw new FormatException(dir + ": no checkpoint verifies (" + candidates.size() + " tried; the newest: "
+          + newestProblem.getMessage() + ")", newestProblem);
+    }
     return null;
   }
 
-  /** The step checkpoints in {@code dir}, oldest first. */
+  /** The step checkpoints in {@code dir} that are regular files, oldest first. */
   public static List<Path> stepFiles(Path dir) throws IOException {
+    return matching(dir).stream().filter(Files::isRegularFile).toList();
+  }
+
+  /** Everything in {@code dir} named like a step checkpoint, oldest first. */
+  private static List<Path> matching(Path dir) throws IOException {
     if (!Files.isDirectory(dir)) return List.of();
     try (Stream<Path> files = Files.list(dir)) {
       return files.filter(p -> STEP_FILE.matcher(p.getFileName().toString()).matches())

@@ -86,18 +86,18 @@ class CheckpointsTest {
     assertEquals(List.of("checkpoint-step-000000005.safetensors", "checkpoint-step-000000006.safetensors"),
         Checkpoints.stepFiles(dir).stream().map(p -> p.getFileName().toString()).toList());
     assertEquals(3, Checkpoints.read(dir.resolve(Checkpoints.BEST)).state().adamSteps());
-    assertEquals(6, Checkpoints.latest(dir).state().adamSteps());
+    assertEquals(6, Checkpoints.latest(dir, w -> {}).state().adamSteps());
   }
 
   @Test
   void latestFallsBackPastADamagedFileAndIsNullWithoutAny() throws IOException {
-    assertNull(Checkpoints.latest(dir));
+    assertNull(Checkpoints.latest(dir, w -> {}));
     Checkpoints sink = new Checkpoints(dir, CONFIG, "{}", 3, 0);
     sink.save(state(1, 0, 1, 1, false));
     sink.save(state(2, 0, 2, 2, false));
     Path newest = Checkpoints.stepFiles(dir).get(1);
     Files.write(newest, Arrays.copyOf(Files.readAllBytes(newest), 100));
-    assertEquals(1, Checkpoints.latest(dir).state().adamSteps());
+    assertEquals(1, Checkpoints.latest(dir, w -> {}).state().adamSteps());
   }
 
   private String reject(Path file) {
