@@ -55,7 +55,30 @@ public final class Main {
       if (Boolean.getBoolean("vae4j.debug")) e.printStackTrace(commandLine.getErr());
       return 1;
     });
-    return cli.execute(args);
+    try {
+      return cli.execute(args);
+    } catch (OutOfMemoryError e) { // what the up-front size checks could not foresee: one line, never a trace
+      err.println("vae4j: error: " + outOfMemory(e, args));
+      return 1;
+    }
+  }
+
+  /**
+   * One line for running out of memory: the operation (the vae4j method that allocated, and the
+   * command) and the heap, with how to raise it. The failed allocation has been unwound, so there
+   * is room again to build the string.
+   */
+  static String outOfMemory(OutOfMemoryError e, String... args) {
+    String operation = args.length > 0 ? args[0] : "vae4j";
+    for (StackTraceElement frame : e.getStackTrace()) {
+      if (frame.getClassName().startsWith("dev.vae4j.")) {
+        String cls = frame.getClassName();
+        operation += " (in " + cls.substring(cls.lastIndexOf('.') + 1) + "." + frame.getMethodName() + ")";
+        break;
+      }
+    }
+    return "out of memory in " + operation + ": " + (e.getMessage() == null ? "" : e.getMessage() + "; ") + "the heap is "
+        + dev.vae4j.io.HeapBudget.size(Runtime.getRuntime().maxMemory()) + ", raise it with JAVA_OPTS=-Xmx...";
   }
 
   /** The command line for {@code args}, with the subcommands {@link #subcommandsFor} picks. */

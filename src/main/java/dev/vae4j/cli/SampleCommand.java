@@ -51,6 +51,8 @@ final class SampleCommand implements Callable<Integer> {
     if (rows <= 0) throw new ParameterException(spec.commandLine(), "--rows must be > 0, got " + rows);
     if (scale <= 0) throw new ParameterException(spec.commandLine(), "--scale must be > 0, got " + scale);
     try (RunOptions.Session s = runOptions.open(spec.commandLine().getErr())) {
+      long pixels = (long) s.run().imageHeight() * s.run().imageWidth() * scale * scale;
+      MemoryLimits.checkImages(spec.commandLine(), s.model().config(), count, 4 * pixels, "--count " + count + " --scale " + scale);
       Pictures pictures = new Pictures(s.model(), s.run().imageHeight(), s.run().imageWidth(), scale);
       int cols = (count + rows - 1) / rows;
       ImageGrid.writePng(out, pictures.samples(count, cols, seed, mode.binary));

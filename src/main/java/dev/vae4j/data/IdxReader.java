@@ -1,5 +1,7 @@
 package dev.vae4j.data;
 
+import dev.vae4j.io.HeapBudget;
+import dev.vae4j.io.RegularFiles;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -15,8 +17,11 @@ import java.util.zip.ZipException;
  * Reads IDX files (the MNIST format: magic {@code 00 00 dtype ndims}, big-endian dimension sizes,
  * then the data), gzip-compressed or raw, validating everything before trusting it: the magic,
  * the data type (unsigned bytes only), the number of dimensions, and that the data is exactly as
- * long as the dimensions say. Sizes are checked against a hard limit, and memory grows only with
- * the data actually there, so a corrupt header cannot make the reader allocate gigabytes.
+ * long as the dimensions say. Sizes are checked against a hard limit and the heap left before
+ * anything is allocated, a raw file's against its length too, and memory grows only with the data
+ * actually there; gzip data is inflated as it is read and no further than one byte past what the
+ * header promises, so neither a corrupt header nor a gzip bomb can make the reader allocate
+ * gigabytes. Only regular files are opened (a FIFO would block).
  */
 public final class IdxReader {
   /** Largest payload accepted: 2^31 - 1 bytes (a Java array's limit; 35x Fashion-MNIST's train set). */
@@ -41,20 +46,26 @@ public final class IdxReader {
 
   /** Reads an IDX file of {@code expectedDims} dimensions from a path (gzip detected by its magic). */
   public static IdxData read(Path file, int expectedDims, String what) throws IOException {
+    RegularFiles.require(file, "IDX file");
     try (InputStream in = Files.newInputStream(file)) {
-      return read(in, file.toString(), expectedDims, what);
+      return read(in, Files.size(file), file.toString(), expectedDims, what);
     }
   }
 
   /** Reads an IDX stream; {@code name} names it in errors. */
   public static IdxData read(InputStream raw, String name, int expectedDims, String what) throws IOException {
+    return read(raw, -1, name, expectedDims, what);
+  }
+
+  /** Reads an IDX stream of {@code size} bytes (-1: unknown); {@code name} names it in errors. */
+  private static IdxData read(InputStream raw, long size, String name, int expectedDims, String what) throws IOException {
     BufferedInputStream buffered = new BufferedInputStream(raw, 1 << 16);
     buffered.mark(2);
     boolean gzip = buffered.read() == 0x1f && buffered.read() == 0x8b;
     buffered.reset();
     try {
       InputStream in = gzip ? new GZIPInputStream(buffered, 1 << 16) : buffered;
-      return parse(new DataInputStream(in), name, expectedDims, what);
+      return parse(new DataInputStream(in), gzip ? -1 : size, name, expectedDims, what);
     } catch (ZipException e) {
       throw new DataException(name + ": corrupt gzip data (" + e.getMessage() + ")", e);
     } catch (EOFException e) {
@@ -62,7 +73,7 @@ public final class IdxReader {
     }
   }
 
-  private static IdxData parse(DataInputStream in, String name, int expectedDims, String what) throws IOException {
+  private static IdxData parse(DataInputStream in, long size, String name, int expectedDims, String what) throws IOException {
     int magic = readHeaderInt(in, name);
     int expectedMagic = (UNSIGNED_BYTE << 8) | expectedDims;
     if ((magic >>> 16) != 0) {
@@ -76,12 +87,25 @@ public final class IdxReader {
       throw new DataException(name + ": " + ndims + " dimensions, expected " + expectedDims + " for IDX " + what);
     }
     int[] dims = new int[ndims];
-    long elements = 1;
     for (int i = 0; i < ndims; i++) {
       dims[i] = readHeaderInt(in, name);
       if (dims[i] <= 0) throw new DataException(name + ": dimension " + i + " is " + Integer.toUnsignedString(dims[i]) + ", must be positive");
-      elements *= dims[i];
-      if (elements > MAX_ELEMENTS) throw new DataException(name + ": dimensions " + describe(dims, i + 1) + " exceed the " + MAX_ELEMENTS + "-byte limit");
+    }
+    double product = 1; // exact enough to compare with the limit, and never overflows
+    for (int d : dims) product *= d;
+    if (product > MAX_ELEMENTS) {
+      throw new DataException(name + ": dimensions " + describe(dims, ndims) + " (" + String.format(java.util.Locale.ROOT, "%.3g", product)
+          + " bytes) exceed the " + MAX_ELEMENTS + "-byte limit");
+    }
+    long elements = 1;
+    for (int d : dims) elements *= d;
+    long present = size < 0 ? -1 : size - 4L * (1 + ndims);
+    if (present >= 0 && present < elements) {
+      throw new DataException(name + ": dimensions " + describe(dims, ndims) + " need " + elements + " bytes of data but the file has " + present);
+    }
+    if (!HeapBudget.fits(elements)) {
+      throw new DataException(name + ": dimensions " + describe(dims, ndims) + " promise "
+          + HeapBudget.shortfall(elements));
     }
     byte[] data = readUpTo(in, (int) elements);
     if (data.length < elements) {

@@ -31,9 +31,9 @@ public final class HeapBudget {
     return Runtime.getRuntime().maxMemory();
   }
 
-  /** "needs 2.1 GB, more than the 0.2 GB of heap left (-Xmx 0.3 GB)". */
+  /** "2.1 GB, more than the 0.2 GB of heap left (-Xmx 0.3 GB; ...)". */
   public static String shortfall(long bytes) {
-    return "needs " + size(bytes) + ", more than the " + size(available()) + " of heap left (-Xmx " + size(maximum())
+    return size(bytes) + ", more than the " + size(available()) + " of heap left (-Xmx " + size(maximum())
         + "; raise it with JAVA_OPTS=-Xmx...)";
   }
 

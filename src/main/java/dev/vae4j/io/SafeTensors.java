@@ -215,7 +215,7 @@ public final class SafeTensors {
     Header header = Header.parse(headerBytes.array(), dataSize, name);
     long valueBytes = 8L * header.values(); // held as doubles
     if (!HeapBudget.fits(valueBytes)) {
-      throw new FormatException(name + ": its " + header.values() + " tensor values " + HeapBudget.shortfall(valueBytes));
+      throw new FormatException(name + ": its " + header.values() + " tensor values need " + HeapBudget.shortfall(valueBytes));
     }
     Map<String, String> metadata = header.metadata();
     String full = metadata.get(CHECKSUM_KEY), dataOnly = metadata.get(DATA_CHECKSUM_KEY);
