@@ -51,9 +51,10 @@ final class Progress implements TrainingListener {
       bar.close();
       bar = null;
     }
-    err.printf(Locale.ROOT, "epoch %3d  train %.2f (recon %.2f + kl %.2f)  val %.2f (recon %.2f + kl %.2f)  %.1fs  %.0f samples/s%s%n",
-        m.epoch(), m.trainLoss(), m.trainRecon(), m.trainKl(), m.valLoss(), m.valRecon(), m.valKl(),
-        m.seconds(), m.samplesPerSecond(), m.best() ? "  *" : "");
+    String val = Double.isNaN(m.valLoss()) ? "no validation set"
+        : String.format(Locale.ROOT, "val %.2f (recon %.2f + kl %.2f)", m.valLoss(), m.valRecon(), m.valKl());
+    err.printf(Locale.ROOT, "epoch %3d  train %.2f (recon %.2f + kl %.2f)  %s  %.1fs  %.0f samples/s%s%n",
+        m.epoch(), m.trainLoss(), m.trainRecon(), m.trainKl(), val, m.seconds(), m.samplesPerSecond(), m.best() ? "  *" : "");
     err.flush();
     try {
       run.appendMetrics(m);

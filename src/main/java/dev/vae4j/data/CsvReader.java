@@ -94,6 +94,10 @@ public final class CsvReader {
       if (label < 0) throw new DataException(name + ": line " + line + ", column 1: label " + label + " is negative");
       return label;
     } catch (NumberFormatException e) {
+      if (text.matches("[+-]?\\d+")) {
+        throw new DataException(name + ": line " + line + ", column 1: label " + abbreviate(text) + " is out of range (0.."
+            + Integer.MAX_VALUE + ")");
+      }
       throw new DataException(name + ": line " + line + ", column 1: label '" + abbreviate(text) + "' is not a whole number");
     }
   }

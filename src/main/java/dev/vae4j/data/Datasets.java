@@ -62,7 +62,10 @@ public final class Datasets {
    * raw or with {@code .gz} (the dotted names {@code train-images.idx3-ubyte} work too).
    */
   public static DatasetSplit fromDirectory(Path dir) throws IOException {
-    if (!Files.isDirectory(dir)) throw new DataException(dir + ": no such folder (expected MNIST-style IDX files)");
+    if (!Files.isDirectory(dir)) {
+      throw new DataException(dir + (Files.exists(dir) ? ": not a folder (--data takes digits, mnist, fashion-mnist, a folder of MNIST-style IDX files or a .csv file)"
+          : ": no such folder (expected MNIST-style IDX files)"));
+    }
     Path trainImages = find(dir, "train", "images", "idx3");
     if (trainImages == null) {
       throw new DataException(dir + ": no train-images-idx3-ubyte[.gz] file (expected MNIST-style IDX files)");

@@ -5,8 +5,11 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -44,11 +47,28 @@ public final class AtomicFiles {
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
       }
-    } catch (IOException | RuntimeException | Error e) {
+    } catch (IOException e) {
+      Files.deleteIfExists(temp);
+      throw failure(target, e);
+    } catch (RuntimeException | Error e) {
       Files.deleteIfExists(temp);
       throw e;
     }
     forceDirectory(dir);
+  }
+
+  /**
+   * The failure to write {@code target}, named by it rather than by the hidden temporary file the
+   * operating system complained about ("No space left on device", "Permission denied").
+   */
+  private static IOException failure(Path target, IOException e) {
+    String reason = e instanceof AccessDeniedException ? "permission denied (is the folder read-only?)"
+        : e instanceof NoSuchFileException ? "its folder is gone"
+        : e instanceof FileSystemException f ? (f.getReason() != null ? f.getReason() : f.getClass().getSimpleName())
+        : e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    FileSystemException named = new FileSystemException(target.toString(), null, "cannot write it: " + reason);
+    named.initCause(e);
+    return named;
   }
 
   /** Writes {@code bytes} to {@code target} atomically. */
