@@ -61,19 +61,37 @@ public final class RunLock implements AutoCloseable {
       channel.close();
       throw new RunInUseException(dir, holder);
     }
-    byte[] pid = (ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII);
-    channel.truncate(0).write(ByteBuffer.wrap(pid), 0);
+    // One write of a fixed width: a reader sees the previous holder's pid or this one, never a mix.
+    byte[] pid = String.format("%-19d%n", ProcessHandle.current().pid()).getBytes(StandardCharsets.US_ASCII);
+    channel.write(ByteBuffer.wrap(pid), 0);
     RunLock held = new RunLock(channel, lock);
     removeStaleTemporaryFiles(dir);
     return held;
   }
 
-  /** The pid the holder wrote, or "unknown" (it may not have written it yet). */
+  /**
+   * The pid of the live process that holds the lock. The holder writes it just after taking the
+   * lock, so for a moment the file may still name the previous, dead holder (or nothing): this
+   * waits up to a second for a live one, then says what it has.
+   */
   private static String holder(FileChannel channel) throws IOException {
-    ByteBuffer buf = ByteBuffer.allocate(32);
-    channel.read(buf, 0);
-    String text = new String(buf.array(), 0, buf.position(), StandardCharsets.US_ASCII).strip();
-    return text.matches("\\d{1,19}") ? text : "unknown";
+    String seen = "unknown";
+    for (int attempt = 0; attempt < 50; attempt++) {
+      ByteBuffer buf = ByteBuffer.allocate(32);
+      channel.read(buf, 0);
+      String text = new String(buf.array(), 0, buf.position(), StandardCharsets.US_ASCII).strip();
+      if (text.matches("\\d{1,18}")) {
+        seen = text;
+        if (ProcessHandle.of(Long.parseLong(text)).map(ProcessHandle::isAlive).orElse(false)) return text;
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    return seen;
   }
 
   private static void removeStaleTemporaryFiles(Path dir) throws IOException {

@@ -35,7 +35,7 @@ class TableChecksumTest {
   @Test
   void swappedOffsetsOfTwoTensorsOfOneShapeAreRefused() throws IOException {
     Path file = twoTensors(dir.resolve("m.safetensors"));
-    byte[] swapped = swapOffsets(Files.readAllBytes(file), "mu", "logvar");
+    byte[] swapped = HeaderSurgery.swapOffsets(Files.readAllBytes(file), "mu", "logvar");
     Path forged = dir.resolve("forged.safetensors");
     Files.write(forged, swapped);
     FormatException e = assertThrows(FormatException.class, () -> SafeTensors.read(forged));
@@ -84,23 +84,6 @@ class TableChecksumTest {
     SafeTensors.write(file, Map.of("k", "v"), List.of(new SafeTensors.Tensor("mu", new long[] {2, 3}, random(6, seed)),
         new SafeTensors.Tensor("logvar", new long[] {2, 3}, random(6, seed + 1))));
     return file;
-  }
-
-  /** The file with the byte ranges of tensors {@code a} and {@code b} exchanged, the header otherwise as it was. */
-  static byte[] swapOffsets(byte[] file, String a, String b) throws IOException {
-    long n = ByteBuffer.wrap(file, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
-    ObjectNode header = (ObjectNode) JSON.readTree(new String(file, 8, (int) n, StandardCharsets.UTF_8));
-    ArrayNode first = (ArrayNode) header.get(a).get("data_offsets"), second = (ArrayNode) header.get(b).get("data_offsets");
-    ObjectNode ea = (ObjectNode) header.get(a), eb = (ObjectNode) header.get(b);
-    ea.set("data_offsets", second);
-    eb.set("data_offsets", first);
-    byte[] json = JSON.writeValueAsBytes(header);
-    int padded = (json.length + 7) / 8 * 8;
-    byte[] spaces = new byte[padded - json.length];
-    Arrays.fill(spaces, (byte) ' ');
-    byte[] data = Arrays.copyOfRange(file, 8 + (int) n, file.length);
-    return ByteBuffer.allocate(8 + padded + data.length).order(ByteOrder.LITTLE_ENDIAN).putLong(padded).put(json).put(spaces)
-        .put(data).array();
   }
 
   /** A one-tensor file as vae4j wrote them before the table checksum: {@value SafeTensors#DATA_CHECKSUM_KEY} only. */
