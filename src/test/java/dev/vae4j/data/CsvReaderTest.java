@@ -70,6 +70,8 @@ class CsvReaderTest {
     assertTrue(reject("0x1,0\n", CsvReader.Format.PLAIN).contains("'0x1' is not a number"));
     assertTrue(reject("1f,0\n", CsvReader.Format.PLAIN).contains("'1f' is not a number"));
     assertTrue(reject("x,0,1\n", new CsvReader.Format(true, false)).contains("column 1: label 'x' is not a whole number"));
+    assertTrue(reject("2147483648,0,1\n", new CsvReader.Format(true, false))
+        .contains("column 1: label 2147483648 is out of range (0..2147483647)"));
     assertTrue(reject("-1,0,1\n", new CsvReader.Format(true, false)).contains("label -1 is negative"));
     assertTrue(reject("label,p1\n", CsvReader.Format.PLAIN).contains("'label' is not a number"));
   }

@@ -60,6 +60,8 @@ class IdxRejectionTest {
     assertTrue(reject("short", Arrays.copyOf(good, good.length - 1)).contains("need 60 bytes of data but the file has 59"));
     assertTrue(reject("long", Arrays.copyOf(good, good.length + 1)).contains("data continues past the 60 bytes"));
     assertTrue(reject("huge", idx(0x803, 60000, 60000, 60000)).contains("exceed the"), "refused before allocating");
+    // Every dimension named (the message used to stop at the one that crossed the limit).
+    assertTrue(reject("wide", idx(0x803, 60000, 65535, 65535)).contains("dimensions 60000x65535x65535 (2.58e+14 bytes) exceed"));
     assertTrue(reject("negative", idx(0x803, -1, 28, 28)).contains("must be positive"));
     assertTrue(reject("header", new byte[] {0, 0, 8, 3, 0, 0}).contains("truncated IDX header"));
   }

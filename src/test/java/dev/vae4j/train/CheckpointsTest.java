@@ -100,6 +100,23 @@ class CheckpointsTest {
     assertEquals(1, Checkpoints.latest(dir, w -> {}).state().adamSteps());
   }
 
+  @Test
+  void everyFallbackIsWarnedAndTheBestIsTriedWhenEveryStepCheckpointIsDamaged() throws IOException {
+    Checkpoints sink = new Checkpoints(dir, CONFIG, "{}", 3, 0);
+    sink.save(state(1, 1, 0, 1, false));
+    sink.save(state(2, 2, 0, 2, false)); // an epoch end with the best loss: also checkpoint-best
+    for (Path p : Checkpoints.stepFiles(dir)) Files.write(p, Arrays.copyOf(Files.readAllBytes(p), 100));
+    List<String> warnings = new java.util.ArrayList<>();
+    Checkpoints.Loaded loaded = Checkpoints.latest(dir, warnings::add);
+    assertEquals(dir.resolve(Checkpoints.BEST), loaded.file());
+    assertEquals(2, warnings.size(), warnings.toString());
+    for (String w : warnings) assertTrue(w.matches("skipped .*checkpoint-step-\\d+\\.safetensors: .*; trying an older checkpoint"), w);
+
+    Files.write(dir.resolve(Checkpoints.BEST), new byte[10]);
+    FormatException none = assertThrows(FormatException.class, () -> Checkpoints.latest(dir, w -> {}));
+    assertTrue(none.getMessage().startsWith(dir + ": no checkpoint verifies (3 tried; the newest: "), none.getMessage());
+  }
+
   private String reject(Path file) {
     FormatException e = assertThrows(FormatException.class, () -> Checkpoints.read(file));
     assertTrue(e.getMessage().startsWith(file + ": "), e.getMessage());
