@@ -15,14 +15,9 @@ public final class HeaderSurgery {
 
   private HeaderSurgery() {}
 
-  /** The file with the byte ranges of tensors {@code a} and {@code b} exchanged, the header otherwise as it was. */
-  public static byte[] swapOffsets(byte[] file, String a, String b) throws IOException {
+  /** {@code file} with its header replaced by {@code header} (padded to 8 bytes), the data as it was. */
+  public static byte[] withHeader(byte[] file, ObjectNode header) throws IOException {
     long n = ByteBuffer.wrap(file, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
-    ObjectNode header = (ObjectNode) JSON.readTree(new String(file, 8, (int) n, StandardCharsets.UTF_8));
-    ArrayNode first = (ArrayNode) header.get(a).get("data_offsets"), second = (ArrayNode) header.get(b).get("data_offsets");
-    ObjectNode ea = (ObjectNode) header.get(a), eb = (ObjectNode) header.get(b);
-    ea.set("data_offsets", second);
-    eb.set("data_offsets", first);
     byte[] json = JSON.writeValueAsBytes(header);
     int padded = (json.length + 7) / 8 * 8;
     byte[] spaces = new byte[padded - json.length];
@@ -30,5 +25,16 @@ public final class HeaderSurgery {
     byte[] data = Arrays.copyOfRange(file, 8 + (int) n, file.length);
     return ByteBuffer.allocate(8 + padded + data.length).order(ByteOrder.LITTLE_ENDIAN).putLong(padded).put(json).put(spaces)
         .put(data).array();
+  }
+
+  /** The file with the byte ranges of tensors {@code a} and {@code b} exchanged, the header otherwise as it was. */
+  public static byte[] swapOffsets(byte[] file, String a, String b) throws IOException {
+    long n = ByteBuffer.wrap(file, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+    ObjectNode header = (ObjectNode) JSON.readTree(new String(file, 8, (int) n, StandardCharsets.UTF_8));
+    ObjectNode ea = (ObjectNode) header.get(a), eb = (ObjectNode) header.get(b);
+    ArrayNode first = (ArrayNode) ea.get("data_offsets");
+    ea.set("data_offsets", eb.get("data_offsets"));
+    eb.set("data_offsets", first);
+    return withHeader(file, header);
   }
 }
