@@ -49,7 +49,7 @@ public final class AtomicFiles {
       }
     } catch (IOException e) {
       Files.deleteIfExists(temp);
-      throw failure(target, e);
+      throw e.getClass().getName().startsWith("dev.vae4j.") ? e : failure(target, e); // vae4j's own name their problem
     } catch (RuntimeException | Error e) {
       Files.deleteIfExists(temp);
       throw e;
