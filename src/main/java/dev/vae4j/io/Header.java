@@ -21,9 +21,15 @@ import java.util.Map;
 record Header(Map<String, String> metadata, List<TableRow> rows) {
   private static final ObjectMapper JSON = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
-  /** The table sorted by first byte. */
+  /**
+   * First byte, then end byte: an empty tensor sharing its first byte with a non-empty one sorts
+   * before it whatever the header's order (a header may list them either way).
+   */
+  private static final Comparator<TableRow> BY_OFFSET = Comparator.comparingLong(TableRow::begin).thenComparingLong(TableRow::end);
+
+  /** The table sorted by byte range. */
   List<TableRow> byOffset() {
-    return rows.stream().sorted(Comparator.comparingLong(TableRow::begin)).toList();
+    return rows.stream().sorted(BY_OFFSET).toList();
   }
 
   /** Values in all tensors. */
@@ -57,7 +63,7 @@ record Header(Map<String, String> metadata, List<TableRow> rows) {
       rows.add(row(key, value, dataSize, name));
     }
     long expected = 0;
-    for (TableRow r : rows.stream().sorted(Comparator.comparingLong(TableRow::begin)).toList()) {
+    for (TableRow r : rows.stream().sorted(BY_OFFSET).toList()) {
       if (r.begin() != expected) {
         throw new FormatException(name + ": tensor data " + (r.begin() < expected ? "overlaps" : "leaves a gap") + " at byte "
             + Math.min(r.begin(), expected));

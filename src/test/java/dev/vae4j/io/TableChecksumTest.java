@@ -69,6 +69,19 @@ class TableChecksumTest {
   }
 
   @Test
+  void aHeaderListingItsTensorsInAnotherOrderVerifies() throws IOException {
+    // An empty tensor at byte 0 listed after the one that fills bytes 0..8: the fuzzer's finding.
+    byte[] file = SafeTensors.encode(Map.of("k", "v"), List.of(new SafeTensors.Tensor("empty", new long[] {0}, new float[0]),
+        new SafeTensors.Tensor("full", new long[] {2}, new float[] {1, 2})));
+    long n = ByteBuffer.wrap(file, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+    ObjectNode header = (ObjectNode) JSON.readTree(new String(file, 8, (int) n, StandardCharsets.UTF_8));
+    header.set("empty", header.remove("empty")); // now last
+    SafeTensors.Contents c = SafeTensors.read(HeaderSurgery.withHeader(file, header), "reordered");
+    assertEquals(SafeTensors.Seal.FULL, c.seal());
+    assertEquals(List.of("full", "empty"), List.copyOf(c.tensors().keySet()));
+  }
+
+  @Test
   void aDuplicatedTensorNameIsRefused() throws IOException {
     String header = "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},"
         + "\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}";
