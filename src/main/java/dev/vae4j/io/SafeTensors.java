@@ -28,9 +28,9 @@ import java.util.Map;
  * the data, and that their values fit in the heap left before allocating them. Every file written
  * carries {@value #CHECKSUM_KEY}, a SHA-256 over the tensor table (names, dtypes, shapes, byte
  * ranges), the data bytes and the other metadata ({@link TableChecksum}); a file that has one is
- * verified on read. Files vae4j wrote before it carry {@value #DATA_CHECKSUM_KEY} (the data and
- * the metadata only), still verified that way; files from other writers have neither and are read
- * as they are.
+ * verified on read. Files vae4j wrote before it carry only {@value #DATA_CHECKSUM_KEY} (the data
+ * and the metadata), still verified that way; files written now carry that one too, for earlier
+ * versions to verify. Files from other writers have neither and are read as they are.
  */
 public final class SafeTensors {
   /** Largest header accepted (the reference implementation's limit is 100 MB). */
@@ -123,18 +123,24 @@ public final class SafeTensors {
     sealed.remove(CHECKSUM_KEY);
     sealed.remove(DATA_CHECKSUM_KEY);
     TableChecksum checksum = new TableChecksum(rows);
+    MessageDigest dataOnly = sha256();
     ByteBuffer chunk = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
     for (Tensor t : tensors) {
       for (float f : t.data()) {
         if (chunk.remaining() < Float.BYTES) {
-          checksum.data(chunk.flip());
+          checksum.data(chunk.flip().duplicate());
+          dataOnly.update(chunk);
           chunk.clear();
         }
         chunk.putFloat(f);
       }
     }
-    checksum.data(chunk.flip());
+    checksum.data(chunk.flip().duplicate());
+    dataOnly.update(chunk);
     sealed.put(CHECKSUM_KEY, checksum.finish(sealed));
+    // The older checksum too, over everything else including the new one, so that earlier vae4j
+    // versions still verify (and resume from) what this one writes.
+    sealed.put(DATA_CHECKSUM_KEY, finish(dataOnly, sealed));
 
     ObjectNode header = JSON.createObjectNode();
     ObjectNode meta = header.putObject("__metadata__");
@@ -221,6 +227,7 @@ public final class SafeTensors {
     String full = metadata.get(CHECKSUM_KEY), dataOnly = metadata.get(DATA_CHECKSUM_KEY);
     Map<String, String> covered = new LinkedHashMap<>(metadata);
     covered.remove(CHECKSUM_KEY);
+    covered.remove(DATA_CHECKSUM_KEY);
     TableChecksum tableChecksum = new TableChecksum(header.rows());
     MessageDigest dataChecksum = sha256();
     Map<String, Entry> tensors = new LinkedHashMap<>();

@@ -82,6 +82,20 @@ class TableChecksumTest {
   }
 
   @Test
+  void filesWrittenNowStillVerifyByTheOlderRuleForEarlierVersions() throws IOException {
+    Path file = twoTensors(dir.resolve("m.safetensors"));
+    SafeTensors.Contents c = SafeTensors.read(file);
+    byte[] bytes = Files.readAllBytes(file);
+    long n = ByteBuffer.wrap(bytes, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+    java.security.MessageDigest digest = SafeTensors.sha256(); // what an earlier version's reader computes
+    digest.update(bytes, 8 + (int) n, bytes.length - 8 - (int) n);
+    c.metadata().forEach((k, v) -> {
+      if (!k.equals(SafeTensors.DATA_CHECKSUM_KEY)) digest.update((k + '\0' + v + '\0').getBytes(StandardCharsets.UTF_8));
+    });
+    assertEquals(c.metadata().get(SafeTensors.DATA_CHECKSUM_KEY), java.util.HexFormat.of().formatHex(digest.digest()));
+  }
+
+  @Test
   void aDuplicatedTensorNameIsRefused() throws IOException {
     String header = "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},"
         + "\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}";
