@@ -125,7 +125,7 @@ public final class RunDirectory implements AutoCloseable {
     Path config = dir.resolve(CONFIG);
     JsonNode recorded = RunConfig.tree(config);
     if (from != null) {
-      List<String> differences = ConfigDigest.differences(recorded, checkpointConfig(from));
+      List<String> differences = ConfigDigest.differences(normalized(recorded, config), checkpointConfig(from));
       if (!differences.isEmpty()) {
         throw new FormatException(config + " differs from the run configuration " + from.file().getFileName()
             + " records, in " + String.join(", ", differences) + "; undo the edit, or start a new run with --out");
@@ -141,12 +141,24 @@ public final class RunDirectory implements AutoCloseable {
     return from;
   }
 
-  private static JsonNode checkpointConfig(Checkpoints.Loaded from) throws FormatException {
+  /**
+   * The checkpoint's copy of the run configuration, as {@link #normalized}: a checkpoint written
+   * by a later version that records more keys (with the values older folders mean by their
+   * absence) compares equal to the older {@code config.json} it continues.
+   */
+  private static JsonNode checkpointConfig(Checkpoints.Loaded from) throws IOException {
+    JsonNode copy;
     try {
-      return JSON_LINE.readTree(from.runConfig());
+      copy = JSON_LINE.readTree(from.runConfig());
     } catch (IOException e) {
       throw new FormatException(from.file() + ": its run configuration is not valid JSON", e);
     }
+    return normalized(copy, from.file());
+  }
+
+  /** {@code tree} read as a run configuration and written again: every key there, defaults filled in. */
+  private static JsonNode normalized(JsonNode tree, Path file) throws IOException {
+    return JSON_LINE.readTree(RunConfig.parse(tree, file).toJson());
   }
 
   /** The run folder. */

@@ -199,13 +199,22 @@ class RunFolderIntegrityTest {
         Files.copy(in, run.resolve(name));
       }
     }
-    CliRun o = run("train", "--resume", run.toString());
-    assertEquals(0, o.code(), o.err());
-    assertTrue(o.err().contains("resuming from checkpoint-step-000000059.safetensors (epoch 1"), o.err());
-    assertTrue(o.err().contains("carries the older checksum"), o.err());
+    CliRun first = run("train", "--resume", run.toString());
+    assertEquals(0, first.code(), first.err());
+    assertTrue(first.err().contains("resuming from checkpoint-step-000000059.safetensors (epoch 1"), first.err());
+    assertTrue(first.err().contains("carries the older checksum"), first.err());
     assertEquals(2, Files.readAllLines(run.resolve("metrics.jsonl")).size());
     assertEquals(SafeTensors.Seal.FULL, SafeTensors.read(run.resolve("model.safetensors")).seal());
     CliRun sample = run("sample", "--run", run.toString(), "--out", dir.resolve("s.png").toString(), "--device", "cpu");
     assertEquals(0, sample.code(), sample.err());
+
+    // Resumed again from this version's checkpoint, which records keys the older config.json may
+    // lack (here: a folder from before "checkpoints" was recorded, its defaults meant by absence).
+    ObjectNode tree = (ObjectNode) JSON.readTree(run.resolve("config.json").toFile());
+    tree.remove("checkpoints");
+    Files.writeString(run.resolve("config.json"), JSON.writeValueAsString(tree));
+    CliRun o = run("train", "--resume", run.toString());
+    assertEquals(0, o.code(), o.err());
+    assertTrue(o.err().contains("resuming from checkpoint-step-000000118.safetensors"), o.err());
   }
 }
