@@ -75,6 +75,8 @@ final class BenchCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
+    MemoryLimits.checkTraining(spec.commandLine(), options.config(), batchSize, MemoryLimits.options(hidden, latent, batchSize));
+    MemoryLimits.checkImages(spec.commandLine(), options.config(), 8L * batchSize, 0, "--batch-size " + batchSize); // synthetic rows
     Dataset images = images(options);
     List<Benchmark.Result> results = new ArrayList<>();
     for (String name : devices()) {

@@ -42,6 +42,13 @@ final class MemoryLimits {
     require(cli, options, bytes, count + " images of " + config.inputSize() + " pixels");
   }
 
+  /** "--hidden 400 --latent 20 --batch-size 128": the options a refusal names. */
+  static String options(int[] hidden, int latent, int batchSize) {
+    StringBuilder s = new StringBuilder("--hidden ");
+    for (int i = 0; i < hidden.length; i++) s.append(i == 0 ? "" : ",").append(hidden[i]);
+    return s.append(" --latent ").append(latent).append(" --batch-size ").append(batchSize).toString();
+  }
+
   private static long bytes(CommandLine cli, String options, LongSupplier estimate) {
     try {
       return estimate.getAsLong();

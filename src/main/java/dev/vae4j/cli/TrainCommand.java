@@ -148,8 +148,7 @@ final class TrainCommand implements Callable<Integer> {
           + images + " training images of " + data);
     }
     MemoryLimits.checkTraining(spec.commandLine(), config, options.batchSize(),
-        "--hidden " + java.util.Arrays.stream(hidden).mapToObj(Integer::toString).collect(java.util.stream.Collectors.joining(","))
-            + " --latent " + latent + " --batch-size " + options.batchSize());
+        MemoryLimits.options(hidden, latent, options.batchSize()));
     Backends.Choice choice = Backends.select(device, new Backends.GpuOptions(tf32, !noGraph));
     // Only once everything else is in order: the folder's lock, held to the end of the run.
     try (Backend backend = choice.backend();

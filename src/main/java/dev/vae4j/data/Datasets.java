@@ -1,5 +1,6 @@
 package dev.vae4j.data;
 
+import dev.vae4j.io.RegularFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -42,7 +43,8 @@ public final class Datasets {
 
   /** A CSV file of images (see {@link CsvReader}) as a training set without a test split. */
   public static DatasetSplit fromCsv(Path file, CsvReader.Format format) throws IOException {
-    if (!Files.isRegularFile(file)) throw new DataException(file + ": no such file");
+    if (!Files.exists(file)) throw new DataException(file + ": no such file");
+    RegularFiles.require(file, "CSV file"); // a FIFO would block the read
     return new DatasetSplit(file.toString(), CsvReader.read(file, format), null);
   }
 
