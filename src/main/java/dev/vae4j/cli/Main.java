@@ -50,6 +50,7 @@ public final class Main {
   public static int run(PrintWriter out, PrintWriter err, String... args) {
     CommandLine cli = commandLine(args).setOut(out).setErr(err);
     cli.setDefaultValueProvider(new EnvironmentDefaults(System.getenv())); // VAE4J_DEVICE=cuda, ...
+    cli.setParameterExceptionHandler(new UsageErrors());
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       commandLine.getErr().println("vae4j: error: " + oneLine(e));
       if (Boolean.getBoolean("vae4j.debug")) e.printStackTrace(commandLine.getErr());

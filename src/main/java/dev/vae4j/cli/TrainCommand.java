@@ -20,7 +20,9 @@ import dev.vae4j.train.RunControl;
 import dev.vae4j.train.TrainOptions;
 import dev.vae4j.train.Trainer;
 import dev.vae4j.train.TrainingDivergedException;
+import dev.vae4j.train.TrainingInterruptedException;
 import dev.vae4j.train.TrainingListener;
+import dev.vae4j.train.TrainingState;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -113,7 +115,7 @@ final class TrainCommand implements Callable<Integer> {
   @Mixin CsvOptions csv = new CsvOptions();
 
   @Option(names = "--resume", paramLabel = "DIR",
-      description = "Continue the run in DIR from its newest checkpoint, exactly as if it had never stopped (takes no other options: config.json has them).")
+      description = "Continue the run in DIR from its newest checkpoint, exactly as if it had never stopped. Takes no other options (config.json has them) but --device and --epochs N, which makes a finished or unfinished run one of N epochs.")
   Path resume;
 
   @Option(names = "--checkpoint-every", defaultValue = "0", paramLabel = "STEPS",
@@ -131,7 +133,7 @@ final class TrainCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
-    if (resume != null) ResumeConfig.apply(resume, this, spec.commandLine());
+    ResumeConfig.Extension extension = resume == null ? null : ResumeConfig.apply(resume, this, spec.commandLine());
     if (checkpointEvery < 0) throw new ParameterException(spec.commandLine(), "--checkpoint-every must be >= 0, got " + checkpointEvery);
     if (keepCheckpoints < 1) throw new ParameterException(spec.commandLine(), "--keep-checkpoints must be >= 1, got " + keepCheckpoints);
     TrainOptions options = options();
@@ -154,6 +156,8 @@ final class TrainCommand implements Callable<Integer> {
         throw new FormatException(from.file() + ": the checkpoint is for a " + from.config().describe() + " model but "
             + runPath.resolve(RunDirectory.CONFIG) + " describes " + config.describe());
       }
+      TrainingState start = from == null ? null : from.state();
+      if (extension != null && extension.epochs() != null) start = extension.check(start, spec.commandLine());
       // Only once everything else is in order:
       RunDirectory run = resume == null ? usage(() -> RunDirectory.create(runPath, overwrite))
           : RunDirectory.resume(runPath, from == null ? java.util.List.of() : from.state().history());
@@ -161,19 +165,27 @@ final class TrainCommand implements Callable<Integer> {
       err.printf("vae4j: %s, %s%n", backend.description(), describe(split));
       if (resume != null) {
         err.printf("vae4j: resuming %s%n", from == null ? "from the start (no checkpoint yet)"
-            : "from " + from.file().getFileName() + " (epoch " + from.state().epoch() + ", batch " + from.state().batch()
-                + ", step " + from.state().adamSteps() + ")");
+            : "from " + from.file().getFileName() + " (" + TrainingPosition.of(from.state()) + ")");
+        if (from != null && start.finished()) {
+          err.printf("vae4j: %s has finished its %d epochs; %s trains it further%n", runPath, epochs,
+              resumeCommand(runPath) + " --epochs N");
+        }
       }
       Vae model = Vae.create(config, backend, seed);
       RunConfig record = runConfig(config, options, split, backend);
-      if (resume == null) run.writeConfig(record);
+      if (resume == null || (extension != null && extension.epochs() != null)) run.writeConfig(record);
       Checkpoints checkpoints = new Checkpoints(run.path(), config, record.toJson(),
           keepCheckpoints, checkpointEvery);
-      TrainingListener progress = Progress.forTerminal(err, run);
+      Progress progress = Progress.forTerminal(err, run);
       Trainer.Result result;
-      try (TensorBoardListener events = tensorBoard(run, split, options)) {
+      try (TensorBoardListener events = tensorBoard(run, split, options); StopSignals stops = StopSignals.install()) {
         result = Trainer.fit(model, split, options, TrainingListener.all(progress, events),
-            new RunControl(from == null ? null : from.state(), checkpoints, skipNonFinite));
+            new RunControl(start, checkpoints, skipNonFinite, stops::requested));
+      } catch (TrainingInterruptedException e) {
+        progress.close();
+        err.printf("vae4j: stopped %s; resume with: %s%n", e.checkpointed() ? TrainingPosition.of(e.resumesFrom())
+            : "before the first checkpoint (resuming starts over)", resumeCommand(runPath));
+        return StopSignals.EXIT_CODE;
       } catch (TrainingDivergedException e) {
         throw new IllegalStateException(e.getMessage() + "; the last good checkpoint stays in " + run.path()
             + (skipNonFinite ? "" : " (--skip-nonfinite skips such batches)"), e);
@@ -189,11 +201,17 @@ final class TrainCommand implements Callable<Integer> {
       }
       EpochMetrics last = result.epochs().get(result.epochs().size() - 1);
       spec.commandLine().getOut().printf(Locale.ROOT,
-          "trained %d epochs: train loss %.2f, validation loss %.2f nats/sample (best epoch %d)%s; wrote %s%n",
-          result.epochs().size(), last.trainLoss(), last.valLoss(), result.bestEpoch(),
+          "trained %d epoch%s: train loss %.2f, validation loss %.2f nats/sample (best epoch %d)%s; wrote %s%n",
+          result.epochs().size(), result.epochs().size() == 1 ? "" : "s", last.trainLoss(), last.valLoss(), result.bestEpoch(),
           result.stoppedEarly() ? ", stopped early" : "", run.path());
     }
     return 0;
+  }
+
+  /** The command that continues this run, as the user would type it here. */
+  private String resumeCommand(Path runPath) {
+    boolean moved = spec.commandLine().getParseResult().hasMatchedOption("--device");
+    return "vae4j train --resume " + ShellWords.quote(runPath.toString()) + (moved ? " --device " + device : "");
   }
 
   /** A value whose construction rejects bad options with {@link IllegalArgumentException}: a usage error. */

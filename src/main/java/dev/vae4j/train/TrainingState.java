@@ -174,6 +174,16 @@ public record TrainingState(
     }
   }
 
+  /**
+   * This state of a finished run as one that goes on: a run of more epochs had the same state
+   * after the same epochs, only not finished (its shuffles, noise and warm-up depend on the epoch
+   * and step numbers, not on how many epochs it has).
+   */
+  public TrainingState unfinished() {
+    return new TrainingState(epoch, batch, adamSteps, parameters, firstMoment, secondMoment, epochLossSums, bestLoss,
+        bestEpoch, sinceBest, bestParameters, history, false);
+  }
+
   /** Whether every number that training produced is finite (a state worth keeping). */
   public boolean isFinite() {
     return allFinite(parameters) && allFinite(firstMoment) && allFinite(secondMoment) && allFinite(epochLossSums);
