@@ -22,23 +22,8 @@ public final class Main {
       EncodeCommand.class, PlotLatentCommand.class, ManifoldCommand.class, TraverseCommand.class,
       InterpolateCommand.class, EvalCommand.class, ScoreCommand.class, AnomalyEvalCommand.class);
 
-  /** JavaCPP's choice of logger: SLF4J, here its no-op provider, unless the user names another. */
-  static final String JAVACPP_LOGGER = "org.bytedeco.javacpp.logger";
-
   public static void main(String[] args) {
-    quietJavaCpp();
     System.exit(run(args));
-  }
-
-  /**
-   * Routes JavaCPP's logging to SLF4J's no-op provider unless a logger is named already. JavaCPP
-   * would print "Warning: Versions of org.bytedeco:javacpp:1.5.14 and ...:1.5.13 do not match" at
-   * every start: the presets are pinned to those versions on purpose (pom.xml), and a native
-   * library that fails to load is reported by vae4j itself (the CPU backend's GEMM choice, {@code
-   * vae4j info}). {@code -Dorg.bytedeco.javacpp.logger=} brings JavaCPP's own messages back.
-   */
-  static void quietJavaCpp() {
-    if (System.getProperty(JAVACPP_LOGGER) == null) System.setProperty(JAVACPP_LOGGER, "slf4j");
   }
 
   /** Runs the command line and returns its exit code (for tests and embedding). */

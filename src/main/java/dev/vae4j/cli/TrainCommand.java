@@ -122,8 +122,8 @@ final class TrainCommand implements Callable<Integer> {
       description = "Also checkpoint every STEPS optimizer steps inside epochs (0: at epoch ends only).")
   int checkpointEvery;
 
-  @Option(names = "--keep-checkpoints", defaultValue = "3", paramLabel = "K",
-      description = "Keep the newest K step checkpoints (besides checkpoint-best.safetensors).")
+  @Option(names = "--keep-checkpoints", defaultValue = "1", paramLabel = "K",
+      description = "Keep the newest K step checkpoints (besides checkpoint-best.safetensors, a hard link to the best epoch's).")
   int keepCheckpoints;
 
   @Option(names = "--skip-nonfinite",
@@ -210,7 +210,7 @@ final class TrainCommand implements Callable<Integer> {
 
   /** The command that continues this run, as the user would type it here. */
   private String resumeCommand(Path runPath) {
-    boolean moved = spec.commandLine().getParseResult().hasMatchedOption("--device");
+    boolean moved = resume != null && spec.commandLine().getParseResult().hasMatchedOption("--device");
     return "vae4j train --resume " + ShellWords.quote(runPath.toString()) + (moved ? " --device " + device : "");
   }
 
