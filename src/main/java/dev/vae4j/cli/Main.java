@@ -23,6 +23,7 @@ public final class Main {
       InterpolateCommand.class, EvalCommand.class, ScoreCommand.class, AnomalyEvalCommand.class);
 
   public static void main(String[] args) {
+    DownloadProgress.install();
     System.exit(run(args));
   }
 

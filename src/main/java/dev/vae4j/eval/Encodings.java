@@ -4,6 +4,7 @@ import dev.vae4j.Vae;
 import dev.vae4j.backend.Backend;
 import dev.vae4j.data.Dataset;
 import dev.vae4j.model.Workspace;
+import java.util.function.LongConsumer;
 
 /**
  * The encoder's output for every image of a dataset: the mean and log-variance of {@code q(z|x)}.
@@ -29,20 +30,25 @@ public record Encodings(float[] mu, float[] logvar, int count, int latent) {
           + " values, got " + pixels.length);
     }
     if (count == 0) return new Encodings(new float[0], new float[0], 0, model.config().latent());
-    return encode(model, new Dataset("images", pixels, null, count, 1, d));
+    return encode(model, new Dataset("images", pixels, null, count, 1, d), done -> {});
   }
 
   /** Encodes every image of {@code data}. */
   public static Encodings of(Vae model, Dataset data) {
+    return of(model, data, done -> {});
+  }
+
+  /** Encodes every image of {@code data}, telling {@code imagesDone} the count encoded after every batch. */
+  public static Encodings of(Vae model, Dataset data, LongConsumer imagesDone) {
     if (data.features() != model.config().inputSize()) {
       throw new IllegalArgumentException("the model takes " + model.config().inputSize() + " pixels per image but "
           + data.name() + " has " + data.features());
     }
-    return encode(model, data);
+    return encode(model, data, imagesDone);
   }
 
   /** Encodes {@code data} a batch at a time, converting 8-bit pixels only a batch at a time too. */
-  private static Encodings encode(Vae model, Dataset data) {
+  private static Encodings encode(Vae model, Dataset data, LongConsumer imagesDone) {
     int d = data.features(), latent = model.config().latent(), count = data.count();
     Backend backend = model.backend();
     float[] mu = new float[count * latent], logvar = new float[count * latent];
@@ -58,6 +64,7 @@ public record Encodings(float[] mu, float[] logvar, int count, int latent) {
           System.arraycopy(stats, 2 * r * latent, mu, (first + r) * latent, latent);
           System.arraycopy(stats, 2 * r * latent + latent, logvar, (first + r) * latent, latent);
         }
+        imagesDone.accept(first + rows);
       });
     } finally {
       ws.release(backend);
