@@ -45,7 +45,7 @@ final class TrainCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Option(names = "--data", paramLabel = "DIR", defaultValue = Datasets.BUNDLED,
-      description = "'digits' (10,000 MNIST digits bundled in the jar), 'mnist' or 'fashion-mnist' (downloaded once, SHA-256 checked, into $VAE4J_HOME or ~/.cache/vae4j), a folder with MNIST-style IDX files, or a FILE.csv (one image per line).")
+      description = "'digits' (10,000 MNIST digits bundled in the jar), 'mnist' or 'fashion-mnist' (downloaded once into ~/.cache/vae4j or $VAE4J_HOME, SHA-256 checked), a folder with MNIST-style IDX files, or a CSV file, one image per line.")
   String data;
 
   @Option(names = "--classes", split = ",", paramLabel = "C[,C...]",

@@ -72,6 +72,33 @@ public record Encodings(float[] mu, float[] logvar, int count, int latent) {
     return new Encodings(mu, logvar, count, latent);
   }
 
+  /**
+   * The {@code k} most active latent dimensions, most active first: by the variance over the
+   * images of their latent means, Var_x(E[z_j | x]), the activity measure of Burda et al. (2016),
+   * who call a dimension active above 0.01. A dimension the encoder ignores keeps the prior's
+   * mean for every image (variance near 0) and decodes to the same picture wherever it is moved.
+   */
+  public int[] mostActive(int k) {
+    double[] variance = meanVariances();
+    return java.util.stream.IntStream.range(0, latent).boxed()
+        .sorted((a, b) -> Double.compare(variance[b], variance[a])).limit(k).mapToInt(Integer::intValue).toArray();
+  }
+
+  /** Per latent dimension, the variance over the images of the latent means (two-pass, in double). */
+  public double[] meanVariances() {
+    double[] mean = new double[latent], variance = new double[latent];
+    for (int i = 0; i < count; i++) for (int j = 0; j < latent; j++) mean[j] += mu[i * latent + j];
+    for (int j = 0; j < latent; j++) mean[j] /= Math.max(1, count);
+    for (int i = 0; i < count; i++) {
+      for (int j = 0; j < latent; j++) {
+        double d = mu[i * latent + j] - mean[j];
+        variance[j] += d * d;
+      }
+    }
+    for (int j = 0; j < latent; j++) variance[j] /= Math.max(1, count);
+    return variance;
+  }
+
   /** A copy of image {@code i}'s latent mean. */
   public float[] mean(int i) {
     float[] out = new float[latent];
