@@ -165,7 +165,7 @@ final class TrainCommand implements Callable<Integer> {
       err.printf("vae4j: %s, %s%n", backend.description(), describe(split));
       if (resume != null) {
         err.printf("vae4j: resuming %s%n", from == null ? "from the start (no checkpoint yet)"
-            : "from " + from.file().getFileName() + " (" + TrainingPosition.of(from.state()) + ")");
+            : "from " + from.file().getFileName() + " (" + from.state().position() + ")");
         if (from != null && start.finished()) {
           err.printf("vae4j: %s has finished its %d epochs; %s trains it further%n", runPath, epochs,
               resumeCommand(runPath) + " --epochs N");
@@ -183,7 +183,7 @@ final class TrainCommand implements Callable<Integer> {
             new RunControl(start, checkpoints, skipNonFinite, stops::requested));
       } catch (TrainingInterruptedException e) {
         progress.close();
-        err.printf("vae4j: stopped %s; resume with: %s%n", e.checkpointed() ? TrainingPosition.of(e.resumesFrom())
+        err.printf("vae4j: stopped %s; resume with: %s%n", e.checkpointed() ? e.resumesFrom().position()
             : "before the first checkpoint (resuming starts over)", resumeCommand(runPath));
         return StopSignals.EXIT_CODE;
       } catch (TrainingDivergedException e) {

@@ -77,6 +77,10 @@ class StopAndExtendTest {
   void aFinishedRunExtendedToNEpochsEqualsARunOfN() throws IOException {
     Path three = dir.resolve("three"), two = dir.resolve("two"), one = dir.resolve("one");
     CliRun.ok(train(three, "--epochs", "3"));
+    // By default one step checkpoint stays, and the best epoch's (the last here) is the same file.
+    List<Path> kept = Checkpoints.stepFiles(three);
+    assertEquals(1, kept.size(), kept.toString());
+    assertTrue(Files.isSameFile(kept.get(0), three.resolve(Checkpoints.BEST)));
     CliRun.ok(train(two, "--epochs", "2"));
     CliRun extended = CliRun.ok("train", "--resume", two.toString(), "--epochs", "3");
     assertTrue(extended.err().contains("resuming from checkpoint-step-"), extended.err());
