@@ -14,7 +14,7 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends openjdk-17-jdk-headless maven \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
-COPY pom.xml ./
+COPY pom.xml README.md ./
 COPY native/ native/
 COPY src/main/ src/main/
 # nvcc is in this image: a missing one must fail the build, not yield a jar without kernels.

@@ -15,6 +15,26 @@ import java.util.Locale;
  * prints in one line.
  */
 public final class Backends {
+  /** JavaCPP's choice of logger: SLF4J (the no-op provider this library depends on) unless the user names another. */
+  static final String JAVACPP_LOGGER = "org.bytedeco.javacpp.logger";
+
+  static {
+    quietJavaCpp();
+  }
+
+  /**
+   * Routes JavaCPP's logging to SLF4J unless a logger is named already, before any native library
+   * loads. JavaCPP would print "Warning: Versions of org.bytedeco:javacpp:1.5.14 and
+   * org.bytedeco:openblas:0.3.31-1.5.13 do not match" (and the same for opencl) at every start:
+   * the presets are pinned to those versions on purpose (pom.xml: no openblas or opencl build for
+   * JavaCPP 1.5.14 is published), JavaCPP has no switch for that check but its logger, and a
+   * native library that fails to load is reported by vae4j itself (the CPU backend's GEMM choice,
+   * {@code vae4j info}). {@code -Dorg.bytedeco.javacpp.logger=} brings JavaCPP's own messages back.
+   */
+  static void quietJavaCpp() {
+    if (System.getProperty(JAVACPP_LOGGER) == null) System.setProperty(JAVACPP_LOGGER, "slf4j");
+  }
+
   private Backends() {}
 
   /** A backend and why it was chosen. */

@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.DoubleConsumer;
 
 /**
  * Training throughput of one VAE configuration on one backend, for people who do not want to learn
@@ -298,6 +299,15 @@ public final class Benchmark {
 
   /** Trains on {@code data} for {@code options.steps()} timed steps on {@code backend}. */
   public static Result run(Backend backend, Dataset data, Options options) {
+    return run(backend, data, options, seconds -> {});
+  }
+
+  /**
+   * {@link #run(Backend, Dataset, Options)}, telling {@code warmupProgress} how long the warm-up
+   * until the JIT compiler goes quiet has run, every half second or so of it (for a progress bar,
+   * which must stop before the timed rounds: it is told {@code maxWarmupSeconds} at the end).
+   */
+  public static Result run(Backend backend, Dataset data, Options options, DoubleConsumer warmupProgress) {
     VaeConfig config = options.config();
     if (data.features() != config.inputSize()) {
       throw new IllegalArgumentException("the model takes " + config.inputSize() + " pixels per image but "
@@ -321,7 +331,8 @@ public final class Benchmark {
       backend.synchronize();
       double toFirstStep = secondsSinceProcessStart();
       loop.run(Math.max(0, options.warmupSteps() - 1));
-      JitWarmup.Outcome untilQuiet = warmUntilCompiled(loop, options.maxWarmupSeconds());
+      JitWarmup.Outcome untilQuiet = warmUntilCompiled(loop, options.maxWarmupSeconds(), warmupProgress);
+      warmupProgress.accept(options.maxWarmupSeconds());
       backend.synchronize();
       double warmupSeconds = (System.nanoTime() - warmupStart) / 1e9;
       double seconds = 0, slowest = Double.POSITIVE_INFINITY, fastest = 0;
@@ -355,12 +366,12 @@ public final class Benchmark {
    * Trains on until the JIT compiler has gone quiet ({@link JitWarmup}), for at most {@code
    * maxSeconds}; nothing when that is 0 or the JVM cannot report its compilation time.
    */
-  private static JitWarmup.Outcome warmUntilCompiled(TrainingSteps loop, double maxSeconds) {
+  private static JitWarmup.Outcome warmUntilCompiled(TrainingSteps loop, double maxSeconds, DoubleConsumer progress) {
     CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
     if (maxSeconds == 0 || jit == null || !jit.isCompilationTimeMonitoringSupported()) {
       return new JitWarmup.Outcome(0, 0, false);
     }
-    return JitWarmup.run(loop::timed, jit::getTotalCompilationTime, maxSeconds);
+    return JitWarmup.run(loop::timed, jit::getTotalCompilationTime, maxSeconds, progress);
   }
 
   /**

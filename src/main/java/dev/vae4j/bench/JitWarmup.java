@@ -1,5 +1,6 @@
 package dev.vae4j.bench;
 
+import java.util.function.DoubleConsumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -41,6 +42,11 @@ final class JitWarmup {
    * finished).
    */
   static Outcome run(TimedSteps steps, LongSupplier compileMillis, double maxSeconds) {
+    return run(steps, compileMillis, maxSeconds, seconds -> {});
+  }
+
+  /** {@link #run(TimedSteps, LongSupplier, double)}, telling {@code secondsSpent} the time spent after every stretch. */
+  static Outcome run(TimedSteps steps, LongSupplier compileMillis, double maxSeconds, DoubleConsumer secondsSpent) {
     long taken = 0;
     double spent = 0;
     int stretch = 1;
@@ -51,6 +57,7 @@ final class JitWarmup {
       long compiled = compileMillis.getAsLong() - compiledBefore;
       taken += stretch;
       spent += seconds;
+      secondsSpent.accept(spent);
       if (seconds >= STRETCH_SECONDS) {
         quiet = compiled < QUIET_FRACTION * seconds * 1e3 ? quiet + 1 : 0;
         if (quiet == QUIET_STRETCHES) return new Outcome(taken, spent, true);

@@ -82,7 +82,9 @@ final class BenchCommand implements Callable<Integer> {
     for (String name : devices()) {
       try (Backend backend = Backends.select(name).backend()) {
         if (!json) err.printf("vae4j: bench %s on %s (%s)%n", options.config().describe(), name, backend.description());
-        results.add(Benchmark.run(backend, images, options));
+        try (WarmupProgress warmup = WarmupProgress.start(options.maxWarmupSeconds())) {
+          results.add(Benchmark.run(backend, images, options, warmup));
+        }
       }
     }
     if (json) {

@@ -27,7 +27,10 @@ final class EncodeCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     try (RunOptions.Session s = runOptions.open(spec.commandLine().getErr())) {
       Dataset data = dataOptions.load(s.run());
-      Encodings codes = Encodings.of(s.model(), data);
+      Encodings codes;
+      try (ImageProgress progress = ImageProgress.start("encoding", data.count())) {
+        codes = Encodings.of(s.model(), data, progress);
+      }
       CsvTables.writeEncodings(out, codes, data.labels());
       spec.commandLine().getOut().printf("wrote the %d-D codes of %d images to %s%n", codes.latent(), codes.count(), out);
     }

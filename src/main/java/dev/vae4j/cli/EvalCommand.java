@@ -48,7 +48,10 @@ final class EvalCommand implements Callable<Integer> {
     try (RunOptions.Session s = runOptions.open(spec.commandLine().getErr())) {
       Dataset data = dataOptions.load(s.run());
       long start = System.nanoTime();
-      Estimates.Summary m = LikelihoodEstimator.estimate(s.model(), data, k, seed).summary();
+      Estimates.Summary m;
+      try (ImageProgress progress = ImageProgress.start("eval, k = " + k, data.count())) {
+        m = LikelihoodEstimator.estimate(s.model(), data, k, seed, progress).summary();
+      }
       double seconds = (System.nanoTime() - start) / 1e9;
       Likelihood likelihood = s.model().config().likelihood();
       int d = s.model().config().inputSize();

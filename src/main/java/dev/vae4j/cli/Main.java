@@ -22,23 +22,9 @@ public final class Main {
       EncodeCommand.class, PlotLatentCommand.class, ManifoldCommand.class, TraverseCommand.class,
       InterpolateCommand.class, EvalCommand.class, ScoreCommand.class, AnomalyEvalCommand.class);
 
-  /** JavaCPP's choice of logger: SLF4J, here its no-op provider, unless the user names another. */
-  static final String JAVACPP_LOGGER = "org.bytedeco.javacpp.logger";
-
   public static void main(String[] args) {
-    quietJavaCpp();
+    DownloadProgress.install();
     System.exit(run(args));
-  }
-
-  /**
-   * Routes JavaCPP's logging to SLF4J's no-op provider unless a logger is named already. JavaCPP
-   * would print "Warning: Versions of org.bytedeco:javacpp:1.5.14 and ...:1.5.13 do not match" at
-   * every start: the presets are pinned to those versions on purpose (pom.xml), and a native
-   * library that fails to load is reported by vae4j itself (the CPU backend's GEMM choice, {@code
-   * vae4j info}). {@code -Dorg.bytedeco.javacpp.logger=} brings JavaCPP's own messages back.
-   */
-  static void quietJavaCpp() {
-    if (System.getProperty(JAVACPP_LOGGER) == null) System.setProperty(JAVACPP_LOGGER, "slf4j");
   }
 
   /** Runs the command line and returns its exit code (for tests and embedding). */
@@ -51,6 +37,7 @@ public final class Main {
     CommandLine cli = commandLine(args).setOut(out).setErr(err);
     cli.setDefaultValueProvider(new EnvironmentDefaults(System.getenv())); // VAE4J_DEVICE=cuda, ...
     cli.registerConverter(java.nio.file.Path.class, new PathConverter());
+    cli.setParameterExceptionHandler(new UsageErrors());
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       commandLine.getErr().println("vae4j: error: " + oneLine(e));
       if (Boolean.getBoolean("vae4j.debug")) e.printStackTrace(commandLine.getErr());

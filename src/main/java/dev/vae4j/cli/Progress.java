@@ -40,6 +40,14 @@ final class Progress implements TrainingListener {
     }
   }
 
+  /** Ends the epoch's bar, if one is showing (an interrupted epoch has no end). */
+  void close() {
+    if (bar != null) {
+      bar.close();
+      bar = null;
+    }
+  }
+
   @Override
   public void stepFinished(int epoch, int step) {
     if (bar != null) bar.stepTo(step);
@@ -47,10 +55,7 @@ final class Progress implements TrainingListener {
 
   @Override
   public void epochFinished(EpochMetrics m, Vae model) {
-    if (bar != null) {
-      bar.close();
-      bar = null;
-    }
+    close();
     String val = Double.isNaN(m.valLoss()) ? "no validation set"
         : String.format(Locale.ROOT, "val %.2f (recon %.2f + kl %.2f)", m.valLoss(), m.valRecon(), m.valKl());
     err.printf(Locale.ROOT, "epoch %3d  train %.2f (recon %.2f + kl %.2f)  %s  %.1fs  %.0f samples/s%s%n",

@@ -4,6 +4,7 @@ import dev.vae4j.io.FormatException;
 import dev.vae4j.run.RunConfig;
 import dev.vae4j.run.RunDirectory;
 import dev.vae4j.train.TrainOptions;
+import dev.vae4j.train.TrainingState;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,20 +17,63 @@ import picocli.CommandLine.ParameterException;
 
 /**
  * {@code train --resume DIR}: every option of the run comes back from {@code DIR/config.json}, so
- * the user passes none but {@code --device}; passing another is a usage error (it could only
- * conflict). The device is where the run executes, not what it computes: a run begun with
- * {@code --device auto} resumes with {@code auto} (on whatever this machine has), and {@code
- * --device} moves it, e.g. to the CPU when the GPU it began on is gone.
+ * the user passes none but {@code --device} and {@code --epochs}; passing another is a usage error
+ * (it could only conflict). The device is where the run executes, not what it computes: a run
+ * begun with {@code --device auto} resumes with {@code auto} (on whatever this machine has), and
+ * {@code --device} moves it, e.g. to the CPU when the GPU it began on is gone. {@code --epochs N}
+ * makes the run one of N epochs, finished or not (see {@link Extension}).
  */
 final class ResumeConfig {
   private ResumeConfig() {}
 
-  static void apply(Path dir, TrainCommand train, CommandLine cli) throws IOException {
+  /**
+   * {@code --epochs N} with {@code --resume}: the run becomes one of N epochs, continued exactly as
+   * a run started with N would have gone on (when patience did not stop it: then such a run would
+   * have stopped at the same epoch, and the extension is refused).
+   *
+   * @param epochs the epochs asked for, or null to keep the run's own
+   * @param recorded the epochs the run was started (or last extended) with
+   * @param patience the run's patience (0: none)
+   */
+  record Extension(Integer epochs, int recorded, int patience, Path dir) {
+    /** The state to continue from, checked against N; {@code state} is null when there is no checkpoint yet. */
+    TrainingState check(TrainingState state, CommandLine cli) {
+      if (state == null) return null;
+      String again = "vae4j train --resume " + ShellWords.quote(dir.toString());
+      if (epochs <= state.epoch()) {
+        throw new ParameterException(cli, dir + " has trained " + state.epoch() + " epochs already, --epochs " + epochs
+            + " would end before that" + UsageErrors.FIX_SEPARATOR + "extend it with --epochs " + (state.epoch() + 1)
+            + " or more, or start a new run with --out");
+      }
+      if (!state.finished()) return state;
+      boolean patienceRanOut = patience > 0 && state.sinceBest() >= patience;
+      if (state.epoch() < recorded || patienceRanOut) {
+        throw new ParameterException(cli, dir + " stopped early after epoch " + state.epoch() + " (--patience " + patience
+            + " epochs without a better validation loss), where a run of " + epochs + " epochs stops too"
+            + UsageErrors.FIX_SEPARATOR + "start a new run with a larger --patience");
+      }
+      return state.unfinished();
+    }
+
+    /**
+     * The state a plain {@code --resume} continues from. When an extension to N epochs (recorded in
+     * config.json) stopped before its first new checkpoint, the newest checkpoint is the finished
+     * shorter run: it goes on to N, unless patience is what ended it.
+     */
+    TrainingState resumed(TrainingState state) {
+      if (state == null || !state.finished() || state.epoch() >= recorded) return state;
+      return patience > 0 && state.sinceBest() >= patience ? state : state.unfinished();
+    }
+  }
+
+  static Extension apply(Path dir, TrainCommand train, CommandLine cli) throws IOException {
     List<String> given = cli.getParseResult().matchedOptions().stream().map(OptionSpec::longestName).toList();
-    List<String> others = given.stream().filter(name -> !name.equals("--resume") && !name.equals("--device")).toList();
+    List<String> others = given.stream()
+        .filter(name -> !name.equals("--resume") && !name.equals("--device") && !name.equals("--epochs")).toList();
     if (!others.isEmpty()) {
-      throw new ParameterException(cli, "--resume takes no other options but --device (the run's " + RunDirectory.CONFIG
-          + " has them), got " + String.join(", ", others));
+      throw new ParameterException(cli, "--resume takes no options but --device and --epochs (the run's "
+          + RunDirectory.CONFIG + " has them), got " + String.join(", ", others) + UsageErrors.FIX_SEPARATOR
+          + "run vae4j train --resume " + ShellWords.quote(dir.toString()) + " without them, or start a new run with --out");
     }
     Path file = dir.resolve(RunDirectory.CONFIG);
     if (!Files.isDirectory(dir)) throw new IOException(dir + ": no such run folder");
@@ -38,7 +82,8 @@ final class ResumeConfig {
     TrainOptions o = config.training();
     train.out = dir;
     train.data = config.data();
-    train.epochs = o.epochs();
+    Integer asked = given.contains("--epochs") ? train.epochs : null;
+    if (asked == null) train.epochs = o.epochs();
     train.batchSize = o.batchSize();
     train.learningRate = o.learningRate();
     train.weightDecay = o.weightDecay();
@@ -61,5 +106,6 @@ final class ResumeConfig {
     train.checkpointEvery = config.checkpoints().every();
     train.keepCheckpoints = config.checkpoints().keep();
     train.skipNonFinite = config.checkpoints().skipNonFinite();
+    return new Extension(asked, o.epochs(), o.patience(), dir);
   }
 }

@@ -28,6 +28,9 @@ final class SampleCommand implements Callable<Integer> {
   @Option(names = "--rows", defaultValue = "8", description = "Grid rows (columns follow from the count).")
   int rows;
 
+  @Option(names = "--cols", paramLabel = "N", description = "Images per grid row instead, as reconstruct's --cols (rows follow from the count).")
+  Integer cols;
+
   @Option(names = "--scale", defaultValue = "2", description = "Screen pixels per image pixel.")
   int scale;
 
@@ -49,13 +52,14 @@ final class SampleCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     if (count <= 0) throw new ParameterException(spec.commandLine(), "--count must be > 0, got " + count);
     if (rows <= 0) throw new ParameterException(spec.commandLine(), "--rows must be > 0, got " + rows);
+    if (cols != null && cols <= 0) throw new ParameterException(spec.commandLine(), "--cols must be > 0, got " + cols);
     if (scale <= 0) throw new ParameterException(spec.commandLine(), "--scale must be > 0, got " + scale);
     try (RunOptions.Session s = runOptions.open(spec.commandLine().getErr())) {
       long pixels = (long) s.run().imageHeight() * s.run().imageWidth() * scale * scale;
       MemoryLimits.checkImages(spec.commandLine(), s.model().config(), count, 4 * pixels, "--count " + count + " --scale " + scale);
       Pictures pictures = new Pictures(s.model(), s.run().imageHeight(), s.run().imageWidth(), scale);
-      int cols = (count + rows - 1) / rows;
-      ImageGrid.writePng(out, pictures.samples(count, cols, seed, mode.binary));
+      int perRow = cols != null ? cols : (count + rows - 1) / rows;
+      ImageGrid.writePng(out, pictures.samples(count, perRow, seed, mode.binary));
     }
     spec.commandLine().getOut().printf("wrote %d samples to %s%n", count, out);
     return 0;

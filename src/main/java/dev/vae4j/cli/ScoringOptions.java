@@ -33,6 +33,8 @@ final class ScoringOptions {
 
   /** One score per image of {@code data} under {@code model} (higher = more anomalous). */
   double[] scores(ScoreKind kind, Vae model, Dataset data) {
-    return kind.scores(LikelihoodEstimator.estimate(model, data, k, seed));
+    try (ImageProgress progress = ImageProgress.start("scoring", data.count())) {
+      return kind.scores(LikelihoodEstimator.estimate(model, data, k, seed, progress));
+    }
   }
 }

@@ -20,7 +20,9 @@ import dev.vae4j.train.RunControl;
 import dev.vae4j.train.TrainOptions;
 import dev.vae4j.train.Trainer;
 import dev.vae4j.train.TrainingDivergedException;
+import dev.vae4j.train.TrainingInterruptedException;
 import dev.vae4j.train.TrainingListener;
+import dev.vae4j.train.TrainingState;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -43,7 +45,7 @@ final class TrainCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Option(names = "--data", paramLabel = "DIR", defaultValue = Datasets.BUNDLED,
-      description = "'digits' (10,000 MNIST digits bundled in the jar), 'mnist' or 'fashion-mnist' (downloaded once, SHA-256 checked, into $VAE4J_HOME or ~/.cache/vae4j), a folder with MNIST-style IDX files, or a FILE.csv (one image per line).")
+      description = "'digits' (10,000 MNIST digits bundled in the jar), 'mnist' or 'fashion-mnist' (downloaded once into ~/.cache/vae4j or $VAE4J_HOME, SHA-256 checked), a folder with MNIST-style IDX files, or a CSV file, one image per line.")
   String data;
 
   @Option(names = "--classes", split = ",", paramLabel = "C[,C...]",
@@ -113,15 +115,15 @@ final class TrainCommand implements Callable<Integer> {
   @Mixin CsvOptions csv = new CsvOptions();
 
   @Option(names = "--resume", paramLabel = "DIR",
-      description = "Continue the run in DIR from its newest checkpoint, exactly as if it had never stopped (takes no other options: config.json has them).")
+      description = "Continue the run in DIR from its newest checkpoint, exactly as if it had never stopped. Takes no other options (config.json has them) but --device and --epochs N, which makes a finished or unfinished run one of N epochs.")
   Path resume;
 
   @Option(names = "--checkpoint-every", defaultValue = "0", paramLabel = "STEPS",
       description = "Also checkpoint every STEPS optimizer steps inside epochs (0: at epoch ends only).")
   int checkpointEvery;
 
-  @Option(names = "--keep-checkpoints", defaultValue = "3", paramLabel = "K",
-      description = "Keep the newest K step checkpoints (besides checkpoint-best.safetensors).")
+  @Option(names = "--keep-checkpoints", defaultValue = "1", paramLabel = "K",
+      description = "Keep the newest K step checkpoints (besides checkpoint-best.safetensors, a hard link to the best epoch's).")
   int keepCheckpoints;
 
   @Option(names = "--skip-nonfinite",
@@ -131,7 +133,7 @@ final class TrainCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
-    if (resume != null) ResumeConfig.apply(resume, this, spec.commandLine());
+    ResumeConfig.Extension extension = resume == null ? null : ResumeConfig.apply(resume, this, spec.commandLine());
     if (checkpointEvery < 0) throw new ParameterException(spec.commandLine(), "--checkpoint-every must be >= 0, got " + checkpointEvery);
     if (keepCheckpoints < 1) throw new ParameterException(spec.commandLine(), "--keep-checkpoints must be >= 1, got " + keepCheckpoints);
     TrainOptions options = options();
@@ -158,24 +160,36 @@ final class TrainCommand implements Callable<Integer> {
         throw new FormatException(from.file() + ": the checkpoint is for a " + from.config().describe() + " model but "
             + runPath.resolve(RunDirectory.CONFIG) + " describes " + config.describe());
       }
+      TrainingState start = from == null ? null : from.state();
+      if (extension != null) {
+        start = extension.epochs() != null ? extension.check(start, spec.commandLine()) : extension.resumed(start);
+      }
       if (run.replaced() != null) err.printf("vae4j: moved the run this one replaces to %s%n", run.replaced());
       err.printf("vae4j: %s on %s: %s%n", config.describe(), backend.name(), choice.reason());
       err.printf("vae4j: %s, %s%n", backend.description(), describe(split));
       if (resume != null) {
         err.printf("vae4j: resuming %s%n", from == null ? "from the start (no checkpoint yet)"
-            : "from " + from.file().getFileName() + " (epoch " + from.state().epoch() + ", batch " + from.state().batch()
-                + ", step " + from.state().adamSteps() + ")");
+            : "from " + from.file().getFileName() + " (" + from.state().position() + ")");
+        if (from != null && start.finished()) {
+          err.printf("vae4j: %s has finished its %d epochs; %s trains it further%n", runPath, epochs,
+              resumeCommand(runPath) + " --epochs N");
+        }
       }
       Vae model = Vae.create(config, backend, seed);
       RunConfig record = runConfig(config, options, split, backend);
-      if (resume == null) run.writeConfig(record);
+      if (resume == null || (extension != null && extension.epochs() != null)) run.writeConfig(record);
       Checkpoints checkpoints = new Checkpoints(run.path(), config, record.toJson(),
           keepCheckpoints, checkpointEvery);
-      TrainingListener progress = Progress.forTerminal(err, run);
+      Progress progress = Progress.forTerminal(err, run);
       Trainer.Result result;
-      try (TensorBoardListener events = tensorBoard(run, split, options)) {
+      try (TensorBoardListener events = tensorBoard(run, split, options); StopSignals stops = StopSignals.install()) {
         result = Trainer.fit(model, split, options, TrainingListener.all(progress, events),
-            new RunControl(from == null ? null : from.state(), checkpoints, skipNonFinite));
+            new RunControl(start, checkpoints, skipNonFinite, stops::requested));
+      } catch (TrainingInterruptedException e) {
+        progress.close();
+        err.printf("vae4j: stopped %s; resume with: %s%n", e.checkpointed() ? e.resumesFrom().position()
+            : "before the first checkpoint (resuming starts over)", resumeCommand(runPath));
+        return StopSignals.EXIT_CODE;
       } catch (TrainingDivergedException e) {
         String kept = Checkpoints.stepFiles(run.path()).isEmpty() ? "; no checkpoint was written before it"
             : "; the last good checkpoint stays in " + run.path();
@@ -192,12 +206,19 @@ final class TrainCommand implements Callable<Integer> {
       }
       EpochMetrics last = result.epochs().get(result.epochs().size() - 1);
       spec.commandLine().getOut().printf(Locale.ROOT,
-          "trained %d epochs: train loss %.2f, %s (best epoch %d)%s; wrote %s%n",
-          result.epochs().size(), last.trainLoss(), Double.isNaN(last.valLoss()) ? "no validation set"
+          "trained %d epoch%s: train loss %.2f, %s (best epoch %d)%s; wrote %s%n",
+          result.epochs().size(), result.epochs().size() == 1 ? "" : "s", last.trainLoss(),
+          Double.isNaN(last.valLoss()) ? "no validation set"
               : String.format(Locale.ROOT, "validation loss %.2f nats/sample", last.valLoss()), result.bestEpoch(),
           result.stoppedEarly() ? ", stopped early" : "", run.path());
     }
     return 0;
+  }
+
+  /** The command that continues this run, as the user would type it here. */
+  private String resumeCommand(Path runPath) {
+    boolean moved = resume != null && spec.commandLine().getParseResult().hasMatchedOption("--device");
+    return "vae4j train --resume " + ShellWords.quote(runPath.toString()) + (moved ? " --device " + device : "");
   }
 
   /** A value whose construction rejects bad options with {@link IllegalArgumentException}: a usage error. */

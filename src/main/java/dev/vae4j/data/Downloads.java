@@ -59,7 +59,29 @@ public final class Downloads {
   /** The datasets {@code --data NAME} downloads. */
   public static final Map<String, Source> KNOWN = Map.of(MNIST.name(), MNIST, FASHION_MNIST.name(), FASHION_MNIST);
 
+  /** Told how a download goes, e.g. to draw a progress bar (the CLI's, on a terminal). */
+  public interface Listener {
+    /** {@code bytes} of {@code file} have arrived, of {@code total} (-1 when the server does not say). */
+    void progress(String file, long bytes, long total);
+
+    /** {@code file} is complete, or abandoned. */
+    void finished(String file);
+  }
+
+  private static volatile Listener listener = new Listener() {
+    @Override
+    public void progress(String file, long bytes, long total) {}
+
+    @Override
+    public void finished(String file) {}
+  };
+
   private Downloads() {}
+
+  /** Reports every download from now on to {@code l}. */
+  public static void setListener(Listener l) {
+    listener = java.util.Objects.requireNonNull(l);
+  }
 
   /** {@code $VAE4J_HOME}, else {@code ~/.cache/vae4j}. */
   public static Path cacheRoot() {
@@ -100,7 +122,7 @@ public final class Downloads {
       response = client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(10)).GET().build(),
           HttpResponse.BodyHandlers.ofInputStream());
     } catch (ConnectException | UnknownHostException | HttpTimeoutException e) {
-      throw new DataException("cannot download " + uri + " (offline? " + describe(e) + "); without a network, put the IDX "
+      throw new DataException("cannot download " + uri + " (no connection: " + describe(e) + "); without a network, put the IDX "
           + "files in " + target.getParent() + " or use --data DIR or the bundled --data digits", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -131,6 +153,9 @@ public final class Downloads {
       if (response.statusCode() != 200) {
         throw new DataException("cannot download " + uri + ": HTTP " + response.statusCode());
       }
+      long expected = response.headers().firstValueAsLong("content-length").orElse(-1);
+      Listener report = listener;
+      String name = target.getFileName().toString();
       AtomicFiles.write(target, out -> {
         MessageDigest digest = sha256Digest();
         byte[] buffer = new byte[1 << 16];
@@ -142,6 +167,7 @@ public final class Downloads {
             if (total > MAX_BYTES) throw new DataException(uri + ": larger than " + MAX_BYTES + " bytes; refused");
             digest.update(buffer, 0, n);
             out.write(buffer, 0, n);
+            report.progress(name, total, expected);
           }
         } catch (DataException e) {
           throw e;
@@ -156,6 +182,7 @@ public final class Downloads {
       });
     } finally {
       watchdog.shutdownNow();
+      listener.finished(target.getFileName().toString());
     }
   }
 
@@ -168,6 +195,21 @@ public final class Downloads {
     return HexFormat.of().formatHex(digest.digest());
   }
 
+  /** {@code ConnectException} as "connection refused or unreachable" and the like: a class name in words. */
+  private static String readable(String exceptionName) {
+    switch (exceptionName) {
+      case "ConnectException":
+        return "connection refused or network unreachable";
+      case "UnknownHostException":
+        return "unknown host (no DNS?)";
+      case "HttpConnectTimeoutException":
+      case "HttpTimeoutException":
+        return "timed out";
+      default:
+        return exceptionName.replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase(Locale.ROOT);
+    }
+  }
+
   private static MessageDigest sha256Digest() {
     try {
       return MessageDigest.getInstance("SHA-256");
@@ -178,6 +220,6 @@ public final class Downloads {
 
   private static String describe(Exception e) {
     String m = e.getMessage();
-    return (m == null || m.isBlank() ? e.getClass().getSimpleName() : m).replace('\n', ' ').toLowerCase(Locale.ROOT);
+    return m == null || m.isBlank() ? readable(e.getClass().getSimpleName()) : m.replace('\n', ' ');
   }
 }

@@ -4,6 +4,7 @@ import dev.vae4j.Vae;
 import dev.vae4j.backend.Backend;
 import dev.vae4j.data.Dataset;
 import dev.vae4j.model.Workspace;
+import java.util.function.LongConsumer;
 
 /**
  * The encoder's output for every image of a dataset: the mean and log-variance of {@code q(z|x)}.
@@ -29,20 +30,25 @@ public record Encodings(float[] mu, float[] logvar, int count, int latent) {
           + " values, got " + pixels.length);
     }
     if (count == 0) return new Encodings(new float[0], new float[0], 0, model.config().latent());
-    return encode(model, new Dataset("images", pixels, null, count, 1, d));
+    return encode(model, new Dataset("images", pixels, null, count, 1, d), done -> {});
   }
 
   /** Encodes every image of {@code data}. */
   public static Encodings of(Vae model, Dataset data) {
+    return of(model, data, done -> {});
+  }
+
+  /** Encodes every image of {@code data}, telling {@code imagesDone} the count encoded after every batch. */
+  public static Encodings of(Vae model, Dataset data, LongConsumer imagesDone) {
     if (data.features() != model.config().inputSize()) {
       throw new IllegalArgumentException("the model takes " + model.config().inputSize() + " pixels per image but "
           + data.name() + " has " + data.features());
     }
-    return encode(model, data);
+    return encode(model, data, imagesDone);
   }
 
   /** Encodes {@code data} a batch at a time, converting 8-bit pixels only a batch at a time too. */
-  private static Encodings encode(Vae model, Dataset data) {
+  private static Encodings encode(Vae model, Dataset data, LongConsumer imagesDone) {
     int d = data.features(), latent = model.config().latent(), count = data.count();
     Backend backend = model.backend();
     float[] mu = new float[count * latent], logvar = new float[count * latent];
@@ -58,11 +64,39 @@ public record Encodings(float[] mu, float[] logvar, int count, int latent) {
           System.arraycopy(stats, 2 * r * latent, mu, (first + r) * latent, latent);
           System.arraycopy(stats, 2 * r * latent + latent, logvar, (first + r) * latent, latent);
         }
+        imagesDone.accept(first + rows);
       });
     } finally {
       ws.release(backend);
     }
     return new Encodings(mu, logvar, count, latent);
+  }
+
+  /**
+   * The {@code k} most active latent dimensions, most active first: by the variance over the
+   * images of their latent means, Var_x(E[z_j | x]), the activity measure of Burda et al. (2016),
+   * who call a dimension active above 0.01. A dimension the encoder ignores keeps the prior's
+   * mean for every image (variance near 0) and decodes to the same picture wherever it is moved.
+   */
+  public int[] mostActive(int k) {
+    double[] variance = meanVariances();
+    return java.util.stream.IntStream.range(0, latent).boxed()
+        .sorted((a, b) -> Double.compare(variance[b], variance[a])).limit(k).mapToInt(Integer::intValue).toArray();
+  }
+
+  /** Per latent dimension, the variance over the images of the latent means (two-pass, in double). */
+  public double[] meanVariances() {
+    double[] mean = new double[latent], variance = new double[latent];
+    for (int i = 0; i < count; i++) for (int j = 0; j < latent; j++) mean[j] += mu[i * latent + j];
+    for (int j = 0; j < latent; j++) mean[j] /= Math.max(1, count);
+    for (int i = 0; i < count; i++) {
+      for (int j = 0; j < latent; j++) {
+        double d = mu[i * latent + j] - mean[j];
+        variance[j] += d * d;
+      }
+    }
+    for (int j = 0; j < latent; j++) variance[j] /= Math.max(1, count);
+    return variance;
   }
 
   /** A copy of image {@code i}'s latent mean. */

@@ -8,6 +8,7 @@ import dev.vae4j.data.Dataset;
 import dev.vae4j.model.VaeConfig;
 import dev.vae4j.model.VaeNetwork;
 import dev.vae4j.model.Workspace;
+import java.util.function.LongConsumer;
 
 /**
  * Per-image ELBO terms and the importance-weighted estimate of {@code log p(x)} (Burda et al.'s
@@ -34,8 +35,16 @@ public final class LikelihoodEstimator {
 
   /** {@link #estimate(Vae, float[], int, int, long, int)} over a dataset with default chunks. */
   public static Estimates estimate(Vae model, Dataset data, int samples, long seed) {
+    return estimate(model, data, samples, seed, done -> {});
+  }
+
+  /**
+   * {@link #estimate(Vae, Dataset, int, long)}, telling {@code imagesDone} how many images have
+   * all their draws decoded, after every decoder chunk (for a progress bar).
+   */
+  public static Estimates estimate(Vae model, Dataset data, int samples, long seed, LongConsumer imagesDone) {
     check(model, samples, data.count(), (long) data.count() * data.features());
-    return new Run(model, data, samples, seed, DEFAULT_CHUNK_ROWS).estimate();
+    return new Run(model, data, samples, seed, DEFAULT_CHUNK_ROWS, imagesDone).estimate();
   }
 
   /**
@@ -45,7 +54,7 @@ public final class LikelihoodEstimator {
   public static Estimates estimate(Vae model, float[] pixels, int count, int samples, long seed, int chunkRows) {
     check(model, samples, count, pixels.length);
     Dataset images = new Dataset("images", pixels, null, count, 1, model.config().inputSize());
-    return new Run(model, images, samples, seed, Math.max(chunkRows, NOISE_BLOCK)).estimate();
+    return new Run(model, images, samples, seed, Math.max(chunkRows, NOISE_BLOCK), done -> {}).estimate();
   }
 
   private static void check(Vae model, int samples, int count, long pixels) {
@@ -67,8 +76,10 @@ public final class LikelihoodEstimator {
     private final Dataset data;
     private final LogMeanExp.Accumulator[] logWeights;
     private final double[] reconSums;
+    private final LongConsumer imagesDone;
 
-    Run(Vae model, Dataset data, int samples, long seed, int chunk) {
+    Run(Vae model, Dataset data, int samples, long seed, int chunk, LongConsumer imagesDone) {
+      this.imagesDone = imagesDone;
       this.backend = model.backend();
       this.network = model.network();
       this.latent = model.config().latent();
@@ -133,6 +144,7 @@ public final class LikelihoodEstimator {
           if (rows + block > chunk) {
             runChunk(images, stats, rowsOf, ws, hostStats, imageOfRow, rows);
             rows = 0;
+            imagesDone.accept(image); // the images before this one have all their draws
           }
           java.util.Arrays.fill(imageOfRow, rows, rows + block, image);
           long stream = ((long) image << 32) | (first / NOISE_BLOCK);
@@ -141,6 +153,7 @@ public final class LikelihoodEstimator {
         }
       }
       if (rows > 0) runChunk(images, stats, rowsOf, ws, hostStats, imageOfRow, rows);
+      imagesDone.accept(count);
     }
 
     private void runChunk(Tensor images, Tensor stats, IndexTensor rowsOf, Workspace ws, float[] hostStats,

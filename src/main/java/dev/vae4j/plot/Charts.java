@@ -14,12 +14,13 @@ import org.knowm.xchart.style.Styler;
 /** What every vae4j chart shares: headless rendering, a white theme, a colour-blind-safe palette, PNG output. */
 public final class Charts {
   /**
-   * Matplotlib's "tab10" palette (Tableau's ten), distinguishable for most colour-blind readers
-   * and familiar from Python plots of MNIST latent spaces.
+   * Tableau 10 (Tableau's 2016 default, Maureen Stone's redesign of the older set that matplotlib
+   * calls "tab10"): ten colours chosen to stay apart for the common colour-vision deficiencies
+   * too, where tab10's olive and green, or grey and brown, run together.
    */
   static final Color[] PALETTE = {
-      new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0xd62728), new Color(0x9467bd),
-      new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f), new Color(0xbcbd22), new Color(0x17becf)};
+      new Color(0x4e79a7), new Color(0xf28e2b), new Color(0xe15759), new Color(0x76b7b2), new Color(0x59a14f),
+      new Color(0xedc948), new Color(0xb07aa1), new Color(0xff9da7), new Color(0x9c755f), new Color(0xbab0ac)};
 
   static {
     // Charts are drawn into images, never shown: no display is needed or wanted.

@@ -57,18 +57,41 @@ public final class ImageGrid {
   }
 
   /**
-   * Originals above their reconstructions: {@code count} originals fill the first rows of a grid
-   * of {@code cols} columns and their reconstructions as many rows below, so reconstruction i sits
-   * in the same column as original i, one block of rows further down. Unused cells are black.
+   * Originals above their reconstructions, row by row: {@code count} originals in rows of {@link
+   * #balancedColumns} (at most {@code cols}) columns, each row directly above the row of their
+   * reconstructions, so that reconstruction i sits right below original i. Unused cells (of a last
+   * row that is not full) show the background.
    */
   public static BufferedImage pairs(float[] originals, float[] reconstructions, int count, int height, int width,
       int cols, int pad, int scale) {
-    int d = height * width, rowsPerBlock = (count + cols - 1) / cols, cells = rowsPerBlock * cols;
-    float[] both = new float[2 * cells * d];
-    java.util.Arrays.fill(both, Float.NaN);
-    System.arraycopy(originals, 0, both, 0, count * d);
-    System.arraycopy(reconstructions, 0, both, cells * d, count * d);
-    return render(both, 2 * cells, height, width, cols, pad, scale);
+    int d = height * width, columns = balancedColumns(count, cols), rows = (count + columns - 1) / columns;
+    float[] both = new float[2 * rows * columns * d];
+    for (int i = 0; i < count; i++) {
+      int row = i / columns, column = i % columns;
+      System.arraycopy(originals, i * d, both, ((2 * row) * columns + column) * d, d);
+      System.arraycopy(reconstructions, i * d, both, ((2 * row + 1) * columns + column) * d, d);
+    }
+    BufferedImage image = render(both, 2 * rows * columns, height, width, columns, pad, scale);
+    int unused = rows * columns - count, cellW = width * scale, cellH = height * scale;
+    for (int c = columns - unused; c < columns; c++) {
+      for (int r = 2 * rows - 2; r < 2 * rows; r++) {
+        int x0 = pad + c * (cellW + pad), y0 = pad + r * (cellH + pad);
+        for (int y = y0; y < y0 + cellH; y++) {
+          for (int x = x0; x < x0 + cellW; x++) image.getRaster().setSample(x, y, 0, BACKGROUND);
+        }
+      }
+    }
+    return image;
+  }
+
+  /**
+   * Columns for {@code count} images in rows of at most {@code cols}: as many rows as {@code cols}
+   * needs, filled evenly (4 images: 4 columns; 10 in rows of 8: two rows of 5), never an empty column.
+   */
+  public static int balancedColumns(int count, int cols) {
+    if (count <= 0 || cols <= 0) throw new IllegalArgumentException("bad grid: " + count + " images in rows of " + cols);
+    int rows = (count + cols - 1) / cols;
+    return (count + rows - 1) / rows;
   }
 
   /** Writes an image as a PNG, atomically. */

@@ -34,6 +34,13 @@ public final class ConfigDigest {
    */
   static final Set<String> MAY_DIFFER = Set.of(KEY, "vae4j_version", "device", "requested_device", "backend");
 
+  /**
+   * The one nested key that may differ too: {@code train --resume DIR --epochs N} extends a run,
+   * recording N in {@code config.json} (with a fresh digest) while the checkpoints written before
+   * still carry the old count.
+   */
+  static final String EXTENDABLE = "training.epochs";
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private ConfigDigest() {}
@@ -62,7 +69,8 @@ public final class ConfigDigest {
 
   /**
    * The keys (dotted paths, e.g. {@code training.batch_size}) whose values differ between {@code a}
-   * and {@code b}, each with both values, ignoring {@link #MAY_DIFFER} at the top level.
+   * and {@code b}, each with both values, ignoring {@link #MAY_DIFFER} at the top level and
+   * {@link #EXTENDABLE}.
    */
   public static List<String> differences(JsonNode a, JsonNode b) {
     List<String> out = new ArrayList<>();
@@ -77,7 +85,9 @@ public final class ConfigDigest {
       b.fieldNames().forEachRemaining(keys::add);
       for (String key : keys) {
         if (path.isEmpty() && MAY_DIFFER.contains(key)) continue;
-        compare(path.isEmpty() ? key : path + "." + key, a.get(key), b.get(key), out);
+        String dotted = path.isEmpty() ? key : path + "." + key;
+        if (dotted.equals(EXTENDABLE)) continue;
+        compare(dotted, a.get(key), b.get(key), out);
       }
     } else if (!sameValue(a, b)) {
       out.add(path + " (" + show(a) + " here, " + show(b) + " in the checkpoint)");

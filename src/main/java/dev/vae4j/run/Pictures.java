@@ -6,6 +6,7 @@ import dev.vae4j.eval.Encodings;
 import dev.vae4j.eval.LatentProjection;
 import dev.vae4j.eval.LatentWalks;
 import dev.vae4j.plot.ImageGrid;
+import dev.vae4j.plot.LabelledGrid;
 import dev.vae4j.plot.LatentScatter;
 import java.awt.image.BufferedImage;
 import java.util.SplittableRandom;
@@ -58,7 +59,15 @@ public record Pictures(Vae model, int height, int width, int scale) {
       data.copyPixels(indices[i], 1, originals, i * d);
     }
     float[] recon = model.reconstruct(originals, indices.length, seed);
-    return ImageGrid.pairs(originals, recon, indices.length, height, width, cols, PAD, scale);
+    BufferedImage grid = ImageGrid.pairs(originals, recon, indices.length, height, width, cols, PAD, scale);
+    int rows = (indices.length + ImageGrid.balancedColumns(indices.length, cols) - 1)
+        / ImageGrid.balancedColumns(indices.length, cols);
+    String[] labels = new String[2 * rows];
+    for (int r = 0; r < rows; r++) {
+      labels[2 * r] = "original";
+      labels[2 * r + 1] = "reconstruction";
+    }
+    return LabelledGrid.render(grid, width * scale, height * scale, PAD, labels, null);
   }
 
   /** A 2-D latent space decoded over a {@code side x side} grid at normal quantiles ({@link LatentWalks#manifold}). */
@@ -70,9 +79,19 @@ public record Pictures(Vae model, int height, int width, int scale) {
     return grid(model.decode(LatentWalks.manifold(side), side * side), side * side, side);
   }
 
-  /** One row per dimension of {@code dims}: {@code code} with that dimension moved over [-range, range]. */
+  /**
+   * One row per dimension of {@code dims}: {@code code} with that dimension moved over [-range,
+   * range]; rows labelled with the dimension ({@code z3}), columns with the offset ({@code -3.0}).
+   */
   public BufferedImage traversal(float[] code, int[] dims, int steps, double range) {
-    return grid(model.decode(LatentWalks.traverse(code, dims, steps, range), dims.length * steps), dims.length * steps, steps);
+    BufferedImage grid = grid(model.decode(LatentWalks.traverse(code, dims, steps, range), dims.length * steps),
+        dims.length * steps, steps);
+    String[] rows = new String[dims.length], cols = new String[steps];
+    for (int r = 0; r < dims.length; r++) rows[r] = "z" + dims[r];
+    for (int c = 0; c < steps; c++) {
+      cols[c] = String.format(java.util.Locale.ROOT, "%+.1f", -range + 2 * range * c / (steps - 1)).replace("+0.0", "0");
+    }
+    return LabelledGrid.render(grid, width * scale, height * scale, PAD, rows, cols);
   }
 
   /** {@code steps} decoded points from code {@code from} to code {@code to}, in one row. */
@@ -84,6 +103,16 @@ public record Pictures(Vae model, int height, int width, int scale) {
   public BufferedImage latentScatter(Dataset data, String title) {
     return LatentScatter.render(LatentProjection.of(Encodings.of(model, data), data.labels()), title,
         LatentScatter.WIDTH, LatentScatter.HEIGHT);
+  }
+
+  /**
+   * A dataset's name for a chart title: a file path in it shortened to its folder and file
+   * ({@code /usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz} becomes {@code
+   * fashion-mnist/t10k-images-idx3-ubyte.gz}), which says what the data is without the machine's
+   * directory layout.
+   */
+  public static String titleName(String dataName) {
+    return dataName.replaceAll("(?:[~.]?/)?(?:[^/\\s]+/)*([^/\\s]+/[^/\\s]+)", "$1");
   }
 
   private BufferedImage grid(float[] pixels, int count, int cols) {

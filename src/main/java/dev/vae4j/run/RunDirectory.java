@@ -226,7 +226,7 @@ public final class RunDirectory implements AutoCloseable {
     float[] recon = model.reconstruct(originals, n, seed);
     ImageGrid.writePng(dir.resolve(RECONSTRUCTIONS), ImageGrid.pairs(originals, recon, n, h, w, 8, 2, 2));
     ImageGrid.writePng(dir.resolve(LATENT), new Pictures(model, h, w, 1).latentScatter(images,
-        "Latent means of " + images.name() + " (" + model.config().describe() + ")"));
+        "Latent means of " + Pictures.titleName(images.name()) + " (" + model.config().describe() + ")"));
   }
 
   private static Object finiteOrNull(double v) {

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -33,7 +34,7 @@ import java.util.stream.Stream;
  * and the run's configuration as metadata strings, and the SHA-256 of it all, verified on load.
  * {@code checkpoint-step-NNNNNNNNN.safetensors} are named by optimizer step and the newest
  * {@code keep} are kept; {@code checkpoint-best.safetensors} is the epoch end with the best
- * monitored loss. Every file is written atomically, so a crash leaves old or new, never torn.
+ * monitored loss, a hard link to that epoch's step checkpoint. Every file is written atomically, so a crash leaves old or new, never torn.
  */
 public final class Checkpoints implements CheckpointSink {
   /** The checkpoint of the best epoch. */
@@ -85,12 +86,32 @@ public final class Checkpoints implements CheckpointSink {
 
   @Override
   public void save(TrainingState state) throws IOException {
-    write(dir.resolve(String.format("checkpoint-step-%09d.safetensors", state.adamSteps())), config, state, runConfig);
-    if (state.batch() == 0 && state.bestEpoch() == state.epoch() && state.epoch() > 0) {
-      write(dir.resolve(BEST), config, state, runConfig);
-    }
+    Path step = dir.resolve(String.format("checkpoint-step-%09d.safetensors", state.adamSteps()));
+    write(step, config, state, runConfig);
+    if (state.batch() == 0 && state.bestEpoch() == state.epoch() && state.epoch() > 0) linkBest(step);
     List<Path> steps = stepFiles(dir);
     for (int i = 0; i < steps.size() - keep; i++) Files.deleteIfExists(steps.get(i));
+  }
+
+  /**
+   * Makes {@code checkpoint-best.safetensors} the same file as the step checkpoint {@code step}
+   * (a hard link: the pair costs the disk one checkpoint until the step file is pruned), replacing
+   * the old best in one rename; a copy where the file system has no hard links.
+   */
+  private void linkBest(Path step) throws IOException {
+    Path temp = dir.resolve("." + BEST + ".link.tmp");
+    Files.deleteIfExists(temp);
+    try {
+      Files.createLink(temp, step);
+    } catch (UnsupportedOperationException | IOException e) {
+      Files.copy(step, temp);
+    }
+    try {
+      Files.move(temp, dir.resolve(BEST), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      Files.deleteIfExists(temp);
+      throw e;
+    }
   }
 
   /** Writes one checkpoint file atomically. */

@@ -67,7 +67,7 @@ final class DivergenceGuard {
       if (!skipNonFinite || bad < 0 || skippedNow >= RunControl.MAX_SKIPPED_PER_EPOCH) {
         throw new TrainingDivergedException("training diverged: the loss or the weights became NaN or infinite at "
             + (bad < 0 ? "epoch " + epoch : where) + (skippedNow > 0 ? " after skipping " + skippedNow + " batches" : "")
-            + "; the model holds the last good weights (epoch " + lastGood.epoch() + ", batch " + lastGood.batch() + ")",
+            + "; the model holds the last good weights (" + lastGood.position() + ")",
             bad, epoch);
       }
       skipped.add(bad);

@@ -50,7 +50,9 @@ public final class Trainer {
   private List<EpochMetrics> history = new ArrayList<>();
   private final EarlyStopping early;
   private TrainingState lastGood;
+  private boolean lastGoodSaved;
   private DivergenceGuard guard;
+  private final StopTimer stop = new StopTimer();
 
   private Trainer(Vae model, DatasetSplit data, TrainOptions options) {
     this.model = model;
@@ -139,6 +141,7 @@ public final class Trainer {
     guard = new DivergenceGuard(control.skipNonFinite(), stepsPerEpoch);
     if (control.resumeFrom() != null) {
       restore(control.resumeFrom());
+      lastGoodSaved = true;
     } else {
       lastGood = TrainingState.start(model.parameters());
     }
@@ -163,6 +166,7 @@ public final class Trainer {
           .epoch(epoch).batch(0).adamSteps(training.optimizer().steps())
           .parameters(trained[1]).firstMoment(trained[2]).secondMoment(trained[3])
           .history(history).finished(finished).build());
+      if (!finished && control.stopRequested().getAsBoolean()) throw new TrainingInterruptedException(lastGood, true);
     }
     if (early.bestParameters() != null) model.setParameters(early.bestParameters());
     return new Result(List.copyOf(history), early.bestEpoch(), stoppedEarly);
@@ -265,7 +269,8 @@ public final class Trainer {
     listener.stepFinished(epoch, batch);
     reporter.stepFinished(batch, stepsPerEpoch, step);
     int interval = control.checkpoints().stepInterval();
-    if (interval > 0 && step % interval == 0 && batch < stepsPerEpoch) {
+    boolean due = interval > 0 && step % interval == 0 && batch < stepsPerEpoch;
+    if (due) {
       training.optimizer().setSteps(step);
       TrainingState state = early.saveTo(TrainingState.builder())
           .epoch(epoch - 1).batch(batch).adamSteps(step)
@@ -277,6 +282,23 @@ public final class Trainer {
       if (!state.isFinite()) throw new DivergenceGuard.NonFiniteStep(step);
       checkpoint(control, state);
     }
+    stop.stepFinished();
+    if (control.stopRequested().getAsBoolean()) stopOrGoOn(due, batch, step, interval);
+  }
+
+  /**
+   * Stopping on request after step {@code step} (batch {@code batch} of the epoch): at once when it
+   * was just checkpointed or the next checkpoint is more than the grace time away (the steps since
+   * the last checkpoint are given up), else on at most that long to the next checkpoint.
+   */
+  private void stopOrGoOn(boolean checkpointed, int batch, long step, int interval) {
+    if (checkpointed || !stop.decided(() -> {
+      long toEpochEnd = stepsPerEpoch - batch + (validationRows.length + options.batchSize() - 1) / options.batchSize();
+      long toInterval = interval > 0 ? interval - step % interval : Long.MAX_VALUE;
+      return Math.min(toEpochEnd, toInterval);
+    })) {
+      throw new TrainingInterruptedException(lastGood, lastGoodSaved);
+    }
   }
 
   /** Hands a (finite) state to the sink; it becomes the state a divergence falls back to. */
@@ -287,6 +309,7 @@ public final class Trainer {
       throw new UncheckedIOException(e);
     }
     lastGood = state;
+    lastGoodSaved = true;
   }
 
   /** Puts the model, the optimizer and the bookkeeping back to {@code state}. */

@@ -174,6 +174,25 @@ public record TrainingState(
     }
   }
 
+  /**
+   * Where this state stands, counted as the epoch table counts, from 1: {@code after epoch 4, step
+   * 236} at an epoch's end, {@code in epoch 2 after batch 41, step 100} inside one.
+   */
+  public String position() {
+    if (batch == 0) return "after epoch " + epoch + ", step " + adamSteps;
+    return "in epoch " + (epoch + 1) + " after batch " + batch + ", step " + adamSteps;
+  }
+
+  /**
+   * This state of a finished run as one that goes on: a run of more epochs had the same state
+   * after the same epochs, only not finished (its shuffles, noise and warm-up depend on the epoch
+   * and step numbers, not on how many epochs it has).
+   */
+  public TrainingState unfinished() {
+    return new TrainingState(epoch, batch, adamSteps, parameters, firstMoment, secondMoment, epochLossSums, bestLoss,
+        bestEpoch, sinceBest, bestParameters, history, false);
+  }
+
   /** Whether every number that training produced is finite (a state worth keeping). */
   public boolean isFinite() {
     return allFinite(parameters) && allFinite(firstMoment) && allFinite(secondMoment) && allFinite(epochLossSums);

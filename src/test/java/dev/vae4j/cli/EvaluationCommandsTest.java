@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.List;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
+import dev.vae4j.plot.LabelledGrid;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -71,10 +72,19 @@ class EvaluationCommandsTest {
   @Test
   void reconstructPutsOriginalsAboveReconstructions() throws Exception {
     Path png = dir.resolve("recon.png");
+    int labels = LabelledGrid.leftMargin(new String[] {"original", "reconstruction"});
     ok("reconstruct", "--run", run.toString(), "--device", "cpu", "--out", png.toString(), "--indices", "0,1,2", "--cols", "3");
-    grayPng(png, cells(3, 28, 2), cells(2, 28, 2));
+    grayPng(png, labels + cells(3, 28, 2), cells(2, 28, 2));
     ok("reconstruct", "--run", run.toString(), "--device", "cpu", "--out", png.toString(), "--count", "10", "--cols", "5", "--split", "train");
-    grayPng(png, cells(5, 28, 2), cells(4, 28, 2));
+    grayPng(png, labels + cells(5, 28, 2), cells(4, 28, 2));
+    // Four images in rows of up to 8 (the default): one row of four, no empty cells.
+    ok("reconstruct", "--run", run.toString(), "--device", "cpu", "--out", png.toString(), "--indices", "0,1,2,3");
+    grayPng(png, labels + cells(4, 28, 2), cells(2, 28, 2));
+    // Eleven: two rows of six over their reconstructions, the one unused cell in the background grey.
+    ok("reconstruct", "--run", run.toString(), "--device", "cpu", "--out", png.toString(), "--count", "11");
+    int[] px = grayPng(png, labels + cells(6, 28, 2), cells(4, 28, 2));
+    int width = labels + cells(6, 28, 2), x = labels + 2 + 5 * 58 + 28, y = 2 + 3 * 58 + 28; // last row, last column
+    assertEquals(dev.vae4j.plot.ImageGrid.BACKGROUND, px[y * width + x]);
   }
 
   @Test
@@ -131,8 +141,10 @@ class EvaluationCommandsTest {
     grayPng(manifold, cells(5, 28, 1), cells(5, 28, 1));
 
     Path traverse = dir.resolve("traverse.png");
-    ok("traverse", "--run", run.toString(), "--device", "cpu", "--out", traverse.toString(), "--index", "3", "--steps", "7");
-    grayPng(traverse, cells(7, 28, 2), cells(2, 28, 2));
+    CliRun walked = ok("traverse", "--run", run.toString(), "--device", "cpu", "--out", traverse.toString(), "--index", "3",
+        "--steps", "7");
+    assertTrue(walked.err().contains("the most active dimensions (variance of the latent means over "), walked.err());
+    grayPng(traverse, LabelledGrid.leftMargin(new String[] {"z0"}) + cells(7, 28, 2), LabelledGrid.TOP + cells(2, 28, 2));
 
     Path line = dir.resolve("line.png");
     ok("interpolate", "--run", run.toString(), "--device", "cpu", "--out", line.toString(), "--from", "0", "--to", "9", "--steps", "6");

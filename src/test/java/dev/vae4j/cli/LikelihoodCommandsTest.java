@@ -121,7 +121,7 @@ class LikelihoodCommandsTest {
   void anInterruptedRunResumesWithItsLikelihood(Likelihood l) throws Exception {
     Path run = dir.resolve(l.cliName() + "-resume");
     ok("train", "--likelihood", l.cliName(), "--epochs", "2", "--hidden", "16", "--latent", "2", "--batch-size", "256",
-        "--checkpoint-every", "10", "--device", "cpu", "--out", run.toString());
+        "--checkpoint-every", "10", "--keep-checkpoints", "3", "--device", "cpu", "--out", run.toString());
     byte[] expected = Files.readAllBytes(run.resolve("model.safetensors"));
     Files.delete(run.resolve("model.safetensors"));
     List<Path> steps = dev.vae4j.train.Checkpoints.stepFiles(run);

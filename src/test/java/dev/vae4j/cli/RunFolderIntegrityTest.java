@@ -31,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RunFolderIntegrityTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final List<String> TINY = List.of("--hidden", "16", "--latent", "2", "--batch-size", "256", "--device", "cpu");
+  private static final List<String> TINY = List.of("--hidden", "16", "--latent", "2", "--batch-size", "256", "--device", "cpu",
+      "--keep-checkpoints", "3");
   @TempDir Path dir;
 
   private static String[] train(Path out, String... more) {
@@ -154,6 +155,26 @@ class RunFolderIntegrityTest {
   }
 
   @Test
+  void anExtendedRunStoppedBeforeItsFirstNewCheckpointStillResumes() throws IOException {
+    Path run = dir.resolve("extended");
+    assertEquals(0, run(train(run, "--epochs", "2")).code());
+    Path saved = Files.createDirectory(dir.resolve("saved"));
+    for (Path p : Checkpoints.stepFiles(run)) Files.copy(p, saved.resolve(p.getFileName()));
+    CliRun extended = run("train", "--resume", run.toString(), "--epochs", "3");
+    assertEquals(0, extended.code(), extended.err());
+    // As if stopped before epoch 3's checkpoint: config.json says 3 epochs, the checkpoint 2.
+    for (Path p : Checkpoints.stepFiles(run)) Files.delete(p);
+    Files.delete(run.resolve(Checkpoints.BEST));
+    Files.delete(run.resolve("model.safetensors"));
+    try (Stream<Path> kept = Files.list(saved)) {
+      for (Path p : kept.toList()) Files.copy(p, run.resolve(p.getFileName()));
+    }
+    CliRun resumed = run("train", "--resume", run.toString());
+    assertEquals(0, resumed.code(), resumed.err());
+    assertTrue(resumed.out().contains("trained 3 epochs"), resumed.out());
+  }
+
+  @Test
   void aModelFromAnotherRunIsRefused() throws IOException {
     Path a = dir.resolve("a"), b = dir.resolve("b");
     assertEquals(0, run(train(a, "--epochs", "1", "--seed", "1")).code());
@@ -201,7 +222,7 @@ class RunFolderIntegrityTest {
     }
     CliRun first = run("train", "--resume", run.toString());
     assertEquals(0, first.code(), first.err());
-    assertTrue(first.err().contains("resuming from checkpoint-step-000000059.safetensors (epoch 1"), first.err());
+    assertTrue(first.err().contains("resuming from checkpoint-step-000000059.safetensors (after epoch 1"), first.err());
     assertTrue(first.err().contains("carries the older checksum"), first.err());
     assertEquals(2, Files.readAllLines(run.resolve("metrics.jsonl")).size());
     assertEquals(SafeTensors.Seal.FULL, SafeTensors.read(run.resolve("model.safetensors")).seal());

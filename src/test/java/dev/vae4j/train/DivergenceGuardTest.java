@@ -66,7 +66,7 @@ class DivergenceGuardTest {
     assertEquals(15, e.step());
     assertEquals(2, e.epoch());
     assertEquals("training diverged: the loss or the weights became NaN or infinite at step 15 (epoch 2, batch 5);"
-        + " the model holds the last good weights (epoch 1, batch 2)", e.getMessage());
+        + " the model holds the last good weights (in epoch 2 after batch 2, step 12)", e.getMessage());
     assertEquals(1, epoch.restores);
     assertFalse(guard.skips(15));
   }
