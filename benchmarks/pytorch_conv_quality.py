@@ -10,12 +10,7 @@ import gzip, math, struct, sys, time
 import numpy as np, torch, torch.nn.functional as F
 from torch import nn
 
-def idx(path):
-    with gzip.open(path) as f:
-        data = f.read()
-    dims = data[3]
-    shape = struct.unpack(">" + "I" * dims, data[4:4 + 4 * dims])
-    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
+from pytorch_fashion_quality import idx, losses  # the MLP reference's IDX reader and loss terms
 
 class ConvVAE(nn.Module):
     def __init__(s, latent=20):
@@ -32,11 +27,6 @@ class ConvVAE(nn.Module):
         mu, lv = s.encode(x)
         z = mu + torch.exp(0.5 * lv) * torch.randn_like(mu)
         return s.dec(z), mu, lv
-
-def losses(logits, x, mu, lv):
-    """Summed over the batch: BCE over pixels and KL over latent dimensions."""
-    return (F.binary_cross_entropy_with_logits(logits, x, reduction="sum"),
-            -0.5 * torch.sum(1 + lv - mu.pow(2) - lv.exp()))
 
 def iwae(model, x, k, chunk=250):
     """log (1/K) sum_k p(x, z_k) / q(z_k | x) per image, z_k ~ q(z | x)."""

@@ -29,25 +29,30 @@ def losses(logits, x, mu, lv):
     return (F.binary_cross_entropy_with_logits(logits, x, reduction="sum"),
             -0.5 * torch.sum(1 + lv - mu.pow(2) - lv.exp()))
 
-d = sys.argv[1]
-epochs = int(sys.argv[2]) if len(sys.argv) > 2 else 10
-torch.set_num_threads(int(sys.argv[3]) if len(sys.argv) > 3 else 2)
-torch.manual_seed(int(sys.argv[4]) if len(sys.argv) > 4 else 1)
-train = torch.from_numpy(idx(d + "/train-images-idx3-ubyte.gz").reshape(-1, 784).astype(np.float32) / 255)
-test = torch.from_numpy(idx(d + "/t10k-images-idx3-ubyte.gz").reshape(-1, 784).astype(np.float32) / 255)
-model = VAE(); opt = torch.optim.Adam(model.parameters(), lr=1e-3)
-start = time.time()
-for epoch in range(1, epochs + 1):
-    t = time.time(); model.train(); total = 0.0
-    for b in torch.randperm(len(train)).split(128):
-        x = train[b]; opt.zero_grad()
-        logits, mu, lv = model(x); bce, kl = losses(logits, x, mu, lv); loss = bce + kl
-        loss.backward(); opt.step(); total += loss.item()
-    model.eval(); rec = kl_sum = 0.0
-    with torch.no_grad():
-        for x in test.split(128):
-            logits, mu, lv = model(x); bce, kl = losses(logits, x, mu, lv); rec += bce.item(); kl_sum += kl.item()
-    n = len(test)
-    print("epoch %2d  train %.2f  test %.2f (recon %.2f + kl %.2f)  %.1fs" % (
-        epoch, total / len(train), (rec + kl_sum) / n, rec / n, kl_sum / n, time.time() - t), flush=True)
-print("pytorch %s, %d threads, %.0f s" % (torch.__version__, torch.get_num_threads(), time.time() - start))
+def main():
+    d = sys.argv[1]
+    epochs = int(sys.argv[2]) if len(sys.argv) > 2 else 10
+    torch.set_num_threads(int(sys.argv[3]) if len(sys.argv) > 3 else 2)
+    torch.manual_seed(int(sys.argv[4]) if len(sys.argv) > 4 else 1)
+    train = torch.from_numpy(idx(d + "/train-images-idx3-ubyte.gz").reshape(-1, 784).astype(np.float32) / 255)
+    test = torch.from_numpy(idx(d + "/t10k-images-idx3-ubyte.gz").reshape(-1, 784).astype(np.float32) / 255)
+    model = VAE(); opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    start = time.time()
+    for epoch in range(1, epochs + 1):
+        t = time.time(); model.train(); total = 0.0
+        for b in torch.randperm(len(train)).split(128):
+            x = train[b]; opt.zero_grad()
+            logits, mu, lv = model(x); bce, kl = losses(logits, x, mu, lv); loss = bce + kl
+            loss.backward(); opt.step(); total += loss.item()
+        model.eval(); rec = kl_sum = 0.0
+        with torch.no_grad():
+            for x in test.split(128):
+                logits, mu, lv = model(x); bce, kl = losses(logits, x, mu, lv); rec += bce.item(); kl_sum += kl.item()
+        n = len(test)
+        print("epoch %2d  train %.2f  test %.2f (recon %.2f + kl %.2f)  %.1fs" % (
+            epoch, total / len(train), (rec + kl_sum) / n, rec / n, kl_sum / n, time.time() - t), flush=True)
+    print("pytorch %s, %d threads, %.0f s" % (torch.__version__, torch.get_num_threads(), time.time() - start))
+
+
+if __name__ == "__main__":
+    main()

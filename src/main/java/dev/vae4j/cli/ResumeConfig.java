@@ -46,8 +46,7 @@ final class ResumeConfig {
             + " or more, or start a new run with --out");
       }
       if (!state.finished()) return state;
-      boolean patienceRanOut = patience > 0 && state.sinceBest() >= patience;
-      if (state.epoch() < recorded || patienceRanOut) {
+      if (state.epoch() < recorded || stoppedByPatience(state)) {
         throw new ParameterException(cli, dir + " stopped early after epoch " + state.epoch() + " (--patience " + patience
             + " epochs without a better validation loss), where a run of " + epochs + " epochs stops too"
             + UsageErrors.FIX_SEPARATOR + "start a new run with a larger --patience");
@@ -62,7 +61,11 @@ final class ResumeConfig {
      */
     TrainingState resumed(TrainingState state) {
       if (state == null || !state.finished() || state.epoch() >= recorded) return state;
-      return patience > 0 && state.sinceBest() >= patience ? state : state.unfinished();
+      return stoppedByPatience(state) ? state : state.unfinished();
+    }
+
+    private boolean stoppedByPatience(TrainingState state) {
+      return patience > 0 && state.sinceBest() >= patience;
     }
   }
 
