@@ -12,7 +12,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * the Javadoc) on shapes with odd and non-square sizes, stride 1 and 2, padding 0 and 1, 1 and 3
  * channels, a 1x1 kernel and the sizes of the classic conv VAE; weights and biases sit at odd
  * offsets of larger buffers and outputs are poisoned with NaN first. A float32 result may differ
- * from the reference by 1e-5 of the sum of its terms' magnitudes (plus 1e-6).
+ * from the reference by 1e-5 of the sum of its terms' magnitudes (plus 1e-6). Besides, every
+ * gradient is checked against finite differences of the backend's own forward pass.
  */
 public interface ConvOpsContract extends OpsContract {
 
@@ -87,6 +88,54 @@ public interface ConvOpsContract extends OpsContract {
     }
     float[] dyAfter = backend().download(dyt);
     for (int i = 0; i < dy.length; i++) assertEquals(dy[i], dyAfter[i], "dy is an input: unchanged at " + i);
+  }
+
+  /**
+   * Every gradient against finite differences of the backend's own forward pass: with {@code L =
+   * sum(r * y)} for a random {@code r}, {@code dL/dx}, {@code dL/dw} and {@code dL/db} are {@code
+   * convBackwardData(r)} and {@code convBackwardWeights(x, r)}; the forward pass (no activation) is
+   * linear in each of them, so a central difference of step 1 is exact up to float rounding. 12
+   * coordinates of each, drawn at random.
+   */
+  @ParameterizedTest
+  @CsvSource({
+      "false, 2, 1, 7, 5, 2, 3, 1, 1", "false, 2, 3, 9, 7, 2, 3, 2, 0", "false, 1, 3, 8, 6, 1, 4, 2, 1",
+      "false, 2, 1, 5, 5, 3, 3, 2, 1", "true, 2, 3, 5, 7, 1, 3, 1, 1", "true, 2, 2, 4, 3, 3, 3, 2, 0",
+      "true, 1, 1, 3, 5, 3, 4, 2, 1", "true, 2, 3, 3, 3, 1, 3, 2, 1"})
+  default void gradientsMatchFiniteDifferences(boolean transposed, int batch, int c, int h, int w, int out, int k, int s,
+      int p) {
+    ConvShape shape = shape(transposed, batch, c, h, w, out, k, s, p);
+    int xn = Math.toIntExact(batch * shape.inputSize()), yn = Math.toIntExact(batch * shape.outputSize());
+    int wn = Math.toIntExact(shape.weightSize());
+    float[] x = gaussian(xn, 1), weight = gaussian(wn, 0.3), bias = gaussian(out, 1), r = gaussian(yn, 1);
+    Tensor rt = upload(r), dx = poisoned(xn), dw = poisoned(wn), db = poisoned(out);
+    backend().convBackwardData(shape, rt, upload(weight), dx);
+    backend().convBackwardWeights(shape, upload(x), rt, dw, db);
+    float[][] grads = {backend().download(dx), backend().download(dw), backend().download(db)};
+    float[][] inputs = {x, weight, bias};
+    String[] names = {"dx", "dW", "db"};
+    for (int which = 0; which < 3; which++) {
+      for (int trial = 0; trial < 12; trial++) {
+        int i = random().nextInt(inputs[which].length);
+        float saved = inputs[which][i];
+        inputs[which][i] = saved + 1;
+        double plus = weightedSum(shape, x, weight, bias, r);
+        inputs[which][i] = saved - 1;
+        double minus = weightedSum(shape, x, weight, bias, r);
+        inputs[which][i] = saved;
+        assertClose((plus - minus) / 2, grads[which][i], 1e-3, 1e-3, names[which] + "[" + i + "] of " + shape.describe());
+      }
+    }
+  }
+
+  /** {@code sum(r * convForward(x, w, b))} on the backend, summed in double. */
+  private double weightedSum(ConvShape shape, float[] x, float[] w, float[] b, float[] r) {
+    Tensor y = poisoned(r.length);
+    backend().convForward(shape, upload(x), upload(w), upload(b), y, Activation.IDENTITY);
+    float[] yo = backend().download(y);
+    double sum = 0;
+    for (int i = 0; i < r.length; i++) sum += (double) r[i] * yo[i];
+    return sum;
   }
 
   /** A shape prepared for a batch also runs on fewer rows (the last, partial batch), then on the full batch again. */
