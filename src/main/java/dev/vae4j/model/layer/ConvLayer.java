@@ -90,14 +90,35 @@ public record ConvLayer(String name, ConvShape geometry, Activation activation, 
     if (dx != null) backend.convBackwardData(shape, dy, params[0], dx);
   }
 
-  /** None: a convolution is not one of the step's GEMMs (benchmarks time it with the step). */
+  /**
+   * The im2col GEMM each pass amounts to (same multiply-adds; oneDNN and cuDNN run their own
+   * kernels, not these): for a convolution {@code im2col(x) W^T}, {@code [rows * outH * outW, in * k
+   * * k] x [in * k * k, out]}; for a transposed one {@code x W} per input pixel, {@code [rows * inH *
+   * inW, in] x [in, out * k * k]}, then col2im. So benchmarks count a conv model's arithmetic and can
+   * time what its step would cost as GEMMs alone.
+   */
   @Override
   public List<GemmShape> forwardGemms(String role, int rows) {
-    return List.of();
+    int k2 = geometry.kernel() * geometry.kernel(), in = geometry.inChannels(), out = geometry.outChannels();
+    return List.of(geometry.transposed()
+        ? new GemmShape(role + " forward", rows * geometry.inHeight() * geometry.inWidth(), out * k2, in, false, false)
+        : new GemmShape(role + " forward", rows * geometry.outHeight() * geometry.outWidth(), out, in * k2, false, true));
   }
 
+  /** The im2col GEMMs of the weight gradient, then (when {@code inputGradient}) of the input gradient. */
   @Override
   public List<GemmShape> backwardGemms(String role, int rows, boolean inputGradient) {
-    return List.of();
+    int k2 = geometry.kernel() * geometry.kernel(), in = geometry.inChannels(), out = geometry.outChannels();
+    GemmShape weightGrad, inputGrad;
+    if (geometry.transposed()) {
+      int pixels = rows * geometry.inHeight() * geometry.inWidth();
+      weightGrad = new GemmShape(role + " weight grad", in, out * k2, pixels, true, false);
+      inputGrad = new GemmShape(role + " input grad", pixels, in, out * k2, false, true);
+    } else {
+      int pixels = rows * geometry.outHeight() * geometry.outWidth();
+      weightGrad = new GemmShape(role + " weight grad", out, in * k2, pixels, true, false);
+      inputGrad = new GemmShape(role + " input grad", pixels, in * k2, out, false, false);
+    }
+    return inputGradient ? List.of(weightGrad, inputGrad) : List.of(weightGrad);
   }
 }

@@ -33,6 +33,20 @@ class LayerSpecsTest {
     assertEquals(1_691_369, new ParameterLayout(CLASSIC).size());
   }
 
+  /** The step's im2col-equivalent GEMMs count each conv pass's multiply-adds, so bench's GFLOP/s cover convolutions. */
+  @Test
+  void convLayersCountTheirMultiplyAdds() {
+    ParameterLayout layout = new ParameterLayout(CLASSIC);
+    for (Layer layer : new Layer[] {layout.encoder().get(1), layout.decoder().get(layout.decoder().size() - 1)}) {
+      ConvLayer conv = (ConvLayer) layer;
+      long macs = conv.geometry().withBatch(128).multiplyAdds();
+      assertEquals(2 * macs, GemmShape.flops(conv.forwardGemms("x", 128)));
+      assertEquals(2 * 2 * macs, GemmShape.flops(conv.backwardGemms("x", 128, true)));
+    }
+    long total = GemmShape.flops(dev.vae4j.model.StepGemms.trainingStep(layout, 1));
+    assertTrue(total > 25e6 && total < 35e6, "~30 MFLOP per image per step, got " + total);
+  }
+
   @Test
   void metadataRecordsTheLayersAndMlpMetadataStaysAsItWas() throws Exception {
     Map<String, String> m = ModelMetadata.describe(CLASSIC);
