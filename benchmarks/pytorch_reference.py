@@ -12,6 +12,7 @@ CUDA events after warm-up, two ways:
 
 Prints one JSON object per line: {"impl": "pytorch", "mode": ..., "samples_per_s": ..., ...}.
 Run by benchmarks/gpu-check.sh; also works alone:  python3 benchmarks/pytorch_reference.py
+The convolutional model: python3 benchmarks/pytorch_reference.py --conv 32,64 --hidden 256
 """
 import argparse
 import gzip
@@ -73,7 +74,14 @@ def time_steps(step, steps, warmup):
 def run(mode, data, args):
     torch.manual_seed(1)
     device = data.device
-    model = VAE(784, args.hidden, args.latent).to(device)
+    if args.conv:
+        # vae4j's `--conv C,C --hidden H --latent L`; cuDNN picks its fastest algorithms per shape.
+        from pytorch_conv_reference import ConvVAE
+        torch.backends.cudnn.benchmark = True
+        channels = tuple(int(c) for c in args.conv.split(","))
+        model = ConvVAE((1, 28, 28), channels, (args.hidden,), args.latent).to(device)
+    else:
+        model = VAE(784, args.hidden, args.latent).to(device)
     capture = mode == "graph"
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3, capturable=capture)
     batches = data.shape[0] // args.batch
@@ -108,7 +116,8 @@ def run(mode, data, args):
     return {
         "impl": "pytorch",
         "mode": mode,
-        "model": f"784-{args.hidden}-{args.latent}",
+        "model": f"conv {args.conv} hidden {args.hidden} latent {args.latent}" if args.conv
+        else f"784-{args.hidden}-{args.latent}",
         "batch_size": args.batch,
         "steps": args.steps,
         "samples_per_s": args.steps * args.batch / seconds,
@@ -128,6 +137,7 @@ def main():
     parser.add_argument("--data", default="/usr/share/datasets/fashion-mnist",
                         help="folder with train-images-idx3-ubyte.gz (else synthetic images)")
     parser.add_argument("--modes", default="eager,graph")
+    parser.add_argument("--conv", default="", help="channels of vae4j's --conv model, e.g. 32,64 (with --hidden 256)")
     args = parser.parse_args()
     if not torch.cuda.is_available():
         raise SystemExit("pytorch_reference.py: no CUDA device visible to PyTorch")

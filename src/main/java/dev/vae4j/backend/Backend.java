@@ -9,12 +9,13 @@ package dev.vae4j.backend;
  * <p>The ops come in families, one interface each, whose contracts are written once, there, and
  * tested against a double-precision reference for every implementation: {@link MemoryOps}
  * (tensors, copies, 8-bit images, the row gather), {@link DenseOps} (GEMM, bias + activation,
- * dense layers), {@link LatentOps} (noise, reparameterization, KL), {@link LossOps}
+ * dense layers), {@link ConvOps} (2-D convolutions and transposed convolutions over NCHW images),
+ * {@link LatentOps} (noise, reparameterization, KL), {@link LossOps}
  * (reconstruction likelihoods, on-device sums) and {@link OptimizerOps} (Adam, gradient parts).
  * Each backend implements every family in a class of its own ({@code CpuDense}, {@code
  * CudaDense}, ...) and composes them; a new kind of layer brings a new family rather than a wider
  * interface. Each op checks its operands' lengths once, through the shape records both backends
- * share ({@link GemmDims}, {@link Rows}, {@link LayerDims}, {@link LatentShape}, {@link
+ * share ({@link GemmDims}, {@link Rows}, {@link LayerDims}, {@link ConvShape}, {@link LatentShape}, {@link
  * LossShape}, {@link Elements}, {@link Span}). What a backend adds on top of its families is
  * here: its name, how it runs a batch's parts, and recorded steps.
  *
@@ -23,7 +24,8 @@ package dev.vae4j.backend;
  * to later ops, in program order. Ops do not allocate. Unless stated, output tensors must not
  * alias inputs.
  */
-public interface Backend extends MemoryOps, DenseOps, LatentOps, LossOps, OptimizerOps, AutoCloseable {
+public interface Backend
+    extends MemoryOps, DenseOps, ConvOps, LatentOps, LossOps, OptimizerOps, AutoCloseable {
 
   /** Short name: {@code cpu} or {@code cuda}. */
   String name();

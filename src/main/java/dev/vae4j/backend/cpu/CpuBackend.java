@@ -3,6 +3,7 @@ package dev.vae4j.backend.cpu;
 import dev.vae4j.backend.Activation;
 import dev.vae4j.backend.AdamParams;
 import dev.vae4j.backend.Backend;
+import dev.vae4j.backend.ConvShape;
 import dev.vae4j.backend.IndexTensor;
 import dev.vae4j.backend.Likelihood;
 import dev.vae4j.backend.Tensor;
@@ -17,7 +18,7 @@ import java.util.function.IntConsumer;
  * splitting every op, whose fork and join (and oneDNN's) cost more than the small ops save
  * (docs/benchmarks.md). Ops are synchronous. Contracts are on {@link Backend}'s families, each
  * implemented by one class here ({@link CpuMemory}, {@link CpuDense}, {@link CpuLatent}, {@link
- * CpuLosses}, {@link CpuOptimizer}) that this class composes and forwards to.
+ * CpuLosses}, {@link CpuOptimizer}, {@link CpuConv}) that this class composes and forwards to.
  */
 public final class CpuBackend implements Backend {
   private final ParallelRanges parallel;
@@ -38,6 +39,7 @@ public final class CpuBackend implements Backend {
   private final CpuLatent latent;
   private final CpuLosses losses;
   private final CpuOptimizer optimizer;
+  private final CpuConv conv;
 
   /** A backend using every available core. */
   public CpuBackend() {
@@ -74,6 +76,7 @@ public final class CpuBackend implements Backend {
     this.latent = new CpuLatent(loops);
     this.losses = new CpuLosses(parallel, loops);
     this.optimizer = new CpuOptimizer(parallel, loops);
+    this.conv = new CpuConv(parts.threads());
   }
 
   @Override
@@ -207,6 +210,28 @@ public final class CpuBackend implements Backend {
     dense.linearBackward(x, w, y, dy, weightGrad, biasGrad, dx, rows, in, out, act);
   }
 
+  // ---------------------------------------------------------------- convolutions
+
+  @Override
+  public void prepareConv(ConvShape shape) {
+    conv.prepareConv(shape);
+  }
+
+  @Override
+  public void convForward(ConvShape shape, Tensor x, Tensor w, Tensor bias, Tensor y, Activation act) {
+    conv.convForward(shape, x, w, bias, y, act);
+  }
+
+  @Override
+  public void convBackwardData(ConvShape shape, Tensor dy, Tensor w, Tensor dx) {
+    conv.convBackwardData(shape, dy, w, dx);
+  }
+
+  @Override
+  public void convBackwardWeights(ConvShape shape, Tensor x, Tensor dy, Tensor weightGrad, Tensor biasGrad) {
+    conv.convBackwardWeights(shape, x, dy, weightGrad, biasGrad);
+  }
+
   // ---------------------------------------------------------------- latent
 
   @Override
@@ -264,6 +289,7 @@ public final class CpuBackend implements Backend {
 
   @Override
   public void close() {
+    conv.close();
     parallel.close();
     parts.close();
   }

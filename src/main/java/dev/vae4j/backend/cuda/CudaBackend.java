@@ -3,6 +3,7 @@ package dev.vae4j.backend.cuda;
 import dev.vae4j.backend.Activation;
 import dev.vae4j.backend.AdamParams;
 import dev.vae4j.backend.Backend;
+import dev.vae4j.backend.ConvShape;
 import dev.vae4j.backend.IndexTensor;
 import dev.vae4j.backend.Likelihood;
 import dev.vae4j.backend.Tensor;
@@ -32,6 +33,7 @@ public final class CudaBackend implements Backend {
   private final CudaLatent latent;
   private final CudaLosses losses;
   private final CudaOptimizer optimizer;
+  private final CudaConv conv;
 
   /** Whether, and why not, this machine and build can run the CUDA backend. Never throws. */
   public static CudaInfo probe() {
@@ -90,6 +92,7 @@ public final class CudaBackend implements Backend {
     this.latent = new CudaLatent(queue);
     this.losses = new CudaLosses(queue);
     this.optimizer = new CudaOptimizer(queue, memoryOps, dense);
+    this.conv = new CudaConv();
   }
 
   @Override
@@ -197,6 +200,28 @@ public final class CudaBackend implements Backend {
   public void activationBackward(
       Tensor grad, Tensor output, Tensor biasGrad, int rows, int cols, Activation act) {
     dense.activationBackward(grad, output, biasGrad, rows, cols, act);
+  }
+
+  // ---------------------------------------------------------------- convolutions
+
+  @Override
+  public void prepareConv(ConvShape shape) {
+    conv.prepareConv(shape);
+  }
+
+  @Override
+  public void convForward(ConvShape shape, Tensor x, Tensor w, Tensor bias, Tensor y, Activation act) {
+    conv.convForward(shape, x, w, bias, y, act);
+  }
+
+  @Override
+  public void convBackwardData(ConvShape shape, Tensor dy, Tensor w, Tensor dx) {
+    conv.convBackwardData(shape, dy, w, dx);
+  }
+
+  @Override
+  public void convBackwardWeights(ConvShape shape, Tensor x, Tensor dy, Tensor weightGrad, Tensor biasGrad) {
+    conv.convBackwardWeights(shape, x, dy, weightGrad, biasGrad);
   }
 
   // ---------------------------------------------------------------- latent
