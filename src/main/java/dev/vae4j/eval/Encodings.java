@@ -52,7 +52,7 @@ public record Encodings(float[] mu, float[] logvar, int count, int latent) {
     int d = data.features(), latent = model.config().latent(), count = data.count();
     Backend backend = model.backend();
     float[] mu = new float[count * latent], logvar = new float[count * latent];
-    int capacity = Math.max(1, Math.min(BATCH, count));
+    int capacity = model.network().inferenceRows(Math.min(BATCH, count), 1);
     Workspace ws = model.network().workspace(capacity, false);
     try {
       float[] stats = new float[2 * capacity * latent];

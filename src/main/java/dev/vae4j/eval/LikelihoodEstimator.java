@@ -28,7 +28,10 @@ import java.util.function.LongConsumer;
 public final class LikelihoodEstimator {
   /** Draws per noise stream. */
   static final int NOISE_BLOCK = 1024;
-  /** Default decoder rows per chunk: large enough to keep a GPU busy, ~70 MB for a 784-400 model. */
+  /**
+   * Default decoder rows per chunk: large enough to keep a GPU busy, ~80 MB for a 784-400 model;
+   * fewer for models whose activations would not fit {@link VaeNetwork#inferenceRows}.
+   */
   public static final int DEFAULT_CHUNK_ROWS = 8192;
 
   private LikelihoodEstimator() {}
@@ -44,7 +47,8 @@ public final class LikelihoodEstimator {
    */
   public static Estimates estimate(Vae model, Dataset data, int samples, long seed, LongConsumer imagesDone) {
     check(model, samples, data.count(), (long) data.count() * data.features());
-    return new Run(model, data, samples, seed, DEFAULT_CHUNK_ROWS, imagesDone).estimate();
+    int chunk = model.network().inferenceRows(DEFAULT_CHUNK_ROWS, NOISE_BLOCK);
+    return new Run(model, data, samples, seed, chunk, imagesDone).estimate();
   }
 
   /**

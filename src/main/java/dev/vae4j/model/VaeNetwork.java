@@ -79,6 +79,25 @@ public final class VaeNetwork {
     return backend;
   }
 
+  /**
+   * Activations one inference workspace may hold, in floats (128 MB): a 784-400 MLP (~2,500 floats
+   * a row) fits 13,000 rows, a conv model (~20,000 floats an image for 28x28 at 32,64 channels)
+   * 1,600, with oneDNN's reorder buffers of the same order beside them. Off-heap memory counts
+   * against JavaCPP's limit, the heap's maximum by default.
+   */
+  static final long INFERENCE_FLOATS = 1L << 25;
+
+  /**
+   * The most rows, up to {@code wanted} and at least {@code atLeast}, whose inference workspace
+   * keeps within {@link #INFERENCE_FLOATS}: the size of an evaluation's chunks.
+   */
+  public int inferenceRows(int wanted, int atLeast) {
+    long perRow = encoder.get(0).inputShape().size() + 3L * config.latent() + 2;
+    for (Layer layer : encoder) perRow += layer.outputShape().size();
+    for (Layer layer : decoder) perRow += layer.outputShape().size();
+    return (int) Math.max(atLeast, Math.min(wanted, INFERENCE_FLOATS / perRow));
+  }
+
   /** A workspace for passes of up to {@code capacity} rows; gradients only if it will train. */
   public Workspace workspace(int capacity, boolean withGradients) {
     return new Workspace(backend, encoder, decoder, capacity, withGradients, null);

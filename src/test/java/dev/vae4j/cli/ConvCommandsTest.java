@@ -90,7 +90,7 @@ class ConvCommandsTest {
   void anInterruptedRunResumesToTheSameWeights() throws Exception {
     Path copy = dir.resolve("resume");
     ok("train", "--conv", "4,8", "--hidden", "16", "--latent", "2", "--epochs", "2", "--batch-size", "256",
-        "--checkpoint-every", "10", "--device", "cpu", "--out", copy.toString());
+        "--checkpoint-every", "10", "--keep-checkpoints", "2", "--device", "cpu", "--out", copy.toString());
     byte[] expected = Files.readAllBytes(copy.resolve("model.safetensors"));
     Files.delete(copy.resolve("model.safetensors"));
     List<Path> steps = Checkpoints.stepFiles(copy);

@@ -7,9 +7,11 @@ import dev.vae4j.backend.Backend;
 import dev.vae4j.backend.Likelihood;
 import dev.vae4j.backend.Tensor;
 import dev.vae4j.backend.cpu.CpuBackend;
+import dev.vae4j.model.layer.Shape;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -89,5 +91,22 @@ class VaeNetworkTest {
     double[][] out = new double[rows][cols];
     for (int r = 0; r < rows; r++) for (int c = 0; c < cols; c++) out[r][c] = flat[r * cols + c];
     return out;
+  }
+
+  /** Regression: eval on a conv model once made 8192-row chunks, GBs of feature maps and reorder buffers. */
+  @Test
+  void inferenceRowsKeepAConvModelsWorkspaceSmall() {
+    VaeConfig mlp = VaeConfig.mnistDefault();
+    VaeConfig conv = VaeConfig.conv(new Shape(1, 28, 28), new int[] {32, 64}, new int[] {256}, 20, Likelihood.BERNOULLI);
+    assertEquals(8192, network(mlp).inferenceRows(8192, 1024), "the MLP keeps its GPU-sized chunks");
+    int convRows = network(conv).inferenceRows(8192, 1024);
+    assertTrue(convRows >= 1024 && convRows < 2048, "conv chunk of " + convRows + " rows");
+    assertEquals(4096, network(conv).inferenceRows(8192, 4096), "at least the rows the caller needs");
+    assertEquals(7, network(conv).inferenceRows(7, 1), "never more rows than wanted");
+  }
+
+  private static VaeNetwork network(VaeConfig config) {
+    ParameterLayout layout = new ParameterLayout(config);
+    return new VaeNetwork(backend, config, layout, backend.allocate(layout.size()));
   }
 }

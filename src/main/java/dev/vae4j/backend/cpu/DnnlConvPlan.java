@@ -39,10 +39,10 @@ import org.bytedeco.dnnl.global.dnnl;
 final class DnnlConvPlan implements AutoCloseable {
   private final dnnl_stream stream;
   private final List<dnnl_memory_desc> descs = new ArrayList<>();
-  private final DnnlPrimitive forward;
-  private final DnnlPrimitive forwardRelu;
-  private final DnnlPrimitive backwardData;
-  private final DnnlPrimitive backwardWeights;
+  private final Deferred forward;
+  private final Deferred forwardRelu;
+  private final Deferred backwardData;
+  private final Deferred backwardWeights;
   private final FloatBuffer zeroBias;
   private final FloatBuffer unusedBiasGrad;
 
@@ -79,8 +79,8 @@ final class DnnlConvPlan implements AutoCloseable {
     String name = s.describe();
     DnnlPrimitive.Arg[] forwardArgs = {input(DNNL_ARG_SRC, srcPlain), input(DNNL_ARG_WEIGHTS, weightsPlain),
         input(DNNL_ARG_BIAS, biasPlain), output(DNNL_ARG_DST, dstPlain)};
-    forward = new DnnlPrimitive(name + " forward", engine, stream, fwd[0], forwardArgs);
-    forwardRelu = new DnnlPrimitive(name + " forward+relu", engine, stream, fwd[1], forwardArgs);
+    forward = new Deferred(name + " forward", engine, fwd[0], forwardArgs);
+    forwardRelu = new Deferred(name + " forward+relu", engine, fwd[1], forwardArgs);
 
     dnnl_primitive_attr attr = attributes(false);
     dnnl_primitive_desc data = new dnnl_primitive_desc();
@@ -88,7 +88,7 @@ final class DnnlConvPlan implements AutoCloseable {
             strides, dilates, padding, padding, fwd[0], attr)
         : dnnl.dnnl_convolution_backward_data_primitive_desc_create(data, engine, alg, srcAny, weightsAny, dstAny,
             strides, dilates, padding, padding, fwd[0], attr), "backward-data primitive_desc_create for " + name);
-    backwardData = new DnnlPrimitive(name + " backward data", engine, stream, data,
+    backwardData = new Deferred(name + " backward data", engine, data,
         input(DNNL_ARG_DIFF_DST, dstPlain),
         input(DNNL_ARG_WEIGHTS, weightsPlain),
         output(DNNL_ARG_DIFF_SRC, srcPlain));
@@ -97,15 +97,12 @@ final class DnnlConvPlan implements AutoCloseable {
             biasAny, dstAny, strides, dilates, padding, padding, fwd[0], attr)
         : dnnl.dnnl_convolution_backward_weights_primitive_desc_create(wgt, engine, alg, srcAny, weightsAny, biasAny,
             dstAny, strides, dilates, padding, padding, fwd[0], attr), "backward-weights primitive_desc_create for " + name);
-    backwardWeights = new DnnlPrimitive(name + " backward weights", engine, stream, wgt,
+    backwardWeights = new Deferred(name + " backward weights", engine, wgt,
         input(DNNL_ARG_SRC, srcPlain),
         input(DNNL_ARG_DIFF_DST, dstPlain),
         output(DNNL_ARG_DIFF_WEIGHTS, weightsPlain),
         output(DNNL_ARG_DIFF_BIAS, biasPlain));
     check(dnnl.dnnl_primitive_attr_destroy(attr), "primitive_attr_destroy");
-    for (dnnl_primitive_desc pd : new dnnl_primitive_desc[] {fwd[0], fwd[1], data, wgt}) {
-      check(dnnl.dnnl_primitive_desc_destroy(pd), "primitive_desc_destroy");
-    }
     zeroBias = direct(s.outChannels());
     unusedBiasGrad = direct(s.outChannels());
   }
@@ -143,31 +140,63 @@ final class DnnlConvPlan implements AutoCloseable {
 
   /** {@code y = act(conv(x, w) + bias)}; a null bias reads zeros. */
   void forward(FloatBuffer x, FloatBuffer w, FloatBuffer bias, FloatBuffer y, Activation act) {
-    (act == Activation.RELU ? forwardRelu : forward).run(x, w, bias == null ? zeroBias : bias, y);
+    (act == Activation.RELU ? forwardRelu : forward).get().run(x, w, bias == null ? zeroBias : bias, y);
   }
 
   void backwardData(FloatBuffer dy, FloatBuffer w, FloatBuffer dx) {
-    backwardData.run(dy, w, dx);
+    backwardData.get().run(dy, w, dx);
   }
 
   /** Weight and bias gradients; a null bias gradient is computed into a buffer of the plan's and dropped. */
   void backwardWeights(FloatBuffer x, FloatBuffer dy, FloatBuffer weightGrad, FloatBuffer biasGrad) {
-    backwardWeights.run(x, dy, weightGrad, biasGrad == null ? unusedBiasGrad : biasGrad);
+    backwardWeights.get().run(x, dy, weightGrad, biasGrad == null ? unusedBiasGrad : biasGrad);
   }
 
   /** E.g. {@code reorders: forward 2, backward data 1, backward weights 2} (arguments not in oneDNN's preferred layout). */
   String describeReorders() {
-    return "reorders: forward " + forward.reorders() + ", backward data " + backwardData.reorders()
-        + ", backward weights " + backwardWeights.reorders();
+    return "reorders: forward " + forward.get().reorders() + ", backward data " + backwardData.get().reorders()
+        + ", backward weights " + backwardWeights.get().reorders();
   }
 
   @Override
   public void close() {
-    forward.close();
-    forwardRelu.close();
-    backwardData.close();
+    // The backward descriptors were made with the forward one as their hint: destroy it last.
     backwardWeights.close();
+    backwardData.close();
+    forwardRelu.close();
+    forward.close();
     for (dnnl_memory_desc md : descs) dnnl.dnnl_memory_desc_destroy(md);
     dnnl.dnnl_stream_destroy(stream);
+  }
+
+  /**
+   * A primitive made on its first use: its operand reorder buffers and scratchpad are as large as
+   * the batch, and inference (eval, encode, pictures) runs only a forward pass, often without ReLU.
+   */
+  private final class Deferred implements AutoCloseable {
+    private final String what;
+    private final dnnl_engine engine;
+    private final dnnl_primitive_desc pd;
+    private final DnnlPrimitive.Arg[] args;
+    private DnnlPrimitive primitive;
+
+    Deferred(String what, dnnl_engine engine, dnnl_primitive_desc pd, DnnlPrimitive.Arg... args) {
+      this.what = what;
+      this.engine = engine;
+      this.pd = pd;
+      this.args = args;
+    }
+
+    /** A plan serves one thread at a time, so no lock is needed here. */
+    DnnlPrimitive get() {
+      if (primitive == null) primitive = new DnnlPrimitive(what, engine, stream, pd, args);
+      return primitive;
+    }
+
+    @Override
+    public void close() {
+      if (primitive != null) primitive.close();
+      check(dnnl.dnnl_primitive_desc_destroy(pd), "primitive_desc_destroy");
+    }
   }
 }
