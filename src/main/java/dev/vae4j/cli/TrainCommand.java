@@ -147,7 +147,7 @@ final class TrainCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--batch-size " + options.batchSize() + " is larger than the "
           + images + " training images of " + data);
     }
-    Backends.Choice choice = Backends.select(device, new Backends.GpuOptions(tf32, !noGraph));
+    Backends.Choice choice = Backends.select(device, new Backends.GpuOptions(tf32, !noGraph), config.convolutional());
     try (Backend backend = choice.backend()) {
       Checkpoints.Loaded from = resume == null ? null : Checkpoints.latest(runPath);
       if (from != null && !from.config().sameModelAs(config)) {

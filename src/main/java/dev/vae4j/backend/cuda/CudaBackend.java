@@ -303,6 +303,11 @@ public final class CudaBackend implements Backend {
     return new CudaGraphStep(this, body);
   }
 
+  /** The convolution family, for the host tests. */
+  CudaConv convOps() {
+    return conv;
+  }
+
   CudaContext context() {
     return context;
   }

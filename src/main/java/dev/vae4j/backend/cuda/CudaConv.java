@@ -160,7 +160,7 @@ final class CudaConv implements ConvOps, AutoCloseable {
         else Status.cudnn(rc, "cudnnConvolutionBiasActivationForward (" + what + ")");
       }
       forward(plan, x, w, b, y, Activation.RELU);
-      forward(plan, x, w, null, y, Activation.IDENTITY);
+      forward(plan, x, w, b, y, Activation.IDENTITY);
       backwardData(plan, y, w, x);
       backwardWeights(plan, x, y, w, b);
       context.synchronize(what);
