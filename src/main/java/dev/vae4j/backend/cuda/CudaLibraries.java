@@ -1,10 +1,10 @@
 package dev.vae4j.backend.cuda;
 
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.bytedeco.cuda.global.cublas;
 import org.bytedeco.cuda.global.cudart;
 import org.bytedeco.cuda.global.cudnn;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.bytedeco.javacpp.Loader;
 
 /**
