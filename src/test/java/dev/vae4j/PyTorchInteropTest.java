@@ -13,6 +13,7 @@ import dev.vae4j.data.Datasets;
 import dev.vae4j.io.SafeTensors;
 import dev.vae4j.model.VaeConfig;
 import dev.vae4j.model.Workspace;
+import dev.vae4j.model.layer.Shape;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -58,7 +59,9 @@ class PyTorchInteropTest {
         VaeConfig.mlp(784, new int[] {48, 24}, 5, Likelihood.BERNOULLI),
         VaeConfig.mlp(784, new int[] {32}, 3, Likelihood.GAUSSIAN),
         VaeConfig.mlp(784, new int[] {32}, 3, Likelihood.CONTINUOUS_BERNOULLI),
-        VaeConfig.mlp(784, new int[] {32}, 3, Likelihood.GAUSSIAN_LEARNED));
+        VaeConfig.mlp(784, new int[] {32}, 3, Likelihood.GAUSSIAN_LEARNED),
+        VaeConfig.conv(new Shape(1, 28, 28), new int[] {4, 8}, new int[] {16}, 3, Likelihood.BERNOULLI),
+        VaeConfig.conv(new Shape(1, 28, 28), new int[] {4}, new int[0], 2, Likelihood.GAUSSIAN_LEARNED));
     List<String> args = new ArrayList<>(List.of(python, script.toString()));
     List<double[][]> expected = new ArrayList<>();
     try (Backend backend = new CpuBackend()) {

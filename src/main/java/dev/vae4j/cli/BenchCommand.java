@@ -9,6 +9,7 @@ import dev.vae4j.bench.Benchmark;
 import dev.vae4j.data.Dataset;
 import dev.vae4j.data.Datasets;
 import dev.vae4j.model.VaeConfig;
+import dev.vae4j.model.layer.Shape;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,6 +41,9 @@ final class BenchCommand implements Callable<Integer> {
       description = "Encoder hidden layer sizes; the decoder mirrors them.")
   int[] hidden;
 
+  @Option(names = "--conv", arity = "0..1", fallbackValue = "", paramLabel = "C[,C...]", description = ConvModels.HELP)
+  String conv;
+
   @Option(names = "--latent", defaultValue = "20", description = "Latent dimensions.")
   int latent;
 
@@ -70,7 +74,11 @@ final class BenchCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
     Benchmark.Options options;
     try {
-      options = new Benchmark.Options(VaeConfig.mlp(784, hidden, latent, Likelihood.BERNOULLI), batchSize, steps, warmup, 1,
+      VaeConfig model = conv == null ? VaeConfig.mlp(784, hidden, latent, Likelihood.BERNOULLI)
+          : ConvModels.build(conv, new Shape(1, 28, 28),
+              spec.commandLine().getParseResult().hasMatchedOption("--hidden") ? hidden : ConvModels.DEFAULT_HIDDEN,
+              latent, Likelihood.BERNOULLI);
+      options = new Benchmark.Options(model, batchSize, steps, warmup, 1,
           maxWarmupSeconds, rounds != null ? rounds : Benchmark.Options.defaultRounds(steps));
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());

@@ -49,6 +49,7 @@ final class ResumeConfig {
     train.patience = o.patience();
     train.seed = o.seed();
     train.hidden = config.model().hidden();
+    if (!config.model().isMlp()) train.resumedModel = config.model();
     train.latent = config.model().latent();
     train.likelihood = config.model().likelihood().name().toLowerCase(Locale.ROOT);
     if (!given.contains("--device")) train.device = config.device().requested();

@@ -60,6 +60,12 @@ final class TrainCommand implements Callable<Integer> {
       description = "Encoder hidden layer sizes; the decoder mirrors them.")
   int[] hidden;
 
+  @Option(names = "--conv", arity = "0..1", fallbackValue = "", paramLabel = "C[,C...]", description = ConvModels.HELP)
+  String conv;
+
+  /** The model of the run being resumed, when it is not an MLP (its layers are in config.json, not in options). */
+  VaeConfig resumedModel;
+
   @Option(names = "--latent", defaultValue = "20", description = "Latent dimensions.")
   int latent;
 
@@ -141,7 +147,12 @@ final class TrainCommand implements Callable<Integer> {
     DatasetSplit split = Datasets.load(data, csv.format());
     if (classes != null) split = dev.vae4j.data.LabelFilter.onlyClasses(split, new java.util.TreeSet<>(classes));
     Dataset train = split.train();
-    VaeConfig config = usage(() -> VaeConfig.mlp(new Shape(1, train.height(), train.width()), hidden, latent, pixels));
+    Shape input = new Shape(1, train.height(), train.width());
+    VaeConfig config = resumedModel != null ? resumedModel
+        : conv != null ? usage(() -> ConvModels.build(conv, input,
+            spec.commandLine().getParseResult().hasMatchedOption("--hidden") ? hidden : ConvModels.DEFAULT_HIDDEN,
+            latent, pixels))
+        : usage(() -> VaeConfig.mlp(input, hidden, latent, pixels));
     int images = Trainer.trainingImages(split, options);
     if (options.batchSize() > images) {
       throw new ParameterException(spec.commandLine(), "--batch-size " + options.batchSize() + " is larger than the "

@@ -3,6 +3,7 @@ package dev.vae4j.model;
 import dev.vae4j.backend.Likelihood;
 import dev.vae4j.io.FormatException;
 import dev.vae4j.model.VaeConfig;
+import dev.vae4j.model.layer.LayerSpecs;
 import dev.vae4j.model.layer.Shape;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -24,6 +25,10 @@ public final class ModelMetadata {
     m.put("vae4j.hidden", hidden.toString());
     m.put("vae4j.latent", Integer.toString(c.latent()));
     m.put("vae4j.likelihood", c.likelihood().cliName());
+    if (!c.isMlp()) { // the layers themselves; an MLP's sizes above say it all, as in older files
+      m.put("vae4j.encoder", LayerSpecs.format(c.encoder()));
+      m.put("vae4j.decoder", LayerSpecs.format(c.decoder()));
+    }
     return m;
   }
 
@@ -32,12 +37,19 @@ public final class ModelMetadata {
       throw new FormatException(file + ": not a vae4j model file (metadata " + FORMAT + " is " + m.get(FORMAT) + ", expected " + FORMAT_VERSION + ")");
     }
     try {
+      int inputSize = Integer.parseInt(require(m, "vae4j.input_size", file));
+      Shape input =
+          m.containsKey("vae4j.input_shape") ? inputShape(m.get("vae4j.input_shape"), inputSize) : Shape.flat(inputSize);
+      if (m.containsKey("vae4j.encoder")) {
+        return new VaeConfig(input, LayerSpecs.parse(m.get("vae4j.encoder")),
+            Integer.parseInt(require(m, "vae4j.latent", file)), LayerSpecs.parse(require(m, "vae4j.decoder", file)),
+            Likelihood.parse(require(m, "vae4j.likelihood", file)));
+      }
       String[] parts = require(m, "vae4j.hidden", file).split(",");
       int[] hidden = new int[parts.length];
       for (int i = 0; i < parts.length; i++) hidden[i] = Integer.parseInt(parts[i].trim());
-      int inputSize = Integer.parseInt(require(m, "vae4j.input_size", file));
       return VaeConfig.mlp(
-          m.containsKey("vae4j.input_shape") ? inputShape(m.get("vae4j.input_shape"), inputSize) : Shape.flat(inputSize),
+          input,
           hidden,
           Integer.parseInt(require(m, "vae4j.latent", file)),
           Likelihood.parse(require(m, "vae4j.likelihood", file)));

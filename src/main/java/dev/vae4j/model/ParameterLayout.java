@@ -1,14 +1,19 @@
 package dev.vae4j.model;
 
 import dev.vae4j.backend.Activation;
+import dev.vae4j.model.layer.Conv2dSpec;
+import dev.vae4j.model.layer.ConvTranspose2dSpec;
 import dev.vae4j.model.layer.Layer;
 import dev.vae4j.model.layer.LayerSpec;
 import dev.vae4j.model.layer.Linear;
 import dev.vae4j.model.layer.ParameterView;
+import dev.vae4j.model.layer.ReshapeSpec;
 import dev.vae4j.model.layer.Shape;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A {@link VaeConfig}'s layers placed in the one flat float buffer that holds every parameter (and,
@@ -19,8 +24,10 @@ import java.util.List;
  * {@code enc.mu} and {@code enc.logvar}, decoder {@code dec.fc} (or {@code dec.fc1..N}) and the
  * output layer {@code dec.out}. The heads are one {@code [2*latent, hidden]} linear layer — {@code
  * enc.mu.weight} immediately followed by {@code enc.logvar.weight}, then both biases — so a single
- * GEMM computes mu and logvar side by side. These are the names and offsets of every model file
- * vae4j has written.
+ * GEMM computes mu and logvar side by side. These are the names and offsets of every MLP model
+ * file vae4j has written. A model with convolutions is named as a PyTorch module of {@code
+ * nn.Sequential} groups would be ({@code enc.conv.0}, {@code enc.fc.0}, {@code enc.mu}, {@code
+ * dec.fc.0}, {@code dec.deconv.0}, ...; see {@link #sequentialNames}).
  *
  * <p>Each layer is built on the shape the one before gives (the heads and the decoder's first layer
  * on the latent vector's), so a spec that cannot take it says so as it is built; the output layer
@@ -38,7 +45,8 @@ public final class ParameterLayout {
     int latent = config.latent();
     long offset = 0;
     Shape shape = config.input();
-    List<String> encNames = names("enc", config.encoder(), false);
+    boolean sequential = !config.isMlp();
+    List<String> encNames = sequential ? sequentialNames("enc", config.encoder()) : names("enc", config.encoder(), false);
     for (int i = 0; i < encNames.size(); i++) {
       Layer layer = config.encoder().get(i).build(encNames.get(i), shape, offset);
       offset = add(layer, encoder);
@@ -48,7 +56,7 @@ public final class ParameterLayout {
     heads = new Linear(List.of("enc.mu", "enc.logvar"), shape.size(), 2 * latent, Activation.IDENTITY, offset);
     offset = add(heads, null);
     shape = Shape.flat(latent);
-    List<String> decNames = names("dec", config.decoder(), true);
+    List<String> decNames = sequential ? sequentialNames("dec", config.decoder()) : names("dec", config.decoder(), true);
     for (int i = 0; i < decNames.size(); i++) {
       Layer layer = config.decoder().get(i).build(decNames.get(i), shape, offset);
       offset = add(layer, decoder);
@@ -69,6 +77,28 @@ public final class ParameterLayout {
     List<String> names = new ArrayList<>();
     for (int i = 0; i < hidden; i++) names.add(hidden == 1 ? prefix + ".fc" : prefix + ".fc" + (i + 1));
     if (lastIsOutput) names.add(prefix + ".out");
+    return names;
+  }
+
+  /**
+   * Names of a convolutional model's layers, as a PyTorch module with {@code nn.Sequential} groups
+   * names them: {@code prefix.conv.i}, {@code prefix.fc.i}, {@code prefix.deconv.i}, counted per
+   * kind from 0 ({@code enc.conv.0}, {@code enc.fc.0}, {@code dec.fc.0}, {@code dec.deconv.0}, ...),
+   * and {@code prefix.unflatten} for a reshape (which has no parameters).
+   */
+  private static List<String> sequentialNames(String prefix, List<LayerSpec> specs) {
+    Map<String, Integer> counts = new HashMap<>();
+    List<String> names = new ArrayList<>();
+    for (LayerSpec spec : specs) {
+      String kind = spec instanceof Conv2dSpec ? "conv" : spec instanceof ConvTranspose2dSpec ? "deconv"
+          : spec instanceof ReshapeSpec ? "unflatten" : "fc";
+      if (kind.equals("unflatten")) {
+        names.add(prefix + ".unflatten");
+        continue;
+      }
+      int i = counts.merge(kind, 1, Integer::sum) - 1;
+      names.add(prefix + "." + kind + "." + i);
+    }
     return names;
   }
 

@@ -2,8 +2,11 @@ package dev.vae4j.model;
 
 import dev.vae4j.backend.Activation;
 import dev.vae4j.backend.Likelihood;
+import dev.vae4j.model.layer.Conv2dSpec;
+import dev.vae4j.model.layer.ConvTranspose2dSpec;
 import dev.vae4j.model.layer.LayerSpec;
 import dev.vae4j.model.layer.LinearSpec;
+import dev.vae4j.model.layer.ReshapeSpec;
 import dev.vae4j.model.layer.Shape;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,6 +67,81 @@ public record VaeConfig(Shape input, List<LayerSpec> encoder, int latent, List<L
     return new VaeConfig(input, enc, latent, dec, likelihood);
   }
 
+  /**
+   * A convolutional VAE, what {@code --conv} builds: the encoder is one {@code Conv2d} of kernel 4,
+   * stride 2, padding 1 per entry of {@code channels} (each halving height and width, ReLU), then the
+   * {@code hidden} dense layers (ReLU; the first flattens the image in (C, H, W) order); the decoder
+   * mirrors it: dense layers through {@code hidden} reversed, one more up to the last convolution's
+   * flattened size (ReLU), a reshape to that image, then {@code ConvTranspose2d}s of the same
+   * geometry back through {@code channels} reversed (ReLU between) to the input's channels times
+   * {@code likelihood.outputsPerValue()} (no activation). {@code hidden} may be empty.
+   *
+   * @throws IllegalArgumentException when the input is not an image, or its height or width is not a
+   *     multiple of {@code 2^channels.length}; the message names sizes that would work
+   */
+  public static VaeConfig conv(Shape input, int[] channels, int[] hidden, int latent, Likelihood likelihood) {
+    if (input == null || input.isFlat()) {
+      throw new IllegalArgumentException("a convolutional model needs image inputs (C x H x W), got " + input);
+    }
+    if (channels == null || channels.length == 0) throw new IllegalArgumentException("--conv needs at least one layer");
+    if (likelihood == null) throw new IllegalArgumentException("likelihood is required");
+    for (int c : channels) if (c <= 0) throw new IllegalArgumentException("conv channels must be > 0, got " + c);
+    for (int h : hidden) if (h <= 0) throw new IllegalArgumentException("hidden sizes must be > 0, got " + h);
+    int factor = 1 << channels.length;
+    if (input.height() % factor != 0 || input.width() % factor != 0) {
+      throw new IllegalArgumentException(channels.length + " stride-2 convolutions halve height and width "
+          + channels.length + " times, so both must be multiples of " + factor + "; " + input + " is not ("
+          + multiples(input.height(), factor, "height") + ", " + multiples(input.width(), factor, "width")
+          + "), or use fewer --conv layers");
+    }
+    List<LayerSpec> enc = new ArrayList<>(), dec = new ArrayList<>();
+    for (int c : channels) enc.add(new Conv2dSpec(c, 4, 2, 1, Activation.RELU));
+    for (int h : hidden) enc.add(new LinearSpec(h, Activation.RELU));
+    Shape last = new Shape(channels[channels.length - 1], input.height() / factor, input.width() / factor);
+    for (int i = hidden.length - 1; i >= 0; i--) dec.add(new LinearSpec(hidden[i], Activation.RELU));
+    dec.add(new LinearSpec(last.size(), Activation.RELU));
+    dec.add(new ReshapeSpec(last));
+    for (int i = channels.length - 2; i >= 0; i--) dec.add(new ConvTranspose2dSpec(channels[i], 4, 2, 1, Activation.RELU));
+    dec.add(new ConvTranspose2dSpec(Math.multiplyExact(likelihood.outputsPerValue(), input.channels()), 4, 2, 1,
+        Activation.IDENTITY));
+    return new VaeConfig(input, enc, latent, dec, likelihood);
+  }
+
+  /** E.g. {@code height 24 or 32 would work}: the nearest multiples of {@code factor} around {@code size}. */
+  private static String multiples(int size, int factor, String what) {
+    if (size % factor == 0) return what + " " + size + " works";
+    int below = size / factor * factor, above = below + factor;
+    return what + " " + (below > 0 ? below + " or " : "") + above + " would work";
+  }
+
+  /**
+   * The channels of {@link #conv}'s default layers for {@code input}: as many stride-2
+   * convolutions of 32, 64, 128, 256 channels as halve height and width exactly down to no less
+   * than 4 (28x28: 32,64; 32x32: 32,64,128; 64x64: 32,64,128,256), at least one.
+   */
+  public static int[] defaultConvChannels(Shape input) {
+    int[] ladder = {32, 64, 128, 256};
+    int n = 0, h = input.height(), w = input.width();
+    while (n < ladder.length && h % 2 == 0 && w % 2 == 0 && h / 2 >= 4 && w / 2 >= 4) {
+      h /= 2;
+      w /= 2;
+      n++;
+    }
+    return java.util.Arrays.copyOf(ladder, Math.max(1, n));
+  }
+
+  /** Whether every layer is dense (a model {@link #mlp} builds, whose files record only sizes). */
+  public boolean isMlp() {
+    for (LayerSpec spec : encoder) if (!(spec instanceof LinearSpec)) return false;
+    for (LayerSpec spec : decoder) if (!(spec instanceof LinearSpec)) return false;
+    return true;
+  }
+
+  /** The output channels of the encoder's convolutions, input side first (empty for an MLP). */
+  public int[] convChannels() {
+    return encoder.stream().filter(s -> s instanceof Conv2dSpec).mapToInt(s -> ((Conv2dSpec) s).outChannels()).toArray();
+  }
+
   /** {@link #mlp(Shape, int[], int, Likelihood)} on flat rows of {@code inputSize} values. */
   public static VaeConfig mlp(int inputSize, int[] hidden, int latent, Likelihood likelihood) {
     if (inputSize <= 0) throw new IllegalArgumentException("input size must be > 0, got " + inputSize);
@@ -93,22 +171,25 @@ public record VaeConfig(Shape input, List<LayerSpec> encoder, int latent, List<L
   }
 
   /**
-   * MLP convenience: the output sizes of the encoder's layers, input side first (for {@link #mlp}'s
-   * models, its {@code hidden}).
+   * The output sizes of the encoder's dense layers, input side first (for {@link #mlp}'s models,
+   * its {@code hidden}; for {@link #conv}'s, the dense layers after the convolutions).
    */
   public int[] hidden() {
-    int[] out = new int[encoder.size()];
-    for (int i = 0; i < out.length; i++) {
-      LayerSpec spec = encoder.get(i);
-      if (!(spec instanceof LinearSpec l)) throw new IllegalStateException("not an MLP: " + spec);
-      out[i] = l.outputs();
-    }
-    return out;
+    return encoder.stream().filter(s -> s instanceof LinearSpec).mapToInt(s -> ((LinearSpec) s).outputs()).toArray();
   }
 
-  /** E.g. {@code 784-400-20}: input size, encoder layer sizes, latent size. */
+  /**
+   * E.g. {@code 784-400-20}: input size, encoder layer sizes, latent size; a convolutional model
+   * starts with its input shape and convolutions: {@code 1x28x28-c32-c64-256-20}.
+   */
   public String describe() {
-    StringBuilder s = new StringBuilder().append(inputSize());
+    StringBuilder s = new StringBuilder();
+    if (isMlp()) {
+      s.append(inputSize());
+    } else {
+      s.append(input);
+      for (int c : convChannels()) s.append("-c").append(c);
+    }
     for (int h : hidden()) s.append('-').append(h);
     return s.append('-').append(latent).toString();
   }

@@ -41,6 +41,8 @@ public final class Workspace {
       Tensor sharedEps) {
     if (capacity <= 0) throw new IllegalArgumentException("batch capacity must be > 0, got " + capacity);
     this.capacity = capacity;
+    for (Layer layer : encoder) layer.prepare(backend, capacity);
+    for (Layer layer : decoder) layer.prepare(backend, capacity);
     int latent = encoder.get(encoder.size() - 1).outputShape().size() / 2;
     input = backend.allocate((long) capacity * encoder.get(0).inputShape().size());
     encoded = allocateOutputs(backend, encoder, capacity);

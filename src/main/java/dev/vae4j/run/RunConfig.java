@@ -10,6 +10,7 @@ import dev.vae4j.data.CsvReader;
 import dev.vae4j.io.AtomicFiles;
 import dev.vae4j.io.FormatException;
 import dev.vae4j.model.VaeConfig;
+import dev.vae4j.model.layer.LayerSpecs;
 import dev.vae4j.model.layer.Shape;
 import dev.vae4j.train.TrainOptions;
 import java.io.IOException;
@@ -137,6 +138,11 @@ public record RunConfig(
     m.put("hidden", model.hidden());
     m.put("latent", model.latent());
     m.put("likelihood", model.likelihood().cliName());
+    if (!model.isMlp()) { // an MLP's sizes above say it all, as in every older config.json
+      m.put("input_shape", model.input().channels() + "x" + model.input().height() + "x" + model.input().width());
+      m.put("encoder", LayerSpecs.format(model.encoder()));
+      m.put("decoder", LayerSpecs.format(model.decoder()));
+    }
     TrainOptions o = training;
     Map<String, Object> t = new LinkedHashMap<>();
     t.put("epochs", o.epochs());
@@ -178,6 +184,17 @@ public record RunConfig(
     return r;
   }
 
+  /** {@code CxHxW} holding {@code size} values (a model with layer specs records its input's shape). */
+  private static Shape shape(String text, int size) {
+    String[] d = text.split("x");
+    if (d.length != 3) throw new IllegalArgumentException("model.input_shape '" + text + "' is not CxHxW");
+    Shape shape = new Shape(Integer.parseInt(d[0]), Integer.parseInt(d[1]), Integer.parseInt(d[2]));
+    if (shape.size() != size) {
+      throw new IllegalArgumentException("model.input_shape " + shape + " does not hold input_size " + size + " values");
+    }
+    return shape;
+  }
+
   /**
    * Reads {@code file}. A missing file, invalid JSON, or a missing or mistyped field throws {@link
    * FormatException} with one line naming the file and the field. Fields later versions added
@@ -216,7 +233,10 @@ public record RunConfig(
       int inputSize = f.integer("/model/input_size");
       // Grey images (all config.json has known so far); a size that does not match is Run.open's error to name.
       Shape input = (long) height * width == inputSize ? new Shape(1, height, width) : Shape.flat(inputSize);
-      VaeConfig model = VaeConfig.mlp(input, hidden, f.integer("/model/latent"), likelihood);
+      VaeConfig model = root.at("/model/encoder").isMissingNode()
+          ? VaeConfig.mlp(input, hidden, f.integer("/model/latent"), likelihood)
+          : new VaeConfig(shape(f.text("/model/input_shape"), inputSize), LayerSpecs.parse(f.text("/model/encoder")),
+              f.integer("/model/latent"), LayerSpecs.parse(f.text("/model/decoder")), likelihood);
 
       String optimizer = f.text("/training/optimizer");
       if (!optimizer.equals("adam") && !optimizer.equals("adamw")) {

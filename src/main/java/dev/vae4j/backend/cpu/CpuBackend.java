@@ -18,7 +18,7 @@ import java.util.function.IntConsumer;
  * splitting every op, whose fork and join (and oneDNN's) cost more than the small ops save
  * (docs/benchmarks.md). Ops are synchronous. Contracts are on {@link Backend}'s families, each
  * implemented by one class here ({@link CpuMemory}, {@link CpuDense}, {@link CpuLatent}, {@link
- * CpuLosses}, {@link CpuOptimizer}) that this class composes and forwards to.
+ * CpuLosses}, {@link CpuOptimizer}, {@link CpuConv}) that this class composes and forwards to.
  */
 public final class CpuBackend implements Backend {
   private final ParallelRanges parallel;
@@ -76,7 +76,7 @@ public final class CpuBackend implements Backend {
     this.latent = new CpuLatent(loops);
     this.losses = new CpuLosses(parallel, loops);
     this.optimizer = new CpuOptimizer(parallel, loops);
-    this.conv = new CpuConv();
+    this.conv = new CpuConv(parts.threads());
   }
 
   @Override
@@ -289,6 +289,7 @@ public final class CpuBackend implements Backend {
 
   @Override
   public void close() {
+    conv.close();
     parallel.close();
     parts.close();
   }

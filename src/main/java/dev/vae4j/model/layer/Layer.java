@@ -14,7 +14,7 @@ import java.util.List;
  * <p>Parameter tensors are bound once by {@link #bind} (slices of the parameter buffer or of a
  * gradient buffer laid out like it) and passed back to {@link #forward} and {@link #backward}.
  */
-public sealed interface Layer permits Linear {
+public sealed interface Layer permits Linear, ConvLayer, Reshape {
   /** The PyTorch module name, e.g. {@code enc.fc1} (the heads: {@code enc.mu}). */
   String name();
 
@@ -33,6 +33,13 @@ public sealed interface Layer permits Linear {
 
   /** This layer's parameter tensors, sliced from {@code buffer} (parameters or gradients). */
   Tensor[] bind(Backend backend, Tensor buffer);
+
+  /**
+   * Makes the backend ready for passes of up to {@code rows} rows (convolutions prepare their shapes:
+   * {@link Backend#prepareConv}), so that a step then allocates nothing; called when a workspace of
+   * that capacity is made. The default does nothing.
+   */
+  default void prepare(Backend backend, int rows) {}
 
   /** {@code y = layer(x)} for {@code rows} rows; {@code params} from {@link #bind}. */
   void forward(Backend backend, Tensor[] params, Tensor x, Tensor y, int rows);

@@ -1,0 +1,63 @@
+package dev.vae4j.model.layer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vae4j.backend.Likelihood;
+import dev.vae4j.model.ModelMetadata;
+import dev.vae4j.model.ParameterLayout;
+import dev.vae4j.model.VaeConfig;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Layer specs as text, model metadata of conv models, and {@link VaeConfig#conv}'s layers and defaults. */
+class LayerSpecsTest {
+  private static final VaeConfig CLASSIC =
+      VaeConfig.conv(new Shape(1, 28, 28), new int[] {32, 64}, new int[] {256}, 20, Likelihood.BERNOULLI);
+
+  @Test
+  void formatAndParseRoundTrip() {
+    String enc = LayerSpecs.format(CLASSIC.encoder()), dec = LayerSpecs.format(CLASSIC.decoder());
+    assertEquals("conv:32:4:2:1:relu conv:64:4:2:1:relu fc:256:relu", enc);
+    assertEquals("fc:256:relu fc:3136:relu reshape:64x7x7 deconv:32:4:2:1:relu deconv:1:4:2:1:identity", dec);
+    assertEquals(CLASSIC.encoder(), LayerSpecs.parse(enc));
+    assertEquals(CLASSIC.decoder(), LayerSpecs.parse(dec));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> LayerSpecs.parse("fc:8:relu pool:2"));
+    assertTrue(e.getMessage().startsWith("bad layer 'pool:2': unknown kind"), e.getMessage());
+  }
+
+  /** The classic conv VAE of the issue: 1.69 M parameters. */
+  @Test
+  void theClassicConvVaeHasItsParameterCount() {
+    assertEquals(1_691_369, new ParameterLayout(CLASSIC).size());
+  }
+
+  @Test
+  void metadataRecordsTheLayersAndMlpMetadataStaysAsItWas() throws Exception {
+    Map<String, String> m = ModelMetadata.describe(CLASSIC);
+    assertEquals(LayerSpecs.format(CLASSIC.decoder()), m.get("vae4j.decoder"));
+    VaeConfig back = ModelMetadata.config(m, "model.safetensors");
+    assertTrue(back.sameModelAs(CLASSIC) && back.input().equals(CLASSIC.input()), back.toString());
+    Map<String, String> mlp = ModelMetadata.describe(VaeConfig.mnistDefault());
+    assertTrue(!mlp.containsKey("vae4j.encoder") && !mlp.containsKey("vae4j.decoder"), mlp.toString());
+  }
+
+  @Test
+  void defaultChannelsSuitTheCommonSizes() {
+    assertEquals("[32, 64]", java.util.Arrays.toString(VaeConfig.defaultConvChannels(new Shape(1, 28, 28))));
+    assertEquals("[32, 64, 128]", java.util.Arrays.toString(VaeConfig.defaultConvChannels(new Shape(3, 32, 32))));
+    assertEquals("[32, 64, 128, 256]", java.util.Arrays.toString(VaeConfig.defaultConvChannels(new Shape(3, 64, 64))));
+    for (int side : new int[] {28, 32, 64}) {
+      Shape s = new Shape(3, side, side);
+      new ParameterLayout(VaeConfig.conv(s, VaeConfig.defaultConvChannels(s), new int[] {256}, 20, Likelihood.BERNOULLI));
+    }
+  }
+
+  @Test
+  void aLearnedGaussianDecoderGivesTwoValuesPerPixel() {
+    VaeConfig c = VaeConfig.conv(new Shape(3, 16, 12), new int[] {4, 8}, new int[0], 4, Likelihood.GAUSSIAN_LEARNED);
+    ParameterLayout layout = new ParameterLayout(c);
+    assertEquals(new Shape(6, 16, 12), layout.decoder().get(layout.decoder().size() - 1).outputShape());
+  }
+}
