@@ -133,8 +133,17 @@ public final class Backends {
 
   /** Why the CUDA backend cannot run on this machine and build, or null when it can. */
   public static String cudaUnavailableReason() {
+    return cudaUnavailableReason(false);
+  }
+
+  /**
+   * Why the CUDA backend cannot run a model on this machine and build, or null when it can; with
+   * {@code convolutions}, cuDNN is needed too (and loaded to find out).
+   */
+  public static String cudaUnavailableReason(boolean convolutions) {
     CudaInfo cuda = CudaBackend.probe();
-    return cuda.available() ? null : cuda.reason();
+    if (!cuda.available()) return cuda.reason();
+    return gpuUnavailable(cuda, convolutions, CudaBackend::convolutionsUnavailableReason);
   }
 
   /** Takes stock of both backends without choosing one. */
