@@ -1,12 +1,14 @@
 # syntax=docker/dockerfile:1
 # vae4j for nvidia-docker: a CUDA 13 build stage (JDK 17, Maven, nvcc for the kernel fatbin) and a
-# CUDA 13 runtime stage (libcudart, libcublas, libcublasLt) with a headless JRE 17 and the jar.
+# CUDA 13 runtime stage with cuDNN 9 (libcudart, libcublas, libcublasLt, libcudnn*.so.9 for the
+# convolutional models) with a headless JRE 17 and the jar.
 #
 #   docker build -t vae4j .
 #   docker run --rm --gpus all -v "$PWD/runs:/runs" vae4j train --device cuda
 #
 # The CUDA version of both base images must have the major version of the bytedeco cuda bindings
-# in pom.xml (cuda.version), and the runtime must be at least as new as them (minor version).
+# in pom.xml (cuda.version), and the runtime must be at least as new as them (minor version). The
+# build stage needs no cuDNN: the bindings link against it only when a model first convolves.
 # DockerfileTest checks that, the Maven command and jar paths, and every COPY source.
 
 FROM nvidia/cuda:13.3.0-devel-ubuntu24.04 AS build
@@ -22,7 +24,7 @@ ENV VAE4J_REQUIRE_NVCC=1
 # No class-data-sharing archive: it belongs to the JVM and the jar path that made it, not the runtime stage's.
 RUN --mount=type=cache,target=/root/.m2 mvn -B -q package -DskipTests -Dvae4j.skipCds=true
 
-FROM nvidia/cuda:13.3.0-runtime-ubuntu24.04
+FROM nvidia/cuda:13.3.0-cudnn-runtime-ubuntu24.04
 # fontconfig and a font: the charts (latent.png, ROC curves) lay out text, which the JRE's font
 # support cannot do without them; the first GPU run, on a machine lacking them, lost latent.png.
 RUN apt-get update \

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The GPU check of vae4j: the gpu-tagged tests (every CUDA op against the CPU backend, recorded
-# steps, cuBLASLt layers, the golden fixture, ...), the training-throughput benchmark, TF32's
-# accuracy cost (dev.vae4j.backend.cuda.Tf32Accuracy), a short train/eval/sample run of the CLI on
-# the GPU, the JMH suite with -p backend=cuda, and vae4j bench beside PyTorch on the same GPU
+# steps, cuBLASLt layers, the golden fixture, the cuDNN convolutions against the CPU's, ...), the training-throughput benchmark, TF32's
+# accuracy cost (dev.vae4j.backend.cuda.Tf32Accuracy), short train/eval/sample runs of the CLI on
+# the GPU (the default MLP, and a conv model, which needs cuDNN 9), the JMH suite with -p backend=cuda, and vae4j bench beside PyTorch on the same GPU
 # (benchmarks/pytorch_reference.py, eager and CUDA graph, batch 128 and 4096), on a machine with an
 # NVIDIA GPU that may be offline and have no Java.
 #
@@ -44,7 +44,8 @@ prepare() {
   cp "$root/target/vae4j.jar" "$kit/"
   for jar in "$root"/target/lib/*.jar; do
     case $(basename "$jar") in
-      cuda-*-linux-x86_64.jar) trim_jar "$jar" "$kit/lib/$(basename "$jar")" 'libjni(cudart|cublas)\.so' ;;
+      # cuDNN's JNI library only: libcudnn*.so.9 itself comes from the GPU machine (see below).
+      cuda-*-linux-x86_64.jar) trim_jar "$jar" "$kit/lib/$(basename "$jar")" 'libjni(cudart|cublas|cudnn)\.so' ;;
       openblas-*-linux-x86_64.jar)
         trim_jar "$jar" "$kit/lib/$(basename "$jar")" 'lib(openblas\.so|jniopenblas_nolapack|gfortran|quadmath|gcc_s)' ;;
       # oneDNN's natives (28 MB) would push the kit past the carry limit; the GPU checks compare
@@ -76,12 +77,13 @@ prepare() {
   if (( mib > 60 )); then log "the kit is over 60 MiB: too big to carry"; exit 1; fi
 }
 
-# Folders holding the CUDA 13 runtime and cuBLAS: the system toolkit, or the pip packages that
-# PyTorch installs (nvidia-cuda-runtime, nvidia-cublas, cuda-toolkit), found through python3.
+# Folders holding the CUDA 13 runtime, cuBLAS and cuDNN 9: the system toolkit (cuDNN's tar or
+# packages put it there or in the default linker path), or the pip packages that PyTorch installs
+# (nvidia-cuda-runtime, nvidia-cublas, nvidia-cudnn, cuda-toolkit), found through python3.
 cuda_library_dirs() {
   local dirs=() d
   for d in /usr/local/cuda/lib64 /usr/local/cuda/targets/x86_64-linux/lib; do
-    [[ -e $d/libcublas.so.13 ]] && dirs+=("$d")
+    [[ -e $d/libcublas.so.13 || -e $d/libcudnn.so.9 ]] && dirs+=("$d")
   done
   if command -v python3 >/dev/null; then
     while IFS= read -r d; do dirs+=("$d"); done < <(python3 - <<'PY'
@@ -89,7 +91,9 @@ import glob, os, site, sys
 roots = list(site.getsitepackages()) + [site.getusersitepackages()] + sys.path
 found = []
 for r in roots:
-    for lib in glob.glob(os.path.join(r, "nvidia", "**", "lib*.so.13*"), recursive=True):
+    libs = glob.glob(os.path.join(r, "nvidia", "**", "lib*.so.13*"), recursive=True)
+    libs += glob.glob(os.path.join(r, "nvidia", "**", "libcudnn*.so.9*"), recursive=True)
+    for lib in libs:
         d = os.path.dirname(lib)
         if d not in found:
             found.append(d)
@@ -120,6 +124,13 @@ setup_runtime() {
   libs=$(cuda_library_dirs)
   export LD_LIBRARY_PATH=${libs}${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
   log "CUDA libraries from: ${libs:-the system library path}"
+  # cuDNN 9 only for the conv models and tests: without it they are skipped (tests) or fall back
+  # to the CPU (--device auto), so say up front which it will be.
+  local dir cudnn=
+  for dir in ${libs//:/ } $(ldconfig -p 2>/dev/null | sed -n 's|.*=> \(.*\)/libcudnn\.so\.9$|\1|p'); do
+    [[ -e $dir/libcudnn.so.9 ]] && { cudnn=$dir/libcudnn.so.9; break; }
+  done
+  log "cuDNN: ${cudnn:-libcudnn.so.9 not found: the convolution tests will be skipped and conv models run on the CPU}"
   command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader >&2
 
   cp=$kit/test-classes:$root/src/test/resources:$kit/vae4j.jar
@@ -159,6 +170,12 @@ run_checks() {
     && kit_java -cp "$tools_cp" dev.vae4j.cli.Main sample --device cuda \
       --run "$run" --out "$out/samples.png"; } > "$out/train.txt" 2>&1
   local train_rc=$?
+  log "training a conv model (--conv 32,64) with --device cuda (cuDNN), then eval from the run"
+  local conv_run=$out/conv-run
+  { kit_java -cp "$tools_cp" dev.vae4j.cli.Main train --device cuda --conv 32,64 --hidden 256 --latent 20 \
+      --epochs 3 --out "$conv_run" \
+    && kit_java -cp "$tools_cp" dev.vae4j.cli.Main eval --device cuda --run "$conv_run"; } > "$out/conv-train.txt" 2>&1
+  local conv_rc=$?
   log "JMH GPU benchmarks (-p backend=cuda)"
   local jmh_cp=$cp:$kit/jmh/classes
   for jar in "$kit"/jmh/*.jar; do jmh_cp=$jmh_cp:$jar; done
@@ -177,6 +194,7 @@ run_checks() {
   echo "| benchmark | exit $bench_rc |"
   echo "| TF32 accuracy | exit $tf32_rc |"
   echo "| train/eval/sample on cuda | exit $train_rc |"
+  echo "| conv train/eval on cuda (cuDNN) | exit $conv_rc |"
   echo "| JMH (backend=cuda) | exit $jmh_rc |"
   echo "| vae4j bench beside PyTorch | exit $compare_rc |"
   echo
@@ -188,8 +206,10 @@ run_checks() {
   echo
   grep -E 'epoch|ELBO|nats|wrote|error' "$out/train.txt" | tail -n 12
   echo
+  grep -E 'epoch|ELBO|nats|wrote|error|cuDNN' "$out/conv-train.txt" | tail -n 12
+  echo
   sed -n '/^Benchmark/,$p' "$out/jmh.txt"
-  (( tests_rc == 0 && bench_rc == 0 && tf32_rc == 0 && compare_rc == 0 && train_rc == 0 && jmh_rc == 0 ))
+  (( tests_rc == 0 && bench_rc == 0 && tf32_rc == 0 && compare_rc == 0 && train_rc == 0 && conv_rc == 0 && jmh_rc == 0 ))
 }
 
 # vae4j bench --device cuda beside PyTorch's eager and CUDA-graph runs of the same model, loss,

@@ -8,6 +8,7 @@ import dev.vae4j.backend.cuda.CudaInfo;
 import dev.vae4j.backend.cuda.CudaOptions;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Supplier;
 
 /**
  * Picks the backend for a run. This is the only class that knows which backends exist; everything
@@ -68,10 +69,20 @@ public final class Backends {
 
   /** As {@link #select(String)}, with a GPU backend set up as {@code gpu} says. */
   public static Choice select(String device, GpuOptions gpu) {
+    return select(device, gpu, false);
+  }
+
+  /**
+   * As {@link #select(String, GpuOptions)}, for a model that has convolutions when {@code
+   * convolutions}: those need cuDNN on the GPU, a separate install, so without it {@code auto}
+   * takes the CPU, saying why, and {@code cuda} throws {@link BackendUnavailableException} naming
+   * the missing library. cuDNN is only looked for when {@code convolutions}.
+   */
+  public static Choice select(String device, GpuOptions gpu, boolean convolutions) {
     return switch (device.toLowerCase(Locale.ROOT)) {
       case "cpu" -> new Choice(new CpuBackend(), "cpu requested");
-      case "cuda" -> cuda(gpu);
-      case "auto" -> auto(gpu);
+      case "cuda" -> cuda(gpu, convolutions);
+      case "auto" -> auto(gpu, convolutions);
       default -> throw new IllegalArgumentException(
           "unknown device '" + device + "' (expected auto, cpu or cuda)");
     };
@@ -83,10 +94,12 @@ public final class Backends {
   }
 
   private static Choice auto(GpuOptions gpu) {
-    CudaInfo info = CudaBackend.probe();
-    if (!info.available()) {
-      return new Choice(new CpuBackend(), "using the CPU: CUDA unavailable: " + info.reason());
-    }
+    return auto(gpu, false);
+  }
+
+  private static Choice auto(GpuOptions gpu, boolean convolutions) {
+    String unavailable = gpuUnavailable(CudaBackend.probe(), convolutions, CudaBackend::convolutionsUnavailableReason);
+    if (unavailable != null) return new Choice(new CpuBackend(), "using the CPU: " + unavailable);
     try {
       CudaBackend cuda = new CudaBackend(cudaOptions(gpu));
       return new Choice(cuda, "using CUDA: found " + cuda.gpu().summary());
@@ -96,17 +109,26 @@ public final class Backends {
     }
   }
 
-  private static Choice cuda(GpuOptions gpu) {
-    CudaInfo info = CudaBackend.probe();
-    if (!info.available()) {
-      throw new BackendUnavailableException("CUDA unavailable: " + info.reason());
-    }
+  private static Choice cuda(GpuOptions gpu, boolean convolutions) {
+    String unavailable = gpuUnavailable(CudaBackend.probe(), convolutions, CudaBackend::convolutionsUnavailableReason);
+    if (unavailable != null) throw new BackendUnavailableException(unavailable);
     try {
       CudaBackend cuda = new CudaBackend(cudaOptions(gpu));
       return new Choice(cuda, "cuda requested: " + cuda.gpu().summary());
     } catch (CudaException e) {
       throw new BackendUnavailableException("CUDA failed to start: " + e.getMessage());
     }
+  }
+
+  /**
+   * Why the GPU cannot run a model, or null when it can: CUDA itself ({@code info}), then, only for
+   * a model with convolutions, cuDNN ({@code cudnnFailure}, which loads it: a dense model never
+   * does).
+   */
+  static String gpuUnavailable(CudaInfo info, boolean convolutions, Supplier<String> cudnnFailure) {
+    if (!info.available()) return "CUDA unavailable: " + info.reason();
+    String noCudnn = convolutions ? cudnnFailure.get() : null;
+    return noCudnn == null ? null : "the model's convolutions need cuDNN on the GPU: " + noCudnn;
   }
 
   /** The device and debugging switches from the system properties, TF32 and graphs from {@code gpu}. */
@@ -131,8 +153,17 @@ public final class Backends {
 
   /** Why the CUDA backend cannot run on this machine and build, or null when it can. */
   public static String cudaUnavailableReason() {
+    return cudaUnavailableReason(false);
+  }
+
+  /**
+   * Why the CUDA backend cannot run a model on this machine and build, or null when it can; with
+   * {@code convolutions}, cuDNN is needed too (and loaded to find out).
+   */
+  public static String cudaUnavailableReason(boolean convolutions) {
     CudaInfo cuda = CudaBackend.probe();
-    return cuda.available() ? null : cuda.reason();
+    if (!cuda.available()) return cuda.reason();
+    return gpuUnavailable(cuda, convolutions, CudaBackend::convolutionsUnavailableReason);
   }
 
   /** Takes stock of both backends without choosing one. */

@@ -87,8 +87,9 @@ final class BenchCommand implements Callable<Integer> {
     MemoryLimits.checkImages(spec.commandLine(), options.config(), 8L * batchSize, 0, "--batch-size " + batchSize); // synthetic rows
     Dataset images = images(options);
     List<Benchmark.Result> results = new ArrayList<>();
-    for (String name : devices()) {
-      try (Backend backend = Backends.select(name).backend()) {
+    boolean convolutions = options.config().convolutional();
+    for (String name : devices(convolutions)) {
+      try (Backend backend = Backends.select(name, Backends.GpuOptions.defaults(), convolutions).backend()) {
         if (!json) err.printf("vae4j: bench %s on %s (%s)%n", options.config().describe(), name, backend.description());
         try (WarmupProgress warmup = WarmupProgress.start(options.maxWarmupSeconds())) {
           results.add(Benchmark.run(backend, images, options, warmup));
@@ -117,8 +118,8 @@ final class BenchCommand implements Callable<Integer> {
     return train;
   }
 
-  /** The backends to measure: the one asked for, or the CPU plus CUDA when it can run here. */
-  private List<String> devices() {
+  /** The backends to measure: the one asked for, or the CPU plus CUDA when it can run the model here. */
+  private List<String> devices(boolean convolutions) {
     if (device != null) {
       String d = device.toLowerCase(Locale.ROOT);
       if (!d.equals("cpu") && !d.equals("cuda")) {
@@ -126,7 +127,7 @@ final class BenchCommand implements Callable<Integer> {
       }
       return List.of(d);
     }
-    String noCuda = Backends.cudaUnavailableReason();
+    String noCuda = Backends.cudaUnavailableReason(convolutions);
     if (noCuda != null && !json) spec.commandLine().getErr().println("vae4j: CUDA skipped: " + noCuda);
     return noCuda == null ? List.of("cpu", "cuda") : List.of("cpu");
   }

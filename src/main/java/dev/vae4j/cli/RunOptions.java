@@ -4,6 +4,8 @@ import dev.vae4j.Backends;
 import dev.vae4j.Vae;
 import dev.vae4j.backend.Backend;
 import dev.vae4j.run.Run;
+import dev.vae4j.run.RunConfig;
+import dev.vae4j.run.RunDirectory;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -20,7 +22,9 @@ final class RunOptions {
   /** The run, its model on the chosen backend; close it to free the backend. */
   Session open(PrintWriter err) throws IOException {
     Run opened = Run.open(run);
-    Backends.Choice choice = Backends.select(device);
+    // A conv model needs cuDNN on the GPU: ask before choosing, so that auto can take the CPU.
+    boolean convolutions = RunConfig.read(run.resolve(RunDirectory.CONFIG)).model().convolutional();
+    Backends.Choice choice = Backends.select(device, Backends.GpuOptions.defaults(), convolutions);
     try {
       Vae model = opened.loadModel(choice.backend(), note -> err.println("vae4j: note: " + note));
       err.printf("vae4j: %s on %s: %s%n", model.config().describe(), choice.backend().name(), choice.reason());

@@ -162,7 +162,7 @@ final class TrainCommand implements Callable<Integer> {
     }
     MemoryLimits.checkTraining(spec.commandLine(), config, options.batchSize(),
         MemoryLimits.options(hidden, latent, options.batchSize()));
-    Backends.Choice choice = Backends.select(device, new Backends.GpuOptions(tf32, !noGraph));
+    Backends.Choice choice = Backends.select(device, new Backends.GpuOptions(tf32, !noGraph), config.convolutional());
     // Only once everything else is in order: the folder's lock, held to the end of the run.
     try (Backend backend = choice.backend();
         RunDirectory run = resume == null ? usage(() -> RunDirectory.create(runPath, overwrite)) : RunDirectory.resume(runPath)) {

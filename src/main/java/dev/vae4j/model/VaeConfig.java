@@ -42,6 +42,11 @@ public record VaeConfig(Shape input, List<LayerSpec> encoder, int latent, List<L
     decoder = List.copyOf(decoder);
   }
 
+  /** Whether any layer is a convolution ({@link LayerSpec#convolutional}), which on a GPU needs cuDNN. */
+  public boolean convolutional() {
+    return encoder.stream().anyMatch(LayerSpec::convolutional) || decoder.stream().anyMatch(LayerSpec::convolutional);
+  }
+
   /**
    * An MLP: encoder {@code input -> hidden[0] -> ... } with ReLU (the first layer flattening the
    * image), the heads, decoder through {@code hidden} reversed with ReLU, then an output layer of

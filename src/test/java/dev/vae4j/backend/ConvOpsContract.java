@@ -17,19 +17,6 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 public interface ConvOpsContract extends OpsContract {
 
-  /**
-   * Whether the backend under test implements {@link ConvOps}; the CUDA backend's test says not yet
-   * (its cuDNN implementation is to come), which skips these tests there with that reason.
-   */
-  default boolean implementsConvolutions() {
-    return true;
-  }
-
-  private void requireConvolutions() {
-    org.junit.jupiter.api.Assumptions.assumeTrue(implementsConvolutions(),
-        backend().name() + " does not implement convolutions yet");
-  }
-
   private static ConvShape shape(boolean transposed, int batch, int c, int h, int w, int out, int k, int s, int p) {
     return new ConvShape(batch, c, h, w, out, k, s, p, transposed);
   }
@@ -51,7 +38,6 @@ public interface ConvOpsContract extends OpsContract {
       "true, 3, 8, 4, 3, 4, 4, 2, 1", "true, 2, 3, 5, 7, 1, 3, 1, 1", "true, 2, 2, 4, 3, 3, 3, 2, 0",
       "true, 2, 5, 6, 6, 3, 1, 1, 0", "true, 5, 64, 7, 7, 32, 4, 2, 1"})
   default void convForward(boolean transposed, int batch, int c, int h, int w, int out, int k, int s, int p) {
-    requireConvolutions();
     ConvShape shape = shape(transposed, batch, c, h, w, out, k, s, p);
     float[] x = gaussian(Math.toIntExact(batch * shape.inputSize()), 1);
     float[] weight = gaussian(Math.toIntExact(shape.weightSize()), 0.3), bias = gaussian(out, 1);
@@ -74,7 +60,6 @@ public interface ConvOpsContract extends OpsContract {
       "true, 3, 8, 4, 3, 4, 4, 2, 1", "true, 2, 3, 5, 7, 1, 3, 1, 1", "true, 2, 2, 4, 3, 3, 3, 2, 0",
       "true, 2, 5, 6, 6, 3, 1, 1, 0", "true, 5, 64, 7, 7, 32, 4, 2, 1"})
   default void convBackwardData(boolean transposed, int batch, int c, int h, int w, int out, int k, int s, int p) {
-    requireConvolutions();
     ConvShape shape = shape(transposed, batch, c, h, w, out, k, s, p);
     float[] dy = gaussian(Math.toIntExact(batch * shape.outputSize()), 1);
     float[] weight = gaussian(Math.toIntExact(shape.weightSize()), 0.3);
@@ -90,7 +75,6 @@ public interface ConvOpsContract extends OpsContract {
       "true, 3, 8, 4, 3, 4, 4, 2, 1", "true, 2, 3, 5, 7, 1, 3, 1, 1", "true, 2, 2, 4, 3, 3, 3, 2, 0",
       "true, 2, 5, 6, 6, 3, 1, 1, 0", "true, 5, 64, 7, 7, 32, 4, 2, 1"})
   default void convBackwardWeights(boolean transposed, int batch, int c, int h, int w, int out, int k, int s, int p) {
-    requireConvolutions();
     ConvShape shape = shape(transposed, batch, c, h, w, out, k, s, p);
     float[] x = gaussian(Math.toIntExact(batch * shape.inputSize()), 1);
     float[] dy = gaussian(Math.toIntExact(batch * shape.outputSize()), 1);
@@ -120,7 +104,6 @@ public interface ConvOpsContract extends OpsContract {
       "true, 1, 1, 3, 5, 3, 4, 2, 1", "true, 2, 3, 3, 3, 1, 3, 2, 1"})
   default void gradientsMatchFiniteDifferences(boolean transposed, int batch, int c, int h, int w, int out, int k, int s,
       int p) {
-    requireConvolutions();
     ConvShape shape = shape(transposed, batch, c, h, w, out, k, s, p);
     int xn = Math.toIntExact(batch * shape.inputSize()), yn = Math.toIntExact(batch * shape.outputSize());
     int wn = Math.toIntExact(shape.weightSize());
@@ -158,7 +141,6 @@ public interface ConvOpsContract extends OpsContract {
   /** A shape prepared for a batch also runs on fewer rows (the last, partial batch), then on the full batch again. */
   @Test
   default void partialBatchesOfAPreparedShape() {
-    requireConvolutions();
     ConvShape full = shape(false, 6, 3, 8, 6, 4, 4, 2, 1), part = full.withBatch(4);
     backend().prepareConv(full);
     backend().prepareConv(full); // idempotent
@@ -178,7 +160,6 @@ public interface ConvOpsContract extends OpsContract {
 
   @Test
   default void sigmoidIsRefused() {
-    requireConvolutions();
     ConvShape s = shape(false, 1, 1, 4, 4, 1, 3, 1, 1);
     assertThrows(IllegalArgumentException.class,
         () -> backend().convForward(s, poisoned(16), poisoned(9), null, poisoned(16), Activation.SIGMOID));
@@ -187,7 +168,6 @@ public interface ConvOpsContract extends OpsContract {
   /** A short operand is refused before anything runs, naming the op, the operand and both lengths. */
   @Test
   default void convRejectsAShortOperand() {
-    requireConvolutions();
     ConvShape s = shape(true, 2, 3, 4, 3, 2, 4, 2, 1); // -> 2 x 8 x 6 per image
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> backend().convForward(s, poisoned(72), poisoned(96), null, poisoned(191), Activation.IDENTITY));

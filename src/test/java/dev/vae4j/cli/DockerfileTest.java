@@ -22,14 +22,14 @@ import picocli.CommandLine;
 
 /**
  * Keeps the top-level Dockerfile honest where no Docker engine runs: its CUDA base images match
- * the CUDA bindings in pom.xml, it runs the Maven build this project has and copies the jar and
+ * the CUDA bindings in pom.xml (the runtime one with cuDNN, for convolutional models), it runs the Maven build this project has and copies the jar and
  * library folder that build produces, to where the jar's manifest class path expects them, and
  * every file it copies from the build context exists and is not excluded by .dockerignore. The
  * image build itself is not run here.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DockerfileTest {
-  private static final Pattern CUDA_IMAGE = Pattern.compile("nvidia/cuda:(\\d+)\\.(\\d+)\\.(\\d+)-(devel|runtime)-ubuntu[0-9.]+");
+  private static final Pattern CUDA_IMAGE = Pattern.compile("nvidia/cuda:(\\d+)\\.(\\d+)\\.(\\d+)-(cudnn-)?(devel|runtime)-ubuntu[0-9.]+");
 
   private final Path root = Path.of("").toAbsolutePath();
   private List<String[]> instructions; // {KEYWORD, arguments}, continuation lines joined
@@ -60,8 +60,9 @@ class DockerfileTest {
     List<String> from = arguments("FROM");
     assertEquals(2, from.size(), "a build stage and a runtime stage: " + from);
     Matcher build = image(from.get(0)), runtime = image(from.get(1));
-    assertEquals("devel", build.group(4), "the build stage needs nvcc");
-    assertEquals("runtime", runtime.group(4), "the runtime stage carries libcudart and libcublas(Lt)");
+    assertEquals("devel", build.group(5), "the build stage needs nvcc");
+    assertEquals("runtime", runtime.group(5), "the runtime stage carries libcudart and libcublas(Lt)");
+    assertEquals("cudnn-", runtime.group(4), "the runtime stage carries cuDNN 9, which conv models need on the GPU");
     for (Matcher m : List.of(build, runtime)) {
       assertEquals(b.group(1), m.group(1), "CUDA major version of " + m.group() + " and of the bindings (" + bindings + ")");
       assertTrue(Integer.parseInt(m.group(2)) >= Integer.parseInt(b.group(2)),

@@ -2,7 +2,7 @@ package dev.vae4j.backend.cuda;
 
 /**
  * The seam between the CUDA backend and the GPU: every call of this package that touches the
- * device, the driver or cuBLAS(Lt) goes through one of these methods, one method per binding the
+ * device, the driver, cuBLAS(Lt) or cuDNN goes through one of these methods, one method per binding the
  * backend uses, with the binding's name, its arguments in its order and its status code as the
  * result. {@link RealCuda} calls the bytedeco bindings; a recording fake in the tests ({@code
  * RecordingCuda}) writes one transcript line per call instead, so that one training step's launches
@@ -145,4 +145,84 @@ interface CudaApi {
   /** {@code algo} is the algorithm held in heuristic result {@code result}. */
   int cublasLtMatmul(long handle, long desc, float alpha, long a, long aLayout, long b, long bLayout, float beta,
       long c, long cLayout, long d, long dLayout, long result, long workspace, long workspaceBytes, long stream);
+
+  // ---- cuDNN (Cudnn, CudnnConvPlan), loaded only for models with convolutions; alpha and beta are host floats
+
+  /**
+   * Null when the cuDNN 9 bindings and {@code libcudnn*.so.9} load, else why not; loads them on
+   * first call, so that a dense model never needs cuDNN.
+   */
+  String cudnnLoadFailure();
+
+  /** {@code CUDNN_VERSION} of the loaded library, e.g. 92500 for 9.25.0 (not a status). */
+  long cudnnGetVersion();
+
+  int cudnnCreate(long[] handle);
+
+  int cudnnSetStream(long handle, long stream);
+
+  int cudnnDestroy(long handle);
+
+  int cudnnCreateTensorDescriptor(long[] desc);
+
+  int cudnnSetTensor4dDescriptor(long desc, int format, int dataType, int n, int c, int h, int w);
+
+  int cudnnDestroyTensorDescriptor(long desc);
+
+  int cudnnCreateFilterDescriptor(long[] desc);
+
+  int cudnnSetFilter4dDescriptor(long desc, int dataType, int format, int k, int c, int h, int w);
+
+  int cudnnDestroyFilterDescriptor(long desc);
+
+  int cudnnCreateConvolutionDescriptor(long[] desc);
+
+  int cudnnSetConvolution2dDescriptor(long desc, int padH, int padW, int strideH, int strideW, int dilationH,
+      int dilationW, int mode, int computeType);
+
+  int cudnnSetConvolutionMathType(long desc, int mathType);
+
+  int cudnnDestroyConvolutionDescriptor(long desc);
+
+  int cudnnCreateActivationDescriptor(long[] desc);
+
+  int cudnnSetActivationDescriptor(long desc, int mode, int nanPropagation, double coef);
+
+  int cudnnDestroyActivationDescriptor(long desc);
+
+  /**
+   * The heuristics' ranking of forward algorithms, best first: {@code returned[0]} results, the
+   * i-th in {@code algo[i]}, {@code status[i]}, {@code memory[i]} (workspace bytes), {@code
+   * mathType[i]}; each array holds {@code requested} elements. Likewise the two below.
+   */
+  int cudnnGetConvolutionForwardAlgorithm_v7(long handle, long x, long w, long conv, long y, int requested,
+      int[] returned, int[] algo, int[] status, long[] memory, int[] mathType);
+
+  int cudnnGetConvolutionBackwardDataAlgorithm_v7(long handle, long w, long dy, long conv, long dx, int requested,
+      int[] returned, int[] algo, int[] status, long[] memory, int[] mathType);
+
+  int cudnnGetConvolutionBackwardFilterAlgorithm_v7(long handle, long x, long dy, long conv, long dw, int requested,
+      int[] returned, int[] algo, int[] status, long[] memory, int[] mathType);
+
+  int cudnnConvolutionForward(long handle, float alpha, long xDesc, long x, long wDesc, long w, long conv, int algo,
+      long workspace, long workspaceBytes, float beta, long yDesc, long y);
+
+  /** {@code y = act(alpha1 * conv(x, w) + alpha2 * z + bias)}. */
+  int cudnnConvolutionBiasActivationForward(long handle, float alpha1, long xDesc, long x, long wDesc, long w,
+      long conv, int algo, long workspace, long workspaceBytes, float alpha2, long zDesc, long z, long biasDesc,
+      long bias, long activation, long yDesc, long y);
+
+  int cudnnConvolutionBackwardData(long handle, float alpha, long wDesc, long w, long dyDesc, long dy, long conv,
+      int algo, long workspace, long workspaceBytes, float beta, long dxDesc, long dx);
+
+  int cudnnConvolutionBackwardFilter(long handle, float alpha, long xDesc, long x, long dyDesc, long dy, long conv,
+      int algo, long workspace, long workspaceBytes, float beta, long dwDesc, long dw);
+
+  int cudnnConvolutionBackwardBias(long handle, float alpha, long dyDesc, long dy, float beta, long dbDesc, long db);
+
+  /** {@code c = alpha * a + beta * c}, {@code a} broadcast over the dimensions where it has size 1. */
+  int cudnnAddTensor(long handle, float alpha, long aDesc, long a, float beta, long cDesc, long c);
+
+  int cudnnActivationForward(long handle, long activation, float alpha, long xDesc, long x, float beta, long yDesc,
+      long y);
 }

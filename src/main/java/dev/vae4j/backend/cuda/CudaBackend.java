@@ -10,12 +10,12 @@ import dev.vae4j.backend.Tensor;
 import java.util.function.LongConsumer;
 
 /**
- * The CUDA backend: GEMMs on cuBLAS, every other op one kernel from {@code native/} launched with
- * the driver API, all queued in order on one stream. Nothing waits for the GPU except {@link
- * #download} and {@link #synchronize}; uploads wait only for their own copy. Contracts are on
- * {@link Backend}'s families, each implemented by one class here ({@link CudaMemory}, {@link
- * CudaDense}, {@link CudaLatent}, {@link CudaLosses}, {@link CudaOptimizer}) that this class
- * composes and forwards to, all queueing through one {@link CudaQueue}; {@link #recordStep}
+ * The CUDA backend: GEMMs on cuBLAS, convolutions on cuDNN (loaded when a model first has one),
+ * every other op one kernel from {@code native/} launched with the driver API, all queued in order
+ * on one stream. Nothing waits for the GPU except {@link #download} and {@link #synchronize};
+ * uploads wait only for their own copy. Contracts are on {@link Backend}'s families, each
+ * implemented by one class here ({@link CudaMemory}, {@link CudaDense}, {@link CudaLatent}, {@link
+ * CudaLosses}, {@link CudaOptimizer}, {@link CudaConv}) that this class composes and forwards to, all queueing through one {@link CudaQueue}; {@link #recordStep}
  * captures a step as a CUDA graph.
  */
 public final class CudaBackend implements Backend {
@@ -38,6 +38,16 @@ public final class CudaBackend implements Backend {
   /** Whether, and why not, this machine and build can run the CUDA backend. Never throws. */
   public static CudaInfo probe() {
     return CudaProbe.probe();
+  }
+
+  /**
+   * Why this machine cannot run convolutions on the CUDA backend, or null when it can: cuDNN 9
+   * ({@code libcudnn*.so.9}) is a separate install, which only models with convolutions need.
+   * Loads the cuDNN bindings on the first call; never throws.
+   */
+  public static String convolutionsUnavailableReason() {
+    String cuda = CudaLibraries.failure();
+    return cuda != null ? cuda : CudaLibraries.cudnnFailure();
   }
 
   /** A backend on GPU 0 with the options of {@link CudaOptions#fromSystemProperties}. */
@@ -92,7 +102,7 @@ public final class CudaBackend implements Backend {
     this.latent = new CudaLatent(queue);
     this.losses = new CudaLosses(queue);
     this.optimizer = new CudaOptimizer(queue, memoryOps, dense);
-    this.conv = new CudaConv();
+    this.conv = new CudaConv(queue, memory, options.tf32());
   }
 
   @Override
@@ -293,6 +303,11 @@ public final class CudaBackend implements Backend {
     return new CudaGraphStep(this, body);
   }
 
+  /** The convolution family, for the host tests. */
+  CudaConv convOps() {
+    return conv;
+  }
+
   CudaContext context() {
     return context;
   }
@@ -313,6 +328,7 @@ public final class CudaBackend implements Backend {
 
   @Override
   public void close() {
+    conv.close();
     kernels.close();
     cublasLt.close();
     cublas.close();

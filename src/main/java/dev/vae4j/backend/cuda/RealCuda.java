@@ -14,8 +14,17 @@ import org.bytedeco.cuda.cudart.CUgraphExec_st;
 import org.bytedeco.cuda.cudart.CUgraph_st;
 import org.bytedeco.cuda.cudart.CUmod_st;
 import org.bytedeco.cuda.cudart.CUstream_st;
+import org.bytedeco.cuda.cudnn.cudnnActivationStruct;
+import org.bytedeco.cuda.cudnn.cudnnContext;
+import org.bytedeco.cuda.cudnn.cudnnConvolutionBwdDataAlgoPerf_t;
+import org.bytedeco.cuda.cudnn.cudnnConvolutionBwdFilterAlgoPerf_t;
+import org.bytedeco.cuda.cudnn.cudnnConvolutionFwdAlgoPerf_t;
+import org.bytedeco.cuda.cudnn.cudnnConvolutionStruct;
+import org.bytedeco.cuda.cudnn.cudnnFilterStruct;
+import org.bytedeco.cuda.cudnn.cudnnTensorStruct;
 import org.bytedeco.cuda.global.cublas;
 import org.bytedeco.cuda.global.cudart;
+import org.bytedeco.cuda.global.cudnn;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.IntPointer;
@@ -28,7 +37,7 @@ import org.bytedeco.javacpp.SizeTPointer;
  * {@link CudaApi} on the bytedeco bindings: each method wraps its long handles and addresses in
  * the bindings' types (which carry nothing but the address) and makes the one call, as the backend
  * made it before the seam existed. The only classes of the package that name bytedeco's CUDA
- * types are this one, {@link CudaLibraries} (the load) and {@link Status} (error strings, read only
+ * types (cuDNN's included) are this one, {@link CudaLibraries} (the load) and {@link Status} (error strings, read only
  * on failure); {@code LayeringTest} checks it. Made only once {@link CudaLibraries} has loaded the
  * bindings.
  */
@@ -36,6 +45,9 @@ final class RealCuda implements CudaApi {
   /** Scalars of cuBLAS' GEMMs and cuBLASLt's matmuls (host pointer mode: read at the call). */
   private final FloatPointer alpha = new FloatPointer(1);
   private final FloatPointer beta = new FloatPointer(1);
+  /** cuDNN's two scaling factors (alpha and beta, or the fused forward's alpha1 and alpha2), read at the call. */
+  private final FloatPointer cudnnAlpha = new FloatPointer(1);
+  private final FloatPointer cudnnBeta = new FloatPointer(1);
   /** The heuristic results handed out, by address, so they stay reachable while a plan uses them. */
   private final Map<Long, cublasLtMatmulHeuristicResult_t> heuristics = new HashMap<>();
 
@@ -405,6 +417,254 @@ final class RealCuda implements CudaApi {
         beta, at(c), new cublasLtMatrixLayoutOpaque_t(at(cLayout)), at(d),
         new cublasLtMatrixLayoutOpaque_t(at(dLayout)), heuristics.get(result).algo(), at(workspace), workspaceBytes,
         stream(stream));
+  }
+
+  // ---- cuDNN (the class org.bytedeco.cuda.global.cudnn is touched only after cudnnLoadFailure() is null)
+
+  @Override
+  public String cudnnLoadFailure() {
+    return CudaLibraries.cudnnFailure();
+  }
+
+  @Override
+  public long cudnnGetVersion() {
+    return cudnn.cudnnGetVersion();
+  }
+
+  private static cudnnContext dnn(long h) {
+    return new cudnnContext(at(h));
+  }
+
+  private static cudnnTensorStruct tensor(long h) {
+    return new cudnnTensorStruct(at(h));
+  }
+
+  private static cudnnFilterStruct filter(long h) {
+    return new cudnnFilterStruct(at(h));
+  }
+
+  private static cudnnConvolutionStruct convolution(long h) {
+    return new cudnnConvolutionStruct(at(h));
+  }
+
+  private static cudnnActivationStruct activation(long h) {
+    return new cudnnActivationStruct(at(h));
+  }
+
+  /** Sets the two scaling factors; cuDNN reads them as host floats during the call. */
+  private void scale(float alphaValue, float betaValue) {
+    cudnnAlpha.put(0, alphaValue);
+    cudnnBeta.put(0, betaValue);
+  }
+
+  @Override
+  public int cudnnCreate(long[] handle) {
+    cudnnContext h = new cudnnContext();
+    int rc = cudnn.cudnnCreate(h);
+    handle[0] = h.address();
+    return rc;
+  }
+
+  @Override
+  public int cudnnSetStream(long handle, long stream) {
+    return cudnn.cudnnSetStream(dnn(handle), stream(stream));
+  }
+
+  @Override
+  public int cudnnDestroy(long handle) {
+    return cudnn.cudnnDestroy(dnn(handle));
+  }
+
+  @Override
+  public int cudnnCreateTensorDescriptor(long[] desc) {
+    cudnnTensorStruct d = new cudnnTensorStruct();
+    int rc = cudnn.cudnnCreateTensorDescriptor(d);
+    desc[0] = d.address();
+    return rc;
+  }
+
+  @Override
+  public int cudnnSetTensor4dDescriptor(long desc, int format, int dataType, int n, int c, int h, int w) {
+    return cudnn.cudnnSetTensor4dDescriptor(tensor(desc), format, dataType, n, c, h, w);
+  }
+
+  @Override
+  public int cudnnDestroyTensorDescriptor(long desc) {
+    return cudnn.cudnnDestroyTensorDescriptor(tensor(desc));
+  }
+
+  @Override
+  public int cudnnCreateFilterDescriptor(long[] desc) {
+    cudnnFilterStruct d = new cudnnFilterStruct();
+    int rc = cudnn.cudnnCreateFilterDescriptor(d);
+    desc[0] = d.address();
+    return rc;
+  }
+
+  @Override
+  public int cudnnSetFilter4dDescriptor(long desc, int dataType, int format, int k, int c, int h, int w) {
+    return cudnn.cudnnSetFilter4dDescriptor(filter(desc), dataType, format, k, c, h, w);
+  }
+
+  @Override
+  public int cudnnDestroyFilterDescriptor(long desc) {
+    return cudnn.cudnnDestroyFilterDescriptor(filter(desc));
+  }
+
+  @Override
+  public int cudnnCreateConvolutionDescriptor(long[] desc) {
+    cudnnConvolutionStruct d = new cudnnConvolutionStruct();
+    int rc = cudnn.cudnnCreateConvolutionDescriptor(d);
+    desc[0] = d.address();
+    return rc;
+  }
+
+  @Override
+  public int cudnnSetConvolution2dDescriptor(long desc, int padH, int padW, int strideH, int strideW, int dilationH,
+      int dilationW, int mode, int computeType) {
+    return cudnn.cudnnSetConvolution2dDescriptor(convolution(desc), padH, padW, strideH, strideW, dilationH, dilationW,
+        mode, computeType);
+  }
+
+  @Override
+  public int cudnnSetConvolutionMathType(long desc, int mathType) {
+    return cudnn.cudnnSetConvolutionMathType(convolution(desc), mathType);
+  }
+
+  @Override
+  public int cudnnDestroyConvolutionDescriptor(long desc) {
+    return cudnn.cudnnDestroyConvolutionDescriptor(convolution(desc));
+  }
+
+  @Override
+  public int cudnnCreateActivationDescriptor(long[] desc) {
+    cudnnActivationStruct d = new cudnnActivationStruct();
+    int rc = cudnn.cudnnCreateActivationDescriptor(d);
+    desc[0] = d.address();
+    return rc;
+  }
+
+  @Override
+  public int cudnnSetActivationDescriptor(long desc, int mode, int nanPropagation, double coef) {
+    return cudnn.cudnnSetActivationDescriptor(activation(desc), mode, nanPropagation, coef);
+  }
+
+  @Override
+  public int cudnnDestroyActivationDescriptor(long desc) {
+    return cudnn.cudnnDestroyActivationDescriptor(activation(desc));
+  }
+
+  @Override
+  public int cudnnGetConvolutionForwardAlgorithm_v7(long handle, long x, long w, long conv, long y, int requested,
+      int[] returned, int[] algo, int[] status, long[] memory, int[] mathType) {
+    try (cudnnConvolutionFwdAlgoPerf_t perf = new cudnnConvolutionFwdAlgoPerf_t(requested);
+        IntPointer count = new IntPointer(1)) {
+      int rc = cudnn.cudnnGetConvolutionForwardAlgorithm_v7(dnn(handle), tensor(x), filter(w), convolution(conv),
+          tensor(y), requested, count, perf);
+      returned[0] = rc == 0 ? count.get() : 0;
+      for (int i = 0; i < returned[0]; i++) {
+        cudnnConvolutionFwdAlgoPerf_t p = perf.getPointer(i);
+        algo[i] = p.algo();
+        status[i] = p.status();
+        memory[i] = p.memory();
+        mathType[i] = p.mathType();
+      }
+      return rc;
+    }
+  }
+
+  @Override
+  public int cudnnGetConvolutionBackwardDataAlgorithm_v7(long handle, long w, long dy, long conv, long dx,
+      int requested, int[] returned, int[] algo, int[] status, long[] memory, int[] mathType) {
+    try (cudnnConvolutionBwdDataAlgoPerf_t perf = new cudnnConvolutionBwdDataAlgoPerf_t(requested);
+        IntPointer count = new IntPointer(1)) {
+      int rc = cudnn.cudnnGetConvolutionBackwardDataAlgorithm_v7(dnn(handle), filter(w), tensor(dy),
+          convolution(conv), tensor(dx), requested, count, perf);
+      returned[0] = rc == 0 ? count.get() : 0;
+      for (int i = 0; i < returned[0]; i++) {
+        cudnnConvolutionBwdDataAlgoPerf_t p = perf.getPointer(i);
+        algo[i] = p.algo();
+        status[i] = p.status();
+        memory[i] = p.memory();
+        mathType[i] = p.mathType();
+      }
+      return rc;
+    }
+  }
+
+  @Override
+  public int cudnnGetConvolutionBackwardFilterAlgorithm_v7(long handle, long x, long dy, long conv, long dw,
+      int requested, int[] returned, int[] algo, int[] status, long[] memory, int[] mathType) {
+    try (cudnnConvolutionBwdFilterAlgoPerf_t perf = new cudnnConvolutionBwdFilterAlgoPerf_t(requested);
+        IntPointer count = new IntPointer(1)) {
+      int rc = cudnn.cudnnGetConvolutionBackwardFilterAlgorithm_v7(dnn(handle), tensor(x), tensor(dy),
+          convolution(conv), filter(dw), requested, count, perf);
+      returned[0] = rc == 0 ? count.get() : 0;
+      for (int i = 0; i < returned[0]; i++) {
+        cudnnConvolutionBwdFilterAlgoPerf_t p = perf.getPointer(i);
+        algo[i] = p.algo();
+        status[i] = p.status();
+        memory[i] = p.memory();
+        mathType[i] = p.mathType();
+      }
+      return rc;
+    }
+  }
+
+  @Override
+  public int cudnnConvolutionForward(long handle, float alphaValue, long xDesc, long x, long wDesc, long w, long conv,
+      int algo, long workspace, long workspaceBytes, float betaValue, long yDesc, long y) {
+    scale(alphaValue, betaValue);
+    return cudnn.cudnnConvolutionForward(dnn(handle), cudnnAlpha, tensor(xDesc), at(x), filter(wDesc), at(w),
+        convolution(conv), algo, at(workspace), workspaceBytes, cudnnBeta, tensor(yDesc), at(y));
+  }
+
+  @Override
+  public int cudnnConvolutionBiasActivationForward(long handle, float alpha1, long xDesc, long x, long wDesc, long w,
+      long conv, int algo, long workspace, long workspaceBytes, float alpha2, long zDesc, long z, long biasDesc,
+      long bias, long activation, long yDesc, long y) {
+    scale(alpha1, alpha2);
+    return cudnn.cudnnConvolutionBiasActivationForward(dnn(handle), cudnnAlpha, tensor(xDesc), at(x), filter(wDesc),
+        at(w), convolution(conv), algo, at(workspace), workspaceBytes, cudnnBeta, tensor(zDesc), at(z),
+        tensor(biasDesc), at(bias), activation(activation), tensor(yDesc), at(y));
+  }
+
+  @Override
+  public int cudnnConvolutionBackwardData(long handle, float alphaValue, long wDesc, long w, long dyDesc, long dy,
+      long conv, int algo, long workspace, long workspaceBytes, float betaValue, long dxDesc, long dx) {
+    scale(alphaValue, betaValue);
+    return cudnn.cudnnConvolutionBackwardData(dnn(handle), cudnnAlpha, filter(wDesc), at(w), tensor(dyDesc), at(dy),
+        convolution(conv), algo, at(workspace), workspaceBytes, cudnnBeta, tensor(dxDesc), at(dx));
+  }
+
+  @Override
+  public int cudnnConvolutionBackwardFilter(long handle, float alphaValue, long xDesc, long x, long dyDesc, long dy,
+      long conv, int algo, long workspace, long workspaceBytes, float betaValue, long dwDesc, long dw) {
+    scale(alphaValue, betaValue);
+    return cudnn.cudnnConvolutionBackwardFilter(dnn(handle), cudnnAlpha, tensor(xDesc), at(x), tensor(dyDesc), at(dy),
+        convolution(conv), algo, at(workspace), workspaceBytes, cudnnBeta, filter(dwDesc), at(dw));
+  }
+
+  @Override
+  public int cudnnConvolutionBackwardBias(long handle, float alphaValue, long dyDesc, long dy, float betaValue,
+      long dbDesc, long db) {
+    scale(alphaValue, betaValue);
+    return cudnn.cudnnConvolutionBackwardBias(dnn(handle), cudnnAlpha, tensor(dyDesc), at(dy), cudnnBeta,
+        tensor(dbDesc), at(db));
+  }
+
+  @Override
+  public int cudnnAddTensor(long handle, float alphaValue, long aDesc, long a, float betaValue, long cDesc, long c) {
+    scale(alphaValue, betaValue);
+    return cudnn.cudnnAddTensor(dnn(handle), cudnnAlpha, tensor(aDesc), at(a), cudnnBeta, tensor(cDesc), at(c));
+  }
+
+  @Override
+  public int cudnnActivationForward(long handle, long activationDesc, float alphaValue, long xDesc, long x,
+      float betaValue, long yDesc, long y) {
+    scale(alphaValue, betaValue);
+    return cudnn.cudnnActivationForward(dnn(handle), activation(activationDesc), cudnnAlpha, tensor(xDesc), at(x),
+        cudnnBeta, tensor(yDesc), at(y));
   }
 
   /** A host int32 or int64 holding {@code value}, as the attribute setters take it. */

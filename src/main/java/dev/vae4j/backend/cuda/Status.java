@@ -5,12 +5,13 @@ import static org.bytedeco.cuda.global.cudart.cuGetErrorName;
 import static org.bytedeco.cuda.global.cudart.cuGetErrorString;
 import static org.bytedeco.cuda.global.cudart.cudaGetErrorName;
 import static org.bytedeco.cuda.global.cudart.cudaGetErrorString;
+import static org.bytedeco.cuda.global.cudnn.cudnnGetErrorString;
 
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.PointerPointer;
 
 /**
- * Turns the status codes of the three CUDA APIs into {@link CudaException}s. Every native call in
+ * Turns the status codes of the CUDA APIs (runtime, driver, cuBLAS, cuDNN) into {@link CudaException}s. Every native call in
  * this package goes through one of these, with the call's name and what it was doing for.
  */
 final class Status {
@@ -37,6 +38,24 @@ final class Status {
   static void cublas(int status, String call) {
     if (status != 0) {
       throw new CudaException(call + " failed: " + string(cublasGetStatusString(status)) + " (" + status + ")");
+    }
+  }
+
+  /**
+   * Checks a cuDNN status ({@code cudnnStatus_t}). Its string comes from cuDNN, which is loaded
+   * whenever a cuDNN call could have returned the status.
+   */
+  static void cudnn(int status, String call) {
+    if (status != 0) {
+      throw new CudaException(call + " failed: " + cudnnString(status) + " (cudnnStatus_t " + status + ")");
+    }
+  }
+
+  private static String cudnnString(int status) {
+    try {
+      return string(cudnnGetErrorString(status));
+    } catch (LinkageError e) { // a fake API's status, with no cuDNN loaded
+      return "cuDNN status " + status;
     }
   }
 

@@ -27,4 +27,9 @@ public record Conv2dSpec(int outChannels, int kernel, int stride, int padding, A
       throw new IllegalArgumentException(name + " (Conv2d) on " + input + ": " + e.getMessage(), e);
     }
   }
+
+  @Override
+  public boolean convolutional() {
+    return true;
+  }
 }

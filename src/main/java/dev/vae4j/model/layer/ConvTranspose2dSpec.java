@@ -28,4 +28,9 @@ public record ConvTranspose2dSpec(int outChannels, int kernel, int stride, int p
       throw new IllegalArgumentException(name + " (ConvTranspose2d) on " + input + ": " + e.getMessage(), e);
     }
   }
+
+  @Override
+  public boolean convolutional() {
+    return true;
+  }
 }

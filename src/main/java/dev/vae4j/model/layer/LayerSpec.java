@@ -9,4 +9,12 @@ package dev.vae4j.model.layer;
 public sealed interface LayerSpec permits LinearSpec, Conv2dSpec, ConvTranspose2dSpec, ReshapeSpec {
   /** The bound layer: parameters from {@code offset}, named {@code name.weight} and so on. */
   Layer build(String name, Shape input, long offset);
+
+  /**
+   * Whether the layer runs on {@code ConvOps}, which a GPU backend can run only where cuDNN is
+   * installed; backend selection asks before it picks one.
+   */
+  default boolean convolutional() {
+    return false;
+  }
 }

@@ -84,6 +84,23 @@ class CudaAvailabilityTest {
   }
 
   @Test
+  void explainsAMissingCudnnByItsLibrary() {
+    UnsatisfiedLinkError outer = new UnsatisfiedLinkError("no jnicudnn in java.library.path");
+    outer.initCause(new UnsatisfiedLinkError(
+        "/tmp/x/libjnicudnn.so: libcudnn_cnn.so.9: cannot open shared object file: No such file or directory"));
+    String why = CudaLibraries.explainCudnn(outer);
+    assertTrue(why.startsWith("cuDNN 9 library libcudnn_cnn.so.9 not found: install cuDNN 9 for CUDA 13"), why);
+    assertTrue(why.contains("LD_LIBRARY_PATH") && why.lines().count() == 1, why);
+    assertTrue(CudaLibraries.explainCudnn(new NoClassDefFoundError("weird")).startsWith("cuDNN 9 could not be loaded: "));
+  }
+
+  @Test
+  void withoutTheCudaLibrariesConvolutionsGiveTheirReason() {
+    assumeFalse(CudaLibraries.failure() == null, "the CUDA libraries load here");
+    assertEquals(CudaLibraries.failure(), CudaBackend.convolutionsUnavailableReason());
+  }
+
+  @Test
   void libraryFailureIsStable() {
     // Loading is attempted once; asking twice gives the same answer, and never throws.
     assertEquals(CudaLibraries.failure(), CudaLibraries.failure());

@@ -10,10 +10,4 @@ class CudaBackendContractTest extends BackendContractTest {
   protected Backend createBackend() {
     return new CudaBackend(CudaOptions.defaults().withSyncEveryOp(true));
   }
-
-  /** Not yet: {@link CudaConv} throws until its cuDNN implementation lands (then delete this). */
-  @Override
-  public boolean implementsConvolutions() {
-    return false;
-  }
 }

@@ -71,12 +71,38 @@ final class RecordingCuda implements CudaApi {
   private int deviceIds;
   private int hostIds;
   private boolean capturing;
+  /** What {@link #cudnnLoadFailure} answers: null (cuDNN "loaded") unless a test says otherwise. */
+  private String cudnnFailure;
+  /** cuDNN calls made to fail, by name, with their status. */
+  private final Map<String, Integer> cudnnFailures = new HashMap<>();
+  /** The workspace bytes the fake heuristics report for forward, backward-data, backward-filter. */
+  private long[] cudnnWorkspace = {1L << 20, 2L << 20, 3L << 20};
 
   /** The transcript so far, one call per line, each line ending in a newline. */
   String transcript() {
     StringBuilder s = new StringBuilder();
     for (String line : lines) s.append(line).append('\n');
     return s.toString();
+  }
+
+  /** Makes cuDNN "missing": {@link #cudnnLoadFailure} answers {@code why}. */
+  void withoutCudnn(String why) {
+    cudnnFailure = why;
+  }
+
+  /** Makes every later call of cuDNN function {@code name} return {@code status}. */
+  void failCudnn(String name, int status) {
+    cudnnFailures.put(name, status);
+  }
+
+  /** The workspace the fake heuristics report, per direction (forward, backward-data, backward-filter). */
+  void cudnnWorkspace(long forward, long backwardData, long backwardFilter) {
+    cudnnWorkspace = new long[] {forward, backwardData, backwardFilter};
+  }
+
+  /** How many transcript lines start with {@code call} (after any capture indent). */
+  long count(String call) {
+    return lines.stream().filter(l -> l.strip().startsWith(call + " ") || l.strip().equals(call)).count();
   }
 
   /** The kernel launches so far, in order. */
@@ -570,5 +596,208 @@ final class RecordingCuda implements CudaApi {
         + name(cLayout) + " D=" + name(d) + "/" + name(dLayout) + " algo=" + name(result) + " workspace="
         + name(workspace) + " bytes=" + workspaceBytes + " " + name(stream));
     return 0;
+  }
+
+  // ---- cuDNN: handles and descriptors by kind, one fixed algorithm per direction
+
+  private int cudnn(String name, String call) {
+    log(call);
+    return cudnnFailures.getOrDefault(name, 0);
+  }
+
+  @Override
+  public String cudnnLoadFailure() {
+    return cudnnFailure;
+  }
+
+  @Override
+  public long cudnnGetVersion() {
+    log("cudnnGetVersion -> 92500");
+    return 92500;
+  }
+
+  @Override
+  public int cudnnCreate(long[] handle) {
+    handle[0] = handle("cudnn");
+    return cudnn("cudnnCreate", "cudnnCreate -> " + name(handle[0]));
+  }
+
+  @Override
+  public int cudnnSetStream(long handle, long stream) {
+    return cudnn("cudnnSetStream", "cudnnSetStream " + name(handle) + " " + name(stream));
+  }
+
+  @Override
+  public int cudnnDestroy(long handle) {
+    return cudnn("cudnnDestroy", "cudnnDestroy " + name(handle));
+  }
+
+  @Override
+  public int cudnnCreateTensorDescriptor(long[] desc) {
+    desc[0] = handle("tensor");
+    return cudnn("cudnnCreateTensorDescriptor", "cudnnCreateTensorDescriptor -> " + name(desc[0]));
+  }
+
+  @Override
+  public int cudnnSetTensor4dDescriptor(long desc, int format, int dataType, int n, int c, int h, int w) {
+    return cudnn("cudnnSetTensor4dDescriptor", "cudnnSetTensor4dDescriptor " + name(desc) + " format=" + format
+        + " type=" + dataType + " " + n + "x" + c + "x" + h + "x" + w);
+  }
+
+  @Override
+  public int cudnnDestroyTensorDescriptor(long desc) {
+    return cudnn("cudnnDestroyTensorDescriptor", "cudnnDestroyTensorDescriptor " + name(desc));
+  }
+
+  @Override
+  public int cudnnCreateFilterDescriptor(long[] desc) {
+    desc[0] = handle("filter");
+    return cudnn("cudnnCreateFilterDescriptor", "cudnnCreateFilterDescriptor -> " + name(desc[0]));
+  }
+
+  @Override
+  public int cudnnSetFilter4dDescriptor(long desc, int dataType, int format, int k, int c, int h, int w) {
+    return cudnn("cudnnSetFilter4dDescriptor", "cudnnSetFilter4dDescriptor " + name(desc) + " type=" + dataType
+        + " format=" + format + " " + k + "x" + c + "x" + h + "x" + w);
+  }
+
+  @Override
+  public int cudnnDestroyFilterDescriptor(long desc) {
+    return cudnn("cudnnDestroyFilterDescriptor", "cudnnDestroyFilterDescriptor " + name(desc));
+  }
+
+  @Override
+  public int cudnnCreateConvolutionDescriptor(long[] desc) {
+    desc[0] = handle("conv");
+    return cudnn("cudnnCreateConvolutionDescriptor", "cudnnCreateConvolutionDescriptor -> " + name(desc[0]));
+  }
+
+  @Override
+  public int cudnnSetConvolution2dDescriptor(long desc, int padH, int padW, int strideH, int strideW, int dilationH,
+      int dilationW, int mode, int computeType) {
+    return cudnn("cudnnSetConvolution2dDescriptor", "cudnnSetConvolution2dDescriptor " + name(desc) + " pad=" + padH
+        + "," + padW + " stride=" + strideH + "," + strideW + " dilation=" + dilationH + "," + dilationW + " mode="
+        + mode + " type=" + computeType);
+  }
+
+  @Override
+  public int cudnnSetConvolutionMathType(long desc, int mathType) {
+    return cudnn("cudnnSetConvolutionMathType", "cudnnSetConvolutionMathType " + name(desc) + " math=" + mathType);
+  }
+
+  @Override
+  public int cudnnDestroyConvolutionDescriptor(long desc) {
+    return cudnn("cudnnDestroyConvolutionDescriptor", "cudnnDestroyConvolutionDescriptor " + name(desc));
+  }
+
+  @Override
+  public int cudnnCreateActivationDescriptor(long[] desc) {
+    desc[0] = handle("activation");
+    return cudnn("cudnnCreateActivationDescriptor", "cudnnCreateActivationDescriptor -> " + name(desc[0]));
+  }
+
+  @Override
+  public int cudnnSetActivationDescriptor(long desc, int mode, int nanPropagation, double coef) {
+    return cudnn("cudnnSetActivationDescriptor", "cudnnSetActivationDescriptor " + name(desc) + " mode=" + mode
+        + " nan=" + nanPropagation + " coef=" + coef);
+  }
+
+  @Override
+  public int cudnnDestroyActivationDescriptor(long desc) {
+    return cudnn("cudnnDestroyActivationDescriptor", "cudnnDestroyActivationDescriptor " + name(desc));
+  }
+
+  /** One ranked algorithm, number 1, FMA math, with this direction's workspace. */
+  private int ranking(String name, String call, int direction, int[] returned, int[] algo, int[] status, long[] memory,
+      int[] mathType) {
+    returned[0] = 1;
+    algo[0] = 1;
+    status[0] = 0;
+    memory[0] = cudnnWorkspace[direction];
+    mathType[0] = 3; // CUDNN_FMA_MATH
+    return cudnn(name, call + " -> algo 1, " + memory[0] + " bytes");
+  }
+
+  @Override
+  public int cudnnGetConvolutionForwardAlgorithm_v7(long handle, long x, long w, long conv, long y, int requested,
+      int[] returned, int[] algo, int[] status, long[] memory, int[] mathType) {
+    return ranking("cudnnGetConvolutionForwardAlgorithm_v7", "cudnnGetConvolutionForwardAlgorithm_v7 " + name(handle)
+        + " x=" + name(x) + " w=" + name(w) + " " + name(conv) + " y=" + name(y) + " requested=" + requested, 0,
+        returned, algo, status, memory, mathType);
+  }
+
+  @Override
+  public int cudnnGetConvolutionBackwardDataAlgorithm_v7(long handle, long w, long dy, long conv, long dx,
+      int requested, int[] returned, int[] algo, int[] status, long[] memory, int[] mathType) {
+    return ranking("cudnnGetConvolutionBackwardDataAlgorithm_v7", "cudnnGetConvolutionBackwardDataAlgorithm_v7 "
+        + name(handle) + " w=" + name(w) + " dy=" + name(dy) + " " + name(conv) + " dx=" + name(dx) + " requested="
+        + requested, 1, returned, algo, status, memory, mathType);
+  }
+
+  @Override
+  public int cudnnGetConvolutionBackwardFilterAlgorithm_v7(long handle, long x, long dy, long conv, long dw,
+      int requested, int[] returned, int[] algo, int[] status, long[] memory, int[] mathType) {
+    return ranking("cudnnGetConvolutionBackwardFilterAlgorithm_v7", "cudnnGetConvolutionBackwardFilterAlgorithm_v7 "
+        + name(handle) + " x=" + name(x) + " dy=" + name(dy) + " " + name(conv) + " dw=" + name(dw) + " requested="
+        + requested, 2, returned, algo, status, memory, mathType);
+  }
+
+  @Override
+  public int cudnnConvolutionForward(long handle, float alpha, long xDesc, long x, long wDesc, long w, long conv,
+      int algo, long workspace, long workspaceBytes, float beta, long yDesc, long y) {
+    return cudnn("cudnnConvolutionForward", "cudnnConvolutionForward " + name(handle) + " alpha=" + alpha + " x="
+        + name(xDesc) + "/" + name(x) + " w=" + name(wDesc) + "/" + name(w) + " " + name(conv) + " algo=" + algo
+        + " workspace=" + name(workspace) + " bytes=" + workspaceBytes + " beta=" + beta + " y=" + name(yDesc) + "/"
+        + name(y));
+  }
+
+  @Override
+  public int cudnnConvolutionBiasActivationForward(long handle, float alpha1, long xDesc, long x, long wDesc, long w,
+      long conv, int algo, long workspace, long workspaceBytes, float alpha2, long zDesc, long z, long biasDesc,
+      long bias, long activation, long yDesc, long y) {
+    return cudnn("cudnnConvolutionBiasActivationForward", "cudnnConvolutionBiasActivationForward " + name(handle)
+        + " alpha1=" + alpha1 + " x=" + name(xDesc) + "/" + name(x) + " w=" + name(wDesc) + "/" + name(w) + " "
+        + name(conv) + " algo=" + algo + " workspace=" + name(workspace) + " bytes=" + workspaceBytes + " alpha2="
+        + alpha2 + " z=" + name(zDesc) + "/" + name(z) + " bias=" + name(biasDesc) + "/" + name(bias) + " "
+        + name(activation) + " y=" + name(yDesc) + "/" + name(y));
+  }
+
+  @Override
+  public int cudnnConvolutionBackwardData(long handle, float alpha, long wDesc, long w, long dyDesc, long dy,
+      long conv, int algo, long workspace, long workspaceBytes, float beta, long dxDesc, long dx) {
+    return cudnn("cudnnConvolutionBackwardData", "cudnnConvolutionBackwardData " + name(handle) + " alpha=" + alpha
+        + " w=" + name(wDesc) + "/" + name(w) + " dy=" + name(dyDesc) + "/" + name(dy) + " " + name(conv) + " algo="
+        + algo + " workspace=" + name(workspace) + " bytes=" + workspaceBytes + " beta=" + beta + " dx="
+        + name(dxDesc) + "/" + name(dx));
+  }
+
+  @Override
+  public int cudnnConvolutionBackwardFilter(long handle, float alpha, long xDesc, long x, long dyDesc, long dy,
+      long conv, int algo, long workspace, long workspaceBytes, float beta, long dwDesc, long dw) {
+    return cudnn("cudnnConvolutionBackwardFilter", "cudnnConvolutionBackwardFilter " + name(handle) + " alpha="
+        + alpha + " x=" + name(xDesc) + "/" + name(x) + " dy=" + name(dyDesc) + "/" + name(dy) + " " + name(conv)
+        + " algo=" + algo + " workspace=" + name(workspace) + " bytes=" + workspaceBytes + " beta=" + beta + " dw="
+        + name(dwDesc) + "/" + name(dw));
+  }
+
+  @Override
+  public int cudnnConvolutionBackwardBias(long handle, float alpha, long dyDesc, long dy, float beta, long dbDesc,
+      long db) {
+    return cudnn("cudnnConvolutionBackwardBias", "cudnnConvolutionBackwardBias " + name(handle) + " alpha=" + alpha
+        + " dy=" + name(dyDesc) + "/" + name(dy) + " beta=" + beta + " db=" + name(dbDesc) + "/" + name(db));
+  }
+
+  @Override
+  public int cudnnAddTensor(long handle, float alpha, long aDesc, long a, float beta, long cDesc, long c) {
+    return cudnn("cudnnAddTensor", "cudnnAddTensor " + name(handle) + " alpha=" + alpha + " a=" + name(aDesc) + "/"
+        + name(a) + " beta=" + beta + " c=" + name(cDesc) + "/" + name(c));
+  }
+
+  @Override
+  public int cudnnActivationForward(long handle, long activation, float alpha, long xDesc, long x, float beta,
+      long yDesc, long y) {
+    return cudnn("cudnnActivationForward", "cudnnActivationForward " + name(handle) + " " + name(activation)
+        + " alpha=" + alpha + " x=" + name(xDesc) + "/" + name(x) + " beta=" + beta + " y=" + name(yDesc) + "/"
+        + name(y));
   }
 }
