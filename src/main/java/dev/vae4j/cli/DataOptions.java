@@ -2,7 +2,6 @@ package dev.vae4j.cli;
 
 import dev.vae4j.data.Dataset;
 import dev.vae4j.data.DatasetSplit;
-import dev.vae4j.data.Datasets;
 import dev.vae4j.run.Run;
 import java.io.IOException;
 import picocli.CommandLine.Mixin;
@@ -16,6 +15,8 @@ final class DataOptions {
 
   @Mixin CsvOptions csv;
 
+  @Mixin ImageOptions images;
+
   /** Lower-case constants so that picocli accepts exactly the documented spellings (others exit 2). */
   enum Split { test, train }
 
@@ -25,16 +26,22 @@ final class DataOptions {
 
   /** The chosen images, checked against the model's image size. */
   Dataset load(Run run) throws IOException {
-    DatasetSplit all = data != null ? Datasets.load(data, csv.format()) : run.loadData();
+    DatasetSplit all = data != null ? images.spec(data, csv.format()).load() : run.loadData();
     Split which = split != null ? split : all.test() != null ? Split.test : Split.train;
     if (which == Split.test && all.test() == null) {
       throw new IllegalArgumentException("--split test: " + all.source() + " has no test split");
     }
     Dataset chosen = which == Split.test ? all.test() : all.train();
-    if (chosen.height() != run.imageHeight() || chosen.width() != run.imageWidth()) {
-      throw new IllegalArgumentException(chosen.name() + ": images are " + chosen.height() + "x" + chosen.width()
-          + " but the model of " + run.path() + " was trained on " + run.imageHeight() + "x" + run.imageWidth());
+    if (chosen.channels() != run.imageChannels() || chosen.height() != run.imageHeight() || chosen.width() != run.imageWidth()) {
+      throw new IllegalArgumentException(chosen.name() + ": images are " + size(chosen.channels(), chosen.height(), chosen.width())
+          + " but the model of " + run.path() + " was trained on " + size(run.imageChannels(), run.imageHeight(), run.imageWidth())
+          + (chosen.height() != run.imageHeight() || chosen.width() != run.imageWidth() ? " (--image-size brings images to one size)"
+              : " (--channels converts)"));
     }
     return chosen;
+  }
+
+  private static String size(int channels, int height, int width) {
+    return (channels == 1 ? "" : channels + "x") + height + "x" + width;
   }
 }

@@ -84,7 +84,7 @@ final class ResumeConfig {
     RunConfig config = RunConfig.read(file);
     TrainOptions o = config.training();
     train.out = dir;
-    train.data = config.data();
+    train.data = config.data().source();
     Integer asked = given.contains("--epochs") ? train.epochs : null;
     if (asked == null) train.epochs = o.epochs();
     train.batchSize = o.batchSize();
@@ -104,8 +104,11 @@ final class ResumeConfig {
     train.tf32 = config.gpu().tf32();
     train.noGraph = !config.gpu().graphs();
     train.classes = config.classes() == null ? null : new LinkedHashSet<>(config.classes());
-    train.csv.labelFirst = config.csv().labelFirst();
-    train.csv.max255 = config.csv().max255();
+    train.csv.labelFirst = config.data().csv().labelFirst();
+    train.csv.max255 = config.data().csv().max255();
+    train.images.size = config.data().size();
+    train.images.channels = config.data().channels();
+    train.images.strict = config.data().strict();
     if (config.tensorboard() != null) train.tensorboard = Path.of(config.tensorboard());
     train.checkpointEvery = config.checkpoints().every();
     train.keepCheckpoints = config.checkpoints().keep();

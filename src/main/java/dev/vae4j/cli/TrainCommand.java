@@ -4,6 +4,7 @@ import dev.vae4j.Backends;
 import dev.vae4j.Vae;
 import dev.vae4j.backend.Backend;
 import dev.vae4j.backend.Likelihood;
+import dev.vae4j.data.DataSpec;
 import dev.vae4j.data.Dataset;
 import dev.vae4j.data.DatasetSplit;
 import dev.vae4j.data.Datasets;
@@ -119,6 +120,7 @@ final class TrainCommand implements Callable<Integer> {
   Path tensorboard;
 
   @Mixin CsvOptions csv = new CsvOptions();
+  @Mixin ImageOptions images = new ImageOptions();
 
   @Option(names = "--resume", paramLabel = "DIR",
       description = "Continue the run in DIR from its newest checkpoint, exactly as if it had never stopped. Takes no other options (config.json has them) but --device and --epochs N, which makes a finished or unfinished run one of N epochs.")
@@ -146,10 +148,11 @@ final class TrainCommand implements Callable<Integer> {
     Likelihood pixels = likelihood();
     Path runPath = out != null ? out
         : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-    DatasetSplit split = Datasets.load(data, csv.format());
+    DataSpec dataSpec = images.spec(data == null ? Datasets.BUNDLED : data, csv.format());
+    DatasetSplit split = dataSpec.load();
     if (classes != null) split = dev.vae4j.data.LabelFilter.onlyClasses(split, new java.util.TreeSet<>(classes));
     Dataset train = split.train();
-    Shape input = new Shape(1, train.height(), train.width());
+    Shape input = new Shape(train.channels(), train.height(), train.width());
     VaeConfig config = resumedModel != null ? resumedModel
         : conv != null ? usage(() -> ConvModels.build(conv, input,
             spec.commandLine().getParseResult().hasMatchedOption("--hidden") ? hidden : ConvModels.DEFAULT_HIDDEN,
@@ -187,7 +190,7 @@ final class TrainCommand implements Callable<Integer> {
         }
       }
       Vae model = Vae.create(config, backend, seed);
-      RunConfig record = runConfig(config, options, split, backend);
+      RunConfig record = runConfig(config, options, split, dataSpec, backend);
       if (resume == null || (extension != null && extension.epochs() != null)) run.writeConfig(record);
       Checkpoints checkpoints = new Checkpoints(run.path(), config, record.toJson(),
           keepCheckpoints, checkpointEvery);
@@ -277,9 +280,10 @@ final class TrainCommand implements Callable<Integer> {
   }
 
   /** What config.json records of this run. */
-  private RunConfig runConfig(VaeConfig config, TrainOptions o, DatasetSplit split, Backend backend) {
-    return new RunConfig(Version.current(), config, split.train().height(), split.train().width(), o, split.source(),
-        classes == null ? null : java.util.List.copyOf(classes), csv.format(),
+  private RunConfig runConfig(VaeConfig config, TrainOptions o, DatasetSplit split, DataSpec dataSpec, Backend backend) {
+    return new RunConfig(Version.current(), config, split.train().height(), split.train().width(), o,
+        new DataSpec(split.source(), dataSpec.csv(), dataSpec.size(), dataSpec.channels(), dataSpec.strict()),
+        classes == null ? null : java.util.List.copyOf(classes),
         tensorboard == null ? null : tensorboard.toString(),
         new RunConfig.Checkpointing(checkpointEvery, keepCheckpoints, skipNonFinite),
         new RunConfig.Device(device, backend.name(), backend.description()), new Backends.GpuOptions(tf32, !noGraph));

@@ -1,10 +1,13 @@
 package dev.vae4j.data;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
- * Images in memory: {@code count} images of {@code height x width} pixels in [0, 1], row-major,
- * one after another, with optional integer labels. Pixels are held as floats, or as the 8-bit
+ * Images in memory: {@code count} images of {@code channels x height x width} pixels in [0, 1],
+ * each image channel-major as PyTorch's NCHW (all of its red plane, then green, then blue; grey
+ * images have one plane), rows top to bottom, one image after another, with optional integer labels
+ * and, where the data names its classes, a name for each label. Pixels are held as floats, or as the 8-bit
  * values an IDX file stores (pixel = byte / 255), a quarter of the memory: Fashion-MNIST's 70,000
  * images take 55 MB instead of 220. Read them with {@link #copyPixels}, which converts as it copies.
  */
@@ -13,7 +16,9 @@ public final class Dataset {
   private final float[] floats;
   private final byte[] bytes;
   private final int[] labels;
+  private final List<String> classNames;
   private final int count;
+  private final int channels;
   private final int height;
   private final int width;
 
@@ -25,19 +30,34 @@ public final class Dataset {
    * @param labels one per image, or null when the data has none
    */
   public Dataset(String name, float[] pixels, int[] labels, int count, int height, int width) {
-    this(name, Objects.requireNonNull(pixels, "pixels"), null, labels, count, height, width, pixels.length);
+    this(name, pixels, labels, count, 1, height, width);
   }
 
-  /** Images with 8-bit pixels, value {@code (b & 0xff) / 255}; {@code pixels} is kept (not copied). */
+  /** Images of {@code channels} planes with float pixels; {@code pixels} is kept (not copied). */
+  public Dataset(String name, float[] pixels, int[] labels, int count, int channels, int height, int width) {
+    this(name, Objects.requireNonNull(pixels, "pixels"), null, labels, null, count, channels, height, width, pixels.length);
+  }
+
+  /** Grey images with 8-bit pixels, value {@code (b & 0xff) / 255}; {@code pixels} is kept (not copied). */
   public static Dataset ofBytes(String name, byte[] pixels, int[] labels, int count, int height, int width) {
-    return new Dataset(name, null, Objects.requireNonNull(pixels, "pixels"), labels, count, height, width, pixels.length);
+    return ofBytes(name, pixels, labels, count, 1, height, width);
   }
 
-  private Dataset(String name, float[] floats, byte[] bytes, int[] labels, int count, int height, int width, int length) {
+  /** Images of {@code channels} planes with 8-bit pixels; {@code pixels} is kept (not copied). */
+  public static Dataset ofBytes(String name, byte[] pixels, int[] labels, int count, int channels, int height, int width) {
+    return new Dataset(name, null, Objects.requireNonNull(pixels, "pixels"), labels, null, count, channels, height, width,
+        pixels.length);
+  }
+
+  private Dataset(String name, float[] floats, byte[] bytes, int[] labels, List<String> classNames, int count,
+      int channels, int height, int width, int length) {
     if (count <= 0) throw new IllegalArgumentException(name + ": no images");
-    if (height <= 0 || width <= 0) throw new IllegalArgumentException(name + ": bad image size " + height + "x" + width);
-    if ((long) count * height * width != length) {
-      throw new IllegalArgumentException(name + ": " + length + " pixels for " + count + " images of " + height + "x" + width);
+    if (channels <= 0 || height <= 0 || width <= 0) {
+      throw new IllegalArgumentException(name + ": bad image size " + channels + "x" + height + "x" + width);
+    }
+    if ((long) count * channels * height * width != length) {
+      throw new IllegalArgumentException(name + ": " + length + " pixels for " + count + " images of "
+          + (channels == 1 ? "" : channels + "x") + height + "x" + width);
     }
     if (labels != null && labels.length != count) {
       throw new IllegalArgumentException(name + ": " + labels.length + " labels for " + count + " images");
@@ -46,9 +66,27 @@ public final class Dataset {
     this.floats = floats;
     this.bytes = bytes;
     this.labels = labels;
+    this.classNames = classNames == null ? null : List.copyOf(classNames);
     this.count = count;
+    this.channels = channels;
     this.height = height;
     this.width = width;
+  }
+
+  /**
+   * This dataset (sharing its pixels and labels) with a name for each label: label {@code i} is
+   * class {@code classNames.get(i)}. Labels must lie in [0, classNames.size()).
+   */
+  public Dataset withClassNames(List<String> classNames) {
+    Objects.requireNonNull(classNames, "classNames");
+    if (labels == null) throw new IllegalArgumentException(name + ": class names for images without labels");
+    for (int label : labels) {
+      if (label < 0 || label >= classNames.size()) {
+        throw new IllegalArgumentException(name + ": label " + label + " has no class name (" + classNames.size() + " names)");
+      }
+    }
+    return new Dataset(name, floats, bytes, labels, classNames, count, channels, height, width,
+        floats != null ? floats.length : bytes.length);
   }
 
   /** Where the images came from (for messages). */
@@ -66,6 +104,21 @@ public final class Dataset {
     return count;
   }
 
+  /** Colour planes per image: 1 (grey) or 3 (red, green, blue). */
+  public int channels() {
+    return channels;
+  }
+
+  /** The class names, label {@code i} naming class {@code i}, or null when the data names none. */
+  public List<String> classNames() {
+    return classNames;
+  }
+
+  /** The name of {@code label}'s class, or the label itself as text where the data names none. */
+  public String className(int label) {
+    return classNames != null && label >= 0 && label < classNames.size() ? classNames.get(label) : Integer.toString(label);
+  }
+
   /** Image height in pixels. */
   public int height() {
     return height;
@@ -76,9 +129,9 @@ public final class Dataset {
     return width;
   }
 
-  /** Pixels per image. */
+  /** Values per image: channels * height * width. */
   public int features() {
-    return height * width;
+    return channels * height * width;
   }
 
   /** Whether every image has a label. */
@@ -164,11 +217,11 @@ public final class Dataset {
     if (bytes != null) {
       byte[] p = new byte[indices.length * d];
       for (int i = 0; i < indices.length; i++) System.arraycopy(bytes, indices[i] * d, p, i * d, d);
-      return ofBytes(subsetName, p, l, indices.length, height, width);
+      return new Dataset(subsetName, null, p, l, classNames, indices.length, channels, height, width, p.length);
     }
     float[] p = new float[indices.length * d];
     for (int i = 0; i < indices.length; i++) System.arraycopy(floats, indices[i] * d, p, i * d, d);
-    return new Dataset(subsetName, p, l, indices.length, height, width);
+    return new Dataset(subsetName, p, null, l, classNames, indices.length, channels, height, width, p.length);
   }
 
   /** A copy of image {@code index}'s pixels. */
@@ -180,6 +233,7 @@ public final class Dataset {
 
   @Override
   public String toString() {
-    return name + " (" + count + " images of " + height + "x" + width + (labels == null ? "" : ", labelled") + ")";
+    return name + " (" + count + " images of " + (channels == 1 ? "" : channels + "x") + height + "x" + width
+        + (labels == null ? "" : ", labelled") + ")";
   }
 }

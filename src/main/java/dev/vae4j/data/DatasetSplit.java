@@ -8,9 +8,12 @@ package dev.vae4j.data;
 public record DatasetSplit(String source, Dataset train, Dataset test) {
   public DatasetSplit {
     if (train == null) throw new IllegalArgumentException(source + ": no training images");
-    if (test != null && (test.height() != train.height() || test.width() != train.width())) {
-      throw new IllegalArgumentException(source + ": test images are " + test.height() + "x" + test.width()
-          + " but training images are " + train.height() + "x" + train.width());
+    if (test != null && (test.channels() != train.channels() || test.height() != train.height() || test.width() != train.width())) {
+      throw new IllegalArgumentException(source + ": test images are " + size(test) + " but training images are " + size(train));
     }
+  }
+
+  private static String size(Dataset d) {
+    return (d.channels() == 1 ? "" : d.channels() + "x") + d.height() + "x" + d.width();
   }
 }

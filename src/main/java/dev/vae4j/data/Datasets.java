@@ -31,7 +31,17 @@ public final class Datasets {
 
   /** As {@link #load(String)}, reading a {@code .csv} file as {@code csv} says. */
   public static DatasetSplit load(String spec, CsvReader.Format csv) throws IOException {
-    if (spec == null || spec.equals(BUNDLED)) return bundledDigits();
+    return load(new DataSpec(spec == null ? BUNDLED : spec, csv, null, 0, false));
+  }
+
+  /** The images {@code data} names, prepared as it asks. */
+  public static DatasetSplit load(DataSpec data) throws IOException {
+    String spec = data.source();
+    CsvReader.Format csv = data.csv();
+    if (data.size() != null || data.channels() != 0) {
+      throw new DataException(spec + ": --image-size and --channels are not supported for this data yet");
+    }
+    if (spec.equals(BUNDLED)) return bundledDigits();
     Downloads.Source known = Downloads.KNOWN.get(spec);
     if (known != null) {
       DatasetSplit split = fromDirectory(Downloads.fetch(known, Downloads.cacheRoot(), Downloads.client()));

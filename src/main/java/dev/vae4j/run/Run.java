@@ -3,9 +3,8 @@ package dev.vae4j.run;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vae4j.Vae;
 import dev.vae4j.backend.Backend;
-import dev.vae4j.data.CsvReader;
+import dev.vae4j.data.DataSpec;
 import dev.vae4j.data.DatasetSplit;
-import dev.vae4j.data.Datasets;
 import dev.vae4j.io.FormatException;
 import dev.vae4j.io.SafeTensors;
 import java.io.IOException;
@@ -26,14 +25,14 @@ import java.util.function.Consumer;
  * }</pre>
  *
  * @param path the run folder
- * @param imageHeight height of the images the model was trained on
+ * @param imageChannels colour planes of the images the model was trained on (1 grey, 3 colour)
+ * @param imageHeight height of those images
  * @param imageWidth width of those images
- * @param dataSource the training data as the user named it: {@code digits} or a folder
+ * @param data the training data as the user named it and how it was read and prepared
  * @param seed the training seed (a sensible default seed for pictures of this run)
- * @param csvFormat how a CSV training file was read (labels first, 0..255 pixels); plain otherwise
  * @param configDigest the digest of the {@code config.json} read ({@link ConfigDigest#of})
  */
-public record Run(Path path, int imageHeight, int imageWidth, String dataSource, long seed, CsvReader.Format csvFormat,
+public record Run(Path path, int imageChannels, int imageHeight, int imageWidth, DataSpec data, long seed,
     String configDigest) {
 
   /**
@@ -52,7 +51,8 @@ public record Run(Path path, int imageHeight, int imageWidth, String dataSource,
       throw new FormatException(config + " was edited after training (its " + ConfigDigest.KEY + " does not match its content)");
     }
     RunConfig recorded = RunConfig.parse(tree, config);
-    return new Run(dir, recorded.imageHeight(), recorded.imageWidth(), recorded.data(), recorded.seed(), recorded.csv(),
+    int channels = recorded.model().input().isFlat() ? 1 : recorded.model().input().channels();
+    return new Run(dir, channels, recorded.imageHeight(), recorded.imageWidth(), recorded.data(), recorded.seed(),
         ConfigDigest.of(tree));
   }
 
@@ -83,15 +83,16 @@ public record Run(Path path, int imageHeight, int imageWidth, String dataSource,
     String note = contents.note(modelFile().toString());
     if (note != null) notes.accept(note);
     Vae model = Vae.load(contents, modelFile(), backend);
-    if (model.config().inputSize() != imageHeight * imageWidth) {
-      throw new FormatException(modelFile() + ": the model takes " + model.config().inputSize() + " pixels but "
-          + RunDirectory.CONFIG + " records " + imageHeight + "x" + imageWidth + " images");
+    if (model.config().inputSize() != (long) imageChannels * imageHeight * imageWidth) {
+      throw new FormatException(modelFile() + ": the model takes " + model.config().inputSize() + " values but "
+          + RunDirectory.CONFIG + " records " + (imageChannels == 1 ? "" : imageChannels + "x") + imageHeight + "x"
+          + imageWidth + " images");
     }
     return model;
   }
 
   /** The data the run was trained on (its training and, when it has one, test split). */
   public DatasetSplit loadData() throws IOException {
-    return Datasets.load(dataSource, csvFormat);
+    return data.load();
   }
 }

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vae4j.Backends;
 import dev.vae4j.backend.Likelihood;
 import dev.vae4j.data.CsvReader;
+import dev.vae4j.data.DataSpec;
+import dev.vae4j.data.ImageSize;
 import dev.vae4j.io.AtomicFiles;
 import dev.vae4j.io.FormatException;
 import dev.vae4j.io.RegularFiles;
@@ -35,9 +37,9 @@ import java.util.TreeSet;
  * @param imageHeight height of the training images
  * @param imageWidth width of the training images
  * @param training the training options (the seed among them)
- * @param data the training data as the user named it ({@code digits}, a folder, a CSV file)
+ * @param data the training data as the user named it ({@code digits}, a folder, a file) and how
+ *     its images were read and prepared
  * @param classes the labels training was restricted to, ascending, or null for all
- * @param csv how a CSV training file was read ({@link CsvReader.Format#PLAIN} otherwise)
  * @param tensorboard the event file folder the user named, or null for the run folder's
  * @param checkpoints how the run checkpoints and what it does about non-finite batches
  * @param device where it ran: the requested device, the backend chosen and its description
@@ -49,9 +51,8 @@ public record RunConfig(
     int imageHeight,
     int imageWidth,
     TrainOptions training,
-    String data,
+    DataSpec data,
     List<Integer> classes,
-    CsvReader.Format csv,
     String tensorboard,
     Checkpointing checkpoints,
     Device device,
@@ -102,7 +103,6 @@ public record RunConfig(
       throw new IllegalArgumentException("image size must be positive, got " + imageHeight + "x" + imageWidth);
     }
     if (classes != null) classes = List.copyOf(new TreeSet<>(classes));
-    if (csv == null) csv = CsvReader.Format.PLAIN;
     if (checkpoints == null) checkpoints = Checkpointing.DEFAULTS;
     if (gpu == null) gpu = new Backends.GpuOptions(false, true);
   }
@@ -114,8 +114,8 @@ public record RunConfig(
 
   /** This configuration with {@code device} instead (a resumed run on another machine). */
   public RunConfig withDevice(Device device) {
-    return new RunConfig(version, model, imageHeight, imageWidth, training, data, classes, csv, tensorboard, checkpoints,
-        device, gpu);
+    return new RunConfig(version, model, imageHeight, imageWidth, training, data, classes, tensorboard, checkpoints, device,
+        gpu);
   }
 
   /**
@@ -157,8 +157,11 @@ public record RunConfig(
     m.put("hidden", model.hidden());
     m.put("latent", model.latent());
     m.put("likelihood", model.likelihood().cliName());
-    if (!model.isMlp()) { // an MLP's sizes above say it all, as in every older config.json
+    // A grey MLP's sizes above say it all, as in every older config.json.
+    if (!model.isMlp() || model.input().channels() != 1) {
       m.put("input_shape", model.input().channels() + "x" + model.input().height() + "x" + model.input().width());
+    }
+    if (!model.isMlp()) {
       m.put("encoder", LayerSpecs.format(model.encoder()));
       m.put("decoder", LayerSpecs.format(model.decoder()));
     }
@@ -178,15 +181,19 @@ public record RunConfig(
     if (version != null) r.put("vae4j_version", version);
     r.put("model", m);
     r.put("training", t);
-    r.put("data", data);
+    r.put("data", data.source());
     if (classes != null) r.put("classes", classes);
     if (tensorboard != null) r.put("tensorboard", tensorboard);
+    CsvReader.Format csv = data.csv();
     if (csv.labelFirst() || csv.max255()) {
       Map<String, Object> c = new LinkedHashMap<>();
       c.put("label_first", csv.labelFirst());
       c.put("max_255", csv.max255());
       r.put("csv", c);
     }
+    if (data.size() != null) r.put("image_size", data.size().toString());
+    if (data.channels() != 0) r.put("channels", data.channels());
+    if (data.strict()) r.put("strict", true);
     Map<String, Object> k = new LinkedHashMap<>();
     k.put("checkpoint_every", checkpoints.every());
     k.put("keep_checkpoints", checkpoints.keep());
@@ -265,8 +272,10 @@ public record RunConfig(
         throw new FormatException(file + ": model.image_height/image_width missing or not positive");
       }
       int inputSize = f.integer("/model/input_size");
-      // Grey images (all config.json has known so far); a size that does not match is Run.open's error to name.
-      Shape input = (long) height * width == inputSize ? new Shape(1, height, width) : Shape.flat(inputSize);
+      // Without an input_shape the images are grey; a size that does not match is Run.open's error to name.
+      Shape input = root.hasNonNull("model") && root.get("model").hasNonNull("input_shape")
+          ? shape(f.text("/model/input_shape"), inputSize)
+          : (long) height * width == inputSize ? new Shape(1, height, width) : Shape.flat(inputSize);
       VaeConfig model = root.at("/model/encoder").isMissingNode()
           ? VaeConfig.mlp(input, hidden, f.integer("/model/latent"), likelihood)
           : new VaeConfig(shape(f.text("/model/input_shape"), inputSize), LayerSpecs.parse(f.text("/model/encoder")),
@@ -295,6 +304,9 @@ public record RunConfig(
         }
       }
       CsvReader.Format csv = new CsvReader.Format(f.flag("/csv/label_first", false), f.flag("/csv/max_255", false));
+      DataSpec data = new DataSpec(f.text("/data"), csv,
+          root.hasNonNull("image_size") ? ImageSize.parse(f.text("/image_size")) : null,
+          root.hasNonNull("channels") ? f.integer("/channels") : 0, f.flag("/strict", false));
       String tensorboard = root.hasNonNull("tensorboard") ? f.text("/tensorboard") : null;
       Checkpointing checkpoints = root.has("checkpoints")
           ? new Checkpointing(f.integer("/checkpoints/checkpoint_every"), f.integer("/checkpoints/keep_checkpoints"),
@@ -306,7 +318,7 @@ public record RunConfig(
       String description = root.hasNonNull("backend") ? f.text("/backend") : null;
       Backends.GpuOptions gpu = new Backends.GpuOptions(f.flag("/gpu/tf32", false), f.flag("/gpu/graphs", true));
       String version = root.hasNonNull("vae4j_version") ? f.text("/vae4j_version") : null;
-      return new RunConfig(version, model, height, width, training, f.text("/data"), classes, csv, tensorboard,
+      return new RunConfig(version, model, height, width, training, data, classes, tensorboard,
           checkpoints, new Device(requested, ran, description), gpu);
     } catch (IllegalArgumentException e) { // a value out of range, from a constructor above
       throw new FormatException(file + ": " + e.getMessage(), e);

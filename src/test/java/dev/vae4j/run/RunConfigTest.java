@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.vae4j.Backends;
 import dev.vae4j.backend.Likelihood;
 import dev.vae4j.data.CsvReader;
+import dev.vae4j.data.DataSpec;
 import dev.vae4j.io.FormatException;
 import dev.vae4j.model.VaeConfig;
 import dev.vae4j.model.layer.Shape;
@@ -63,9 +64,8 @@ class RunConfigTest {
     assertEquals(28, c.imageWidth());
     assertEquals(new TrainOptions(1, 128, 1e-3, 0, false, 1f, 0, 7, 0.1, false, 0), c.training());
     assertEquals(7, c.seed());
-    assertEquals("digits", c.data());
+    assertEquals(DataSpec.of("digits"), c.data());
     assertEquals(List.of(1, 3), c.classes());
-    assertEquals(CsvReader.Format.PLAIN, c.csv());
     assertNull(c.tensorboard());
     assertEquals(new RunConfig.Checkpointing(5, 3, false), c.checkpoints());
     assertEquals("cpu", c.device().name());
@@ -82,7 +82,7 @@ class RunConfigTest {
     assertEquals(new RunConfig.Device("auto", "cpu", g.device().description()), g.device());
     assertEquals(new Backends.GpuOptions(false, false), g.gpu());
 
-    assertEquals(new CsvReader.Format(true, true), RunConfig.read(resource("csv.json")).csv());
+    assertEquals(new CsvReader.Format(true, true), RunConfig.read(resource("csv.json")).data().csv());
   }
 
   @Test
