@@ -45,7 +45,7 @@ final class InterpolateCommand implements Callable<Integer> {
         if (i < 0 || i >= data.count()) throw new IllegalArgumentException("image index " + i + " is not in [0, " + data.count() + ") of " + data.name());
       }
       Encodings codes = Encodings.of(s.model(), data.subset(new int[] {from, to}, data.name()));
-      Pictures pictures = new Pictures(s.model(), data.height(), data.width(), scale);
+      Pictures pictures = Pictures.of(data, s.model(), scale);
       ImageGrid.writePng(out, pictures.interpolation(codes.mean(0), codes.mean(1), steps));
       spec.commandLine().getOut().printf("wrote %d steps from image %d to image %d to %s%n", steps, from, to, out);
     }

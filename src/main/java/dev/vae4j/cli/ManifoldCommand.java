@@ -33,7 +33,7 @@ final class ManifoldCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     if (side < 2 || scale <= 0) throw new ParameterException(spec.commandLine(), "--side must be >= 2 and --scale > 0");
     try (RunOptions.Session s = runOptions.open(spec.commandLine().getErr())) {
-      Pictures pictures = new Pictures(s.model(), s.run().imageHeight(), s.run().imageWidth(), scale);
+      Pictures pictures = Pictures.of(s.run(), s.model(), scale);
       ImageGrid.writePng(out, pictures.manifold(side));
     }
     spec.commandLine().getOut().printf("wrote the %dx%d manifold to %s%n", side, side, out);

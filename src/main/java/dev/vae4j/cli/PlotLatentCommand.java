@@ -30,7 +30,7 @@ final class PlotLatentCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     try (RunOptions.Session s = runOptions.open(spec.commandLine().getErr())) {
       Dataset data = dataOptions.load(s.run());
-      Pictures pictures = new Pictures(s.model(), data.height(), data.width(), 1);
+      Pictures pictures = Pictures.of(data, s.model(), 1);
       String heading = title != null ? title : "Latent means of " + Pictures.titleName(data.name()) + " (" + s.model().config().describe() + ")";
       ImageGrid.writePng(out, pictures.latentScatter(data, heading));
       spec.commandLine().getOut().printf("wrote the latent plot of %d images to %s%n", data.count(), out);

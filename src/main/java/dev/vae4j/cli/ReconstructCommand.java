@@ -47,7 +47,7 @@ final class ReconstructCommand implements Callable<Integer> {
     try (RunOptions.Session s = runOptions.open(spec.commandLine().getErr())) {
       Dataset data = dataOptions.load(s.run());
       int[] chosen = indices != null ? indices : random(data.count(), Math.min(count, data.count()), seed);
-      Pictures pictures = new Pictures(s.model(), data.height(), data.width(), scale);
+      Pictures pictures = Pictures.of(data, s.model(), scale);
       ImageGrid.writePng(out, pictures.reconstructions(data, chosen, cols, seed));
       spec.commandLine().getOut().printf("wrote %d images and their reconstructions to %s%n", chosen.length, out);
     }

@@ -57,7 +57,7 @@ final class SampleCommand implements Callable<Integer> {
     try (RunOptions.Session s = runOptions.open(spec.commandLine().getErr())) {
       long pixels = (long) s.run().imageHeight() * s.run().imageWidth() * scale * scale;
       MemoryLimits.checkImages(spec.commandLine(), s.model().config(), count, 4 * pixels, "--count " + count + " --scale " + scale);
-      Pictures pictures = new Pictures(s.model(), s.run().imageHeight(), s.run().imageWidth(), scale);
+      Pictures pictures = Pictures.of(s.run(), s.model(), scale);
       int perRow = cols != null ? cols : (count + rows - 1) / rows;
       ImageGrid.writePng(out, pictures.samples(count, perRow, seed, mode.binary));
     }

@@ -58,7 +58,7 @@ final class TraverseCommand implements Callable<Integer> {
       }
       float[] code = Encodings.of(s.model(), data.image(index), 1).mean(0);
       int[] chosen = dims != null ? dims : mostActive(s, data);
-      Pictures pictures = new Pictures(s.model(), data.height(), data.width(), scale);
+      Pictures pictures = Pictures.of(data, s.model(), scale);
       ImageGrid.writePng(out, pictures.traversal(code, chosen, steps, range));
       spec.commandLine().getOut().printf("wrote the traversal of %d dimensions around image %d to %s%n", chosen.length, index, out);
     }

@@ -13,22 +13,42 @@ import java.util.SplittableRandom;
 
 /**
  * The pictures of a trained model, as images to save or show: prior samples, reconstructions, the
- * decoder's manifold, latent traversals and interpolations (grids of grayscale images, each pixel
- * value v in [0, 1] drawn as round(255 v), enlarged {@code scale} times, 2-pixel gaps), and the
- * latent scatter plot. Write any of them with {@link ImageGrid#writePng}.
+ * decoder's manifold, latent traversals and interpolations (grids of images, grayscale for a grey
+ * model and RGB for a colour one, each pixel value v in [0, 1] drawn as round(255 v), enlarged
+ * {@code scale} times in both directions so that every cell keeps its image's aspect ratio, 2-pixel
+ * gaps), and the latent scatter plot. Write any of them with {@link ImageGrid#writePng}.
  *
+ * @param channels colour planes of the model's images: 1 (grey) or 3 (red, green, blue)
  * @param height image height in pixels
  * @param width image width in pixels
  * @param scale screen pixels per image pixel
  */
-public record Pictures(Vae model, int height, int width, int scale) {
+public record Pictures(Vae model, int channels, int height, int width, int scale) {
   private static final int PAD = 2;
 
   public Pictures {
-    if ((long) height * width != model.config().inputSize()) {
-      throw new IllegalArgumentException(height + "x" + width + " images do not fit a model of " + model.config().inputSize() + " pixels");
+    if ((long) channels * height * width != model.config().inputSize()) {
+      throw new IllegalArgumentException((channels == 1 ? "" : channels + "x") + height + "x" + width
+          + " images do not fit a model of " + model.config().inputSize() + " values");
     }
     if (scale <= 0) throw new IllegalArgumentException("scale must be > 0, got " + scale);
+  }
+
+  /** Pictures of {@code model}, trained in {@code run}, at the size and colour of the run's images. */
+  public static Pictures of(Run run, Vae model, int scale) {
+    return new Pictures(model, run.imageChannels(), run.imageHeight(), run.imageWidth(), scale);
+  }
+
+  /** Pictures of {@code model} at the size and colour of {@code data}'s images. */
+  public static Pictures of(Dataset data, Vae model, int scale) {
+    return new Pictures(model, data.channels(), data.height(), data.width(), scale);
+  }
+
+  /** {@code n} indices spread evenly over {@code count} images (a set may be ordered by class). */
+  public static int[] spread(int count, int n) {
+    int[] out = new int[Math.min(n, count)];
+    for (int i = 0; i < out.length; i++) out[i] = (int) ((long) i * count / out.length);
+    return out;
   }
 
   /**
@@ -58,10 +78,17 @@ public record Pictures(Vae model, int height, int width, int scale) {
       }
       data.copyPixels(indices[i], 1, originals, i * d);
     }
-    float[] recon = model.reconstruct(originals, indices.length, seed);
-    BufferedImage grid = ImageGrid.pairs(originals, recon, indices.length, height, width, cols, PAD, scale);
-    int rows = (indices.length + ImageGrid.balancedColumns(indices.length, cols) - 1)
-        / ImageGrid.balancedColumns(indices.length, cols);
+    return reconstructions(originals, indices.length, cols, seed);
+  }
+
+  /**
+   * {@code count} images of {@code originals} in rows of {@code cols}, each above its
+   * reconstruction, the rows labelled "original" and "reconstruction".
+   */
+  public BufferedImage reconstructions(float[] originals, int count, int cols, long seed) {
+    float[] recon = model.reconstruct(originals, count, seed);
+    BufferedImage grid = ImageGrid.pairs(originals, recon, count, channels, height, width, cols, PAD, scale);
+    int rows = (count + ImageGrid.balancedColumns(count, cols) - 1) / ImageGrid.balancedColumns(count, cols);
     String[] labels = new String[2 * rows];
     for (int r = 0; r < rows; r++) {
       labels[2 * r] = "original";
@@ -99,9 +126,12 @@ public record Pictures(Vae model, int height, int width, int scale) {
     return grid(model.decode(LatentWalks.interpolate(from, to, steps), steps), steps, steps);
   }
 
-  /** The latent means of {@code data} coloured by label (PCA when the latent space has more than 2 dimensions). */
+  /**
+   * The latent means of {@code data} coloured by label, the legend naming the classes where the
+   * data names them (PCA when the latent space has more than 2 dimensions).
+   */
   public BufferedImage latentScatter(Dataset data, String title) {
-    return LatentScatter.render(LatentProjection.of(Encodings.of(model, data), data.labels()), title,
+    return LatentScatter.render(LatentProjection.of(Encodings.of(model, data), data.labels()), data.classNames(), title,
         LatentScatter.WIDTH, LatentScatter.HEIGHT);
   }
 
@@ -116,6 +146,6 @@ public record Pictures(Vae model, int height, int width, int scale) {
   }
 
   private BufferedImage grid(float[] pixels, int count, int cols) {
-    return ImageGrid.render(pixels, count, height, width, cols, PAD, scale);
+    return ImageGrid.render(pixels, count, channels, height, width, cols, PAD, scale);
   }
 }

@@ -210,22 +210,17 @@ public final class RunDirectory implements AutoCloseable {
 
   /**
    * Writes {@code samples.png} (64 decoded prior samples) and {@code reconstructions.png} (up to
-   * 16 images spread over {@code images} above their reconstructions) and {@code latent.png} (the
+   * 16 images spread over {@code images} above their reconstructions, rows labelled) and {@code latent.png} (the
    * latent means of {@code images} by label, see {@link Pictures#latentScatter}), the chart last:
    * where it cannot be drawn ({@link dev.vae4j.plot.ChartUnavailableException}) the two image
    * grids are already written.
    */
   public void writePictures(Vae model, Dataset images, long seed) throws IOException {
-    int h = images.height(), w = images.width();
-    ImageGrid.write(dir.resolve(SAMPLES), model.sample(64, seed), 64, h, w, 8, 2, 2);
-    int n = Math.min(16, images.count()), d = images.features();
-    float[] originals = new float[n * d];
-    for (int i = 0; i < n; i++) { // spread over the set, which may be ordered by class
-      images.copyPixels((int) ((long) i * images.count() / n), 1, originals, i * d);
-    }
-    float[] recon = model.reconstruct(originals, n, seed);
-    ImageGrid.writePng(dir.resolve(RECONSTRUCTIONS), ImageGrid.pairs(originals, recon, n, h, w, 8, 2, 2));
-    ImageGrid.writePng(dir.resolve(LATENT), new Pictures(model, h, w, 1).latentScatter(images,
+    Pictures pictures = Pictures.of(images, model, 2);
+    ImageGrid.writePng(dir.resolve(SAMPLES), pictures.samples(64, 8, seed, false));
+    int[] chosen = Pictures.spread(images.count(), 16);
+    ImageGrid.writePng(dir.resolve(RECONSTRUCTIONS), pictures.reconstructions(images, chosen, 8, seed));
+    ImageGrid.writePng(dir.resolve(LATENT), Pictures.of(images, model, 1).latentScatter(images,
         "Latent means of " + Pictures.titleName(images.name()) + " (" + model.config().describe() + ")"));
   }
 

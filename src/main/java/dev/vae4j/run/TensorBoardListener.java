@@ -3,7 +3,6 @@ package dev.vae4j.run;
 import dev.vae4j.Vae;
 import dev.vae4j.data.Dataset;
 import dev.vae4j.io.TensorBoardWriter;
-import dev.vae4j.plot.ImageGrid;
 import dev.vae4j.train.EpochMetrics;
 import dev.vae4j.train.StepMetrics;
 import dev.vae4j.train.TrainOptions;
@@ -25,9 +24,10 @@ import javax.imageio.ImageIO;
  *   <li>every epoch, at the epoch number: {@code epoch/train_loss}, {@code epoch/train_recon},
  *       {@code epoch/train_kl}, {@code epoch/val_loss}, {@code epoch/val_recon}, {@code
  *       epoch/val_kl} (when there is validation), {@code epoch/kl_weight}, {@code
- *       epoch/learning_rate}, {@code epoch/samples_per_s}, and two images: {@code samples} (64
- *       decoded prior draws, the same draws every epoch) and {@code reconstructions} (16 images
- *       spread over {@code pictures} above their reconstructions).
+ *       epoch/learning_rate}, {@code epoch/samples_per_s}, and two images ({@link Pictures}: RGB
+ *       for colour data, grayscale for grey): {@code samples} (64 decoded prior draws, the same
+ *       draws every epoch) and {@code reconstructions} (16 images spread over {@code pictures}
+ *       above their reconstructions, the rows labelled).
  * </ul>
  *
  * <p>Losses are in nats per sample, as in {@link EpochMetrics}. Close it when training ends.
@@ -36,7 +36,7 @@ public final class TensorBoardListener implements TrainingListener, AutoCloseabl
   /** Steps between step scalars unless told otherwise: often enough for a curve, rare enough not to stall a GPU. */
   public static final int DEFAULT_STEP_INTERVAL = 10;
 
-  private static final int SAMPLES = 64, RECONSTRUCTIONS = 16, COLUMNS = 8, PAD = 2, SCALE = 2;
+  private static final int SAMPLES = 64, RECONSTRUCTIONS = 16, COLUMNS = 8, SCALE = 2;
 
   private final TensorBoardWriter writer;
   private final Dataset pictures;
@@ -51,11 +51,10 @@ public final class TensorBoardListener implements TrainingListener, AutoCloseabl
     this.seed = seed;
     this.stepInterval = stepInterval;
     this.learningRate = learningRate;
-    int n = Math.min(RECONSTRUCTIONS, pictures.count()), d = pictures.features();
-    this.originals = new float[n * d];
-    for (int i = 0; i < n; i++) { // spread over the set, which may be ordered by class
-      pictures.copyPixels((int) ((long) i * pictures.count() / n), 1, originals, i * d);
-    }
+    int[] chosen = Pictures.spread(pictures.count(), RECONSTRUCTIONS);
+    int d = pictures.features();
+    this.originals = new float[chosen.length * d];
+    for (int i = 0; i < chosen.length; i++) pictures.copyPixels(chosen[i], 1, originals, i * d);
   }
 
   /**
@@ -109,10 +108,9 @@ public final class TensorBoardListener implements TrainingListener, AutoCloseabl
       writer.scalar("epoch/kl_weight", epoch, m.klWeight());
       writer.scalar("epoch/learning_rate", epoch, learningRate);
       writer.scalar("epoch/samples_per_s", epoch, m.samplesPerSecond());
-      int h = pictures.height(), w = pictures.width(), n = originals.length / pictures.features();
-      image("samples", epoch, ImageGrid.render(model.sample(SAMPLES, seed), SAMPLES, h, w, COLUMNS, PAD, SCALE));
-      float[] recon = model.reconstruct(originals, n, seed);
-      image("reconstructions", epoch, ImageGrid.pairs(originals, recon, n, h, w, COLUMNS, PAD, SCALE));
+      Pictures grids = Pictures.of(pictures, model, SCALE);
+      image("samples", epoch, grids.samples(SAMPLES, COLUMNS, seed, false));
+      image("reconstructions", epoch, grids.reconstructions(originals, originals.length / pictures.features(), COLUMNS, seed));
       writer.flush();
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -40,4 +40,36 @@ class ImageGridTest {
     assertArrayEquals(new int[] {0, 0, 255, 255, 0, 0, 255, 255, 0, 0, 128, 128, 0, 0, 128, 128},
         image.getRaster().getPixels(0, 0, 4, 4, (int[]) null));
   }
+
+  /** Colour images come out as RGB PNGs, each plane in its band; a 1 x 3 image keeps its shape. */
+  @Test
+  void colourImagesAreRgbWithTheirPlanesInTheirBands() throws Exception {
+    // One 1x3 image: red plane 1, 0, 0.2; green 0, 1, 0.4; blue 0, 0, 1.
+    float[] pixels = {1, 0, 0.2f, 0, 1, 0.4f, 0, 0, 1};
+    Path file = dir.resolve("colour.png");
+    ImageGrid.writePng(file, ImageGrid.render(pixels, 1, 3, 1, 3, 1, 1, 2));
+    BufferedImage image = ImageIO.read(file.toFile());
+    assertEquals(1 + 3 * 2 + 1, image.getWidth());
+    assertEquals(1 + 2 + 1, image.getHeight());
+    assertEquals(3, image.getRaster().getNumBands());
+    int g = ImageGrid.BACKGROUND;
+    assertArrayEquals(new int[] {g, g, g}, image.getRaster().getPixel(0, 0, (int[]) null));
+    assertArrayEquals(new int[] {255, 0, 0}, image.getRaster().getPixel(1, 1, (int[]) null));
+    assertArrayEquals(new int[] {0, 255, 0}, image.getRaster().getPixel(4, 2, (int[]) null));
+    assertArrayEquals(new int[] {51, 102, 255}, image.getRaster().getPixel(6, 1, (int[]) null));
+  }
+
+  /** Unused cells of a colour pair grid are background grey in every band. */
+  @Test
+  void colourPairsFillUnusedCells() {
+    float[] a = new float[3 * 3], b = new float[3 * 3];
+    java.util.Arrays.fill(a, 1f);
+    BufferedImage image = ImageGrid.pairs(a, b, 3, 3, 1, 1, 2, 1, 1);
+    assertEquals(3, image.getRaster().getNumBands());
+    int g = ImageGrid.BACKGROUND;
+    assertArrayEquals(new int[] {255, 255, 255}, image.getRaster().getPixel(1, 1, (int[]) null));
+    assertArrayEquals(new int[] {0, 0, 0}, image.getRaster().getPixel(1, 3, (int[]) null));
+    assertArrayEquals(new int[] {g, g, g}, image.getRaster().getPixel(3, 5, (int[]) null));
+    assertArrayEquals(new int[] {g, g, g}, image.getRaster().getPixel(3, 7, (int[]) null));
+  }
 }

@@ -13,6 +13,7 @@ import dev.vae4j.data.DatasetSplit;
 import dev.vae4j.data.Datasets;
 import dev.vae4j.io.EventFileReader;
 import dev.vae4j.model.VaeConfig;
+import dev.vae4j.plot.LabelledGrid;
 import dev.vae4j.train.CheckpointSink;
 import dev.vae4j.train.EpochMetrics;
 import dev.vae4j.train.RunControl;
@@ -116,9 +117,43 @@ class TensorBoardListenerTest {
     assertEquals(2, images.get("samples").size());
     assertEquals(2, images.get("reconstructions").size());
     // 64 samples of 28x28 at scale 2, 8 columns, 2 pixels apart: 8 * (56 + 2) + 2 = 466 square.
-    assertPng(images.get("samples").get(1), 466, 466);
-    // 16 originals over 16 reconstructions: 4 rows of 8.
-    assertPng(images.get("reconstructions").get(1), 4 * 58 + 2, 466);
+    assertPng(images.get("samples").get(1), 466, 466, 1);
+    // 16 originals over 16 reconstructions: 4 rows of 8, labelled on the left.
+    assertPng(images.get("reconstructions").get(1), 4 * 58 + 2, LabelledGrid.leftMargin(new String[] {"original", "reconstruction"}) + 466, 1);
+  }
+
+  /** Colour data (3 x 6 x 10 images, wider than tall) logs RGB pictures whose cells keep the images' aspect. */
+  @Test
+  void logsColourPicturesOfColourData() throws IOException {
+    long seed = new java.util.Random().nextLong();
+    System.out.println("colour pictures seed " + seed);
+    java.util.Random random = new java.util.Random(seed);
+    int count = 40, c = 3, h = 6, w = 10;
+    byte[] pixels = new byte[count * c * h * w];
+    random.nextBytes(pixels);
+    Dataset colour = Dataset.ofBytes("colour", pixels, null, count, c, h, w);
+    TrainOptions options = new TrainOptions(1, 8, 1e-3, 0, false, 1f, 0, 5, 0, false, 0);
+    Path file;
+    try (Backend backend = new CpuBackend();
+        TensorBoardListener tensorBoard = TensorBoardListener.create(dir, colour, options, 5, 100)) {
+      file = tensorBoard.file();
+      Vae model = Vae.create(VaeConfig.mlp(new dev.vae4j.model.layer.Shape(c, h, w), new int[] {8}, 2, Likelihood.BERNOULLI),
+          backend, 5);
+      Trainer.fit(model, new DatasetSplit("colour", colour, null), options, tensorBoard);
+    }
+    Map<String, EventFileReader.Image> images = new TreeMap<>();
+    for (EventFileReader.Event event : EventFileReader.read(file)) {
+      for (EventFileReader.Value v : event.values()) if (v.image() != null) images.put(v.tag(), v.image());
+    }
+    // 64 samples in 8 columns: cells of 20 x 12 screen pixels.
+    // (An untrained model's samples are mid-grey: only the originals are sure to have bright pixels.)
+    assertEquals(3, images.get("samples").colorspace());
+    BufferedImage samples = ImageIO.read(new ByteArrayInputStream(images.get("samples").encoded()));
+    assertEquals(2 + 8 * (2 * h + 2), samples.getHeight());
+    assertEquals(2 + 8 * (2 * w + 2), samples.getWidth());
+    assertEquals(3, samples.getRaster().getNumBands());
+    assertPng(images.get("reconstructions"), 2 + 4 * (2 * h + 2),
+        LabelledGrid.leftMargin(new String[] {"original", "reconstruction"}) + 2 + 8 * (2 * w + 2), 3);
   }
 
   /**
@@ -179,14 +214,15 @@ class TensorBoardListenerTest {
     return reports;
   }
 
-  private static void assertPng(EventFileReader.Image image, int height, int width) throws IOException {
+  private static void assertPng(EventFileReader.Image image, int height, int width, int channels) throws IOException {
     assertEquals(height, image.height());
     assertEquals(width, image.width());
-    assertEquals(1, image.colorspace());
+    assertEquals(channels, image.colorspace());
     BufferedImage decoded = ImageIO.read(new ByteArrayInputStream(image.encoded()));
     assertNotNull(decoded, "the payload is a PNG");
     assertEquals(height, decoded.getHeight());
     assertEquals(width, decoded.getWidth());
+    assertEquals(channels, decoded.getRaster().getNumBands());
     int[] values = decoded.getRaster().getPixels(0, 0, width, height, (int[]) null);
     assertTrue(java.util.Arrays.stream(values).anyMatch(v -> v > 200), "some ink is drawn");
   }
