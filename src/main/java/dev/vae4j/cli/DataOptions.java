@@ -1,7 +1,9 @@
 package dev.vae4j.cli;
 
+import dev.vae4j.data.DataSpec;
 import dev.vae4j.data.Dataset;
 import dev.vae4j.data.DatasetSplit;
+import dev.vae4j.data.ImageSize;
 import dev.vae4j.run.Run;
 import java.io.IOException;
 import picocli.CommandLine.Mixin;
@@ -26,7 +28,7 @@ final class DataOptions {
 
   /** The chosen images, checked against the model's image size. */
   Dataset load(Run run) throws IOException {
-    DatasetSplit all = data != null ? images.spec(data, csv.format()).load() : run.loadData();
+    DatasetSplit all = data != null ? spec(run).load() : run.loadData();
     Split which = split != null ? split : all.test() != null ? Split.test : Split.train;
     if (which == Split.test && all.test() == null) {
       throw new IllegalArgumentException("--split test: " + all.source() + " has no test split");
@@ -39,6 +41,18 @@ final class DataOptions {
               : " (--channels converts)"));
     }
     return chosen;
+  }
+
+  /**
+   * What {@code --data} names, read as these options say; a CSV file given without {@code
+   * --image-size} to a model of colour or non-square images has rows of the model's shape.
+   */
+  private DataSpec spec(Run run) {
+    DataSpec asked = images.spec(data, csv.format());
+    boolean squareGrey = run.imageChannels() == 1 && run.imageHeight() == run.imageWidth();
+    if (asked.size() != null || squareGrey || !data.toLowerCase(java.util.Locale.ROOT).endsWith(".csv")) return asked;
+    return new DataSpec(data, asked.csv(), new ImageSize(run.imageHeight(), run.imageWidth(), run.imageChannels()),
+        asked.channels(), asked.strict());
   }
 
   private static String size(int channels, int height, int width) {

@@ -104,8 +104,7 @@ final class ResumeConfig {
     train.tf32 = config.gpu().tf32();
     train.noGraph = !config.gpu().graphs();
     train.classes = config.classes() == null ? null : new LinkedHashSet<>(config.classes());
-    train.csv.labelFirst = config.data().csv().labelFirst();
-    train.csv.max255 = config.data().csv().max255();
+    train.csv.set(config.data().csv());
     train.images.size = config.data().size();
     train.images.channels = config.data().channels();
     train.images.strict = config.data().strict();

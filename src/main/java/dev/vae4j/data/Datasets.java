@@ -38,6 +38,13 @@ public final class Datasets {
   public static DatasetSplit load(DataSpec data) throws IOException {
     String spec = data.source();
     CsvReader.Format csv = data.csv();
+    if (isCsv(spec)) {
+      // A CSV row's shape is what --image-size says (nothing is resized); rows are not converted.
+      if (data.channels() != 0) {
+        throw new DataException(spec + ": --channels does not convert CSV rows; --image-size HxWxC gives their shape");
+      }
+      return fromCsv(Path.of(spec), csv, data.size());
+    }
     if (data.size() != null || data.channels() != 0) {
       throw new DataException(spec + ": --image-size and --channels are not supported for this data yet");
     }
@@ -47,15 +54,23 @@ public final class Datasets {
       DatasetSplit split = fromDirectory(Downloads.fetch(known, Downloads.cacheRoot(), Downloads.client()));
       return new DatasetSplit(spec, split.train(), split.test());
     }
-    if (spec.toLowerCase(java.util.Locale.ROOT).endsWith(".csv")) return fromCsv(Path.of(spec), csv);
     return fromDirectory(Path.of(spec));
   }
 
-  /** A CSV file of images (see {@link CsvReader}) as a training set without a test split. */
+  private static boolean isCsv(String spec) {
+    return spec.toLowerCase(java.util.Locale.ROOT).endsWith(".csv");
+  }
+
+  /** A CSV file of square grey images (see {@link CsvReader}) as a training set without a test split. */
   public static DatasetSplit fromCsv(Path file, CsvReader.Format format) throws IOException {
+    return fromCsv(file, format, null);
+  }
+
+  /** A CSV file of images of {@code shape} (null: square grey ones) as a training set without a test split. */
+  public static DatasetSplit fromCsv(Path file, CsvReader.Format format, ImageSize shape) throws IOException {
     if (!Files.exists(file)) throw new DataException(file + ": no such file");
     RegularFiles.require(file, "CSV file"); // a FIFO would block the read
-    return new DatasetSplit(file.toString(), CsvReader.read(file, format), null);
+    return new DatasetSplit(file.toString(), CsvReader.read(file, format, shape), null);
   }
 
   /**

@@ -185,10 +185,12 @@ public record RunConfig(
     if (classes != null) r.put("classes", classes);
     if (tensorboard != null) r.put("tensorboard", tensorboard);
     CsvReader.Format csv = data.csv();
-    if (csv.labelFirst() || csv.max255()) {
+    if (csv.labelFirst() || csv.max255() || csv.labelColumn() != null) {
       Map<String, Object> c = new LinkedHashMap<>();
       c.put("label_first", csv.labelFirst());
       c.put("max_255", csv.max255());
+      // Only where --csv-label named a column, so that older runs' files stay as they were.
+      if (csv.labelColumn() != null) c.put("label_column", csv.labelColumn());
       r.put("csv", c);
     }
     if (data.size() != null) r.put("image_size", data.size().toString());
@@ -303,7 +305,8 @@ public record RunConfig(
           classes.add(label.asInt());
         }
       }
-      CsvReader.Format csv = new CsvReader.Format(f.flag("/csv/label_first", false), f.flag("/csv/max_255", false));
+      CsvReader.Format csv = new CsvReader.Format(f.flag("/csv/label_first", false), f.flag("/csv/max_255", false),
+          root.at("/csv/label_column").isMissingNode() ? null : f.text("/csv/label_column"));
       DataSpec data = new DataSpec(f.text("/data"), csv,
           root.hasNonNull("image_size") ? ImageSize.parse(f.text("/image_size")) : null,
           root.hasNonNull("channels") ? f.integer("/channels") : 0, f.flag("/strict", false));

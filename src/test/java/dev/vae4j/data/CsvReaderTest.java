@@ -50,10 +50,70 @@ class CsvReaderTest {
     assertArrayEquals(new int[] {4, 5, 6}, d.labels());
     for (int i = 0; i < values.length; i++) assertEquals(values[i] / 255f, d.pixels()[i], 1e-7, "seed " + seed);
 
-    Dataset plain = CsvReader.read(file("0,0.5,1\n1e-1,.25, 0.75\n"), CsvReader.Format.PLAIN);
+    Dataset plain = CsvReader.read(file("0,0.5,1\n1e-1,.25, 0.75\n"), CsvReader.Format.PLAIN, ImageSize.parse("1x3"));
     assertEquals(1, plain.height());
     assertEquals(3, plain.width());
     assertArrayEquals(new float[] {0, 0.5f, 1, 0.1f, 0.25f, 0.75f}, plain.pixels());
+  }
+
+  /** Kaggle's MNIST layout: a header row, the label column named 'label', 0..255 values. */
+  @Test
+  void aHeaderRowNamesTheColumnsAndItsLabelColumnIsFound() throws IOException {
+    StringBuilder csv = new StringBuilder("label");
+    for (int p = 0; p < 4; p++) csv.append(",pixel").append(p);
+    csv.append("\n7,0,255,51,102\n3,255,0,0,0\n");
+    Dataset d = CsvReader.read(file(csv.toString()), new CsvReader.Format(false, true));
+    assertEquals(2, d.count());
+    assertEquals(2, d.height());
+    assertArrayEquals(new int[] {7, 3}, d.labels());
+    assertArrayEquals(new float[] {0, 1, 0.2f, 0.4f, 1, 0, 0, 0}, d.pixels());
+    // Without a label column, a headed file is pixels only.
+    Dataset unlabelled = CsvReader.read(file("p0,p1,p2,p3\n0,1,0,1\n"), CsvReader.Format.PLAIN);
+    assertEquals(1, unlabelled.count());
+    assertEquals(null, unlabelled.labels());
+  }
+
+  @Test
+  void theLabelColumnIsNamedOrCountedFromZero() throws IOException {
+    String headed = "a,b,Class,c,d\n0,1,2,0,1\n1,0,5,1,0\n";
+    for (String column : new String[] {"Class", "class", "2"}) {
+      Dataset d = CsvReader.read(file(headed), new CsvReader.Format(false, false, column));
+      assertArrayEquals(new int[] {2, 5}, d.labels(), column);
+      assertArrayEquals(new float[] {0, 1, 0, 1, 1, 0, 1, 0}, d.pixels(), column);
+    }
+    Dataset noHeader = CsvReader.read(file("0,1,4,0,1\n"), new CsvReader.Format(false, false, "2"));
+    assertArrayEquals(new int[] {4}, noHeader.labels());
+    assertTrue(reject(headed, new CsvReader.Format(false, false, "kind")).contains("the header has no column 'kind'"));
+    assertTrue(reject("0,1,4,0,1\n", new CsvReader.Format(false, false, "kind")).contains("no header row naming a column 'kind'"));
+    assertTrue(reject(headed, new CsvReader.Format(false, false, "5")).contains("no column 5 (--csv-label counts from 0)"));
+    assertTrue(reject("a,b,c\n0,0,x\n", new CsvReader.Format(false, false, "2")).contains("line 2, column 3: label 'x'"));
+  }
+
+  /** Rows that are not square grey images need their shape; HxWx3 rows are channel-last. */
+  @Test
+  void rowShapesComeFromTheImageSizeAndColourRowsAreChannelLast() throws IOException {
+    StringBuilder row = new StringBuilder();
+    for (int v = 0; v < 600; v++) row.append(v == 0 ? "" : ",").append(v % 2);
+    String message = reject(row + "\n", CsvReader.Format.PLAIN);
+    assertTrue(message.contains("rows of 600 pixel values are not square grey images; give their shape with --image-size"), message);
+    Dataset wide = CsvReader.read(file(row + "\n"), CsvReader.Format.PLAIN, ImageSize.parse("20x30"));
+    assertEquals(20, wide.height());
+    assertEquals(30, wide.width());
+    assertTrue(reject(row + "\n", CsvReader.Format.PLAIN).contains("--image-size"));
+    Path f = file(row + "\n");
+    DataException e = assertThrows(DataException.class, () -> CsvReader.read(f, CsvReader.Format.PLAIN, ImageSize.parse("10x10")));
+    assertTrue(e.getMessage().contains("rows have 600 pixel values but --image-size 10x10 needs 100"), e.getMessage());
+
+    // One 1x2 colour image, channel-last: pixel (0,0) is r=0.1 g=0.2 b=0.3, pixel (0,1) r=0.4 g=0.5 b=0.6.
+    Dataset colour = CsvReader.read(file("9,0.1,0.2,0.3,0.4,0.5,0.6\n"), new CsvReader.Format(true, false), ImageSize.parse("1x2x3"));
+    assertEquals(3, colour.channels());
+    assertEquals(1, colour.height());
+    assertEquals(2, colour.width());
+    assertArrayEquals(new int[] {9}, colour.labels());
+    assertArrayEquals(new float[] {0.1f, 0.4f, 0.2f, 0.5f, 0.3f, 0.6f}, colour.pixels());
+    DataException grey = assertThrows(DataException.class, () -> CsvReader.read(file("0,0,0,0,0,0\n"), CsvReader.Format.PLAIN,
+        ImageSize.parse("1x2")));
+    assertTrue(grey.getMessage().contains("(1x2x3 reads them as colour)"), grey.getMessage());
   }
 
   @Test
@@ -69,11 +129,12 @@ class CsvReaderTest {
     assertTrue(reject("0,,1\n", CsvReader.Format.PLAIN).contains("line 1, column 2: an empty cell is not a number"));
     assertTrue(reject("0x1,0\n", CsvReader.Format.PLAIN).contains("'0x1' is not a number"));
     assertTrue(reject("1f,0\n", CsvReader.Format.PLAIN).contains("'1f' is not a number"));
-    assertTrue(reject("x,0,1\n", new CsvReader.Format(true, false)).contains("column 1: label 'x' is not a whole number"));
+    assertTrue(reject("0,0,1\nx,0,1\n", new CsvReader.Format(true, false)).contains("line 2, column 1: label 'x' is not a whole number"));
     assertTrue(reject("2147483648,0,1\n", new CsvReader.Format(true, false))
         .contains("column 1: label 2147483648 is out of range (0..2147483647)"));
     assertTrue(reject("-1,0,1\n", new CsvReader.Format(true, false)).contains("label -1 is negative"));
-    assertTrue(reject("label,p1\n", CsvReader.Format.PLAIN).contains("'label' is not a number"));
+    // A first line of names is a header row; with nothing after it there are no images.
+    assertTrue(reject("label,p1\n", CsvReader.Format.PLAIN).contains("no images"));
   }
 
   @Test

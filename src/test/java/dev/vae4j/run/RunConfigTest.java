@@ -85,6 +85,31 @@ class RunConfigTest {
     assertEquals(new CsvReader.Format(true, true), RunConfig.read(resource("csv.json")).data().csv());
   }
 
+  /** A named label column and a CSV row shape are recorded, and read back; the old CSV form stays as it was. */
+  @Test
+  void aNamedLabelColumnAndARowShapeRoundTrip() throws IOException {
+    RunConfig old = RunConfig.read(resource("csv.json"));
+    DataSpec named = new DataSpec("faces.csv", new CsvReader.Format(false, true, "label"),
+        dev.vae4j.data.ImageSize.parse("6x10x3"), 0, false);
+    RunConfig c = new RunConfig(old.version(), VaeConfig.mlp(new Shape(3, 6, 10), new int[] {8}, 2, Likelihood.BERNOULLI),
+        6, 10, old.training(), named, null, null, old.checkpoints(), old.device(), old.gpu());
+    Path file = dir.resolve("named.json");
+    c.write(file);
+    String json = Files.readString(file);
+    assertTrue(json.contains("\"label_column\" : \"label\""), json);
+    assertTrue(json.contains("\"input_shape\" : \"3x6x10\""), json);
+    assertTrue(json.contains("\"image_size\" : \"6x10x3\""), json);
+    assertEquals(c, RunConfig.read(file));
+    assertFalse(Files.readString(resource("csv.json")).contains("label_column"));
+    assertTrue(rejectionOf(json.replace("\"label_first\" : false", "\"label_first\" : true")).contains("not both"));
+  }
+
+  private String rejectionOf(String json) throws IOException {
+    Path file = dir.resolve("bad.json");
+    Files.writeString(file, json);
+    return assertThrows(FormatException.class, () -> RunConfig.read(file)).getMessage();
+  }
+
   @Test
   void olderRunsGetTheDefaultsTheyHad() throws IOException {
     RunConfig c = RunConfig.read(resource("legacy.json"));
