@@ -1,5 +1,6 @@
 package dev.vae4j.cli;
 
+import dev.vae4j.data.ClassNames;
 import dev.vae4j.data.Dataset;
 import dev.vae4j.eval.CsvTables;
 import dev.vae4j.eval.Flagging;
@@ -18,8 +19,8 @@ import picocli.CommandLine.Spec;
 /** {@code vae4j score}: per-image anomaly scores to CSV. */
 @Command(name = "score", mixinStandardHelpOptions = true, sortOptions = false, showDefaultValues = true,
     description = {"Writes one anomaly score per image (higher = more anomalous) as CSV.",
-        "Columns index[,label],score[,flag], one row per image in file order. The score is the negative ELBO or the",
-        "negative IWAE estimate of log p(x), in nats."})
+        "Columns index[,label],score[,flag][,label_name], one row per image in file order, label_name where the data",
+        "names its classes. The score is the negative ELBO or the negative IWAE estimate of log p(x), in nats."})
 final class ScoreCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin RunOptions runOptions;
@@ -60,7 +61,7 @@ final class ScoreCommand implements Callable<Integer> {
         for (boolean f : flagged) if (f) n++;
         note = String.format(Locale.ROOT, ", %d flagged (score > %.3f)", n, threshold);
       }
-      CsvTables.writeScores(out, scores, data.labels(), flagged);
+      CsvTables.writeScores(out, scores, data.labels(), flagged, ClassNames.shown(data.classNames()));
       spec.commandLine().getOut().printf("wrote %s scores of %d images to %s%s%n",
           kind.name().toLowerCase(Locale.ROOT), scores.length, out, note);
     }

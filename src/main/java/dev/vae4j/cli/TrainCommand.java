@@ -50,7 +50,11 @@ final class TrainCommand implements Callable<Integer> {
   String data;
 
   @Option(names = "--classes", split = ",", paramLabel = "C[,C...]",
-      description = "Train (and validate) only on images with these labels, e.g. the normal classes of an anomaly detector.")
+      description = "Train (and validate) only on images of these classes, by label or name (any case), e.g. the normal "
+          + "classes of an anomaly detector.")
+  java.util.List<String> classChoice;
+
+  /** The labels --classes chose (or the resumed run recorded), or null for all. */
   java.util.Set<Integer> classes;
 
   @Option(names = "--epochs", defaultValue = "10", description = "Passes over the training set.")
@@ -150,6 +154,7 @@ final class TrainCommand implements Callable<Integer> {
         : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     DataSpec dataSpec = images.spec(data == null ? Datasets.BUNDLED : data, csv.format());
     DatasetSplit split = dataSpec.load();
+    if (classChoice != null) classes = classLabels(split.train());
     if (classes != null) split = dev.vae4j.data.LabelFilter.onlyClasses(split, new java.util.TreeSet<>(classes));
     Dataset train = split.train();
     Shape input = new Shape(train.channels(), train.height(), train.width());
@@ -233,6 +238,15 @@ final class TrainCommand implements Callable<Integer> {
   private String resumeCommand(Path runPath) {
     boolean moved = resume != null && spec.commandLine().getParseResult().hasMatchedOption("--device");
     return "vae4j train --resume " + ShellWords.quote(runPath.toString()) + (moved ? " --device " + device : "");
+  }
+
+  /** The labels --classes names, a name the data does not have being a usage error that lists its classes. */
+  private java.util.Set<Integer> classLabels(Dataset train) {
+    try {
+      return dev.vae4j.data.ClassNames.labels(classChoice, train.classNames());
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--classes: " + e.getMessage());
+    }
   }
 
   /** A value whose construction rejects bad options with {@link IllegalArgumentException}: a usage error. */

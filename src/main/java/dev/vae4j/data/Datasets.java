@@ -51,8 +51,9 @@ public final class Datasets {
     if (spec.equals(BUNDLED)) return bundledDigits();
     Downloads.Source known = Downloads.KNOWN.get(spec);
     if (known != null) {
-      DatasetSplit split = fromDirectory(Downloads.fetch(known, Downloads.cacheRoot(), Downloads.client()));
-      return new DatasetSplit(spec, split.train(), split.test());
+      DatasetSplit split = fromIdxFiles(Downloads.fetch(known, Downloads.cacheRoot(), Downloads.client()));
+      return ClassNames.name(new DatasetSplit(spec, split.train(), split.test()),
+          known == Downloads.FASHION_MNIST ? ClassNames.FASHION_MNIST : ClassNames.DIGITS);
     }
     return fromDirectory(Path.of(spec));
   }
@@ -78,17 +79,23 @@ public final class Datasets {
    * last sixth of each class is the test set); see src/tools/bundled-digits.
    */
   public static DatasetSplit bundledDigits() throws IOException {
-    return new DatasetSplit(BUNDLED,
+    return ClassNames.name(new DatasetSplit(BUNDLED,
         images("bundled digits (train)", resource("train-images-idx3-ubyte.gz"), resource("train-labels-idx1-ubyte.gz")),
-        images("bundled digits (test)", resource("t10k-images-idx3-ubyte.gz"), resource("t10k-labels-idx1-ubyte.gz")));
+        images("bundled digits (test)", resource("t10k-images-idx3-ubyte.gz"), resource("t10k-labels-idx1-ubyte.gz"))),
+        ClassNames.DIGITS);
   }
 
   /**
    * A folder holding {@code train-images-idx3-ubyte} and optionally {@code
    * train-labels-idx1-ubyte}, {@code t10k-images-idx3-ubyte}, {@code t10k-labels-idx1-ubyte}, each
-   * raw or with {@code .gz} (the dotted names {@code train-images.idx3-ubyte} work too).
+   * raw or with {@code .gz} (the dotted names {@code train-images.idx3-ubyte} work too), their
+   * classes named as {@link ClassNames#forIdxFolder} says.
    */
   public static DatasetSplit fromDirectory(Path dir) throws IOException {
+    return ClassNames.forIdxFolder(dir, fromIdxFiles(dir));
+  }
+
+  private static DatasetSplit fromIdxFiles(Path dir) throws IOException {
     if (!Files.isDirectory(dir)) {
       throw new DataException(dir + (Files.exists(dir) ? ": not a folder (--data takes digits, mnist, fashion-mnist, a folder of MNIST-style IDX files or a .csv file)"
           : ": no such folder (expected MNIST-style IDX files)"));
