@@ -34,6 +34,14 @@ public record Pictures(Vae model, int channels, int height, int width, int scale
     if (scale <= 0) throw new IllegalArgumentException("scale must be > 0, got " + scale);
   }
 
+  /**
+   * Pictures of {@code height x width} images with as many planes as {@code model} takes per pixel
+   * (the constructor of versions before colour; {@link #of(Run, Vae, int)} says it more plainly).
+   */
+  public Pictures(Vae model, int height, int width, int scale) {
+    this(model, (int) Math.max(1, model.config().inputSize() / Math.max(1L, (long) height * width)), height, width, scale);
+  }
+
   /** Pictures of {@code model}, trained in {@code run}, at the size and colour of the run's images. */
   public static Pictures of(Run run, Vae model, int scale) {
     return new Pictures(model, run.imageChannels(), run.imageHeight(), run.imageWidth(), scale);
