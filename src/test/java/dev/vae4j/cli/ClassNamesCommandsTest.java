@@ -131,6 +131,9 @@ class ClassNamesCommandsTest {
     assertFalse(config.at("/csv/label_first").asBoolean());
     ok("encode", "--run", named.toString(), "--device", "cpu", "--out", codes.toString());
     assertEquals("1", Files.readAllLines(codes).get(2).split(",")[1]);
+    // --resume reads the file as the run recorded it (the label column by name), two epochs now.
+    ok("train", "--resume", named.toString(), "--epochs", "2");
+    assertEquals("LABEL", new ObjectMapper().readTree(named.resolve("config.json").toFile()).at("/csv/label_column").asText());
     CliRun missing = run("train", "--data", csv.toString(), "--csv-label", "digit", "--csv-255", "--epochs", "1",
         "--device", "cpu", "--out", dir.resolve("never").toString());
     assertEquals(1, missing.code(), missing.err());

@@ -27,9 +27,12 @@ class DataFuzzTest {
   @FuzzTest(maxDuration = "3m")
   void csv(byte[] input) throws java.io.IOException {
     int flags = input.length > 0 ? input[0] : 0;
-    CsvReader.Format format = new CsvReader.Format((flags & 1) != 0, (flags & 2) != 0);
+    // Bit 0: label first; bit 1: 0..255; bit 2: the label in column 1 (by index); bit 3: rows of 1x2x3 colour.
+    CsvReader.Format format = new CsvReader.Format((flags & 1) != 0 && (flags & 4) == 0, (flags & 2) != 0,
+        (flags & 4) != 0 ? "1" : null);
+    ImageSize shape = (flags & 8) != 0 ? new ImageSize(1, 2, 3) : null;
     try {
-      Dataset d = CsvReader.read(new ByteArrayInputStream(input, Math.min(1, input.length), input.length), "fuzz", format);
+      Dataset d = CsvReader.read(new ByteArrayInputStream(input, Math.min(1, input.length), input.length), "fuzz", format, shape);
       for (float p : d.pixels()) {
         if (!(p >= 0 && p <= 1)) throw new AssertionError("pixel " + p + " outside [0, 1]");
       }
