@@ -9,7 +9,12 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Reads images from CSV: one image per line, comma-separated pixel values, optionally with an
@@ -22,7 +27,9 @@ import java.util.Arrays;
  * header column named {@code label} (any case) holds the labels.
  *
  * <p><b>Label column.</b> {@link Format#labelFirst}: the first column; {@link Format#labelColumn}: a
- * 0-based column index (digits only) or a header column's name (exact, else ignoring case).
+ * 0-based column index (digits only) or a header column's name (exact, else ignoring case). Labels
+ * are whole numbers, or, where the first row's label is a name ({@code cat}), class names: every
+ * label is then a name, the classes numbered in sorted order (as image folders' are).
  *
  * <p><b>Shape.</b> Without a row shape a row must be a square grey image ({@code n x n} values);
  * with one ({@code --image-size HxW} or {@code HxWxC}), it holds {@code H*W*C} values in row-major
@@ -88,6 +95,7 @@ public final class CsvReader {
     BufferedReader reader = new BufferedReader(new InputStreamReader(in, decoder), 1 << 16);
     float[] pixels = new float[1 << 12];
     int[] labels = null;
+    Map<String, Integer> classes = null; // labels that are names, in the order first seen
     int labelAt = -1, width = -1, count = 0, lineNumber = 0, firstLine = 0;
     long stored = 0;
     try {
@@ -113,7 +121,9 @@ public final class CsvReader {
         }
         if (labels != null) {
           if (count == labels.length) labels = Arrays.copyOf(labels, 2 * labels.length);
-          labels[count] = label(cells[labelAt], name, lineNumber, labelAt + 1);
+          if (count == 0 && isName(cells[labelAt].strip())) classes = new HashMap<>();
+          labels[count] = classes != null ? className(cells[labelAt], classes, name, lineNumber, labelAt + 1)
+              : label(cells[labelAt], name, lineNumber, labelAt + 1);
         }
         for (int column = 0; column < cells.length; column++) {
           if (column != labelAt) pixels[(int) stored++] = pixel(cells[column], format, name, lineNumber, column + 1);
@@ -125,6 +135,7 @@ public final class CsvReader {
     }
     if (count == 0) throw new DataException(name + ": no images (the file has no non-blank lines" + (width > 0 ? " after its header)" : ")"));
     int[] labelValues = labels == null ? null : Arrays.copyOf(labels, count);
+    List<String> classNames = classes == null ? null : sortedNames(classes, labelValues);
     float[] values = Arrays.copyOf(pixels, (int) stored);
     if (shape == null) {
       int side = (int) Math.round(Math.sqrt(width));
@@ -132,7 +143,7 @@ public final class CsvReader {
         throw new DataException(name + ": rows of " + width + " pixel values are not square grey images; give their shape with "
             + "--image-size HxW or HxWxC (channel-last, e.g. " + example(width) + ")");
       }
-      return new Dataset(name, values, labelValues, count, side, side);
+      return named(new Dataset(name, values, labelValues, count, side, side), classNames);
     }
     int channels = shape.channels() == 0 ? 1 : shape.channels();
     long needed = (long) shape.height() * shape.width() * channels;
@@ -141,7 +152,29 @@ public final class CsvReader {
           + (shape.channels() == 0 && width == 3 * needed ? " (" + shape + "x3 reads them as colour)" : ""));
     }
     if (channels > 1) values = channelsFirst(values, count, channels, shape.height() * shape.width());
-    return new Dataset(name, values, labelValues, count, channels, shape.height(), shape.width());
+    return named(new Dataset(name, values, labelValues, count, channels, shape.height(), shape.width()), classNames);
+  }
+
+  private static Dataset named(Dataset data, List<String> classNames) {
+    return classNames == null ? data : data.withClassNames(classNames);
+  }
+
+  /** A class name as a label: its number in the order first seen (renumbered by {@link #sortedNames}). */
+  private static int className(String cell, Map<String, Integer> classes, String name, int line, int column)
+      throws DataException {
+    String text = cell.strip();
+    if (text.isEmpty()) throw new DataException(name + ": line " + line + ", column " + column + ": the label is empty");
+    return classes.computeIfAbsent(text, t -> classes.size());
+  }
+
+  /** The class names in sorted order (as image folders sort theirs), {@code labels} renumbered to match. */
+  private static List<String> sortedNames(Map<String, Integer> classes, int[] labels) {
+    List<String> names = new ArrayList<>(classes.keySet());
+    Collections.sort(names);
+    int[] sortedIndex = new int[names.size()];
+    for (int i = 0; i < names.size(); i++) sortedIndex[classes.get(names.get(i))] = i;
+    for (int i = 0; i < labels.length; i++) labels[i] = sortedIndex[labels[i]];
+    return names;
   }
 
   /**
@@ -152,12 +185,16 @@ public final class CsvReader {
    */
   private static boolean isHeader(String[] cells) {
     for (String cell : cells) {
-      String text = cell.strip();
-      if (text.isEmpty() || "+-.0123456789".indexOf(text.charAt(0)) >= 0) continue;
-      String lower = text.toLowerCase(java.util.Locale.ROOT);
-      if (!lower.equals("nan") && !lower.startsWith("inf")) return true;
+      if (isName(cell.strip())) return true;
     }
     return false;
+  }
+
+  /** Text that is a name: not empty, not a number nor a number gone wrong. */
+  private static boolean isName(String text) {
+    if (text.isEmpty() || "+-.0123456789".indexOf(text.charAt(0)) >= 0) return false;
+    String lower = text.toLowerCase(java.util.Locale.ROOT);
+    return !lower.equals("nan") && !lower.startsWith("inf");
   }
 
   /** The 0-based label column, or -1 for none; {@code header} is the header row's cells, or null. */

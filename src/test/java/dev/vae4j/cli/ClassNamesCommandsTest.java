@@ -139,4 +139,32 @@ class ClassNamesCommandsTest {
     assertEquals(1, missing.code(), missing.err());
     assertTrue(missing.err().contains("the header has no column 'digit'"), missing.err());
   }
+
+  /** A CSV whose labels are names: the classes carry them through --classes, encode and plot-latent. */
+  @Test
+  void aCsvOfNamedLabelsNamesItsClasses() throws Exception {
+    Random random = new Random(5);
+    StringBuilder text = new StringBuilder("kind");
+    for (int p = 0; p < 4; p++) text.append(",p").append(p);
+    text.append('\n');
+    String[] kinds = {"square", "circle", "star"};
+    for (int i = 0; i < 30; i++) {
+      text.append(kinds[i % 3]);
+      for (int p = 0; p < 4; p++) text.append(',').append(random.nextInt(256));
+      text.append('\n');
+    }
+    Path csv = dir.resolve("shapes.csv");
+    Files.writeString(csv, text);
+    Path shapes = dir.resolve("shapes");
+    ok("train", "--data", csv.toString(), "--csv-label", "kind", "--csv-255", "--classes", "Circle,square", "--epochs", "1",
+        "--batch-size", "4", "--hidden", "8", "--latent", "2", "--device", "cpu", "--out", shapes.toString());
+    JsonNode config = new ObjectMapper().readTree(shapes.resolve("config.json").toFile());
+    assertEquals("[0,1]", config.get("classes").toString(), "circle and square, sorted before star");
+    Path codes = dir.resolve("shapes-codes.csv");
+    ok("encode", "--run", shapes.toString(), "--device", "cpu", "--out", codes.toString());
+    List<String> lines = Files.readAllLines(codes);
+    assertEquals(1 + 30, lines.size(), "every image, not only the classes trained on");
+    assertTrue(lines.get(1).endsWith(",square") && lines.get(2).endsWith(",circle"), lines.get(1) + " / " + lines.get(2));
+    ok("plot-latent", "--run", shapes.toString(), "--device", "cpu", "--out", dir.resolve("shapes.png").toString());
+  }
 }

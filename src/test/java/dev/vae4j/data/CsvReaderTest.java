@@ -86,7 +86,18 @@ class CsvReaderTest {
     assertTrue(reject(headed, new CsvReader.Format(false, false, "kind")).contains("the header has no column 'kind'"));
     assertTrue(reject("0,1,4,0,1\n", new CsvReader.Format(false, false, "kind")).contains("no header row naming a column 'kind'"));
     assertTrue(reject(headed, new CsvReader.Format(false, false, "5")).contains("no column 5 (--csv-label counts from 0)"));
-    assertTrue(reject("a,b,c\n0,0,x\n", new CsvReader.Format(false, false, "2")).contains("line 2, column 3: label 'x'"));
+    assertTrue(reject("a,b,c\n0,0,1\n0,0,x\n", new CsvReader.Format(false, false, "2")).contains("line 3, column 3: label 'x'"));
+  }
+
+  /** Labels that are names become class names, numbered in sorted order; a number among them is a name too. */
+  @Test
+  void labelsThatAreNamesAreClassNames() throws IOException {
+    Dataset d = CsvReader.read(file("label,a\ndog,0\ncat,1\n 3 ,0\ndog,1\n"), CsvReader.Format.PLAIN);
+    assertEquals(java.util.List.of("3", "cat", "dog"), d.classNames());
+    assertArrayEquals(new int[] {2, 1, 0, 2}, d.labels());
+    assertTrue(reject("label,a\ndog,0\n,1\n", CsvReader.Format.PLAIN).contains("line 3, column 1: the label is empty"));
+    // A first label that is a number makes them numbers: a name after it is refused as before.
+    assertTrue(reject("label,a\n1,0\ndog,1\n", CsvReader.Format.PLAIN).contains("line 3, column 1: label 'dog' is not a whole number"));
   }
 
   /** Rows that are not square grey images need their shape; HxWx3 rows are channel-last. */
