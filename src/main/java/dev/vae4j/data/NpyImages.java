@@ -54,7 +54,7 @@ public final class NpyImages {
     boolean bytes = dtype.kind() == 'u' && dtype.itemSize() == 1;
     if (!bytes && dtype.kind() != 'f') {
       throw new DataException(name + ": images of dtype " + dtype.numpyName() + " are not supported; use " + DTYPES
-          + " (convert with arr.astype(np.uint8), or arr.astype(np.float32) / 255 for 0-255 values)");
+          + " (for 0-255 values: arr.astype(np.uint8), or arr.astype(np.float32) / 255)");
     }
     long elements = header.elements();
     byte[] data = NpyReader.readData(header, in, remaining, bytes ? 0 : 4 * elements, name);

@@ -48,7 +48,7 @@ public final class NpyReader {
     for (int i = lengthBytes.length - 1; i >= 0; i--) length = (length << 8) | (lengthBytes[i] & 0xff);
     if (length > MAX_HEADER_LENGTH) {
       throw new DataException(name + ": .npy header of " + length + " bytes is longer than the " + MAX_HEADER_LENGTH
-          + " accepted (a plain array's header takes about 100)");
+          + " accepted (NumPy's own limit)");
     }
     byte[] text = readFully(in, (int) length, name);
     NpyHeader header = NpyHeader.parse(new String(text, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1), name);

@@ -35,8 +35,6 @@ public final class NpzReader {
       return new Archive(file, zip).split();
     } catch (ZipException e) {
       throw new DataException(file + ": not a readable .npz (zip) file (" + e.getMessage() + ")", e);
-    } catch (EOFException e) {
-      throw new DataException(file + ": truncated compressed data", e);
     }
   }
 
@@ -71,6 +69,9 @@ public final class NpzReader {
         labelsName = oneOf("labels", "y");
       }
       String classNamesName = oneOf("class_names", "classes");
+      if (classNamesName != null && labelsName == null) {
+        throw new DataException(name(classNamesName) + ": class names but no labels for " + trainName);
+      }
       Dataset train = images(trainName, labelsName, classNamesName);
       Dataset test = testName == null ? null : images(testName, testLabelsName, classNamesName);
       if (test != null && (test.channels() != train.channels() || test.height() != train.height() || test.width() != train.width())) {
@@ -79,17 +80,14 @@ public final class NpzReader {
       return new DatasetSplit(file.toString(), train, test);
     }
 
-    /** The images {@code imagesName} names, with the labels and class names of the other two names where not null. */
+    /** The images {@code imagesName} names, with the labels {@code labelsName} names (or none) and their class names. */
     private Dataset images(String imagesName, String labelsName, String classNamesName) throws IOException {
-      if (labelsName == null && classNamesName != null) {
-        throw new DataException(name(classNamesName) + ": class names but no labels for " + imagesName);
-      }
       // The images' header says how many labels to expect; the labels go into the dataset as it is made.
       int count = read(imagesName, (header, in, remaining) -> NpyImages.layout(header, name(imagesName)).count());
       int[] labels = labelsName == null ? null
           : read(labelsName, (header, in, remaining) -> NpyLabels.labels(header, in, remaining, count, name(labelsName)));
       Dataset images = read(imagesName, (header, in, remaining) -> NpyImages.read(header, in, remaining, labels, name(imagesName)));
-      if (classNamesName == null) return images;
+      if (labels == null || classNamesName == null) return images;
       List<String> names = read(classNamesName, (header, in, remaining) -> NpyLabels.classNames(header, in, remaining, name(classNamesName)));
       for (int i = 0; i < labels.length; i++) {
         if (labels[i] >= names.size()) {
