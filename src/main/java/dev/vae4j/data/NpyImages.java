@@ -131,8 +131,8 @@ public final class NpyImages {
     byte[] image = new byte[size];
     for (int from = 0; from < pixels.length; from += size) {
       System.arraycopy(pixels, from, image, 0, size);
-      for (int p = 0; p < area; p++) {
-        for (int c = 0; c < channels; c++) pixels[from + c * area + p] = image[p * channels + c];
+      for (int c = 0; c < channels; c++) {
+        for (int p = 0, to = from + c * area; p < area; p++) pixels[to + p] = image[p * channels + c];
       }
     }
   }
@@ -142,8 +142,8 @@ public final class NpyImages {
     float[] image = new float[size];
     for (int from = 0; from < pixels.length; from += size) {
       System.arraycopy(pixels, from, image, 0, size);
-      for (int p = 0; p < area; p++) {
-        for (int c = 0; c < channels; c++) pixels[from + c * area + p] = image[p * channels + c];
+      for (int c = 0; c < channels; c++) {
+        for (int p = 0, to = from + c * area; p < area; p++) pixels[to + p] = image[p * channels + c];
       }
     }
   }
