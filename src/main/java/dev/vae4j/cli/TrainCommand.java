@@ -46,7 +46,7 @@ final class TrainCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Option(names = "--data", paramLabel = "DIR", defaultValue = Datasets.BUNDLED,
-      description = "'digits' (10,000 MNIST digits bundled in the jar), 'mnist' or 'fashion-mnist' (downloaded once into ~/.cache/vae4j or $VAE4J_HOME, SHA-256 checked), a folder with MNIST-style IDX files, or a CSV file, one image per line.")
+      description = "'digits' (10,000 MNIST digits bundled in the jar), 'mnist' or 'fashion-mnist' (downloaded once into ~/.cache/vae4j or $VAE4J_HOME, SHA-256 checked), a folder with MNIST-style IDX files, a CSV file, one image per line, or a NumPy .npy/.npz file.")
   String data;
 
   @Option(names = "--classes", split = ",", paramLabel = "C[,C...]",

@@ -23,7 +23,8 @@ public final class Datasets {
   /**
    * {@code null} or {@code "digits"}: the bundled digits; {@code mnist} or {@code fashion-mnist}:
    * the official files, downloaded once into {@link Downloads#cacheRoot}; a name ending in {@code .csv}: a CSV file
-   * of pixels in [0, 1] without labels; anything else: a folder of IDX files.
+   * of pixels in [0, 1] without labels; {@code .npy} or {@code .npz}: NumPy arrays ({@link NpyImages},
+   * {@link NpzReader}); anything else: a folder of IDX files.
    */
   public static DatasetSplit load(String spec) throws IOException {
     return load(spec, CsvReader.Format.PLAIN);
@@ -55,6 +56,8 @@ public final class Datasets {
       return ClassNames.name(new DatasetSplit(spec, split.train(), split.test()),
           known == Downloads.FASHION_MNIST ? ClassNames.FASHION_MNIST : ClassNames.DIGITS);
     }
+    if (spec.toLowerCase(java.util.Locale.ROOT).endsWith(".npy")) return NpyImages.load(Path.of(spec));
+    if (spec.toLowerCase(java.util.Locale.ROOT).endsWith(".npz")) return NpzReader.load(Path.of(spec));
     return fromDirectory(Path.of(spec));
   }
 

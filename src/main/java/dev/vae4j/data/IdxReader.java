@@ -125,7 +125,7 @@ public final class IdxReader {
    * collects 8 KiB chunks, which G1 copied at every collection while a 47 MB training set loaded;
    * the long pauses made it triple the heap, and the peak RSS with it.)
    */
-  private static byte[] readUpTo(InputStream in, int n) throws IOException {
+  static byte[] readUpTo(InputStream in, int n) throws IOException {
     byte[] data = new byte[Math.min(n, 1 << 26)];
     int filled = 0;
     while (filled < n) {
