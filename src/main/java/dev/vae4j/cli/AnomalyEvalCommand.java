@@ -76,9 +76,7 @@ final class AnomalyEvalCommand implements Callable<Integer> {
       } else {
         stdout.printf(Locale.ROOT, "normal classes %s, score %s (k = %d), %s%n", describe(data, normal),
             kind.name().toLowerCase(Locale.ROOT), scoring.k, data.name());
-        int width = 14;
-        for (int c : result.perClass().keySet()) width = Math.max(width, heldOut(data, c).length());
-        int column = width;
+        int column = Math.max(14, result.perClass().keySet().stream().mapToInt(c -> heldOut(data, c).length()).max().orElse(0));
         stdout.printf(Locale.ROOT, "%-" + column + "s %9s %9s %8s %8s%n", "held-out", "anomalies", "normals", "ROC AUC", "AP");
         result.perClass().forEach((c, roc) -> row(stdout, column, heldOut(data, c), roc));
         if (result.perClass().size() > 1) row(stdout, column, "all", result.allHeldOut());
