@@ -46,7 +46,7 @@ final class TrainCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Option(names = "--data", paramLabel = "DIR", defaultValue = Datasets.BUNDLED,
-      description = "'digits' (10,000 MNIST digits bundled in the jar), 'mnist' or 'fashion-mnist' (downloaded once into ~/.cache/vae4j or $VAE4J_HOME, SHA-256 checked), a folder with MNIST-style IDX files, or a CSV file, one image per line.")
+      description = "'digits' (10,000 MNIST digits bundled in the jar), 'mnist' or 'fashion-mnist' (downloaded once into ~/.cache/vae4j or $VAE4J_HOME, SHA-256 checked), a folder with MNIST-style IDX files, a folder of images (PNG, JPEG, BMP, GIF, WebP; class sub-folders give labels), or a CSV file, one image per line.")
   String data;
 
   @Option(names = "--classes", split = ",", paramLabel = "C[,C...]",
@@ -275,6 +275,7 @@ final class TrainCommand implements Callable<Integer> {
   }
 
   private static String describe(DatasetSplit split) {
+    if (split.detected() != null) return "data " + split.source() + ": " + split.detected();
     return String.format(Locale.ROOT, "data %s: %d training images of %dx%d%s", split.source(), split.train().count(),
         split.train().height(), split.train().width(), split.test() == null ? "" : ", " + split.test().count() + " test images");
   }

@@ -1,0 +1,115 @@
+package dev.vae4j.data;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.ImageTypeSpecifier;
+import javax.imageio.stream.ImageInputStream;
+
+/**
+ * Reads one image file through ImageIO: the JDK's readers (PNG, JPEG, BMP, GIF) and TwelveMonkeys'
+ * (JPEG in CMYK/YCCK and the progressive or broken-marker files the JDK refuses, WebP), found by
+ * ImageIO's service loading from their jars. An animated GIF or WebP gives its first frame. Every
+ * failure, including a reader's own unchecked exception on a malformed file, is one {@link
+ * DataException} naming the file.
+ */
+final class ImageDecoder {
+  /** Largest image decoded, in pixels (a 10,000 x 10,000 photo); larger headers are refused unread. */
+  static final long MAX_PIXELS = 100_000_000;
+
+  private ImageDecoder() {}
+
+  /** What an image's header says, read without decoding its pixels. */
+  record Header(int width, int height, boolean grey) {}
+
+  /** Something that opens the file's bytes as a fresh ImageIO stream. */
+  @FunctionalInterface
+  interface Source {
+    ImageInputStream open() throws IOException;
+  }
+
+  /** The size and colour of the image {@code source} holds, {@code name} naming it in messages. */
+  static Header header(Source source, String name) throws DataException {
+    return withReader(source, name, reader -> {
+      int w = reader.getWidth(0), h = reader.getHeight(0);
+      checkSize(name, w, h);
+      return new Header(w, h, isGrey(reader));
+    });
+  }
+
+  /** The image {@code source} holds, as 8-bit planes. */
+  static DecodedImage decode(Source source, String name) throws DataException {
+    return withReader(source, name, reader -> {
+      checkSize(name, reader.getWidth(0), reader.getHeight(0));
+      BufferedImage image = reader.read(0);
+      return ImagePixels.of(image);
+    });
+  }
+
+  private interface ReaderJob<T> {
+    T run(ImageReader reader) throws IOException;
+  }
+
+  /**
+   * {@code job} with each reader ImageIO offers for the file in turn until one succeeds: the first
+   * failure is the one reported, the reader that claims the format being the one that knows it best.
+   */
+  private static <T> T withReader(Source source, String name, ReaderJob<T> job) throws DataException {
+    List<String> failures = new ArrayList<>();
+    try {
+      Iterator<ImageReader> readers;
+      try (ImageInputStream probe = source.open()) {
+        if (probe == null) throw new DataException(name + ": cannot open it");
+        readers = ImageIO.getImageReaders(probe);
+      }
+      if (!readers.hasNext()) throw new DataException(name + ": not an image ImageIO can read (unknown format or damaged header)");
+      while (readers.hasNext()) {
+        ImageReader reader = readers.next();
+        try (ImageInputStream in = source.open()) {
+          reader.setInput(in, true, true);
+          return job.run(reader);
+        } catch (DataException e) {
+          throw e;
+        } catch (IOException | RuntimeException e) {
+          // A reader's unchecked exception (IndexOutOfBounds, IllegalArgument, ...) is its way of
+          // saying the file is malformed.
+          failures.add(reason(e));
+        } finally {
+          reader.dispose();
+        }
+      }
+    } catch (DataException e) {
+      throw e;
+    } catch (IOException e) {
+      throw new DataException(name + ": cannot read it: " + reason(e), e);
+    }
+    throw new DataException(name + ": damaged or truncated image (" + failures.get(0) + ")");
+  }
+
+  private static boolean isGrey(ImageReader reader) throws IOException {
+    ImageTypeSpecifier type = reader.getRawImageType(0);
+    if (type == null) {
+      Iterator<ImageTypeSpecifier> types = reader.getImageTypes(0);
+      type = types.hasNext() ? types.next() : null;
+    }
+    return type != null && ImagePixels.isGrey(type.getColorModel());
+  }
+
+  private static void checkSize(String name, int width, int height) throws DataException {
+    if (width <= 0 || height <= 0) throw new DataException(name + ": image of " + width + "x" + height + " pixels");
+    if ((long) width * height > MAX_PIXELS) {
+      throw new DataException(String.format(Locale.ROOT, "%s: %dx%d pixels, larger than the %,d decoded", name,
+          width, height, MAX_PIXELS));
+    }
+  }
+
+  private static String reason(Throwable e) {
+    String message = e.getMessage();
+    return message == null || message.isBlank() ? e.getClass().getSimpleName() : message.lines().findFirst().orElse("").strip();
+  }
+}
