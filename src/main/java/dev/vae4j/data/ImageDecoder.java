@@ -46,7 +46,13 @@ final class ImageDecoder {
   static DecodedImage decode(Source source, String name) throws DataException {
     return withReader(source, name, reader -> {
       checkSize(name, reader.getWidth(0), reader.getHeight(0));
+      List<String> truncation = new ArrayList<>();
+      reader.addIIOReadWarningListener((r, warning) -> {
+        if (isTruncation(warning)) truncation.add(warning);
+      });
       BufferedImage image = reader.read(0);
+      // A JPEG cut short decodes with its missing part grey, and only a warning says so.
+      if (!truncation.isEmpty()) throw new DataException(name + ": truncated image (" + truncation.get(0) + ")");
       return ImagePixels.of(image);
     });
   }
@@ -89,6 +95,11 @@ final class ImageDecoder {
       throw new DataException(name + ": cannot read it: " + reason(e), e);
     }
     throw new DataException(name + ": damaged or truncated image (" + failures.get(0) + ")");
+  }
+
+  private static boolean isTruncation(String warning) {
+    String w = warning == null ? "" : warning.toLowerCase(Locale.ROOT);
+    return w.contains("truncated") || w.contains("premature end");
   }
 
   private static boolean isGrey(ImageReader reader) throws IOException {

@@ -149,6 +149,18 @@ class ImageDecoderTest {
   }
 
   @Test
+  void aTruncatedJpegIsRefusedThoughItsReaderOnlyWarns() throws IOException {
+    java.util.Random random = new java.util.Random(1);
+    java.awt.image.BufferedImage noise = new java.awt.image.BufferedImage(64, 64, java.awt.image.BufferedImage.TYPE_INT_RGB);
+    for (int y = 0; y < 64; y++) for (int x = 0; x < 64; x++) noise.setRGB(x, y, random.nextInt());
+    Path file = ImageFixtures.write(noise, "jpeg", dir.resolve("cut.jpg"));
+    byte[] all = Files.readAllBytes(file);
+    Files.write(file, Arrays.copyOf(all, all.length / 2));
+    DataException e = assertThrows(DataException.class, () -> decode(file));
+    assertTrue(e.getMessage().startsWith(file + ": truncated image"), e.getMessage());
+  }
+
+  @Test
   void textNamedPngIsNotAnImage() throws IOException {
     Path file = Files.writeString(dir.resolve("notes.png"), "not a picture\n");
     DataException e = assertThrows(DataException.class, () -> decode(file));
