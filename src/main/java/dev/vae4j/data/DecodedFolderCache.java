@@ -48,9 +48,9 @@ final class DecodedFolderCache {
     text.append(preparation.size() == null ? "-" : preparation.size().height() + "x" + preparation.size().width())
         .append(' ').append(preparation.channels()).append('\n');
     if (layout.classNames() != null) for (String name : layout.classNames()) text.append("class ").append(name).append('\n');
-    for (List<ImageFolderLayout.ImageFile> part : List.of(layout.train(), layout.test())) {
-      text.append(part == layout.train() ? "train\n" : "test\n");
-      for (ImageFolderLayout.ImageFile f : part) {
+    for (int part = 0; part < 2; part++) {
+      text.append(part == 0 ? "train\n" : "test\n");
+      for (ImageFolderLayout.ImageFile f : part == 0 ? layout.train() : layout.test()) {
         text.append(f.label()).append(' ').append(f.size()).append(' ').append(f.modifiedMillis()).append(' ')
             .append(f.relative()).append('\n');
       }

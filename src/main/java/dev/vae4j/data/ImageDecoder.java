@@ -68,14 +68,14 @@ final class ImageDecoder {
   private static <T> T withReader(Source source, String name, ReaderJob<T> job) throws DataException {
     List<String> failures = new ArrayList<>();
     try {
-      Iterator<ImageReader> readers;
+      List<ImageReader> readers = new ArrayList<>();
       try (ImageInputStream probe = source.open()) {
         if (probe == null) throw new DataException(name + ": cannot open it");
-        readers = ImageIO.getImageReaders(probe);
+        // Taken while the stream is open: the iterator asks each reader whether it can decode lazily.
+        ImageIO.getImageReaders(probe).forEachRemaining(readers::add);
       }
-      if (!readers.hasNext()) throw new DataException(name + ": not an image ImageIO can read (unknown format or damaged header)");
-      while (readers.hasNext()) {
-        ImageReader reader = readers.next();
+      if (readers.isEmpty()) throw new DataException(name + ": not an image ImageIO can read (unknown format or damaged header)");
+      for (ImageReader reader : readers) {
         try (ImageInputStream in = source.open()) {
           reader.setInput(in, true, true);
           return job.run(reader);

@@ -65,6 +65,9 @@ record ImageFolderLayout(Path root, List<String> classNames, List<ImageFile> tra
       Root train = Root.scan(dir, trainDir, null, skipped);
       if (!Files.isDirectory(testDir)) return heldOut(dir, train, skipped.count);
       Root test = Root.scan(dir, testDir, train.classNames, skipped);
+      if (train.classNames == null && test.classNames != null) {
+        throw new DataException(testDir + ": has class folders, while " + trainDir + " has none");
+      }
       return new ImageFolderLayout(dir, train.classNames, train.files, test.files, true, skipped.count);
     }
     return heldOut(dir, Root.scan(dir, dir, null, skipped), skipped.count);

@@ -90,6 +90,14 @@ class ImageFolderTest {
   }
 
   @Test
+  void aFlatTrainFolderWithClassFoldersForTestingIsRefused() throws IOException {
+    for (int i = 0; i < 3; i++) ImageFixtures.write(ImageFixtures.rgb(4, 4, i), "png", dir.resolve("train/" + i + ".png"));
+    ImageFixtures.colourClasses(dir.resolve("test"), new String[] {"a"}, 1, 4, 1);
+    assertEquals(dir.resolve("test") + ": has class folders, while " + dir.resolve("train") + " has none",
+        refusal(() -> load(dir)));
+  }
+
+  @Test
   void aFlatFolderHasNoLabelsAndFewImagesNoTestSet() throws IOException {
     for (int i = 0; i < 5; i++) ImageFixtures.write(ImageFixtures.rgb(5, 5, i), "png", dir.resolve(i + ".png"));
     DatasetSplit split = load(dir);
