@@ -27,7 +27,7 @@ final class ImageDecoder {
   /** What an image's header says, read without decoding its pixels. */
   record Header(int width, int height, boolean grey) {}
 
-  /** Something that opens the file's bytes as a fresh ImageIO stream. */
+  /** Something that opens the file's bytes as an ImageIO stream (once per header or decode). */
   @FunctionalInterface
   interface Source {
     ImageInputStream open() throws IOException;
@@ -62,22 +62,22 @@ final class ImageDecoder {
   }
 
   /**
-   * {@code job} with each reader ImageIO offers for the file in turn until one succeeds: the first
-   * failure is the one reported, the reader that claims the format being the one that knows it best.
+   * {@code job} with each reader that can decode the file in turn until one succeeds, on one stream:
+   * the readers of its name's suffix first (asking only them is what makes small files quick), else
+   * every reader ImageIO has. The first failure is the one reported, the first reader being the one
+   * that claims the format.
    */
   private static <T> T withReader(Source source, String name, ReaderJob<T> job) throws DataException {
     List<String> failures = new ArrayList<>();
-    try {
-      List<ImageReader> readers = new ArrayList<>();
-      try (ImageInputStream probe = source.open()) {
-        if (probe == null) throw new DataException(name + ": cannot open it");
-        // Taken while the stream is open: the iterator asks each reader whether it can decode lazily.
-        ImageIO.getImageReaders(probe).forEachRemaining(readers::add);
-      }
+    List<ImageReader> readers = new ArrayList<>();
+    try (ImageInputStream in = source.open()) {
+      if (in == null) throw new DataException(name + ": cannot open it");
+      readers.addAll(candidates(in, name));
       if (readers.isEmpty()) throw new DataException(name + ": not an image ImageIO can read (unknown format or damaged header)");
       for (ImageReader reader : readers) {
-        try (ImageInputStream in = source.open()) {
-          reader.setInput(in, true, true);
+        try {
+          in.seek(0);
+          reader.setInput(in, false, true);
           return job.run(reader);
         } catch (DataException e) {
           throw e;
@@ -85,16 +85,37 @@ final class ImageDecoder {
           // A reader's unchecked exception (IndexOutOfBounds, IllegalArgument, ...) is its way of
           // saying the file is malformed.
           failures.add(reason(e));
-        } finally {
-          reader.dispose();
         }
       }
     } catch (DataException e) {
       throw e;
     } catch (IOException e) {
       throw new DataException(name + ": cannot read it: " + reason(e), e);
+    } finally {
+      readers.forEach(ImageReader::dispose);
     }
     throw new DataException(name + ": damaged or truncated image (" + failures.get(0) + ")");
+  }
+
+  /** The readers that say they can decode {@code in}: those of {@code name}'s suffix, else any. */
+  private static List<ImageReader> candidates(ImageInputStream in, String name) throws IOException {
+    List<ImageReader> readers = new ArrayList<>();
+    int dot = name.lastIndexOf('.');
+    if (dot >= 0 && dot > name.lastIndexOf('/')) {
+      for (Iterator<ImageReader> r = ImageIO.getImageReadersBySuffix(name.substring(dot + 1).toLowerCase(Locale.ROOT));
+          r.hasNext(); ) {
+        ImageReader reader = r.next();
+        if (reader.getOriginatingProvider().canDecodeInput(in)) {
+          readers.add(reader);
+        } else {
+          reader.dispose();
+        }
+      }
+    }
+    // Otherwise (no suffix, or a .png that holds a JPEG) every reader is asked; the iterator asks
+    // lazily, so it is drained while the stream is open.
+    if (readers.isEmpty()) ImageIO.getImageReaders(in).forEachRemaining(readers::add);
+    return readers;
   }
 
   private static boolean isTruncation(String warning) {

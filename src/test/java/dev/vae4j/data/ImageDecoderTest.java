@@ -161,6 +161,12 @@ class ImageDecoderTest {
   }
 
   @Test
+  void aPngNamedJpgStillDecodes() throws IOException {
+    Path file = ImageFixtures.write(ImageFixtures.grey(W, H, 4), "png", dir.resolve("really-a-png.jpg"));
+    assertEquals(ImageFixtures.greyAt(3, 2, 4), at(decode(file), 0, 3, 2));
+  }
+
+  @Test
   void textNamedPngIsNotAnImage() throws IOException {
     Path file = Files.writeString(dir.resolve("notes.png"), "not a picture\n");
     DataException e = assertThrows(DataException.class, () -> decode(file));
