@@ -128,6 +128,26 @@ class ImageDecoderTest {
     assertEquals(1, grey.channels());
   }
 
+  /** WebP files made from {@link ImageFixtures#rgbAt} (seed 9) by libwebp 1.2.4's {@code cwebp -lossless [-exact]}. */
+  @Test
+  void webpDecodesThroughTwelveMonkeysWithAlphaOnBlack() throws Exception {
+    for (String name : new String[] {"rgb-lossless.webp", "rgba-lossless.webp"}) {
+      Path file = dir.resolve(name);
+      Files.copy(Path.of(getClass().getResource("webp/" + name).toURI()), file);
+      DecodedImage d = decode(file);
+      assertEquals(3, d.channels(), name);
+      assertEquals(W, d.width());
+      assertEquals(H, d.height());
+      for (int y = 0; y < H; y++) {
+        for (int x = 0; x < W; x++) {
+          int rgb = ImageFixtures.rgbAt(x, y, 9), alpha = name.startsWith("rgba") && x >= 4 ? 0x40 : 0xff;
+          assertEquals(((rgb >> 16) & 0xff) * alpha / 255.0, at(d, 0, x, y), 0.51, name + " red at " + x + "," + y);
+          assertEquals((rgb & 0xff) * alpha / 255.0, at(d, 2, x, y), 0.51, name + " blue at " + x + "," + y);
+        }
+      }
+    }
+  }
+
   @Test
   void twelveMonkeysReadersAreFoundForJpegAndWebp() {
     assertTrue(ImageIO.getImageReadersBySuffix("webp").hasNext(), "a WebP reader");
