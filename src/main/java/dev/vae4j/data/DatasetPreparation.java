@@ -24,13 +24,14 @@ final class DatasetPreparation {
     int pc = preparation.channels(c), ph = preparation.height(h), pw = preparation.width(w);
     if (pc == c && ph == h && pw == w) return data;
     int d = pc * ph * pw;
-    long total = (long) data.count() * d * (data.isEightBit() ? 1 : Float.BYTES);
-    if (total > Integer.MAX_VALUE - 8 || !HeapBudget.fits(total)) {
+    long values = (long) data.count() * d, total = values * (data.isEightBit() ? 1 : Float.BYTES);
+    if (values > Integer.MAX_VALUE - 8 || !HeapBudget.fits(total)) {
       throw new DataException(data.name() + ": " + data.count() + " images of " + pc + "x" + ph + "x" + pw + " need "
-          + (total > Integer.MAX_VALUE - 8 ? HeapBudget.size(total) + ", more than one array holds (2.1 GB)" : HeapBudget.shortfall(total)));
+          + (values > Integer.MAX_VALUE - 8 ? String.format(java.util.Locale.ROOT, "%,d values, more than one Java array holds", values)
+              : HeapBudget.shortfall(total)));
     }
-    byte[] bytes = data.isEightBit() ? new byte[(int) total] : null;
-    float[] floats = data.isEightBit() ? null : new float[(int) (total / Float.BYTES)];
+    byte[] bytes = data.isEightBit() ? new byte[(int) values] : null;
+    float[] floats = data.isEightBit() ? null : new float[(int) values];
     IntStream.range(0, data.count()).parallel().forEach(i -> {
       float[] prepared = preparation.apply(data.image(i), c, h, w);
       if (bytes != null) {
