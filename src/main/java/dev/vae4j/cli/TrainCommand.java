@@ -276,8 +276,9 @@ final class TrainCommand implements Callable<Integer> {
 
   private static String describe(DatasetSplit split) {
     if (split.detected() != null) return "data " + split.source() + ": " + split.detected();
-    return String.format(Locale.ROOT, "data %s: %d training images of %dx%d%s", split.source(), split.train().count(),
-        split.train().height(), split.train().width(), split.test() == null ? "" : ", " + split.test().count() + " test images");
+    return String.format(Locale.ROOT, "data %s: %d training images of %s%dx%d%s", split.source(), split.train().count(),
+        split.train().channels() == 1 ? "" : split.train().channels() + "x", split.train().height(), split.train().width(),
+        split.test() == null ? "" : ", " + split.test().count() + " test images");
   }
 
   /** What config.json records of this run. */

@@ -94,6 +94,19 @@ class ImageDecoderTest {
   }
 
   @Test
+  void greyWithAlphaStaysOnePlaneCompositedOnBlack() throws IOException {
+    Path file = ImageFixtures.write(ImageFixtures.greyAlpha(W, H, 6), "png", dir.resolve("ga.png"));
+    DecodedImage d = decode(file);
+    assertEquals(1, d.channels());
+    assertTrue(header(file).grey());
+    for (int y = 0; y < H; y++) {
+      for (int x = 0; x < W; x++) {
+        assertEquals(ImageFixtures.greyAt(x, y, 6) * ImageFixtures.alphaAt(x, y) / 255.0, at(d, 0, x, y), 0.51, x + "," + y);
+      }
+    }
+  }
+
+  @Test
   void palettesInPngAndGifGiveTheirColoursAndGreyPalettesOnePlane() throws IOException {
     for (String format : new String[] {"png", "gif"}) {
       DecodedImage colour = decode(ImageFixtures.write(ImageFixtures.palette(W, H, false), format, dir.resolve("p." + format)));

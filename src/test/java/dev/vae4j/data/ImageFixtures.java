@@ -86,6 +86,20 @@ final class ImageFixtures {
     return (x * 37 + y * 91) & 0xff;
   }
 
+  /** A grey image with alpha: {@link #greyAt} at opacity {@link #alphaAt}. */
+  static BufferedImage greyAlpha(int width, int height, int seed) {
+    ComponentColorModel model = new ComponentColorModel(ColorSpace.getInstance(ColorSpace.CS_GRAY), true, false,
+        Transparency.TRANSLUCENT, DataBuffer.TYPE_BYTE);
+    WritableRaster r = model.createCompatibleWritableRaster(width, height);
+    for (int y = 0; y < height; y++) {
+      for (int x = 0; x < width; x++) {
+        r.setSample(x, y, 0, greyAt(x, y, seed));
+        r.setSample(x, y, 1, alphaAt(x, y));
+      }
+    }
+    return new BufferedImage(model, r, false, null);
+  }
+
   /** A palette image: pixel (x, y) is entry {@code (x + y) % 4} of {@link #PALETTE}. */
   static BufferedImage palette(int width, int height, boolean grey) {
     int[] colours = grey ? GREY_PALETTE : PALETTE;
