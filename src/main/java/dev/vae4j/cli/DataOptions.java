@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 /** Which images a command reads: a dataset (default: the run's) and its split. */
 final class DataOptions {
   @Option(names = "--data", paramLabel = "DIR",
-      description = "'digits', a folder of MNIST-style IDX files, a .csv file or a NumPy .npy/.npz file (default: the run's own data).")
+      description = "'digits', a folder of MNIST-style IDX files, a folder of images, a .csv file or a NumPy .npy/.npz file (default: the run's own data).")
   String data;
 
   @Mixin CsvOptions csv;

@@ -1,5 +1,6 @@
 package dev.vae4j.cli;
 
+import dev.vae4j.data.ImageFolders;
 import java.util.function.LongConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -7,10 +8,10 @@ import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
  * A progress bar over images for the commands that can run for a while (eval, score,
- * anomaly-eval, encode): images done, images/s and the time left, on stderr when the command runs
+ * anomaly-eval, encode) and the decoding of an image folder: images done, images/s and the time left, on stderr when the command runs
  * on a terminal; nothing at all otherwise (logs, pipes, CI).
  */
-final class ImageProgress implements LongConsumer, AutoCloseable {
+final class ImageProgress implements LongConsumer, AutoCloseable, ImageFolders.Progress {
   private final ProgressBar bar;
 
   private ImageProgress(ProgressBar bar) {

@@ -24,6 +24,7 @@ public final class Main {
 
   public static void main(String[] args) {
     DownloadProgress.install();
+    dev.vae4j.data.ImageFolders.setProgress(ImageProgress::start);
     System.exit(run(args));
   }
 

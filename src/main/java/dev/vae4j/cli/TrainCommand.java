@@ -46,7 +46,7 @@ final class TrainCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Option(names = "--data", paramLabel = "DIR", defaultValue = Datasets.BUNDLED,
-      description = "'digits' (10,000 MNIST digits bundled in the jar), 'mnist' or 'fashion-mnist' (downloaded once into ~/.cache/vae4j or $VAE4J_HOME, SHA-256 checked), a folder with MNIST-style IDX files, a CSV file, one image per line, or a NumPy .npy/.npz file.")
+      description = "'digits' (10,000 MNIST digits bundled in the jar), 'mnist' or 'fashion-mnist' (downloaded once into ~/.cache/vae4j or $VAE4J_HOME, SHA-256 checked), a folder with MNIST-style IDX files, a folder of images (PNG, JPEG, BMP, GIF, WebP; class sub-folders give labels), a CSV file, one image per line, or a NumPy .npy/.npz file.")
   String data;
 
   @Option(names = "--classes", split = ",", paramLabel = "C[,C...]",
@@ -289,8 +289,10 @@ final class TrainCommand implements Callable<Integer> {
   }
 
   private static String describe(DatasetSplit split) {
+    if (split.detected() != null) return "data " + split.source() + ": " + split.detected();
     return String.format(Locale.ROOT, "data %s: %d training images of %s%dx%d%s", split.source(), split.train().count(),
-        split.train().channels() == 1 ? "" : split.train().channels() + "x", split.train().height(), split.train().width(), split.test() == null ? "" : ", " + split.test().count() + " test images");
+        split.train().channels() == 1 ? "" : split.train().channels() + "x", split.train().height(), split.train().width(),
+        split.test() == null ? "" : ", " + split.test().count() + " test images");
   }
 
   /** What config.json records of this run. */

@@ -24,7 +24,8 @@ public final class Datasets {
    * {@code null} or {@code "digits"}: the bundled digits; {@code mnist} or {@code fashion-mnist}:
    * the official files, downloaded once into {@link Downloads#cacheRoot}; a name ending in {@code .csv}: a CSV file
    * of pixels in [0, 1] without labels; {@code .npy} or {@code .npz}: NumPy arrays ({@link NpyImages},
-   * {@link NpzReader}); anything else: a folder of IDX files.
+   * {@link NpzReader}); a folder of IDX files; any other folder: a folder of images
+   * ({@link ImageFolders}).
    */
   public static DatasetSplit load(String spec) throws IOException {
     return load(spec, CsvReader.Format.PLAIN);
@@ -46,9 +47,18 @@ public final class Datasets {
       }
       return fromCsv(Path.of(spec), csv, data.size());
     }
-    if (data.size() != null || data.channels() != 0) {
-      throw new DataException(spec + ": --image-size and --channels are not supported for this data yet");
+    Path path = Path.of(spec);
+    if (!spec.equals(BUNDLED) && !Downloads.KNOWN.containsKey(spec) && Files.isDirectory(path)
+        && find(path, "train", "images", "idx3") == null) {
+      return ImageFolders.load(path, data, Downloads.cacheRoot());
     }
+    if (Files.isRegularFile(path) && ImageFolderLayout.isImageName(path)) {
+      throw new DataException(spec + ": a single image; --data takes a folder of images (put it in one, with the others)");
+    }
+    return DatasetPreparation.apply(unprepared(spec), ImagePreparation.of(data));
+  }
+
+  private static DatasetSplit unprepared(String spec) throws IOException {
     if (spec.equals(BUNDLED)) return bundledDigits();
     Downloads.Source known = Downloads.KNOWN.get(spec);
     if (known != null) {
@@ -100,8 +110,8 @@ public final class Datasets {
 
   private static DatasetSplit fromIdxFiles(Path dir) throws IOException {
     if (!Files.isDirectory(dir)) {
-      throw new DataException(dir + (Files.exists(dir) ? ": not a folder (--data takes digits, mnist, fashion-mnist, a folder of MNIST-style IDX files or a .csv file)"
-          : ": no such folder (expected MNIST-style IDX files)"));
+      throw new DataException(dir + (Files.exists(dir) ? ": not a folder (--data takes digits, mnist, fashion-mnist, a folder of images"
+          + " or of MNIST-style IDX files, a .csv file or a NumPy .npy/.npz file)" : ": no such folder"));
     }
     Path trainImages = find(dir, "train", "images", "idx3");
     if (trainImages == null) {

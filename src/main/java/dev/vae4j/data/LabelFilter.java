@@ -10,7 +10,7 @@ public final class LabelFilter {
   /** The images of {@code split} (both parts) whose label is in {@code classes}, in their order. */
   public static DatasetSplit onlyClasses(DatasetSplit split, Set<Integer> classes) throws DataException {
     Dataset test = split.test() == null ? null : onlyClasses(split.test(), classes);
-    return new DatasetSplit(split.source(), onlyClasses(split.train(), classes), test);
+    return new DatasetSplit(split.source(), onlyClasses(split.train(), classes), test, split.detected());
   }
 
   /** The images of {@code data} whose label is in {@code classes}, in their order. */
