@@ -185,7 +185,8 @@ final class TrainCommand implements Callable<Integer> {
       }
       if (run.replaced() != null) err.printf("vae4j: moved the run this one replaces to %s%n", run.replaced());
       err.printf("vae4j: %s on %s: %s%n", config.describe(), backend.name(), choice.reason());
-      err.printf("vae4j: %s, %s%n", backend.description(), describe(split));
+      err.printf("vae4j: %s%n", backend.description());
+      err.printf("vae4j: %s%n", describe(split));
       if (resume != null) {
         err.printf("vae4j: resuming %s%n", from == null ? "from the start (no checkpoint yet)"
             : "from " + from.file().getFileName() + " (" + from.state().position() + ")");

@@ -45,7 +45,7 @@ public final class Datasets {
       if (data.channels() != 0) {
         throw new DataException(spec + ": --channels does not convert CSV rows; --image-size HxWxC gives their shape");
       }
-      return fromCsv(Path.of(spec), csv, data.size());
+      return DataDescription.described(fromCsv(Path.of(spec), csv, data.size()), "CSV file");
     }
     Path path = Path.of(spec);
     if (!spec.equals(BUNDLED) && !Downloads.KNOWN.containsKey(spec) && Files.isDirectory(path)
@@ -55,7 +55,17 @@ public final class Datasets {
     if (Files.isRegularFile(path) && ImageFolderLayout.isImageName(path)) {
       throw new DataException(spec + ": a single image; --data takes a folder of images (put it in one, with the others)");
     }
-    return DatasetPreparation.apply(unprepared(spec), ImagePreparation.of(data));
+    return DataDescription.described(DatasetPreparation.apply(unprepared(spec), ImagePreparation.of(data)), kind(spec));
+  }
+
+  /** What {@link #unprepared} reads {@code spec} as, in words. */
+  private static String kind(String spec) {
+    if (spec.equals(BUNDLED)) return "the bundled digits";
+    if (Downloads.KNOWN.containsKey(spec)) return "IDX files (downloaded)";
+    String lower = spec.toLowerCase(java.util.Locale.ROOT);
+    if (lower.endsWith(".npy")) return "NumPy array";
+    if (lower.endsWith(".npz")) return "NumPy archive";
+    return "IDX folder";
   }
 
   private static DatasetSplit unprepared(String spec) throws IOException {

@@ -131,20 +131,18 @@ public final class ImageFolders {
     List<String> parts = new ArrayList<>();
     List<String> classes = layout.classNames();
     String kind = "image folder" + (classes == null ? " (no classes)"
-        : ", " + classes.size() + (classes.size() == 1 ? " class (" : " classes (") + names(classes) + ")");
+        : ", " + classes.size() + (classes.size() == 1 ? " class (" : " classes (") + DataDescription.names(classes) + ")");
     parts.add(kind);
     Dataset train = split.train(), test = split.test();
     parts.add(String.format(Locale.ROOT, "%,d train / %,d test images of %dx%dx%d (%s)", train.count(),
         test == null ? 0 : test.count(), train.channels(), train.height(), train.width(),
         layout.splitFolders() ? "train/ and test/ folders" : "a tenth held out, seeded"));
-    if (layout.skipped() > 0) parts.add(String.format(Locale.ROOT, "%,d files that are not images skipped", layout.skipped()));
+    if (layout.skipped() > 0) {
+      parts.add(layout.skipped() == 1 ? "1 file that is not an image skipped"
+          : String.format(Locale.ROOT, "%,d files that are not images skipped", layout.skipped()));
+    }
     parts.add(how);
     return new DatasetSplit(split.source(), train, test, String.join(", ", parts));
-  }
-
-  private static String names(List<String> classes) {
-    int shown = Math.min(classes.size(), 6);
-    return String.join(", ", classes.subList(0, shown)) + (classes.size() > shown ? ", ..." : "");
   }
 
   private static String seconds(long startNanos) {

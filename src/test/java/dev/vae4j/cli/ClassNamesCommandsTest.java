@@ -116,7 +116,7 @@ class ClassNamesCommandsTest {
     Path kaggle = dir.resolve("kaggle");
     CliRun trained = ok("train", "--data", csv.toString(), "--csv-255", "--epochs", "1", "--batch-size", "8", "--hidden", "8",
         "--latent", "2", "--device", "cpu", "--out", kaggle.toString());
-    assertTrue(trained.err().contains("30 training images of 4x4"), trained.err());
+    assertTrue(trained.err().contains("CSV file, 30 train / 0 test images of 1x4x4"), trained.err());
     Path codes = dir.resolve("kaggle-codes.csv");
     ok("encode", "--run", kaggle.toString(), "--device", "cpu", "--out", codes.toString());
     assertEquals("index,label,mu_0,mu_1,logvar_0,logvar_1", Files.readAllLines(codes).get(0));

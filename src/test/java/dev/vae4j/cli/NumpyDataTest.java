@@ -63,7 +63,7 @@ class NumpyDataTest {
     Path r = dir.resolve("run");
     CliRun train = ok("train", "--data", data.toString(), "--epochs", "1", "--batch-size", "16", "--hidden", "16",
         "--latent", "2", "--device", "cpu", "--out", r.toString());
-    assertTrue(train.err().contains("data " + data + ": 48 training images of 8x8, 16 test images"), train.err());
+    assertTrue(train.err().contains("data " + data + ": NumPy archive, 48 train / 16 test images of 1x8x8"), train.err());
     JsonNode config = new ObjectMapper().readTree(r.resolve("config.json").toFile());
     assertTrue(config.toString().contains(new ObjectMapper().writeValueAsString(data.toString())), config.toString());
     assertEquals(1, Files.readAllLines(r.resolve("metrics.jsonl")).size());
@@ -86,7 +86,7 @@ class NumpyDataTest {
     Files.write(data, npy("<f4", "(32, 4, 6)", floats.array()));
     CliRun train = ok("train", "--data", data.toString(), "--epochs", "1", "--batch-size", "8", "--hidden", "8", "--latent", "2",
         "--device", "cpu", "--out", dir.resolve("float-run").toString());
-    assertTrue(train.err().contains("data " + data + ": 32 training images of 4x6"), train.err());
+    assertTrue(train.err().contains("data " + data + ": NumPy array, 32 train / 0 test images of 1x4x6"), train.err());
 
     Path bad = dir.resolve("bad.npy");
     Files.write(bad, npy("<i2", "(2, 4, 4)", new byte[64]));

@@ -188,7 +188,7 @@ class CsvReaderTest {
         f.toString(), "--csv-label", "--csv-255", "--device", "cpu", "--batch-size", "8", "--epochs", "1", "--hidden", "8",
         "--latent", "2", "--out", dir.resolve("run").toString());
     assertEquals(0, code, err.toString());
-    assertTrue(err.toString().contains("40 training images of 4x4"), err.toString());
+    assertTrue(err.toString().contains("CSV file, 40 train / 0 test images of 1x4x4"), err.toString());
   }
 
   @Test

@@ -141,7 +141,7 @@ class ImageFolderTest {
     Files.writeString(dir.resolve(".DS_Store"), "finder");
     DatasetSplit split = load(dir);
     assertEquals(3, split.train().count());
-    assertTrue(split.detected().contains("1 files that are not images skipped"), split.detected());
+    assertTrue(split.detected().contains("1 file that is not an image skipped"), split.detected());
     assertTrue(refusal(() -> load(dir, null, 0, true)).startsWith(notes + ": not an image"));
   }
 
