@@ -20,7 +20,8 @@ public final class Main {
   private static final List<Class<?>> SUBCOMMANDS = List.of(TrainCommand.class, InfoCommand.class,
       BenchCommand.class, CommandLine.HelpCommand.class, SampleCommand.class, ReconstructCommand.class,
       EncodeCommand.class, PlotLatentCommand.class, ManifoldCommand.class, TraverseCommand.class,
-      InterpolateCommand.class, EvalCommand.class, ScoreCommand.class, AnomalyEvalCommand.class);
+      InterpolateCommand.class, EvalCommand.class, ScoreCommand.class, AnomalyEvalCommand.class,
+      AnomalyBenchmarkCommand.class);
 
   public static void main(String[] args) {
     DownloadProgress.install();
