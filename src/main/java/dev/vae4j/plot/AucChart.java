@@ -28,7 +28,7 @@ public final class AucChart {
     s.setPlotGridLinesColor(new Color(0xdddddd));
     s.setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideE);
     s.setAntiAlias(true);
-    chart.getStyler().setYAxisMin(0.0).setYAxisMax(1.0);
+    chart.getStyler().setYAxisMin(0.0).setYAxisMax(1.0).setXAxisLabelRotation(30);
     List<String> groups = new ArrayList<>();
     for (String label : table.cases()) groups.add(table.name(label));
     groups.add("mean");
