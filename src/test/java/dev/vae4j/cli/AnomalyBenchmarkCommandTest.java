@@ -78,4 +78,27 @@ class AnomalyBenchmarkCommandTest {
     assertEquals(2, own.code(), own.err());
     assertFalse(Files.exists(out));
   }
+
+  @Test
+  void oodTakesAnotherDatasetsTestSplitAsTheAnomaly() throws Exception {
+    // The digits' test images turned upside down, as a CSV of one image per line with its label.
+    dev.vae4j.data.Dataset test = dev.vae4j.data.Datasets.bundledDigits().test();
+    StringBuilder csv = new StringBuilder();
+    float[] px = test.pixels();
+    for (int i = 0; i < 200; i++) {
+      StringBuilder row = new StringBuilder();
+      for (int p = 783; p >= 0; p--) row.append(row.length() == 0 ? "" : ",").append(px[i * 784 + p]);
+      csv.append(row).append('\n');
+    }
+    Path flipped = dir.resolve("flipped.csv");
+    Files.writeString(flipped, csv);
+    Path out = dir.resolve("ood");
+    CliRun o = ok("anomaly-benchmark", "--protocol", "ood", "--ood-data", flipped.toString(), "--out", out.toString(),
+        "--epochs", "1", "--hidden", "32", "--latent", "4", "--device", "cpu", "--k", "2", "--scores", "elbo,knn");
+    List<String> lines = Files.readAllLines(out.resolve("results.csv"));
+    assertEquals(1 + 2 + 2, lines.size(), lines.toString());
+    assertTrue(lines.get(1).startsWith("ood,elbo,"), lines.get(1));
+    assertEquals(1 + 1663 + 200, Files.readAllLines(out.resolve("model").resolve("scores-knn.csv")).size());
+    assertTrue(o.out().contains("mean"), o.out());
+  }
 }
