@@ -101,4 +101,21 @@ class AnomalyBenchmarkCommandTest {
     assertEquals(1 + 1663 + 200, Files.readAllLines(out.resolve("model").resolve("scores-knn.csv")).size());
     assertTrue(o.out().contains("mean"), o.out());
   }
+
+  @Test
+  void oodOfAnotherSizeAndUnlabelledDataAreRefused() throws Exception {
+    StringBuilder small = new StringBuilder();
+    for (int i = 0; i < 20; i++) small.append("0").append(",0.5".repeat(99)).append('\n');
+    Path tiny = dir.resolve("tiny.csv");
+    Files.writeString(tiny, small);
+    Path out = dir.resolve("refused");
+    CliRun ood = run("anomaly-benchmark", "--protocol", "ood", "--ood-data", tiny.toString(), "--out", out.toString(), "--device", "cpu");
+    assertEquals(1, ood.code(), ood.err());
+    assertTrue(ood.err().contains("10x10") && ood.err().contains("28x28"), ood.err());
+    CliRun unlabelled = run("anomaly-benchmark", "--protocol", "one-class", "--data", tiny.toString(), "--out", out.toString(),
+        "--device", "cpu");
+    assertEquals(1, unlabelled.code(), unlabelled.err());
+    assertTrue(unlabelled.err().contains("no labels") || unlabelled.err().contains("no test split"), unlabelled.err());
+    assertFalse(Files.exists(out));
+  }
 }
