@@ -56,7 +56,7 @@ final class AnomalyEvalCommand implements Callable<Integer> {
       } catch (IllegalArgumentException e) {
         throw new ParameterException(spec.commandLine(), "--normal-classes: " + e.getMessage());
       }
-      double[] scores = scoring.scores(kind, s.model(), data);
+      double[] scores = scoring.scores(kind, s.run(), s.model(), data);
       AnomalyEvaluation result = AnomalyEvaluation.of(scores, data.labels(), normal);
       // The figures first: where the chart cannot be drawn (no font libraries) they are not lost.
       if (json) {
@@ -66,7 +66,7 @@ final class AnomalyEvalCommand implements Callable<Integer> {
         if (normal.stream().anyMatch(c -> named(data, c) != null)) {
           o.put("normal_class_names", normal.stream().map(data::className).toList());
         }
-        o.put("score", kind.name().toLowerCase(Locale.ROOT));
+        o.put("score", kind.cliName());
         o.put("k", scoring.k);
         Map<String, Object> classes = new LinkedHashMap<>();
         result.perClass().forEach((c, roc) -> classes.put(Integer.toString(c), figures(roc, named(data, c))));
@@ -75,7 +75,7 @@ final class AnomalyEvalCommand implements Callable<Integer> {
         stdout.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(o));
       } else {
         stdout.printf(Locale.ROOT, "normal classes %s, score %s (k = %d), %s%n", describe(data, normal),
-            kind.name().toLowerCase(Locale.ROOT), scoring.k, data.name());
+            kind.cliName(), scoring.k, data.name());
         int column = Math.max(14, result.perClass().keySet().stream().mapToInt(c -> heldOut(data, c).length()).max().orElse(0));
         stdout.printf(Locale.ROOT, "%-" + column + "s %9s %9s %8s %8s%n", "held-out", "anomalies", "normals", "ROC AUC", "AP");
         result.perClass().forEach((c, roc) -> row(stdout, column, heldOut(data, c), roc));
@@ -85,7 +85,7 @@ final class AnomalyEvalCommand implements Callable<Integer> {
       Map<String, Roc> curves = new LinkedHashMap<>();
       result.perClass().forEach((c, roc) -> curves.put(heldOut(data, c), roc));
       if (result.perClass().size() > 1) curves.put("all held-out", result.allHeldOut());
-      String title = "Anomaly detection by " + (kind == ScoreKind.ELBO ? "-ELBO" : "-log p(x) (IWAE)")
+      String title = "Anomaly detection by " + kind.title()
           + ", normal classes " + describe(data, normal);
       RocChart.write(out, curves, title);
       if (!json) stdout.printf("wrote ROC curves to %s%n", out);

@@ -20,7 +20,8 @@ public final class Main {
   private static final List<Class<?>> SUBCOMMANDS = List.of(TrainCommand.class, InfoCommand.class,
       BenchCommand.class, CommandLine.HelpCommand.class, SampleCommand.class, ReconstructCommand.class,
       EncodeCommand.class, PlotLatentCommand.class, ManifoldCommand.class, TraverseCommand.class,
-      InterpolateCommand.class, EvalCommand.class, ScoreCommand.class, AnomalyEvalCommand.class);
+      InterpolateCommand.class, EvalCommand.class, ScoreCommand.class, AnomalyEvalCommand.class,
+      AnomalyBenchmarkCommand.class);
 
   public static void main(String[] args) {
     DownloadProgress.install();
@@ -80,7 +81,7 @@ public final class Main {
   /**
    * The subcommands to register for {@code args}: only the one named first, when one is, else all
    * (usage help, {@code help CMD}, errors that list them). Picocli reflects over every registered
-   * command's options as it builds the command line, about 0.3 s for all fourteen on a cold JVM,
+   * command's options as it builds the command line, about 0.3 s for all of them on a cold JVM,
    * which every command would otherwise pay before doing anything.
    */
   static List<Class<?>> subcommandsFor(String... args) {

@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "score", mixinStandardHelpOptions = true, sortOptions = false, showDefaultValues = true,
     description = {"Writes one anomaly score per image (higher = more anomalous) as CSV.",
         "Columns index[,label],score[,flag][,label_name], one row per image in file order, label_name where the data",
-        "names its classes. The score is the negative ELBO or the negative IWAE estimate of log p(x), in nats."})
+        "names its classes. The score is one of --score's (the negative ELBO by default, in nats)."})
 final class ScoreCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin RunOptions runOptions;
@@ -50,7 +50,7 @@ final class ScoreCommand implements Callable<Integer> {
     }
     try (RunOptions.Session s = runOptions.open(spec.commandLine().getErr())) {
       Dataset data = dataOptions.load(s.run());
-      double[] scores = scoring.scores(kind, s.model(), data);
+      double[] scores = scoring.scores(kind, s.run(), s.model(), data);
       boolean[] flagged = null;
       String note = "";
       if (flags != null) {
@@ -63,7 +63,7 @@ final class ScoreCommand implements Callable<Integer> {
       }
       CsvTables.writeScores(out, scores, data.labels(), flagged, ClassNames.shown(data.classNames()));
       spec.commandLine().getOut().printf("wrote %s scores of %d images to %s%s%n",
-          kind.name().toLowerCase(Locale.ROOT), scores.length, out, note);
+          kind.cliName(), scores.length, out, note);
     }
     return 0;
   }

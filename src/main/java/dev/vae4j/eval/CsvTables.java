@@ -80,7 +80,7 @@ public final class CsvTables {
   }
 
   /** {@code text} as one CSV cell: quoted (quotes doubled) where it holds a comma, a quote or a line break. */
-  static String cell(String text) {
+  public static String cell(String text) {
     if (text.indexOf(',') < 0 && text.indexOf('"') < 0 && text.indexOf('\n') < 0 && text.indexOf('\r') < 0) return text;
     return '"' + text.replace("\"", "\"\"") + '"';
   }

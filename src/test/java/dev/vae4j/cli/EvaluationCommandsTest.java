@@ -210,4 +210,20 @@ class EvaluationCommandsTest {
     assertEquals("keep", Files.readString(precious));
     assertFalse(Files.exists(Path.of("x.csv")));
   }
+
+  @Test
+  void everyScoreNameWritesOneScorePerImage() throws Exception {
+    for (String name : List.of("recon-mse", "mahalanobis", "knn", "complexity")) {
+      Path csv = dir.resolve("scores-" + name + ".csv");
+      CliRun o = ok("score", "--run", run.toString(), "--device", "cpu", "--out", csv.toString(), "--k", "2", "--score", name);
+      assertTrue(o.out().startsWith("wrote " + name + " scores of 1663 images"), o.out());
+      assertEquals(1 + 1663, Files.readAllLines(csv).size());
+    }
+    CliRun eval = ok("anomaly-eval", "--run", run.toString(), "--device", "cpu", "--normal-classes", "0,2,3,4,5,6,7,8,9",
+        "--score", "mahalanobis", "--out", dir.resolve("roc-mahalanobis.png").toString());
+    assertTrue(eval.out().contains("score mahalanobis"), eval.out());
+    CliRun bad = run("score", "--run", run.toString(), "--out", dir.resolve("x.csv").toString(), "--score", "ink");
+    assertEquals(2, bad.code());
+    assertTrue(bad.err().contains("recon-mse"), bad.err());
+  }
 }

@@ -83,4 +83,16 @@ class RocTest {
     assertEquals(3, e.allHeldOut().negatives());
     assertThrows(IllegalArgumentException.class, () -> AnomalyEvaluation.of(s, labels, java.util.Set.of(0, 1, 2, 3)));
   }
+
+  @Test
+  void handComputedCaseWithTies() {
+    // Positives score 2 and 3, negatives 1 and 2: of the 4 pairs 3 wins, 1 ties -> AUC 3.5/4.
+    // AP: threshold 3 recalls 1/2 at precision 1, threshold 2 the rest at precision 2/3 -> 1/2 + 1/3.
+    Roc roc = Roc.of(new double[] {1, 2, 2, 3}, new boolean[] {false, true, false, true});
+    assertEquals(0.875, roc.auc(), 1e-15);
+    assertEquals(0.5 + 1.0 / 3, roc.averagePrecision(), 1e-15);
+    Roc allTied = Roc.of(new double[] {4, 4, 4}, new boolean[] {true, false, false});
+    assertEquals(0.5, allTied.auc(), 1e-15);
+    assertEquals(1.0 / 3, allTied.averagePrecision(), 1e-15);
+  }
 }
