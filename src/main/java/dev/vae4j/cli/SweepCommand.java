@@ -76,6 +76,10 @@ final class SweepCommand implements Callable<Integer> {
       description = "Run only every N-th trial starting at I (0-based); auto reads a Slurm job array's or Kubernetes Indexed Job's index (see docs/sweeps.md).")
   String shard;
 
+  @Option(names = "--device", paramLabel = "auto|cpu|cuda",
+      description = "Where every trial trains (train's --device, default auto). Where, not what: not part of the sweep's definition, so a rerun may move it.")
+  String device;
+
   @Option(names = "--dry-run", description = "Print the trials and the train command of each; write nothing.")
   boolean dryRun;
 
@@ -126,7 +130,8 @@ final class SweepCommand implements Callable<Integer> {
       }
       Path dir = out.resolve(trial.name());
       boolean resume = Files.exists(dir.resolve(RunDirectory.CONFIG));
-      List<String> args = resume ? List.of("train", "--resume", dir.toString()) : e.getValue();
+      List<String> args = new ArrayList<>(resume ? List.of("train", "--resume", dir.toString()) : e.getValue());
+      if (resume && device != null) args.addAll(List.of("--device", device));
       err.printf("vae4j: trial %d/%d %s%s%n", done, total, trial.name(), resume ? " (resuming)" : "");
       StringBuilder errors = new StringBuilder();
       int code = Main.run(cli.getOut(), new PrintWriter(new TeeWriter(err, errors), true), args.toArray(String[]::new));
@@ -260,6 +265,7 @@ final class SweepCommand implements Callable<Integer> {
       }
     }
     args.addAll(List.of("--seed", Long.toString(trial.seed()), "--out", out.resolve(trial.name()).toString()));
+    if (device != null) args.addAll(List.of("--device", device));
     CommandLine check = new CommandLine(new TrainCommand());
     check.registerConverter(Path.class, new PathConverter());
     try {
