@@ -53,7 +53,7 @@ public record SweepResults(List<String> parameters, String metric, List<TrialRes
   private List<String> header() {
     List<String> h = new ArrayList<>(List.of("trial"));
     h.addAll(parameters);
-    h.addAll(List.of("seed", "status", "epochs", "best_epoch", "train_loss", "val_loss", metric, "seconds"));
+    h.addAll(List.of("seed", "status", "epochs", "best_epoch", "train_loss", "val_loss", "metric_" + metric, "seconds"));
     return h;
   }
 
