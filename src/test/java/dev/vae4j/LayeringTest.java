@@ -35,6 +35,7 @@ class LayeringTest {
       Map.entry("bench", Set.of("", "train", "backend", "model", "model.layer", "data")),
       Map.entry("eval", Set.of("", "backend", "model", "model.layer", "data", "io")),
       Map.entry("plot", Set.of("eval", "io")),
+      Map.entry("sweep", Set.of("run", "io")),
       Map.entry("model", Set.of("backend", "model.layer", "io")),
       Map.entry("model.layer", Set.of("backend")),
       Map.entry("backend", Set.of()),

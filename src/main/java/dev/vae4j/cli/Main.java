@@ -21,7 +21,7 @@ public final class Main {
       BenchCommand.class, CommandLine.HelpCommand.class, SampleCommand.class, ReconstructCommand.class,
       EncodeCommand.class, PlotLatentCommand.class, ManifoldCommand.class, TraverseCommand.class,
       InterpolateCommand.class, EvalCommand.class, ScoreCommand.class, AnomalyEvalCommand.class,
-      AnomalyBenchmarkCommand.class);
+      AnomalyBenchmarkCommand.class, SweepCommand.class);
 
   public static void main(String[] args) {
     DownloadProgress.install();
@@ -36,8 +36,15 @@ public final class Main {
 
   /** Runs the command line with the given output and error writers; returns the exit code. */
   public static int run(PrintWriter out, PrintWriter err, String... args) {
+    return run(out, err, System.getenv(), args);
+  }
+
+  /** {@link #run(PrintWriter, PrintWriter, String...)} in the given environment (for tests of what reads it). */
+  static int run(PrintWriter out, PrintWriter err, java.util.Map<String, String> environment, String... args) {
     CommandLine cli = commandLine(args).setOut(out).setErr(err);
-    cli.setDefaultValueProvider(new EnvironmentDefaults(System.getenv())); // VAE4J_DEVICE=cuda, ...
+    cli.setDefaultValueProvider(new EnvironmentDefaults(environment)); // VAE4J_DEVICE=cuda, ...
+    CommandLine sweep = cli.getSubcommands().get("sweep");
+    if (sweep != null) ((SweepCommand) sweep.getCommand()).environment = environment; // --shard auto
     cli.registerConverter(java.nio.file.Path.class, new PathConverter());
     cli.setParameterExceptionHandler(new UsageErrors());
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {

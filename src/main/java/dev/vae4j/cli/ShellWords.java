@@ -11,4 +11,9 @@ final class ShellWords {
   static String quote(String word) {
     return SAFE.matcher(word).matches() ? word : "'" + word.replace("'", "'\\''") + "'";
   }
+
+  /** The words as one command line. */
+  static String join(java.util.List<String> words) {
+    return String.join(" ", words.stream().map(ShellWords::quote).toList());
+  }
 }

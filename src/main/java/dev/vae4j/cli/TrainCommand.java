@@ -235,6 +235,18 @@ final class TrainCommand implements Callable<Integer> {
     return 0;
   }
 
+  /**
+   * The checks of {@link #call} that need no data and write nothing, for a sweep to run on every
+   * trial's options before it trains any: a value an option rejects is a usage error up front.
+   */
+  void checkOptions() throws Exception {
+    if (checkpointEvery < 0) throw new ParameterException(spec.commandLine(), "--checkpoint-every must be >= 0, got " + checkpointEvery);
+    if (keepCheckpoints < 1) throw new ParameterException(spec.commandLine(), "--keep-checkpoints must be >= 1, got " + keepCheckpoints);
+    options();
+    Likelihood pixels = likelihood();
+    if (conv == null) usage(() -> VaeConfig.mlp(Shape.flat(1), hidden, latent, pixels));
+  }
+
   /** The command that continues this run, as the user would type it here. */
   private String resumeCommand(Path runPath) {
     boolean moved = resume != null && spec.commandLine().getParseResult().hasMatchedOption("--device");

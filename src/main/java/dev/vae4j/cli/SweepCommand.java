@@ -1,0 +1,380 @@
+package dev.vae4j.cli;
+
+import dev.vae4j.io.AtomicFiles;
+import dev.vae4j.plot.ChartUnavailableException;
+import dev.vae4j.plot.SweepChart;
+import dev.vae4j.run.RunDirectory;
+import dev.vae4j.sweep.Range;
+import dev.vae4j.sweep.Shard;
+import dev.vae4j.sweep.SweepDefinition;
+import dev.vae4j.sweep.SweepResults;
+import dev.vae4j.sweep.SweepSpace;
+import dev.vae4j.sweep.Trial;
+import dev.vae4j.sweep.TrialResult;
+import dev.vae4j.sweep.TrialStatus;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Unmatched;
+
+/**
+ * {@code vae4j sweep}: a hyperparameter search as one command. Each trial is an ordinary {@code
+ * train} run, started in this process with the shared train options plus its own, into its own run
+ * folder inside {@code --out}; the trials run one after another (each uses every core already, see
+ * docs/benchmarks.md). Every trial's options are parsed and checked before anything is written.
+ */
+@Command(name = "sweep", mixinStandardHelpOptions = true, sortOptions = false, showDefaultValues = true,
+    description = {"Trains one model per trial of a grid or random search and tabulates them.",
+        "Any other option is a train option every trial shares (e.g. --epochs 3 --data fashion-mnist);",
+        "each trial is a run folder DIR/NAME=VALUE,...,seed=S that every other command reads.",
+        "Rerunning the same command skips finished trials and resumes unfinished ones."})
+final class SweepCommand implements Callable<Integer> {
+  /** Train options the sweep sets itself, per trial. */
+  private static final Set<String> OWN = Set.of("--out", "--resume", "--overwrite", "--seed", "--help", "--version");
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--out", required = true, paramLabel = "DIR", description = "The sweep folder: sweep.json, one run folder per trial, results.csv/.md/.json, best and the charts.")
+  Path out;
+
+  @Option(names = "--grid", paramLabel = "NAME=V1,V2,...",
+      description = "A train option (without dashes) and its values; every combination of the grids is a trial. A list value joins its entries with '+' (hidden=400,512+256); a flag takes true/false.")
+  List<String> grids = new ArrayList<>();
+
+  @Option(names = "--random", defaultValue = "0", paramLabel = "N", description = "Draw N trials from the --range options (crossed with any --grid).")
+  int random;
+
+  @Option(names = "--range", paramLabel = "NAME=[log:|int:|logint:]LOW..HIGH", description = "A range --random draws one option from (log: log-uniform; int: whole numbers, both ends included).")
+  List<String> ranges = new ArrayList<>();
+
+  @Option(names = "--seed", defaultValue = "1", description = "Seeds the random draws; trials are trained with seeds S, S+1, ... (one per repeat).")
+  long seed;
+
+  @Option(names = "--repeats", defaultValue = "1", paramLabel = "K", description = "Train every trial with K seeds (for error bars).")
+  int repeats;
+
+  @Option(names = "--metric", paramLabel = "NAME",
+      description = "What ranks the trials (lower is better), from metrics.jsonl: val_loss (validation -ELBO, the default), val_recon, val_kl, train_loss, train_recon or train_kl.")
+  String metric;
+
+  @Option(names = "--shard", defaultValue = "0/1", paramLabel = "I/N|auto",
+      description = "Run only every N-th trial starting at I (0-based); auto reads a Slurm job array's or Kubernetes Indexed Job's index (see docs/sweeps.md).")
+  String shard;
+
+  @Option(names = "--device", paramLabel = "auto|cpu|cuda",
+      description = "Where every trial trains (train's --device, default auto). Where, not what: not part of the sweep's definition, so a rerun may move it.")
+  String device;
+
+  @Option(names = "--dry-run", description = "Print the trials and the train command of each; write nothing.")
+  boolean dryRun;
+
+  @Option(names = "--report", description = "Only tabulate what has finished in --out (e.g. after sharded runs); takes no other option but --metric.")
+  boolean report;
+
+  @Option(names = "--overwrite", description = "Replace a sweep in --out that was made with another grid or other shared options (its files are moved into replaced-DATE/).")
+  boolean overwrite;
+
+  @Unmatched List<String> trainOptions = new ArrayList<>();
+
+  /** Where {@code --shard auto} reads the scheduler's variables; tests inject their own. */
+  Map<String, String> environment = System.getenv();
+
+  @Override
+  public Integer call() throws Exception {
+    CommandLine cli = spec.commandLine();
+    if (metric != null && !TrialResult.METRICS.contains(metric)) {
+      throw new ParameterException(cli, "--metric must be one of " + String.join(", ", TrialResult.METRICS) + ", got '" + metric + "'");
+    }
+    if (report) return report(cli);
+    SweepDefinition definition = definition(cli);
+    List<Trial> trials = definition.space().trials();
+    Map<Trial, List<String>> commands = new LinkedHashMap<>();
+    for (Trial t : trials) commands.put(t, checkedTrainArguments(cli, t));
+    Shard mine = usage(cli, () -> Shard.parse(shard, environment));
+    PrintWriter err = cli.getErr();
+    if (dryRun) {
+      int i = 0;
+      for (Map.Entry<Trial, List<String>> e : commands.entrySet()) {
+        boolean runs = mine.runs(i++);
+        cli.getOut().printf("%s%s  vae4j %s%n", runs ? "" : "(other shard) ", e.getKey().name(), ShellWords.join(e.getValue()));
+      }
+      cli.getOut().printf("%d trial%s%s%n", trials.size(), trials.size() == 1 ? "" : "s",
+          mine.count() > 1 ? ", shard " + mine + " runs " + countMine(trials.size(), mine) : "");
+      return 0;
+    }
+    prepareFolder(cli, definition);
+    int done = 0, total = countMine(trials.size(), mine), i = 0;
+    for (Map.Entry<Trial, List<String>> e : commands.entrySet()) {
+      if (!mine.runs(i++)) continue;
+      Trial trial = e.getKey();
+      done++;
+      TrialResult before = TrialResult.read(out, trial, "val_loss");
+      if (before.status() == TrialStatus.FINISHED || before.status() == TrialStatus.PRUNED) {
+        err.printf("vae4j: trial %d/%d %s: %s already%n", done, total, trial.name(), before.status());
+        continue;
+      }
+      Path dir = out.resolve(trial.name());
+      boolean resume = Files.exists(dir.resolve(RunDirectory.CONFIG));
+      List<String> args = new ArrayList<>(resume ? List.of("train", "--resume", dir.toString()) : e.getValue());
+      if (resume && device != null) args.addAll(List.of("--device", device));
+      err.printf("vae4j: trial %d/%d %s%s%n", done, total, trial.name(), resume ? " (resuming)" : "");
+      StringBuilder errors = new StringBuilder();
+      int code = Main.run(cli.getOut(), new PrintWriter(new TeeWriter(err, errors), true), args.toArray(String[]::new));
+      if (code == StopSignals.EXIT_CODE) {
+        err.printf("vae4j: sweep stopped; rerun the same command to continue it%n");
+        return code;
+      }
+      if (code != 0) {
+        Files.createDirectories(dir);
+        AtomicFiles.write(dir.resolve(TrialResult.FAILED_MARKER), (lastError(errors) + "\n").getBytes(StandardCharsets.UTF_8));
+      } else {
+        Files.deleteIfExists(dir.resolve(TrialResult.FAILED_MARKER));
+      }
+    }
+    SweepResults results = SweepResults.read(out, definition, definition.metric());
+    if (mine.count() > 1) { // the tables are the sweep's, not one shard's: --report writes them
+      cli.getOut().printf("shard %s done (%s of the sweep's trials); vae4j sweep --out %s --report tabulates the sweep%n",
+          mine, results.counts(), ShellWords.quote(out.toString()));
+      return 0;
+    }
+    publish(cli, results, definition);
+    return 0;
+  }
+
+  /** {@code --report}: the table of whatever has finished, from the folder's own sweep.json. */
+  private int report(CommandLine cli) throws Exception {
+    List<String> given = cli.getParseResult().matchedOptions().stream().map(OptionSpec::longestName)
+        .filter(n -> !n.equals("--out") && !n.equals("--report") && !n.equals("--metric")).toList();
+    if (!given.isEmpty() || !trainOptions.isEmpty()) {
+      throw new ParameterException(cli, "--report takes no options but --out and --metric (sweep.json has the rest), got "
+          + String.join(" ", given.isEmpty() ? trainOptions : given));
+    }
+    if (!Files.isRegularFile(out.resolve(SweepDefinition.FILE))) {
+      throw new ParameterException(cli, out + " is not a sweep folder (no " + SweepDefinition.FILE + ")");
+    }
+    SweepDefinition definition = SweepDefinition.read(out);
+    publish(cli, SweepResults.read(out, definition, metric != null ? metric : definition.metric()), definition);
+    return 0;
+  }
+
+  /** Prints the table and writes it, {@code best} and one chart per numeric swept option. */
+  private void publish(CommandLine cli, SweepResults results, SweepDefinition definition) throws IOException {
+    results.write(out);
+    List<String> charts = writeCharts(cli.getErr(), results, definition);
+    PrintWriter o = cli.getOut();
+    o.print(results.text());
+    TrialResult best = results.best();
+    o.printf("%s; %s%n", results.counts(), best == null ? "no trial has finished yet"
+        : String.format(java.util.Locale.ROOT, "best by %s: %s (%.3f)", results.metric(), best.trial().name(), best.metric()));
+    o.printf("wrote %s/{%s, %s, %s%s%s}%n", out, SweepResults.CSV, SweepResults.MARKDOWN, SweepResults.JSON_FILE,
+        best == null ? "" : ", " + SweepResults.BEST, charts.isEmpty() ? "" : ", " + String.join(", ", charts));
+  }
+
+  private List<String> writeCharts(PrintWriter err, SweepResults results, SweepDefinition definition) throws IOException {
+    List<String> written = new ArrayList<>();
+    for (String p : results.parameters()) {
+      List<double[]> points = new ArrayList<>();
+      boolean numeric = true;
+      for (TrialResult r : results.rows()) {
+        if (r.status() != TrialStatus.FINISHED || Double.isNaN(r.metric())) continue;
+        try {
+          points.add(new double[] {Double.parseDouble(r.trial().parameters().get(p)), r.metric()});
+        } catch (NumberFormatException | NullPointerException e) {
+          numeric = false; // e.g. likelihood=bernoulli,gaussian: the table says it
+        }
+      }
+      if (!numeric || points.isEmpty()) continue;
+      double[] x = points.stream().mapToDouble(q -> q[0]).toArray(), y = points.stream().mapToDouble(q -> q[1]).toArray();
+      Range range = definition.space().ranges().get(p);
+      double min = java.util.Arrays.stream(x).min().orElse(1), max = java.util.Arrays.stream(x).max().orElse(1);
+      boolean log = range != null ? range.logarithmic() : min > 0 && max / min >= 20;
+      String name = results.metric() + "-by-" + p + ".png";
+      try {
+        SweepChart.write(out.resolve(name), p, x, y, results.metric(), log);
+        written.add(name);
+      } catch (ChartUnavailableException e) {
+        err.println("vae4j: warning: " + name + " not written: " + e.getMessage());
+      }
+    }
+    return written;
+  }
+
+  /** The sweep the options define, its space and names checked against the train options. */
+  private SweepDefinition definition(CommandLine cli) {
+    Map<String, List<String>> grid = new LinkedHashMap<>();
+    Map<String, Range> drawn = new LinkedHashMap<>();
+    for (String g : grids) {
+      Map.Entry<String, List<String>> e = usage(cli, () -> SweepSpace.parseGrid(g));
+      if (grid.put(e.getKey(), e.getValue()) != null) throw new ParameterException(cli, "--grid " + e.getKey() + " given twice");
+    }
+    for (String r : ranges) {
+      Map.Entry<String, Range> e = usage(cli, () -> SweepSpace.parseRange(r));
+      if (drawn.put(e.getKey(), e.getValue()) != null) throw new ParameterException(cli, "--range " + e.getKey() + " given twice");
+    }
+    CommandSpec train = trainSpec();
+    for (String option : trainOptions) {
+      if (option.startsWith("-") && OWN.contains(option.split("=", 2)[0])) {
+        throw new ParameterException(cli, option + " is the sweep's own: it sets " + option.split("=", 2)[0] + " for each trial");
+      }
+    }
+    List<String> names = new ArrayList<>(grid.keySet());
+    names.addAll(drawn.keySet());
+    for (String name : names) {
+      String option = "--" + name;
+      if (!name.equals("seed") && (train.findOption(option) == null || OWN.contains(option))) {
+        throw new ParameterException(cli, "'" + name + "' is not a train option a sweep can vary (see vae4j train --help)");
+      }
+      if (trainOptions.stream().anyMatch(a -> a.equals(option) || a.startsWith(option + "="))) {
+        throw new ParameterException(cli, option + " is both swept and shared; give it once");
+      }
+    }
+    SweepSpace space = usage(cli, () -> new SweepSpace(grid, drawn, random, seed, repeats));
+    return new SweepDefinition(space, trainOptions, null, metric != null ? metric : "val_loss");
+  }
+
+  /** {@code train ...} for a new trial, parsed and checked as train would, so no trial fails on its options later. */
+  private List<String> checkedTrainArguments(CommandLine cli, Trial trial) {
+    CommandSpec train = trainSpec();
+    List<String> args = new ArrayList<>(List.of("train"));
+    args.addAll(trainOptions);
+    for (Map.Entry<String, String> p : trial.parameters().entrySet()) {
+      OptionSpec option = train.findOption("--" + p.getKey());
+      if (option.arity().max == 0) {
+        if (!p.getValue().equals("true") && !p.getValue().equals("false")) {
+          throw new ParameterException(cli, "trial " + trial.name() + ": --" + p.getKey() + " is a flag, true or false, got '" + p.getValue() + "'");
+        }
+        if (p.getValue().equals("true")) args.add("--" + p.getKey());
+      } else {
+        args.add("--" + p.getKey());
+        args.add(option.splitRegex().isEmpty() ? p.getValue() : p.getValue().replace('+', ','));
+      }
+    }
+    args.addAll(List.of("--seed", Long.toString(trial.seed()), "--out", out.resolve(trial.name()).toString()));
+    if (device != null) args.addAll(List.of("--device", device));
+    CommandLine check = new CommandLine(new TrainCommand());
+    check.registerConverter(Path.class, new PathConverter());
+    try {
+      check.parseArgs(args.subList(1, args.size()).toArray(String[]::new));
+      ((TrainCommand) check.getCommand()).checkOptions();
+    } catch (ParameterException e) {
+      throw new ParameterException(cli, (trial.parameters().isEmpty() ? "the train options" : "trial " + trial.name()) + ": "
+          + e.getMessage().replace('\n', ' ').split(UsageErrors.FIX_SEPARATOR)[0]);
+    } catch (Exception e) {
+      throw new ParameterException(cli, "trial " + trial.name() + ": " + Main.oneLine(e));
+    }
+    return args;
+  }
+
+  private static CommandSpec trainSpec() {
+    return new CommandLine(new TrainCommand()).getCommandSpec();
+  }
+
+  /**
+   * Creates the sweep folder and records the sweep, or checks that the folder records this one. A
+   * folder of another sweep is refused, naming the difference, unless {@code --overwrite}.
+   */
+  private void prepareFolder(CommandLine cli, SweepDefinition definition) throws IOException {
+    Path file = out.resolve(SweepDefinition.FILE);
+    if (Files.isRegularFile(file)) {
+      List<String> differences = definition.differences(SweepDefinition.read(out));
+      if (differences.isEmpty()) return;
+      if (!overwrite) {
+        throw new ParameterException(cli, out + " holds a sweep made with other settings: " + String.join(", ", differences)
+            + UsageErrors.FIX_SEPARATOR + "rerun it with the options of its " + SweepDefinition.FILE + ", choose another --out, or pass --overwrite");
+      }
+      Path aside = moveAside(SweepDefinition.read(out));
+      cli.getErr().printf("vae4j: moved the sweep this one replaces to %s%n", aside);
+    } else if (Files.isDirectory(out)) {
+      try (var entries = Files.list(out)) {
+        if (entries.findAny().isPresent()) {
+          throw new ParameterException(cli, out + " is not empty and holds no " + SweepDefinition.FILE + "; choose another --out");
+        }
+      }
+    } else if (Files.exists(out)) {
+      throw new ParameterException(cli, out + " exists and is not a folder");
+    }
+    Files.createDirectories(out);
+    definition.write(out);
+  }
+
+  /** Moves the old sweep's files (its trials' folders, tables and charts) into replaced-DATE/. */
+  private Path moveAside(SweepDefinition old) throws IOException {
+    String stamp = java.time.LocalDateTime.now().format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+    Path target = out.resolve("replaced-" + stamp);
+    for (int n = 2; Files.exists(target); n++) target = out.resolve("replaced-" + stamp + "-" + n);
+    Files.createDirectory(target);
+    List<Path> moving = new ArrayList<>();
+    for (Trial t : old.space().trials()) moving.add(out.resolve(t.name()));
+    for (String f : List.of(SweepResults.CSV, SweepResults.MARKDOWN, SweepResults.JSON_FILE, SweepResults.BEST)) moving.add(out.resolve(f));
+    try (var entries = Files.list(out)) {
+      entries.filter(p -> p.getFileName().toString().endsWith(".png")).forEach(moving::add);
+    }
+    moving.add(out.resolve(SweepDefinition.FILE)); // last: a half-moved folder still says what it was
+    for (Path p : moving) {
+      if (Files.exists(p)) Files.move(p, target.resolve(p.getFileName()));
+    }
+    return target;
+  }
+
+  private static int countMine(int trials, Shard shard) {
+    int n = 0;
+    for (int i = 0; i < trials; i++) if (shard.runs(i)) n++;
+    return n;
+  }
+
+  private static String lastError(StringBuilder errors) {
+    String line = "";
+    for (String l : errors.toString().split("\n")) if (l.startsWith("vae4j: error: ")) line = l.substring("vae4j: error: ".length());
+    return line.isEmpty() ? "train failed" : line;
+  }
+
+  private static <T> T usage(CommandLine cli, java.util.function.Supplier<T> make) {
+    try {
+      return make.get();
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(cli, e.getMessage());
+    }
+  }
+
+  /** Passes a trial's error output through and keeps a copy, for the failure marker's line. */
+  private static final class TeeWriter extends java.io.Writer {
+    private final PrintWriter through;
+    private final StringBuilder copy;
+
+    TeeWriter(PrintWriter through, StringBuilder copy) {
+      this.through = through;
+      this.copy = copy;
+    }
+
+    @Override
+    public void write(char[] buffer, int offset, int length) {
+      through.write(buffer, offset, length);
+      copy.append(buffer, offset, length);
+    }
+
+    @Override
+    public void flush() {
+      through.flush();
+    }
+
+    @Override
+    public void close() {
+      flush();
+    }
+  }
+}

@@ -1,0 +1,159 @@
+package dev.vae4j.cli;
+
+import static dev.vae4j.cli.CliRun.ok;
+import static dev.vae4j.cli.CliRun.run;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code vae4j sweep} end to end on tiny trials of the bundled digits (one class, hidden 16, 1 epoch). */
+class SweepCommandTest {
+  /** The train options every trial shares: about a thousand images, a second or so a trial. */
+  private static final List<String> TINY = List.of("--classes", "0", "--hidden", "16", "--epochs", "1", "--device", "cpu");
+  @TempDir Path dir;
+
+  private static String[] sweep(Path out, String... options) {
+    List<String> args = new ArrayList<>(List.of("sweep", "--out", out.toString()));
+    args.addAll(List.of(options));
+    args.addAll(TINY);
+    return args.toArray(String[]::new);
+  }
+
+  @Test
+  void gridTrialsAreRunFoldersTabulatedBestFirstAndSkippedWhenRerun() throws Exception {
+    Path out = dir.resolve("s");
+    CliRun first = ok(sweep(out, "--grid", "latent=2,4"));
+    for (String trial : List.of("latent=2,seed=1", "latent=4,seed=1")) {
+      assertTrue(Files.isRegularFile(out.resolve(trial).resolve("config.json")), trial);
+      assertTrue(Files.isRegularFile(out.resolve(trial).resolve("model.safetensors")), trial);
+    }
+    for (String f : List.of("sweep.json", "results.csv", "results.md", "results.json", "best", "val_loss-by-latent.png")) {
+      assertTrue(Files.size(out.resolve(f)) > 0, f);
+    }
+    JsonNode results = new ObjectMapper().readTree(out.resolve("results.json").toFile());
+    JsonNode rows = results.get("trials");
+    assertEquals(2, rows.size());
+    assertTrue(rows.get(0).get("metric").asDouble() <= rows.get(1).get("metric").asDouble(), "best first");
+    assertEquals(rows.get(0).get("trial").asText(), Files.readString(out.resolve("best")).strip());
+    assertEquals("finished", rows.get(1).get("status").asText());
+    assertTrue(first.out().contains("best by val_loss: " + rows.get(0).get("trial").asText()), first.out());
+    // The trial is the run train makes with the same options: the same numbers.
+    Path alone = dir.resolve("alone");
+    List<String> train = new ArrayList<>(List.of("train", "--latent", "4", "--seed", "1", "--out", alone.toString()));
+    train.addAll(TINY);
+    ok(train.toArray(String[]::new));
+    assertEquals(Files.readString(alone.resolve("metrics.jsonl")).replaceAll("\"seconds\":[^,]*,\"samples_per_s\":[^,]*,", ""),
+        Files.readString(out.resolve("latent=4,seed=1/metrics.jsonl")).replaceAll("\"seconds\":[^,]*,\"samples_per_s\":[^,]*,", ""));
+
+    CliRun again = ok(sweep(out, "--grid", "latent=2,4"));
+    assertTrue(again.err().contains("trial 1/2 latent=2,seed=1: finished already"), again.err());
+    CliRun report = ok("sweep", "--out", out.toString(), "--report", "--metric", "val_kl");
+    assertTrue(report.out().contains("best by val_kl"), report.out());
+  }
+
+  @Test
+  void anUnfinishedTrialIsResumedToTheSameWeights() throws Exception {
+    Path out = dir.resolve("s");
+    String[] args = {"sweep", "--out", out.toString(), "--grid", "lr=1e-3", "--epochs", "2", "--keep-checkpoints", "2",
+        "--classes", "0", "--hidden", "16", "--device", "cpu"};
+    ok(args);
+    Path trial = out.resolve("lr=1e-3,seed=1");
+    byte[] finished = Files.readAllBytes(trial.resolve("model.safetensors"));
+    List<Path> steps;
+    try (Stream<Path> files = Files.list(trial)) {
+      steps = files.filter(p -> p.getFileName().toString().startsWith("checkpoint-") && !p.getFileName().toString().contains("best"))
+          .sorted().toList();
+    }
+    assertEquals(2, steps.size(), steps.toString());
+    Files.delete(steps.get(1)); // as if killed in epoch 2
+    Files.delete(trial.resolve("model.safetensors"));
+    CliRun resumed = ok(args);
+    assertTrue(resumed.err().contains("(resuming)"), resumed.err());
+    assertTrue(java.util.Arrays.equals(finished, Files.readAllBytes(trial.resolve("model.safetensors"))), "bit-exact on the CPU");
+  }
+
+  @Test
+  void dryRunPrintsTheTrialsAndWritesNothing() {
+    Path out = dir.resolve("s");
+    CliRun o = ok(sweep(out, "--random", "3", "--range", "lr=log:1e-4..3e-3", "--range", "latent=int:2..8", "--repeats", "2",
+        "--seed", "4", "--dry-run", "--shard", "1/2"));
+    assertEquals(7, o.out().strip().lines().count(), o.out());
+    assertTrue(o.out().contains("6 trials, shard 1/2 runs 3"), o.out());
+    assertTrue(o.out().contains("(other shard) latent="), o.out());
+    assertFalse(Files.exists(out));
+  }
+
+  @Test
+  void badInputIsOneUsageErrorAndWritesNothing() throws Exception {
+    Path out = dir.resolve("s");
+    List<List<String>> bad = List.of(List.of("--grid", "latent"), List.of("--grid", "colour=1,2"), List.of("--grid", "latent=0,2"),
+        List.of("--grid", "lr=-1"), List.of("--grid", "latent=two"), List.of("--range", "lr=log:1e-4", "--random", "2"),
+        List.of("--range", "lr=1..2"), List.of("--grid", "latent=2", "--shard", "2/2"), List.of("--grid", "latent=2", "--metric", "auc"),
+        List.of("--grid", "latent=2", "--out", "elsewhere"), List.of("--grid", "latent=2", "--latent", "3"),
+        List.of("--grid", "adamw=maybe"), List.of("--grid", "latent=2", "--shard", "auto"));
+    for (List<String> options : bad) {
+      CliRun o = run(sweep(out, options.toArray(String[]::new)));
+      assertEquals(2, o.code(), options + ": " + o.err());
+      assertTrue(o.err().startsWith("vae4j: error: "), options + ": " + o.err());
+      assertTrue(o.err().strip().lines().count() <= 2, options + ": " + o.err());
+      assertFalse(Files.exists(out), options + " wrote nothing");
+    }
+  }
+
+  @Test
+  void aFolderOfAnotherSweepIsRefusedNamingTheDifferenceUnlessOverwrite() throws Exception {
+    Path out = dir.resolve("s");
+    ok(sweep(out, "--grid", "latent=2", "--dry-run"));
+    Files.createDirectories(out);
+    new dev.vae4j.sweep.SweepDefinition(new dev.vae4j.sweep.SweepSpace(Map.of("latent", List.of("2", "3")), Map.of(), 0, 1, 1),
+        List.of("--classes", "0", "--hidden", "16", "--epochs", "1"), null, "val_loss").write(out);
+    String before = Files.readString(out.resolve("sweep.json"));
+    CliRun o = run(sweep(out, "--grid", "latent=2"));
+    assertEquals(2, o.code(), o.err());
+    assertTrue(o.err().contains("the grid (there: latent=2,3, here: latent=2)"), o.err());
+    assertEquals(before, Files.readString(out.resolve("sweep.json")));
+    CliRun shared = run("sweep", "--out", out.toString(), "--grid", "latent=2,3", "--epochs", "1", "--hidden", "16", "--classes", "0", "--device", "cpu");
+    assertTrue(shared.err().contains("the shared train options (there: --classes 0 --hidden 16 --epochs 1, here: --epochs 1"), shared.err());
+    ok(sweep(out, "--grid", "latent=2", "--overwrite"));
+    try (Stream<Path> files = Files.list(out)) {
+      assertTrue(files.anyMatch(p -> p.getFileName().toString().startsWith("replaced-")));
+    }
+  }
+
+  @Test
+  void shardsFromTheEnvironmentRunDisjointTrialsAndTheReportHasThemAll() throws Exception {
+    Path out = dir.resolve("s");
+    for (int i = 0; i < 3; i++) {
+      StringWriter o = new StringWriter(), e = new StringWriter();
+      int code = Main.run(new PrintWriter(o, true), new PrintWriter(e, true),
+          Map.of("SLURM_ARRAY_TASK_ID", Integer.toString(i), "SLURM_ARRAY_TASK_COUNT", "3"),
+          sweep(out, "--grid", "latent=2,3,4", "--shard", "auto"));
+      assertEquals(0, code, e.toString());
+      assertTrue(o.toString().contains("shard " + i + "/3 done"), o.toString());
+      assertEquals(i + 1, countModels(out), "shard " + i + " trained its one trial");
+      assertFalse(Files.exists(out.resolve("results.csv")), "shards write only their trial folders");
+    }
+    CliRun report = ok("sweep", "--out", out.toString(), "--report");
+    assertTrue(report.out().contains("3 finished"), report.out());
+    assertEquals(4, Files.readAllLines(out.resolve("results.csv")).size());
+  }
+
+  private static long countModels(Path out) throws Exception {
+    try (Stream<Path> files = Files.walk(out)) {
+      return files.filter(p -> p.getFileName().toString().equals("model.safetensors")).count();
+    }
+  }
+}
