@@ -13,7 +13,7 @@ class ReferenceVaeGradientTest {
   @ParameterizedTest
   @EnumSource(Likelihood.class)
   void analyticGradientMatchesFiniteDifferences(Likelihood likelihood) {
-    long seed = new Random().nextLong();
+    long seed = Long.getLong("vae4j.seed", new Random().nextLong()); // -Dvae4j.seed=S replays a failure
     Random random = new Random(seed);
     VaeConfig config = VaeConfig.mlp(7, new int[] {5, 4}, 3, likelihood);
     ReferenceVae vae = new ReferenceVae(config);
@@ -27,19 +27,31 @@ class ReferenceVaeGradientTest {
 
     double[] analytic = vae.gradient(p, x, eps, beta);
     double h = 1e-6;
+    int straddled = 0;
     for (int i = 0; i < p.length; i++) {
-      double saved = p[i];
-      p[i] = saved + h;
-      double up = vae.forward(p, x, eps, beta).loss;
-      p[i] = saved - h;
-      double down = vae.forward(p, x, eps, beta).loss;
-      p[i] = saved;
-      double numeric = (up - down) / (2 * h);
+      double numeric = difference(vae, p, i, h, x, eps, beta);
       double err = Math.abs(numeric - analytic[i]);
-      // ReLU kinks make a difference quotient wrong only when a pre-activation lies within h of 0,
-      // which random inputs hit with negligible probability.
-      assertTrue(err <= 1e-6 + 1e-5 * Math.abs(numeric),
-          "parameter " + i + ": analytic " + analytic[i] + " vs numeric " + numeric + " (seed " + seed + ")");
+      if (err > 1e-6 + 1e-5 * Math.abs(numeric)) {
+        // A ReLU kink within h of a pre-activation bends the quotient, which then depends on the
+        // step: on a smooth loss a quarter of the step changes it by rounding only (~1e-8 here).
+        // Such a parameter says nothing about the gradient: skip it, rarely.
+        double finer = difference(vae, p, i, h / 4, x, eps, beta);
+        boolean kink = Math.abs(finer - numeric) > 1e-7 + 1e-7 * Math.abs(numeric);
+        assertTrue(kink && ++straddled <= 2,
+            "parameter " + i + ": analytic " + analytic[i] + " vs numeric " + numeric + " (h/4: " + finer + "; seed "
+                + seed + ")");
+      }
     }
+  }
+
+  private static double difference(ReferenceVae vae, double[] p, int i, double h, double[][] x, double[][] eps,
+      double beta) {
+    double saved = p[i];
+    p[i] = saved + h;
+    double up = vae.forward(p, x, eps, beta).loss;
+    p[i] = saved - h;
+    double down = vae.forward(p, x, eps, beta).loss;
+    p[i] = saved;
+    return (up - down) / (2 * h);
   }
 }
