@@ -187,6 +187,10 @@ final class TrainCommand implements Callable<Integer> {
       err.printf("vae4j: %s on %s: %s%n", config.describe(), backend.name(), choice.reason());
       err.printf("vae4j: %s%n", backend.description());
       err.printf("vae4j: %s%n", describe(split));
+      if (classes != null) {
+        err.printf(Locale.ROOT, "vae4j: --classes keeps %,d training images%s%n", split.train().count(),
+            split.test() == null ? "" : String.format(Locale.ROOT, " and %,d test images", split.test().count()));
+      }
       if (resume != null) {
         err.printf("vae4j: resuming %s%n", from == null ? "from the start (no checkpoint yet)"
             : "from " + from.file().getFileName() + " (" + from.state().position() + ")");
