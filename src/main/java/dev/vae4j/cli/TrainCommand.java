@@ -146,8 +146,7 @@ final class TrainCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
     ResumeConfig.Extension extension = resume == null ? null : ResumeConfig.apply(resume, this, spec.commandLine());
-    if (checkpointEvery < 0) throw new ParameterException(spec.commandLine(), "--checkpoint-every must be >= 0, got " + checkpointEvery);
-    if (keepCheckpoints < 1) throw new ParameterException(spec.commandLine(), "--keep-checkpoints must be >= 1, got " + keepCheckpoints);
+    checkCheckpointing();
     TrainOptions options = options();
     Likelihood pixels = likelihood();
     Path runPath = out != null ? out
@@ -244,11 +243,15 @@ final class TrainCommand implements Callable<Integer> {
    * trial's options before it trains any: a value an option rejects is a usage error up front.
    */
   void checkOptions() throws Exception {
-    if (checkpointEvery < 0) throw new ParameterException(spec.commandLine(), "--checkpoint-every must be >= 0, got " + checkpointEvery);
-    if (keepCheckpoints < 1) throw new ParameterException(spec.commandLine(), "--keep-checkpoints must be >= 1, got " + keepCheckpoints);
+    checkCheckpointing();
     options();
     Likelihood pixels = likelihood();
     if (conv == null) usage(() -> VaeConfig.mlp(Shape.flat(1), hidden, latent, pixels));
+  }
+
+  private void checkCheckpointing() {
+    if (checkpointEvery < 0) throw new ParameterException(spec.commandLine(), "--checkpoint-every must be >= 0, got " + checkpointEvery);
+    if (keepCheckpoints < 1) throw new ParameterException(spec.commandLine(), "--keep-checkpoints must be >= 1, got " + keepCheckpoints);
   }
 
   /** The command that continues this run, as the user would type it here. */
@@ -315,7 +318,7 @@ final class TrainCommand implements Callable<Integer> {
   /** What config.json records of this run. */
   private RunConfig runConfig(VaeConfig config, TrainOptions o, DatasetSplit split, DataSpec dataSpec, Backend backend) {
     return new RunConfig(Version.current(), config, split.train().height(), split.train().width(), o,
-        new DataSpec(split.source(), dataSpec.csv(), dataSpec.size(), dataSpec.channels(), dataSpec.strict()),
+        dataSpec.withSource(split.source()),
         classes == null ? null : java.util.List.copyOf(classes),
         tensorboard == null ? null : tensorboard.toString(),
         new RunConfig.Checkpointing(checkpointEvery, keepCheckpoints, skipNonFinite),

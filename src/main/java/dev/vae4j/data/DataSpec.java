@@ -29,9 +29,9 @@ public record DataSpec(String source, CsvReader.Format csv, ImageSize size, int 
     return new DataSpec(source, CsvReader.Format.PLAIN, null, 0, false);
   }
 
-  /** Whether anything beyond the source was asked for (older run folders record only the source). */
-  public boolean isPlain() {
-    return csv.equals(CsvReader.Format.PLAIN) && size == null && channels == 0 && !strict;
+  /** This spec naming its data {@code source} instead (as the loaded split names it). */
+  public DataSpec withSource(String source) {
+    return new DataSpec(source, csv, size, channels, strict);
   }
 
   /** Reads the images. */
