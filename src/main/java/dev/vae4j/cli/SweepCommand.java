@@ -291,13 +291,14 @@ final class SweepCommand implements Callable<Integer> {
   private void prepareFolder(CommandLine cli, SweepDefinition definition) throws IOException {
     Path file = out.resolve(SweepDefinition.FILE);
     if (Files.isRegularFile(file)) {
-      List<String> differences = definition.differences(SweepDefinition.read(out));
+      SweepDefinition recorded = SweepDefinition.read(out);
+      List<String> differences = definition.differences(recorded);
       if (differences.isEmpty()) return;
       if (!overwrite) {
         throw new ParameterException(cli, out + " holds a sweep made with other settings: " + String.join(", ", differences)
             + UsageErrors.FIX_SEPARATOR + "rerun it with the options of its " + SweepDefinition.FILE + ", choose another --out, or pass --overwrite");
       }
-      Path aside = moveAside(SweepDefinition.read(out));
+      Path aside = moveAside(recorded);
       cli.getErr().printf("vae4j: moved the sweep this one replaces to %s%n", aside);
     } else if (Files.isDirectory(out)) {
       try (var entries = Files.list(out)) {

@@ -8,9 +8,8 @@ package dev.vae4j.data;
 final class ColourConversion {
   private ColourConversion() {}
 
-  /** {@code src} (1 or 3 planes of {@code plane} pixels) as {@code channels} planes; {@code src} itself when they match. */
+  /** {@code src} (1 or 3 planes of {@code plane} pixels) as {@code channels} planes, the other count. */
   static float[] convert(float[] src, int from, int channels, int plane) {
-    if (from == channels) return src;
     float[] out = new float[channels * plane];
     if (channels == 3) {
       for (int c = 0; c < 3; c++) System.arraycopy(src, 0, out, c * plane, plane);

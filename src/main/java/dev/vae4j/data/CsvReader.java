@@ -151,7 +151,7 @@ public final class CsvReader {
       throw new DataException(name + ": rows have " + width + " pixel values but --image-size " + shape + " needs " + needed
           + (shape.channels() == 0 && width == 3 * needed ? " (" + shape + "x3 reads them as colour)" : ""));
     }
-    if (channels > 1) values = channelsFirst(values, count, channels, shape.height() * shape.width());
+    if (channels > 1) NpyImages.toChannelsFirst(values, shape.height() * shape.width(), channels);
     return named(new Dataset(name, values, labelValues, count, channels, shape.height(), shape.width()), classNames);
   }
 
@@ -238,18 +238,6 @@ public final class CsvReader {
   private static String example(int values) {
     int side = (int) Math.round(Math.sqrt(values / 3.0));
     return values % 3 == 0 && 3 * side * side == values ? side + "x" + side + "x3" : "20x10x3";
-  }
-
-  /** Each image's channel-last values (HWC) as channel-major planes (CHW). */
-  private static float[] channelsFirst(float[] hwc, int count, int channels, int plane) {
-    float[] chw = new float[hwc.length];
-    int d = channels * plane;
-    for (int n = 0; n < count; n++) {
-      for (int p = 0; p < plane; p++) {
-        for (int c = 0; c < channels; c++) chw[n * d + c * plane + p] = hwc[n * d + p * channels + c];
-      }
-    }
-    return chw;
   }
 
   private static int label(String cell, String name, int line, int column) throws DataException {

@@ -35,7 +35,7 @@ public final class Dataset {
 
   /** Images of {@code channels} planes with float pixels; {@code pixels} is kept (not copied). */
   public Dataset(String name, float[] pixels, int[] labels, int count, int channels, int height, int width) {
-    this(name, Objects.requireNonNull(pixels, "pixels"), null, labels, null, count, channels, height, width, pixels.length);
+    this(name, Objects.requireNonNull(pixels, "pixels"), null, labels, null, count, channels, height, width);
   }
 
   /** Grey images with 8-bit pixels, value {@code (b & 0xff) / 255}; {@code pixels} is kept (not copied). */
@@ -45,12 +45,12 @@ public final class Dataset {
 
   /** Images of {@code channels} planes with 8-bit pixels; {@code pixels} is kept (not copied). */
   public static Dataset ofBytes(String name, byte[] pixels, int[] labels, int count, int channels, int height, int width) {
-    return new Dataset(name, null, Objects.requireNonNull(pixels, "pixels"), labels, null, count, channels, height, width,
-        pixels.length);
+    return new Dataset(name, null, Objects.requireNonNull(pixels, "pixels"), labels, null, count, channels, height, width);
   }
 
   private Dataset(String name, float[] floats, byte[] bytes, int[] labels, List<String> classNames, int count,
-      int channels, int height, int width, int length) {
+      int channels, int height, int width) {
+    int length = floats != null ? floats.length : bytes.length;
     if (count <= 0) throw new IllegalArgumentException(name + ": no images");
     if (channels <= 0 || height <= 0 || width <= 0) {
       throw new IllegalArgumentException(name + ": bad image size " + channels + "x" + height + "x" + width);
@@ -85,8 +85,7 @@ public final class Dataset {
         throw new IllegalArgumentException(name + ": label " + label + " has no class name (" + classNames.size() + " names)");
       }
     }
-    return new Dataset(name, floats, bytes, labels, classNames, count, channels, height, width,
-        floats != null ? floats.length : bytes.length);
+    return new Dataset(name, floats, bytes, labels, classNames, count, channels, height, width);
   }
 
   /** Where the images came from (for messages). */
@@ -217,11 +216,11 @@ public final class Dataset {
     if (bytes != null) {
       byte[] p = new byte[indices.length * d];
       for (int i = 0; i < indices.length; i++) System.arraycopy(bytes, indices[i] * d, p, i * d, d);
-      return new Dataset(subsetName, null, p, l, classNames, indices.length, channels, height, width, p.length);
+      return new Dataset(subsetName, null, p, l, classNames, indices.length, channels, height, width);
     }
     float[] p = new float[indices.length * d];
     for (int i = 0; i < indices.length; i++) System.arraycopy(floats, indices[i] * d, p, i * d, d);
-    return new Dataset(subsetName, p, null, l, classNames, indices.length, channels, height, width, p.length);
+    return new Dataset(subsetName, p, null, l, classNames, indices.length, channels, height, width);
   }
 
   /** A copy of image {@code index}'s pixels. */

@@ -22,12 +22,12 @@ final class DatasetPreparation {
   static Dataset apply(Dataset data, ImagePreparation preparation) throws DataException {
     int c = data.channels(), h = data.height(), w = data.width();
     int pc = preparation.channels(c), ph = preparation.height(h), pw = preparation.width(w);
-    if (pc == c && ph == h && pw == w) return data;
+    if (preparation.keeps(c, h, w)) return data;
     int d = pc * ph * pw;
     long values = (long) data.count() * d, total = values * (data.isEightBit() ? 1 : Float.BYTES);
-    if (values > Integer.MAX_VALUE - 8 || !HeapBudget.fits(total)) {
+    if (values > IdxReader.MAX_ELEMENTS || !HeapBudget.fits(total)) {
       throw new DataException(data.name() + ": " + data.count() + " images of " + pc + "x" + ph + "x" + pw + " need "
-          + (values > Integer.MAX_VALUE - 8 ? String.format(java.util.Locale.ROOT, "%,d values, more than one Java array holds", values)
+          + (values > IdxReader.MAX_ELEMENTS ? String.format(java.util.Locale.ROOT, "%,d values, more than one Java array holds", values)
               : HeapBudget.shortfall(total)));
     }
     byte[] bytes = data.isEightBit() ? new byte[(int) values] : null;

@@ -89,7 +89,7 @@ final class DecodedFolderCache {
         int count = in.readInt();
         boolean labelled = in.readBoolean();
         long bytes = count * features;
-        if (count < 0 || bytes + (labelled ? 4L * count : 0) > length || bytes > Integer.MAX_VALUE - 8) return null;
+        if (count < 0 || bytes + (labelled ? 4L * count : 0) > length || bytes > IdxReader.MAX_ELEMENTS) return null;
         if (!HeapBudget.fits(bytes)) {
           throw new DataException(name + ": " + count + " images of " + channels + "x" + height + "x" + width
               + " need " + HeapBudget.shortfall(bytes));

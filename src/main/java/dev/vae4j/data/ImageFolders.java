@@ -86,7 +86,7 @@ public final class ImageFolders {
     }
     int height = preparation.height(first.height()), width = preparation.width(first.width());
     long features = (long) channels * height * width, bytes = features * files.size();
-    if (bytes > Integer.MAX_VALUE - 8) {
+    if (bytes > IdxReader.MAX_ELEMENTS) {
       throw new DataException(layout.root() + ": " + files.size() + " images of " + channels + "x" + height + "x" + width
           + " need " + HeapBudget.size(bytes) + ", more than one array holds (2.1 GB); --image-size makes them smaller");
     }

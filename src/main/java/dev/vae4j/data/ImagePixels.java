@@ -60,11 +60,13 @@ final class ImagePixels {
     double alphaMax = alpha ? (1L << model.getComponentSize(colours)) - 1 : 1;
     byte[] out = new byte[colours * plane];
     int[] value = new int[w], opacity = new int[w];
+    int minX = raster.getMinX(), minY = raster.getMinY();
+    double[] scales = new double[colours];
+    for (int c = 0; c < colours; c++) scales[c] = 255.0 / ((1L << model.getComponentSize(c)) - 1);
     for (int y = 0; y < h; y++) {
-      int minX = raster.getMinX(), minY = raster.getMinY();
       if (alpha) raster.getSamples(minX, minY + y, w, 1, colours, opacity);
       for (int c = 0; c < colours; c++) {
-        double scale = 255.0 / ((1L << model.getComponentSize(c)) - 1);
+        double scale = scales[c];
         raster.getSamples(minX, minY + y, w, 1, c, value);
         for (int x = 0; x < w; x++) {
           double v = value[x] * scale;

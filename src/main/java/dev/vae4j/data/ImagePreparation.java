@@ -45,10 +45,15 @@ record ImagePreparation(ImageSize size, int channels) {
     return target > c ? ColourConversion.convert(pixels, c, target, height(h) * width(w)) : pixels;
   }
 
+  /** Whether images of {@code c x h x w} come out as they are. */
+  boolean keeps(int c, int h, int w) {
+    return channels(c) == c && height(h) == h && width(w) == w;
+  }
+
   /** {@code image} prepared, as 8-bit planes written into {@code out} from {@code at}. */
   void applyTo(DecodedImage image, byte[] out, int at) {
     int c = image.channels(), h = image.height(), w = image.width();
-    if (channels(c) == c && height(h) == h && width(w) == w) {
+    if (keeps(c, h, w)) {
       System.arraycopy(image.pixels(), 0, out, at, image.pixels().length);
       return;
     }

@@ -137,7 +137,8 @@ public final class NpyImages {
     }
   }
 
-  private static void toChannelsFirst(float[] pixels, int area, int channels) {
+  /** Each image's channel-last values (HWC) rearranged in place as channel-major planes (CHW). */
+  static void toChannelsFirst(float[] pixels, int area, int channels) {
     int size = area * channels;
     float[] image = new float[size];
     for (int from = 0; from < pixels.length; from += size) {

@@ -39,11 +39,6 @@ public enum ScoreKind {
     return this == MAHALANOBIS || this == KNN;
   }
 
-  /** Whether the score uses latent draws (their count and seed). */
-  public boolean usesDraws() {
-    return this == ELBO || this == IWAE || this == COMPLEXITY;
-  }
-
   /** The scores of every image of {@code estimates}: only for {@link #ELBO} and {@link #IWAE}. */
   public double[] scores(Estimates estimates) {
     if (this != ELBO && this != IWAE) throw new IllegalStateException(cliName() + " is not computed from likelihood estimates alone");

@@ -220,7 +220,7 @@ public final class RunDirectory implements AutoCloseable {
     ImageGrid.writePng(dir.resolve(SAMPLES), pictures.samples(64, 8, seed, false));
     int[] chosen = Pictures.spread(images.count(), 16);
     ImageGrid.writePng(dir.resolve(RECONSTRUCTIONS), pictures.reconstructions(images, chosen, 8, seed));
-    ImageGrid.writePng(dir.resolve(LATENT), Pictures.of(images, model, 1).latentScatter(images,
+    ImageGrid.writePng(dir.resolve(LATENT), pictures.latentScatter(images,
         "Latent means of " + Pictures.titleName(images.name()) + " (" + model.config().describe() + ")"));
   }
 
