@@ -41,7 +41,14 @@ public final class Main {
 
   /** {@link #run(PrintWriter, PrintWriter, String...)} in the given environment (for tests of what reads it). */
   static int run(PrintWriter out, PrintWriter err, java.util.Map<String, String> environment, String... args) {
+    return run(out, err, environment, null, args);
+  }
+
+  /** {@link #run(PrintWriter, PrintWriter, java.util.Map, String...)} with {@code pruning} watching a train command (the sweep's --prune). */
+  static int run(PrintWriter out, PrintWriter err, java.util.Map<String, String> environment, TrialPruning pruning, String... args) {
     CommandLine cli = commandLine(args).setOut(out).setErr(err);
+    CommandLine train = cli.getSubcommands().get("train");
+    if (train != null) ((TrainCommand) train.getCommand()).pruning = pruning;
     cli.setDefaultValueProvider(new EnvironmentDefaults(environment)); // VAE4J_DEVICE=cuda, ...
     CommandLine sweep = cli.getSubcommands().get("sweep");
     if (sweep != null) ((SweepCommand) sweep.getCommand()).environment = environment; // --shard auto

@@ -4,6 +4,7 @@ import dev.vae4j.io.AtomicFiles;
 import dev.vae4j.plot.ChartUnavailableException;
 import dev.vae4j.plot.SweepChart;
 import dev.vae4j.run.RunDirectory;
+import dev.vae4j.sweep.MedianStopping;
 import dev.vae4j.sweep.Range;
 import dev.vae4j.sweep.Shard;
 import dev.vae4j.sweep.SweepDefinition;
@@ -72,6 +73,10 @@ final class SweepCommand implements Callable<Integer> {
       description = "What ranks the trials (lower is better), from metrics.jsonl: val_loss (validation -ELBO, the default), val_recon, val_kl, train_loss, train_recon or train_kl.")
   String metric;
 
+  @Option(names = "--prune", paramLabel = "median[:N]",
+      description = "Stop a trial after an epoch where its best metric is worse than the median of the finished trials' running averages to that epoch (Vizier's median-stopping rule), once N finished trials (default 3) reached it.")
+  String prune;
+
   @Option(names = "--shard", defaultValue = "0/1", paramLabel = "I/N|auto",
       description = "Run only every N-th trial starting at I (0-based); auto reads a Slurm job array's or Kubernetes Indexed Job's index (see docs/sweeps.md).")
   String shard;
@@ -134,7 +139,15 @@ final class SweepCommand implements Callable<Integer> {
       if (resume && device != null) args.addAll(List.of("--device", device));
       err.printf("vae4j: trial %d/%d %s%s%n", done, total, trial.name(), resume ? " (resuming)" : "");
       StringBuilder errors = new StringBuilder();
-      int code = Main.run(cli.getOut(), new PrintWriter(new TeeWriter(err, errors), true), args.toArray(String[]::new));
+      TrialPruning pruning = definition.prune() == null ? null : new TrialPruning(MedianStopping.parse(definition.prune()),
+          definition.metric(), dir, () -> TrialPruning.finished(out, trials));
+      int code = Main.run(cli.getOut(), new PrintWriter(new TeeWriter(err, errors), true), environment, pruning,
+          args.toArray(String[]::new));
+      if (code == StopSignals.EXIT_CODE && pruning != null && pruning.pruned()) { // not at its last epoch: that one finished
+        Files.deleteIfExists(dir.resolve(TrialResult.FAILED_MARKER));
+        AtomicFiles.write(dir.resolve(TrialResult.PRUNED_MARKER), (pruning.reason() + "\n").getBytes(StandardCharsets.UTF_8));
+        continue;
+      }
       if (code == StopSignals.EXIT_CODE) {
         err.printf("vae4j: sweep stopped; rerun the same command to continue it%n");
         return code;
@@ -244,7 +257,8 @@ final class SweepCommand implements Callable<Integer> {
       }
     }
     SweepSpace space = usage(cli, () -> new SweepSpace(grid, drawn, random, seed, repeats));
-    return new SweepDefinition(space, trainOptions, null, metric != null ? metric : "val_loss");
+    String rule = prune == null ? null : usage(cli, () -> MedianStopping.parse(prune)).toString();
+    return new SweepDefinition(space, trainOptions, rule, metric != null ? metric : "val_loss");
   }
 
   /** {@code train ...} for a new trial, parsed and checked as train would, so no trial fails on its options later. */

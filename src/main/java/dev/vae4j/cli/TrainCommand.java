@@ -45,6 +45,9 @@ import picocli.CommandLine.Spec;
 final class TrainCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
+  /** {@code sweep --prune}'s watch over this run's epochs, set by the sweep; null otherwise. */
+  TrialPruning pruning;
+
   @Option(names = "--data", paramLabel = "DIR", defaultValue = Datasets.BUNDLED,
       description = "'digits' (10,000 MNIST digits bundled in the jar), 'mnist' or 'fashion-mnist' (downloaded once into ~/.cache/vae4j or $VAE4J_HOME, SHA-256 checked), a folder with MNIST-style IDX files, a folder of images (PNG, JPEG, BMP, GIF, WebP; class sub-folders give labels), a CSV file, one image per line, or a NumPy .npy/.npz file.")
   String data;
@@ -206,10 +209,17 @@ final class TrainCommand implements Callable<Integer> {
       Progress progress = Progress.forTerminal(err, run);
       Trainer.Result result;
       try (TensorBoardListener events = tensorBoard(run, split, options); StopSignals stops = StopSignals.install()) {
-        result = Trainer.fit(model, split, options, TrainingListener.all(progress, events),
-            new RunControl(start, checkpoints, skipNonFinite, stops::requested));
+        // The pruning listener reads the metrics.jsonl that progress appends to: it comes last.
+        TrainingListener listener = pruning == null ? TrainingListener.all(progress, events)
+            : TrainingListener.all(progress, events, pruning);
+        result = Trainer.fit(model, split, options, listener,
+            new RunControl(start, checkpoints, skipNonFinite, () -> stops.requested() || (pruning != null && pruning.pruned())));
       } catch (TrainingInterruptedException e) {
         progress.close();
+        if (pruning != null && pruning.pruned()) {
+          err.printf("vae4j: %s%n", pruning.reason());
+          return StopSignals.EXIT_CODE;
+        }
         err.printf("vae4j: stopped %s; resume with: %s%n", e.checkpointed() ? e.resumesFrom().position()
             : "before the first checkpoint (resuming starts over)", resumeCommand(runPath));
         return StopSignals.EXIT_CODE;

@@ -86,6 +86,32 @@ class SweepCommandTest {
   }
 
   @Test
+  void medianPruningStopsAHopelessTrialAfterItsFirstEpochAndTheRerunKeepsIt() throws Exception {
+    Path out = dir.resolve("s");
+    String[] args = {"sweep", "--out", out.toString(), "--grid", "lr=3e-3,2e-3,1e-7", "--prune", "median:2", "--epochs", "3",
+        "--classes", "0", "--hidden", "16", "--device", "cpu"};
+    CliRun first = ok(args);
+    Path hopeless = out.resolve("lr=1e-7,seed=1");
+    assertTrue(Files.isRegularFile(out.resolve("lr=2e-3,seed=1/model.safetensors")));
+    assertFalse(Files.exists(hopeless.resolve("model.safetensors")), "a pruned trial writes no model");
+    String why = Files.readString(hopeless.resolve("sweep-pruned.txt")).strip();
+    assertTrue(why.startsWith("pruned after epoch 1: best val_loss "), why);
+    assertTrue(first.err().contains("vae4j: " + why), first.err());
+    assertEquals(1, Files.readAllLines(hopeless.resolve("metrics.jsonl")).size(), "stopped at the first epoch's end");
+    JsonNode rows = new ObjectMapper().readTree(out.resolve("results.json").toFile()).get("trials");
+    JsonNode row = null;
+    for (JsonNode r : rows) if (r.get("trial").asText().equals("lr=1e-7,seed=1")) row = r;
+    assertEquals("pruned", row.get("status").asText(), rows.toString());
+    assertEquals("median:2", new ObjectMapper().readTree(out.resolve("sweep.json").toFile()).get("prune").asText());
+
+    CliRun again = ok(args);
+    assertTrue(again.err().contains("lr=1e-7,seed=1: pruned already"), again.err());
+    CliRun other = run(sweep(out, "--grid", "lr=3e-3,2e-3,1e-7", "--prune", "median"));
+    assertEquals(2, other.code(), other.err());
+    assertTrue(other.err().contains("--prune"), other.err());
+  }
+
+  @Test
   void dryRunPrintsTheTrialsAndWritesNothing() {
     Path out = dir.resolve("s");
     CliRun o = ok(sweep(out, "--random", "3", "--range", "lr=log:1e-4..3e-3", "--range", "latent=int:2..8", "--repeats", "2",
