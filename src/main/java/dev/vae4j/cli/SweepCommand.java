@@ -316,7 +316,8 @@ final class SweepCommand implements Callable<Integer> {
       cli.getErr().printf("vae4j: moved the sweep this one replaces to %s%n", aside);
     } else if (Files.isDirectory(out)) {
       try (var entries = Files.list(out)) {
-        if (entries.findAny().isPresent()) {
+        // Another shard's sweep.json on its way in (AtomicFiles' hidden temporary) is no stranger's file.
+        if (entries.anyMatch(p -> !isTemporary(p))) {
           throw new ParameterException(cli, out + " is not empty and holds no " + SweepDefinition.FILE + "; choose another --out");
         }
       }
@@ -344,6 +345,11 @@ final class SweepCommand implements Callable<Integer> {
       if (Files.exists(p)) Files.move(p, target.resolve(p.getFileName()));
     }
     return target;
+  }
+
+  private static boolean isTemporary(Path p) {
+    String name = p.getFileName().toString();
+    return name.startsWith(".") && name.endsWith(".tmp");
   }
 
   private static int countMine(int trials, Shard shard) {
