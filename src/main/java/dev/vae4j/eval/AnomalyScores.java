@@ -38,6 +38,7 @@ public final class AnomalyScores {
       case KNN -> NearestNeighbours.meanDistances(Encodings.of(model, data, imagesDone), Encodings.of(model, training),
           NearestNeighbours.K);
       case COMPLEXITY -> complexity(model, data, LikelihoodEstimator.estimate(model, data, samples, seed, imagesDone));
+      case COMBINED -> CombinedScore.of(model, data, training, imagesDone);
     };
   }
 

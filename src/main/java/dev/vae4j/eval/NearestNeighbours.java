@@ -17,11 +17,20 @@ public final class NearestNeighbours {
 
   /** Mean distance of each of {@code queries} to its {@code k} nearest of {@code training} (fewer when there are fewer). */
   public static double[] meanDistances(Encodings queries, Encodings training, int k) {
+    return meanDistances(queries, training, k, 0);
+  }
+
+  /**
+   * {@link #meanDistances} leaving each query's {@code skip} nearest out: with {@code skip = 1},
+   * the score of a training image among the training codes without its own zero distance.
+   */
+  public static double[] meanDistances(Encodings queries, Encodings training, int k, int skip) {
     int d = training.latent();
     if (queries.latent() != d) throw new IllegalArgumentException(queries.latent() + "-dim queries for " + d + "-dim codes");
     if (training.count() == 0) throw new IllegalArgumentException("no training codes for nearest neighbours");
     if (k <= 0) throw new IllegalArgumentException("k must be > 0, got " + k);
-    int kk = Math.min(k, training.count());
+    if (skip < 0 || skip >= training.count()) throw new IllegalArgumentException("cannot skip " + skip + " of " + training.count() + " codes");
+    int kk = Math.min(k + skip, training.count());
     float[] t = training.mu(), q = queries.mu();
     double[] out = new double[queries.count()];
     IntStream.range(0, out.length).parallel().forEach(i -> {
@@ -43,8 +52,8 @@ public final class NearestNeighbours {
         }
       }
       double sum = 0;
-      for (double sq : nearest) sum += Math.sqrt(sq);
-      out[i] = sum / kk;
+      for (int n = skip; n < kk; n++) sum += Math.sqrt(nearest[n]);
+      out[i] = sum / (kk - skip);
     });
     return out;
   }

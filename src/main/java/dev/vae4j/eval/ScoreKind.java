@@ -32,11 +32,16 @@ public enum ScoreKind {
    * value for a density likelihood) minus the image's DEFLATE length in bits. See {@link
    * CompressedLength}.
    */
-  COMPLEXITY;
+  COMPLEXITY,
+  /**
+   * {@link #RECON_MSE}, {@link #MAHALANOBIS} and {@link #KNN} as z-scores of their logarithms
+   * (fitted on training images), added: see {@link CombinedScore}.
+   */
+  COMBINED;
 
   /** Whether the score needs the training images' latent codes. */
   public boolean needsTrainingCodes() {
-    return this == MAHALANOBIS || this == KNN;
+    return this == MAHALANOBIS || this == KNN || this == COMBINED;
   }
 
   /** The scores of every image of {@code estimates}: only for {@link #ELBO} and {@link #IWAE}. */
@@ -58,6 +63,7 @@ public enum ScoreKind {
       case MAHALANOBIS -> "latent Mahalanobis distance";
       case KNN -> "latent " + NearestNeighbours.K + "-NN distance";
       case COMPLEXITY -> "-ELBO minus DEFLATE bits";
+      case COMBINED -> "reconstruction + latent z-scores";
     };
   }
 

@@ -153,6 +153,58 @@ class AnomalyScoresTest {
   }
 
   @Test
+  void knnLeavingTheNearestOutSkipsATrainingImagesOwnCode() {
+    Encodings train = Encodings.of(model, training);
+    double[] without = NearestNeighbours.meanDistances(train, train, 5, 1);
+    for (int i = 0; i < train.count(); i += 37) {
+      double[] all = new double[train.count()];
+      for (int n = 0; n < all.length; n++) {
+        double sq = 0;
+        for (int j = 0; j < 4; j++) sq += Math.pow((double) train.mu()[i * 4 + j] - train.mu()[n * 4 + j], 2);
+        all[n] = Math.sqrt(sq);
+      }
+      Arrays.sort(all);
+      assertEquals(0, all[0], "its own code");
+      assertEquals((all[1] + all[2] + all[3] + all[4] + all[5]) / 5, without[i], 1e-12 * without[i], "image " + i);
+    }
+  }
+
+  @Test
+  void combinedAddsTheLogZScoresOfTheThreeScoresFittedOnTrainingImages() {
+    double[] got = score(ScoreKind.COMBINED, seed);
+    // The reference: the three scores of the evenly spaced training sample (all 300 here, at most 2,000).
+    int[] every = CombinedScore.evenlySpaced(training.count(), CombinedScore.REFERENCE_IMAGES);
+    assertEquals(300, every.length);
+    Encodings train = Encodings.of(model, training);
+    double[][] normal = {
+        ReconstructionError.meanSquared(model, training, train, d -> {}),
+        LatentGaussians.fit(train, training.labels()).distances(train),
+        NearestNeighbours.meanDistances(train, train, 5, 1)};
+    double[][] scores = {score(ScoreKind.RECON_MSE, seed), score(ScoreKind.MAHALANOBIS, seed), score(ScoreKind.KNN, seed)};
+    for (int i = 0; i < test.count(); i++) {
+      double expected = 0;
+      for (int s = 0; s < 3; s++) {
+        double mean = Arrays.stream(normal[s]).map(Math::log).average().orElseThrow();
+        double var = Arrays.stream(normal[s]).map(v -> Math.pow(Math.log(v) - mean, 2)).average().orElseThrow();
+        expected += (Math.log(scores[s][i]) - mean) / Math.sqrt(var);
+      }
+      assertEquals(expected, got[i], 1e-9 * Math.max(1, Math.abs(expected)), "image " + i);
+    }
+  }
+
+  @Test
+  void logZScoresByHandAndEvenlySpacedSamples() {
+    // log normal = {0, 2}: mean 1, sd 1; a score of e^3 is z = 2; a zero score is floored, not -Inf.
+    double[] z = CombinedScore.sumOfLogZScores(new double[][] {{Math.exp(3), 0}}, new double[][] {{1, Math.exp(2)}});
+    assertEquals(2, z[0], 1e-12);
+    assertTrue(Double.isFinite(z[1]) && z[1] < -20, "floored: " + z[1]);
+    // A reference of identical scores has no spread: the score counts unscaled.
+    assertEquals(1, CombinedScore.sumOfLogZScores(new double[][] {{Math.E * Math.E}}, new double[][] {{Math.E, Math.E}})[0], 1e-12);
+    assertArrayEquals(new int[] {0, 2, 5, 7}, CombinedScore.evenlySpaced(10, 4));
+    assertArrayEquals(new int[] {0, 1, 2}, CombinedScore.evenlySpaced(3, 2000));
+  }
+
+  @Test
   void complexityIsTheElboInBitsMinusTheDeflateLength() throws Exception {
     double[] scores = score(ScoreKind.COMPLEXITY, seed);
     Estimates e = LikelihoodEstimator.estimate(model, test, 20, seed);
@@ -191,7 +243,7 @@ class AnomalyScoresTest {
     assertEquals(ScoreKind.RECON_MSE, ScoreKind.parse("recon-mse"));
     assertEquals(ScoreKind.KNN, ScoreKind.parse("KNN"));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ScoreKind.parse("ink"));
-    assertTrue(e.getMessage().contains("elbo, iwae, recon-mse, mahalanobis, knn, complexity"), e.getMessage());
+    assertTrue(e.getMessage().contains("elbo, iwae, recon-mse, mahalanobis, knn, complexity, combined"), e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> AnomalyScores.of(ScoreKind.KNN, model, test, null, 1, 1, d -> {}));
   }
 
