@@ -80,7 +80,7 @@ final class AnomalyBenchmarkCommand implements Callable<Integer> {
   Path out;
 
   @Option(names = "--scores", split = ",", defaultValue = "elbo,recon-mse,mahalanobis,knn", paramLabel = "NAME[,NAME...]",
-      description = "Scores to evaluate: elbo, iwae, recon-mse, mahalanobis, knn, complexity (see 'vae4j score --help').")
+      description = "Scores to evaluate: elbo, iwae, recon-mse, mahalanobis, knn, complexity, combined (see 'vae4j score --help').")
   List<String> scoreNames;
 
   @Option(names = "--classes", split = ",", paramLabel = "C[,C...]",

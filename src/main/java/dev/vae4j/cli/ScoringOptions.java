@@ -22,7 +22,8 @@ final class ScoringOptions {
       description = "elbo (negative ELBO), iwae (negative IWAE estimate), recon-mse (pixel MSE of the reconstruction at "
           + "the encoder's mean), mahalanobis (latent distance to the training codes' Gaussian, per class), knn (mean "
           + "latent distance to the 5 nearest training codes), complexity (-ELBO in bits minus the DEFLATE length; "
-          + "for density likelihoods such as continuous-bernoulli).")
+          + "for density likelihoods such as continuous-bernoulli), combined (recon-mse + mahalanobis + knn as z-scores "
+          + "of their logarithms, fitted on training images).")
   String score;
 
   @Option(names = "--k", defaultValue = "100", description = "Latent draws per image (elbo, iwae, complexity).")
