@@ -128,6 +128,7 @@ final class AnomalyBenchmarkCommand implements Callable<Integer> {
       long started = System.nanoTime();
       boolean trained = train(model, c, present, err);
       if (trained) writeIdentity(identity);
+      if (scores.stream().anyMatch(ScoreKind::needsBackground)) trained |= trainBackground(model, err);
       ScoredCase scored = score(model, test, anomalies, scores, err);
       for (ScoreKind score : scores) {
         Roc roc = evaluate(scored.scores.get(score), test, anomalies, c);
@@ -303,6 +304,30 @@ final class AnomalyBenchmarkCommand implements Callable<Integer> {
     return true;
   }
 
+  /**
+   * Trains the background model of {@code dir}'s model (Ren et al.; {@code train --background-of},
+   * noise rate {@link dev.vae4j.data.PixelNoise#DEFAULT_RATE}) into its sibling {@code
+   * NAME.background} unless it is there already; returns whether it trained.
+   */
+  private boolean trainBackground(Path dir, PrintWriter err) throws IOException {
+    Path background = backgroundOf(dir);
+    if (Files.exists(background.resolve(RunDirectory.MODEL))) return false;
+    Path partial = background.resolveSibling(background.getFileName() + PARTIAL);
+    deleteTree(partial);
+    err.printf("vae4j: %s: training%n", background.getFileName());
+    int code = Main.run(err, err, "train", "--background-of", dir.toString(), "--device", device, "--out", partial.toString());
+    if (code != 0) {
+      deleteTree(partial);
+      throw new IllegalStateException("training " + background.getFileName() + " failed (exit " + code + ", see above)");
+    }
+    Files.move(partial, background, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    return true;
+  }
+
+  private static Path backgroundOf(Path dir) {
+    return dir.resolveSibling(dir.getFileName() + ".background");
+  }
+
   /** The scores of a case: normal test images first, then, for ood, the anomalies. */
   private record ScoredCase(java.util.Map<ScoreKind, double[]> scores, int computed) {}
 
@@ -322,9 +347,14 @@ final class AnomalyBenchmarkCommand implements Callable<Integer> {
     try (var backend = choice.backend()) {
       var model = run.loadModel(backend, note -> err.println("vae4j: note: " + note));
       Dataset training = missing.stream().anyMatch(ScoreKind::needsTrainingCodes) ? ScoringOptions.trainingImages(run) : null;
+      var background = missing.stream().anyMatch(ScoreKind::needsBackground)
+          ? Run.open(backgroundOf(dir)).loadModel(backend, note -> {}) : null;
       for (ScoreKind kind : missing) {
-        double[] s = concat(AnomalyScores.of(kind, model, test, training, k, scoreSeed, d -> {}),
-            anomalies == null ? null : AnomalyScores.of(kind, model, anomalies, training, k, scoreSeed, d -> {}));
+        double[] s = kind.needsBackground()
+            ? concat(AnomalyScores.likelihoodRatio(model, background, test, k, scoreSeed, d -> {}),
+                anomalies == null ? null : AnomalyScores.likelihoodRatio(model, background, anomalies, k, scoreSeed, d -> {}))
+            : concat(AnomalyScores.of(kind, model, test, training, k, scoreSeed, d -> {}),
+                anomalies == null ? null : AnomalyScores.of(kind, model, anomalies, training, k, scoreSeed, d -> {}));
         CsvTables.writeScores(dir.resolve("scores-" + kind.cliName() + ".csv"), s, null, null);
         out.put(kind, s);
       }

@@ -84,9 +84,47 @@ final class ResumeConfig {
     RunConfig config = RunConfig.read(file);
     TrainOptions o = config.training();
     train.out = dir;
-    train.data = config.data().source();
     Integer asked = given.contains("--epochs") ? train.epochs : null;
+    restore(config, train, given);
     if (asked == null) train.epochs = o.epochs();
+    if (config.tensorboard() != null) train.tensorboard = Path.of(config.tensorboard());
+    if (config.background() != null) {
+      train.backgroundNoise = config.background().noiseRate();
+      train.backgroundOf = config.background().of() == null ? null : Path.of(config.background().of());
+    }
+    return new Extension(asked, o.epochs(), o.patience(), dir);
+  }
+
+  /**
+   * {@code train --background-of RUN}: RUN's model, data and training options, for the background
+   * model of Ren et al.'s likelihood ratio; the user may give only where it goes, how it runs and
+   * the noise rate.
+   */
+  static void applyBackgroundOf(Path dir, TrainCommand train, CommandLine cli) throws IOException {
+    java.util.Set<String> allowed = java.util.Set.of("--background-of", "--background-noise", "--out", "--overwrite",
+        "--device", "--tensorboard");
+    List<String> given = cli.getParseResult().matchedOptions().stream().map(OptionSpec::longestName).toList();
+    List<String> others = given.stream().filter(name -> !allowed.contains(name)).toList();
+    if (!others.isEmpty()) {
+      throw new ParameterException(cli, "--background-of takes the model, data and training options of its run, got "
+          + String.join(", ", others) + UsageErrors.FIX_SEPARATOR + "give only --out, --overwrite, --background-noise, --device or --tensorboard");
+    }
+    Path file = dir.resolve(RunDirectory.CONFIG);
+    if (!Files.isDirectory(dir)) throw new IOException(dir + ": no such run folder");
+    if (!Files.isRegularFile(file)) throw new FormatException(dir + ": not a run folder (no " + RunDirectory.CONFIG + ")");
+    RunConfig config = RunConfig.read(file);
+    if (config.background() != null) {
+      throw new ParameterException(cli, dir + " is itself a background model (of " + config.background().of() + ")");
+    }
+    restore(config, train, given);
+    train.epochs = config.training().epochs();
+    if (!given.contains("--background-noise")) train.backgroundNoise = dev.vae4j.data.PixelNoise.DEFAULT_RATE;
+  }
+
+  /** Sets {@code train}'s options to those {@code config} recorded, but {@code --device} when given. */
+  private static void restore(RunConfig config, TrainCommand train, List<String> given) {
+    TrainOptions o = config.training();
+    train.data = config.data().source();
     train.batchSize = o.batchSize();
     train.learningRate = o.learningRate();
     train.weightDecay = o.weightDecay();
@@ -108,10 +146,8 @@ final class ResumeConfig {
     train.images.size = config.data().size();
     train.images.channels = config.data().channels();
     train.images.strict = config.data().strict();
-    if (config.tensorboard() != null) train.tensorboard = Path.of(config.tensorboard());
     train.checkpointEvery = config.checkpoints().every();
     train.keepCheckpoints = config.checkpoints().keep();
     train.skipNonFinite = config.checkpoints().skipNonFinite();
-    return new Extension(asked, o.epochs(), o.patience(), dir);
   }
 }

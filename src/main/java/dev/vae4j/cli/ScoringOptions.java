@@ -23,8 +23,13 @@ final class ScoringOptions {
           + "the encoder's mean), mahalanobis (latent distance to the training codes' Gaussian, per class), knn (mean "
           + "latent distance to the 5 nearest training codes), complexity (-ELBO in bits minus the DEFLATE length; "
           + "for density likelihoods such as continuous-bernoulli), combined (recon-mse + mahalanobis + knn as z-scores "
-          + "of their logarithms, fitted on training images).")
+          + "of their logarithms, fitted on training images), likelihood-ratio (-ELBO minus that of the --background "
+          + "model; Ren et al. 2019).")
   String score;
+
+  @Option(names = "--background", paramLabel = "RUN",
+      description = "likelihood-ratio: the background model's run folder ('vae4j train --background-of RUN').")
+  java.nio.file.Path background;
 
   @Option(names = "--k", defaultValue = "100", description = "Latent draws per image (elbo, iwae, complexity).")
   int k;
@@ -41,6 +46,12 @@ final class ScoringOptions {
       throw new ParameterException(cli, "--score: " + e.getMessage());
     }
     if (k <= 0) throw new ParameterException(cli, "--k must be > 0, got " + k);
+    if (kind.needsBackground() && background == null) {
+      throw new ParameterException(cli, "--score " + kind.cliName() + " needs --background RUN (a model from 'vae4j train --background-of RUN')");
+    }
+    if (!kind.needsBackground() && background != null) {
+      throw new ParameterException(cli, "--background is for --score likelihood-ratio, not " + kind.cliName());
+    }
     return kind;
   }
 
@@ -51,8 +62,23 @@ final class ScoringOptions {
   double[] scores(ScoreKind kind, Run run, Vae model, Dataset data) throws IOException {
     Dataset training = kind.needsTrainingCodes() ? trainingImages(run) : null;
     try (ImageProgress progress = ImageProgress.start("scoring", data.count())) {
+      if (kind.needsBackground()) return AnomalyScores.likelihoodRatio(model, backgroundModel(model), data, k, seed, progress);
       return AnomalyScores.of(kind, model, data, training, k, seed, progress);
     }
+  }
+
+  /** The --background run's model on {@code model}'s backend, refused unless it is a background model of the same shape. */
+  private Vae backgroundModel(Vae model) throws IOException {
+    Run run = Run.open(background);
+    RunConfig config = RunConfig.read(background.resolve(RunDirectory.CONFIG));
+    if (config.background() == null) {
+      throw new IllegalArgumentException(background + " is not a background model (train it with 'vae4j train --background-of RUN')");
+    }
+    if (!config.model().sameModelAs(model.config())) {
+      throw new IllegalArgumentException(background + " is a " + config.model().describe() + " model, the scored run a "
+          + model.config().describe() + " one: train the background with --background-of that run");
+    }
+    return run.loadModel(model.backend(), note -> {});
   }
 
   /** The training split of the run's data, restricted to the classes it was trained on. */

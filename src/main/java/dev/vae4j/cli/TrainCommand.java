@@ -8,6 +8,7 @@ import dev.vae4j.data.DataSpec;
 import dev.vae4j.data.Dataset;
 import dev.vae4j.data.DatasetSplit;
 import dev.vae4j.data.Datasets;
+import dev.vae4j.data.PixelNoise;
 import dev.vae4j.io.FormatException;
 import dev.vae4j.model.VaeConfig;
 import dev.vae4j.model.layer.Shape;
@@ -44,6 +45,9 @@ import picocli.CommandLine.Spec;
         "metrics.jsonl, model.safetensors, checkpoints, samples.png, reconstructions.png and latent.png."})
 final class TrainCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
+
+  /** Seeds the background model's noise pixels apart from the run's other seeded streams. */
+  private static final long BACKGROUND_NOISE_STREAM = 0x5eed_b6c0_0000_0001L;
 
   /** {@code sweep --prune}'s watch over this run's epochs, set by the sweep; null otherwise. */
   TrialPruning pruning;
@@ -133,6 +137,14 @@ final class TrainCommand implements Callable<Integer> {
       description = "Continue the run in DIR from its newest checkpoint, exactly as if it had never stopped. Takes no other options (config.json has them) but --device and --epochs N, which makes a finished or unfinished run one of N epochs.")
   Path resume;
 
+  @Option(names = "--background-noise", defaultValue = "0", paramLabel = "RATE",
+      description = "Train the background model of a likelihood ratio (Ren et al. 2019; 'score --score likelihood-ratio'): each training pixel replaced by uniform noise with probability RATE, seeded (0: off; --background-of takes 0.2).")
+  double backgroundNoise;
+
+  @Option(names = "--background-of", paramLabel = "RUN",
+      description = "Train the background model of the run in RUN: its model, data and training options, with --background-noise (default 0.2).")
+  Path backgroundOf;
+
   @Option(names = "--checkpoint-every", defaultValue = "0", paramLabel = "STEPS",
       description = "Also checkpoint every STEPS optimizer steps inside epochs (0: at epoch ends only).")
   int checkpointEvery;
@@ -149,6 +161,10 @@ final class TrainCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
     ResumeConfig.Extension extension = resume == null ? null : ResumeConfig.apply(resume, this, spec.commandLine());
+    if (backgroundOf != null && resume == null) ResumeConfig.applyBackgroundOf(backgroundOf, this, spec.commandLine());
+    if (!(backgroundNoise >= 0 && backgroundNoise <= 1)) {
+      throw new ParameterException(spec.commandLine(), "--background-noise must be in [0, 1] (0: off), got " + backgroundNoise);
+    }
     checkCheckpointing();
     TrainOptions options = options();
     Likelihood pixels = likelihood();
@@ -158,6 +174,10 @@ final class TrainCommand implements Callable<Integer> {
     DatasetSplit split = dataSpec.load();
     if (classChoice != null) classes = classLabels(split.train());
     if (classes != null) split = dev.vae4j.data.LabelFilter.onlyClasses(split, new java.util.TreeSet<>(classes));
+    if (backgroundNoise > 0) { // the background model's data: the test split (validation with --validation test) stays clean
+      split = new DatasetSplit(split.source(), PixelNoise.replace(split.train(), backgroundNoise, seed ^ BACKGROUND_NOISE_STREAM),
+          split.test(), split.detected());
+    }
     Dataset train = split.train();
     Shape input = new Shape(train.channels(), train.height(), train.width());
     VaeConfig config = resumedModel != null ? resumedModel
@@ -332,6 +352,8 @@ final class TrainCommand implements Callable<Integer> {
         classes == null ? null : java.util.List.copyOf(classes),
         tensorboard == null ? null : tensorboard.toString(),
         new RunConfig.Checkpointing(checkpointEvery, keepCheckpoints, skipNonFinite),
-        new RunConfig.Device(device, backend.name(), backend.description()), new Backends.GpuOptions(tf32, !noGraph));
+        new RunConfig.Device(device, backend.name(), backend.description()), new Backends.GpuOptions(tf32, !noGraph),
+        backgroundNoise == 0 ? null : new RunConfig.Background(backgroundNoise,
+            backgroundOf == null ? null : backgroundOf.toAbsolutePath().normalize().toString()));
   }
 }

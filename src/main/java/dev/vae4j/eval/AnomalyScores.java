@@ -39,7 +39,25 @@ public final class AnomalyScores {
           NearestNeighbours.K);
       case COMPLEXITY -> complexity(model, data, LikelihoodEstimator.estimate(model, data, samples, seed, imagesDone));
       case COMBINED -> CombinedScore.of(model, data, training, imagesDone);
+      case LIKELIHOOD_RATIO -> throw new IllegalArgumentException(kind.cliName() + " needs a background model (likelihoodRatio)");
     };
+  }
+
+  /**
+   * Ren et al.'s likelihood-ratio score: {@code -ELBO(x) - (-ELBO_background(x))}, each with {@code
+   * samples} draws of the same seed, in nats. High when the model explains the image much less well
+   * than the background model, which knows only the data's low-level statistics.
+   */
+  public static double[] likelihoodRatio(Vae model, Vae background, Dataset data, int samples, long seed, LongConsumer imagesDone) {
+    if (background.config().inputSize() != model.config().inputSize()) {
+      throw new IllegalArgumentException("the background model takes " + background.config().inputSize()
+          + " values per image, the model " + model.config().inputSize());
+    }
+    Estimates foreground = LikelihoodEstimator.estimate(model, data, samples, seed, imagesDone);
+    Estimates back = LikelihoodEstimator.estimate(background, data, samples, seed, done -> {});
+    double[] out = new double[data.count()];
+    for (int i = 0; i < out.length; i++) out[i] = foreground.negativeElbo(i) - back.negativeElbo(i);
+    return out;
   }
 
   /** Serr&agrave; et al.'s S(x) = -ELBO(x) in bits of 8-bit data - L(x), the DEFLATE length in bits. */

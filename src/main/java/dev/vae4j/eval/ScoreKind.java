@@ -37,11 +37,23 @@ public enum ScoreKind {
    * {@link #RECON_MSE}, {@link #MAHALANOBIS} and {@link #KNN} as z-scores of their logarithms
    * (fitted on training images), added: see {@link CombinedScore}.
    */
-  COMBINED;
+  COMBINED,
+  /**
+   * Ren et al. (NeurIPS 2019), "Likelihood ratios for out-of-distribution detection": the -ELBO
+   * under the model minus the -ELBO under a background model trained on the same data with noise
+   * pixels ({@code train --background-of}), so what both models explain (how much ink, how smooth)
+   * cancels. See {@link AnomalyScores#likelihoodRatio}.
+   */
+  LIKELIHOOD_RATIO;
 
   /** Whether the score needs the training images' latent codes. */
   public boolean needsTrainingCodes() {
     return this == MAHALANOBIS || this == KNN || this == COMBINED;
+  }
+
+  /** Whether the score needs a background model ({@link #LIKELIHOOD_RATIO}). */
+  public boolean needsBackground() {
+    return this == LIKELIHOOD_RATIO;
   }
 
   /** The scores of every image of {@code estimates}: only for {@link #ELBO} and {@link #IWAE}. */
@@ -64,6 +76,7 @@ public enum ScoreKind {
       case KNN -> "latent " + NearestNeighbours.K + "-NN distance";
       case COMPLEXITY -> "-ELBO minus DEFLATE bits";
       case COMBINED -> "reconstruction + latent z-scores";
+      case LIKELIHOOD_RATIO -> "-ELBO minus the background model's";
     };
   }
 

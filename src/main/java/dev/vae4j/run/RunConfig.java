@@ -44,6 +44,7 @@ import java.util.TreeSet;
  * @param checkpoints how the run checkpoints and what it does about non-finite batches
  * @param device where it ran: the requested device, the backend chosen and its description
  * @param gpu how a GPU backend runs (the CPU ignores it)
+ * @param background for the background model of a likelihood ratio, its noise; null otherwise
  */
 public record RunConfig(
     String version,
@@ -56,7 +57,8 @@ public record RunConfig(
     String tensorboard,
     Checkpointing checkpoints,
     Device device,
-    Backends.GpuOptions gpu) {
+    Backends.GpuOptions gpu,
+    Background background) {
 
   /** What {@code config.json}'s {@code loss} field says about the numbers in {@code metrics.jsonl}. */
   public static final String LOSS_DESCRIPTION =
@@ -94,6 +96,25 @@ public record RunConfig(
    */
   public record Device(String requested, String name, String description) {}
 
+  /**
+   * A background model (Ren et al. 2019, see {@link dev.vae4j.data.PixelNoise}): trained on its
+   * data with a fraction of the training pixels replaced by noise, seeded by the run's seed.
+   *
+   * @param noiseRate the fraction of pixel values replaced, in (0, 1]
+   * @param of the run folder whose background it is ({@code --background-of}), or null
+   */
+  public record Background(double noiseRate, String of) {
+    public Background {
+      if (!(noiseRate > 0 && noiseRate <= 1)) throw new IllegalArgumentException("background noise_rate must be in (0, 1], got " + noiseRate);
+    }
+  }
+
+  /** A run that is no background model. */
+  public RunConfig(String version, VaeConfig model, int imageHeight, int imageWidth, TrainOptions training, DataSpec data,
+      List<Integer> classes, String tensorboard, Checkpointing checkpoints, Device device, Backends.GpuOptions gpu) {
+    this(version, model, imageHeight, imageWidth, training, data, classes, tensorboard, checkpoints, device, gpu, null);
+  }
+
   /** Checks the parts are there and copies the class list. */
   public RunConfig {
     if (model == null || training == null || data == null || device == null) {
@@ -115,7 +136,7 @@ public record RunConfig(
   /** This configuration with {@code device} instead (a resumed run on another machine). */
   public RunConfig withDevice(Device device) {
     return new RunConfig(version, model, imageHeight, imageWidth, training, data, classes, tensorboard, checkpoints, device,
-        gpu);
+        gpu, background);
   }
 
   /**
@@ -207,6 +228,12 @@ public record RunConfig(
     g.put("tf32", gpu.tf32());
     g.put("graphs", gpu.graphs());
     r.put("gpu", g);
+    if (background != null) {
+      Map<String, Object> b = new LinkedHashMap<>();
+      b.put("noise_rate", background.noiseRate());
+      if (background.of() != null) b.put("of", background.of());
+      r.put("background", b);
+    }
     if (device.description() != null) r.put("backend", device.description());
     r.put("loss", LOSS_DESCRIPTION);
     return r;
@@ -321,8 +348,11 @@ public record RunConfig(
       String description = root.hasNonNull("backend") ? f.text("/backend") : null;
       Backends.GpuOptions gpu = new Backends.GpuOptions(f.flag("/gpu/tf32", false), f.flag("/gpu/graphs", true));
       String version = root.hasNonNull("vae4j_version") ? f.text("/vae4j_version") : null;
+      Background background = root.hasNonNull("background")
+          ? new Background(f.number("/background/noise_rate"), root.at("/background/of").isTextual() ? f.text("/background/of") : null)
+          : null;
       return new RunConfig(version, model, height, width, training, data, classes, tensorboard,
-          checkpoints, new Device(requested, ran, description), gpu);
+          checkpoints, new Device(requested, ran, description), gpu, background);
     } catch (IllegalArgumentException e) { // a value out of range, from a constructor above
       throw new FormatException(file + ": " + e.getMessage(), e);
     }
