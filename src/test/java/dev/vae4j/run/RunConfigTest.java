@@ -156,7 +156,7 @@ class RunConfigTest {
     assertEquals("data is not a string", rejection(good.replace("\"data\" : \"digits\"", "\"data\" : 3")));
     assertEquals("model.likelihood is 'poisson', not a known likelihood",
         rejection(good.replace("\"bernoulli\"", "\"poisson\"")));
-    assertEquals("training.optimizer is 'sgd', not adam or adamw", rejection(good.replace("\"adam\"", "\"sgd\"")));
+    assertEquals("training.optimizer is 'lion', not adam, adamw, sgd or rmsprop", rejection(good.replace("\"adam\"", "\"lion\"")));
     assertEquals("training.validation is neither a fraction nor 'test'",
         rejection(good.replace("\"validation\" : 0.1", "\"validation\" : \"most\"")));
     assertEquals("model.image_height/image_width missing or not positive",
