@@ -18,13 +18,14 @@ public record AdamParams(
     double beta2,
     double epsilon,
     double weightDecay,
-    boolean decoupled) {
+    boolean decoupled) implements OptimizerParams {
 
   /** PyTorch's defaults with the given learning rate. */
   public static AdamParams pytorchDefaults(double learningRate) {
     return new AdamParams(learningRate, 0.9, 0.999, 1e-8, 0, false);
   }
 
+  @Override
   public AdamParams withLearningRate(double lr) {
     return new AdamParams(lr, beta1, beta2, epsilon, weightDecay, decoupled);
   }

@@ -19,6 +19,15 @@ public record Elements(long count) {
     if (step < 1) throw new IllegalArgumentException("Adam step is 1-based, got " + step);
   }
 
+  /** {@link OptimizerOps#update} over {@code count} parameters: each gradient part, m and v hold as many; {@code step} is 1-based. */
+  public void checkUpdate(Tensor[] gradParts, Tensor m, Tensor v, long step) {
+    if (gradParts.length == 0) throw new IllegalArgumentException("update needs at least one gradient part");
+    for (Tensor g : gradParts) Lengths.require("update", "grads", g, count);
+    Lengths.require("update", "m", m, count);
+    Lengths.require("update", "v", v, count);
+    if (step < 1) throw new IllegalArgumentException("optimizer step is 1-based, got " + step);
+  }
+
   /** {@code op} (copy, addInto) of {@code count} floats into {@code dst}, which has exactly as many. */
   public void checkInto(String op, Tensor dst) {
     if (dst.length() != count) {

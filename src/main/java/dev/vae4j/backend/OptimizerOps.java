@@ -2,7 +2,8 @@ package dev.vae4j.backend;
 
 /**
  * The optimizer family of {@link Backend}: the fused Adam (AdamW) update of the flat parameter
- * buffer, and the gradient sum over a batch's parts that feeds it. The conventions of every
+ * buffer, the fused update of any rule ({@link #update}: SGD, RMSprop, Adam, with an L1 term),
+ * and the gradient sum over a batch's parts that feeds them. The conventions of every
  * family are on {@link Backend}.
  */
 public interface OptimizerOps {
@@ -25,6 +26,19 @@ public interface OptimizerOps {
     for (int p = 1; p < gradParts.length; p++) addInto(gradParts[p], gradParts[0]);
     adamUpdate(params, gradParts[0], m, v, hyper, step);
   }
+
+  /**
+   * One fused update of every element by {@code hyper}'s rule ({@link OptimizerParams}), over the
+   * gradient {@code g} summed over {@code gradParts} as {@link #adamUpdate(Tensor, Tensor[], Tensor,
+   * Tensor, AdamParams, long)} sums them, plus {@code l1 * sign(p)} (sign(0) = 0) when {@code l1} is
+   * not 0: the gradient of {@code l1 * sum|p|}, taken before the rule's weight decay as PyTorch's
+   * autograd does. {@code m} and {@code v} are the rule's state, with the same layout: Adam's two
+   * moments; SGD's momentum buffer in {@code m} (v unused); RMSprop's square average in {@code v}
+   * (m unused). {@code step} is 1-based (SGD's first step sets its buffer to the gradient). For
+   * {@link AdamParams} with {@code l1 == 0} this is exactly {@link #adamUpdate}: the same bits
+   * and, on the GPU, the same launches.
+   */
+  void update(Tensor params, Tensor[] gradParts, Tensor m, Tensor v, OptimizerParams hyper, double l1, long step);
 
   /**
    * {@code dst += src}, elementwise over equal lengths. Used to sum the gradients of a batch split

@@ -3,6 +3,7 @@ package dev.vae4j.cli;
 import dev.vae4j.io.FormatException;
 import dev.vae4j.run.RunConfig;
 import dev.vae4j.run.RunDirectory;
+import dev.vae4j.train.OptimizerChoice;
 import dev.vae4j.train.TrainOptions;
 import dev.vae4j.train.TrainingState;
 import java.io.IOException;
@@ -129,6 +130,10 @@ final class ResumeConfig {
     train.learningRate = o.learningRate();
     train.weightDecay = o.weightDecay();
     train.adamw = o.decoupledWeightDecay();
+    OptimizerChoice optimizer = o.optimizer();
+    train.optimizer = optimizer.rule().text()
+        + (optimizer.rule() == OptimizerChoice.Rule.SGD ? ":" + optimizer.momentum() : "");
+    train.l1 = optimizer.l1();
     train.beta = o.beta();
     train.klWarmup = o.klWarmupEpochs();
     train.validation = o.validateOnTestSplit() ? "test" : Double.toString(o.validationFraction());

@@ -18,6 +18,7 @@ import dev.vae4j.run.RunDirectory;
 import dev.vae4j.run.TensorBoardListener;
 import dev.vae4j.train.Checkpoints;
 import dev.vae4j.train.EpochMetrics;
+import dev.vae4j.train.OptimizerChoice;
 import dev.vae4j.train.RunControl;
 import dev.vae4j.train.TrainOptions;
 import dev.vae4j.train.Trainer;
@@ -41,7 +42,7 @@ import picocli.CommandLine.Spec;
 /** {@code vae4j train}: trains a VAE and writes a run folder. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false, showDefaultValues = true,
     description = {"Trains a VAE and writes a run folder.",
-        "Adam, loss = reconstruction + beta * KL in nats per sample, averaged over the batch; writes config.json,",
+        "Adam (or --optimizer), loss = reconstruction + beta * KL in nats per sample, averaged over the batch; writes config.json,",
         "metrics.jsonl, model.safetensors, checkpoints, samples.png, reconstructions.png and latent.png."})
 final class TrainCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -86,14 +87,22 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--likelihood", defaultValue = "bernoulli", description = "Pixel model: bernoulli (BCE), continuous-bernoulli (BCE minus the log normalizer), gaussian (unit variance, MSE) or gaussian-learned (a mean and a log-variance per pixel, log-variance clamped to [-7, 7]).")
   String likelihood;
 
-  @Option(names = "--lr", defaultValue = "1e-3", description = "Adam learning rate.")
+  @Option(names = "--lr", defaultValue = "1e-3", description = "The optimizer's learning rate.")
   double learningRate;
 
-  @Option(names = "--weight-decay", defaultValue = "0", description = "Weight decay (Adam's L2 term; decoupled with --adamw).")
+  @Option(names = "--weight-decay", defaultValue = "0", description = "Weight decay (the L2 term added to the gradient, as PyTorch's optimizers have it; decoupled with adamw).")
   double weightDecay;
 
-  @Option(names = "--adamw", description = "Decoupled weight decay (AdamW).")
+  @Option(names = "--adamw", description = "Decoupled weight decay (AdamW); the same as --optimizer adamw.")
   boolean adamw;
+
+  @Option(names = "--optimizer", paramLabel = "NAME",
+      description = "adam (the default), adamw, sgd[:MOMENTUM] (MOMENTUM in [0, 1), default 0) or rmsprop (alpha 0.99), each as PyTorch's.")
+  String optimizer;
+
+  @Option(names = "--l1", defaultValue = "0", paramLabel = "LAMBDA",
+      description = "Add LAMBDA * sum|w| over the weights (not the biases) to the loss the optimizer minimizes; the reported losses leave it out.")
+  double l1;
 
   @Option(names = "--beta", defaultValue = "1", description = "Weight of the KL term (1: the ELBO).")
   float beta;
@@ -316,11 +325,29 @@ final class TrainCommand implements Callable<Integer> {
     } catch (NumberFormatException e) {
       throw new ParameterException(spec.commandLine(), "--validation must be a fraction in [0, 1) or 'test', got '" + validation + "'");
     }
+    OptimizerChoice choice = optimizerChoice();
     try {
-      return new TrainOptions(epochs, batchSize, learningRate, weightDecay, adamw, beta, klWarmup, seed, fraction, onTest, patience);
+      return new TrainOptions(epochs, batchSize, learningRate, weightDecay, choice.decoupled(), beta, klWarmup, seed,
+          fraction, onTest, patience, choice);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
+  }
+
+  /** --optimizer (or --adamw, which means --optimizer adamw) and --l1. */
+  private OptimizerChoice optimizerChoice() {
+    OptimizerChoice choice;
+    try {
+      choice = optimizer == null ? OptimizerChoice.adam(adamw) : OptimizerChoice.parse(optimizer);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--optimizer: " + e.getMessage());
+    }
+    if (adamw && !choice.decoupled()) {
+      throw new ParameterException(spec.commandLine(), "--adamw means --optimizer adamw, not --optimizer " + optimizer
+          + ": give one of them");
+    }
+    if (!(l1 >= 0 && Double.isFinite(l1))) throw new ParameterException(spec.commandLine(), "--l1 must be >= 0, got " + l1);
+    return choice.withL1(l1);
   }
 
   /** Event files in --tensorboard or the run folder; pictures from the test images when there are some. */

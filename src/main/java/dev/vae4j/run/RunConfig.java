@@ -16,6 +16,7 @@ import dev.vae4j.io.RegularFiles;
 import dev.vae4j.model.VaeConfig;
 import dev.vae4j.model.layer.LayerSpecs;
 import dev.vae4j.model.layer.Shape;
+import dev.vae4j.train.OptimizerChoice;
 import dev.vae4j.train.TrainOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -190,7 +191,7 @@ public record RunConfig(
     Map<String, Object> t = new LinkedHashMap<>();
     t.put("epochs", o.epochs());
     t.put("batch_size", o.batchSize());
-    t.put("optimizer", o.decoupledWeightDecay() ? "adamw" : "adam");
+    t.put("optimizer", o.optimizer().rule().text());
     t.put("learning_rate", o.learningRate());
     t.put("weight_decay", o.weightDecay());
     t.put("beta", o.beta());
@@ -198,6 +199,9 @@ public record RunConfig(
     t.put("validation", o.validateOnTestSplit() ? "test" : o.validationFraction());
     t.put("patience", o.patience());
     t.put("seed", o.seed());
+    // Only where a run chose them, so that Adam runs' files stay as they were.
+    if (o.optimizer().rule() == OptimizerChoice.Rule.SGD) t.put("momentum", o.optimizer().momentum());
+    if (o.optimizer().l1() != 0) t.put("l1", o.optimizer().l1());
     Map<String, Object> r = new LinkedHashMap<>();
     if (version != null) r.put("vae4j_version", version);
     r.put("model", m);
@@ -310,17 +314,14 @@ public record RunConfig(
           : new VaeConfig(shape(f.text("/model/input_shape"), inputSize), LayerSpecs.parse(f.text("/model/encoder")),
               f.integer("/model/latent"), LayerSpecs.parse(f.text("/model/decoder")), likelihood);
 
-      String optimizer = f.text("/training/optimizer");
-      if (!optimizer.equals("adam") && !optimizer.equals("adamw")) {
-        throw f.bad("/training/optimizer", "is '" + optimizer + "', not adam or adamw");
-      }
+      OptimizerChoice optimizer = optimizer(f);
       JsonNode validation = f.node("/training/validation");
       boolean onTest = validation.isTextual() && validation.asText().equals("test");
       if (!onTest && !validation.isNumber()) throw f.bad("/training/validation", "is neither a fraction nor 'test'");
       TrainOptions training = new TrainOptions(f.integer("/training/epochs"), f.integer("/training/batch_size"),
-          f.number("/training/learning_rate"), f.number("/training/weight_decay"), optimizer.equals("adamw"),
+          f.number("/training/learning_rate"), f.number("/training/weight_decay"), optimizer.decoupled(),
           (float) f.number("/training/beta"), f.integer("/training/kl_warmup_epochs"), f.longInteger("/training/seed"),
-          onTest ? 0 : validation.asDouble(), onTest, f.integer("/training/patience"));
+          onTest ? 0 : validation.asDouble(), onTest, f.integer("/training/patience"), optimizer);
 
       List<Integer> classes = null;
       if (root.hasNonNull("classes")) {
@@ -359,6 +360,21 @@ public record RunConfig(
   }
 
   /** Typed fields of config.json, each missing or mistyped one named. */
+  /** training.optimizer, with training.momentum (SGD) and training.l1, each 0 when absent. */
+  private static OptimizerChoice optimizer(Fields f) throws FormatException {
+    String name = f.text("/training/optimizer");
+    OptimizerChoice.Rule rule = null;
+    for (OptimizerChoice.Rule r : OptimizerChoice.Rule.values()) if (r.text().equals(name)) rule = r;
+    if (rule == null) throw f.bad("/training/optimizer", "is '" + name + "', not adam, adamw, sgd or rmsprop");
+    double momentum = rule == OptimizerChoice.Rule.SGD ? f.number("/training/momentum", 0) : 0;
+    double l1 = f.number("/training/l1", 0);
+    try {
+      return new OptimizerChoice(rule, momentum, l1);
+    } catch (IllegalArgumentException e) {
+      throw new FormatException(f.file() + ": training: " + e.getMessage());
+    }
+  }
+
   private record Fields(JsonNode root, Path file) {
     JsonNode node(String pointer) throws FormatException {
       JsonNode n = root.at(pointer);
@@ -392,6 +408,12 @@ public record RunConfig(
       JsonNode n = node(pointer);
       if (!n.isNumber()) throw bad(pointer, "is not a number");
       return n.asDouble();
+    }
+
+    /** An optional number. */
+    double number(String pointer, double absent) throws FormatException {
+      JsonNode n = root.at(pointer);
+      return n.isMissingNode() || n.isNull() ? absent : number(pointer);
     }
 
     /** An optional true/false field. */

@@ -5,9 +5,9 @@ package dev.vae4j.train;
  *
  * @param epochs passes over the training set
  * @param batchSize rows per step (the last batch of an epoch may be smaller)
- * @param learningRate Adam's step size
+ * @param learningRate the optimizer's step size
  * @param weightDecay weight decay coefficient (0: none)
- * @param decoupledWeightDecay AdamW (true) or Adam's L2 term (false)
+ * @param decoupledWeightDecay AdamW (true) or the rule's L2 term (false)
  * @param beta weight of the KL term (1: the ELBO)
  * @param klWarmupEpochs epochs over which the KL weight rises linearly from 0 to beta (0: none)
  * @param seed seeds initialization, shuffling, the validation split and the noise
@@ -16,6 +16,8 @@ package dev.vae4j.train;
  * @param validateOnTestSplit validate on the dataset's own test split instead of a held-out part
  * @param patience stop after this many epochs without a better validation loss and restore the
  *     best weights (0: never stop early)
+ * @param optimizer the update rule and the L1 term ({@code --optimizer}, {@code --l1}); its rule is
+ *     AdamW exactly when {@code decoupledWeightDecay}
  */
 public record TrainOptions(
     int epochs,
@@ -28,7 +30,8 @@ public record TrainOptions(
     long seed,
     double validationFraction,
     boolean validateOnTestSplit,
-    int patience) {
+    int patience,
+    OptimizerChoice optimizer) {
 
   /** Checks every option; a bad one throws {@link IllegalArgumentException} naming it. */
   public TrainOptions {
@@ -41,6 +44,16 @@ public record TrainOptions(
     require(validationFraction >= 0 && validationFraction < 1,
         "validation fraction must be in [0, 1), got " + validationFraction);
     require(patience >= 0, "patience must be >= 0, got " + patience);
+    require(optimizer != null, "no optimizer");
+    require(decoupledWeightDecay == optimizer.decoupled(),
+        "--adamw and --optimizer " + optimizer.rule().text() + " disagree");
+  }
+
+  /** Options of Adam, or AdamW when {@code decoupledWeightDecay}, without L1. */
+  public TrainOptions(int epochs, int batchSize, double learningRate, double weightDecay, boolean decoupledWeightDecay,
+      float beta, int klWarmupEpochs, long seed, double validationFraction, boolean validateOnTestSplit, int patience) {
+    this(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs, seed,
+        validationFraction, validateOnTestSplit, patience, OptimizerChoice.adam(decoupledWeightDecay));
   }
 
   /** The classic PyTorch example's recipe: 10 epochs, batch 128, Adam 1e-3, beta 1, 10% validation. */
@@ -51,7 +64,13 @@ public record TrainOptions(
   /** These options with {@code epochs} passes over the training set. */
   public TrainOptions withEpochs(int epochs) {
     return new TrainOptions(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs,
-        seed, validationFraction, validateOnTestSplit, patience);
+        seed, validationFraction, validateOnTestSplit, patience, optimizer);
+  }
+
+  /** These options with {@code optimizer} (AdamW's choice sets {@link #decoupledWeightDecay}). */
+  public TrainOptions withOptimizer(OptimizerChoice optimizer) {
+    return new TrainOptions(epochs, batchSize, learningRate, weightDecay, optimizer.decoupled(), beta, klWarmupEpochs,
+        seed, validationFraction, validateOnTestSplit, patience, optimizer);
   }
 
   /** The KL weight used during {@code epoch} (1-based), after warm-up. */

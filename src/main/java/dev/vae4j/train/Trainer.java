@@ -1,9 +1,9 @@
 package dev.vae4j.train;
 
 import dev.vae4j.Vae;
-import dev.vae4j.backend.AdamParams;
 import dev.vae4j.backend.Backend;
 import dev.vae4j.backend.IndexTensor;
+import dev.vae4j.backend.OptimizerParams;
 import dev.vae4j.backend.Tensor;
 import dev.vae4j.data.Dataset;
 import dev.vae4j.data.DatasetSplit;
@@ -93,7 +93,7 @@ public final class Trainer {
     this.trainOrder = backend.allocateIndices(trainRows.length);
     this.validationOrder = validationRows.length == 0 ? null : backend.allocateIndices(validationRows.length);
     if (validationOrder != null) backend.uploadIndices(validationRows, validationOrder);
-    this.training = TrainingStep.allocate(model, options.batchSize());
+    this.training = TrainingStep.allocate(model, options.batchSize(), options.optimizer().l1());
     this.stepsPerEpoch = (trainRows.length + options.batchSize() - 1) / options.batchSize();
     this.epochOrder = new EpochOrder(trainRows, options.seed());
     this.early = new EarlyStopping(options.patience());
@@ -136,8 +136,7 @@ public final class Trainer {
   }
 
   private Result run(TrainingListener listener, RunControl control) {
-    AdamParams hyper = new AdamParams(options.learningRate(), 0.9, 0.999, 1e-8,
-        options.weightDecay(), options.decoupledWeightDecay());
+    OptimizerParams hyper = options.optimizer().hyper(options.learningRate(), options.weightDecay());
     guard = new DivergenceGuard(control.skipNonFinite(), stepsPerEpoch);
     if (control.resumeFrom() != null) {
       restore(control.resumeFrom());
@@ -177,7 +176,7 @@ public final class Trainer {
    * DivergenceGuard}. Returns the epoch's loss sums, then the parameters and both moments
    * (downloaded once per epoch: for the finiteness check and the checkpoint).
    */
-  private float[][] trainEpochChecked(int epoch, AdamParams hyper, TrainingListener listener, RunControl control) {
+  private float[][] trainEpochChecked(int epoch, OptimizerParams hyper, TrainingListener listener, RunControl control) {
     return guard.train(epoch, listener, new DivergenceGuard.Epoch() {
       @Override
       public float[][] train(TrainingListener current) {
@@ -205,7 +204,7 @@ public final class Trainer {
    * and the weights after each: the step that first went non-finite, or -1 if none did. Runs only
    * after a failed check, so the per-step device reads cost nothing in a healthy run.
    */
-  private long firstNonFiniteStep(int epoch, AdamParams hyper) {
+  private long firstNonFiniteStep(int epoch, OptimizerParams hyper) {
     restore(lastGood);
     backend.uploadIndices(epochOrder.of(epoch), trainOrder);
     int batch = options.batchSize(), n = trainRows.length;
@@ -227,7 +226,7 @@ public final class Trainer {
    * optimizer step {@code (epoch - 1) * stepsPerEpoch + b + 1}, which also names its noise stream,
    * so an epoch resumed at any batch continues exactly.
    */
-  private void trainEpoch(int epoch, int from, AdamParams hyper, TrainingListener listener, RunControl control) {
+  private void trainEpoch(int epoch, int from, OptimizerParams hyper, TrainingListener listener, RunControl control) {
     int batch = options.batchSize(), n = trainRows.length, steps = stepsPerEpoch;
     backend.uploadIndices(epochOrder.of(epoch), trainOrder);
     if (from == 0) backend.fill(training.lossSums(), 0f); // a resumed epoch continues the restored sums
@@ -336,7 +335,7 @@ public final class Trainer {
    * One optimizer step on {@code rows} rows starting at position {@code first} of the epoch's
    * order; {@code step} is the 1-based update number, which also names the noise stream.
    */
-  private void trainStep(int first, int rows, long step, float beta, AdamParams hyper) {
+  private void trainStep(int first, int rows, long step, float beta, OptimizerParams hyper) {
     training.run(images, trainOrder, first, rows, options.seed(), step, beta, hyper);
   }
 

@@ -1,14 +1,18 @@
 package dev.vae4j.train;
 
 import dev.vae4j.Vae;
-import dev.vae4j.backend.AdamParams;
 import dev.vae4j.backend.Backend;
 import dev.vae4j.backend.IndexTensor;
+import dev.vae4j.backend.OptimizerParams;
 import dev.vae4j.backend.Tensor;
 import dev.vae4j.model.AdamOptimizer;
+import dev.vae4j.model.ParameterLayout;
 import dev.vae4j.model.VaeNetwork;
 import dev.vae4j.model.Workspace;
+import dev.vae4j.model.layer.ParameterView;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The buffers of one optimizer step and the step itself as backend calls, shared by {@link Trainer}
@@ -17,8 +21,10 @@ import java.util.Arrays;
  * <p>The batch is split into {@link Backend#batchParts} blocks of rows (one on the GPU, one per
  * core on the CPU). Each part runs its forward and backward pass on its own workspace into its own
  * gradient buffer, all parts at once ({@link Backend#inParallel}); then each part sums the
- * gradients over one range of the parameters, in part order, and runs Adam on that range. The
- * noise is drawn for the whole batch, so a row's noise does not depend on the split.
+ * gradients over one range of the parameters, in part order, and runs the optimizer's update on that
+ * range ({@link Backend#update}). The noise is drawn for the whole batch, so a row's noise does not
+ * depend on the split. With an L1 term each part's range is cut where weights and biases meet, so
+ * that each update call knows its L1 coefficient (the weights', or 0 for biases) as one number.
  */
 public final class TrainingStep {
   static final int RECON_SUM = 0;
@@ -32,15 +38,19 @@ public final class TrainingStep {
   private final Tensor noise;
   private final int partCapacity;
   private final Part[] parts;
-  private final AdamRange[] adamRanges;
+  /** Per part, its range of the parameters: one piece, or pieces of weights or biases alone with L1. */
+  private final AdamRange[][] adamRanges;
 
   /** One block of rows: its workspace and the gradient buffer its backward pass writes. */
   private record Part(Workspace workspace, Tensor grads, VaeNetwork.LayerGradients gradients) {}
 
-  /** One range of the parameters: its slices of the parameters, moments, and every part's gradients. */
-  private record AdamRange(Tensor params, Tensor m, Tensor v, Tensor[] grads) {}
+  /**
+   * One range of the parameters: its slices of the parameters, moments, and every part's gradients,
+   * and its L1 coefficient.
+   */
+  private record AdamRange(Tensor params, Tensor m, Tensor v, Tensor[] grads, double l1) {}
 
-  private TrainingStep(Vae model, int batch) {
+  private TrainingStep(Vae model, int batch, double l1) {
     this.backend = model.backend();
     this.network = model.network();
     this.optimizer = new AdamOptimizer(backend, model.layout().size());
@@ -55,27 +65,48 @@ public final class TrainingStep {
       Tensor grads = p == 0 ? optimizer.grads() : backend.allocate(model.layout().size());
       parts[p] = new Part(network.workspace(partCapacity, true, eps), grads, network.new LayerGradients(grads));
     }
-    this.adamRanges = adamRanges(model.layout().size(), count);
+    this.adamRanges = adamRanges(model.layout(), count, l1);
   }
 
-  /** Buffers for batches of up to {@code batch} rows of {@code model}. */
+  /** Buffers for batches of up to {@code batch} rows of {@code model}, trained without L1. */
   public static TrainingStep allocate(Vae model, int batch) {
-    return new TrainingStep(model, batch);
+    return new TrainingStep(model, batch, 0);
   }
 
-  private AdamRange[] adamRanges(long size, int count) {
-    AdamRange[] ranges = new AdamRange[count];
+  /** Buffers for batches of up to {@code batch} rows of {@code model}, with L1 coefficient {@code l1} on its weights. */
+  public static TrainingStep allocate(Vae model, int batch, double l1) {
+    return new TrainingStep(model, batch, l1);
+  }
+
+  private AdamRange[][] adamRanges(ParameterLayout layout, int count, double l1) {
+    long size = layout.size();
+    AdamRange[][] ranges = new AdamRange[count][];
     long step = (size + count - 1) / count;
     step = (step + RANGE_ALIGNMENT - 1) / RANGE_ALIGNMENT * RANGE_ALIGNMENT;
     for (int r = 0; r < count; r++) {
-      long from = Math.min(size, r * step), length = Math.min(size, from + step) - from;
-      Tensor[] grads = new Tensor[count];
-      for (int p = 0; p < count; p++) grads[p] = backend.slice(parts[p].grads(), from, length);
-      ranges[r] = new AdamRange(backend.slice(network.params(), from, length),
-          backend.slice(optimizer.firstMoment(), from, length), backend.slice(optimizer.secondMoment(), from, length),
-          grads);
+      long from = Math.min(size, r * step), to = Math.min(size, from + step);
+      if (l1 == 0) {
+        ranges[r] = new AdamRange[] {range(from, to, 0)};
+        continue;
+      }
+      List<AdamRange> pieces = new ArrayList<>();
+      for (ParameterView view : layout.views()) {
+        long a = Math.max(from, view.offset()), b = Math.min(to, view.offset() + view.size());
+        if (a < b) pieces.add(range(a, b, view.name().endsWith(".bias") ? 0 : l1));
+      }
+      ranges[r] = pieces.toArray(AdamRange[]::new);
     }
     return ranges;
+  }
+
+  /** Elements [from, to) of the parameters, moments and every part's gradients. */
+  private AdamRange range(long from, long to, double l1) {
+    long length = to - from;
+    Tensor[] grads = new Tensor[parts.length];
+    for (int p = 0; p < parts.length; p++) grads[p] = backend.slice(parts[p].grads(), from, length);
+    return new AdamRange(backend.slice(network.params(), from, length),
+        backend.slice(optimizer.firstMoment(), from, length), backend.slice(optimizer.secondMoment(), from, length),
+        grads, l1);
   }
 
   /** The running reconstruction and KL sums, in that order. */
@@ -97,7 +128,7 @@ public final class TrainingStep {
    * [first, first + rows) of {@code order}, with noise stream {@code step} of {@code seed}; adds the
    * batch's loss sums to {@link #lossSums}.
    */
-  public void run(Tensor images, IndexTensor order, int first, int rows, long seed, long step, float beta, AdamParams hyper) {
+  public void run(Tensor images, IndexTensor order, int first, int rows, long seed, long step, float beta, OptimizerParams hyper) {
     backend.normalNoise(noise, seed, step);
     int active = activeParts(rows);
     backend.inParallel(active, p -> {
@@ -108,10 +139,11 @@ public final class TrainingStep {
     });
     addLossSums(rows);
     backend.inParallel(adamRanges.length, r -> {
-      AdamRange range = adamRanges[r];
-      if (range.params().length() == 0) return;
-      Tensor[] grads = active == parts.length ? range.grads() : Arrays.copyOf(range.grads(), active);
-      backend.adamUpdate(range.params(), grads, range.m(), range.v(), hyper, step);
+      for (AdamRange range : adamRanges[r]) {
+        if (range.params().length() == 0) continue;
+        Tensor[] grads = active == parts.length ? range.grads() : Arrays.copyOf(range.grads(), active);
+        backend.update(range.params(), grads, range.m(), range.v(), hyper, range.l1(), step);
+      }
     });
   }
 

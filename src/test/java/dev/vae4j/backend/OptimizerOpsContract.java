@@ -9,7 +9,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * The contract of {@link OptimizerOps}, every op against a double-precision reference written from
  * its Javadoc: Adam against the reference, over gradient parts, and as seen by the next GEMM;
- * addInto, the backend's and the interface's. A backend's test runs it by implementing this
+ * addInto, the backend's and the interface's; {@link OptimizerOps#update}'s rules (SGD with and
+ * without momentum, RMSprop, Adam/AdamW with L1) against {@link ReferenceOptimizer}, over gradient
+ * parts and on slices, and its plain Adam as {@code adamUpdate} bit for bit. A backend's test runs it by implementing this
  * interface (as {@link BackendContractTest} does for all families), which supplies the backend and
  * the seeded randomness.
  */
@@ -107,5 +109,80 @@ public interface OptimizerOpsContract extends OpsContract {
       assertClose(vi, vo[i], 1e-5, 1e-12, "v " + i);
       assertClose(expected, po[i], 2e-7, 1e-7, "p " + i); // float rounding of p
     }
+  }
+
+  /** The hyper-parameters of {@code rule} (adam, adamw, sgd, sgd:MOMENTUM, rmsprop) as the trainer makes them. */
+  private static OptimizerParams rule(String rule, double lr, double weightDecay) {
+    if (rule.startsWith("sgd")) return new SgdParams(lr, rule.contains(":") ? Double.parseDouble(rule.substring(4)) : 0, weightDecay);
+    if (rule.equals("rmsprop")) return RmspropParams.pytorchDefaults(lr, weightDecay);
+    return new AdamParams(lr, 0.9, 0.999, 1e-8, weightDecay, rule.equals("adamw"));
+  }
+
+  /** Every rule, over 1-3 gradient parts, with and without weight decay and L1, at the first step and a later one. */
+  @ParameterizedTest
+  @CsvSource({"sgd,0,0,1,1", "sgd,0.01,0.001,2,4", "sgd:0.9,0,0,1,1", "sgd:0.9,0.01,0.001,2,1", "sgd:0.9,0.01,0.001,3,7",
+      "rmsprop,0,0,1,1", "rmsprop,0.01,0.001,2,5", "adam,0,0.001,1,3", "adam,0.01,0.001,2,1", "adamw,0.01,0.001,3,9"})
+  default void updateMatchesReference(String name, double weightDecay, double l1, int count, long step) {
+    int n = 100_003; // large enough to be split across threads
+    float[] p = gaussian(n, 1), m = gaussian(n, 0.01), v = uniform(n);
+    for (int i = 0; i < n; i++) v[i] *= 1e-4f;
+    for (int i = 0; i < n; i += 97) p[i] = 0; // sign(0) = 0: no L1 term
+    float[][] g = new float[count][];
+    Tensor[] parts = new Tensor[count];
+    float[] sum = new float[n];
+    for (int q = 0; q < count; q++) {
+      g[q] = gaussian(n, 0.1);
+      parts[q] = upload(g[q]);
+      for (int i = 0; i < n; i++) sum[i] = q == 0 ? g[q][i] : sum[i] + g[q][i]; // the op's float sum, in part order
+    }
+    double lr = name.startsWith("sgd") ? 0.1 : 1e-3;
+    OptimizerParams h = rule(name, lr, weightDecay);
+    Tensor pt = upload(p), mt = upload(m), vt = upload(v);
+    backend().update(pt, parts, mt, vt, h, l1, step);
+    float[] po = backend().download(pt), mo = backend().download(mt), vo = backend().download(vt);
+    double[] pe = ReferenceOptimizer.widen(p), me = ReferenceOptimizer.widen(m), ve = ReferenceOptimizer.widen(v);
+    ReferenceOptimizer.step(h, l1, step, pe, ReferenceOptimizer.widen(sum), me, ve);
+    boolean usesM = !name.equals("rmsprop") && !name.equals("sgd"), usesV = !name.startsWith("sgd");
+    for (int i = 0; i < n; i++) {
+      // The gradient's terms may nearly cancel: float rounding is relative to the terms.
+      double terms = Math.abs(sum[i]) + l1 + Math.abs(weightDecay * p[i]) + Math.abs(m[i]);
+      String at = name + " " + i;
+      if (usesM) assertClose(me[i], mo[i], 0, 1e-6 * terms, "m " + at);
+      else assertEquals(m[i], mo[i], "m untouched " + at);
+      if (usesV) assertClose(ve[i], vo[i], 1e-5, 1e-12, "v " + at);
+      else assertEquals(v[i], vo[i], "v untouched " + at);
+      double change = Math.abs(pe[i] - p[i]);
+      assertClose(pe[i], po[i], 2e-7, 1e-7 + 2e-5 * change + lr * 1e-6 * terms, "p " + at);
+    }
+  }
+
+  /** Plain Adam through {@code update} is {@code adamUpdate}, bit for bit. */
+  @Test
+  default void updateOfPlainAdamIsAdamUpdate() {
+    int n = 20_011;
+    float[] p = gaussian(n, 1), m = gaussian(n, 0.01), v = uniform(n), g1 = gaussian(n, 0.1), g2 = gaussian(n, 0.1);
+    AdamParams h = new AdamParams(1e-3, 0.9, 0.999, 1e-8, 0.01, false);
+    Tensor pa = upload(p), ma = upload(m), va = upload(v), pb = upload(p), mb = upload(m), vb = upload(v);
+    backend().adamUpdate(pa, new Tensor[] {upload(g1), upload(g2)}, ma, va, h, 4);
+    backend().update(pb, new Tensor[] {upload(g1), upload(g2)}, mb, vb, h, 0, 4);
+    assertEquals(java.util.Arrays.toString(backend().download(pa)), java.util.Arrays.toString(backend().download(pb)));
+    assertEquals(java.util.Arrays.toString(backend().download(ma)), java.util.Arrays.toString(backend().download(mb)));
+    assertEquals(java.util.Arrays.toString(backend().download(va)), java.util.Arrays.toString(backend().download(vb)));
+  }
+
+  /** Slices at differing offsets (as tests make; training's share one) give the same bits as whole tensors. */
+  @ParameterizedTest
+  @CsvSource({"sgd:0.9", "rmsprop", "adamw"})
+  default void updateOnMisalignedSlices(String name) {
+    int n = 5_003;
+    float[] p = gaussian(n, 1), m = gaussian(n, 0.01), v = uniform(n), g = gaussian(n, 0.1);
+    OptimizerParams h = rule(name, 1e-2, 0.01);
+    Tensor pa = upload(p), ma = upload(m), va = upload(v);
+    backend().update(pa, new Tensor[] {upload(g)}, ma, va, h, 1e-3, 2);
+    Tensor pb = uploadMisaligned(p), mb = uploadMisaligned(m), vb = uploadMisaligned(v);
+    backend().update(pb, new Tensor[] {uploadMisaligned(g)}, mb, vb, h, 1e-3, 2);
+    assertEquals(java.util.Arrays.toString(backend().download(pa)), java.util.Arrays.toString(backend().download(pb)));
+    assertEquals(java.util.Arrays.toString(backend().download(ma)), java.util.Arrays.toString(backend().download(mb)));
+    assertEquals(java.util.Arrays.toString(backend().download(va)), java.util.Arrays.toString(backend().download(vb)));
   }
 }

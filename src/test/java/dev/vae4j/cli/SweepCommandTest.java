@@ -122,6 +122,19 @@ class SweepCommandTest {
     assertFalse(Files.exists(out));
   }
 
+  /** The optimizer sweeps, SGD's momentum included; a bad one is refused before anything runs. */
+  @Test
+  void optimizerIsSweepable() {
+    Path out = dir.resolve("s");
+    CliRun o = ok(sweep(out, "--grid", "optimizer=adam,sgd:0.9,rmsprop", "--grid", "l1=0,1e-4", "--dry-run"));
+    assertTrue(o.out().contains("6 trials"), o.out());
+    assertTrue(o.out().contains("sgd"), o.out());
+    CliRun bad = run(sweep(out, "--grid", "optimizer=adam,sgd:2", "--dry-run"));
+    assertEquals(2, bad.code(), bad.err());
+    assertTrue(bad.err().contains("momentum must be in [0, 1)"), bad.err());
+    assertFalse(Files.exists(out));
+  }
+
   @Test
   void badInputIsOneUsageErrorAndWritesNothing() throws Exception {
     Path out = dir.resolve("s");

@@ -65,6 +65,27 @@ class TrainCommandTest {
     assertEquals(2, run("train", "--no-such-option").code());
   }
 
+  /** --optimizer and --l1: a bad value is one line naming the option and what it accepts, exit 2. */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+      "--optimizer|sgd:1|--optimizer: SGD momentum must be in [0, 1), got '1'",
+      "--optimizer|sgd:-0.1|--optimizer: SGD momentum must be in [0, 1), got '-0.1'",
+      "--optimizer|lion|--optimizer: unknown optimizer 'lion': use " + dev.vae4j.train.OptimizerChoice.ACCEPTED,
+      "--optimizer|rmsprop:0.9|--optimizer: unknown optimizer 'rmsprop:0.9': use " + dev.vae4j.train.OptimizerChoice.ACCEPTED,
+      "--l1|-1|--l1 must be >= 0, got -1.0"})
+  void badOptimizerValuesAreOneLineUsageErrors(String option, String value, String message) {
+    CliRun o = run("train", option, value, "--out", dir.resolve("never").toString());
+    assertEquals(2, o.code(), o.err());
+    assertTrue(o.err().lines().findFirst().orElse("").equals("vae4j: error: " + message), o.err());
+  }
+
+  @Test
+  void adamwAndAnotherOptimizerDisagree() {
+    CliRun o = run("train", "--adamw", "--optimizer", "sgd:0.9", "--out", dir.resolve("never").toString());
+    assertEquals(2, o.code(), o.err());
+    assertTrue(o.err().contains("--adamw means --optimizer adamw, not --optimizer sgd:0.9"), o.err());
+  }
+
   @Test
   void cudaWithoutAGpuIsARuntimeErrorWithTheReason() {
     CliRun o = run("train", "--device", "cuda", "--epochs", "1", "--out", dir.resolve("gpu").toString());

@@ -104,6 +104,24 @@ class RunConfigTest {
     assertTrue(rejectionOf(json.replace("\"label_first\" : false", "\"label_first\" : true")).contains("not both"));
   }
 
+  /** sgd writes its momentum, a non-zero L1 its coefficient; both read back; Adam runs write neither. */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource({"sgd:0.9,0.001", "sgd,0", "rmsprop,0.01", "adamw,0.5"})
+  void optimizerAndL1RoundTrip(String optimizer, double l1) throws IOException {
+    RunConfig old = RunConfig.read(resource("csv.json"));
+    dev.vae4j.train.OptimizerChoice choice = dev.vae4j.train.OptimizerChoice.parse(optimizer).withL1(l1);
+    RunConfig c = new RunConfig(old.version(), old.model(), old.imageHeight(), old.imageWidth(),
+        old.training().withOptimizer(choice), old.data(), null, null, old.checkpoints(), old.device(), old.gpu());
+    Path file = dir.resolve("optimizer.json");
+    c.write(file);
+    String json = Files.readString(file);
+    assertTrue(json.contains("\"optimizer\" : \"" + optimizer.split(":")[0] + "\""), json);
+    assertEquals(optimizer.startsWith("sgd"), json.contains("\"momentum\""), json);
+    assertEquals(l1 != 0, json.contains("\"l1\""), json);
+    assertEquals(c, RunConfig.read(file));
+    assertFalse(Files.readString(resource("csv.json")).contains("momentum"));
+  }
+
   private String rejectionOf(String json) throws IOException {
     Path file = dir.resolve("bad.json");
     Files.writeString(file, json);
@@ -156,7 +174,7 @@ class RunConfigTest {
     assertEquals("data is not a string", rejection(good.replace("\"data\" : \"digits\"", "\"data\" : 3")));
     assertEquals("model.likelihood is 'poisson', not a known likelihood",
         rejection(good.replace("\"bernoulli\"", "\"poisson\"")));
-    assertEquals("training.optimizer is 'sgd', not adam or adamw", rejection(good.replace("\"adam\"", "\"sgd\"")));
+    assertEquals("training.optimizer is 'lion', not adam, adamw, sgd or rmsprop", rejection(good.replace("\"adam\"", "\"lion\"")));
     assertEquals("training.validation is neither a fraction nor 'test'",
         rejection(good.replace("\"validation\" : 0.1", "\"validation\" : \"most\"")));
     assertEquals("model.image_height/image_width missing or not positive",

@@ -22,6 +22,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Resuming from any checkpointed state ends bit-identical to the uninterrupted run; divergence handling. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -86,6 +88,25 @@ class TrainerResumeTest {
         assertEquals(expected.epochs().get(e).trainLoss(), result.epochs().get(e).trainLoss(), where);
         assertEquals(expected.epochs().get(e).valLoss(), result.epochs().get(e).valLoss(), where);
       }
+    }
+  }
+
+  /** The same for the other update rules and an L1 term: their state lives in the moments' tensors. */
+  @ParameterizedTest
+  @CsvSource({"sgd:0.9,1e-3,0", "rmsprop,0,1e-4", "sgd:0.9,0,1e-4", "adamw,1e-2,1e-4", "sgd,0,1e-4"})
+  void resumingWithAnotherOptimizerOrL1EndsBitIdentical(String optimizer, double weightDecay, double l1) {
+    OptimizerChoice choice = OptimizerChoice.parse(optimizer).withL1(l1);
+    TrainOptions options = new TrainOptions(2, 200, optimizer.startsWith("sgd") ? 1e-4 : 2e-3, weightDecay,
+        choice.decoupled(), 1f, 0, 7, 0.1, false, 0, choice);
+    Recorder all = new Recorder(17);
+    Vae straight = Vae.create(SMALL, backend, 7);
+    Trainer.fit(straight, digits, options, new TrainingListener() {}, new RunControl(null, all, false));
+    assertTrue(all.states.size() > 3, "step checkpoints too: " + all.states.size());
+    for (TrainingState from : all.states) {
+      Vae resumed = Vae.create(SMALL, backend, 999);
+      Trainer.fit(resumed, digits, options, new TrainingListener() {}, new RunControl(from, CheckpointSink.none(), false));
+      assertArrayEquals(straight.parameters(), resumed.parameters(),
+          optimizer + " resumed at epoch " + from.epoch() + ", batch " + from.batch());
     }
   }
 

@@ -5,12 +5,14 @@ import static dev.vae4j.backend.cpu.CpuTensor.cpu;
 import dev.vae4j.backend.AdamParams;
 import dev.vae4j.backend.Elements;
 import dev.vae4j.backend.OptimizerOps;
+import dev.vae4j.backend.OptimizerParams;
 import dev.vae4j.backend.Tensor;
 
 /**
  * {@link OptimizerOps} on the CPU: Adam as {@link LoopKernels#adam} (the scalar loop for both loop
  * kinds, which C2 vectorizes) over ranges split by {@link ParallelRanges}, reading the last
- * gradient part of a split batch inside its pass; {@link #addInto} a plain loop for the others.
+ * gradient part of a split batch inside its pass; the other rules ({@link #update}) as {@link
+ * FusedUpdate}'s loops, the same way; {@link #addInto} a plain loop for the other parts.
  */
 final class CpuOptimizer implements OptimizerOps {
   private final ParallelRanges parallel;
@@ -47,6 +49,46 @@ final class CpuOptimizer implements OptimizerOps {
     p.heapWrittenThrough();
     mt.heapWritten();
     vt.heapWritten();
+  }
+
+  /** Plain Adam goes to {@link #adamUpdate}; every other rule to its {@link FusedUpdate} loop. */
+  @Override
+  public void update(Tensor params, Tensor[] gradParts, Tensor m, Tensor v, OptimizerParams hyper, double l1,
+      long step) {
+    if (hyper instanceof AdamParams adam && l1 == 0) {
+      adamUpdate(params, gradParts, m, v, adam, step);
+      return;
+    }
+    CpuTensor p = cpu(params), mt = cpu(m), vt = cpu(v);
+    int n = p.length;
+    new Elements(n).checkUpdate(gradParts, mt, vt, step);
+    for (int q = 1; q < gradParts.length - 1; q++) addInto(gradParts[q], gradParts[0]);
+    CpuTensor g = cpu(gradParts[0]), g2 = gradParts.length > 1 ? cpu(gradParts[gradParts.length - 1]) : null;
+    FusedUpdate rule = FusedUpdate.of(hyper, l1, step);
+    int o = p.offset;
+    if (g.offset == o && mt.offset == o && vt.offset == o && (g2 == null || g2.offset == o)) {
+      float[] g2Heap = g2 == null ? null : g2.heap;
+      parallel.forRange(n, (from, to) -> rule.apply(p.heap, g.heap, g2Heap, mt.heap, vt.heap, o + from, o + to));
+    } else {
+      updateCopies(rule, p, g, g2, mt, vt); // slices at differing offsets: only tests make them
+    }
+    p.heapWrittenThrough();
+    mt.heapWritten();
+    vt.heapWritten();
+  }
+
+  /** {@code rule} on copies of the slices, which then share index 0, written back after. */
+  private static void updateCopies(FusedUpdate rule, CpuTensor p, CpuTensor g, CpuTensor g2, CpuTensor m, CpuTensor v) {
+    int n = p.length;
+    float[] pc = copy(p, n), mc = copy(m, n), vc = copy(v, n);
+    rule.apply(pc, copy(g, n), g2 == null ? null : copy(g2, n), mc, vc, 0, n);
+    System.arraycopy(pc, 0, p.heap, p.offset, n);
+    System.arraycopy(mc, 0, m.heap, m.offset, n);
+    System.arraycopy(vc, 0, v.heap, v.offset, n);
+  }
+
+  private static float[] copy(CpuTensor t, int n) {
+    return java.util.Arrays.copyOfRange(t.heap, t.offset, t.offset + n);
   }
 
   @Override

@@ -6,6 +6,7 @@ import dev.vae4j.backend.Backend;
 import dev.vae4j.backend.ConvShape;
 import dev.vae4j.backend.IndexTensor;
 import dev.vae4j.backend.Likelihood;
+import dev.vae4j.backend.OptimizerParams;
 import dev.vae4j.backend.Tensor;
 import java.util.function.LongConsumer;
 
@@ -282,6 +283,12 @@ public final class CudaBackend implements Backend {
   @Override
   public void adamUpdate(Tensor params, Tensor[] gradParts, Tensor m, Tensor v, AdamParams hyper, long step) {
     optimizer.adamUpdate(params, gradParts, m, v, hyper, step);
+  }
+
+  @Override
+  public void update(Tensor params, Tensor[] gradParts, Tensor m, Tensor v, OptimizerParams hyper, double l1,
+      long step) {
+    optimizer.update(params, gradParts, m, v, hyper, l1, step);
   }
 
   @Override

@@ -21,7 +21,8 @@ enum Kernel {
   GAUSSIAN_LOSS("vae4j_gaussian_loss", 7),
   CONTINUOUS_BERNOULLI_LOSS("vae4j_continuous_bernoulli_loss", 7),
   GAUSSIAN_LEARNED_LOSS("vae4j_gaussian_learned_loss", 7),
-  ADAM("vae4j_adam", 19);
+  ADAM("vae4j_adam", 19),
+  OPTIMIZER_UPDATE("vae4j_optimizer_update", 21);
 
   final String symbol;
   final int arity;
