@@ -47,7 +47,7 @@ public final class ReferenceActivations {
   }
 
   /**
-   * erfc to about 1e-14: Taylor series of erf near 0 (little cancellation for |x| < 2), Laplace's
+   * erfc to about 1e-15 absolute: Taylor series of erf near 0 (little cancellation for |x| < 2), Laplace's
    * continued fraction beyond, where it converges fast; Java has no erf of its own.
    */
   static double erfc(double x) {

@@ -33,6 +33,14 @@ class ReferenceActivationsTest {
     }
   }
 
+  /** Both sides of the switch from series to continued fraction in erfc (values from C's erfc, Python math.erfc). */
+  @Test
+  void erfcIsAccurateAtTheSwitch() {
+    assertEquals(0.004677734981047265, ReferenceActivations.erfc(2.0), 1e-16);
+    assertEquals(0.004679802092970608, ReferenceActivations.erfc(1.9999), 1e-15);
+    assertEquals(1.9953222650189527342, ReferenceActivations.erfc(-2.0), 1e-15);
+  }
+
   @Test
   void derivativeIsTheDifferenceQuotient() {
     double h = 1e-6;
