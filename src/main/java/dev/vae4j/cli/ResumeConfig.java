@@ -3,6 +3,7 @@ package dev.vae4j.cli;
 import dev.vae4j.io.FormatException;
 import dev.vae4j.run.RunConfig;
 import dev.vae4j.run.RunDirectory;
+import dev.vae4j.train.Balance;
 import dev.vae4j.train.OptimizerChoice;
 import dev.vae4j.train.TrainOptions;
 import dev.vae4j.train.TrainingState;
@@ -134,6 +135,7 @@ final class ResumeConfig {
     train.optimizer = optimizer.rule().text()
         + (optimizer.rule() == OptimizerChoice.Rule.SGD ? ":" + optimizer.momentum() : "");
     train.l1 = optimizer.l1();
+    train.balance = o.balance() == Balance.NONE ? null : o.balance().text();
     train.beta = o.beta();
     train.klWarmup = o.klWarmupEpochs();
     train.validation = o.validateOnTestSplit() ? "test" : Double.toString(o.validationFraction());

@@ -18,6 +18,7 @@ import dev.vae4j.run.RunDirectory;
 import dev.vae4j.run.TensorBoardListener;
 import dev.vae4j.train.Checkpoints;
 import dev.vae4j.train.EpochMetrics;
+import dev.vae4j.train.Balance;
 import dev.vae4j.train.OptimizerChoice;
 import dev.vae4j.train.RunControl;
 import dev.vae4j.train.TrainOptions;
@@ -104,6 +105,10 @@ final class TrainCommand implements Callable<Integer> {
       description = "Add LAMBDA * sum|w| over the weights (not the biases) to the loss the optimizer minimizes; the reported losses leave it out.")
   double l1;
 
+  @Option(names = "--balance", paramLabel = "oversample|undersample",
+      description = "Class-balanced epochs (needs labels): every class drawn as often as the largest (oversample) or the smallest (undersample), seeded, instead of every image once.")
+  String balance;
+
   @Option(names = "--beta", defaultValue = "1", description = "Weight of the KL term (1: the ELBO).")
   float beta;
 
@@ -188,6 +193,9 @@ final class TrainCommand implements Callable<Integer> {
           split.test(), split.detected());
     }
     Dataset train = split.train();
+    if (options.balance() != Balance.NONE && !train.hasLabels()) {
+      throw new ParameterException(spec.commandLine(), "--balance needs labelled training images; " + train.name() + " has none");
+    }
     Shape input = new Shape(train.channels(), train.height(), train.width());
     VaeConfig config = resumedModel != null ? resumedModel
         : conv != null ? usage(() -> ConvModels.build(conv, input,
@@ -328,9 +336,18 @@ final class TrainCommand implements Callable<Integer> {
     OptimizerChoice choice = optimizerChoice();
     try {
       return new TrainOptions(epochs, batchSize, learningRate, weightDecay, choice.decoupled(), beta, klWarmup, seed,
-          fraction, onTest, patience, choice);
+          fraction, onTest, patience, choice, balanceChoice());
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+
+  /** --balance: none when not given. */
+  private Balance balanceChoice() {
+    try {
+      return balance == null ? Balance.NONE : Balance.parse(balance);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--balance " + e.getMessage());
     }
   }
 

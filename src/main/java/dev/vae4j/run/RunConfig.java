@@ -16,6 +16,7 @@ import dev.vae4j.io.RegularFiles;
 import dev.vae4j.model.VaeConfig;
 import dev.vae4j.model.layer.LayerSpecs;
 import dev.vae4j.model.layer.Shape;
+import dev.vae4j.train.Balance;
 import dev.vae4j.train.OptimizerChoice;
 import dev.vae4j.train.TrainOptions;
 import java.io.IOException;
@@ -202,6 +203,7 @@ public record RunConfig(
     // Only where a run chose them, so that Adam runs' files stay as they were.
     if (o.optimizer().rule() == OptimizerChoice.Rule.SGD) t.put("momentum", o.optimizer().momentum());
     if (o.optimizer().l1() != 0) t.put("l1", o.optimizer().l1());
+    if (o.balance() != Balance.NONE) t.put("balance", o.balance().text());
     Map<String, Object> r = new LinkedHashMap<>();
     if (version != null) r.put("vae4j_version", version);
     r.put("model", m);
@@ -321,7 +323,7 @@ public record RunConfig(
       TrainOptions training = new TrainOptions(f.integer("/training/epochs"), f.integer("/training/batch_size"),
           f.number("/training/learning_rate"), f.number("/training/weight_decay"), optimizer.decoupled(),
           (float) f.number("/training/beta"), f.integer("/training/kl_warmup_epochs"), f.longInteger("/training/seed"),
-          onTest ? 0 : validation.asDouble(), onTest, f.integer("/training/patience"), optimizer);
+          onTest ? 0 : validation.asDouble(), onTest, f.integer("/training/patience"), optimizer, balance(f));
 
       List<Integer> classes = null;
       if (root.hasNonNull("classes")) {
@@ -360,6 +362,16 @@ public record RunConfig(
   }
 
   /** Typed fields of config.json, each missing or mistyped one named. */
+  /** training.balance, {@link Balance#NONE} when absent (every run written before it was recorded). */
+  private static Balance balance(Fields f) throws FormatException {
+    if (f.root().at("/training/balance").isMissingNode()) return Balance.NONE;
+    try {
+      return Balance.parse(f.text("/training/balance"));
+    } catch (IllegalArgumentException e) {
+      throw f.bad("/training/balance", "is '" + f.text("/training/balance") + "', not oversample or undersample");
+    }
+  }
+
   /** training.optimizer, with training.momentum (SGD) and training.l1, each 0 when absent. */
   private static OptimizerChoice optimizer(Fields f) throws FormatException {
     String name = f.text("/training/optimizer");

@@ -18,6 +18,8 @@ package dev.vae4j.train;
  *     best weights (0: never stop early)
  * @param optimizer the update rule and the L1 term ({@code --optimizer}, {@code --l1}); its rule is
  *     AdamW exactly when {@code decoupledWeightDecay}
+ * @param balance class-balanced sampling of each epoch's rows ({@code --balance}; {@link Balance#NONE}: every
+ *     row once)
  */
 public record TrainOptions(
     int epochs,
@@ -31,7 +33,8 @@ public record TrainOptions(
     double validationFraction,
     boolean validateOnTestSplit,
     int patience,
-    OptimizerChoice optimizer) {
+    OptimizerChoice optimizer,
+    Balance balance) {
 
   /** Checks every option; a bad one throws {@link IllegalArgumentException} naming it. */
   public TrainOptions {
@@ -47,6 +50,15 @@ public record TrainOptions(
     require(optimizer != null, "no optimizer");
     require(decoupledWeightDecay == optimizer.decoupled(),
         "--adamw and --optimizer " + optimizer.rule().text() + " disagree");
+    require(balance != null, "no balance");
+  }
+
+  /** Options with {@code optimizer}, without class balancing. */
+  public TrainOptions(int epochs, int batchSize, double learningRate, double weightDecay, boolean decoupledWeightDecay,
+      float beta, int klWarmupEpochs, long seed, double validationFraction, boolean validateOnTestSplit, int patience,
+      OptimizerChoice optimizer) {
+    this(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs, seed,
+        validationFraction, validateOnTestSplit, patience, optimizer, Balance.NONE);
   }
 
   /** Options of Adam, or AdamW when {@code decoupledWeightDecay}, without L1. */
@@ -64,13 +76,19 @@ public record TrainOptions(
   /** These options with {@code epochs} passes over the training set. */
   public TrainOptions withEpochs(int epochs) {
     return new TrainOptions(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs,
-        seed, validationFraction, validateOnTestSplit, patience, optimizer);
+        seed, validationFraction, validateOnTestSplit, patience, optimizer, balance);
   }
 
   /** These options with {@code optimizer} (AdamW's choice sets {@link #decoupledWeightDecay}). */
   public TrainOptions withOptimizer(OptimizerChoice optimizer) {
     return new TrainOptions(epochs, batchSize, learningRate, weightDecay, optimizer.decoupled(), beta, klWarmupEpochs,
-        seed, validationFraction, validateOnTestSplit, patience, optimizer);
+        seed, validationFraction, validateOnTestSplit, patience, optimizer, balance);
+  }
+
+  /** These options with {@code balance} as the epochs' sampling. */
+  public TrainOptions withBalance(Balance balance) {
+    return new TrainOptions(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs,
+        seed, validationFraction, validateOnTestSplit, patience, optimizer, balance);
   }
 
   /** The KL weight used during {@code epoch} (1-based), after warm-up. */

@@ -90,12 +90,13 @@ public final class Trainer {
       throw new IllegalArgumentException("batch size " + options.batchSize() + " is larger than the "
           + trainRows.length + " training images");
     }
-    this.trainOrder = backend.allocateIndices(trainRows.length);
+    // The rows an epoch visits: each once, or class-balanced draws (whose count differs).
+    this.epochOrder = EpochOrder.balanced(trainRows, train.labels(), options.balance(), options.seed());
+    this.trainOrder = backend.allocateIndices(epochOrder.size());
     this.validationOrder = validationRows.length == 0 ? null : backend.allocateIndices(validationRows.length);
     if (validationOrder != null) backend.uploadIndices(validationRows, validationOrder);
     this.training = TrainingStep.allocate(model, options.batchSize(), options.optimizer().l1());
-    this.stepsPerEpoch = (trainRows.length + options.batchSize() - 1) / options.batchSize();
-    this.epochOrder = new EpochOrder(trainRows, options.seed());
+    this.stepsPerEpoch = (epochOrder.size() + options.batchSize() - 1) / options.batchSize();
     this.early = new EarlyStopping(options.patience());
   }
 
@@ -149,7 +150,7 @@ public final class Trainer {
       long start = System.nanoTime();
       float[][] trained = trainEpochChecked(epoch, hyper, listener, control);
       double seconds = (System.nanoTime() - start) / 1e9;
-      int n = trainRows.length;
+      int n = epochOrder.size();
       double[] train = {trained[0][TrainingStep.RECON_SUM] / (double) n, trained[0][TrainingStep.KL_SUM] / (double) n};
       double[] val = validationRows.length == 0 ? new double[] {Double.NaN, Double.NaN} : validate();
       double valLoss = val[0] + options.beta() * val[1];
@@ -207,7 +208,7 @@ public final class Trainer {
   private long firstNonFiniteStep(int epoch, OptimizerParams hyper) {
     restore(lastGood);
     backend.uploadIndices(epochOrder.of(epoch), trainOrder);
-    int batch = options.batchSize(), n = trainRows.length;
+    int batch = options.batchSize(), n = epochOrder.size();
     float beta = options.betaAt(epoch);
     long base = (long) (epoch - 1) * stepsPerEpoch;
     for (int b = lastGood.batch(); b < stepsPerEpoch; b++) {
@@ -227,7 +228,7 @@ public final class Trainer {
    * so an epoch resumed at any batch continues exactly.
    */
   private void trainEpoch(int epoch, int from, OptimizerParams hyper, TrainingListener listener, RunControl control) {
-    int batch = options.batchSize(), n = trainRows.length, steps = stepsPerEpoch;
+    int batch = options.batchSize(), n = epochOrder.size(), steps = stepsPerEpoch;
     backend.uploadIndices(epochOrder.of(epoch), trainOrder);
     if (from == 0) backend.fill(training.lossSums(), 0f); // a resumed epoch continues the restored sums
     float beta = options.betaAt(epoch);

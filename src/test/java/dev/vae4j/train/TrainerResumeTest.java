@@ -110,6 +110,27 @@ class TrainerResumeTest {
     }
   }
 
+  /** The same with class-balanced epochs: their draws are recomputed from the seed and the epoch alone. */
+  @ParameterizedTest
+  @CsvSource({"oversample", "undersample"})
+  void resumingWithBalancedEpochsEndsBitIdentical(String balance) {
+    TrainOptions options = new TrainOptions(2, 200, 2e-3, 0, false, 1f, 0, 7, 0.1, false, 0)
+        .withBalance(Balance.parse(balance));
+    Recorder all = new Recorder(13);
+    Vae straight = Vae.create(SMALL, backend, 7);
+    Trainer.Result expected = Trainer.fit(straight, digits, options, new TrainingListener() {},
+        new RunControl(null, all, false));
+    assertTrue(all.states.size() > 3, "step checkpoints too: " + all.states.size());
+    for (TrainingState from : all.states) {
+      Vae resumed = Vae.create(SMALL, backend, 999);
+      Trainer.Result result = Trainer.fit(resumed, digits, options, new TrainingListener() {},
+          new RunControl(from, CheckpointSink.none(), false));
+      String where = balance + " resumed at epoch " + from.epoch() + ", batch " + from.batch();
+      assertArrayEquals(straight.parameters(), resumed.parameters(), where);
+      assertEquals(expected.epochs().get(1).trainLoss(), result.epochs().get(1).trainLoss(), where);
+    }
+  }
+
   @Test
   void divergenceStopsNamingTheStepAndKeepsTheLastGoodWeights() {
     TrainOptions options = new TrainOptions(2, 500, 1e30, 0, false, 1f, 0, 3, 0.1, false, 0);
