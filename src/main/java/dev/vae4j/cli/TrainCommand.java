@@ -106,7 +106,7 @@ final class TrainCommand implements Callable<Integer> {
   double l1;
 
   @Option(names = "--balance", paramLabel = "oversample|undersample",
-      description = "Class-balanced epochs (needs labels): every class drawn as often as the largest (oversample) or the smallest (undersample), seeded, instead of every image once.")
+      description = "Class-balanced epochs (needs labels): every class drawn as often as the largest (oversample) or the smallest (undersample), seeded, instead of every image once (none, the default).")
   String balance;
 
   @Option(names = "--beta", defaultValue = "1", description = "Weight of the KL term (1: the ELBO).")
@@ -194,7 +194,8 @@ final class TrainCommand implements Callable<Integer> {
     }
     Dataset train = split.train();
     if (options.balance() != Balance.NONE && !train.hasLabels()) {
-      throw new ParameterException(spec.commandLine(), "--balance needs labelled training images; " + train.name() + " has none");
+      throw new ParameterException(spec.commandLine(), "--balance needs labelled training images, and " + train.name() + " has none"
+          + UsageErrors.FIX_SEPARATOR + "train without --balance, or on data with labels");
     }
     Shape input = new Shape(train.channels(), train.height(), train.width());
     VaeConfig config = resumedModel != null ? resumedModel

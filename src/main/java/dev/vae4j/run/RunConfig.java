@@ -368,7 +368,7 @@ public record RunConfig(
     try {
       return Balance.parse(f.text("/training/balance"));
     } catch (IllegalArgumentException e) {
-      throw f.bad("/training/balance", "is '" + f.text("/training/balance") + "', not oversample or undersample");
+      throw f.bad("/training/balance", "is '" + f.text("/training/balance") + "', not none, oversample or undersample");
     }
   }
 

@@ -21,7 +21,7 @@ public enum Balance {
 
   /** The balance named {@code text}; anything else throws {@link IllegalArgumentException} naming the choices. */
   public static Balance parse(String text) {
-    for (Balance b : values()) if (b != NONE && b.text().equals(text)) return b;
-    throw new IllegalArgumentException("must be oversample or undersample, got '" + text + "'");
+    for (Balance b : values()) if (b.text().equals(text)) return b;
+    throw new IllegalArgumentException("must be none, oversample or undersample, got '" + text + "'");
   }
 }
