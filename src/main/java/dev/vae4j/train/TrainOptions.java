@@ -18,6 +18,7 @@ package dev.vae4j.train;
  *     best weights (0: never stop early)
  * @param optimizer the update rule and the L1 term ({@code --optimizer}, {@code --l1}); its rule is
  *     AdamW exactly when {@code decoupledWeightDecay}
+ * @param schedule the learning rate per epoch and its warm-up ({@code --lr-schedule}, {@code --warmup-steps})
  */
 public record TrainOptions(
     int epochs,
@@ -31,7 +32,8 @@ public record TrainOptions(
     double validationFraction,
     boolean validateOnTestSplit,
     int patience,
-    OptimizerChoice optimizer) {
+    OptimizerChoice optimizer,
+    LearningRateSchedule schedule) {
 
   /** Checks every option; a bad one throws {@link IllegalArgumentException} naming it. */
   public TrainOptions {
@@ -45,6 +47,7 @@ public record TrainOptions(
         "validation fraction must be in [0, 1), got " + validationFraction);
     require(patience >= 0, "patience must be >= 0, got " + patience);
     require(optimizer != null, "no optimizer");
+    require(schedule != null, "no learning-rate schedule");
     require(decoupledWeightDecay == optimizer.decoupled(),
         "--adamw and --optimizer " + optimizer.rule().text() + " disagree");
   }
@@ -56,6 +59,14 @@ public record TrainOptions(
         validationFraction, validateOnTestSplit, patience, OptimizerChoice.adam(decoupledWeightDecay));
   }
 
+  /** Options at one learning rate throughout. */
+  public TrainOptions(int epochs, int batchSize, double learningRate, double weightDecay, boolean decoupledWeightDecay,
+      float beta, int klWarmupEpochs, long seed, double validationFraction, boolean validateOnTestSplit, int patience,
+      OptimizerChoice optimizer) {
+    this(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs, seed,
+        validationFraction, validateOnTestSplit, patience, optimizer, LearningRateSchedule.CONSTANT);
+  }
+
   /** The classic PyTorch example's recipe: 10 epochs, batch 128, Adam 1e-3, beta 1, 10% validation. */
   public static TrainOptions defaults() {
     return new TrainOptions(10, 128, 1e-3, 0, false, 1f, 0, 1L, 0.1, false, 0);
@@ -64,13 +75,19 @@ public record TrainOptions(
   /** These options with {@code epochs} passes over the training set. */
   public TrainOptions withEpochs(int epochs) {
     return new TrainOptions(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs,
-        seed, validationFraction, validateOnTestSplit, patience, optimizer);
+        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule);
+  }
+
+  /** These options with {@code schedule}. */
+  public TrainOptions withSchedule(LearningRateSchedule schedule) {
+    return new TrainOptions(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs,
+        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule);
   }
 
   /** These options with {@code optimizer} (AdamW's choice sets {@link #decoupledWeightDecay}). */
   public TrainOptions withOptimizer(OptimizerChoice optimizer) {
     return new TrainOptions(epochs, batchSize, learningRate, weightDecay, optimizer.decoupled(), beta, klWarmupEpochs,
-        seed, validationFraction, validateOnTestSplit, patience, optimizer);
+        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule);
   }
 
   /** The KL weight used during {@code epoch} (1-based), after warm-up. */
