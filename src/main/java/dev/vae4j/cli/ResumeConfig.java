@@ -135,6 +135,8 @@ final class ResumeConfig {
     train.optimizer = optimizer.rule().text()
         + (optimizer.rule() == OptimizerChoice.Rule.SGD ? ":" + optimizer.momentum() : "");
     train.l1 = optimizer.l1();
+    train.lrSchedule = o.schedule().text();
+    train.warmupSteps = o.schedule().warmupSteps();
     train.balance = o.balance() == Balance.NONE ? null : o.balance().text();
     train.beta = o.beta();
     train.klWarmup = o.klWarmupEpochs();
