@@ -104,6 +104,10 @@ final class TrainCommand implements Callable<Integer> {
       description = "Add LAMBDA * sum|w| over the weights (not the biases) to the loss the optimizer minimizes; the reported losses leave it out.")
   double l1;
 
+  @Option(names = "--clip-grad-norm", paramLabel = "MAX",
+      description = "Before each update, scale the gradient down to global L2 norm MAX when it is longer, as PyTorch's clip_grad_norm_; metrics.jsonl then has each epoch's mean norm before clipping (grad_norm).")
+  Double clipGradNorm;
+
   @Option(names = "--beta", defaultValue = "1", description = "Weight of the KL term (1: the ELBO).")
   float beta;
 
@@ -328,10 +332,19 @@ final class TrainCommand implements Callable<Integer> {
     OptimizerChoice choice = optimizerChoice();
     try {
       return new TrainOptions(epochs, batchSize, learningRate, weightDecay, choice.decoupled(), beta, klWarmup, seed,
-          fraction, onTest, patience, choice);
+          fraction, onTest, patience, choice, clipGradNorm());
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
+  }
+
+  /** --clip-grad-norm's MAX, finite and > 0 when given; 0 (no clipping) when not. */
+  private double clipGradNorm() {
+    if (clipGradNorm == null) return 0;
+    if (!(clipGradNorm > 0 && Double.isFinite(clipGradNorm))) {
+      throw new ParameterException(spec.commandLine(), "--clip-grad-norm must be a finite number > 0, got " + clipGradNorm);
+    }
+    return clipGradNorm;
   }
 
   /** --optimizer (or --adamw, which means --optimizer adamw) and --l1. */

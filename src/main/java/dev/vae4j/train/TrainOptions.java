@@ -18,6 +18,8 @@ package dev.vae4j.train;
  *     best weights (0: never stop early)
  * @param optimizer the update rule and the L1 term ({@code --optimizer}, {@code --l1}); its rule is
  *     AdamW exactly when {@code decoupledWeightDecay}
+ * @param clipGradNorm clip the gradient's global L2 norm to this before each update, as PyTorch's
+ *     {@code clip_grad_norm_} ({@code --clip-grad-norm}); 0: no clipping
  */
 public record TrainOptions(
     int epochs,
@@ -31,7 +33,8 @@ public record TrainOptions(
     double validationFraction,
     boolean validateOnTestSplit,
     int patience,
-    OptimizerChoice optimizer) {
+    OptimizerChoice optimizer,
+    double clipGradNorm) {
 
   /** Checks every option; a bad one throws {@link IllegalArgumentException} naming it. */
   public TrainOptions {
@@ -47,13 +50,23 @@ public record TrainOptions(
     require(optimizer != null, "no optimizer");
     require(decoupledWeightDecay == optimizer.decoupled(),
         "--adamw and --optimizer " + optimizer.rule().text() + " disagree");
+    require(clipGradNorm >= 0 && Double.isFinite(clipGradNorm),
+        "gradient clipping norm must be > 0 (0: off), got " + clipGradNorm);
   }
 
   /** Options of Adam, or AdamW when {@code decoupledWeightDecay}, without L1. */
   public TrainOptions(int epochs, int batchSize, double learningRate, double weightDecay, boolean decoupledWeightDecay,
       float beta, int klWarmupEpochs, long seed, double validationFraction, boolean validateOnTestSplit, int patience) {
     this(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs, seed,
-        validationFraction, validateOnTestSplit, patience, OptimizerChoice.adam(decoupledWeightDecay));
+        validationFraction, validateOnTestSplit, patience, OptimizerChoice.adam(decoupledWeightDecay), 0);
+  }
+
+  /** Options with {@code optimizer}, without gradient clipping. */
+  public TrainOptions(int epochs, int batchSize, double learningRate, double weightDecay, boolean decoupledWeightDecay,
+      float beta, int klWarmupEpochs, long seed, double validationFraction, boolean validateOnTestSplit, int patience,
+      OptimizerChoice optimizer) {
+    this(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs, seed,
+        validationFraction, validateOnTestSplit, patience, optimizer, 0);
   }
 
   /** The classic PyTorch example's recipe: 10 epochs, batch 128, Adam 1e-3, beta 1, 10% validation. */
@@ -64,13 +77,19 @@ public record TrainOptions(
   /** These options with {@code epochs} passes over the training set. */
   public TrainOptions withEpochs(int epochs) {
     return new TrainOptions(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs,
-        seed, validationFraction, validateOnTestSplit, patience, optimizer);
+        seed, validationFraction, validateOnTestSplit, patience, optimizer, clipGradNorm);
+  }
+
+  /** These options with gradient clipping to global norm {@code max} (0: none). */
+  public TrainOptions withClipGradNorm(double max) {
+    return new TrainOptions(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs,
+        seed, validationFraction, validateOnTestSplit, patience, optimizer, max);
   }
 
   /** These options with {@code optimizer} (AdamW's choice sets {@link #decoupledWeightDecay}). */
   public TrainOptions withOptimizer(OptimizerChoice optimizer) {
     return new TrainOptions(epochs, batchSize, learningRate, weightDecay, optimizer.decoupled(), beta, klWarmupEpochs,
-        seed, validationFraction, validateOnTestSplit, patience, optimizer);
+        seed, validationFraction, validateOnTestSplit, patience, optimizer, clipGradNorm);
   }
 
   /** The KL weight used during {@code epoch} (1-based), after warm-up. */

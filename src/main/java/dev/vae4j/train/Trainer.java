@@ -93,7 +93,7 @@ public final class Trainer {
     this.trainOrder = backend.allocateIndices(trainRows.length);
     this.validationOrder = validationRows.length == 0 ? null : backend.allocateIndices(validationRows.length);
     if (validationOrder != null) backend.uploadIndices(validationRows, validationOrder);
-    this.training = TrainingStep.allocate(model, options.batchSize(), options.optimizer().l1());
+    this.training = TrainingStep.allocate(model, options.batchSize(), options.optimizer().l1(), options.clipGradNorm());
     this.stepsPerEpoch = (trainRows.length + options.batchSize() - 1) / options.batchSize();
     this.epochOrder = new EpochOrder(trainRows, options.seed());
     this.early = new EarlyStopping(options.patience());
@@ -135,6 +135,13 @@ public final class Trainer {
     return (int) Math.round(count * options.validationFraction());
   }
 
+  /** The epoch's mean pre-clipping gradient norm (one read of the device sums); null without clipping. */
+  private Double meanGradNorm() {
+    if (training.gradNormSums() == null) return null;
+    float[] sums = backend.download(training.gradNormSums());
+    return sums[0] / (double) sums[1];
+  }
+
   private Result run(TrainingListener listener, RunControl control) {
     OptimizerParams hyper = options.optimizer().hyper(options.learningRate(), options.weightDecay());
     guard = new DivergenceGuard(control.skipNonFinite(), stepsPerEpoch);
@@ -156,7 +163,7 @@ public final class Trainer {
       double monitored = validationRows.length == 0 ? train[0] + options.beta() * train[1] : valLoss;
       boolean improved = early.record(epoch, monitored, trained[1]);
       EpochMetrics metrics = new EpochMetrics(epoch, train[0] + options.beta() * train[1], train[0], train[1],
-          valLoss, val[0], val[1], seconds, n / seconds, options.betaAt(epoch), improved);
+          valLoss, val[0], val[1], seconds, n / seconds, options.betaAt(epoch), improved, meanGradNorm());
       history.add(metrics);
       listener.epochFinished(metrics, model);
       stoppedEarly = early.stopsAfter(epoch, options.epochs());
@@ -230,6 +237,8 @@ public final class Trainer {
     int batch = options.batchSize(), n = trainRows.length, steps = stepsPerEpoch;
     backend.uploadIndices(epochOrder.of(epoch), trainOrder);
     if (from == 0) backend.fill(training.lossSums(), 0f); // a resumed epoch continues the restored sums
+    // The norms are not checkpointed: a resumed epoch's mean is over the steps run since the resume.
+    if (training.gradNormSums() != null) backend.fill(training.gradNormSums(), 0f);
     float beta = options.betaAt(epoch);
     listener.epochStarted(epoch, steps);
     StepReporter reporter =
