@@ -5,12 +5,21 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.vae4j.Vae;
+import dev.vae4j.backend.AdamParams;
 import dev.vae4j.backend.Backend;
+import dev.vae4j.backend.IndexTensor;
 import dev.vae4j.backend.Tensor;
+import dev.vae4j.data.Dataset;
+import dev.vae4j.model.VaeConfig;
+import dev.vae4j.train.EpochOrder;
+import dev.vae4j.train.ResidentImages;
+import dev.vae4j.train.TrainingStep;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,7 +27,7 @@ import org.junit.jupiter.api.Test;
  * the recording fake: two launches ({@code clip.cu}'s one-block sum of squares, then the
  * elementwise scale with MAX as a double), no copy back to the host and no synchronization between
  * them, so that a recorded step (a CUDA graph) captures and replays them; gradient parts are added
- * first; each launch fills its kernel's PTX signature.
+ * first; each launch fills its kernel's PTX signature; the trainer's clipped step is captured whole.
  */
 class CudaClipTest {
 
@@ -119,5 +128,50 @@ class CudaClipTest {
       checked++;
     }
     assertEquals(2, checked);
+  }
+
+  /**
+   * The trainer's step with clipping on, recorded as the CUDA graph: the norm and the scale run
+   * after the backward pass and before Adam, inside the capture, and neither the recording nor its
+   * replay copies anything back to the host.
+   */
+  @Test
+  void aClippedTrainingStepIsCapturedWhole() {
+    RecordingCuda cuda = new RecordingCuda();
+    KernelImage image = KernelImage.load();
+    if (image == null) image = new KernelImage(new byte[0], Map.of());
+    try {
+      CudaBackend backend = new CudaBackend(CudaOptions.defaults(), CudaProbe.probe(cuda, image), cuda, image);
+      try {
+        Vae vae = Vae.create(VaeConfig.mnistDefault(), backend, 1);
+        int batch = 64;
+        byte[] pixels = new byte[batch * 28 * 28];
+        SplittableRandom random = new SplittableRandom(7);
+        for (int i = 0; i < pixels.length; i++) pixels[i] = (byte) random.nextInt(256);
+        Tensor images = ResidentImages.upload(backend, 784, Dataset.ofBytes("clip", pixels, null, batch, 28, 28));
+        IndexTensor order = backend.allocateIndices(batch);
+        backend.uploadIndices(EpochOrder.shuffledRange(batch, new SplittableRandom(1)), order);
+        TrainingStep training = TrainingStep.allocate(vae, batch, 0, 1.0);
+        AdamParams hyper = AdamParams.pytorchDefaults(1e-3);
+        cuda.mark("clip");
+        try (Backend.RecordedStep step = backend.recordStep(k -> training.run(images, order, 0, batch, 1, 1 + k, 1f, hyper))) {
+          step.replay();
+        }
+        cuda.mark("end");
+        training.release();
+      } finally {
+        backend.close();
+      }
+    } finally {
+      cuda.releaseHostMemory();
+    }
+    List<String> all = Arrays.asList(cuda.transcript().split("\n"));
+    List<String> lines = all.subList(all.lastIndexOf("# clip") + 1, all.lastIndexOf("# end"));
+    List<String> symbols = launches(lines).stream().map(l -> l.strip().split(" ")[1]).toList();
+    int norm = symbols.lastIndexOf("vae4j_gradient_squared_norm"), scale = symbols.lastIndexOf("vae4j_clip_gradients");
+    int adam = symbols.lastIndexOf("vae4j_adam");
+    assertTrue(norm >= 0 && norm < scale && scale < adam, "norm, scale, then Adam: " + symbols);
+    assertTrue(String.join("\n", lines).contains("cudaGraphLaunch"), "replayed as a graph");
+    for (String line : lines) assertFalse(line.contains("D2H"), "a host round trip: " + line);
   }
 }
