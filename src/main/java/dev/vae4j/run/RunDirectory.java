@@ -200,6 +200,7 @@ public final class RunDirectory implements AutoCloseable {
     line.put("seconds", m.seconds());
     line.put("samples_per_s", m.samplesPerSecond());
     line.put("best", m.best());
+    if (m.learningRate() != null) line.put("lr", m.learningRate());
     if (m.gradNorm() != null) line.put("grad_norm", finiteOrNull(m.gradNorm()));
     return JSON_LINE.writeValueAsString(line);
   }

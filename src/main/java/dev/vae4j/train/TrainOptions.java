@@ -18,6 +18,7 @@ package dev.vae4j.train;
  *     best weights (0: never stop early)
  * @param optimizer the update rule and the L1 term ({@code --optimizer}, {@code --l1}); its rule is
  *     AdamW exactly when {@code decoupledWeightDecay}
+ * @param schedule the learning rate per epoch and its warm-up ({@code --lr-schedule}, {@code --warmup-steps})
  * @param clipGradNorm clip the gradient's global L2 norm to this before each update, as PyTorch's
  *     {@code clip_grad_norm_} ({@code --clip-grad-norm}); 0: no clipping
  */
@@ -34,6 +35,7 @@ public record TrainOptions(
     boolean validateOnTestSplit,
     int patience,
     OptimizerChoice optimizer,
+    LearningRateSchedule schedule,
     double clipGradNorm) {
 
   /** Checks every option; a bad one throws {@link IllegalArgumentException} naming it. */
@@ -48,6 +50,7 @@ public record TrainOptions(
         "validation fraction must be in [0, 1), got " + validationFraction);
     require(patience >= 0, "patience must be >= 0, got " + patience);
     require(optimizer != null, "no optimizer");
+    require(schedule != null, "no learning-rate schedule");
     require(decoupledWeightDecay == optimizer.decoupled(),
         "--adamw and --optimizer " + optimizer.rule().text() + " disagree");
     require(clipGradNorm >= 0 && Double.isFinite(clipGradNorm),
@@ -58,15 +61,23 @@ public record TrainOptions(
   public TrainOptions(int epochs, int batchSize, double learningRate, double weightDecay, boolean decoupledWeightDecay,
       float beta, int klWarmupEpochs, long seed, double validationFraction, boolean validateOnTestSplit, int patience) {
     this(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs, seed,
-        validationFraction, validateOnTestSplit, patience, OptimizerChoice.adam(decoupledWeightDecay), 0);
+        validationFraction, validateOnTestSplit, patience, OptimizerChoice.adam(decoupledWeightDecay));
   }
 
-  /** Options with {@code optimizer}, without gradient clipping. */
+  /** Options at one learning rate throughout. */
   public TrainOptions(int epochs, int batchSize, double learningRate, double weightDecay, boolean decoupledWeightDecay,
       float beta, int klWarmupEpochs, long seed, double validationFraction, boolean validateOnTestSplit, int patience,
       OptimizerChoice optimizer) {
     this(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs, seed,
-        validationFraction, validateOnTestSplit, patience, optimizer, 0);
+        validationFraction, validateOnTestSplit, patience, optimizer, LearningRateSchedule.CONSTANT);
+  }
+
+  /** Options with {@code optimizer} and {@code schedule}, without gradient clipping. */
+  public TrainOptions(int epochs, int batchSize, double learningRate, double weightDecay, boolean decoupledWeightDecay,
+      float beta, int klWarmupEpochs, long seed, double validationFraction, boolean validateOnTestSplit, int patience,
+      OptimizerChoice optimizer, LearningRateSchedule schedule) {
+    this(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs, seed,
+        validationFraction, validateOnTestSplit, patience, optimizer, schedule, 0);
   }
 
   /** The classic PyTorch example's recipe: 10 epochs, batch 128, Adam 1e-3, beta 1, 10% validation. */
@@ -77,19 +88,25 @@ public record TrainOptions(
   /** These options with {@code epochs} passes over the training set. */
   public TrainOptions withEpochs(int epochs) {
     return new TrainOptions(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs,
-        seed, validationFraction, validateOnTestSplit, patience, optimizer, clipGradNorm);
+        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, clipGradNorm);
+  }
+
+  /** These options with {@code schedule}. */
+  public TrainOptions withSchedule(LearningRateSchedule schedule) {
+    return new TrainOptions(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs,
+        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, clipGradNorm);
   }
 
   /** These options with gradient clipping to global norm {@code max} (0: none). */
   public TrainOptions withClipGradNorm(double max) {
     return new TrainOptions(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs,
-        seed, validationFraction, validateOnTestSplit, patience, optimizer, max);
+        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, max);
   }
 
   /** These options with {@code optimizer} (AdamW's choice sets {@link #decoupledWeightDecay}). */
   public TrainOptions withOptimizer(OptimizerChoice optimizer) {
     return new TrainOptions(epochs, batchSize, learningRate, weightDecay, optimizer.decoupled(), beta, klWarmupEpochs,
-        seed, validationFraction, validateOnTestSplit, patience, optimizer, clipGradNorm);
+        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, clipGradNorm);
   }
 
   /** The KL weight used during {@code epoch} (1-based), after warm-up. */
