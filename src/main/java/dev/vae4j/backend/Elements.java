@@ -54,4 +54,16 @@ public record Elements(long count) {
       throw new IndexOutOfBoundsException("accumulateSum slot " + slot + " of " + accumulators.length());
     }
   }
+
+  /**
+   * {@link OptimizerOps#gradientSquaredNorm} ({@code normSums} null) or {@link
+   * OptimizerOps#clipGradients} (one part) over {@code count} gradient elements: at least one part,
+   * each that long, a one-float squared norm and two norm-sum slots.
+   */
+  public void checkClip(String op, Tensor[] parts, Tensor squaredNorm, Tensor normSums) {
+    if (parts.length == 0) throw new IllegalArgumentException(op + " needs at least one gradient part");
+    for (Tensor g : parts) Lengths.require(op, "grads", g, count);
+    Lengths.require(op, "squared norm", squaredNorm, 1);
+    if (normSums != null) Lengths.require(op, "norm sums", normSums, 2);
+  }
 }

@@ -3,7 +3,7 @@ package dev.vae4j.backend;
 /**
  * The optimizer family of {@link Backend}: the fused Adam (AdamW) update of the flat parameter
  * buffer, the fused update of any rule ({@link #update}: SGD, RMSprop, Adam, with an L1 term),
- * and the gradient sum over a batch's parts that feeds them. The conventions of every
+ * the gradient sum over a batch's parts that feeds them, and the global-norm clipping of that sum. The conventions of every
  * family are on {@link Backend}.
  */
 public interface OptimizerOps {
@@ -39,6 +39,24 @@ public interface OptimizerOps {
    * and, on the GPU, the same launches.
    */
   void update(Tensor params, Tensor[] gradParts, Tensor m, Tensor v, OptimizerParams hyper, double l1, long step);
+
+  /**
+   * The first half of PyTorch's {@code clip_grad_norm_}: sums the parts of a batch's gradient into
+   * {@code parts[0]} (as {@link #update} sums them: in float, in part order, so the same bits), then
+   * writes {@code out[0] = sum_i parts[0][i]^2}, its squared global L2 norm, accumulated in double
+   * and rounded once to float. Written on the device (no read back), so it runs inside a recorded
+   * step.
+   */
+  void gradientSquaredNorm(Tensor[] parts, Tensor out);
+
+  /**
+   * The second half of PyTorch's {@code clip_grad_norm_(params, max)}: with {@code norm =
+   * sqrt(squaredNorm[0])} (from {@link #gradientSquaredNorm}), multiplies {@code grads} by {@code
+   * scale = max / (norm + 1e-6)} in float when that is below 1. Also adds {@code norm} to {@code
+   * normSums[0]} and 1 to {@code normSums[1]}, so that a caller reads the mean pre-clipping norm
+   * back once per epoch rather than once per step. Reads the norm on the device: no host round trip.
+   */
+  void clipGradients(Tensor grads, Tensor squaredNorm, double max, Tensor normSums);
 
   /**
    * {@code dst += src}, elementwise over equal lengths. Used to sum the gradients of a batch split

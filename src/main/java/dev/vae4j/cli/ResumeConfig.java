@@ -138,6 +138,7 @@ final class ResumeConfig {
     train.lrSchedule = o.schedule().text();
     train.warmupSteps = o.schedule().warmupSteps();
     train.balance = o.balance() == Balance.NONE ? null : o.balance().text();
+    train.clipGradNorm = o.clipGradNorm() == 0 ? null : o.clipGradNorm();
     train.beta = o.beta();
     train.klWarmup = o.klWarmupEpochs();
     train.validation = o.validateOnTestSplit() ? "test" : Double.toString(o.validationFraction());

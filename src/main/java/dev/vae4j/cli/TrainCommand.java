@@ -118,6 +118,10 @@ final class TrainCommand implements Callable<Integer> {
       description = "Class-balanced epochs (needs labels): every class drawn as often as the largest (oversample) or the smallest (undersample), seeded, instead of every image once (none, the default).")
   String balance;
 
+  @Option(names = "--clip-grad-norm", paramLabel = "MAX",
+      description = "Before each update, scale the gradient down to global L2 norm MAX when it is longer, as PyTorch's clip_grad_norm_; metrics.jsonl then has each epoch's mean norm before clipping (grad_norm).")
+  Double clipGradNorm;
+
   @Option(names = "--beta", defaultValue = "1", description = "Weight of the KL term (1: the ELBO).")
   float beta;
 
@@ -347,7 +351,7 @@ final class TrainCommand implements Callable<Integer> {
     try {
       return new TrainOptions(epochs, batchSize, learningRate, weightDecay, choice.decoupled(), beta, klWarmup, seed,
           fraction, onTest, patience, choice, LearningRateSchedule.parse(lrSchedule, warmupSteps),
-          balanceChoice());
+          balanceChoice(), clipGradNorm());
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
@@ -360,6 +364,15 @@ final class TrainCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "--balance " + e.getMessage());
     }
+  }
+
+  /** --clip-grad-norm's MAX, finite and > 0 when given; 0 (no clipping) when not. */
+  private double clipGradNorm() {
+    if (clipGradNorm == null) return 0;
+    if (!(clipGradNorm > 0 && Double.isFinite(clipGradNorm))) {
+      throw new ParameterException(spec.commandLine(), "--clip-grad-norm must be a finite number > 0, got " + clipGradNorm);
+    }
+    return clipGradNorm;
   }
 
   /** --optimizer (or --adamw, which means --optimizer adamw) and --l1. */

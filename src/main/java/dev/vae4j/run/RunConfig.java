@@ -207,6 +207,7 @@ public record RunConfig(
     if (o.schedule().kind() != LearningRateSchedule.Kind.CONSTANT) t.put("lr_schedule", o.schedule().text());
     if (o.schedule().warmupSteps() != 0) t.put("warmup_steps", o.schedule().warmupSteps());
     if (o.balance() != Balance.NONE) t.put("balance", o.balance().text());
+    if (o.clipGradNorm() != 0) t.put("clip_grad_norm", o.clipGradNorm());
     Map<String, Object> r = new LinkedHashMap<>();
     if (version != null) r.put("vae4j_version", version);
     r.put("model", m);
@@ -327,7 +328,7 @@ public record RunConfig(
           f.number("/training/learning_rate"), f.number("/training/weight_decay"), optimizer.decoupled(),
           (float) f.number("/training/beta"), f.integer("/training/kl_warmup_epochs"), f.longInteger("/training/seed"),
           onTest ? 0 : validation.asDouble(), onTest, f.integer("/training/patience"), optimizer, schedule(f),
-          balance(f));
+          balance(f), f.number("/training/clip_grad_norm", 0));
 
       List<Integer> classes = null;
       if (root.hasNonNull("classes")) {

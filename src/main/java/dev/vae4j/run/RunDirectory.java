@@ -201,6 +201,7 @@ public final class RunDirectory implements AutoCloseable {
     line.put("samples_per_s", m.samplesPerSecond());
     line.put("best", m.best());
     if (m.learningRate() != null) line.put("lr", m.learningRate());
+    if (m.gradNorm() != null) line.put("grad_norm", finiteOrNull(m.gradNorm()));
     return JSON_LINE.writeValueAsString(line);
   }
 

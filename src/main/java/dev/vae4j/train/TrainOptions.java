@@ -21,6 +21,8 @@ package dev.vae4j.train;
  * @param schedule the learning rate per epoch and its warm-up ({@code --lr-schedule}, {@code --warmup-steps})
  * @param balance class-balanced sampling of each epoch's rows ({@code --balance}; {@link Balance#NONE}: every
  *     row once)
+ * @param clipGradNorm clip the gradient's global L2 norm to this before each update, as PyTorch's
+ *     {@code clip_grad_norm_} ({@code --clip-grad-norm}); 0: no clipping
  */
 public record TrainOptions(
     int epochs,
@@ -36,7 +38,8 @@ public record TrainOptions(
     int patience,
     OptimizerChoice optimizer,
     LearningRateSchedule schedule,
-    Balance balance) {
+    Balance balance,
+    double clipGradNorm) {
 
   /** Checks every option; a bad one throws {@link IllegalArgumentException} naming it. */
   public TrainOptions {
@@ -54,14 +57,16 @@ public record TrainOptions(
     require(decoupledWeightDecay == optimizer.decoupled(),
         "--adamw and --optimizer " + optimizer.rule().text() + " disagree");
     require(balance != null, "no balance");
+    require(clipGradNorm >= 0 && Double.isFinite(clipGradNorm),
+        "gradient clipping norm must be > 0 (0: off), got " + clipGradNorm);
   }
 
-  /** Options with {@code optimizer} and {@code schedule}, without class balancing. */
+  /** Options with {@code optimizer} and {@code schedule}, without class balancing or gradient clipping. */
   public TrainOptions(int epochs, int batchSize, double learningRate, double weightDecay, boolean decoupledWeightDecay,
       float beta, int klWarmupEpochs, long seed, double validationFraction, boolean validateOnTestSplit, int patience,
       OptimizerChoice optimizer, LearningRateSchedule schedule) {
     this(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs, seed,
-        validationFraction, validateOnTestSplit, patience, optimizer, schedule, Balance.NONE);
+        validationFraction, validateOnTestSplit, patience, optimizer, schedule, Balance.NONE, 0);
   }
 
   /** Options of Adam, or AdamW when {@code decoupledWeightDecay}, without L1. */
@@ -87,25 +92,31 @@ public record TrainOptions(
   /** These options with {@code epochs} passes over the training set. */
   public TrainOptions withEpochs(int epochs) {
     return new TrainOptions(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs,
-        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance);
+        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, clipGradNorm);
   }
 
   /** These options with {@code schedule}. */
   public TrainOptions withSchedule(LearningRateSchedule schedule) {
     return new TrainOptions(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs,
-        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance);
+        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, clipGradNorm);
+  }
+
+  /** These options with gradient clipping to global norm {@code max} (0: none). */
+  public TrainOptions withClipGradNorm(double max) {
+    return new TrainOptions(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs,
+        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, max);
   }
 
   /** These options with {@code optimizer} (AdamW's choice sets {@link #decoupledWeightDecay}). */
   public TrainOptions withOptimizer(OptimizerChoice optimizer) {
     return new TrainOptions(epochs, batchSize, learningRate, weightDecay, optimizer.decoupled(), beta, klWarmupEpochs,
-        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance);
+        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, clipGradNorm);
   }
 
   /** These options with {@code balance} as the epochs' sampling. */
   public TrainOptions withBalance(Balance balance) {
     return new TrainOptions(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs,
-        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance);
+        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, clipGradNorm);
   }
 
   /** The KL weight used during {@code epoch} (1-based), after warm-up. */

@@ -97,7 +97,7 @@ public final class Trainer {
     this.trainOrder = backend.allocateIndices(epochOrder.size());
     this.validationOrder = validationRows.length == 0 ? null : backend.allocateIndices(validationRows.length);
     if (validationOrder != null) backend.uploadIndices(validationRows, validationOrder);
-    this.training = TrainingStep.allocate(model, options.batchSize(), options.optimizer().l1());
+    this.training = TrainingStep.allocate(model, options.batchSize(), options.optimizer().l1(), options.clipGradNorm());
     this.stepsPerEpoch = (epochOrder.size() + options.batchSize() - 1) / options.batchSize();
     this.early = new EarlyStopping(options.patience());
   }
@@ -138,6 +138,13 @@ public final class Trainer {
     return (int) Math.round(count * options.validationFraction());
   }
 
+  /** The epoch's mean pre-clipping gradient norm (one read of the device sums); null without clipping. */
+  private Double meanGradNorm() {
+    if (training.gradNormSums() == null) return null;
+    float[] sums = backend.download(training.gradNormSums());
+    return sums[0] / (double) sums[1];
+  }
+
   private Result run(TrainingListener listener, RunControl control) {
     guard = new DivergenceGuard(control.skipNonFinite(), stepsPerEpoch);
     if (control.resumeFrom() != null) {
@@ -161,7 +168,7 @@ public final class Trainer {
       boolean improved = early.record(epoch, monitored, trained[1]);
       EpochMetrics metrics = new EpochMetrics(epoch, train[0] + options.beta() * train[1], train[0], train[1],
           valLoss, val[0], val[1], seconds, n / seconds, options.betaAt(epoch), improved,
-          options.schedule().isConstant() ? null : epochRate);
+          options.schedule().isConstant() ? null : epochRate, meanGradNorm());
       history.add(metrics);
       listener.epochFinished(metrics, model);
       stoppedEarly = early.stopsAfter(epoch, options.epochs());
@@ -235,6 +242,8 @@ public final class Trainer {
     int batch = options.batchSize(), n = epochOrder.size(), steps = stepsPerEpoch;
     backend.uploadIndices(epochOrder.of(epoch), trainOrder);
     if (from == 0) backend.fill(training.lossSums(), 0f); // a resumed epoch continues the restored sums
+    // The norms are not checkpointed: a resumed epoch's mean is over the steps run since the resume.
+    if (training.gradNormSums() != null) backend.fill(training.gradNormSums(), 0f);
     float beta = options.betaAt(epoch);
     listener.epochStarted(epoch, steps);
     StepReporter reporter =

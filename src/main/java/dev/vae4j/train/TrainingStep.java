@@ -25,6 +25,11 @@ import java.util.List;
  * range ({@link Backend#update}). The noise is drawn for the whole batch, so a row's noise does not
  * depend on the split. With an L1 term each part's range is cut where weights and biases meet, so
  * that each update call knows its L1 coefficient (the weights', or 0 for biases) as one number.
+ *
+ * <p>With gradient clipping ({@code --clip-grad-norm}) the parts are first summed into the first
+ * part's buffer and clipped there as a whole ({@link Backend#gradientSquaredNorm}, {@link
+ * Backend#clipGradients}, both on the device), and each range's update reads that one sum. The
+ * pre-clipping norms add up in {@link #gradNormSums}, read once per epoch.
  */
 public final class TrainingStep {
   static final int RECON_SUM = 0;
@@ -40,6 +45,12 @@ public final class TrainingStep {
   private final Part[] parts;
   /** Per part, its range of the parameters: one piece, or pieces of weights or biases alone with L1. */
   private final AdamRange[][] adamRanges;
+  /** The global norm to clip the gradient to; 0: no clipping. */
+  private final double clipGradNorm;
+  /** With clipping: the step's squared norm, then the epoch's sum of norms and count of steps; else null. */
+  private final Tensor clipScalars;
+  /** With clipping, slices of {@link #clipScalars}: [0, 1) and [1, 3); else null. */
+  private final Tensor squaredNorm, gradNormSums;
 
   /** One block of rows: its workspace and the gradient buffer its backward pass writes. */
   private record Part(Workspace workspace, Tensor grads, VaeNetwork.LayerGradients gradients) {}
@@ -50,8 +61,12 @@ public final class TrainingStep {
    */
   private record AdamRange(Tensor params, Tensor m, Tensor v, Tensor[] grads, double l1) {}
 
-  private TrainingStep(Vae model, int batch, double l1) {
+  private TrainingStep(Vae model, int batch, double l1, double clipGradNorm) {
     this.backend = model.backend();
+    this.clipGradNorm = clipGradNorm;
+    this.clipScalars = clipGradNorm == 0 ? null : backend.allocate(3);
+    this.squaredNorm = clipScalars == null ? null : backend.slice(clipScalars, 0, 1);
+    this.gradNormSums = clipScalars == null ? null : backend.slice(clipScalars, 1, 2);
     this.network = model.network();
     this.optimizer = new AdamOptimizer(backend, model.layout().size());
     this.lossSums = backend.allocate(2);
@@ -70,12 +85,20 @@ public final class TrainingStep {
 
   /** Buffers for batches of up to {@code batch} rows of {@code model}, trained without L1. */
   public static TrainingStep allocate(Vae model, int batch) {
-    return new TrainingStep(model, batch, 0);
+    return new TrainingStep(model, batch, 0, 0);
   }
 
   /** Buffers for batches of up to {@code batch} rows of {@code model}, with L1 coefficient {@code l1} on its weights. */
   public static TrainingStep allocate(Vae model, int batch, double l1) {
-    return new TrainingStep(model, batch, l1);
+    return new TrainingStep(model, batch, l1, 0);
+  }
+
+  /**
+   * Buffers for batches of up to {@code batch} rows of {@code model}, trained with L1 coefficient
+   * {@code l1} on its weights and the gradient clipped to global norm {@code clipGradNorm} (0: not).
+   */
+  public static TrainingStep allocate(Vae model, int batch, double l1, double clipGradNorm) {
+    return new TrainingStep(model, batch, l1, clipGradNorm);
   }
 
   private AdamRange[][] adamRanges(ParameterLayout layout, int count, double l1) {
@@ -114,6 +137,14 @@ public final class TrainingStep {
     return lossSums;
   }
 
+  /**
+   * With clipping, the epoch's sum of pre-clipping norms and its count of steps (a slice of two
+   * floats, zeroed by the caller at an epoch's start); null without clipping.
+   */
+  Tensor gradNormSums() {
+    return gradNormSums;
+  }
+
   AdamOptimizer optimizer() {
     return optimizer;
   }
@@ -138,13 +169,27 @@ public final class TrainingStep {
       network.lossesAndGradients(part.workspace(), partRows, rows, beta, part.gradients());
     });
     addLossSums(rows);
+    int summed = active;
+    if (clipGradNorm != 0) {
+      clip(active);
+      summed = 1;
+    }
+    int updateParts = summed;
     backend.inParallel(adamRanges.length, r -> {
       for (AdamRange range : adamRanges[r]) {
         if (range.params().length() == 0) continue;
-        Tensor[] grads = active == parts.length ? range.grads() : Arrays.copyOf(range.grads(), active);
+        Tensor[] grads = updateParts == parts.length ? range.grads() : Arrays.copyOf(range.grads(), updateParts);
         backend.update(range.params(), grads, range.m(), range.v(), hyper, range.l1(), step);
       }
     });
+  }
+
+  /** Sums the first {@code active} parts' gradients into the first and clips that sum to {@link #clipGradNorm}. */
+  private void clip(int active) {
+    Tensor[] grads = new Tensor[active];
+    for (int p = 0; p < active; p++) grads[p] = parts[p].grads();
+    backend.gradientSquaredNorm(grads, squaredNorm);
+    backend.clipGradients(grads[0], squaredNorm, clipGradNorm, gradNormSums);
   }
 
   /** The forward pass and losses alone (validation), with noise stream {@code stream}; adds to {@link #lossSums}. */
@@ -183,6 +228,7 @@ public final class TrainingStep {
   /** Frees the buffers (not the model). */
   public void release() {
     backend.release(lossSums);
+    if (clipScalars != null) backend.release(clipScalars);
     for (int p = 0; p < parts.length; p++) {
       parts[p].workspace().release(backend);
       if (p > 0) backend.release(parts[p].grads());

@@ -11,7 +11,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * its Javadoc: Adam against the reference, over gradient parts, and as seen by the next GEMM;
  * addInto, the backend's and the interface's; {@link OptimizerOps#update}'s rules (SGD with and
  * without momentum, RMSprop, Adam/AdamW with L1) against {@link ReferenceOptimizer}, over gradient
- * parts and on slices, and its plain Adam as {@code adamUpdate} bit for bit. A backend's test runs it by implementing this
+ * parts and on slices, and its plain Adam as {@code adamUpdate} bit for bit; the clipping pair
+ * (gradientSquaredNorm, clipGradients) below and above its maximum. A backend's test runs it by implementing this
  * interface (as {@link BackendContractTest} does for all families), which supplies the backend and
  * the seeded randomness.
  */
@@ -184,5 +185,57 @@ public interface OptimizerOpsContract extends OpsContract {
     assertEquals(java.util.Arrays.toString(backend().download(pa)), java.util.Arrays.toString(backend().download(pb)));
     assertEquals(java.util.Arrays.toString(backend().download(ma)), java.util.Arrays.toString(backend().download(mb)));
     assertEquals(java.util.Arrays.toString(backend().download(va)), java.util.Arrays.toString(backend().download(vb)));
+  }
+
+  /**
+   * gradientSquaredNorm sums the parts into the first (the same float sum, in part order, that
+   * update makes) and writes the squared norm of that sum, against a double reference.
+   */
+  @ParameterizedTest
+  @CsvSource({"1", "2", "3"})
+  default void gradientSquaredNormOverParts(int count) {
+    int n = 70_001; // more than one CPU chunk, not a multiple of a block
+    float[][] g = new float[count][];
+    Tensor[] parts = new Tensor[count];
+    for (int q = 0; q < count; q++) {
+      g[q] = gaussian(n, 0.1);
+      parts[q] = upload(g[q]);
+    }
+    float[] sum = g[0].clone();
+    for (int q = 1; q < count; q++) for (int i = 0; i < n; i++) sum[i] += g[q][i];
+    double expected = 0;
+    for (float x : sum) expected += (double) x * x;
+    Tensor out = poisoned(1);
+    backend().gradientSquaredNorm(parts, out);
+    assertClose(expected, backend().download(out)[0], 1e-6, 0, "squared norm");
+    float[] summed = backend().download(parts[0]);
+    for (int i = 0; i < n; i++) assertEquals(sum[i], summed[i], "parts[0] " + i); // the same float sum
+  }
+
+  /**
+   * clipGradients scales by max / (norm + 1e-6) only when that is below 1, and adds the norm and a
+   * count of 1 to the norm sums; a max above the norm leaves the gradient's bits as they were.
+   */
+  @ParameterizedTest
+  @CsvSource({"0.5", "10", "1000"})
+  default void clipGradientsBelowAndAboveMax(double max) {
+    int n = 30_011;
+    float[] g = gaussian(n, 0.1); // norm about 17
+    double sq = 0;
+    for (float x : g) sq += (double) x * x;
+    Tensor grads = upload(g), squared = upload(new float[] {(float) sq}), sums = upload(new float[] {2f, 3f});
+    backend().clipGradients(grads, squared, max, sums);
+    double norm = Math.sqrt((float) sq), scale = max / (norm + 1e-6);
+    float[] out = backend().download(grads);
+    for (int i = 0; i < n; i++) {
+      if (scale < 1) {
+        assertClose(g[i] * scale, out[i], 1e-6, 1e-12, "clipped " + i);
+      } else {
+        assertEquals(g[i], out[i], "unclipped " + i);
+      }
+    }
+    float[] s = backend().download(sums);
+    assertClose(2 + norm, s[0], 1e-6, 0, "norm sum");
+    assertEquals(4f, s[1], "step count");
   }
 }

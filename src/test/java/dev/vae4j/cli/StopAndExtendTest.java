@@ -98,6 +98,26 @@ class StopAndExtendTest {
     assertArrayEquals(weights(three), weights(one));
   }
 
+  /**
+   * --clip-grad-norm lands in config.json, is restored by --resume (the extended run equals a
+   * straight one) and adds grad_norm to each metrics line; a run without it has neither key.
+   */
+  @Test
+  void clippingIsRestoredOnResumeAndReportsItsNorm() throws IOException {
+    Path three = dir.resolve("clip3"), two = dir.resolve("clip2"), plain = dir.resolve("plain");
+    CliRun.ok(train(three, "--epochs", "3", "--clip-grad-norm", "2"));
+    CliRun.ok(train(two, "--epochs", "2", "--clip-grad-norm", "2"));
+    CliRun.ok("train", "--resume", two.toString(), "--epochs", "3");
+    assertArrayEquals(weights(three), weights(two));
+    assertTrue(Files.readString(two.resolve("config.json")).contains("\"clip_grad_norm\" : 2.0"));
+    List<String> lines = Files.readAllLines(two.resolve("metrics.jsonl"));
+    assertEquals(3, lines.size());
+    for (String line : lines) assertTrue(line.contains("\"grad_norm\":"), line);
+    CliRun.ok(train(plain, "--epochs", "1"));
+    assertFalse(Files.readString(plain.resolve("config.json")).contains("clip_grad_norm"));
+    assertFalse(Files.readString(plain.resolve("metrics.jsonl")).contains("grad_norm"));
+  }
+
   @Test
   void aRunThatPatienceStoppedIsNotExtended() {
     // Finished after epoch 4 of 6 with patience 1 spent: a run of 12 epochs stops there too.

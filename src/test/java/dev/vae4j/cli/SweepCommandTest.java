@@ -148,6 +148,19 @@ class SweepCommandTest {
     assertFalse(Files.exists(out));
   }
 
+  /** --clip-grad-norm sweeps; a bad MAX is refused before anything runs. */
+  @Test
+  void clipGradNormIsSweepable() {
+    Path out = dir.resolve("s");
+    CliRun o = ok(sweep(out, "--grid", "clip-grad-norm=1,5", "--dry-run"));
+    assertTrue(o.out().contains("2 trials"), o.out());
+    assertTrue(o.out().contains("--clip-grad-norm 5"), o.out());
+    CliRun bad = run(sweep(out, "--grid", "clip-grad-norm=1,0", "--dry-run"));
+    assertEquals(2, bad.code(), bad.err());
+    assertTrue(bad.err().contains("--clip-grad-norm must be a finite number > 0"), bad.err());
+    assertFalse(Files.exists(out));
+  }
+
   @Test
   void badInputIsOneUsageErrorAndWritesNothing() throws Exception {
     Path out = dir.resolve("s");

@@ -79,6 +79,17 @@ class TrainCommandTest {
     assertTrue(o.err().lines().findFirst().orElse("").equals("vae4j: error: " + message), o.err());
   }
 
+  /** --clip-grad-norm: MAX <= 0 or not finite is one line naming the option and its range, exit 2. */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+      "0|0.0", "-1|-1.0", "NaN|NaN", "Infinity|Infinity"})
+  void badClipGradNormIsAOneLineUsageError(String value, String shown) {
+    CliRun o = run("train", "--clip-grad-norm", value, "--out", dir.resolve("never").toString());
+    assertEquals(2, o.code(), o.err());
+    assertEquals("vae4j: error: --clip-grad-norm must be a finite number > 0, got " + shown,
+        o.err().lines().findFirst().orElse(""), o.err());
+  }
+
   @Test
   void adamwAndAnotherOptimizerDisagree() {
     CliRun o = run("train", "--adamw", "--optimizer", "sgd:0.9", "--out", dir.resolve("never").toString());

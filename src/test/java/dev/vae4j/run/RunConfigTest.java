@@ -139,6 +139,22 @@ class RunConfigTest {
     }
   }
 
+  /** A clipping run writes clip_grad_norm and reads it back; runs without clipping have no such key. */
+  @Test
+  void clipGradNormRoundTrip() throws IOException {
+    RunConfig old = RunConfig.read(resource("csv.json"));
+    assertEquals(0, old.training().clipGradNorm(), "absent: no clipping");
+    RunConfig c = new RunConfig(old.version(), old.model(), old.imageHeight(), old.imageWidth(),
+        old.training().withClipGradNorm(2.5), old.data(), null, null, old.checkpoints(), old.device(), old.gpu());
+    Path file = dir.resolve("clip.json");
+    c.write(file);
+    String json = Files.readString(file);
+    assertTrue(json.contains("\"clip_grad_norm\" : 2.5"), json);
+    assertEquals(c, RunConfig.read(file));
+    assertEquals(2.5, RunConfig.read(file).training().clipGradNorm());
+    assertFalse(Files.readString(resource("csv.json")).contains("clip_grad_norm"));
+  }
+
   private String rejectionOf(String json) throws IOException {
     Path file = dir.resolve("bad.json");
     Files.writeString(file, json);

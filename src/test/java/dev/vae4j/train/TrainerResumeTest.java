@@ -164,6 +164,38 @@ class TrainerResumeTest {
     }
   }
 
+  /**
+   * The same with gradient clipping (--clip-grad-norm), with and without L1: the clipped steps
+   * resume bit for bit; the clipping binds (the weights differ from an unclipped run's) and each
+   * epoch reports its mean norm before clipping, above MAX.
+   */
+  @ParameterizedTest
+  @CsvSource({"adam,0,1.0", "sgd:0.9,1e-4,5.0"})
+  void resumingWithClippingEndsBitIdentical(String optimizer, double l1, double max) {
+    OptimizerChoice choice = OptimizerChoice.parse(optimizer).withL1(l1);
+    TrainOptions unclipped = new TrainOptions(2, 200, optimizer.startsWith("sgd") ? 1e-4 : 2e-3, 0,
+        choice.decoupled(), 1f, 0, 7, 0.1, false, 0, choice);
+    TrainOptions options = unclipped.withClipGradNorm(max);
+    Recorder all = new Recorder(17);
+    Vae straight = Vae.create(SMALL, backend, 7);
+    Trainer.Result expected =
+        Trainer.fit(straight, digits, options, new TrainingListener() {}, new RunControl(null, all, false));
+    for (EpochMetrics m : expected.epochs()) {
+      assertTrue(m.gradNorm() != null && m.gradNorm() > max, "epoch " + m.epoch() + " grad norm " + m.gradNorm());
+    }
+    Vae plain = Vae.create(SMALL, backend, 7);
+    Trainer.Result free = Trainer.fit(plain, digits, unclipped, new TrainingListener() {}, RunControl.fresh());
+    assertEquals(null, free.epochs().get(0).gradNorm(), "no grad norm without clipping");
+    assertFalse(Arrays.equals(straight.parameters(), plain.parameters()), "clipping changed nothing");
+    assertTrue(all.states.size() > 3, "step checkpoints too: " + all.states.size());
+    for (TrainingState from : all.states) {
+      Vae resumed = Vae.create(SMALL, backend, 999);
+      Trainer.fit(resumed, digits, options, new TrainingListener() {}, new RunControl(from, CheckpointSink.none(), false));
+      assertArrayEquals(straight.parameters(), resumed.parameters(),
+          optimizer + " clipped to " + max + " resumed at epoch " + from.epoch() + ", batch " + from.batch());
+    }
+  }
+
   @Test
   void divergenceStopsNamingTheStepAndKeepsTheLastGoodWeights() {
     TrainOptions options = new TrainOptions(2, 500, 1e30, 0, false, 1f, 0, 3, 0.1, false, 0);

@@ -295,6 +295,16 @@ public final class CpuBackend implements Backend {
   }
 
   @Override
+  public void gradientSquaredNorm(Tensor[] parts, Tensor out) {
+    optimizer.gradientSquaredNorm(parts, out);
+  }
+
+  @Override
+  public void clipGradients(Tensor grads, Tensor squaredNorm, double max, Tensor normSums) {
+    optimizer.clipGradients(grads, squaredNorm, max, normSums);
+  }
+
+  @Override
   public void close() {
     conv.close();
     parallel.close();

@@ -12,9 +12,11 @@ import dev.vae4j.backend.Tensor;
  * {@link OptimizerOps} on the CPU: Adam as {@link LoopKernels#adam} (the scalar loop for both loop
  * kinds, which C2 vectorizes) over ranges split by {@link ParallelRanges}, reading the last
  * gradient part of a split batch inside its pass; the other rules ({@link #update}) as {@link
- * FusedUpdate}'s loops, the same way; {@link #addInto} a plain loop for the other parts.
+ * FusedUpdate}'s loops, the same way; {@link #addInto} a plain loop for the other parts; clipping as two more passes.
  */
 final class CpuOptimizer implements OptimizerOps {
+  /** Elements per partial sum of {@link #gradientSquaredNorm}. */
+  private static final int NORM_CHUNK = 1 << 14;
   private final ParallelRanges parallel;
   private final LoopKernels loops;
 
@@ -99,5 +101,50 @@ final class CpuOptimizer implements OptimizerOps {
       for (int i = from; i < to; i++) d.heap[d.offset + i] += s.heap[s.offset + i];
     });
     d.heapWritten();
+  }
+
+  /**
+   * Squares summed in double over fixed chunks of {@link #NORM_CHUNK} elements, the chunks' sums
+   * then added in chunk order: the same bits whatever the thread count, so resumes stay exact.
+   */
+  @Override
+  public void gradientSquaredNorm(Tensor[] parts, Tensor out) {
+    CpuTensor o = cpu(out), g = cpu(parts[0]);
+    int n = g.length;
+    new Elements(n).checkClip("gradientSquaredNorm", parts, o, null);
+    for (int p = 1; p < parts.length; p++) addInto(parts[p], parts[0]);
+    double[] chunkSums = new double[(n + NORM_CHUNK - 1) / NORM_CHUNK];
+    parallel.forChunks(chunkSums.length, chunkSums.length, (from, to) -> {
+      for (int c = from; c < to; c++) {
+        double sum = 0;
+        for (int i = c * NORM_CHUNK, end = Math.min(n, i + NORM_CHUNK); i < end; i++) {
+          double x = g.heap[g.offset + i];
+          sum += x * x;
+        }
+        chunkSums[c] = sum;
+      }
+    });
+    double total = 0;
+    for (double s : chunkSums) total += s;
+    o.heap[o.offset] = (float) total;
+    o.heapWritten();
+  }
+
+  @Override
+  public void clipGradients(Tensor grads, Tensor squaredNorm, double max, Tensor normSums) {
+    CpuTensor g = cpu(grads), sq = cpu(squaredNorm), sums = cpu(normSums);
+    int n = g.length;
+    new Elements(n).checkClip("clipGradients", new Tensor[] {g}, sq, sums);
+    float norm = (float) Math.sqrt(sq.heap[sq.offset]);
+    float scale = (float) (max / (norm + 1e-6));
+    if (scale < 1f) {
+      parallel.forRange(n, (from, to) -> {
+        for (int i = from; i < to; i++) g.heap[g.offset + i] *= scale;
+      });
+      g.heapWritten();
+    }
+    sums.heap[sums.offset] += norm;
+    sums.heap[sums.offset + 1] += 1f;
+    sums.heapWritten();
   }
 }

@@ -296,6 +296,16 @@ public final class CudaBackend implements Backend {
     optimizer.addInto(src, dst);
   }
 
+  @Override
+  public void gradientSquaredNorm(Tensor[] parts, Tensor out) {
+    optimizer.gradientSquaredNorm(parts, out);
+  }
+
+  @Override
+  public void clipGradients(Tensor grads, Tensor squaredNorm, double max, Tensor normSums) {
+    optimizer.clipGradients(grads, squaredNorm, max, normSums);
+  }
+
   // ---------------------------------------------------------------- recorded steps
 
   /**

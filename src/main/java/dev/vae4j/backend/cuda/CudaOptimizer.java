@@ -14,7 +14,7 @@ import dev.vae4j.backend.Tensor;
 
 /**
  * {@link OptimizerOps} on the GPU: {@code adam.cu}'s fused update, {@code optim.cu}'s for the other
- * rules ({@link #update}: SGD, RMSprop, Adam with an L1 term); gradient parts the interface's
+ * rules ({@link #update}: SGD, RMSprop, Adam with an L1 term), {@code clip.cu}'s clipping; gradient parts the interface's
  * way, {@link #addInto} as the rank-1 GEMM of {@link OptimizerOps#addIntoByGemm} (never called in
  * training: one part on the GPU).
  */
@@ -90,5 +90,27 @@ final class CudaOptimizer implements OptimizerOps {
   @Override
   public void addInto(Tensor src, Tensor dst) {
     OptimizerOps.addIntoByGemm(memory, dense, src, dst);
+  }
+
+  /** Parts added into the first the interface's way, then {@code clip.cu}'s one-block sum of squares. */
+  @Override
+  public void gradientSquaredNorm(Tensor[] parts, Tensor out) {
+    CudaTensor g = cuda(parts[0]), o = cuda(out);
+    long n = g.length;
+    new Elements(n).checkClip("gradientSquaredNorm", parts, o, null);
+    for (int q = 1; q < parts.length; q++) addInto(parts[q], parts[0]);
+    queue.kernels.args(Kernel.GRADIENT_SQUARED_NORM).ptr(g).i64(n).ptr(o);
+    queue.launch(Kernel.GRADIENT_SQUARED_NORM, LaunchConfig.singleBlock(), "gradientSquaredNorm", -1);
+  }
+
+  /** {@code clip.cu}'s elementwise scale, which reads the norm on the device. */
+  @Override
+  public void clipGradients(Tensor grads, Tensor squaredNorm, double max, Tensor normSums) {
+    CudaTensor g = cuda(grads), sq = cuda(squaredNorm), sums = cuda(normSums);
+    long n = g.length;
+    new Elements(n).checkClip("clipGradients", new Tensor[] {g}, sq, sums);
+    queue.kernels.args(Kernel.CLIP_GRADIENTS).ptr(g).i64(n).ptr(sq).f64(max).ptr(sums);
+    queue.launch(Kernel.CLIP_GRADIENTS, LaunchConfig.elementwise(Math.max(1, n), queue.context.multiprocessors),
+        "clipGradients", -1);
   }
 }

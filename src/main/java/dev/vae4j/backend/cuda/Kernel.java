@@ -22,7 +22,9 @@ enum Kernel {
   CONTINUOUS_BERNOULLI_LOSS("vae4j_continuous_bernoulli_loss", 7),
   GAUSSIAN_LEARNED_LOSS("vae4j_gaussian_learned_loss", 7),
   ADAM("vae4j_adam", 19),
-  OPTIMIZER_UPDATE("vae4j_optimizer_update", 21);
+  OPTIMIZER_UPDATE("vae4j_optimizer_update", 21),
+  GRADIENT_SQUARED_NORM("vae4j_gradient_squared_norm", 3),
+  CLIP_GRADIENTS("vae4j_clip_gradients", 5);
 
   final String symbol;
   final int arity;

@@ -16,7 +16,10 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** {@code update}'s rules (optim.cu) against the CPU's on the same random inputs, a few steps; GPU only. */
+/**
+ * {@code update}'s rules (optim.cu) against the CPU's on the same random inputs, a few steps, and
+ * clipping (clip.cu); GPU only.
+ */
 @RequiresGpu
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CudaOptimizerVsCpuTest {
@@ -64,6 +67,37 @@ class CudaOptimizerVsCpuTest {
         assertTrue(Math.abs(a[i] - b[i]) <= tol,
             name + " tensor " + t + " [" + i + "]: cpu " + a[i] + ", cuda " + b[i] + " (seed " + seed + ")");
       }
+    }
+  }
+
+  /** clip.cu's squared norm, scale and norm sums against the CPU's, below and above MAX. */
+  @ParameterizedTest
+  @CsvSource({"1", "1000"})
+  void clippingSameAsTheCpu(double max) {
+    Random random = new Random(seed);
+    int n = 300_007;
+    float[] g = new float[n];
+    for (int i = 0; i < n; i++) g[i] = (float) (0.01 * random.nextGaussian());
+    float[][] out = new float[2][];
+    float[][] scalars = new float[2][];
+    Backend[] backends = {cpu, gpu};
+    for (int b = 0; b < 2; b++) {
+      Backend be = backends[b];
+      Tensor t = be.allocate(n), sq = be.allocate(1), sums = be.allocate(2);
+      be.upload(g, t);
+      be.fill(sums, 0f);
+      be.gradientSquaredNorm(new Tensor[] {t}, sq);
+      be.clipGradients(t, sq, max, sums);
+      out[b] = be.download(t);
+      scalars[b] = new float[] {be.download(sq)[0], be.download(sums)[0], be.download(sums)[1]};
+    }
+    for (int k = 0; k < 3; k++) {
+      assertTrue(Math.abs(scalars[0][k] - scalars[1][k]) <= 1e-6 * Math.abs(scalars[0][k]),
+          "scalar " + k + ": cpu " + scalars[0][k] + ", cuda " + scalars[1][k] + " (seed " + seed + ")");
+    }
+    for (int i = 0; i < n; i++) {
+      assertTrue(Math.abs(out[0][i] - out[1][i]) <= 1e-6 * Math.abs(out[0][i]) + 1e-12,
+          "max " + max + " [" + i + "]: cpu " + out[0][i] + ", cuda " + out[1][i] + " (seed " + seed + ")");
     }
   }
 
