@@ -20,6 +20,8 @@ import java.util.function.LongConsumer;
  * captures a step as a CUDA graph.
  */
 public final class CudaBackend implements Backend {
+  /** Why {@code --dropout} stops a CUDA run: its kernel is not written yet. */
+  public static final String DROPOUT_UNSUPPORTED = "--dropout is not supported on the CUDA backend yet; use --backend cpu";
   private final CudaOptions options;
   private final CudaInfo.Gpu gpu;
   private final String runtimeVersion;
@@ -257,6 +259,16 @@ public final class CudaBackend implements Backend {
   public void klDivergence(
       Tensor stats, int rows, int latent, Tensor klPerRow, Tensor dstats, float gradScale) {
     this.latent.klDivergence(stats, rows, latent, klPerRow, dstats, gradScale);
+  }
+
+  @Override
+  public void dropout(Tensor x, int rows, int cols, int firstRow, long seed, long step, int layer, float p) {
+    latent.dropout(x, rows, cols, firstRow, seed, step, layer, p);
+  }
+
+  @Override
+  public void dropoutBackward(Tensor grad, int rows, int cols, int firstRow, long seed, long step, int layer, float p) {
+    latent.dropoutBackward(grad, rows, cols, firstRow, seed, step, layer, p);
   }
 
   // ---------------------------------------------------------------- losses

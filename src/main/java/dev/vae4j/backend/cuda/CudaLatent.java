@@ -54,4 +54,15 @@ final class CudaLatent implements LatentOps {
     queue.kernels.args(Kernel.KL_DIVERGENCE).ptr(s).i32(rows).i32(latent).ptr(kl).ptr(ds).f32(gradScale);
     queue.launch(Kernel.KL_DIVERGENCE, LaunchConfig.warpPerRow(rows), "klDivergence", -1);
   }
+
+  /** Not on the GPU yet: {@code train --dropout} refuses the CUDA backend before a step runs. */
+  @Override
+  public void dropout(Tensor x, int rows, int cols, int firstRow, long seed, long step, int layer, float p) {
+    throw new UnsupportedOperationException(CudaBackend.DROPOUT_UNSUPPORTED);
+  }
+
+  @Override
+  public void dropoutBackward(Tensor grad, int rows, int cols, int firstRow, long seed, long step, int layer, float p) {
+    throw new UnsupportedOperationException(CudaBackend.DROPOUT_UNSUPPORTED);
+  }
 }
