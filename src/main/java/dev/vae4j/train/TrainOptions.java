@@ -18,6 +18,8 @@ package dev.vae4j.train;
  *     best weights (0: never stop early)
  * @param optimizer the update rule and the L1 term ({@code --optimizer}, {@code --l1}); its rule is
  *     AdamW exactly when {@code decoupledWeightDecay}
+ * @param dropout drop probability of inverted dropout on the MLP's hidden layers in training steps,
+ *     in [0, 1) ({@code --dropout}; 0: none)
  */
 public record TrainOptions(
     int epochs,
@@ -31,7 +33,8 @@ public record TrainOptions(
     double validationFraction,
     boolean validateOnTestSplit,
     int patience,
-    OptimizerChoice optimizer) {
+    OptimizerChoice optimizer,
+    float dropout) {
 
   /** Checks every option; a bad one throws {@link IllegalArgumentException} naming it. */
   public TrainOptions {
@@ -47,6 +50,15 @@ public record TrainOptions(
     require(optimizer != null, "no optimizer");
     require(decoupledWeightDecay == optimizer.decoupled(),
         "--adamw and --optimizer " + optimizer.rule().text() + " disagree");
+    require(dropout >= 0 && dropout < 1, "--dropout must be in [0, 1) (0: off), got " + dropout);
+  }
+
+  /** Options with {@code optimizer} and no dropout. */
+  public TrainOptions(int epochs, int batchSize, double learningRate, double weightDecay, boolean decoupledWeightDecay,
+      float beta, int klWarmupEpochs, long seed, double validationFraction, boolean validateOnTestSplit, int patience,
+      OptimizerChoice optimizer) {
+    this(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs, seed,
+        validationFraction, validateOnTestSplit, patience, optimizer, 0f);
   }
 
   /** Options of Adam, or AdamW when {@code decoupledWeightDecay}, without L1. */
@@ -64,13 +76,19 @@ public record TrainOptions(
   /** These options with {@code epochs} passes over the training set. */
   public TrainOptions withEpochs(int epochs) {
     return new TrainOptions(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs,
-        seed, validationFraction, validateOnTestSplit, patience, optimizer);
+        seed, validationFraction, validateOnTestSplit, patience, optimizer, dropout);
   }
 
   /** These options with {@code optimizer} (AdamW's choice sets {@link #decoupledWeightDecay}). */
   public TrainOptions withOptimizer(OptimizerChoice optimizer) {
     return new TrainOptions(epochs, batchSize, learningRate, weightDecay, optimizer.decoupled(), beta, klWarmupEpochs,
-        seed, validationFraction, validateOnTestSplit, patience, optimizer);
+        seed, validationFraction, validateOnTestSplit, patience, optimizer, dropout);
+  }
+
+  /** These options with drop probability {@code dropout} (0: none). */
+  public TrainOptions withDropout(float dropout) {
+    return new TrainOptions(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs,
+        seed, validationFraction, validateOnTestSplit, patience, optimizer, dropout);
   }
 
   /** The KL weight used during {@code epoch} (1-based), after warm-up. */

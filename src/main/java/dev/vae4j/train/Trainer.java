@@ -93,7 +93,7 @@ public final class Trainer {
     this.trainOrder = backend.allocateIndices(trainRows.length);
     this.validationOrder = validationRows.length == 0 ? null : backend.allocateIndices(validationRows.length);
     if (validationOrder != null) backend.uploadIndices(validationRows, validationOrder);
-    this.training = TrainingStep.allocate(model, options.batchSize(), options.optimizer().l1());
+    this.training = TrainingStep.allocate(model, options.batchSize(), options.optimizer().l1(), options.dropout());
     this.stepsPerEpoch = (trainRows.length + options.batchSize() - 1) / options.batchSize();
     this.epochOrder = new EpochOrder(trainRows, options.seed());
     this.early = new EarlyStopping(options.patience());

@@ -6,6 +6,7 @@ import dev.vae4j.backend.IndexTensor;
 import dev.vae4j.backend.OptimizerParams;
 import dev.vae4j.backend.Tensor;
 import dev.vae4j.model.AdamOptimizer;
+import dev.vae4j.model.Dropout;
 import dev.vae4j.model.ParameterLayout;
 import dev.vae4j.model.VaeNetwork;
 import dev.vae4j.model.Workspace;
@@ -25,6 +26,8 @@ import java.util.List;
  * range ({@link Backend#update}). The noise is drawn for the whole batch, so a row's noise does not
  * depend on the split. With an L1 term each part's range is cut where weights and biases meet, so
  * that each update call knows its L1 coefficient (the weights', or 0 for biases) as one number.
+ * With dropout each part passes its first batch row to the masks, so a row's mask does not depend
+ * on the split either; validation ({@link #evaluate}) runs without it.
  */
 public final class TrainingStep {
   static final int RECON_SUM = 0;
@@ -40,6 +43,8 @@ public final class TrainingStep {
   private final Part[] parts;
   /** Per part, its range of the parameters: one piece, or pieces of weights or biases alone with L1. */
   private final AdamRange[][] adamRanges;
+  /** Drop probability of the hidden layers in {@link #run} (0: no dropout). */
+  private final float dropout;
 
   /** One block of rows: its workspace and the gradient buffer its backward pass writes. */
   private record Part(Workspace workspace, Tensor grads, VaeNetwork.LayerGradients gradients) {}
@@ -50,7 +55,8 @@ public final class TrainingStep {
    */
   private record AdamRange(Tensor params, Tensor m, Tensor v, Tensor[] grads, double l1) {}
 
-  private TrainingStep(Vae model, int batch, double l1) {
+  private TrainingStep(Vae model, int batch, double l1, float dropout) {
+    this.dropout = dropout;
     this.backend = model.backend();
     this.network = model.network();
     this.optimizer = new AdamOptimizer(backend, model.layout().size());
@@ -70,12 +76,20 @@ public final class TrainingStep {
 
   /** Buffers for batches of up to {@code batch} rows of {@code model}, trained without L1. */
   public static TrainingStep allocate(Vae model, int batch) {
-    return new TrainingStep(model, batch, 0);
+    return new TrainingStep(model, batch, 0, 0f);
   }
 
   /** Buffers for batches of up to {@code batch} rows of {@code model}, with L1 coefficient {@code l1} on its weights. */
   public static TrainingStep allocate(Vae model, int batch, double l1) {
-    return new TrainingStep(model, batch, l1);
+    return new TrainingStep(model, batch, l1, 0f);
+  }
+
+  /**
+   * Buffers for batches of up to {@code batch} rows of {@code model} (an MLP if {@code dropout > 0}),
+   * trained with L1 coefficient {@code l1} and drop probability {@code dropout} on its hidden layers.
+   */
+  public static TrainingStep allocate(Vae model, int batch, double l1, float dropout) {
+    return new TrainingStep(model, batch, l1, dropout);
   }
 
   private AdamRange[][] adamRanges(ParameterLayout layout, int count, double l1) {
@@ -126,7 +140,7 @@ public final class TrainingStep {
   /**
    * Optimizer step {@code step} on {@code rows} images of {@code images}, those at positions
    * [first, first + rows) of {@code order}, with noise stream {@code step} of {@code seed}; adds the
-   * batch's loss sums to {@link #lossSums}.
+   * batch's loss sums to {@link #lossSums}. Dropout's masks are keyed by (seed, step) too.
    */
   public void run(Tensor images, IndexTensor order, int first, int rows, long seed, long step, float beta, OptimizerParams hyper) {
     backend.normalNoise(noise, seed, step);
@@ -134,8 +148,11 @@ public final class TrainingStep {
     backend.inParallel(active, p -> {
       int partRows = rowsOf(p, rows);
       Part part = parts[p];
-      forward(part.workspace(), images, order, first + p * partCapacity, partRows);
-      network.lossesAndGradients(part.workspace(), partRows, rows, beta, part.gradients());
+      Dropout drop = dropout > 0 ? new Dropout(dropout, seed, step, p * partCapacity) : null;
+      backend.gatherRows(images, network.config().inputSize(), order, first + p * partCapacity, partRows,
+          part.workspace().input());
+      network.forward(part.workspace(), partRows, drop);
+      network.lossesAndGradients(part.workspace(), partRows, rows, beta, part.gradients(), drop);
     });
     addLossSums(rows);
     backend.inParallel(adamRanges.length, r -> {
