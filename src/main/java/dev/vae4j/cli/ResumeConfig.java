@@ -134,6 +134,7 @@ final class ResumeConfig {
     train.optimizer = optimizer.rule().text()
         + (optimizer.rule() == OptimizerChoice.Rule.SGD ? ":" + optimizer.momentum() : "");
     train.l1 = optimizer.l1();
+    train.dropout = o.dropout();
     train.beta = o.beta();
     train.klWarmup = o.klWarmupEpochs();
     train.validation = o.validateOnTestSplit() ? "test" : Double.toString(o.validationFraction());

@@ -166,6 +166,10 @@ final class TrainCommand implements Callable<Integer> {
       description = "Skip a batch whose loss or update is NaN or infinite instead of stopping.")
   boolean skipNonFinite;
 
+  @Option(names = "--dropout", defaultValue = "0", paramLabel = "P",
+      description = "Inverted dropout with drop probability P in [0, 1) on the MLP's hidden layers, in training steps only (0: off; CPU backend).")
+  float dropout;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
@@ -201,7 +205,14 @@ final class TrainCommand implements Callable<Integer> {
     }
     MemoryLimits.checkTraining(spec.commandLine(), config, options.batchSize(),
         MemoryLimits.options(hidden, latent, options.batchSize()));
+    if (options.dropout() > 0 && config.convolutional()) {
+      throw new ParameterException(spec.commandLine(), "--dropout works with MLP models only, not with --conv");
+    }
     Backends.Choice choice = Backends.select(device, new Backends.GpuOptions(tf32, !noGraph), config.convolutional());
+    if (options.dropout() > 0 && !choice.backend().name().equals("cpu")) {
+      choice.backend().close();
+      throw new ParameterException(spec.commandLine(), "--dropout is not supported on the CUDA backend yet; use --device cpu");
+    }
     // Only once everything else is in order: the folder's lock, held to the end of the run.
     try (Backend backend = choice.backend();
         RunDirectory run = resume == null ? usage(() -> RunDirectory.create(runPath, overwrite)) : RunDirectory.resume(runPath)) {
@@ -328,7 +339,7 @@ final class TrainCommand implements Callable<Integer> {
     OptimizerChoice choice = optimizerChoice();
     try {
       return new TrainOptions(epochs, batchSize, learningRate, weightDecay, choice.decoupled(), beta, klWarmup, seed,
-          fraction, onTest, patience, choice);
+          fraction, onTest, patience, choice, dropout);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

@@ -202,6 +202,7 @@ public record RunConfig(
     // Only where a run chose them, so that Adam runs' files stay as they were.
     if (o.optimizer().rule() == OptimizerChoice.Rule.SGD) t.put("momentum", o.optimizer().momentum());
     if (o.optimizer().l1() != 0) t.put("l1", o.optimizer().l1());
+    if (o.dropout() > 0) t.put("dropout", o.dropout());
     Map<String, Object> r = new LinkedHashMap<>();
     if (version != null) r.put("vae4j_version", version);
     r.put("model", m);
@@ -321,7 +322,8 @@ public record RunConfig(
       TrainOptions training = new TrainOptions(f.integer("/training/epochs"), f.integer("/training/batch_size"),
           f.number("/training/learning_rate"), f.number("/training/weight_decay"), optimizer.decoupled(),
           (float) f.number("/training/beta"), f.integer("/training/kl_warmup_epochs"), f.longInteger("/training/seed"),
-          onTest ? 0 : validation.asDouble(), onTest, f.integer("/training/patience"), optimizer);
+          onTest ? 0 : validation.asDouble(), onTest, f.integer("/training/patience"), optimizer,
+          (float) f.number("/training/dropout", 0)); // absent in runs without dropout
 
       List<Integer> classes = null;
       if (root.hasNonNull("classes")) {
