@@ -135,6 +135,19 @@ class SweepCommandTest {
     assertFalse(Files.exists(out));
   }
 
+  /** Dropout sweeps like any train option; a value out of range is refused before anything runs. */
+  @Test
+  void dropoutIsSweepable() {
+    Path out = dir.resolve("s");
+    CliRun o = ok(sweep(out, "--grid", "dropout=0,0.2", "--dry-run"));
+    assertTrue(o.out().contains("2 trials"), o.out());
+    assertTrue(o.out().contains("--dropout 0.2"), o.out());
+    CliRun bad = run(sweep(out, "--grid", "dropout=0.2,1", "--dry-run"));
+    assertEquals(2, bad.code(), bad.err());
+    assertTrue(bad.err().contains("--dropout must be in [0, 1)"), bad.err());
+    assertFalse(Files.exists(out));
+  }
+
   @Test
   void badInputIsOneUsageErrorAndWritesNothing() throws Exception {
     Path out = dir.resolve("s");
