@@ -167,7 +167,7 @@ final class TrainCommand implements Callable<Integer> {
   boolean skipNonFinite;
 
   @Option(names = "--dropout", defaultValue = "0", paramLabel = "P",
-      description = "Inverted dropout with drop probability P in [0, 1) on the MLP's hidden layers, in training steps only (0: off; CPU backend).")
+      description = "Inverted dropout with drop probability P in [0, 1) on the MLP's hidden layers, in training steps only (0: off).")
   float dropout;
 
   @Override
@@ -209,10 +209,6 @@ final class TrainCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--dropout works with MLP models only, not with --conv");
     }
     Backends.Choice choice = Backends.select(device, new Backends.GpuOptions(tf32, !noGraph), config.convolutional());
-    if (options.dropout() > 0 && !choice.backend().name().equals("cpu")) {
-      choice.backend().close();
-      throw new ParameterException(spec.commandLine(), "--dropout is not supported on the CUDA backend yet; use --device cpu");
-    }
     // Only once everything else is in order: the folder's lock, held to the end of the run.
     try (Backend backend = choice.backend();
         RunDirectory run = resume == null ? usage(() -> RunDirectory.create(runPath, overwrite)) : RunDirectory.resume(runPath)) {

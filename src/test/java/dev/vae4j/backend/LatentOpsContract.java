@@ -2,7 +2,6 @@ package dev.vae4j.backend;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -78,14 +77,8 @@ public interface LatentOpsContract extends OpsContract {
     return (words[col % 4] >>> 8) >= Math.round(p * (double) (1 << 24));
   }
 
-  /** Dropout's results have no CUDA kernel yet; the CUDA backend refuses them (--dropout says so). */
-  private void assumeDropout() {
-    assumeTrue(backend().name().equals("cpu"), "dropout runs on the CPU backend only");
-  }
-
   @Test
   default void dropoutFollowsItsMaskAndKeepsAboutOneMinusP() {
-    assumeDropout();
     int rows = 101, cols = 203, firstRow = random().nextInt(1000), layer = random().nextInt(DropoutMask.MAX_LAYERS);
     long key = random().nextLong(), step = 1 + random().nextInt(1 << 20);
     float p = 0.3f;
@@ -108,7 +101,6 @@ public interface LatentOpsContract extends OpsContract {
 
   @Test
   default void dropoutBackwardRegeneratesTheForwardMask() {
-    assumeDropout();
     int rows = 17, cols = 39;
     long key = random().nextLong();
     float p = 0.5f;
@@ -122,7 +114,6 @@ public interface LatentOpsContract extends OpsContract {
 
   @Test
   default void dropoutMasksDifferPerLayerAndStep() {
-    assumeDropout();
     int rows = 40, cols = 50;
     long key = random().nextLong();
     float p = 0.5f;
@@ -147,7 +138,6 @@ public interface LatentOpsContract extends OpsContract {
 
   @Test
   default void dropoutOfAPartIsItsRowsOfTheWholeBatch() {
-    assumeDropout();
     int rows = 29, cols = 13, split = 1 + random().nextInt(rows - 1);
     long key = random().nextLong();
     float[] x = gaussian(rows * cols, 1);

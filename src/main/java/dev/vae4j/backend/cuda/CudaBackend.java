@@ -20,8 +20,6 @@ import java.util.function.LongConsumer;
  * captures a step as a CUDA graph.
  */
 public final class CudaBackend implements Backend {
-  /** Why {@code --dropout} stops a CUDA run: its kernel is not written yet. */
-  public static final String DROPOUT_UNSUPPORTED = "--dropout is not supported on the CUDA backend yet; use --device cpu";
   private final CudaOptions options;
   private final CudaInfo.Gpu gpu;
   private final String runtimeVersion;
