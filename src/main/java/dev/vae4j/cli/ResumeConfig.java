@@ -134,6 +134,8 @@ final class ResumeConfig {
     train.optimizer = optimizer.rule().text()
         + (optimizer.rule() == OptimizerChoice.Rule.SGD ? ":" + optimizer.momentum() : "");
     train.l1 = optimizer.l1();
+    train.lrSchedule = o.schedule().text();
+    train.warmupSteps = o.schedule().warmupSteps();
     train.dropout = o.dropout();
     train.beta = o.beta();
     train.klWarmup = o.klWarmupEpochs();

@@ -18,6 +18,7 @@ import dev.vae4j.run.RunDirectory;
 import dev.vae4j.run.TensorBoardListener;
 import dev.vae4j.train.Checkpoints;
 import dev.vae4j.train.EpochMetrics;
+import dev.vae4j.train.LearningRateSchedule;
 import dev.vae4j.train.OptimizerChoice;
 import dev.vae4j.train.RunControl;
 import dev.vae4j.train.TrainOptions;
@@ -99,6 +100,14 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--optimizer", paramLabel = "NAME",
       description = "adam (the default), adamw, sgd[:MOMENTUM] (MOMENTUM in [0, 1), default 0) or rmsprop (alpha 0.99), each as PyTorch's.")
   String optimizer;
+
+  @Option(names = "--lr-schedule", defaultValue = "constant", paramLabel = "constant|cosine|step:EPOCHS:GAMMA|plateau:PATIENCE:FACTOR",
+      description = "The learning rate per epoch, as PyTorch's schedulers stepped each epoch: constant, cosine (CosineAnnealingLR over the epochs), step:N:G (StepLR: times G every N epochs), plateau:P:F (ReduceLROnPlateau on the validation loss: times F after P epochs without improvement).")
+  String lrSchedule;
+
+  @Option(names = "--warmup-steps", defaultValue = "0", paramLabel = "N",
+      description = "Raise the learning rate linearly over the first N optimizer steps (step s runs at s/N of the epoch's rate).")
+  long warmupSteps;
 
   @Option(names = "--l1", defaultValue = "0", paramLabel = "LAMBDA",
       description = "Add LAMBDA * sum|w| over the weights (not the biases) to the loss the optimizer minimizes; the reported losses leave it out.")
@@ -335,7 +344,7 @@ final class TrainCommand implements Callable<Integer> {
     OptimizerChoice choice = optimizerChoice();
     try {
       return new TrainOptions(epochs, batchSize, learningRate, weightDecay, choice.decoupled(), beta, klWarmup, seed,
-          fraction, onTest, patience, choice, dropout);
+          fraction, onTest, patience, choice, LearningRateSchedule.parse(lrSchedule, warmupSteps), dropout);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

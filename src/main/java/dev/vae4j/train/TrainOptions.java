@@ -18,6 +18,7 @@ package dev.vae4j.train;
  *     best weights (0: never stop early)
  * @param optimizer the update rule and the L1 term ({@code --optimizer}, {@code --l1}); its rule is
  *     AdamW exactly when {@code decoupledWeightDecay}
+ * @param schedule the learning rate per epoch and its warm-up ({@code --lr-schedule}, {@code --warmup-steps})
  * @param dropout drop probability of inverted dropout on the MLP's hidden layers in training steps,
  *     in [0, 1) ({@code --dropout}; 0: none)
  */
@@ -34,6 +35,7 @@ public record TrainOptions(
     boolean validateOnTestSplit,
     int patience,
     OptimizerChoice optimizer,
+    LearningRateSchedule schedule,
     float dropout) {
 
   /** Checks every option; a bad one throws {@link IllegalArgumentException} naming it. */
@@ -48,17 +50,10 @@ public record TrainOptions(
         "validation fraction must be in [0, 1), got " + validationFraction);
     require(patience >= 0, "patience must be >= 0, got " + patience);
     require(optimizer != null, "no optimizer");
+    require(schedule != null, "no learning-rate schedule");
     require(decoupledWeightDecay == optimizer.decoupled(),
         "--adamw and --optimizer " + optimizer.rule().text() + " disagree");
     require(dropout >= 0 && dropout < 1, "--dropout must be in [0, 1) (0: off), got " + dropout);
-  }
-
-  /** Options with {@code optimizer} and no dropout. */
-  public TrainOptions(int epochs, int batchSize, double learningRate, double weightDecay, boolean decoupledWeightDecay,
-      float beta, int klWarmupEpochs, long seed, double validationFraction, boolean validateOnTestSplit, int patience,
-      OptimizerChoice optimizer) {
-    this(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs, seed,
-        validationFraction, validateOnTestSplit, patience, optimizer, 0f);
   }
 
   /** Options of Adam, or AdamW when {@code decoupledWeightDecay}, without L1. */
@@ -66,6 +61,22 @@ public record TrainOptions(
       float beta, int klWarmupEpochs, long seed, double validationFraction, boolean validateOnTestSplit, int patience) {
     this(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs, seed,
         validationFraction, validateOnTestSplit, patience, OptimizerChoice.adam(decoupledWeightDecay));
+  }
+
+  /** Options at one learning rate throughout. */
+  public TrainOptions(int epochs, int batchSize, double learningRate, double weightDecay, boolean decoupledWeightDecay,
+      float beta, int klWarmupEpochs, long seed, double validationFraction, boolean validateOnTestSplit, int patience,
+      OptimizerChoice optimizer) {
+    this(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs, seed,
+        validationFraction, validateOnTestSplit, patience, optimizer, LearningRateSchedule.CONSTANT);
+  }
+
+  /** Options with {@code optimizer} and {@code schedule}, without dropout. */
+  public TrainOptions(int epochs, int batchSize, double learningRate, double weightDecay, boolean decoupledWeightDecay,
+      float beta, int klWarmupEpochs, long seed, double validationFraction, boolean validateOnTestSplit, int patience,
+      OptimizerChoice optimizer, LearningRateSchedule schedule) {
+    this(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs, seed,
+        validationFraction, validateOnTestSplit, patience, optimizer, schedule, 0f);
   }
 
   /** The classic PyTorch example's recipe: 10 epochs, batch 128, Adam 1e-3, beta 1, 10% validation. */
@@ -76,19 +87,25 @@ public record TrainOptions(
   /** These options with {@code epochs} passes over the training set. */
   public TrainOptions withEpochs(int epochs) {
     return new TrainOptions(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs,
-        seed, validationFraction, validateOnTestSplit, patience, optimizer, dropout);
+        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, dropout);
   }
 
-  /** These options with {@code optimizer} (AdamW's choice sets {@link #decoupledWeightDecay}). */
-  public TrainOptions withOptimizer(OptimizerChoice optimizer) {
-    return new TrainOptions(epochs, batchSize, learningRate, weightDecay, optimizer.decoupled(), beta, klWarmupEpochs,
-        seed, validationFraction, validateOnTestSplit, patience, optimizer, dropout);
+  /** These options with {@code schedule}. */
+  public TrainOptions withSchedule(LearningRateSchedule schedule) {
+    return new TrainOptions(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs,
+        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, dropout);
   }
 
   /** These options with drop probability {@code dropout} (0: none). */
   public TrainOptions withDropout(float dropout) {
     return new TrainOptions(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs,
-        seed, validationFraction, validateOnTestSplit, patience, optimizer, dropout);
+        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, dropout);
+  }
+
+  /** These options with {@code optimizer} (AdamW's choice sets {@link #decoupledWeightDecay}). */
+  public TrainOptions withOptimizer(OptimizerChoice optimizer) {
+    return new TrainOptions(epochs, batchSize, learningRate, weightDecay, optimizer.decoupled(), beta, klWarmupEpochs,
+        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, dropout);
   }
 
   /** The KL weight used during {@code epoch} (1-based), after warm-up. */
