@@ -79,3 +79,35 @@ extern "C" __global__ void vae4j_reparameterize_backward(const float* dz, const 
     dstats[logvar] += g * eps[i] * 0.5f * expf(0.5f * stats[logvar]);
   }
 }
+
+// Backend#dropout and #dropoutBackward (the same mask, in place on the output or its gradient):
+// x [rows, cols] holds rows [firstRow, firstRow + rows) of a pass; element (r, c) is kept, times
+// scale, when word c % 4 of the Philox block with counter (c / 4, 0x80000000 | layer << 24 |
+// firstRow + r, lo(step), hi(step)) and key (lo(seed), hi(seed)) has its top 24 bits >= threshold,
+// else set to 0; step = vae4j_step_value(counter, stepBase, stepStride), so a CUDA graph's replays
+// draw each step's masks. CPU twin: dev.vae4j.backend.cpu.CpuLatent#applyMask
+// (dev.vae4j.backend.DropoutMask). One thread per Philox block of a row.
+extern "C" __global__ void vae4j_dropout(float* x, int rows, int cols, int firstRow,
+                                         unsigned long long seed, const long long* counter,
+                                         long long stepBase, long long stepStride, int layer,
+                                         unsigned int threshold, float scale) {
+  const unsigned long long step =
+      (unsigned long long)vae4j_step_value(counter, stepBase, stepStride);
+  const int blocksPerRow = (cols + 3) / 4;
+  const long long blocks = (long long)rows * blocksPerRow;
+  VAE4J_GRID_STRIDE(i, blocks) {
+    const int r = (int)(i / blocksPerRow), b = (int)(i - (long long)r * blocksPerRow);
+    const uint4 w = vae4j_philox(
+        make_uint4((unsigned int)b,
+                   0x80000000u | ((unsigned int)layer << 24) | (unsigned int)(firstRow + r),
+                   (unsigned int)step, (unsigned int)(step >> 32)),
+        (unsigned int)seed, (unsigned int)(seed >> 32));
+    const unsigned int words[4] = {w.x, w.y, w.z, w.w};
+    float* row = x + (long long)r * cols;
+#pragma unroll
+    for (int j = 0; j < 4; j++) {
+      const int c = 4 * b + j;
+      if (c < cols) row[c] = (words[j] >> 8) >= threshold ? row[c] * scale : 0.0f;
+    }
+  }
+}

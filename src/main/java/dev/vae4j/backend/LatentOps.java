@@ -38,4 +38,17 @@ public interface LatentOps {
    * {@code dstats} may be null (forward only).
    */
   void klDivergence(Tensor stats, int rows, int latent, Tensor klPerRow, Tensor dstats, float gradScale);
+
+  /**
+   * Inverted dropout in place on {@code x [rows, cols]}, rows {@code [firstRow, firstRow + rows)}
+   * of a pass: element (r, c) is kept, times {@link DropoutMask#scale}{@code (p)}, when {@link
+   * DropoutMask} keeps (seed, step, layer, firstRow + r, c), else set to 0. {@code p} in [0, 1).
+   */
+  void dropout(Tensor x, int rows, int cols, int firstRow, long seed, long step, int layer, float p);
+
+  /**
+   * Backward of {@link #dropout} with the same key, in place on {@code grad [rows, cols]}: kept
+   * elements times the scale, dropped ones 0. The mask is regenerated from the key.
+   */
+  void dropoutBackward(Tensor grad, int rows, int cols, int firstRow, long seed, long step, int layer, float p);
 }

@@ -184,6 +184,10 @@ final class TrainCommand implements Callable<Integer> {
       description = "Skip a batch whose loss or update is NaN or infinite instead of stopping.")
   boolean skipNonFinite;
 
+  @Option(names = "--dropout", defaultValue = "0", paramLabel = "P",
+      description = "Inverted dropout with drop probability P in [0, 1) on the MLP's hidden layers, in training steps only (0: off).")
+  float dropout;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
@@ -223,6 +227,9 @@ final class TrainCommand implements Callable<Integer> {
     }
     MemoryLimits.checkTraining(spec.commandLine(), config, options.batchSize(),
         MemoryLimits.options(hidden, latent, options.batchSize()));
+    if (options.dropout() > 0 && config.convolutional()) {
+      throw new ParameterException(spec.commandLine(), "--dropout works with MLP models only, not with --conv");
+    }
     Backends.Choice choice = Backends.select(device, new Backends.GpuOptions(tf32, !noGraph), config.convolutional());
     // Only once everything else is in order: the folder's lock, held to the end of the run.
     try (Backend backend = choice.backend();
@@ -351,7 +358,7 @@ final class TrainCommand implements Callable<Integer> {
     try {
       return new TrainOptions(epochs, batchSize, learningRate, weightDecay, choice.decoupled(), beta, klWarmup, seed,
           fraction, onTest, patience, choice, LearningRateSchedule.parse(lrSchedule, warmupSteps),
-          balanceChoice(), clipGradNorm());
+          balanceChoice(), clipGradNorm(), dropout);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

@@ -3,6 +3,7 @@ package dev.vae4j.model;
 import dev.vae4j.backend.Backend;
 import dev.vae4j.backend.Tensor;
 import dev.vae4j.model.layer.Layer;
+import dev.vae4j.model.layer.Linear;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,6 +15,10 @@ import java.util.List;
  * averaged over the batch. Each layer's passes are its own ({@link Layer#forward}, {@link
  * Layer#backward}); this class chains them through the {@link Workspace}, around the latent step
  * between encoder and decoder.
+ *
+ * <p>A training step may add inverted {@link Dropout} to the outputs of the hidden Linear layers of
+ * an MLP (every encoder layer before the heads, every decoder layer before the output), after their
+ * activation; evaluation never does.
  */
 public final class VaeNetwork {
   /**
@@ -114,7 +119,7 @@ public final class VaeNetwork {
 
   /** Encoder: {@code ws.input -> ws.stats} (mu, logvar) for the first {@code rows} rows. */
   public void encode(Workspace ws, int rows) {
-    encodeRows(ws, 0, rows, rows);
+    encodeRows(ws, 0, rows, rows, null);
   }
 
   /** {@code ws.z = mu + exp(logvar/2) * ws.eps}; the caller fills {@code ws.eps} first. */
@@ -129,14 +134,36 @@ public final class VaeNetwork {
 
   /** Decoder from any latent tensor {@code [rows, latent]} into {@code ws.logits()}. */
   public void decodeFrom(Workspace ws, Tensor z, int rows) {
-    decodeRows(ws, z, 0, rows, rows);
+    decodeRows(ws, z, 0, rows, rows, null);
   }
 
   /** Full forward pass with the noise already in {@code ws.eps}. */
   public void forward(Workspace ws, int rows) {
-    encode(ws, rows);
+    forward(ws, rows, null);
+  }
+
+  /** As {@link #forward(Workspace, int)}, with {@code dropout} on the hidden layers (none if null). */
+  public void forward(Workspace ws, int rows, Dropout dropout) {
+    if (dropout != null) requireMlp();
+    encodeRows(ws, 0, rows, rows, dropout);
     sampleLatent(ws, rows);
-    decode(ws, rows);
+    decodeRows(ws, ws.z, 0, rows, rows, dropout);
+  }
+
+  private void requireMlp() {
+    for (List<Layer> layers : List.of(encoder, decoder)) {
+      for (Layer layer : layers) {
+        if (!(layer instanceof Linear)) throw new IllegalArgumentException("--dropout works with MLP models only");
+      }
+    }
+  }
+
+  /**
+   * Dropout's layer number (a part of its mask's key) for hidden layer {@code index} of the decoder
+   * ({@code decoder}) or the encoder: the encoder's from 0, then the decoder's.
+   */
+  private int dropoutLayer(boolean decoder, int index) {
+    return decoder ? encoder.size() - 1 + index : index;
   }
 
   /**
@@ -147,22 +174,22 @@ public final class VaeNetwork {
    * {@link #encode}'s in the last bits, since the GEMMs see other row counts.
    */
   public void encodeInParts(Workspace ws, int rows) {
-    inRowParts(rows, (first, n) -> encodeRows(ws, first, n, rows));
+    inRowParts(rows, (first, n) -> encodeRows(ws, first, n, rows, null));
   }
 
   /** As {@link #decodeFrom}, in parts as {@link #encodeInParts}. */
   public void decodeFromInParts(Workspace ws, Tensor z, int rows) {
-    inRowParts(rows, (first, n) -> decodeRows(ws, z, first, n, rows));
+    inRowParts(rows, (first, n) -> decodeRows(ws, z, first, n, rows, null));
   }
 
   /** As {@link #forward}, in parts as {@link #encodeInParts}. */
   public void forwardInParts(Workspace ws, int rows) {
     int latent = config.latent();
     inRowParts(rows, (first, n) -> {
-      encodeRows(ws, first, n, rows);
+      encodeRows(ws, first, n, rows, null);
       backend.reparameterize(rowsOf(ws.stats, first, n, 2 * latent, rows), rowsOf(ws.eps, first, n, latent, rows),
           rowsOf(ws.z, first, n, latent, rows), n, latent);
-      decodeRows(ws, ws.z, first, n, rows);
+      decodeRows(ws, ws.z, first, n, rows, null);
     });
   }
 
@@ -186,24 +213,41 @@ public final class VaeNetwork {
     });
   }
 
-  private void encodeRows(Workspace ws, int first, int n, int rows) {
+  private void encodeRows(Workspace ws, int first, int n, int rows, Dropout dropout) {
     Tensor x = rowsOf(ws.input, first, n, config.inputSize(), rows);
     for (int i = 0; i < encoder.size(); i++) {
       Layer layer = encoder.get(i);
       Tensor y = rowsOf(ws.encoded[i], first, n, layer.outputShape().size(), rows);
       layer.forward(backend, encoderParams[i], x, y, n);
+      if (dropout != null && i < encoder.size() - 1) drop(y, n, layer, dropout, dropoutLayer(false, i));
       x = y;
     }
   }
 
-  private void decodeRows(Workspace ws, Tensor z, int first, int n, int rows) {
+  private void decodeRows(Workspace ws, Tensor z, int first, int n, int rows, Dropout dropout) {
     Tensor x = rowsOf(z, first, n, config.latent(), rows);
     for (int i = 0; i < decoder.size(); i++) {
       Layer layer = decoder.get(i);
       Tensor y = rowsOf(ws.decoded[i], first, n, layer.outputShape().size(), rows);
       layer.forward(backend, decoderParams[i], x, y, n);
+      if (dropout != null && i < decoder.size() - 1) drop(y, n, layer, dropout, dropoutLayer(true, i));
       x = y;
     }
+  }
+
+  private void drop(Tensor y, int rows, Layer layer, Dropout d, int number) {
+    backend.dropout(y, rows, layer.outputShape().size(), d.firstRow(), d.seed(), d.step(), number, d.p());
+  }
+
+  /**
+   * Backward of {@link #drop} on {@code dy}, d(dropped output), making it d(activation output). The
+   * mask is regenerated from its key rather than stored (no buffer per layer, and the same on every
+   * backend). The layer's own backward then takes its activation's derivative from the dropped
+   * output: right for the activations there are, ReLU (a kept output keeps its sign; a dropped
+   * one's gradient is already 0) and identity (whose derivative ignores the output).
+   */
+  private void dropBackward(Tensor dy, int rows, Layer layer, Dropout d, int number) {
+    backend.dropoutBackward(dy, rows, layer.outputShape().size(), d.firstRow(), d.seed(), d.step(), number, d.p());
   }
 
   /** Rows [first, first + n) of a row-major {@code [*, width]} tensor; the tensor itself for a whole pass. */
@@ -232,6 +276,15 @@ public final class VaeNetwork {
    * {@code batchRows}, so that the parts' gradients add up to the batch's.
    */
   public void lossesAndGradients(Workspace ws, int rows, int batchRows, float beta, LayerGradients grads) {
+    lossesAndGradients(ws, rows, batchRows, beta, grads, null);
+  }
+
+  /**
+   * As {@link #lossesAndGradients(Workspace, int, int, float, LayerGradients)} after a {@link
+   * #forward(Workspace, int, Dropout)} with {@code dropout} (none if null).
+   */
+  public void lossesAndGradients(Workspace ws, int rows, int batchRows, float beta, LayerGradients grads,
+      Dropout dropout) {
     if (ws.statsGrad == null) throw new IllegalStateException("workspace was made without gradient buffers");
     int d = config.inputSize(), latent = config.latent();
     float perRow = 1f / batchRows;
@@ -244,6 +297,7 @@ public final class VaeNetwork {
     for (int i = decoder.size() - 1; i >= 0; i--) {
       Tensor input = i == 0 ? ws.z : ws.decoded[i - 1];
       Tensor inputGrad = i == 0 ? ws.zGrad : ws.decodedGrad[i - 1];
+      if (dropout != null && i < decoder.size() - 1) dropBackward(ws.decodedGrad[i], rows, decoder.get(i), dropout, dropoutLayer(true, i));
       decoder.get(i).backward(backend, decoderParams[i], grads.decoder[i], input, ws.decoded[i], ws.decodedGrad[i],
           inputGrad, rows);
     }
@@ -253,6 +307,7 @@ public final class VaeNetwork {
     for (int i = encoder.size() - 1; i >= 0; i--) {
       Tensor input = i == 0 ? ws.input : ws.encoded[i - 1];
       Tensor inputGrad = i == 0 ? null : ws.encodedGrad[i - 1];
+      if (dropout != null && i < encoder.size() - 1) dropBackward(ws.encodedGrad[i], rows, encoder.get(i), dropout, dropoutLayer(false, i));
       encoder.get(i).backward(backend, encoderParams[i], grads.encoder[i], input, ws.encoded[i], ws.encodedGrad[i],
           inputGrad, rows);
     }

@@ -208,6 +208,7 @@ public record RunConfig(
     if (o.schedule().warmupSteps() != 0) t.put("warmup_steps", o.schedule().warmupSteps());
     if (o.balance() != Balance.NONE) t.put("balance", o.balance().text());
     if (o.clipGradNorm() != 0) t.put("clip_grad_norm", o.clipGradNorm());
+    if (o.dropout() > 0) t.put("dropout", o.dropout());
     Map<String, Object> r = new LinkedHashMap<>();
     if (version != null) r.put("vae4j_version", version);
     r.put("model", m);
@@ -328,7 +329,8 @@ public record RunConfig(
           f.number("/training/learning_rate"), f.number("/training/weight_decay"), optimizer.decoupled(),
           (float) f.number("/training/beta"), f.integer("/training/kl_warmup_epochs"), f.longInteger("/training/seed"),
           onTest ? 0 : validation.asDouble(), onTest, f.integer("/training/patience"), optimizer, schedule(f),
-          balance(f), f.number("/training/clip_grad_norm", 0));
+          balance(f), f.number("/training/clip_grad_norm", 0),
+          (float) f.number("/training/dropout", 0)); // absent in runs without dropout
 
       List<Integer> classes = null;
       if (root.hasNonNull("classes")) {

@@ -23,6 +23,8 @@ package dev.vae4j.train;
  *     row once)
  * @param clipGradNorm clip the gradient's global L2 norm to this before each update, as PyTorch's
  *     {@code clip_grad_norm_} ({@code --clip-grad-norm}); 0: no clipping
+ * @param dropout drop probability of inverted dropout on the MLP's hidden layers in training steps,
+ *     in [0, 1) ({@code --dropout}; 0: none)
  */
 public record TrainOptions(
     int epochs,
@@ -39,7 +41,8 @@ public record TrainOptions(
     OptimizerChoice optimizer,
     LearningRateSchedule schedule,
     Balance balance,
-    double clipGradNorm) {
+    double clipGradNorm,
+    float dropout) {
 
   /** Checks every option; a bad one throws {@link IllegalArgumentException} naming it. */
   public TrainOptions {
@@ -59,6 +62,15 @@ public record TrainOptions(
     require(balance != null, "no balance");
     require(clipGradNorm >= 0 && Double.isFinite(clipGradNorm),
         "gradient clipping norm must be > 0 (0: off), got " + clipGradNorm);
+    require(dropout >= 0 && dropout < 1, "--dropout must be in [0, 1) (0: off), got " + dropout);
+  }
+
+  /** Options without dropout. */
+  public TrainOptions(int epochs, int batchSize, double learningRate, double weightDecay, boolean decoupledWeightDecay,
+      float beta, int klWarmupEpochs, long seed, double validationFraction, boolean validateOnTestSplit, int patience,
+      OptimizerChoice optimizer, LearningRateSchedule schedule, Balance balance, double clipGradNorm) {
+    this(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs, seed,
+        validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, clipGradNorm, 0f);
   }
 
   /** Options with {@code optimizer} and {@code schedule}, without class balancing or gradient clipping. */
@@ -92,31 +104,37 @@ public record TrainOptions(
   /** These options with {@code epochs} passes over the training set. */
   public TrainOptions withEpochs(int epochs) {
     return new TrainOptions(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs,
-        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, clipGradNorm);
+        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, clipGradNorm, dropout);
   }
 
   /** These options with {@code schedule}. */
   public TrainOptions withSchedule(LearningRateSchedule schedule) {
     return new TrainOptions(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs,
-        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, clipGradNorm);
+        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, clipGradNorm, dropout);
   }
 
   /** These options with gradient clipping to global norm {@code max} (0: none). */
   public TrainOptions withClipGradNorm(double max) {
     return new TrainOptions(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs,
-        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, max);
+        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, max, dropout);
   }
 
   /** These options with {@code optimizer} (AdamW's choice sets {@link #decoupledWeightDecay}). */
   public TrainOptions withOptimizer(OptimizerChoice optimizer) {
     return new TrainOptions(epochs, batchSize, learningRate, weightDecay, optimizer.decoupled(), beta, klWarmupEpochs,
-        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, clipGradNorm);
+        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, clipGradNorm, dropout);
+  }
+
+  /** These options with drop probability {@code dropout} (0: none). */
+  public TrainOptions withDropout(float dropout) {
+    return new TrainOptions(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs,
+        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, clipGradNorm, dropout);
   }
 
   /** These options with {@code balance} as the epochs' sampling. */
   public TrainOptions withBalance(Balance balance) {
     return new TrainOptions(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs,
-        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, clipGradNorm);
+        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, clipGradNorm, dropout);
   }
 
   /** The KL weight used during {@code epoch} (1-based), after warm-up. */

@@ -97,7 +97,8 @@ public final class Trainer {
     this.trainOrder = backend.allocateIndices(epochOrder.size());
     this.validationOrder = validationRows.length == 0 ? null : backend.allocateIndices(validationRows.length);
     if (validationOrder != null) backend.uploadIndices(validationRows, validationOrder);
-    this.training = TrainingStep.allocate(model, options.batchSize(), options.optimizer().l1(), options.clipGradNorm());
+    this.training = TrainingStep.allocate(model, options.batchSize(), options.optimizer().l1(), options.clipGradNorm(),
+        options.dropout());
     this.stepsPerEpoch = (epochOrder.size() + options.batchSize() - 1) / options.batchSize();
     this.early = new EarlyStopping(options.patience());
   }

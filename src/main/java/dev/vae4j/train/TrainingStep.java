@@ -6,6 +6,7 @@ import dev.vae4j.backend.IndexTensor;
 import dev.vae4j.backend.OptimizerParams;
 import dev.vae4j.backend.Tensor;
 import dev.vae4j.model.AdamOptimizer;
+import dev.vae4j.model.Dropout;
 import dev.vae4j.model.ParameterLayout;
 import dev.vae4j.model.VaeNetwork;
 import dev.vae4j.model.Workspace;
@@ -29,7 +30,9 @@ import java.util.List;
  * <p>With gradient clipping ({@code --clip-grad-norm}) the parts are first summed into the first
  * part's buffer and clipped there as a whole ({@link Backend#gradientSquaredNorm}, {@link
  * Backend#clipGradients}, both on the device), and each range's update reads that one sum. The
- * pre-clipping norms add up in {@link #gradNormSums}, read once per epoch.
+ * pre-clipping norms add up in {@link #gradNormSums}, read once per epoch. With dropout each part
+ * passes its first batch row to the masks, so a row's mask does not depend on the split either;
+ * validation ({@link #evaluate}) runs without it.
  */
 public final class TrainingStep {
   static final int RECON_SUM = 0;
@@ -45,6 +48,8 @@ public final class TrainingStep {
   private final Part[] parts;
   /** Per part, its range of the parameters: one piece, or pieces of weights or biases alone with L1. */
   private final AdamRange[][] adamRanges;
+  /** Drop probability of the hidden layers in {@link #run} (0: no dropout). */
+  private final float dropout;
   /** The global norm to clip the gradient to; 0: no clipping. */
   private final double clipGradNorm;
   /** With clipping: the step's squared norm, then the epoch's sum of norms and count of steps; else null. */
@@ -61,7 +66,8 @@ public final class TrainingStep {
    */
   private record AdamRange(Tensor params, Tensor m, Tensor v, Tensor[] grads, double l1) {}
 
-  private TrainingStep(Vae model, int batch, double l1, double clipGradNorm) {
+  private TrainingStep(Vae model, int batch, double l1, double clipGradNorm, float dropout) {
+    this.dropout = dropout;
     this.backend = model.backend();
     this.clipGradNorm = clipGradNorm;
     this.clipScalars = clipGradNorm == 0 ? null : backend.allocate(3);
@@ -85,12 +91,12 @@ public final class TrainingStep {
 
   /** Buffers for batches of up to {@code batch} rows of {@code model}, trained without L1. */
   public static TrainingStep allocate(Vae model, int batch) {
-    return new TrainingStep(model, batch, 0, 0);
+    return new TrainingStep(model, batch, 0, 0, 0f);
   }
 
   /** Buffers for batches of up to {@code batch} rows of {@code model}, with L1 coefficient {@code l1} on its weights. */
   public static TrainingStep allocate(Vae model, int batch, double l1) {
-    return new TrainingStep(model, batch, l1, 0);
+    return new TrainingStep(model, batch, l1, 0, 0f);
   }
 
   /**
@@ -98,7 +104,15 @@ public final class TrainingStep {
    * {@code l1} on its weights and the gradient clipped to global norm {@code clipGradNorm} (0: not).
    */
   public static TrainingStep allocate(Vae model, int batch, double l1, double clipGradNorm) {
-    return new TrainingStep(model, batch, l1, clipGradNorm);
+    return new TrainingStep(model, batch, l1, clipGradNorm, 0f);
+  }
+
+  /**
+   * As {@link #allocate(Vae, int, double, double)}, with drop probability {@code dropout} on the
+   * hidden layers of {@code model} (an MLP if {@code dropout > 0}).
+   */
+  public static TrainingStep allocate(Vae model, int batch, double l1, double clipGradNorm, float dropout) {
+    return new TrainingStep(model, batch, l1, clipGradNorm, dropout);
   }
 
   private AdamRange[][] adamRanges(ParameterLayout layout, int count, double l1) {
@@ -157,7 +171,7 @@ public final class TrainingStep {
   /**
    * Optimizer step {@code step} on {@code rows} images of {@code images}, those at positions
    * [first, first + rows) of {@code order}, with noise stream {@code step} of {@code seed}; adds the
-   * batch's loss sums to {@link #lossSums}.
+   * batch's loss sums to {@link #lossSums}. Dropout's masks are keyed by (seed, step) too.
    */
   public void run(Tensor images, IndexTensor order, int first, int rows, long seed, long step, float beta, OptimizerParams hyper) {
     backend.normalNoise(noise, seed, step);
@@ -165,8 +179,11 @@ public final class TrainingStep {
     backend.inParallel(active, p -> {
       int partRows = rowsOf(p, rows);
       Part part = parts[p];
-      forward(part.workspace(), images, order, first + p * partCapacity, partRows);
-      network.lossesAndGradients(part.workspace(), partRows, rows, beta, part.gradients());
+      Dropout drop = dropout > 0 ? new Dropout(dropout, seed, step, p * partCapacity) : null;
+      backend.gatherRows(images, network.config().inputSize(), order, first + p * partCapacity, partRows,
+          part.workspace().input());
+      network.forward(part.workspace(), partRows, drop);
+      network.lossesAndGradients(part.workspace(), partRows, rows, beta, part.gradients(), drop);
     });
     addLossSums(rows);
     int summed = active;

@@ -158,6 +158,18 @@ class SweepCommandTest {
     CliRun bad = run(sweep(out, "--grid", "clip-grad-norm=1,0", "--dry-run"));
     assertEquals(2, bad.code(), bad.err());
     assertTrue(bad.err().contains("--clip-grad-norm must be a finite number > 0"), bad.err());
+  }
+
+  /** Dropout sweeps like any train option; a value out of range is refused before anything runs. */
+  @Test
+  void dropoutIsSweepable() {
+    Path out = dir.resolve("s");
+    CliRun o = ok(sweep(out, "--grid", "dropout=0,0.2", "--dry-run"));
+    assertTrue(o.out().contains("2 trials"), o.out());
+    assertTrue(o.out().contains("--dropout 0.2"), o.out());
+    CliRun bad = run(sweep(out, "--grid", "dropout=0.2,1", "--dry-run"));
+    assertEquals(2, bad.code(), bad.err());
+    assertTrue(bad.err().contains("--dropout must be in [0, 1)"), bad.err());
     assertFalse(Files.exists(out));
   }
 

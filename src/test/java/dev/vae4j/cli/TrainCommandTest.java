@@ -1,7 +1,9 @@
 package dev.vae4j.cli;
 
 import static dev.vae4j.cli.CliRun.run;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -72,7 +74,9 @@ class TrainCommandTest {
       "--optimizer|sgd:-0.1|--optimizer: SGD momentum must be in [0, 1), got '-0.1'",
       "--optimizer|lion|--optimizer: unknown optimizer 'lion': use " + dev.vae4j.train.OptimizerChoice.ACCEPTED,
       "--optimizer|rmsprop:0.9|--optimizer: unknown optimizer 'rmsprop:0.9': use " + dev.vae4j.train.OptimizerChoice.ACCEPTED,
-      "--l1|-1|--l1 must be >= 0, got -1.0"})
+      "--l1|-1|--l1 must be >= 0, got -1.0",
+      "--dropout|1|--dropout must be in [0, 1) (0: off), got 1.0",
+      "--dropout|-0.1|--dropout must be in [0, 1) (0: off), got -0.1"})
   void badOptimizerValuesAreOneLineUsageErrors(String option, String value, String message) {
     CliRun o = run("train", option, value, "--out", dir.resolve("never").toString());
     assertEquals(2, o.code(), o.err());
@@ -88,6 +92,38 @@ class TrainCommandTest {
     assertEquals(2, o.code(), o.err());
     assertEquals("vae4j: error: --clip-grad-norm must be a finite number > 0, got " + shown,
         o.err().lines().findFirst().orElse(""), o.err());
+  }
+
+  @Test
+  void dropoutRefusesConvModels() {
+    CliRun o = run("train", "--conv", "--dropout", "0.2", "--device", "cpu", "--out", dir.resolve("never").toString());
+    assertEquals(2, o.code(), o.err());
+    assertEquals("vae4j: error: --dropout works with MLP models only, not with --conv",
+        o.err().lines().findFirst().orElse(""), o.err());
+  }
+
+  /** config.json records the drop probability, and --resume restores it: 1 epoch, resumed to 2, is 2 epochs. */
+  @Test
+  void dropoutIsRecordedAndRestoredOnResume() throws Exception {
+    Path straight = dir.resolve("straight"), resumed = dir.resolve("resumed");
+    String[] common = {"--hidden", "32,16", "--latent", "4", "--device", "cpu", "--dropout", "0.2"};
+    CliRun.ok(concat(new String[] {"train", "--epochs", "2", "--out", straight.toString()}, common));
+    CliRun.ok(concat(new String[] {"train", "--epochs", "1", "--out", resumed.toString()}, common));
+    CliRun.ok("train", "--resume", resumed.toString(), "--epochs", "2");
+    assertTrue(Files.readString(resumed.resolve("config.json")).contains("\"dropout\" : 0.2"));
+    try (CpuBackend backend = new CpuBackend()) {
+      assertArrayEquals(Vae.load(straight.resolve("model.safetensors"), backend).parameters(),
+          Vae.load(resumed.resolve("model.safetensors"), backend).parameters());
+    }
+    CliRun.ok("train", "--epochs", "1", "--hidden", "32", "--latent", "4", "--device", "cpu", "--out",
+        dir.resolve("plain").toString());
+    assertFalse(Files.readString(dir.resolve("plain").resolve("config.json")).contains("dropout"));
+  }
+
+  private static String[] concat(String[] a, String[] b) {
+    String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
   }
 
   @Test

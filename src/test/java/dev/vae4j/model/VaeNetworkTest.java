@@ -72,6 +72,86 @@ class VaeNetworkTest {
         "gradient relative error " + relativeError(expected, backend.download(adam.grads())) + " seed " + seed);
   }
 
+  /**
+   * With dropout on, the analytic gradient against central differences of the float network's loss
+   * under the same masks (the same key on both sides), on a sample of the parameters; and it is not
+   * the gradient without dropout.
+   */
+  @Test
+  void dropoutGradientMatchesFiniteDifferences() {
+    long seed = Long.getLong("vae4j.seed", new Random().nextLong());
+    Random random = new Random(seed);
+    VaeConfig config = VaeConfig.mlp(19, new int[] {23, 17}, 4, Likelihood.GAUSSIAN);
+    int rows = 9;
+    float beta = 0.7f;
+    ParameterLayout layout = new ParameterLayout(config);
+    float[] p = Initializer.pytorchLinear(layout, seed);
+    float[] x = new float[rows * 19], eps = new float[rows * 4];
+    for (int i = 0; i < x.length; i++) x[i] = random.nextFloat();
+    for (int i = 0; i < eps.length; i++) eps[i] = (float) random.nextGaussian();
+    Dropout dropout = new Dropout(0.4f, seed, 1 + random.nextInt(100), 3 + random.nextInt(50));
+
+    Tensor params = backend.allocate(layout.size());
+    backend.upload(p, params);
+    VaeNetwork net = new VaeNetwork(backend, config, layout, params);
+    Workspace ws = net.workspace(rows, true);
+    backend.upload(x, 0, ws.input(), 0, x.length);
+    backend.upload(eps, 0, ws.eps(), 0, eps.length);
+    Tensor grads = backend.allocate(layout.size());
+    net.forward(ws, rows, dropout);
+    net.lossesAndGradients(ws, rows, rows, beta, net.new LayerGradients(grads), dropout);
+    float[] analytic = backend.download(grads);
+    net.forward(ws, rows);
+    net.lossesAndGradients(ws, rows, rows, beta, net.new LayerGradients(grads), null);
+    float[] plain = backend.download(grads);
+
+    int samples = 60, kept = 0;
+    double[] numeric = new double[samples];
+    float[] sampled = new float[samples], sampledPlain = new float[samples];
+    double h = 1e-3; // float losses: smaller steps drown in rounding, larger ones cross ReLU kinks
+    for (int s = 0; s < samples; s++) {
+      int i = random.nextInt(p.length);
+      double wide = quotient(net, ws, p, i, h, rows, beta, dropout), narrow = quotient(net, ws, p, i, h / 2, rows, beta, dropout);
+      // A ReLU kink within h makes the quotient depend on the step: such a parameter says nothing.
+      if (Math.abs(wide - narrow) > 0.05 * Math.max(Math.abs(wide), Math.abs(narrow)) + 1e-3) continue;
+      numeric[kept] = narrow;
+      sampled[kept] = analytic[i];
+      sampledPlain[kept++] = plain[i];
+    }
+    assertTrue(kept >= 40, "only " + kept + " of " + samples + " parameters away from kinks, seed " + seed);
+    numeric = java.util.Arrays.copyOf(numeric, kept);
+    sampled = java.util.Arrays.copyOf(sampled, kept);
+    sampledPlain = java.util.Arrays.copyOf(sampledPlain, kept);
+    double error = relativeError(numeric, sampled), plainError = relativeError(numeric, sampledPlain);
+    System.out.println("dropout gradient relative error " + error + ", without dropout " + plainError + " (seed " + seed + ")");
+    // Dropped units leave many sampled gradients near zero, where the float loss's rounding (~1e-2 per
+    // quotient at h = 1e-3) weighs most: 5e-2 still tells the masked gradient from the plain one (> 0.1).
+    assertTrue(error < 5e-2, "dropout gradient vs finite differences: relative error " + error + " seed " + seed);
+    assertTrue(plainError > 0.1, "the gradient without dropout fits as well: " + plainError + " seed " + seed);
+  }
+
+  /** The central difference quotient of the loss in parameter {@code i} with step {@code h}. */
+  private static double quotient(VaeNetwork net, Workspace ws, float[] p, int i, double h, int rows, float beta, Dropout dropout) {
+    float[] q = p.clone();
+    q[i] = (float) (p[i] + h);
+    double up = loss(net, ws, q, rows, beta, dropout);
+    q[i] = (float) (p[i] - h);
+    return (up - loss(net, ws, q, rows, beta, dropout)) / (2 * h);
+  }
+
+  /** The float network's loss, mean over rows of recon + beta * KL, at parameters {@code q}, with {@code dropout}. */
+  private static double loss(VaeNetwork net, Workspace ws, float[] q, int rows, float beta, Dropout dropout) {
+    backend.upload(q, net.params());
+    net.forward(ws, rows, dropout);
+    net.losses(ws, rows);
+    float[] recon = new float[rows], kl = new float[rows];
+    backend.download(ws.reconPerRow(), 0, recon, 0, rows);
+    backend.download(ws.klPerRow(), 0, kl, 0, rows);
+    double sum = 0;
+    for (int r = 0; r < rows; r++) sum += recon[r] + (double) beta * kl[r];
+    return sum / rows;
+  }
+
   static double relativeError(double[] expected, float[] actual) {
     double diff = 0, norm = 0;
     for (int i = 0; i < expected.length; i++) {

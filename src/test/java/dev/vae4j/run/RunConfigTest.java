@@ -155,6 +155,23 @@ class RunConfigTest {
     assertFalse(Files.readString(resource("csv.json")).contains("clip_grad_norm"));
   }
 
+  /** A drop probability above 0 is written and read back; 0 writes no key; one out of range is named. */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(floats = {0f, 0.25f, 0.5f})
+  void dropoutRoundTrips(float dropout) throws IOException {
+    RunConfig old = RunConfig.read(resource("csv.json"));
+    RunConfig c = new RunConfig(old.version(), old.model(), old.imageHeight(), old.imageWidth(),
+        old.training().withDropout(dropout), old.data(), null, null, old.checkpoints(), old.device(), old.gpu());
+    Path file = dir.resolve("dropout.json");
+    c.write(file);
+    String json = Files.readString(file);
+    assertEquals(dropout > 0, json.contains("\"dropout\""), json);
+    assertEquals(c, RunConfig.read(file));
+    if (dropout > 0) {
+      assertTrue(rejectionOf(json.replace("\"dropout\" : " + dropout, "\"dropout\" : 1.5")).contains("--dropout"), json);
+    }
+  }
+
   private String rejectionOf(String json) throws IOException {
     Path file = dir.resolve("bad.json");
     Files.writeString(file, json);

@@ -196,6 +196,26 @@ class TrainerResumeTest {
     }
   }
 
+  /** With dropout: the masks are keyed by (seed, step, layer, row, column), so a resumed run draws the same. */
+  @Test
+  void resumingWithDropoutEndsBitIdentical() {
+    VaeConfig twoHidden = VaeConfig.mlp(784, new int[] {24, 16}, 3, Likelihood.BERNOULLI);
+    TrainOptions options = new TrainOptions(2, 200, 2e-3, 0, false, 1f, 0, 7, 0.1, false, 0).withDropout(0.3f);
+    Recorder all = new Recorder(13);
+    Vae straight = Vae.create(twoHidden, backend, 7);
+    Trainer.fit(straight, digits, options, new TrainingListener() {}, new RunControl(null, all, false));
+    assertTrue(all.states.size() > 3, "step checkpoints too: " + all.states.size());
+    Vae without = Vae.create(twoHidden, backend, 7);
+    Trainer.fit(without, digits, options.withDropout(0), new TrainingListener() {});
+    assertFalse(Arrays.equals(straight.parameters(), without.parameters()), "dropout changed nothing");
+    for (TrainingState from : all.states) {
+      Vae resumed = Vae.create(twoHidden, backend, 999);
+      Trainer.fit(resumed, digits, options, new TrainingListener() {}, new RunControl(from, CheckpointSink.none(), false));
+      assertArrayEquals(straight.parameters(), resumed.parameters(),
+          "dropout resumed at epoch " + from.epoch() + ", batch " + from.batch());
+    }
+  }
+
   @Test
   void divergenceStopsNamingTheStepAndKeepsTheLastGoodWeights() {
     TrainOptions options = new TrainOptions(2, 500, 1e30, 0, false, 1f, 0, 3, 0.1, false, 0);

@@ -2,6 +2,7 @@ package dev.vae4j.backend.cpu;
 
 import static dev.vae4j.backend.cpu.CpuTensor.cpu;
 
+import dev.vae4j.backend.DropoutMask;
 import dev.vae4j.backend.LatentOps;
 import dev.vae4j.backend.LatentShape;
 import dev.vae4j.backend.Philox;
@@ -10,7 +11,8 @@ import dev.vae4j.backend.Tensor;
 /**
  * {@link LatentOps} on the CPU: noise from {@link Philox}, the reparameterization and its backward
  * as {@link LoopKernels}, the KL term as a scalar loop summing in double. On one thread each: the
- * latent layer is small (rows x tens of columns).
+ * latent layer is small (rows x tens of columns). Dropout too: it is one Philox block per four
+ * elements of a hidden layer, next to that layer's GEMM.
  */
 final class CpuLatent implements LatentOps {
   private final LoopKernels loops;
@@ -70,5 +72,35 @@ final class CpuLatent implements LatentOps {
     }
     kl.heapWritten();
     if (ds != null) ds.heapWritten();
+  }
+
+  @Override
+  public void dropout(Tensor x, int rows, int cols, int firstRow, long seed, long step, int layer, float p) {
+    applyMask(cpu(x), rows, cols, firstRow, seed, step, layer, p);
+  }
+
+  /** The same mask and scale as the forward: d(x * mask * scale)/dx, regenerated from the key. */
+  @Override
+  public void dropoutBackward(Tensor grad, int rows, int cols, int firstRow, long seed, long step, int layer, float p) {
+    applyMask(cpu(grad), rows, cols, firstRow, seed, step, layer, p);
+  }
+
+  private static void applyMask(CpuTensor t, int rows, int cols, int firstRow, long seed, long step, int layer, float p) {
+    if ((long) rows * cols > t.length) {
+      throw new IllegalArgumentException("dropout of " + rows + " x " + cols + " on a tensor of " + t.length);
+    }
+    int threshold = DropoutMask.threshold(p);
+    float scale = DropoutMask.scale(p);
+    int[] words = new int[4];
+    for (int r = 0; r < rows; r++) {
+      int at = t.offset + r * cols;
+      for (int c = 0; c < cols; c += 4) {
+        DropoutMask.block(seed, step, layer, firstRow + r, c / 4, words);
+        for (int j = 0; j < 4 && c + j < cols; j++) {
+          t.heap[at + c + j] = DropoutMask.keeps(words[j], threshold) ? t.heap[at + c + j] * scale : 0f;
+        }
+      }
+    }
+    t.heapWritten();
   }
 }

@@ -259,6 +259,16 @@ public final class CudaBackend implements Backend {
     this.latent.klDivergence(stats, rows, latent, klPerRow, dstats, gradScale);
   }
 
+  @Override
+  public void dropout(Tensor x, int rows, int cols, int firstRow, long seed, long step, int layer, float p) {
+    latent.dropout(x, rows, cols, firstRow, seed, step, layer, p);
+  }
+
+  @Override
+  public void dropoutBackward(Tensor grad, int rows, int cols, int firstRow, long seed, long step, int layer, float p) {
+    latent.dropoutBackward(grad, rows, cols, firstRow, seed, step, layer, p);
+  }
+
   // ---------------------------------------------------------------- losses
 
   @Override

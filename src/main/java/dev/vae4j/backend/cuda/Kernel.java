@@ -14,6 +14,7 @@ enum Kernel {
   ACCUMULATE_SUM("vae4j_accumulate_sum", 4),
   ADVANCE_COUNTER("vae4j_advance_counter", 1),
   NORMAL_NOISE("vae4j_normal_noise", 6),
+  DROPOUT("vae4j_dropout", 11),
   REPARAMETERIZE("vae4j_reparameterize", 5),
   REPARAMETERIZE_BACKWARD("vae4j_reparameterize_backward", 6),
   KL_DIVERGENCE("vae4j_kl_divergence", 6),

@@ -281,6 +281,39 @@ class CudaVsCpuTest {
     }
   }
 
+  /** The same masks bit for bit (a kept element is one float product on both), plain and in a recorded step. */
+  @Test
+  void dropoutAndItsBackwardMatchBitForBit() {
+    for (int[] shape : new int[][] {{1, 1}, {64, 400}, {129, 33}}) {
+      int rows = shape[0], cols = shape[1], first = random.nextInt(1000), layer = random.nextInt(8);
+      long key = random.nextLong(), step = 1 + random.nextInt(100_000);
+      float p = 0.05f + 0.9f * random.nextFloat();
+      Pair x = pair(gaussian(rows * cols, 1)), g = pair(gaussian(rows * cols, 1));
+      both((be, c) -> be.dropout(c ? x.cpu() : x.gpu(), rows, cols, first, key, step, layer, p));
+      assertSame(x, 0, 0, "dropout " + rows + "x" + cols + " p=" + p);
+      both((be, c) -> be.dropoutBackward(c ? g.cpu() : g.gpu(), rows, cols, first, key, step, layer, p));
+      assertSame(g, 0, 0, "dropoutBackward " + rows + "x" + cols + " p=" + p);
+    }
+    int rows = 100, cols = 37;
+    Pair x = pair(gaussian(rows * cols, 1));
+    Backend.RecordedStep[] steps = new Backend.RecordedStep[2];
+    for (int b = 0; b < 2; b++) {
+      Backend be = b == 0 ? cpu : gpu;
+      Tensor t = b == 0 ? x.cpu() : x.gpu();
+      steps[b] = be.recordStep(k -> {
+        be.fill(t, 1f);
+        be.dropout(t, rows, cols, 50, 42, 1000 + k, 3, 0.3f);
+      });
+    }
+    for (int k = 0; k < 4; k++) {
+      steps[0].replay();
+      steps[1].replay();
+      assertSame(x, 0, 0, "recorded dropout, replay " + k);
+    }
+    steps[0].close();
+    steps[1].close();
+  }
+
   @Test
   void reparameterizeAndBackward() {
     for (int[] s : new int[][] {{1, 1}, {128, 20}, {129, 33}}) {
