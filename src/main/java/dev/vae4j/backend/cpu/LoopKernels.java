@@ -1,5 +1,7 @@
 package dev.vae4j.backend.cpu;
 
+import dev.vae4j.backend.Activation;
+
 /**
  * The CPU backend's elementwise loops, behind one interface with two implementations, as in
  * Lucene's vectorization provider: {@link ScalarLoopKernels} everywhere, and {@link
@@ -18,6 +20,42 @@ interface LoopKernels {
 
   /** g[i] = 0 where y[i] <= 0, for i in [from, to). */
   void reluBackward(float[] g, int go, float[] y, int yo, int from, int to);
+
+  /**
+   * x[i] = act(x[i]) for i in [from, to), for {@link Activation#ELU} and {@link Activation#TANH}:
+   * one scalar loop for both kernel kinds, so that a run resumed under the other kind (the JIT's
+   * Vector API or the interpreter's scalar loop) continues bit for bit; {@code Math.expm1} and
+   * {@code Math.tanh} give the same result everywhere, which Vector API lanes do not promise.
+   */
+  default void activate(float[] x, int from, int to, Activation act) {
+    if (act == Activation.ELU) {
+      for (int i = from; i < to; i++) x[i] = x[i] > 0f ? x[i] : (float) Math.expm1(x[i]);
+    } else if (act == Activation.TANH) {
+      for (int i = from; i < to; i++) x[i] = (float) Math.tanh(x[i]);
+    } else {
+      throw new IllegalArgumentException("activate covers ELU and TANH, not " + act);
+    }
+  }
+
+  /**
+   * g[i] = g[i] * act'(y[i]) for i in [from, to), from the output y of {@link #activate}: ELU
+   * {@code y > 0 ? 1 : y + 1}, TANH {@code 1 - y^2}. Scalar in both kinds, as {@link #activate}.
+   */
+  default void activationBackward(float[] g, int go, float[] y, int yo, int from, int to, Activation act) {
+    if (act == Activation.ELU) {
+      for (int i = from; i < to; i++) {
+        float out = y[yo + i];
+        if (!(out > 0f)) g[go + i] *= out + 1f;
+      }
+    } else if (act == Activation.TANH) {
+      for (int i = from; i < to; i++) {
+        float out = y[yo + i];
+        g[go + i] *= 1f - out * out;
+      }
+    } else {
+      throw new IllegalArgumentException("activationBackward covers ELU and TANH, not " + act);
+    }
+  }
 
   /** out[c] = sum over rows of m[r, c], for columns [fromCol, toCol). */
   void columnSums(float[] m, int mo, int rows, int cols, int fromCol, int toCol, float[] out, int oo);
