@@ -24,14 +24,15 @@ interface LoopKernels {
   /**
    * x[i] = act(x[i]) for i in [from, to), for {@link Activation#ELU} and {@link Activation#TANH}:
    * one scalar loop for both kernel kinds, so that a run resumed under the other kind (the JIT's
-   * Vector API or the interpreter's scalar loop) continues bit for bit; {@code Math.expm1} and
-   * {@code Math.tanh} give the same result everywhere, which Vector API lanes do not promise.
+   * Vector API or the interpreter's scalar loop) continues bit for bit: {@code StrictMath}'s
+   * expm1 and tanh give the same bits everywhere, which neither Vector API lanes nor {@code Math}'s
+   * (intrinsifiable) versions promise.
    */
   default void activate(float[] x, int from, int to, Activation act) {
     if (act == Activation.ELU) {
-      for (int i = from; i < to; i++) x[i] = x[i] > 0f ? x[i] : (float) Math.expm1(x[i]);
+      for (int i = from; i < to; i++) x[i] = x[i] > 0f ? x[i] : (float) StrictMath.expm1(x[i]);
     } else if (act == Activation.TANH) {
-      for (int i = from; i < to; i++) x[i] = (float) Math.tanh(x[i]);
+      for (int i = from; i < to; i++) x[i] = (float) StrictMath.tanh(x[i]);
     } else {
       throw new IllegalArgumentException("activate covers ELU and TANH, not " + act);
     }
