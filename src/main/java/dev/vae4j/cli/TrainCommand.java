@@ -184,6 +184,7 @@ final class TrainCommand implements Callable<Integer> {
     checkCheckpointing();
     TrainOptions options = options();
     Likelihood pixels = likelihood();
+    Activation act = hiddenActivation();
     Path runPath = out != null ? out
         : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     DataSpec dataSpec = images.spec(data == null ? Datasets.BUNDLED : data, csv.format());
@@ -200,7 +201,7 @@ final class TrainCommand implements Callable<Integer> {
         : conv != null ? usage(() -> ConvModels.build(conv, input,
             spec.commandLine().getParseResult().hasMatchedOption("--hidden") ? hidden : ConvModels.DEFAULT_HIDDEN,
             latent, pixels))
-        : usage(() -> VaeConfig.mlp(input, hidden, latent, pixels, hiddenActivation()));
+        : usage(() -> VaeConfig.mlp(input, hidden, latent, pixels, act));
     int images = Trainer.trainingImages(split, options);
     if (options.batchSize() > images) {
       throw new ParameterException(spec.commandLine(), "--batch-size " + options.batchSize() + " is larger than the "
@@ -375,7 +376,7 @@ final class TrainCommand implements Callable<Integer> {
     }
     if (act != Activation.RELU && conv != null && resumedModel == null) {
       throw new ParameterException(spec.commandLine(), "--activation " + activation
-          + " is for MLPs; convolutional models (--conv) take relu");
+          + " is for MLPs only (--conv takes relu)");
     }
     return act;
   }

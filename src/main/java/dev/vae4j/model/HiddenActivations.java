@@ -30,7 +30,7 @@ public final class HiddenActivations {
         return Activation.TANH;
       default:
         if (n.equals("gelu") || n.startsWith("leaky-relu")) {
-          throw new IllegalArgumentException("'" + name + "' is not implemented yet; use " + NAMES);
+          throw new IllegalArgumentException("'" + name + "' is not implemented yet (use " + NAMES + ")");
         }
         throw new IllegalArgumentException("must be " + NAMES + ", got '" + name + "'");
     }
