@@ -135,6 +135,19 @@ class SweepCommandTest {
     assertFalse(Files.exists(out));
   }
 
+  /** The hidden activation sweeps; a bad one is refused before anything runs. */
+  @Test
+  void activationIsSweepable() {
+    Path out = dir.resolve("a");
+    CliRun o = ok(sweep(out, "--grid", "activation=relu,elu,tanh", "--dry-run"));
+    assertTrue(o.out().contains("3 trials"), o.out());
+    assertTrue(o.out().contains("tanh"), o.out());
+    CliRun bad = run(sweep(out, "--grid", "activation=relu,swish", "--dry-run"));
+    assertEquals(2, bad.code(), bad.err());
+    assertTrue(bad.err().contains("--activation must be relu, elu or tanh, got 'swish'"), bad.err());
+    assertFalse(Files.exists(out));
+  }
+
   @Test
   void badInputIsOneUsageErrorAndWritesNothing() throws Exception {
     Path out = dir.resolve("s");
