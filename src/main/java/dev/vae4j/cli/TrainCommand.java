@@ -90,8 +90,8 @@ final class TrainCommand implements Callable<Integer> {
   String likelihood;
 
   @Option(names = "--activation", defaultValue = "relu", paramLabel = "NAME",
-      description = "The hidden layers' activation, encoder and decoder (not the heads or the output layer): relu, elu "
-          + "(alpha 1) or tanh. MLPs only: --conv takes relu.")
+      description = "The hidden layers' activation, encoder and decoder (not the heads or the output layer): relu, "
+          + "leaky-relu (slope 0.01, also as leaky-relu:0.01), elu (alpha 1) or tanh. MLPs only: --conv takes relu.")
   String activation;
 
   @Option(names = "--lr", defaultValue = "1e-3", description = "The optimizer's learning rate.")

@@ -58,13 +58,14 @@ public record VaeConfig(Shape input, List<LayerSpec> encoder, int latent, List<L
   }
 
   /**
-   * {@link #mlp(Shape, int[], int, Likelihood)} with {@code activation} (ReLU, ELU or tanh) after
+   * {@link #mlp(Shape, int[], int, Likelihood)} with {@code activation} (ReLU, leaky ReLU, ELU or tanh) after
    * every hidden layer of encoder and decoder instead of ReLU; the heads and the output layer keep
    * none. What {@code --activation} builds.
    */
   public static VaeConfig mlp(Shape input, int[] hidden, int latent, Likelihood likelihood, Activation activation) {
-    if (activation != Activation.RELU && activation != Activation.ELU && activation != Activation.TANH) {
-      throw new IllegalArgumentException("hidden layers take relu, elu or tanh, not " + activation);
+    if (activation != Activation.RELU && activation != Activation.ELU && activation != Activation.TANH
+        && activation != Activation.LEAKY_RELU) {
+      throw new IllegalArgumentException("hidden layers take relu, leaky-relu, elu or tanh, not " + activation);
     }
     if (input == null) throw new IllegalArgumentException("input shape is required");
     if (hidden == null || hidden.length == 0) throw new IllegalArgumentException("at least one hidden layer is required");

@@ -57,14 +57,14 @@ public interface DenseOpsContract extends OpsContract {
         case IDENTITY -> v;
         case RELU -> Math.max(v, 0);
         case SIGMOID -> 1 / (1 + Math.exp(-v));
-        case ELU, TANH -> ReferenceActivations.forward(reference(act), v);
+        case ELU, TANH, LEAKY_RELU -> ReferenceActivations.forward(reference(act), v);
       };
       assertClose(expected, out[i], 1e-6, 1e-7, act + " element " + i);
     }
   }
 
   @ParameterizedTest
-  @EnumSource(value = Activation.class, names = {"IDENTITY", "RELU", "ELU", "TANH"})
+  @EnumSource(value = Activation.class, names = {"IDENTITY", "RELU", "ELU", "TANH", "LEAKY_RELU"})
   default void activationBackward(Activation act) {
     int rows = 131, cols = 403;
     float[] grad = gaussian(rows * cols, 1), pre = gaussian(rows * cols, 2);
@@ -88,7 +88,7 @@ public interface DenseOpsContract extends OpsContract {
 
   /** The {@link ReferenceActivations} name of {@code act}. */
   private static String reference(Activation act) {
-    return act.name().toLowerCase(java.util.Locale.ROOT);
+    return act.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'); // leaky-relu: slope 0.01
   }
 
   /** {@code act(pre)} rounded to float, the output a backward receives (identity: {@code pre}). */
@@ -107,7 +107,7 @@ public interface DenseOpsContract extends OpsContract {
 
   @ParameterizedTest
   @CsvSource({"IDENTITY,true", "RELU,true", "SIGMOID,true", "IDENTITY,false", "RELU,false", "ELU,true", "TANH,true",
-      "TANH,false"})
+      "TANH,false", "LEAKY_RELU,true"})
   default void linearForward(Activation act, boolean withBias) {
     int rows = 37, in = 53, out = 29;
     float[] x = gaussian(rows * in, 1), w = gaussian(out * in, 0.3), bias = gaussian(out, 1);
@@ -123,7 +123,7 @@ public interface DenseOpsContract extends OpsContract {
           case IDENTITY -> v;
           case RELU -> Math.max(v, 0);
           case SIGMOID -> 1 / (1 + Math.exp(-v));
-          case ELU, TANH -> ReferenceActivations.forward(reference(act), v);
+          case ELU, TANH, LEAKY_RELU -> ReferenceActivations.forward(reference(act), v);
         };
         assertClose(expected, yo[r * out + o], 1e-5, 1e-5, act + " y[" + r + "," + o + "]");
       }
@@ -132,7 +132,8 @@ public interface DenseOpsContract extends OpsContract {
 
   @ParameterizedTest
   @CsvSource({"IDENTITY,true,true", "RELU,true,true", "RELU,false,true", "IDENTITY,true,false", "RELU,false,false",
-      "ELU,true,true", "TANH,true,false", "ELU,false,false", "TANH,false,true"})
+      "ELU,true,true", "TANH,true,false", "ELU,false,false", "TANH,false,true",
+      "LEAKY_RELU,true,true", "LEAKY_RELU,false,false"})
   default void linearBackward(Activation act, boolean withBiasGrad, boolean withDx) {
     int rows = 41, in = 23, out = 31;
     float[] x = gaussian(rows * in, 1), w = gaussian(out * in, 0.3);

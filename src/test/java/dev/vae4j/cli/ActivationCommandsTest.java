@@ -47,9 +47,13 @@ class ActivationCommandsTest {
 
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
-      "swish|--activation must be relu, elu or tanh, got 'swish'",
-      "gelu|--activation 'gelu' is not implemented yet (use relu, elu or tanh)",
-      "leaky-relu:0.2|--activation 'leaky-relu:0.2' is not implemented yet (use relu, elu or tanh)"})
+      "swish|--activation must be relu, leaky-relu, elu or tanh, got 'swish'",
+      "gelu|--activation 'gelu' is not implemented yet (use relu, leaky-relu, elu or tanh)",
+      "leaky-relu:-0.1|--activation leaky-relu's slope must be a finite number >= 0, got 'leaky-relu:-0.1'",
+      "leaky-relu:NaN|--activation leaky-relu's slope must be a finite number >= 0, got 'leaky-relu:NaN'",
+      "leaky-relu:Infinity|--activation leaky-relu's slope must be a finite number >= 0, got 'leaky-relu:Infinity'",
+      "leaky-relu:x|--activation leaky-relu's slope must be a finite number >= 0, got 'leaky-relu:x'",
+      "leaky-relu:0.2|--activation 'leaky-relu:0.2': only leaky-relu's default slope 0.01 is implemented yet"})
   void badValuesAreOneLineUsageErrors(String value, String message) {
     CliRun o = run("train", "--activation", value, "--out", dir.resolve("never").toString());
     assertEquals(2, o.code(), o.err());

@@ -139,12 +139,12 @@ class SweepCommandTest {
   @Test
   void activationIsSweepable() {
     Path out = dir.resolve("a");
-    CliRun o = ok(sweep(out, "--grid", "activation=relu,elu,tanh", "--dry-run"));
-    assertTrue(o.out().contains("3 trials"), o.out());
+    CliRun o = ok(sweep(out, "--grid", "activation=relu,elu,tanh,leaky-relu", "--dry-run"));
+    assertTrue(o.out().contains("4 trials"), o.out());
     assertTrue(o.out().contains("tanh"), o.out());
     CliRun bad = run(sweep(out, "--grid", "activation=relu,swish", "--dry-run"));
     assertEquals(2, bad.code(), bad.err());
-    assertTrue(bad.err().contains("--activation must be relu, elu or tanh, got 'swish'"), bad.err());
+    assertTrue(bad.err().contains("--activation must be relu, leaky-relu, elu or tanh, got 'swish'"), bad.err());
     assertFalse(Files.exists(out));
   }
 

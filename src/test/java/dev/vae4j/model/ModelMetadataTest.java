@@ -28,10 +28,10 @@ class ModelMetadataTest {
   /** A non-ReLU MLP records its activation; a ReLU one keeps today's keys; a bad name is named. */
   @Test
   void theHiddenActivationRoundTripsOnlyWhenNotRelu() throws FormatException {
-    for (Activation a : new Activation[] {Activation.ELU, Activation.TANH}) {
+    for (Activation a : new Activation[] {Activation.ELU, Activation.TANH, Activation.LEAKY_RELU}) {
       VaeConfig c = VaeConfig.mlp(new Shape(1, 20, 30), new int[] {64, 32}, 5, Likelihood.BERNOULLI, a);
       Map<String, String> m = ModelMetadata.describe(c);
-      assertEquals(a.name().toLowerCase(java.util.Locale.ROOT), m.get("vae4j.activation"));
+      assertEquals(HiddenActivations.name(a), m.get("vae4j.activation"));
       assertEquals(c, ModelMetadata.config(m, "m.safetensors"));
     }
     assertTrue(!ModelMetadata.describe(VaeConfig.mnistDefault()).containsKey("vae4j.activation"));

@@ -37,9 +37,9 @@ class VaeNetworkTest {
     check(likelihood, Activation.RELU);
   }
 
-  /** {@code --activation}'s ELU and tanh in every hidden layer, encoder and decoder. */
+  /** {@code --activation}'s ELU, tanh and leaky ReLU in every hidden layer, encoder and decoder. */
   @ParameterizedTest
-  @CsvSource({"BERNOULLI,ELU", "BERNOULLI,TANH", "GAUSSIAN_LEARNED,TANH", "GAUSSIAN,ELU"})
+  @CsvSource({"BERNOULLI,ELU", "BERNOULLI,TANH", "GAUSSIAN_LEARNED,TANH", "GAUSSIAN,ELU", "BERNOULLI,LEAKY_RELU"})
   void lossesAndGradientsMatchReferenceWithAnotherActivation(Likelihood likelihood, Activation activation) {
     check(likelihood, activation);
   }

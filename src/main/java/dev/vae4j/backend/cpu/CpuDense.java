@@ -49,7 +49,7 @@ final class CpuDense implements DenseOps {
     if (act == Activation.SIGMOID) {
       loops.biasRelu(xt.heap, xt.offset, b, bo, 0, rows, cols, false);
       parallel.forRange(rows * cols, (from, to) -> loops.sigmoid(xt.heap, xt.offset + from, xt.offset + to));
-    } else if (act == Activation.ELU || act == Activation.TANH) {
+    } else if (act == Activation.ELU || act == Activation.TANH || act == Activation.LEAKY_RELU) {
       parallel.forRows(rows, cols, (from, to) -> {
         loops.biasRelu(xt.heap, xt.offset, b, bo, from, to, cols, false);
         loops.activate(xt.heap, xt.offset + from * cols, xt.offset + to * cols, act);
@@ -73,7 +73,7 @@ final class CpuDense implements DenseOps {
     if (act == Activation.RELU) {
       parallel.forRange(rows * cols, (from, to) -> loops.reluBackward(g.heap, g.offset, y.heap, y.offset, from, to));
       g.heapWritten();
-    } else if (act == Activation.ELU || act == Activation.TANH) {
+    } else if (act == Activation.ELU || act == Activation.TANH || act == Activation.LEAKY_RELU) {
       parallel.forRange(rows * cols, (from, to) ->
           loops.activationBackward(g.heap, g.offset, y.heap, y.offset, from, to, act));
       g.heapWritten();

@@ -22,7 +22,7 @@ interface LoopKernels {
   void reluBackward(float[] g, int go, float[] y, int yo, int from, int to);
 
   /**
-   * x[i] = act(x[i]) for i in [from, to), for {@link Activation#ELU} and {@link Activation#TANH}:
+   * x[i] = act(x[i]) for i in [from, to), for {@link Activation#ELU}, {@link Activation#TANH} and {@link Activation#LEAKY_RELU}:
    * one scalar loop for both kernel kinds, so that a run resumed under the other kind (the JIT's
    * Vector API or the interpreter's scalar loop) continues bit for bit: {@code StrictMath}'s
    * expm1 and tanh give the same bits everywhere, which neither Vector API lanes nor {@code Math}'s
@@ -33,14 +33,17 @@ interface LoopKernels {
       for (int i = from; i < to; i++) x[i] = x[i] > 0f ? x[i] : (float) StrictMath.expm1(x[i]);
     } else if (act == Activation.TANH) {
       for (int i = from; i < to; i++) x[i] = (float) StrictMath.tanh(x[i]);
+    } else if (act == Activation.LEAKY_RELU) {
+      for (int i = from; i < to; i++) x[i] = x[i] > 0f ? x[i] : Activation.LEAKY_SLOPE * x[i];
     } else {
-      throw new IllegalArgumentException("activate covers ELU and TANH, not " + act);
+      throw new IllegalArgumentException("activate covers ELU, TANH and LEAKY_RELU, not " + act);
     }
   }
 
   /**
    * g[i] = g[i] * act'(y[i]) for i in [from, to), from the output y of {@link #activate}: ELU
-   * {@code y > 0 ? 1 : y + 1}, TANH {@code 1 - y^2}. Scalar in both kinds, as {@link #activate}.
+   * {@code y > 0 ? 1 : y + 1}, TANH {@code 1 - y^2}, LEAKY_RELU
+   * {@code y > 0 ? 1 : 0.01}. Scalar in both kinds, as {@link #activate}.
    */
   default void activationBackward(float[] g, int go, float[] y, int yo, int from, int to, Activation act) {
     if (act == Activation.ELU) {
@@ -53,8 +56,10 @@ interface LoopKernels {
         float out = y[yo + i];
         g[go + i] *= 1f - out * out;
       }
+    } else if (act == Activation.LEAKY_RELU) {
+      for (int i = from; i < to; i++) if (!(y[yo + i] > 0f)) g[go + i] *= Activation.LEAKY_SLOPE;
     } else {
-      throw new IllegalArgumentException("activationBackward covers ELU and TANH, not " + act);
+      throw new IllegalArgumentException("activationBackward covers ELU, TANH and LEAKY_RELU, not " + act);
     }
   }
 

@@ -11,7 +11,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * How the CUDA backend runs {@code --activation}'s ELU and tanh dense layers, on {@link
+ * How the CUDA backend runs {@code --activation}'s ELU, tanh and leaky ReLU dense layers, on {@link
  * RecordingCuda} with no GPU: cuBLASLt has no epilogue for them, so the forward is a GEMM then
  * {@code vae4j_bias_activation} with the activation's code (its ordinal); the backward keeps the
  * fused bias gradient (BGRADB) after {@code vae4j_activation_backward} with a null bias gradient,
@@ -64,7 +64,7 @@ class CudaActivationTest {
 
   @Test
   void eluAndTanhRunTheGemmAndTheBiasActivationKernel() {
-    for (Activation act : new Activation[] {Activation.ELU, Activation.TANH}) {
+    for (Activation act : new Activation[] {Activation.ELU, Activation.TANH, Activation.LEAKY_RELU}) {
       RecordingCuda cuda = new RecordingCuda();
       layer(cuda, act);
       List<String> forward = between(cuda, "forward", "backward");

@@ -124,7 +124,7 @@ class CudaVsCpuTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = Activation.class, names = {"IDENTITY", "RELU", "ELU", "TANH"})
+  @EnumSource(value = Activation.class, names = {"IDENTITY", "RELU", "ELU", "TANH", "LEAKY_RELU"})
   void activationBackward(Activation act) {
     double tol = exact(act) ? 0 : 1e-6; // nvcc may contract tanh's 1 - y*y into an FMA
     for (int[] s : SHAPES) {
@@ -143,7 +143,7 @@ class CudaVsCpuTest {
     return act == Activation.IDENTITY || act == Activation.RELU;
   }
 
-  /** {@code act(pre)}: outputs the activation can give (ELU above -1, tanh inside (-1, 1)). */
+  /** {@code act(pre)}: outputs the activation can give (ELU above -1, tanh inside (-1, 1), leaky ReLU's sign that of pre). */
   private static float[] outputs(Activation act, float[] pre) {
     float[] y = pre.clone();
     for (int i = 0; i < y.length; i++) {
@@ -151,6 +151,7 @@ class CudaVsCpuTest {
         case RELU -> Math.max(pre[i], 0f);
         case ELU -> pre[i] > 0 ? pre[i] : (float) Math.expm1(pre[i]);
         case TANH -> (float) Math.tanh(pre[i]);
+        case LEAKY_RELU -> pre[i] > 0 ? pre[i] : Activation.LEAKY_SLOPE * pre[i];
         default -> pre[i];
       };
     }
@@ -186,7 +187,7 @@ class CudaVsCpuTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = Activation.class, names = {"IDENTITY", "RELU", "ELU", "TANH"})
+  @EnumSource(value = Activation.class, names = {"IDENTITY", "RELU", "ELU", "TANH", "LEAKY_RELU"})
   void linearBackward(Activation act) {
     for (int[] l : LAYERS) {
       int rows = l[0], in = l[1], out = l[2];
