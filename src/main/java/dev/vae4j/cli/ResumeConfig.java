@@ -4,6 +4,7 @@ import dev.vae4j.io.FormatException;
 import dev.vae4j.model.HiddenActivations;
 import dev.vae4j.run.RunConfig;
 import dev.vae4j.run.RunDirectory;
+import dev.vae4j.train.Balance;
 import dev.vae4j.train.OptimizerChoice;
 import dev.vae4j.train.TrainOptions;
 import dev.vae4j.train.TrainingState;
@@ -135,6 +136,9 @@ final class ResumeConfig {
     train.optimizer = optimizer.rule().text()
         + (optimizer.rule() == OptimizerChoice.Rule.SGD ? ":" + optimizer.momentum() : "");
     train.l1 = optimizer.l1();
+    train.lrSchedule = o.schedule().text();
+    train.warmupSteps = o.schedule().warmupSteps();
+    train.balance = o.balance() == Balance.NONE ? null : o.balance().text();
     train.beta = o.beta();
     train.klWarmup = o.klWarmupEpochs();
     train.validation = o.validateOnTestSplit() ? "test" : Double.toString(o.validationFraction());

@@ -20,6 +20,8 @@ import dev.vae4j.run.RunDirectory;
 import dev.vae4j.run.TensorBoardListener;
 import dev.vae4j.train.Checkpoints;
 import dev.vae4j.train.EpochMetrics;
+import dev.vae4j.train.Balance;
+import dev.vae4j.train.LearningRateSchedule;
 import dev.vae4j.train.OptimizerChoice;
 import dev.vae4j.train.RunControl;
 import dev.vae4j.train.TrainOptions;
@@ -107,9 +109,21 @@ final class TrainCommand implements Callable<Integer> {
       description = "adam (the default), adamw, sgd[:MOMENTUM] (MOMENTUM in [0, 1), default 0) or rmsprop (alpha 0.99), each as PyTorch's.")
   String optimizer;
 
+  @Option(names = "--lr-schedule", defaultValue = "constant", paramLabel = "constant|cosine|step:EPOCHS:GAMMA|plateau:PATIENCE:FACTOR",
+      description = "The learning rate per epoch, as PyTorch's schedulers stepped each epoch: constant, cosine (CosineAnnealingLR over the epochs), step:N:G (StepLR: times G every N epochs), plateau:P:F (ReduceLROnPlateau on the validation loss: times F after P epochs without improvement).")
+  String lrSchedule;
+
+  @Option(names = "--warmup-steps", defaultValue = "0", paramLabel = "N",
+      description = "Raise the learning rate linearly over the first N optimizer steps (step s runs at s/N of the epoch's rate).")
+  long warmupSteps;
+
   @Option(names = "--l1", defaultValue = "0", paramLabel = "LAMBDA",
       description = "Add LAMBDA * sum|w| over the weights (not the biases) to the loss the optimizer minimizes; the reported losses leave it out.")
   double l1;
+
+  @Option(names = "--balance", paramLabel = "oversample|undersample",
+      description = "Class-balanced epochs (needs labels): every class drawn as often as the largest (oversample) or the smallest (undersample), seeded, instead of every image once (none, the default).")
+  String balance;
 
   @Option(names = "--beta", defaultValue = "1", description = "Weight of the KL term (1: the ELBO).")
   float beta;
@@ -196,6 +210,10 @@ final class TrainCommand implements Callable<Integer> {
           split.test(), split.detected());
     }
     Dataset train = split.train();
+    if (options.balance() != Balance.NONE && !train.hasLabels()) {
+      throw new ParameterException(spec.commandLine(), "--balance needs labelled training images, and " + train.name() + " has none"
+          + UsageErrors.FIX_SEPARATOR + "train without --balance, or on data with labels");
+    }
     Shape input = new Shape(train.channels(), train.height(), train.width());
     VaeConfig config = resumedModel != null ? resumedModel
         : conv != null ? usage(() -> ConvModels.build(conv, input,
@@ -337,9 +355,19 @@ final class TrainCommand implements Callable<Integer> {
     OptimizerChoice choice = optimizerChoice();
     try {
       return new TrainOptions(epochs, batchSize, learningRate, weightDecay, choice.decoupled(), beta, klWarmup, seed,
-          fraction, onTest, patience, choice);
+          fraction, onTest, patience, choice, LearningRateSchedule.parse(lrSchedule, warmupSteps),
+          balanceChoice());
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+
+  /** --balance: none when not given. */
+  private Balance balanceChoice() {
+    try {
+      return balance == null ? Balance.NONE : Balance.parse(balance);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--balance " + e.getMessage());
     }
   }
 

@@ -20,7 +20,9 @@ import dev.vae4j.model.HiddenActivations;
 import dev.vae4j.model.VaeConfig;
 import dev.vae4j.model.layer.LayerSpecs;
 import dev.vae4j.model.layer.Shape;
+import dev.vae4j.train.Balance;
 import dev.vae4j.train.OptimizerChoice;
+import dev.vae4j.train.LearningRateSchedule;
 import dev.vae4j.train.TrainOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -208,6 +210,9 @@ public record RunConfig(
     // Only where a run chose them, so that Adam runs' files stay as they were.
     if (o.optimizer().rule() == OptimizerChoice.Rule.SGD) t.put("momentum", o.optimizer().momentum());
     if (o.optimizer().l1() != 0) t.put("l1", o.optimizer().l1());
+    if (o.schedule().kind() != LearningRateSchedule.Kind.CONSTANT) t.put("lr_schedule", o.schedule().text());
+    if (o.schedule().warmupSteps() != 0) t.put("warmup_steps", o.schedule().warmupSteps());
+    if (o.balance() != Balance.NONE) t.put("balance", o.balance().text());
     Map<String, Object> r = new LinkedHashMap<>();
     if (version != null) r.put("vae4j_version", version);
     r.put("model", m);
@@ -327,7 +332,8 @@ public record RunConfig(
       TrainOptions training = new TrainOptions(f.integer("/training/epochs"), f.integer("/training/batch_size"),
           f.number("/training/learning_rate"), f.number("/training/weight_decay"), optimizer.decoupled(),
           (float) f.number("/training/beta"), f.integer("/training/kl_warmup_epochs"), f.longInteger("/training/seed"),
-          onTest ? 0 : validation.asDouble(), onTest, f.integer("/training/patience"), optimizer);
+          onTest ? 0 : validation.asDouble(), onTest, f.integer("/training/patience"), optimizer, schedule(f),
+          balance(f));
 
       List<Integer> classes = null;
       if (root.hasNonNull("classes")) {
@@ -366,6 +372,28 @@ public record RunConfig(
   }
 
   /** Typed fields of config.json, each missing or mistyped one named. */
+  /** training.lr_schedule and training.warmup_steps: constant and 0 when absent. */
+  private static LearningRateSchedule schedule(Fields f) throws FormatException {
+    JsonNode warmup = f.root().at("/training/warmup_steps");
+    if (!warmup.isMissingNode() && !warmup.canConvertToLong()) throw f.bad("/training/warmup_steps", "is not a whole number");
+    try {
+      return LearningRateSchedule.parse(f.root().has("training") && f.root().get("training").hasNonNull("lr_schedule")
+          ? f.text("/training/lr_schedule") : "constant", warmup.isMissingNode() ? 0 : warmup.asLong());
+    } catch (IllegalArgumentException e) {
+      throw new FormatException(f.file() + ": training: " + e.getMessage());
+    }
+  }
+
+  /** training.balance, {@link Balance#NONE} when absent (every run written before it was recorded). */
+  private static Balance balance(Fields f) throws FormatException {
+    if (f.root().at("/training/balance").isMissingNode()) return Balance.NONE;
+    try {
+      return Balance.parse(f.text("/training/balance"));
+    } catch (IllegalArgumentException e) {
+      throw f.bad("/training/balance", "is '" + f.text("/training/balance") + "', not none, oversample or undersample");
+    }
+  }
+
   /** training.optimizer, with training.momentum (SGD) and training.l1, each 0 when absent. */
   /** {@code model.activation}, ReLU when absent (every file before {@code --activation}). */
   private static Activation hiddenActivation(Fields f) throws FormatException {

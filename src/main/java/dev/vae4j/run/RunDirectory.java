@@ -200,6 +200,7 @@ public final class RunDirectory implements AutoCloseable {
     line.put("seconds", m.seconds());
     line.put("samples_per_s", m.samplesPerSecond());
     line.put("best", m.best());
+    if (m.learningRate() != null) line.put("lr", m.learningRate());
     return JSON_LINE.writeValueAsString(line);
   }
 

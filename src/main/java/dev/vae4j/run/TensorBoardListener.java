@@ -106,7 +106,7 @@ public final class TensorBoardListener implements TrainingListener, AutoCloseabl
         writer.scalar("epoch/val_kl", epoch, m.valKl());
       }
       writer.scalar("epoch/kl_weight", epoch, m.klWeight());
-      writer.scalar("epoch/learning_rate", epoch, learningRate);
+      writer.scalar("epoch/learning_rate", epoch, m.learningRate() != null ? m.learningRate() : learningRate);
       writer.scalar("epoch/samples_per_s", epoch, m.samplesPerSecond());
       Pictures grids = Pictures.of(pictures, model, SCALE);
       image("samples", epoch, grids.samples(SAMPLES, COLUMNS, seed, false));

@@ -1,5 +1,6 @@
 package dev.vae4j.train;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
@@ -7,25 +8,64 @@ import java.util.SplittableRandom;
  * run's seed and the epoch number alone, so any epoch's order can be recomputed (a resumed run
  * needs no stored permutation). {@link Trainer} shuffles every epoch; {@code bench.Benchmark} draws one
  * fixed order with {@link #shuffledRange}.
+ *
+ * <p>Balanced ({@link #balanced}), an epoch draws {@code per} rows of every class present, where
+ * {@code per} is the largest class's count (oversample) or the smallest's (undersample): each row
+ * of a class of {@code c} rows appears {@code per / c} times, plus {@code per % c} of its rows
+ * chosen by a seeded shuffle, and the {@code classes * per} rows are then shuffled together. An
+ * epoch thus has {@code ceil(classes * per / batch)} batches, not {@code ceil(rows / batch)}.
  */
 public final class EpochOrder {
-  private final int[] rows;
+  private final int[][] classRows; // one group per class; a single group of all rows when not balanced
+  private final int per;
+  private final boolean balanced;
   private final long seed;
 
-  /** Orders of {@code rows} (copied) for a run seeded with {@code seed}. */
-  EpochOrder(int[] rows, long seed) {
-    this.rows = rows.clone();
+  private EpochOrder(int[][] classRows, int per, boolean balanced, long seed) {
+    this.classRows = classRows;
+    this.per = per;
+    this.balanced = balanced;
     this.seed = seed;
+  }
+
+  /** Orders of {@code rows} (copied) for a run seeded with {@code seed}: every row once per epoch. */
+  EpochOrder(int[] rows, long seed) {
+    this(new int[][] {rows.clone()}, rows.length, false, seed);
+  }
+
+  /**
+   * Class-balanced orders of {@code rows}, whose labels are {@code labels[rows[i]]}; {@link
+   * Balance#NONE} gives the plain orders of {@link #EpochOrder(int[], long)}.
+   */
+  static EpochOrder balanced(int[] rows, int[] labels, Balance balance, long seed) {
+    if (balance == Balance.NONE) return new EpochOrder(rows, seed);
+    if (labels == null) throw new IllegalArgumentException("--balance needs labelled training images");
+    int[][] groups = Arrays.stream(rows).map(r -> labels[r]).distinct().sorted()
+        .mapToObj(label -> Arrays.stream(rows).filter(r -> labels[r] == label).toArray()).toArray(int[][]::new);
+    int per = balance == Balance.OVERSAMPLE
+        ? Arrays.stream(groups).mapToInt(g -> g.length).max().orElse(0)
+        : Arrays.stream(groups).mapToInt(g -> g.length).min().orElse(0);
+    return new EpochOrder(groups, per, true, seed);
   }
 
   /** How many rows an epoch visits. */
   int size() {
-    return rows.length;
+    return per * classRows.length;
   }
 
   /** Epoch {@code epoch}'s (1-based) order: a fresh array, the same every time it is asked for. */
   int[] of(int epoch) {
-    return shuffle(rows, new SplittableRandom(mix(seed, epoch)));
+    SplittableRandom random = new SplittableRandom(mix(seed, epoch));
+    if (!balanced) return shuffle(classRows[0], random);
+    int[] drawn = new int[size()];
+    int at = 0;
+    for (int[] group : classRows) {
+      for (int k = 0; k < per / group.length; k++, at += group.length) System.arraycopy(group, 0, drawn, at, group.length);
+      int remainder = per % group.length;
+      System.arraycopy(shuffle(group, random), 0, drawn, at, remainder);
+      at += remainder;
+    }
+    return shuffle(drawn, random);
   }
 
   /** {@code 0 .. n-1}, shuffled once by {@code random}. */

@@ -18,6 +18,9 @@ package dev.vae4j.train;
  *     best weights (0: never stop early)
  * @param optimizer the update rule and the L1 term ({@code --optimizer}, {@code --l1}); its rule is
  *     AdamW exactly when {@code decoupledWeightDecay}
+ * @param schedule the learning rate per epoch and its warm-up ({@code --lr-schedule}, {@code --warmup-steps})
+ * @param balance class-balanced sampling of each epoch's rows ({@code --balance}; {@link Balance#NONE}: every
+ *     row once)
  */
 public record TrainOptions(
     int epochs,
@@ -31,7 +34,9 @@ public record TrainOptions(
     double validationFraction,
     boolean validateOnTestSplit,
     int patience,
-    OptimizerChoice optimizer) {
+    OptimizerChoice optimizer,
+    LearningRateSchedule schedule,
+    Balance balance) {
 
   /** Checks every option; a bad one throws {@link IllegalArgumentException} naming it. */
   public TrainOptions {
@@ -45,8 +50,18 @@ public record TrainOptions(
         "validation fraction must be in [0, 1), got " + validationFraction);
     require(patience >= 0, "patience must be >= 0, got " + patience);
     require(optimizer != null, "no optimizer");
+    require(schedule != null, "no learning-rate schedule");
     require(decoupledWeightDecay == optimizer.decoupled(),
         "--adamw and --optimizer " + optimizer.rule().text() + " disagree");
+    require(balance != null, "no balance");
+  }
+
+  /** Options with {@code optimizer} and {@code schedule}, without class balancing. */
+  public TrainOptions(int epochs, int batchSize, double learningRate, double weightDecay, boolean decoupledWeightDecay,
+      float beta, int klWarmupEpochs, long seed, double validationFraction, boolean validateOnTestSplit, int patience,
+      OptimizerChoice optimizer, LearningRateSchedule schedule) {
+    this(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs, seed,
+        validationFraction, validateOnTestSplit, patience, optimizer, schedule, Balance.NONE);
   }
 
   /** Options of Adam, or AdamW when {@code decoupledWeightDecay}, without L1. */
@@ -54,6 +69,14 @@ public record TrainOptions(
       float beta, int klWarmupEpochs, long seed, double validationFraction, boolean validateOnTestSplit, int patience) {
     this(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs, seed,
         validationFraction, validateOnTestSplit, patience, OptimizerChoice.adam(decoupledWeightDecay));
+  }
+
+  /** Options at one learning rate throughout. */
+  public TrainOptions(int epochs, int batchSize, double learningRate, double weightDecay, boolean decoupledWeightDecay,
+      float beta, int klWarmupEpochs, long seed, double validationFraction, boolean validateOnTestSplit, int patience,
+      OptimizerChoice optimizer) {
+    this(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs, seed,
+        validationFraction, validateOnTestSplit, patience, optimizer, LearningRateSchedule.CONSTANT);
   }
 
   /** The classic PyTorch example's recipe: 10 epochs, batch 128, Adam 1e-3, beta 1, 10% validation. */
@@ -64,13 +87,25 @@ public record TrainOptions(
   /** These options with {@code epochs} passes over the training set. */
   public TrainOptions withEpochs(int epochs) {
     return new TrainOptions(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs,
-        seed, validationFraction, validateOnTestSplit, patience, optimizer);
+        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance);
+  }
+
+  /** These options with {@code schedule}. */
+  public TrainOptions withSchedule(LearningRateSchedule schedule) {
+    return new TrainOptions(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs,
+        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance);
   }
 
   /** These options with {@code optimizer} (AdamW's choice sets {@link #decoupledWeightDecay}). */
   public TrainOptions withOptimizer(OptimizerChoice optimizer) {
     return new TrainOptions(epochs, batchSize, learningRate, weightDecay, optimizer.decoupled(), beta, klWarmupEpochs,
-        seed, validationFraction, validateOnTestSplit, patience, optimizer);
+        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance);
+  }
+
+  /** These options with {@code balance} as the epochs' sampling. */
+  public TrainOptions withBalance(Balance balance) {
+    return new TrainOptions(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs,
+        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance);
   }
 
   /** The KL weight used during {@code epoch} (1-based), after warm-up. */

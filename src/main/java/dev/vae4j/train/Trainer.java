@@ -49,6 +49,8 @@ public final class Trainer {
   // Where the run stands; exported as a TrainingState at checkpoints, restored on resume.
   private List<EpochMetrics> history = new ArrayList<>();
   private final EarlyStopping early;
+  /** The learning rate of the epoch being trained ({@code --lr-schedule}), before warm-up. */
+  private double epochRate;
   private TrainingState lastGood;
   private boolean lastGoodSaved;
   private DivergenceGuard guard;
@@ -90,12 +92,13 @@ public final class Trainer {
       throw new IllegalArgumentException("batch size " + options.batchSize() + " is larger than the "
           + trainRows.length + " training images");
     }
-    this.trainOrder = backend.allocateIndices(trainRows.length);
+    // The rows an epoch visits: each once, or class-balanced draws (whose count differs).
+    this.epochOrder = EpochOrder.balanced(trainRows, train.labels(), options.balance(), options.seed());
+    this.trainOrder = backend.allocateIndices(epochOrder.size());
     this.validationOrder = validationRows.length == 0 ? null : backend.allocateIndices(validationRows.length);
     if (validationOrder != null) backend.uploadIndices(validationRows, validationOrder);
     this.training = TrainingStep.allocate(model, options.batchSize(), options.optimizer().l1());
-    this.stepsPerEpoch = (trainRows.length + options.batchSize() - 1) / options.batchSize();
-    this.epochOrder = new EpochOrder(trainRows, options.seed());
+    this.stepsPerEpoch = (epochOrder.size() + options.batchSize() - 1) / options.batchSize();
     this.early = new EarlyStopping(options.patience());
   }
 
@@ -136,7 +139,6 @@ public final class Trainer {
   }
 
   private Result run(TrainingListener listener, RunControl control) {
-    OptimizerParams hyper = options.optimizer().hyper(options.learningRate(), options.weightDecay());
     guard = new DivergenceGuard(control.skipNonFinite(), stepsPerEpoch);
     if (control.resumeFrom() != null) {
       restore(control.resumeFrom());
@@ -147,16 +149,19 @@ public final class Trainer {
     boolean stoppedEarly = lastGood.finished() && lastGood.epoch() < options.epochs();
     for (int epoch = lastGood.epoch() + 1; epoch <= options.epochs() && !lastGood.finished(); epoch++) {
       long start = System.nanoTime();
+      epochRate = options.schedule().rateOfEpoch(epoch, options.epochs(), options.learningRate(), monitoredLosses());
+      OptimizerParams hyper = options.optimizer().hyper(epochRate, options.weightDecay());
       float[][] trained = trainEpochChecked(epoch, hyper, listener, control);
       double seconds = (System.nanoTime() - start) / 1e9;
-      int n = trainRows.length;
+      int n = epochOrder.size();
       double[] train = {trained[0][TrainingStep.RECON_SUM] / (double) n, trained[0][TrainingStep.KL_SUM] / (double) n};
       double[] val = validationRows.length == 0 ? new double[] {Double.NaN, Double.NaN} : validate();
       double valLoss = val[0] + options.beta() * val[1];
       double monitored = validationRows.length == 0 ? train[0] + options.beta() * train[1] : valLoss;
       boolean improved = early.record(epoch, monitored, trained[1]);
       EpochMetrics metrics = new EpochMetrics(epoch, train[0] + options.beta() * train[1], train[0], train[1],
-          valLoss, val[0], val[1], seconds, n / seconds, options.betaAt(epoch), improved);
+          valLoss, val[0], val[1], seconds, n / seconds, options.betaAt(epoch), improved,
+          options.schedule().isConstant() ? null : epochRate);
       history.add(metrics);
       listener.epochFinished(metrics, model);
       stoppedEarly = early.stopsAfter(epoch, options.epochs());
@@ -207,7 +212,7 @@ public final class Trainer {
   private long firstNonFiniteStep(int epoch, OptimizerParams hyper) {
     restore(lastGood);
     backend.uploadIndices(epochOrder.of(epoch), trainOrder);
-    int batch = options.batchSize(), n = trainRows.length;
+    int batch = options.batchSize(), n = epochOrder.size();
     float beta = options.betaAt(epoch);
     long base = (long) (epoch - 1) * stepsPerEpoch;
     for (int b = lastGood.batch(); b < stepsPerEpoch; b++) {
@@ -227,19 +232,25 @@ public final class Trainer {
    * so an epoch resumed at any batch continues exactly.
    */
   private void trainEpoch(int epoch, int from, OptimizerParams hyper, TrainingListener listener, RunControl control) {
-    int batch = options.batchSize(), n = trainRows.length, steps = stepsPerEpoch;
+    int batch = options.batchSize(), n = epochOrder.size(), steps = stepsPerEpoch;
     backend.uploadIndices(epochOrder.of(epoch), trainOrder);
     if (from == 0) backend.fill(training.lossSums(), 0f); // a resumed epoch continues the restored sums
     float beta = options.betaAt(epoch);
     listener.epochStarted(epoch, steps);
     StepReporter reporter =
-        new StepReporter(backend, training.lossSums(), listener, epoch, from, batch, n, beta, options.learningRate());
+        new StepReporter(backend, training.lossSums(), listener, epoch, from, batch, n, beta, epochRate);
     long base = (long) (epoch - 1) * steps;
     // Full batches run as recorded steps (a CUDA graph on the GPU; plain calls on the CPU); only the
     // batch position, the noise stream and Adam's step count change from step to step. A skipped
     // batch ends one recording and starts the next after it.
     int fullBatches = n / batch;
-    for (int b = from; b < fullBatches; ) {
+    int b = from;
+    // Warm-up steps each have a rate of their own, which a recording would freeze: they run as they are.
+    for (; b < fullBatches && options.schedule().warmupFactor(base + b + 1) < 1; b++) {
+      if (!guard.skips(base + b + 1)) trainStep(b * batch, batch, base + b + 1, beta, hyper);
+      stepDone(epoch, b + 1, base + b + 1, listener, reporter, control);
+    }
+    while (b < fullBatches) {
       int first = b, end = b;
       while (end < fullBatches && !guard.skips(base + end + 1)) end++;
       if (end > first) {
@@ -336,7 +347,16 @@ public final class Trainer {
    * order; {@code step} is the 1-based update number, which also names the noise stream.
    */
   private void trainStep(int first, int rows, long step, float beta, OptimizerParams hyper) {
-    training.run(images, trainOrder, first, rows, options.seed(), step, beta, hyper);
+    double warmup = options.schedule().warmupFactor(step);
+    OptimizerParams rate = warmup == 1 ? hyper : options.optimizer().hyper(epochRate * warmup, options.weightDecay());
+    training.run(images, trainOrder, first, rows, options.seed(), step, beta, rate);
+  }
+
+  /** The loss {@code --lr-schedule plateau} watches, of each epoch so far: validation, else training. */
+  private List<Double> monitoredLosses() {
+    List<Double> losses = new ArrayList<>();
+    for (EpochMetrics m : history) losses.add(validationRows.length == 0 ? m.trainLoss() : m.valLoss());
+    return losses;
   }
 
   /** Mean reconstruction and KL per validation sample, with sampled latents (fixed noise). */

@@ -122,6 +122,19 @@ class SweepCommandTest {
     assertFalse(Files.exists(out));
   }
 
+  /** --balance sweeps, none (its default) included; a bad value is refused before anything runs. */
+  @Test
+  void balanceIsSweepable() {
+    Path out = dir.resolve("s");
+    CliRun o = ok(sweep(out, "--grid", "balance=none,oversample,undersample", "--dry-run"));
+    assertTrue(o.out().contains("3 trials"), o.out());
+    assertTrue(o.out().contains("undersample"), o.out());
+    CliRun bad = run(sweep(out, "--grid", "balance=none,both", "--dry-run"));
+    assertEquals(2, bad.code(), bad.err());
+    assertTrue(bad.err().contains("--balance must be none, oversample or undersample, got 'both'"), bad.err());
+    assertFalse(Files.exists(out));
+  }
+
   /** The optimizer sweeps, SGD's momentum included; a bad one is refused before anything runs. */
   @Test
   void optimizerIsSweepable() {

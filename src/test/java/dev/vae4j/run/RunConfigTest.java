@@ -144,6 +144,23 @@ class RunConfigTest {
         rejection(json.replace("\"" + name + "\"", "\"swish\"")));
   }
 
+  /** --balance writes training.balance, which reads back; runs without it write no such key. */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.EnumSource(dev.vae4j.train.Balance.class)
+  void balanceRoundTrips(dev.vae4j.train.Balance balance) throws IOException {
+    RunConfig old = RunConfig.read(resource("csv.json"));
+    RunConfig c = new RunConfig(old.version(), old.model(), old.imageHeight(), old.imageWidth(),
+        old.training().withBalance(balance), old.data(), null, null, old.checkpoints(), old.device(), old.gpu());
+    Path file = dir.resolve("balance.json");
+    c.write(file);
+    String json = Files.readString(file);
+    assertEquals(balance != dev.vae4j.train.Balance.NONE, json.contains("\"balance\""), json);
+    assertEquals(c, RunConfig.read(file));
+    if (balance != dev.vae4j.train.Balance.NONE) {
+      assertTrue(rejectionOf(json.replace("\"" + balance.text() + "\"", "\"both\"")).contains("balance"), json);
+    }
+  }
+
   private String rejectionOf(String json) throws IOException {
     Path file = dir.resolve("bad.json");
     Files.writeString(file, json);

@@ -65,6 +65,39 @@ class TrainerResumeTest {
   }
 
   @Test
+  void schedulesAndWarmUpResumeBitIdenticalFromEveryCheckpoint() {
+    for (String schedule : java.util.List.of("cosine", "plateau:0:0.5", "step:1:0.5")) {
+      // Warm-up over 50 steps spans the first epoch and part of the second (38 steps an epoch).
+      TrainOptions options = new TrainOptions(3, 200, 2e-3, 0, false, 1f, 0, 7, 0.1, false, 0)
+          .withSchedule(LearningRateSchedule.parse(schedule, 50));
+      Recorder all = new Recorder(13);
+      Vae straight = Vae.create(SMALL, backend, 7);
+      Trainer.Result expected = Trainer.fit(straight, digits, options, new TrainingListener() {}, new RunControl(null, all, false));
+      assertEquals(options.schedule().rateOfEpoch(3, 3, 2e-3, java.util.List.of(expected.epochs().get(0).valLoss(),
+          expected.epochs().get(1).valLoss())), expected.epochs().get(2).learningRate(), schedule);
+      for (TrainingState from : all.states) {
+        Vae resumed = Vae.create(SMALL, backend, 999);
+        Trainer.Result result = Trainer.fit(resumed, digits, options, new TrainingListener() {},
+            new RunControl(from, CheckpointSink.none(), false));
+        String where = schedule + ", resumed at epoch " + from.epoch() + ", batch " + from.batch();
+        assertArrayEquals(straight.parameters(), resumed.parameters(), where);
+        assertEquals(expected.epochs().size(), result.epochs().size(), where);
+        for (int e = 0; e < expected.epochs().size(); e++) {
+          assertEquals(expected.epochs().get(e).valLoss(), result.epochs().get(e).valLoss(), where);
+          assertEquals(expected.epochs().get(e).learningRate(), result.epochs().get(e).learningRate(), where);
+        }
+      }
+    }
+    // A constant rate without warm-up is what every run had before: the same weights as the 11-option recipe.
+    TrainOptions plain = new TrainOptions(1, 200, 2e-3, 0, false, 1f, 0, 7, 0.1, false, 0);
+    Vae a = Vae.create(SMALL, backend, 7), b = Vae.create(SMALL, backend, 7);
+    Trainer.Result r = Trainer.fit(a, digits, plain, new TrainingListener() {});
+    Trainer.fit(b, digits, plain.withSchedule(LearningRateSchedule.parse("constant", 0)), new TrainingListener() {});
+    assertArrayEquals(a.parameters(), b.parameters());
+    assertEquals(null, r.epochs().get(0).learningRate(), "no rate recorded at one rate throughout");
+  }
+
+  @Test
   void resumingFromAnyCheckpointEndsBitIdentical() {
     // Patience keeps best weights and early-stopping state in the checkpoints; 7503 training
     // images in batches of 200 leave a partial last batch; KL warm-up makes beta depend on the epoch.
@@ -145,6 +178,27 @@ class TrainerResumeTest {
       return new CpuBackend(2);
     } finally {
       System.clearProperty("vae4j.scalar");
+    }
+  }
+
+  /** The same with class-balanced epochs: their draws are recomputed from the seed and the epoch alone. */
+  @ParameterizedTest
+  @CsvSource({"oversample", "undersample"})
+  void resumingWithBalancedEpochsEndsBitIdentical(String balance) {
+    TrainOptions options = new TrainOptions(2, 200, 2e-3, 0, false, 1f, 0, 7, 0.1, false, 0)
+        .withBalance(Balance.parse(balance));
+    Recorder all = new Recorder(13);
+    Vae straight = Vae.create(SMALL, backend, 7);
+    Trainer.Result expected = Trainer.fit(straight, digits, options, new TrainingListener() {},
+        new RunControl(null, all, false));
+    assertTrue(all.states.size() > 3, "step checkpoints too: " + all.states.size());
+    for (TrainingState from : all.states) {
+      Vae resumed = Vae.create(SMALL, backend, 999);
+      Trainer.Result result = Trainer.fit(resumed, digits, options, new TrainingListener() {},
+          new RunControl(from, CheckpointSink.none(), false));
+      String where = balance + " resumed at epoch " + from.epoch() + ", batch " + from.batch();
+      assertArrayEquals(straight.parameters(), resumed.parameters(), where);
+      assertEquals(expected.epochs().get(1).trainLoss(), result.epochs().get(1).trainLoss(), where);
     }
   }
 
