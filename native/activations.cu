@@ -7,6 +7,11 @@
 #define VAE4J_IDENTITY 0
 #define VAE4J_RELU 1
 #define VAE4J_SIGMOID 2
+#define VAE4J_ELU 3
+#define VAE4J_TANH 4
+#define VAE4J_LEAKY_RELU 5
+// Activation.LEAKY_SLOPE
+#define VAE4J_LEAKY_SLOPE 0.01f
 
 // Backend#biasActivation: in place, x[r, c] = act(x[r, c] + bias[c]) for x [rows, cols];
 // bias may be null (no bias).
@@ -19,6 +24,12 @@ extern "C" __global__ void vae4j_bias_activation(float* x, const float* bias, in
       v = fmaxf(v, 0.0f);
     } else if (act == VAE4J_SIGMOID) {
       v = 1.0f / (1.0f + expf(-v));
+    } else if (act == VAE4J_ELU) {
+      v = v > 0.0f ? v : expm1f(v);
+    } else if (act == VAE4J_TANH) {
+      v = tanhf(v);
+    } else if (act == VAE4J_LEAKY_RELU) {
+      v = v > 0.0f ? v : VAE4J_LEAKY_SLOPE * v;
     }
     x[i] = v;
   }
@@ -40,7 +51,8 @@ extern "C" __global__ void vae4j_relu_mask(float* grad, const float* output, lon
 #define VAE4J_ROWS_PER_PASS 8
 
 // Backend#activationBackward: in place grad = grad * act'(output) (RELU: 1 where output > 0,
-// else 0; IDENTITY: 1), then biasGrad[c] = sum over rows of grad[r, c] (overwritten) unless
+// else 0; IDENTITY: 1; ELU: output + 1 where output <= 0; TANH: 1 - output^2;
+// LEAKY_RELU: 0.01 where output <= 0), then biasGrad[c] = sum over rows of grad[r, c] (overwritten) unless
 // biasGrad is null. Launched as blocks of 32 x 8 threads, one block per 32 columns: each column is
 // summed by one block in a fixed order, so the result is deterministic (no atomics).
 extern "C" __global__ void vae4j_activation_backward(float* grad, const float* output,
@@ -56,6 +68,15 @@ extern "C" __global__ void vae4j_activation_backward(float* grad, const float* o
       if (act == VAE4J_RELU && output[i] <= 0.0f) {
         g = 0.0f;
         grad[i] = 0.0f;
+      } else if (act == VAE4J_ELU && !(output[i] > 0.0f)) {
+        g *= output[i] + 1.0f;
+        grad[i] = g;
+      } else if (act == VAE4J_TANH) {
+        g *= 1.0f - output[i] * output[i];
+        grad[i] = g;
+      } else if (act == VAE4J_LEAKY_RELU && !(output[i] > 0.0f)) {
+        g *= VAE4J_LEAKY_SLOPE;
+        grad[i] = g;
       }
       sum += g;
     }

@@ -1,9 +1,24 @@
 package dev.vae4j.backend;
 
-/** Elementwise activations that the backends fuse with a bias add. */
+/**
+ * Elementwise activations that the backends fuse with a bias add. The ordinals are the CUDA
+ * kernels' activation codes ({@code native/activations.cu}): append, never reorder.
+ */
 public enum Activation {
   IDENTITY,
   RELU,
   /** Logistic sigmoid; forward only (the training step works on logits, never on sigmoid outputs). */
-  SIGMOID
+  SIGMOID,
+  /** {@code x > 0 ? x : expm1(x)} (alpha 1); its derivative from the output is {@code y > 0 ? 1 : y + 1}. */
+  ELU,
+  /** {@code tanh(x)}; its derivative from the output is {@code 1 - y^2}. */
+  TANH,
+  /**
+   * {@code x > 0 ? x : 0.01 x}, PyTorch's default negative slope; its derivative from the output is
+   * {@code y > 0 ? 1 : 0.01} (the slope is positive, so the output's sign is the input's).
+   */
+  LEAKY_RELU;
+
+  /** {@link #LEAKY_RELU}'s negative slope, {@code nn.LeakyReLU()}'s default. */
+  public static final float LEAKY_SLOPE = 0.01f;
 }

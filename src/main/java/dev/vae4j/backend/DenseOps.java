@@ -37,7 +37,9 @@ public interface DenseOps {
    * Backward of {@link #biasActivation}: in place, {@code grad = grad * act'(output)} where {@code
    * output} is the activation's forward result {@code [rows, cols]}; then {@code biasGrad[c] =
    * sum over rows of grad[r, c]} (overwritten). Supports {@link Activation#RELU} (derivative 1
-   * where output > 0, else 0) and {@link Activation#IDENTITY}. {@code biasGrad} may be null.
+   * where output > 0, else 0), {@link Activation#ELU} ({@code output + 1} where output <= 0),
+   * {@link Activation#TANH} ({@code 1 - output^2}), {@link Activation#LEAKY_RELU} ({@code 0.01}
+   * where output <= 0) and {@link Activation#IDENTITY}. {@code biasGrad} may be null.
    */
   void activationBackward(
       Tensor grad, Tensor output, Tensor biasGrad, int rows, int cols, Activation act);

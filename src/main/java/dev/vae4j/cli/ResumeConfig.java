@@ -1,6 +1,7 @@
 package dev.vae4j.cli;
 
 import dev.vae4j.io.FormatException;
+import dev.vae4j.model.HiddenActivations;
 import dev.vae4j.run.RunConfig;
 import dev.vae4j.run.RunDirectory;
 import dev.vae4j.train.Balance;
@@ -148,6 +149,7 @@ final class ResumeConfig {
     train.hidden = config.model().hidden();
     if (!config.model().isMlp()) train.resumedModel = config.model();
     train.latent = config.model().latent();
+    train.activation = HiddenActivations.name(config.model().hiddenActivation());
     train.likelihood = config.model().likelihood().name().toLowerCase(Locale.ROOT);
     if (!given.contains("--device")) train.device = config.device().requested();
     train.tf32 = config.gpu().tf32();

@@ -2,6 +2,7 @@ package dev.vae4j.cli;
 
 import dev.vae4j.Backends;
 import dev.vae4j.Vae;
+import dev.vae4j.backend.Activation;
 import dev.vae4j.backend.Backend;
 import dev.vae4j.backend.Likelihood;
 import dev.vae4j.data.DataSpec;
@@ -10,6 +11,7 @@ import dev.vae4j.data.DatasetSplit;
 import dev.vae4j.data.Datasets;
 import dev.vae4j.data.PixelNoise;
 import dev.vae4j.io.FormatException;
+import dev.vae4j.model.HiddenActivations;
 import dev.vae4j.model.VaeConfig;
 import dev.vae4j.model.layer.Shape;
 import dev.vae4j.plot.ChartUnavailableException;
@@ -88,6 +90,11 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(names = "--likelihood", defaultValue = "bernoulli", description = "Pixel model: bernoulli (BCE), continuous-bernoulli (BCE minus the log normalizer), gaussian (unit variance, MSE) or gaussian-learned (a mean and a log-variance per pixel, log-variance clamped to [-7, 7]).")
   String likelihood;
+
+  @Option(names = "--activation", defaultValue = "relu", paramLabel = "NAME",
+      description = "The hidden layers' activation, encoder and decoder (not the heads or the output layer): relu, "
+          + "leaky-relu (slope 0.01, also as leaky-relu:0.01), elu (alpha 1) or tanh. MLPs only: --conv takes relu.")
+  String activation;
 
   @Option(names = "--lr", defaultValue = "1e-3", description = "The optimizer's learning rate.")
   double learningRate;
@@ -199,6 +206,7 @@ final class TrainCommand implements Callable<Integer> {
     checkCheckpointing();
     TrainOptions options = options();
     Likelihood pixels = likelihood();
+    Activation act = hiddenActivation();
     Path runPath = out != null ? out
         : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     DataSpec dataSpec = images.spec(data == null ? Datasets.BUNDLED : data, csv.format());
@@ -219,7 +227,7 @@ final class TrainCommand implements Callable<Integer> {
         : conv != null ? usage(() -> ConvModels.build(conv, input,
             spec.commandLine().getParseResult().hasMatchedOption("--hidden") ? hidden : ConvModels.DEFAULT_HIDDEN,
             latent, pixels))
-        : usage(() -> VaeConfig.mlp(input, hidden, latent, pixels));
+        : usage(() -> VaeConfig.mlp(input, hidden, latent, pixels, act));
     int images = Trainer.trainingImages(split, options);
     if (options.batchSize() > images) {
       throw new ParameterException(spec.commandLine(), "--batch-size " + options.batchSize() + " is larger than the "
@@ -314,7 +322,8 @@ final class TrainCommand implements Callable<Integer> {
     checkCheckpointing();
     options();
     Likelihood pixels = likelihood();
-    if (conv == null) usage(() -> VaeConfig.mlp(Shape.flat(1), hidden, latent, pixels));
+    Activation act = hiddenActivation();
+    if (conv == null) usage(() -> VaeConfig.mlp(Shape.flat(1), hidden, latent, pixels, act));
   }
 
   private void checkCheckpointing() {
@@ -403,6 +412,21 @@ final class TrainCommand implements Callable<Integer> {
     Path dir = tensorboard != null ? tensorboard : run.path().resolve(RunDirectory.TENSORBOARD);
     Dataset pictures = split.test() != null ? split.test() : split.train();
     return TensorBoardListener.create(dir, pictures, options, seed, TensorBoardListener.DEFAULT_STEP_INTERVAL);
+  }
+
+  /** {@code --activation}; a convolutional model (new, not resumed) takes only ReLU. */
+  private Activation hiddenActivation() {
+    Activation act;
+    try {
+      act = HiddenActivations.parse(activation);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--activation " + e.getMessage());
+    }
+    if (act != Activation.RELU && conv != null && resumedModel == null) {
+      throw new ParameterException(spec.commandLine(), "--activation " + activation
+          + " is for MLPs only (--conv takes relu)");
+    }
+    return act;
   }
 
   private Likelihood likelihood() {

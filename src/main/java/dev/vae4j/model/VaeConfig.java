@@ -54,6 +54,19 @@ public record VaeConfig(Shape input, List<LayerSpec> encoder, int latent, List<L
    * --hidden} and {@code --latent} build.
    */
   public static VaeConfig mlp(Shape input, int[] hidden, int latent, Likelihood likelihood) {
+    return mlp(input, hidden, latent, likelihood, Activation.RELU);
+  }
+
+  /**
+   * {@link #mlp(Shape, int[], int, Likelihood)} with {@code activation} (ReLU, leaky ReLU, ELU or tanh) after
+   * every hidden layer of encoder and decoder instead of ReLU; the heads and the output layer keep
+   * none. What {@code --activation} builds.
+   */
+  public static VaeConfig mlp(Shape input, int[] hidden, int latent, Likelihood likelihood, Activation activation) {
+    if (activation != Activation.RELU && activation != Activation.ELU && activation != Activation.TANH
+        && activation != Activation.LEAKY_RELU) {
+      throw new IllegalArgumentException("hidden layers take relu, leaky-relu, elu or tanh, not " + activation);
+    }
     if (input == null) throw new IllegalArgumentException("input shape is required");
     if (hidden == null || hidden.length == 0) throw new IllegalArgumentException("at least one hidden layer is required");
     for (int h : hidden) {
@@ -61,8 +74,8 @@ public record VaeConfig(Shape input, List<LayerSpec> encoder, int latent, List<L
     }
     if (likelihood == null) throw new IllegalArgumentException("likelihood is required");
     List<LayerSpec> enc = new ArrayList<>(), dec = new ArrayList<>();
-    for (int h : hidden) enc.add(new LinearSpec(h, Activation.RELU));
-    for (int i = hidden.length - 1; i >= 0; i--) dec.add(new LinearSpec(hidden[i], Activation.RELU));
+    for (int h : hidden) enc.add(new LinearSpec(h, activation));
+    for (int i = hidden.length - 1; i >= 0; i--) dec.add(new LinearSpec(hidden[i], activation));
     dec.add(new LinearSpec(Math.multiplyExact(likelihood.outputsPerValue(), input.size()), Activation.IDENTITY));
     return new VaeConfig(input, enc, latent, dec, likelihood);
   }
@@ -135,6 +148,16 @@ public record VaeConfig(Shape input, List<LayerSpec> encoder, int latent, List<L
     for (LayerSpec spec : encoder) if (!(spec instanceof LinearSpec)) return false;
     for (LayerSpec spec : decoder) if (!(spec instanceof LinearSpec)) return false;
     return true;
+  }
+
+  /**
+   * The activation of an MLP's hidden layers (the encoder's layers and all the decoder's but the
+   * last): what files record besides the sizes so that {@link #mlp(Shape, int[], int, Likelihood,
+   * Activation)} rebuilds the model. ReLU for every model {@code --hidden} alone builds, and for
+   * one that is not an MLP.
+   */
+  public Activation hiddenActivation() {
+    return isMlp() ? ((LinearSpec) encoder.get(0)).activation() : Activation.RELU;
   }
 
   /** The output channels of the encoder's convolutions, input side first (empty for an MLP). */

@@ -1,11 +1,14 @@
 package dev.vae4j.run;
 
+import dev.vae4j.backend.Activation;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vae4j.Backends;
+import dev.vae4j.backend.Activation;
 import dev.vae4j.backend.Likelihood;
 import dev.vae4j.data.CsvReader;
 import dev.vae4j.data.DataSpec;
@@ -13,6 +16,7 @@ import dev.vae4j.data.ImageSize;
 import dev.vae4j.io.AtomicFiles;
 import dev.vae4j.io.FormatException;
 import dev.vae4j.io.RegularFiles;
+import dev.vae4j.model.HiddenActivations;
 import dev.vae4j.model.VaeConfig;
 import dev.vae4j.model.layer.LayerSpecs;
 import dev.vae4j.model.layer.Shape;
@@ -189,6 +193,8 @@ public record RunConfig(
       m.put("encoder", LayerSpecs.format(model.encoder()));
       m.put("decoder", LayerSpecs.format(model.decoder()));
     }
+    // An MLP's hidden activation when not ReLU: the sizes above do not say it (older files: ReLU).
+    if (model.hiddenActivation() != Activation.RELU) m.put("activation", HiddenActivations.name(model.hiddenActivation()));
     TrainOptions o = training;
     Map<String, Object> t = new LinkedHashMap<>();
     t.put("epochs", o.epochs());
@@ -317,7 +323,7 @@ public record RunConfig(
           ? shape(f.text("/model/input_shape"), inputSize)
           : (long) height * width == inputSize ? new Shape(1, height, width) : Shape.flat(inputSize);
       VaeConfig model = root.at("/model/encoder").isMissingNode()
-          ? VaeConfig.mlp(input, hidden, f.integer("/model/latent"), likelihood)
+          ? VaeConfig.mlp(input, hidden, f.integer("/model/latent"), likelihood, hiddenActivation(f))
           : new VaeConfig(shape(f.text("/model/input_shape"), inputSize), LayerSpecs.parse(f.text("/model/encoder")),
               f.integer("/model/latent"), LayerSpecs.parse(f.text("/model/decoder")), likelihood);
 
@@ -392,6 +398,16 @@ public record RunConfig(
   }
 
   /** training.optimizer, with training.momentum (SGD) and training.l1, each 0 when absent. */
+  /** {@code model.activation}, ReLU when absent (every file before {@code --activation}). */
+  private static Activation hiddenActivation(Fields f) throws FormatException {
+    if (f.root().at("/model/activation").isMissingNode()) return Activation.RELU;
+    try {
+      return HiddenActivations.parse(f.text("/model/activation"));
+    } catch (IllegalArgumentException e) {
+      throw f.bad("/model/activation", e.getMessage());
+    }
+  }
+
   private static OptimizerChoice optimizer(Fields f) throws FormatException {
     String name = f.text("/training/optimizer");
     OptimizerChoice.Rule rule = null;

@@ -57,30 +57,57 @@ public interface DenseOpsContract extends OpsContract {
         case IDENTITY -> v;
         case RELU -> Math.max(v, 0);
         case SIGMOID -> 1 / (1 + Math.exp(-v));
+        case ELU, TANH, LEAKY_RELU -> ReferenceActivations.forward(reference(act), v);
       };
       assertClose(expected, out[i], 1e-6, 1e-7, act + " element " + i);
     }
   }
 
   @ParameterizedTest
-  @EnumSource(value = Activation.class, names = {"IDENTITY", "RELU"})
+  @EnumSource(value = Activation.class, names = {"IDENTITY", "RELU", "ELU", "TANH", "LEAKY_RELU"})
   default void activationBackward(Activation act) {
     int rows = 131, cols = 403;
-    float[] grad = gaussian(rows * cols, 1), out = gaussian(rows * cols, 1);
-    Tensor g = upload(grad), biasGrad = poisoned(cols);
-    backend().activationBackward(g, upload(out), biasGrad, rows, cols, act);
-    float[] dg = backend().download(g), db = backend().download(biasGrad);
-    double[] colSums = new double[cols];
-    for (int i = 0; i < grad.length; i++) {
-      double expected = act == Activation.RELU && out[i] <= 0 ? 0 : grad[i];
-      assertClose(expected, dg[i], 0, 0, "grad " + i);
-      colSums[i % cols] += expected;
+    float[] grad = gaussian(rows * cols, 1), pre = gaussian(rows * cols, 2);
+    float[] out = outputs(act, pre);
+    boolean exact = act == Activation.IDENTITY || act == Activation.RELU;
+    for (boolean withBiasGrad : new boolean[] {true, false}) {
+      Tensor g = upload(grad), biasGrad = withBiasGrad ? poisoned(cols) : null;
+      backend().activationBackward(g, upload(out), biasGrad, rows, cols, act);
+      float[] dg = backend().download(g);
+      double[] colSums = new double[cols];
+      for (int i = 0; i < grad.length; i++) {
+        double expected = grad[i] * derivative(act, pre[i]);
+        assertClose(expected, dg[i], exact ? 0 : 1e-6, exact ? 0 : 1e-6, act + " grad " + i);
+        colSums[i % cols] += expected;
+      }
+      if (!withBiasGrad) continue;
+      float[] db = backend().download(biasGrad);
+      for (int c = 0; c < cols; c++) assertClose(colSums[c], db[c], 1e-5, 1e-5, "bias grad " + c);
     }
-    for (int c = 0; c < cols; c++) assertClose(colSums[c], db[c], 1e-5, 1e-5, "bias grad " + c);
+  }
+
+  /** The {@link ReferenceActivations} name of {@code act}. */
+  private static String reference(Activation act) {
+    return act.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'); // leaky-relu: slope 0.01
+  }
+
+  /** {@code act(pre)} rounded to float, the output a backward receives (identity: {@code pre}). */
+  private static float[] outputs(Activation act, float[] pre) {
+    float[] out = new float[pre.length];
+    for (int i = 0; i < pre.length; i++) {
+      out[i] = act == Activation.IDENTITY ? pre[i] : (float) ReferenceActivations.forward(reference(act), pre[i]);
+    }
+    return out;
+  }
+
+  /** d act / d pre at {@code pre}, in double (identity: 1). */
+  private static double derivative(Activation act, double pre) {
+    return act == Activation.IDENTITY ? 1 : ReferenceActivations.derivative(reference(act), pre);
   }
 
   @ParameterizedTest
-  @CsvSource({"IDENTITY,true", "RELU,true", "SIGMOID,true", "IDENTITY,false", "RELU,false"})
+  @CsvSource({"IDENTITY,true", "RELU,true", "SIGMOID,true", "IDENTITY,false", "RELU,false", "ELU,true", "TANH,true",
+      "TANH,false", "LEAKY_RELU,true"})
   default void linearForward(Activation act, boolean withBias) {
     int rows = 37, in = 53, out = 29;
     float[] x = gaussian(rows * in, 1), w = gaussian(out * in, 0.3), bias = gaussian(out, 1);
@@ -96,6 +123,7 @@ public interface DenseOpsContract extends OpsContract {
           case IDENTITY -> v;
           case RELU -> Math.max(v, 0);
           case SIGMOID -> 1 / (1 + Math.exp(-v));
+          case ELU, TANH, LEAKY_RELU -> ReferenceActivations.forward(reference(act), v);
         };
         assertClose(expected, yo[r * out + o], 1e-5, 1e-5, act + " y[" + r + "," + o + "]");
       }
@@ -103,21 +131,26 @@ public interface DenseOpsContract extends OpsContract {
   }
 
   @ParameterizedTest
-  @CsvSource({"IDENTITY,true,true", "RELU,true,true", "RELU,false,true", "IDENTITY,true,false", "RELU,false,false"})
+  @CsvSource({"IDENTITY,true,true", "RELU,true,true", "RELU,false,true", "IDENTITY,true,false", "RELU,false,false",
+      "ELU,true,true", "TANH,true,false", "ELU,false,false", "TANH,false,true",
+      "LEAKY_RELU,true,true", "LEAKY_RELU,false,false"})
   default void linearBackward(Activation act, boolean withBiasGrad, boolean withDx) {
     int rows = 41, in = 23, out = 31;
     float[] x = gaussian(rows * in, 1), w = gaussian(out * in, 0.3);
-    float[] y = gaussian(rows * out, 1), dy = gaussian(rows * out, 1);
-    if (act == Activation.RELU) for (int i = 0; i < y.length; i++) y[i] = Math.max(y[i], 0f);
+    float[] preActivation = gaussian(rows * out, 1), dy = gaussian(rows * out, 1);
+    float[] y = outputs(act, preActivation);
+    boolean exact = act == Activation.IDENTITY || act == Activation.RELU;
     Tensor dyt = upload(dy), weightGrad = backend().slice(poisoned(out * in + 5), 5, (long) out * in);
     Tensor biasGrad = withBiasGrad ? backend().slice(poisoned(out + 7), 7, out) : null;
     Tensor dx = withDx ? poisoned(rows * in) : null;
     backend().linearBackward(upload(x), uploadMisaligned(w), upload(y), dyt, weightGrad, biasGrad, dx, rows, in, out,
         act);
     double[] pre = new double[dy.length]; // d(pre-activation)
-    for (int i = 0; i < dy.length; i++) pre[i] = act == Activation.RELU && y[i] <= 0 ? 0 : dy[i];
+    for (int i = 0; i < dy.length; i++) pre[i] = dy[i] * derivative(act, preActivation[i]);
     float[] dyo = backend().download(dyt), dwo = backend().download(weightGrad);
-    for (int i = 0; i < dy.length; i++) assertClose(pre[i], dyo[i], 0, 0, "d(pre-activation) " + i);
+    for (int i = 0; i < dy.length; i++) {
+      assertClose(pre[i], dyo[i], exact ? 0 : 1e-6, exact ? 0 : 1e-6, act + " d(pre-activation) " + i);
+    }
     for (int o = 0; o < out; o++) {
       for (int i = 0; i < in; i++) {
         double s = 0;

@@ -170,6 +170,18 @@ class SweepCommandTest {
     CliRun bad = run(sweep(out, "--grid", "dropout=0.2,1", "--dry-run"));
     assertEquals(2, bad.code(), bad.err());
     assertTrue(bad.err().contains("--dropout must be in [0, 1)"), bad.err());
+  }
+
+  /** The hidden activation sweeps; a bad one is refused before anything runs. */
+  @Test
+  void activationIsSweepable() {
+    Path out = dir.resolve("a");
+    CliRun o = ok(sweep(out, "--grid", "activation=relu,elu,tanh,leaky-relu", "--dry-run"));
+    assertTrue(o.out().contains("4 trials"), o.out());
+    assertTrue(o.out().contains("tanh"), o.out());
+    CliRun bad = run(sweep(out, "--grid", "activation=relu,swish", "--dry-run"));
+    assertEquals(2, bad.code(), bad.err());
+    assertTrue(bad.err().contains("--activation must be relu, leaky-relu, elu or tanh, got 'swish'"), bad.err());
     assertFalse(Files.exists(out));
   }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vae4j.backend.Activation;
 import dev.vae4j.backend.Likelihood;
 import dev.vae4j.io.FormatException;
 import dev.vae4j.model.VaeConfig;
@@ -22,6 +23,23 @@ class ModelMetadataTest {
       assertEquals(l.cliName(), m.get("vae4j.likelihood"));
       assertEquals(c, ModelMetadata.config(m, "m.safetensors"));
     }
+  }
+
+  /** A non-ReLU MLP records its activation; a ReLU one keeps today's keys; a bad name is named. */
+  @Test
+  void theHiddenActivationRoundTripsOnlyWhenNotRelu() throws FormatException {
+    for (Activation a : new Activation[] {Activation.ELU, Activation.TANH, Activation.LEAKY_RELU}) {
+      VaeConfig c = VaeConfig.mlp(new Shape(1, 20, 30), new int[] {64, 32}, 5, Likelihood.BERNOULLI, a);
+      Map<String, String> m = ModelMetadata.describe(c);
+      assertEquals(HiddenActivations.name(a), m.get("vae4j.activation"));
+      assertEquals(c, ModelMetadata.config(m, "m.safetensors"));
+    }
+    assertTrue(!ModelMetadata.describe(VaeConfig.mnistDefault()).containsKey("vae4j.activation"));
+    Map<String, String> bad = new HashMap<>(ModelMetadata.describe(
+        VaeConfig.mlp(new Shape(1, 20, 30), new int[] {8}, 2, Likelihood.BERNOULLI, Activation.TANH)));
+    bad.put("vae4j.activation", "swish");
+    String message = assertThrows(FormatException.class, () -> ModelMetadata.config(bad, "m.safetensors")).getMessage();
+    assertTrue(message.contains("swish"), message);
   }
 
   /** What every model file before input shapes held: it reads back as flat rows, the same model. */

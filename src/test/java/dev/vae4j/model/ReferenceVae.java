@@ -1,5 +1,6 @@
 package dev.vae4j.model;
 
+import dev.vae4j.backend.ReferenceActivations;
 import dev.vae4j.backend.ReferenceOps;
 import dev.vae4j.model.layer.Layer;
 import dev.vae4j.model.layer.Linear;
@@ -33,7 +34,7 @@ final class ReferenceVae {
     int rows = x.length, latent = config.latent();
     Pass out = new Pass();
     double[][] h = x;
-    for (Linear l : linears(layout.encoder())) h = relu(linear(p, l, h));
+    for (Linear l : linears(layout.encoder())) h = activate(linear(p, l, h));
     out.stats = linear(p, layout.heads(), h);
     out.z = new double[rows][latent];
     for (int r = 0; r < rows; r++) {
@@ -45,7 +46,7 @@ final class ReferenceVae {
     List<Linear> dec = linears(layout.decoder());
     for (int i = 0; i < dec.size(); i++) {
       h = linear(p, dec.get(i), h);
-      if (i < dec.size() - 1) h = relu(h);
+      if (i < dec.size() - 1) h = activate(h);
     }
     out.logits = h;
     out.recon = new double[rows];
@@ -76,23 +77,24 @@ final class ReferenceVae {
     // Forward, keeping every layer's input and output.
     List<Linear> enc = linears(layout.encoder()), dec = linears(layout.decoder());
     double[][][] encIn = new double[enc.size()][][], encOut = new double[enc.size()][][];
+    double[][][] encPre = new double[enc.size()][][];
     double[][] h = x;
     for (int i = 0; i < enc.size(); i++) {
       encIn[i] = h;
-      h = encOut[i] = relu(linear(p, enc.get(i), h));
+      encPre[i] = linear(p, enc.get(i), h);
+      h = encOut[i] = activate(encPre[i]);
     }
     double[][] stats = linear(p, layout.heads(), h);
     double[][] z = new double[rows][latent];
     for (int r = 0; r < rows; r++) {
       for (int j = 0; j < latent; j++) z[r][j] = stats[r][j] + Math.exp(0.5 * stats[r][latent + j]) * eps[r][j];
     }
-    double[][][] decIn = new double[dec.size()][][], decOut = new double[dec.size()][][];
+    double[][][] decIn = new double[dec.size()][][], decPre = new double[dec.size()][][];
     h = z;
     for (int i = 0; i < dec.size(); i++) {
       decIn[i] = h;
-      h = linear(p, dec.get(i), h);
-      if (i < dec.size() - 1) h = relu(h);
-      decOut[i] = h;
+      h = decPre[i] = linear(p, dec.get(i), h);
+      if (i < dec.size() - 1) h = activate(h);
     }
     // Backward.
     double[][] dy = new double[rows][];
@@ -118,7 +120,7 @@ final class ReferenceVae {
       }
     }
     for (int i = dec.size() - 1; i >= 0; i--) {
-      if (i < dec.size() - 1) dy = reluBackward(dy, decOut[i]);
+      if (i < dec.size() - 1) dy = activationBackward(dy, decPre[i]);
       dy = linearBackward(p, g, dec.get(i), decIn[i], dy);
     }
     double[][] dstats = new double[rows][2 * latent];
@@ -131,7 +133,7 @@ final class ReferenceVae {
     }
     dy = linearBackward(p, g, layout.heads(), encOut[enc.size() - 1], dstats);
     for (int i = enc.size() - 1; i >= 0; i--) {
-      dy = reluBackward(dy, encOut[i]);
+      dy = activationBackward(dy, encPre[i]);
       dy = linearBackward(p, g, enc.get(i), encIn[i], dy);
     }
     return g;
@@ -167,20 +169,26 @@ final class ReferenceVae {
     return dx;
   }
 
-  private static double[][] relu(double[][] a) {
+  /** The hidden layers' activation ({@link VaeConfig#hiddenActivation}) by its reference name. */
+  private String activationName() {
+    return config.hiddenActivation().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+  }
+
+  private double[][] activate(double[][] a) {
     double[][] y = new double[a.length][];
     for (int r = 0; r < a.length; r++) {
-      y[r] = a[r].clone();
-      for (int c = 0; c < y[r].length; c++) y[r][c] = Math.max(0, y[r][c]);
+      y[r] = new double[a[r].length];
+      for (int c = 0; c < y[r].length; c++) y[r][c] = ReferenceActivations.forward(activationName(), a[r][c]);
     }
     return y;
   }
 
-  private static double[][] reluBackward(double[][] dy, double[][] y) {
+  /** {@code dy * act'(pre)}, from the pre-activations. */
+  private double[][] activationBackward(double[][] dy, double[][] pre) {
     double[][] d = new double[dy.length][];
     for (int r = 0; r < dy.length; r++) {
       d[r] = dy[r].clone();
-      for (int c = 0; c < d[r].length; c++) if (y[r][c] <= 0) d[r][c] = 0;
+      for (int c = 0; c < d[r].length; c++) d[r][c] *= ReferenceActivations.derivative(activationName(), pre[r][c]);
     }
     return d;
   }

@@ -2,9 +2,12 @@ package dev.vae4j.model;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vae4j.backend.Activation;
 import dev.vae4j.backend.Likelihood;
+import dev.vae4j.model.layer.Shape;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** Central finite differences confirm every analytic gradient of the double reference. */
@@ -13,9 +16,20 @@ class ReferenceVaeGradientTest {
   @ParameterizedTest
   @EnumSource(Likelihood.class)
   void analyticGradientMatchesFiniteDifferences(Likelihood likelihood) {
+    check(likelihood, Activation.RELU);
+  }
+
+  /** The smooth hidden activations of {@code --activation} (leaky ReLU's kink is skipped as ReLU's). */
+  @ParameterizedTest
+  @CsvSource({"BERNOULLI,ELU", "BERNOULLI,TANH", "GAUSSIAN_LEARNED,ELU", "GAUSSIAN,TANH", "BERNOULLI,LEAKY_RELU"})
+  void analyticGradientMatchesFiniteDifferencesWithAnotherActivation(Likelihood likelihood, Activation activation) {
+    check(likelihood, activation);
+  }
+
+  private static void check(Likelihood likelihood, Activation activation) {
     long seed = Long.getLong("vae4j.seed", new Random().nextLong()); // -Dvae4j.seed=S replays a failure
     Random random = new Random(seed);
-    VaeConfig config = VaeConfig.mlp(7, new int[] {5, 4}, 3, likelihood);
+    VaeConfig config = VaeConfig.mlp(Shape.flat(7), new int[] {5, 4}, 3, likelihood, activation);
     ReferenceVae vae = new ReferenceVae(config);
     double[] p = new double[(int) vae.layout.size()];
     for (int i = 0; i < p.length; i++) p[i] = random.nextGaussian() * 0.5;
@@ -39,7 +53,7 @@ class ReferenceVaeGradientTest {
         boolean kink = Math.abs(finer - numeric) > 1e-7 + 1e-7 * Math.abs(numeric);
         assertTrue(kink && ++straddled <= 2,
             "parameter " + i + ": analytic " + analytic[i] + " vs numeric " + numeric + " (h/4: " + finer + "; seed "
-                + seed + ")");
+                + seed + ", " + activation + ")");
       }
     }
   }

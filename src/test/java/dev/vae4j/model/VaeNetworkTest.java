@@ -3,6 +3,7 @@ package dev.vae4j.model;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vae4j.backend.Activation;
 import dev.vae4j.backend.Backend;
 import dev.vae4j.backend.Likelihood;
 import dev.vae4j.backend.Tensor;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** The float32 network on the CPU backend against the double-precision reference. */
@@ -32,9 +34,20 @@ class VaeNetworkTest {
   @ParameterizedTest
   @EnumSource(Likelihood.class)
   void lossesAndGradientsMatchReference(Likelihood likelihood) {
+    check(likelihood, Activation.RELU);
+  }
+
+  /** {@code --activation}'s ELU, tanh and leaky ReLU in every hidden layer, encoder and decoder. */
+  @ParameterizedTest
+  @CsvSource({"BERNOULLI,ELU", "BERNOULLI,TANH", "GAUSSIAN_LEARNED,TANH", "GAUSSIAN,ELU", "BERNOULLI,LEAKY_RELU"})
+  void lossesAndGradientsMatchReferenceWithAnotherActivation(Likelihood likelihood, Activation activation) {
+    check(likelihood, activation);
+  }
+
+  private void check(Likelihood likelihood, Activation activation) {
     long seed = new Random().nextLong();
     Random random = new Random(seed);
-    VaeConfig config = VaeConfig.mlp(37, new int[] {23, 11}, 5, likelihood);
+    VaeConfig config = VaeConfig.mlp(Shape.flat(37), new int[] {23, 11}, 5, likelihood, activation);
     int rows = 13;
     ParameterLayout layout = new ParameterLayout(config);
     float[] p = Initializer.pytorchLinear(layout, seed);

@@ -122,6 +122,28 @@ class RunConfigTest {
     assertFalse(Files.readString(resource("csv.json")).contains("momentum"));
   }
 
+  /** A non-ReLU MLP writes model.activation and reads it back; ReLU runs write none (their bytes stay). */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.EnumSource(value = dev.vae4j.backend.Activation.class, names = {"ELU", "TANH", "LEAKY_RELU"})
+  void theHiddenActivationRoundTrips(dev.vae4j.backend.Activation activation) throws IOException {
+    RunConfig old = RunConfig.read(resource("csv.json"));
+    VaeConfig model = VaeConfig.mlp(old.model().input(), old.model().hidden(), old.model().latent(),
+        old.model().likelihood(), activation);
+    RunConfig c = new RunConfig(old.version(), model, old.imageHeight(), old.imageWidth(), old.training(), old.data(),
+        null, null, old.checkpoints(), old.device(), old.gpu());
+    Path file = dir.resolve("activation.json");
+    c.write(file);
+    String json = Files.readString(file);
+    String name = dev.vae4j.model.HiddenActivations.name(activation);
+    assertTrue(json.contains("\"activation\" : \"" + name + "\""), json);
+    assertFalse(json.contains("\"encoder\""), json);
+    assertEquals(c, RunConfig.read(file));
+    assertEquals(activation, RunConfig.read(file).model().hiddenActivation());
+    assertFalse(Files.readString(resource("csv.json")).contains("activation"));
+    assertEquals("model.activation must be relu, leaky-relu, elu or tanh, got 'swish'",
+        rejection(json.replace("\"" + name + "\"", "\"swish\"")));
+  }
+
   /** --balance writes training.balance, which reads back; runs without it write no such key. */
   @org.junit.jupiter.params.ParameterizedTest
   @org.junit.jupiter.params.provider.EnumSource(dev.vae4j.train.Balance.class)

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vae4j.Vae;
+import dev.vae4j.backend.Activation;
 import dev.vae4j.backend.Backend;
 import dev.vae4j.backend.Likelihood;
 import dev.vae4j.backend.cpu.CpuBackend;
@@ -14,6 +15,7 @@ import dev.vae4j.data.Dataset;
 import dev.vae4j.data.DatasetSplit;
 import dev.vae4j.data.Datasets;
 import dev.vae4j.model.VaeConfig;
+import dev.vae4j.model.layer.Shape;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -140,6 +142,42 @@ class TrainerResumeTest {
       Trainer.fit(resumed, digits, options, new TrainingListener() {}, new RunControl(from, CheckpointSink.none(), false));
       assertArrayEquals(straight.parameters(), resumed.parameters(),
           optimizer + " resumed at epoch " + from.epoch() + ", batch " + from.batch());
+    }
+  }
+
+  /**
+   * The same with ELU or tanh hidden layers ({@code --activation}), on the Vector API and the scalar
+   * kernels: their transcendental loops must give the same bits on every run.
+   */
+  @ParameterizedTest
+  @CsvSource({"ELU,false", "TANH,false", "ELU,true", "TANH,true", "LEAKY_RELU,false"})
+  void resumingWithAnotherActivationEndsBitIdentical(Activation activation, boolean scalar) {
+    VaeConfig model = VaeConfig.mlp(Shape.flat(784), new int[] {24}, 3, Likelihood.BERNOULLI, activation);
+    Backend kernels = scalar ? scalarBackend() : backend;
+    try {
+      TrainOptions options = new TrainOptions(2, 200, 2e-3, 0, false, 1f, 1, 7, 0.1, false, 0);
+      Recorder all = new Recorder(13);
+      Vae straight = Vae.create(model, kernels, 7);
+      Trainer.fit(straight, digits, options, new TrainingListener() {}, new RunControl(null, all, false));
+      assertTrue(all.states.size() > 3, "step checkpoints too: " + all.states.size());
+      for (TrainingState from : all.states) {
+        Vae resumed = Vae.create(model, kernels, 999);
+        Trainer.fit(resumed, digits, options, new TrainingListener() {}, new RunControl(from, CheckpointSink.none(), false));
+        assertArrayEquals(straight.parameters(), resumed.parameters(),
+            activation + " on " + kernels.name() + " resumed at epoch " + from.epoch() + ", batch " + from.batch());
+      }
+    } finally {
+      if (kernels != backend) kernels.close();
+    }
+  }
+
+  /** A CPU backend on the scalar loops, as ScalarCpuBackendTest makes one. */
+  private static Backend scalarBackend() {
+    System.setProperty("vae4j.scalar", "true");
+    try {
+      return new CpuBackend(2);
+    } finally {
+      System.clearProperty("vae4j.scalar");
     }
   }
 

@@ -49,6 +49,11 @@ final class CpuDense implements DenseOps {
     if (act == Activation.SIGMOID) {
       loops.biasRelu(xt.heap, xt.offset, b, bo, 0, rows, cols, false);
       parallel.forRange(rows * cols, (from, to) -> loops.sigmoid(xt.heap, xt.offset + from, xt.offset + to));
+    } else if (act == Activation.ELU || act == Activation.TANH || act == Activation.LEAKY_RELU) {
+      parallel.forRows(rows, cols, (from, to) -> {
+        loops.biasRelu(xt.heap, xt.offset, b, bo, from, to, cols, false);
+        loops.activate(xt.heap, xt.offset + from * cols, xt.offset + to * cols, act);
+      });
     } else {
       boolean relu = act == Activation.RELU;
       parallel.forRows(rows, cols, (from, to) -> loops.biasRelu(xt.heap, xt.offset, b, bo, from, to, cols, relu));
@@ -67,6 +72,10 @@ final class CpuDense implements DenseOps {
     }
     if (act == Activation.RELU) {
       parallel.forRange(rows * cols, (from, to) -> loops.reluBackward(g.heap, g.offset, y.heap, y.offset, from, to));
+      g.heapWritten();
+    } else if (act == Activation.ELU || act == Activation.TANH || act == Activation.LEAKY_RELU) {
+      parallel.forRange(rows * cols, (from, to) ->
+          loops.activationBackward(g.heap, g.offset, y.heap, y.offset, from, to, act));
       g.heapWritten();
     }
     if (bg != null) {

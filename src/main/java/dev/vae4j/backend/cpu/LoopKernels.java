@@ -1,5 +1,7 @@
 package dev.vae4j.backend.cpu;
 
+import dev.vae4j.backend.Activation;
+
 /**
  * The CPU backend's elementwise loops, behind one interface with two implementations, as in
  * Lucene's vectorization provider: {@link ScalarLoopKernels} everywhere, and {@link
@@ -18,6 +20,48 @@ interface LoopKernels {
 
   /** g[i] = 0 where y[i] <= 0, for i in [from, to). */
   void reluBackward(float[] g, int go, float[] y, int yo, int from, int to);
+
+  /**
+   * x[i] = act(x[i]) for i in [from, to), for {@link Activation#ELU}, {@link Activation#TANH} and {@link Activation#LEAKY_RELU}:
+   * one scalar loop for both kernel kinds, so that a run resumed under the other kind (the JIT's
+   * Vector API or the interpreter's scalar loop) continues bit for bit: {@code StrictMath}'s
+   * expm1 and tanh give the same bits everywhere, which neither Vector API lanes nor {@code Math}'s
+   * (intrinsifiable) versions promise.
+   */
+  default void activate(float[] x, int from, int to, Activation act) {
+    if (act == Activation.ELU) {
+      for (int i = from; i < to; i++) x[i] = x[i] > 0f ? x[i] : (float) StrictMath.expm1(x[i]);
+    } else if (act == Activation.TANH) {
+      for (int i = from; i < to; i++) x[i] = (float) StrictMath.tanh(x[i]);
+    } else if (act == Activation.LEAKY_RELU) {
+      for (int i = from; i < to; i++) x[i] = x[i] > 0f ? x[i] : Activation.LEAKY_SLOPE * x[i];
+    } else {
+      throw new IllegalArgumentException("activate covers ELU, TANH and LEAKY_RELU, not " + act);
+    }
+  }
+
+  /**
+   * g[i] = g[i] * act'(y[i]) for i in [from, to), from the output y of {@link #activate}: ELU
+   * {@code y > 0 ? 1 : y + 1}, TANH {@code 1 - y^2}, LEAKY_RELU
+   * {@code y > 0 ? 1 : 0.01}. Scalar in both kinds, as {@link #activate}.
+   */
+  default void activationBackward(float[] g, int go, float[] y, int yo, int from, int to, Activation act) {
+    if (act == Activation.ELU) {
+      for (int i = from; i < to; i++) {
+        float out = y[yo + i];
+        if (!(out > 0f)) g[go + i] *= out + 1f;
+      }
+    } else if (act == Activation.TANH) {
+      for (int i = from; i < to; i++) {
+        float out = y[yo + i];
+        g[go + i] *= 1f - out * out;
+      }
+    } else if (act == Activation.LEAKY_RELU) {
+      for (int i = from; i < to; i++) if (!(y[yo + i] > 0f)) g[go + i] *= Activation.LEAKY_SLOPE;
+    } else {
+      throw new IllegalArgumentException("activationBackward covers ELU, TANH and LEAKY_RELU, not " + act);
+    }
+  }
 
   /** out[c] = sum over rows of m[r, c], for columns [fromCol, toCol). */
   void columnSums(float[] m, int mo, int rows, int cols, int fromCol, int toCol, float[] out, int oo);

@@ -42,8 +42,9 @@ final class CudaDense implements DenseOps {
   }
 
   /**
-   * One cuBLASLt matmul with the bias (and ReLU) in its epilogue; sigmoid, empty shapes and shapes
-   * cuBLASLt has no algorithm for run the GEMM and the bias/activation kernel instead.
+   * One cuBLASLt matmul with the bias (and ReLU) in its epilogue; sigmoid, ELU, tanh, leaky ReLU,
+   * empty shapes and shapes cuBLASLt has no algorithm for run the GEMM and the bias/activation
+   * kernel instead.
    */
   @Override
   public void linearForward(Tensor x, Tensor w, Tensor bias, Tensor y, int rows, int in, int out, Activation act) {
@@ -62,8 +63,8 @@ final class CudaDense implements DenseOps {
 
   /**
    * With a bias gradient, the weight-gradient GEMM sums it in its cuBLASLt epilogue (BGRADB), so
-   * the activation's backward is a mask (ReLU) or nothing (identity); the input gradient is a plain
-   * GEMM. Without one, or where cuBLASLt has no algorithm, the ops of the default.
+   * the activation's backward is a mask (ReLU), nothing (identity) or the derivative kernel (ELU,
+   * tanh, leaky ReLU); the input gradient is a plain GEMM. Without one, or where cuBLASLt has no algorithm, the ops of the default.
    */
   @Override
   public void linearBackward(
@@ -103,12 +104,13 @@ final class CudaDense implements DenseOps {
       throw new UnsupportedOperationException("activationBackward does not support SIGMOID");
     }
     if (act == Activation.IDENTITY && bg == null) return; // nothing to do
-    if (bg == null) { // a plain elementwise mask, spread over the whole GPU
+    if (bg == null && act == Activation.RELU) { // a plain elementwise mask, spread over the whole GPU
       long n = (long) rows * cols;
       queue.kernels.args(Kernel.RELU_MASK).ptr(g).ptr(y).i64(n);
       queue.launch(Kernel.RELU_MASK, LaunchConfig.elementwise(n, context.multiprocessors), "activationBackward", -1);
       return;
     }
+    // ELU, tanh and leaky ReLU without a bias gradient (after a fused BGRADB) take this kernel too, summing nothing.
     queue.kernels.args(Kernel.ACTIVATION_BACKWARD).ptr(g).ptr(y).ptr(bg).i32(rows).i32(cols).i32(act.ordinal());
     queue.launch(Kernel.ACTIVATION_BACKWARD, LaunchConfig.columnTiles(cols), "activationBackward", -1);
   }

@@ -36,13 +36,13 @@ enum LtEpilogue {
 
   /**
    * The epilogue that finishes {@code act(x w^T + bias)} in the GEMM, or null where cuBLASLt has
-   * none (sigmoid): then the backend runs the GEMM and its bias/activation kernel.
+   * none (sigmoid, ELU, tanh, leaky ReLU): then the backend runs the GEMM and its bias/activation kernel.
    */
   static LtEpilogue forward(Activation act, boolean hasBias) {
     return switch (act) {
       case IDENTITY -> hasBias ? BIAS : DEFAULT;
       case RELU -> hasBias ? RELU_BIAS : RELU;
-      case SIGMOID -> null;
+      case SIGMOID, ELU, TANH, LEAKY_RELU -> null;
     };
   }
 

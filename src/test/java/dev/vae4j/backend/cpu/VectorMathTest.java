@@ -3,6 +3,7 @@ package dev.vae4j.backend.cpu;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vae4j.backend.Activation;
 import dev.vae4j.backend.AdamParams;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -97,6 +98,14 @@ class VectorMathTest {
     for (int r = 0; r < rows; r++) {
       float loss = kernels.bernoulliRow(logits, r * n, targets, r * n, d, r * n, n, 0.25f);
       digest = digest * 31 + Float.floatToRawIntBits(loss);
+    }
+    float[] elu = logits.clone(), tanh = logits.clone(), eluGrad = targets.clone(), tanhGrad = targets.clone();
+    kernels.activate(elu, 0, elu.length, Activation.ELU);
+    kernels.activate(tanh, 0, tanh.length, Activation.TANH);
+    kernels.activationBackward(eluGrad, 0, elu, 0, 0, elu.length, Activation.ELU);
+    kernels.activationBackward(tanhGrad, 0, tanh, 0, 0, tanh.length, Activation.TANH);
+    for (float[] a : List.of(elu, tanh, eluGrad, tanhGrad)) {
+      for (float f : a) digest = digest * 31 + Float.floatToRawIntBits(f);
     }
     kernels.sigmoid(logits, 0, logits.length);
     float[] p = targets.clone(), g = d.clone(), m = new float[p.length], v = new float[p.length];

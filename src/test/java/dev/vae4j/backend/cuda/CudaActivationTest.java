@@ -1,0 +1,103 @@
+package dev.vae4j.backend.cuda;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vae4j.backend.Activation;
+import dev.vae4j.backend.Tensor;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * How the CUDA backend runs {@code --activation}'s ELU, tanh and leaky ReLU dense layers, on {@link
+ * RecordingCuda} with no GPU: cuBLASLt has no epilogue for them, so the forward is a GEMM then
+ * {@code vae4j_bias_activation} with the activation's code (its ordinal); the backward keeps the
+ * fused bias gradient (BGRADB) after {@code vae4j_activation_backward} with a null bias gradient,
+ * where ReLU takes {@code vae4j_relu_mask}.
+ */
+class CudaActivationTest {
+  private static final int ROWS = 16, IN = 24, OUT = 8;
+
+  private static List<String> after(RecordingCuda cuda, String mark) {
+    List<String> lines = Arrays.asList(cuda.transcript().split("\n"));
+    int from = lines.lastIndexOf("# " + mark);
+    assertTrue(from >= 0, "no mark " + mark);
+    return lines.subList(from + 1, lines.size()).stream().map(String::strip)
+        .filter(l -> l.startsWith("cuLaunchKernel") || l.startsWith("cublasSgemm") || l.startsWith("cublasLtMatmul ")
+            || l.contains("EPILOGUE"))
+        .toList();
+  }
+
+  private static String code(Activation act) {
+    return String.format("i:%02x000000", act.ordinal());
+  }
+
+  private static void layer(RecordingCuda cuda, Activation act) {
+    KernelImage image = KernelImage.load();
+    if (image == null) image = new KernelImage(new byte[0], Map.of());
+    try {
+      CudaBackend b = new CudaBackend(CudaOptions.defaults(), CudaProbe.probe(cuda, image), cuda, image);
+      try {
+        Tensor x = b.allocate(ROWS * IN), w = b.allocate(OUT * IN), bias = b.allocate(OUT), y = b.allocate(ROWS * OUT);
+        Tensor dy = b.allocate(ROWS * OUT), dw = b.allocate(OUT * IN), db = b.allocate(OUT), dx = b.allocate(ROWS * IN);
+        cuda.mark("forward");
+        b.linearForward(x, w, bias, y, ROWS, IN, OUT, act);
+        cuda.mark("backward");
+        b.linearBackward(x, w, y, dy, dw, db, dx, ROWS, IN, OUT, act);
+        cuda.mark("backward without a bias gradient");
+        b.activationBackward(dy, y, null, ROWS, OUT, act);
+        cuda.mark("end");
+      } finally {
+        b.close();
+      }
+    } finally {
+      cuda.releaseHostMemory();
+    }
+  }
+
+  private static List<String> between(RecordingCuda cuda, String from, String to) {
+    List<String> a = after(cuda, from), b = after(cuda, to);
+    return a.subList(0, a.size() - b.size()).stream().filter(l -> !l.isEmpty()).toList();
+  }
+
+  @Test
+  void eluAndTanhRunTheGemmAndTheBiasActivationKernel() {
+    for (Activation act : new Activation[] {Activation.ELU, Activation.TANH, Activation.LEAKY_RELU}) {
+      RecordingCuda cuda = new RecordingCuda();
+      layer(cuda, act);
+      List<String> forward = between(cuda, "forward", "backward");
+      assertEquals(2, forward.size(), act + ": " + forward);
+      assertTrue(forward.get(0).startsWith("cublasSgemm"), forward.get(0));
+      assertTrue(forward.get(1).startsWith("cuLaunchKernel vae4j_bias_activation ") && forward.get(1).endsWith(code(act)),
+          forward.get(1));
+
+      List<String> backward = between(cuda, "backward", "backward without a bias gradient");
+      List<String> launches = backward.stream().filter(l -> l.startsWith("cuLaunchKernel")).toList();
+      assertEquals(1, launches.size(), act + ": " + backward);
+      assertTrue(launches.get(0).startsWith("cuLaunchKernel vae4j_activation_backward ")
+          && launches.get(0).endsWith(" pnull i:10000000 i:08000000 " + code(act)), act + ": " + backward);
+      int kernel = backward.indexOf(launches.get(0));
+      assertTrue(backward.get(kernel + 1).startsWith("cublasLtMatmul "), "then the BGRADB GEMM: " + backward);
+      assertTrue(backward.stream().anyMatch(l -> l.contains("EPILOGUE=BGRADB")), act + ": " + backward);
+      assertEquals(1, backward.stream().filter(l -> l.startsWith("cublasLtMatmul ")).count(), act + ": " + backward);
+
+      List<String> plain = between(cuda, "backward without a bias gradient", "end");
+      assertEquals(1, plain.size(), act + ": " + plain);
+      assertTrue(plain.get(0).startsWith("cuLaunchKernel vae4j_activation_backward ") && plain.get(0).endsWith(code(act)),
+          plain.get(0));
+    }
+  }
+
+  @Test
+  void reluKeepsItsEpilogueAndItsMask() {
+    RecordingCuda cuda = new RecordingCuda();
+    layer(cuda, Activation.RELU);
+    List<String> forward = between(cuda, "forward", "backward");
+    assertTrue(forward.stream().anyMatch(l -> l.contains("EPILOGUE=RELU_BIAS")), forward.toString());
+    assertTrue(forward.stream().noneMatch(l -> l.contains("vae4j_bias_activation")), forward.toString());
+    List<String> plain = between(cuda, "backward without a bias gradient", "end");
+    assertTrue(plain.get(0).startsWith("cuLaunchKernel vae4j_relu_mask "), plain.toString());
+  }
+}

@@ -1,0 +1,70 @@
+package dev.vae4j.cli;
+
+import static dev.vae4j.cli.CliRun.ok;
+import static dev.vae4j.cli.CliRun.run;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vae4j.Vae;
+import dev.vae4j.backend.Activation;
+import dev.vae4j.backend.cpu.CpuBackend;
+import dev.vae4j.run.RunConfig;
+import java.nio.file.Path;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * {@code train --activation}: a tanh MLP's config.json and model file say so, and sample, eval
+ * and a resumed train rebuild it with tanh; bad values are one line naming the option, exit 2.
+ */
+class ActivationCommandsTest {
+  @TempDir Path dir;
+
+  @Test
+  void aTanhRunIsRebuiltWithTanhByEveryCommand() throws Exception {
+    Path run = dir.resolve("tanh");
+    String r = run.toString();
+    ok("train", "--activation", "tanh", "--hidden", "16", "--latent", "2", "--epochs", "1", "--batch-size", "256",
+        "--device", "cpu", "--out", r);
+    JsonNode model = new ObjectMapper().readTree(run.resolve("config.json").toFile()).get("model");
+    assertEquals("tanh", model.get("activation").asText());
+    assertEquals(Activation.TANH, RunConfig.read(run.resolve("config.json")).model().hiddenActivation());
+    try (CpuBackend backend = new CpuBackend()) {
+      assertEquals(Activation.TANH, Vae.load(run.resolve("model.safetensors"), backend).config().hiddenActivation());
+    }
+    ok("sample", "--run", r, "--device", "cpu", "--out", dir.resolve("s.png").toString(), "--count", "4", "--rows", "2");
+    assertTrue(ImageIO.read(dir.resolve("s.png").toFile()).getWidth() > 0);
+    JsonNode eval = new ObjectMapper().readTree(ok("eval", "--run", r, "--device", "cpu", "--k", "2", "--json").out());
+    assertTrue(eval.get("negative_elbo").asDouble() < 550, eval.toString());
+    ok("train", "--resume", r, "--epochs", "2");
+    assertEquals(Activation.TANH, RunConfig.read(run.resolve("config.json")).model().hiddenActivation());
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "swish|--activation must be relu, leaky-relu, elu or tanh, got 'swish'",
+      "gelu|--activation 'gelu' is not implemented yet (use relu, leaky-relu, elu or tanh)",
+      "leaky-relu:-0.1|--activation leaky-relu's slope must be a finite number >= 0, got 'leaky-relu:-0.1'",
+      "leaky-relu:NaN|--activation leaky-relu's slope must be a finite number >= 0, got 'leaky-relu:NaN'",
+      "leaky-relu:Infinity|--activation leaky-relu's slope must be a finite number >= 0, got 'leaky-relu:Infinity'",
+      "leaky-relu:x|--activation leaky-relu's slope must be a finite number >= 0, got 'leaky-relu:x'",
+      "leaky-relu:0.2|--activation 'leaky-relu:0.2': only leaky-relu's default slope 0.01 is implemented yet"})
+  void badValuesAreOneLineUsageErrors(String value, String message) {
+    CliRun o = run("train", "--activation", value, "--out", dir.resolve("never").toString());
+    assertEquals(2, o.code(), o.err());
+    assertEquals("vae4j: error: " + message, o.err().lines().findFirst().orElse(""), o.err());
+  }
+
+  @Test
+  void aConvolutionalModelTakesOnlyRelu() {
+    CliRun o = run("train", "--conv", "4", "--activation", "elu", "--out", dir.resolve("never").toString());
+    assertEquals(2, o.code(), o.err());
+    assertEquals("vae4j: error: --activation elu is for MLPs only (--conv takes relu)",
+        o.err().lines().findFirst().orElse(""), o.err());
+  }
+}
