@@ -283,10 +283,7 @@ final class AnomalyBenchmarkCommand implements Callable<Integer> {
    * whether it trained. A {@code .partial} folder left by a stopped benchmark is started over.
    */
   private boolean train(Path dir, int c, SortedSet<Integer> present, PrintWriter err) throws IOException {
-    if (Files.exists(dir.resolve(RunDirectory.MODEL))) return false;
-    Path partial = dir.resolveSibling(dir.getFileName() + PARTIAL);
-    deleteTree(partial);
-    List<String> args = new ArrayList<>(List.of("train", "--data", data, "--device", device, "--out", partial.toString()));
+    List<String> args = new ArrayList<>(List.of("train", "--data", data, "--device", device));
     if (protocol != Protocol.ood) {
       Set<Integer> normal = protocol == Protocol.one_class ? Set.of(c)
           : present.stream().filter(l -> l != c).collect(Collectors.toCollection(TreeSet::new));
@@ -294,14 +291,7 @@ final class AnomalyBenchmarkCommand implements Callable<Integer> {
       args.add(normal.stream().map(String::valueOf).collect(Collectors.joining(",")));
     }
     args.addAll(trainOptions);
-    err.printf("vae4j: %s: training%n", dir.getFileName());
-    int code = Main.run(err, err, args.toArray(String[]::new));
-    if (code != 0) {
-      deleteTree(partial);
-      throw new IllegalStateException("training " + dir.getFileName() + " failed (exit " + code + ", see above)");
-    }
-    Files.move(partial, dir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-    return true;
+    return trainInto(dir, args, err);
   }
 
   /**
@@ -310,17 +300,27 @@ final class AnomalyBenchmarkCommand implements Callable<Integer> {
    * NAME.background} unless it is there already; returns whether it trained.
    */
   private boolean trainBackground(Path dir, PrintWriter err) throws IOException {
-    Path background = backgroundOf(dir);
-    if (Files.exists(background.resolve(RunDirectory.MODEL))) return false;
-    Path partial = background.resolveSibling(background.getFileName() + PARTIAL);
+    return trainInto(backgroundOf(dir), List.of("train", "--background-of", dir.toString(), "--device", device), err);
+  }
+
+  /**
+   * Runs {@code train} (the arguments but --out) into {@code dir} unless its model is there; the
+   * run goes to {@code NAME.partial} first, started over if a stopped benchmark left one, and is
+   * renamed into place when it finished, so a model folder is always whole.
+   */
+  private static boolean trainInto(Path dir, List<String> train, PrintWriter err) throws IOException {
+    if (Files.exists(dir.resolve(RunDirectory.MODEL))) return false;
+    Path partial = dir.resolveSibling(dir.getFileName() + PARTIAL);
     deleteTree(partial);
-    err.printf("vae4j: %s: training%n", background.getFileName());
-    int code = Main.run(err, err, "train", "--background-of", dir.toString(), "--device", device, "--out", partial.toString());
+    List<String> args = new ArrayList<>(train);
+    args.addAll(List.of("--out", partial.toString()));
+    err.printf("vae4j: %s: training%n", dir.getFileName());
+    int code = Main.run(err, err, args.toArray(String[]::new));
     if (code != 0) {
       deleteTree(partial);
-      throw new IllegalStateException("training " + background.getFileName() + " failed (exit " + code + ", see above)");
+      throw new IllegalStateException("training " + dir.getFileName() + " failed (exit " + code + ", see above)");
     }
-    Files.move(partial, background, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    Files.move(partial, dir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     return true;
   }
 

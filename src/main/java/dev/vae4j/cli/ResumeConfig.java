@@ -81,10 +81,7 @@ final class ResumeConfig {
           + RunDirectory.CONFIG + " has them), got " + String.join(", ", others) + UsageErrors.FIX_SEPARATOR
           + "run vae4j train --resume " + ShellWords.quote(dir.toString()) + " without them, or start a new run with --out");
     }
-    Path file = dir.resolve(RunDirectory.CONFIG);
-    if (!Files.isDirectory(dir)) throw new IOException(dir + ": no such run folder");
-    if (!Files.isRegularFile(file)) throw new FormatException(dir + ": not a run folder (no " + RunDirectory.CONFIG + ")");
-    RunConfig config = RunConfig.read(file);
+    RunConfig config = recorded(dir);
     TrainOptions o = config.training();
     train.out = dir;
     Integer asked = given.contains("--epochs") ? train.epochs : null;
@@ -112,16 +109,21 @@ final class ResumeConfig {
       throw new ParameterException(cli, "--background-of takes the model, data and training options of its run, got "
           + String.join(", ", others) + UsageErrors.FIX_SEPARATOR + "give only --out, --overwrite, --background-noise, --device or --tensorboard");
     }
-    Path file = dir.resolve(RunDirectory.CONFIG);
-    if (!Files.isDirectory(dir)) throw new IOException(dir + ": no such run folder");
-    if (!Files.isRegularFile(file)) throw new FormatException(dir + ": not a run folder (no " + RunDirectory.CONFIG + ")");
-    RunConfig config = RunConfig.read(file);
+    RunConfig config = recorded(dir);
     if (config.background() != null) {
       throw new ParameterException(cli, dir + " is itself a background model (of " + config.background().of() + ")");
     }
     restore(config, train, given);
     train.epochs = config.training().epochs();
     if (!given.contains("--background-noise")) train.backgroundNoise = dev.vae4j.data.PixelNoise.DEFAULT_RATE;
+  }
+
+  /** The config.json of the run folder {@code dir}, or why there is none. */
+  private static RunConfig recorded(Path dir) throws IOException {
+    Path file = dir.resolve(RunDirectory.CONFIG);
+    if (!Files.isDirectory(dir)) throw new IOException(dir + ": no such run folder");
+    if (!Files.isRegularFile(file)) throw new FormatException(dir + ": not a run folder (no " + RunDirectory.CONFIG + ")");
+    return RunConfig.read(file);
   }
 
   /** Sets {@code train}'s options to those {@code config} recorded, but {@code --device} when given. */

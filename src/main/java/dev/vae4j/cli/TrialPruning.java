@@ -1,13 +1,14 @@
 package dev.vae4j.cli;
 
 import dev.vae4j.Vae;
+import dev.vae4j.run.RunDirectory;
 import dev.vae4j.sweep.MedianStopping;
 import dev.vae4j.sweep.TrialResult;
-import dev.vae4j.sweep.TrialStatus;
 import dev.vae4j.train.EpochMetrics;
 import dev.vae4j.train.TrainingListener;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,17 +40,9 @@ final class TrialPruning implements TrainingListener {
     this.finishedTrials = finishedTrials;
   }
 
-  /** The finished trials of {@code trials}, by their folders in {@code sweep}. */
+  /** The finished trials of {@code trials} (those whose run wrote its model, as TrialResult says), by their folders in {@code sweep}. */
   static List<Path> finished(Path sweep, List<dev.vae4j.sweep.Trial> trials) {
-    List<Path> done = new ArrayList<>();
-    try {
-      for (dev.vae4j.sweep.Trial t : trials) {
-        if (TrialResult.read(sweep, t, "val_loss").status() == TrialStatus.FINISHED) done.add(sweep.resolve(t.name()));
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return done;
+    return trials.stream().map(t -> sweep.resolve(t.name())).filter(d -> Files.exists(d.resolve(RunDirectory.MODEL))).toList();
   }
 
   @Override

@@ -380,8 +380,9 @@ public record RunConfig(
     JsonNode warmup = f.root().at("/training/warmup_steps");
     if (!warmup.isMissingNode() && !warmup.canConvertToLong()) throw f.bad("/training/warmup_steps", "is not a whole number");
     try {
-      return LearningRateSchedule.parse(f.root().has("training") && f.root().get("training").hasNonNull("lr_schedule")
-          ? f.text("/training/lr_schedule") : "constant", warmup.isMissingNode() ? 0 : warmup.asLong());
+      JsonNode schedule = f.root().at("/training/lr_schedule");
+      return LearningRateSchedule.parse(schedule.isMissingNode() || schedule.isNull() ? "constant" : f.text("/training/lr_schedule"),
+          warmup.isMissingNode() ? 0 : warmup.asLong());
     } catch (IllegalArgumentException e) {
       throw new FormatException(f.file() + ": training: " + e.getMessage());
     }
