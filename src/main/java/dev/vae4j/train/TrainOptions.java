@@ -25,6 +25,8 @@ package dev.vae4j.train;
  *     {@code clip_grad_norm_} ({@code --clip-grad-norm}); 0: no clipping
  * @param dropout drop probability of inverted dropout on the MLP's hidden layers in training steps,
  *     in [0, 1) ({@code --dropout}; 0: none)
+ * @param classWeights per-class weights of the training rows' losses ({@code --class-weights};
+ *     {@link ClassWeights#NONE}: every row once)
  */
 public record TrainOptions(
     int epochs,
@@ -42,7 +44,8 @@ public record TrainOptions(
     LearningRateSchedule schedule,
     Balance balance,
     double clipGradNorm,
-    float dropout) {
+    float dropout,
+    ClassWeights classWeights) {
 
   /** Checks every option; a bad one throws {@link IllegalArgumentException} naming it. */
   public TrainOptions {
@@ -63,6 +66,16 @@ public record TrainOptions(
     require(clipGradNorm >= 0 && Double.isFinite(clipGradNorm),
         "gradient clipping norm must be > 0 (0: off), got " + clipGradNorm);
     require(dropout >= 0 && dropout < 1, "--dropout must be in [0, 1) (0: off), got " + dropout);
+    require(classWeights != null, "no class weights");
+  }
+
+  /** Options without class weights. */
+  public TrainOptions(int epochs, int batchSize, double learningRate, double weightDecay, boolean decoupledWeightDecay,
+      float beta, int klWarmupEpochs, long seed, double validationFraction, boolean validateOnTestSplit, int patience,
+      OptimizerChoice optimizer, LearningRateSchedule schedule, Balance balance, double clipGradNorm, float dropout) {
+    this(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs, seed,
+        validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, clipGradNorm, dropout,
+        ClassWeights.NONE);
   }
 
   /** Options without dropout. */
@@ -104,37 +117,50 @@ public record TrainOptions(
   /** These options with {@code epochs} passes over the training set. */
   public TrainOptions withEpochs(int epochs) {
     return new TrainOptions(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs,
-        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, clipGradNorm, dropout);
+        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, clipGradNorm, dropout,
+        classWeights);
   }
 
   /** These options with {@code schedule}. */
   public TrainOptions withSchedule(LearningRateSchedule schedule) {
     return new TrainOptions(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs,
-        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, clipGradNorm, dropout);
+        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, clipGradNorm, dropout,
+        classWeights);
   }
 
   /** These options with gradient clipping to global norm {@code max} (0: none). */
   public TrainOptions withClipGradNorm(double max) {
     return new TrainOptions(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs,
-        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, max, dropout);
+        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, max, dropout,
+        classWeights);
   }
 
   /** These options with {@code optimizer} (AdamW's choice sets {@link #decoupledWeightDecay}). */
   public TrainOptions withOptimizer(OptimizerChoice optimizer) {
     return new TrainOptions(epochs, batchSize, learningRate, weightDecay, optimizer.decoupled(), beta, klWarmupEpochs,
-        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, clipGradNorm, dropout);
+        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, clipGradNorm, dropout,
+        classWeights);
   }
 
   /** These options with drop probability {@code dropout} (0: none). */
   public TrainOptions withDropout(float dropout) {
     return new TrainOptions(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs,
-        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, clipGradNorm, dropout);
+        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, clipGradNorm, dropout,
+        classWeights);
   }
 
   /** These options with {@code balance} as the epochs' sampling. */
   public TrainOptions withBalance(Balance balance) {
     return new TrainOptions(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs,
-        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, clipGradNorm, dropout);
+        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, clipGradNorm, dropout,
+        classWeights);
+  }
+
+  /** These options with {@code classWeights} on the training rows' losses. */
+  public TrainOptions withClassWeights(ClassWeights classWeights) {
+    return new TrainOptions(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs,
+        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, clipGradNorm, dropout,
+        classWeights);
   }
 
   /** The KL weight used during {@code epoch} (1-based), after warm-up. */

@@ -33,6 +33,11 @@ import java.util.List;
  * pre-clipping norms add up in {@link #gradNormSums}, read once per epoch. With dropout each part
  * passes its first batch row to the masks, so a row's mask does not depend on the split either;
  * validation ({@link #evaluate}) runs without it.
+ *
+ * <p>With class weights ({@code --class-weights}) each part gathers its rows' weights from the
+ * resident per-image weights through the same epoch order as the images ({@link
+ * Backend#gatherRows} with one column, on the device, so a recorded step gathers them too), and the
+ * network scales its rows' losses and gradients by them. Validation stays unweighted.
  */
 public final class TrainingStep {
   static final int RECON_SUM = 0;
@@ -58,7 +63,7 @@ public final class TrainingStep {
   private final Tensor squaredNorm, gradNormSums;
 
   /** One block of rows: its workspace and the gradient buffer its backward pass writes. */
-  private record Part(Workspace workspace, Tensor grads, VaeNetwork.LayerGradients gradients) {}
+  private record Part(Workspace workspace, Tensor grads, VaeNetwork.LayerGradients gradients, Tensor rowWeights) {}
 
   /**
    * One range of the parameters: its slices of the parameters, moments, and every part's gradients,
@@ -66,7 +71,7 @@ public final class TrainingStep {
    */
   private record AdamRange(Tensor params, Tensor m, Tensor v, Tensor[] grads, double l1) {}
 
-  private TrainingStep(Vae model, int batch, double l1, double clipGradNorm, float dropout) {
+  private TrainingStep(Vae model, int batch, double l1, double clipGradNorm, float dropout, boolean weightedRows) {
     this.dropout = dropout;
     this.backend = model.backend();
     this.clipGradNorm = clipGradNorm;
@@ -84,19 +89,20 @@ public final class TrainingStep {
     for (int p = 0; p < count; p++) {
       Tensor eps = backend.slice(noise, (long) p * partCapacity * latent, (long) partCapacity * latent);
       Tensor grads = p == 0 ? optimizer.grads() : backend.allocate(model.layout().size());
-      parts[p] = new Part(network.workspace(partCapacity, true, eps), grads, network.new LayerGradients(grads));
+      parts[p] = new Part(network.workspace(partCapacity, true, eps), grads, network.new LayerGradients(grads),
+          weightedRows ? backend.allocate(partCapacity) : null);
     }
     this.adamRanges = adamRanges(model.layout(), count, l1);
   }
 
   /** Buffers for batches of up to {@code batch} rows of {@code model}, trained without L1. */
   public static TrainingStep allocate(Vae model, int batch) {
-    return new TrainingStep(model, batch, 0, 0, 0f);
+    return new TrainingStep(model, batch, 0, 0, 0f, false);
   }
 
   /** Buffers for batches of up to {@code batch} rows of {@code model}, with L1 coefficient {@code l1} on its weights. */
   public static TrainingStep allocate(Vae model, int batch, double l1) {
-    return new TrainingStep(model, batch, l1, 0, 0f);
+    return new TrainingStep(model, batch, l1, 0, 0f, false);
   }
 
   /**
@@ -104,7 +110,7 @@ public final class TrainingStep {
    * {@code l1} on its weights and the gradient clipped to global norm {@code clipGradNorm} (0: not).
    */
   public static TrainingStep allocate(Vae model, int batch, double l1, double clipGradNorm) {
-    return new TrainingStep(model, batch, l1, clipGradNorm, 0f);
+    return new TrainingStep(model, batch, l1, clipGradNorm, 0f, false);
   }
 
   /**
@@ -112,7 +118,16 @@ public final class TrainingStep {
    * hidden layers of {@code model} (an MLP if {@code dropout > 0}).
    */
   public static TrainingStep allocate(Vae model, int batch, double l1, double clipGradNorm, float dropout) {
-    return new TrainingStep(model, batch, l1, clipGradNorm, dropout);
+    return new TrainingStep(model, batch, l1, clipGradNorm, dropout, false);
+  }
+
+  /**
+   * As {@link #allocate(Vae, int, double, double, float)}, with buffers for each part's row weights
+   * when {@code weightedRows} ({@code --class-weights}; {@link #run} then takes the per-image weights).
+   */
+  public static TrainingStep allocate(Vae model, int batch, double l1, double clipGradNorm, float dropout,
+      boolean weightedRows) {
+    return new TrainingStep(model, batch, l1, clipGradNorm, dropout, weightedRows);
   }
 
   private AdamRange[][] adamRanges(ParameterLayout layout, int count, double l1) {
@@ -174,6 +189,20 @@ public final class TrainingStep {
    * batch's loss sums to {@link #lossSums}. Dropout's masks are keyed by (seed, step) too.
    */
   public void run(Tensor images, IndexTensor order, int first, int rows, long seed, long step, float beta, OptimizerParams hyper) {
+    run(images, null, order, first, rows, seed, step, beta, hyper);
+  }
+
+  /**
+   * As {@link #run(Tensor, IndexTensor, int, int, long, long, float, OptimizerParams)}, each row's
+   * loss weighted by its image's weight in {@code imageWeights} (one float per image, indexed as
+   * {@code images}; null: unweighted, the step allocated without row weights).
+   */
+  public void run(Tensor images, Tensor imageWeights, IndexTensor order, int first, int rows, long seed, long step,
+      float beta, OptimizerParams hyper) {
+    if ((imageWeights != null) != (parts[0].rowWeights() != null)) {
+      throw new IllegalArgumentException("row weights " + (imageWeights == null ? "missing for a step allocated with them"
+          : "given to a step allocated without them"));
+    }
     backend.normalNoise(noise, seed, step);
     int active = activeParts(rows);
     backend.inParallel(active, p -> {
@@ -182,8 +211,11 @@ public final class TrainingStep {
       Dropout drop = dropout > 0 ? new Dropout(dropout, seed, step, p * partCapacity) : null;
       backend.gatherRows(images, network.config().inputSize(), order, first + p * partCapacity, partRows,
           part.workspace().input());
+      if (imageWeights != null) {
+        backend.gatherRows(imageWeights, 1, order, first + p * partCapacity, partRows, part.rowWeights());
+      }
       network.forward(part.workspace(), partRows, drop);
-      network.lossesAndGradients(part.workspace(), partRows, rows, beta, part.gradients(), drop);
+      network.lossesAndGradients(part.workspace(), partRows, rows, beta, part.gradients(), drop, part.rowWeights());
     });
     addLossSums(rows);
     int summed = active;
@@ -249,6 +281,7 @@ public final class TrainingStep {
     for (int p = 0; p < parts.length; p++) {
       parts[p].workspace().release(backend);
       if (p > 0) backend.release(parts[p].grads());
+      if (parts[p].rowWeights() != null) backend.release(parts[p].rowWeights());
     }
     backend.release(noise);
     optimizer.release();
