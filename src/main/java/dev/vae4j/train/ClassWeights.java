@@ -26,7 +26,7 @@ public record ClassWeights(boolean auto, double[] weights) {
     if (auto && weights.length > 0) throw new IllegalArgumentException("auto class weights take no explicit weights");
     for (double w : weights) {
       if (!(w > 0 && Double.isFinite(w))) {
-        throw new IllegalArgumentException("--class-weights must be auto or finite weights > 0, one per class, got " + w);
+        throw new IllegalArgumentException("--class-weights must be auto, none or finite weights > 0, one per class, got " + w);
       }
     }
   }
@@ -50,9 +50,13 @@ public record ClassWeights(boolean auto, double[] weights) {
     return Arrays.stream(weights).mapToObj(Double::toString).collect(Collectors.joining(","));
   }
 
-  /** {@code auto} or {@code W0,W1,...}; anything else throws {@link IllegalArgumentException} naming the form. */
+  /**
+   * {@code auto}, {@code W0,W1,...} or {@code none} (off, as a sweep's default); anything else
+   * throws {@link IllegalArgumentException} naming the form.
+   */
   public static ClassWeights parse(String text) {
     if (text.equals("auto")) return AUTO;
+    if (text.equals("none")) return NONE;
     String[] parts = text.split(",", -1);
     double[] w = new double[parts.length];
     for (int i = 0; i < parts.length; i++) {
@@ -60,7 +64,7 @@ public record ClassWeights(boolean auto, double[] weights) {
         w[i] = Double.parseDouble(parts[i].trim());
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException(
-            "--class-weights must be auto or finite weights > 0, one per class (W0,W1,...), got '" + text + "'");
+            "--class-weights must be auto, none or finite weights > 0, one per class (W0,W1,...), got '" + text + "'");
       }
     }
     return new ClassWeights(false, w);
