@@ -11,7 +11,8 @@ package dev.vae4j.backend;
  * (tensors, copies, 8-bit images, the row gather), {@link DenseOps} (GEMM, bias + activation,
  * dense layers), {@link ConvOps} (2-D convolutions and transposed convolutions over NCHW images),
  * {@link LatentOps} (noise, reparameterization, KL), {@link LossOps}
- * (reconstruction likelihoods, on-device sums) and {@link OptimizerOps} (Adam, gradient parts).
+ * (reconstruction likelihoods, on-device sums), {@link OptimizerOps} (Adam, gradient parts) and
+ * {@link StackedOps} (M models of one shape in one step).
  * Each backend implements every family in a class of its own ({@code CpuDense}, {@code
  * CudaDense}, ...) and composes them; a new kind of layer brings a new family rather than a wider
  * interface. Each op checks its operands' lengths once, through the shape records both backends
@@ -25,7 +26,7 @@ package dev.vae4j.backend;
  * alias inputs.
  */
 public interface Backend
-    extends MemoryOps, DenseOps, ConvOps, LatentOps, LossOps, OptimizerOps, AutoCloseable {
+    extends MemoryOps, DenseOps, ConvOps, LatentOps, LossOps, OptimizerOps, StackedOps, AutoCloseable {
 
   /** Short name: {@code cpu} or {@code cuda}. */
   String name();

@@ -25,7 +25,13 @@ enum Kernel {
   ADAM("vae4j_adam", 19),
   OPTIMIZER_UPDATE("vae4j_optimizer_update", 21),
   GRADIENT_SQUARED_NORM("vae4j_gradient_squared_norm", 3),
-  CLIP_GRADIENTS("vae4j_clip_gradients", 5);
+  CLIP_GRADIENTS("vae4j_clip_gradients", 5),
+  STACKED_BIAS_ACTIVATION("vae4j_stacked_bias_activation", 7),
+  STACKED_ACTIVATION_BACKWARD("vae4j_stacked_activation_backward", 8),
+  STACKED_NORMAL_NOISE("vae4j_stacked_normal_noise", 5),
+  STACKED_KL_DIVERGENCE("vae4j_stacked_kl_divergence", 8),
+  STACKED_LOSS_SUMS("vae4j_stacked_loss_sums", 4),
+  STACKED_ADAM("vae4j_stacked_adam", 9);
 
   final String symbol;
   final int arity;
