@@ -17,7 +17,7 @@ package dev.vae4j.backend;
  * CudaDense}, ...) and composes them; a new kind of layer brings a new family rather than a wider
  * interface. Each op checks its operands' lengths once, through the shape records both backends
  * share ({@link GemmDims}, {@link Rows}, {@link LayerDims}, {@link ConvShape}, {@link LatentShape}, {@link
- * LossShape}, {@link Elements}, {@link Span}). What a backend adds on top of its families is
+ * LossShape}, {@link Elements}, {@link Span}, {@link Stack}). What a backend adds on top of its families is
  * here: its name, how it runs a batch's parts, and recorded steps.
  *
  * <p>Conventions: all matrices are row-major and densely packed; shapes are given as {@code [rows,
