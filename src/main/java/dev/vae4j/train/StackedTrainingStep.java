@@ -167,17 +167,9 @@ public final class StackedTrainingStep {
    * slots 2i (reconstruction) and 2i + 1 (KL).
    */
   public void run(Tensor images, IndexTensor order, int first, int rows, long step) {
-    if (rows < 1 || rows > capacity) throw new IllegalArgumentException("rows " + rows + " not in [1, " + capacity + "]");
+    forward(images, order, first, rows, step);
     int latent = config.latent(), d = config.inputSize(), stacked = models * rows;
-    backend.stackedNormalNoise(table, noise, (long) rows * latent, step);
-    backend.gatherRows(images, d, order, models * first, stacked, input);
-    Tensor x = input;
-    for (StackedLayer layer : encoder) x = forward(layer, x, rows);
-    Tensor stats = x;
-    backend.reparameterize(stats, noise, z, stacked, latent);
-    x = z;
-    for (StackedLayer layer : decoder) x = forward(layer, x, rows);
-
+    Tensor stats = encoder.get(encoder.size() - 1).output();
     float perRow = 1f / rows;
     StackedLayer heads = encoder.get(encoder.size() - 1), logits = decoder.get(decoder.size() - 1);
     backend.reconstructionLoss(config.likelihood(), logits.output(), input, stacked, d, reconPerRow,
@@ -194,6 +186,34 @@ public final class StackedTrainingStep {
     }
     backend.stackedLossSums(models, reconPerRow, klPerRow, rows, lossSums);
     backend.stackedAdamUpdate(table, params, grads, m, v, stride, size, step);
+  }
+
+  /**
+   * The forward pass and losses alone (validation, as {@code TrainingStep.evaluate}): every model's
+   * rows at positions {@code [first, first + rows)} of its order, noise stream {@code stream} of its
+   * seed; adds to {@link #lossSums}.
+   */
+  public void evaluate(Tensor images, IndexTensor order, int first, int rows, long stream) {
+    forward(images, order, first, rows, stream);
+    int stacked = models * rows;
+    backend.reconstructionLoss(config.likelihood(), decoder.get(decoder.size() - 1).output(), input, stacked,
+        config.inputSize(), reconPerRow, null, 0f);
+    backend.stackedKlDivergence(table, encoder.get(encoder.size() - 1).output(), rows, config.latent(), klPerRow, null,
+        0f);
+    backend.stackedLossSums(models, reconPerRow, klPerRow, rows, lossSums);
+  }
+
+  /** Noise, the batch and every layer's output, for every model. */
+  private void forward(Tensor images, IndexTensor order, int first, int rows, long stream) {
+    if (rows < 1 || rows > capacity) throw new IllegalArgumentException("rows " + rows + " not in [1, " + capacity + "]");
+    int latent = config.latent(), stacked = models * rows;
+    backend.stackedNormalNoise(table, noise, (long) rows * latent, stream);
+    backend.gatherRows(images, config.inputSize(), order, models * first, stacked, input);
+    Tensor x = input;
+    for (StackedLayer layer : encoder) x = forward(layer, x, rows);
+    backend.reparameterize(x, noise, z, stacked, latent);
+    x = z;
+    for (StackedLayer layer : decoder) x = forward(layer, x, rows);
   }
 
   /** {@code y = act(x W^T + b)} for every model: {@code DenseOps.linearForward}'s two ops, stacked. */

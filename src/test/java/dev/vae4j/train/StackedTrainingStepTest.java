@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * M models trained together by {@link StackedTrainingStep} end, on the CPU, with exactly the
- * weights and loss sums of M single {@link TrainingStep} runs (one batch part each, the stacked
+ * weights, loss sums and validation losses of M single {@link TrainingStep} runs (one batch part each, the stacked
  * step's arithmetic), each with its own initial weights, data order, seed, beta and Adam settings.
  */
 class StackedTrainingStepTest {
@@ -65,6 +65,9 @@ class StackedTrainingStepTest {
         }
       }
       float[] stackedSums = backend.download(stacked.lossSums());
+      backend.fill(stacked.lossSums(), 0f);
+      stacked.evaluate(images, order, 0, BATCH, 99);
+      float[] stackedValidation = backend.download(stacked.lossSums());
 
       for (int i = 0; i < count; i++) {
         Vae alone = models.get(i);
@@ -78,11 +81,16 @@ class StackedTrainingStepTest {
           }
         }
         float[] sums = backend.download(single.lossSums());
+        backend.fill(single.lossSums(), 0f);
+        single.evaluate(images, own, 0, BATCH, seeds[i], 99);
+        float[] validation = backend.download(single.lossSums());
         String why = "model " + i + ", " + likelihood + " (seed " + seed + ")";
         assertTrue(Float.isFinite(sums[0]) && Float.isFinite(sums[1]), why);
         assertEquals(sums[0], stackedSums[2 * i], 0f, "reconstruction sum of " + why);
         assertEquals(sums[1], stackedSums[2 * i + 1], 0f, "KL sum of " + why);
         assertArrayEquals(alone.parameters(), stacked.parameters(i), 0f, "parameters of " + why);
+        assertEquals(validation[0], stackedValidation[2 * i], 0f, "validation reconstruction sum of " + why);
+        assertEquals(validation[1], stackedValidation[2 * i + 1], 0f, "validation KL sum of " + why);
         single.release();
       }
       stacked.release();
