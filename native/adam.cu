@@ -50,16 +50,19 @@ extern "C" __global__ void vae4j_adam(float* p, const float* g, float* m, float*
 }
 
 // Backend#stackedAdamUpdate: vae4j_adam on each model's block of `length` elements starting
-// m * stride into p, g, m, v, with table[model]'s hyper-parameters, all at 1-based step t. The
+// m * stride into p, g, m, v, with table[model]'s hyper-parameters, all at 1-based step t =
+// vae4j_step_value(counter, stepBase, stepStride). The
 // first `models` threads of each block compute their model's bias corrections (in double, then
 // rounded, as vae4j_adam does); elements of a stride's padding are left alone.
 extern "C" __global__ void vae4j_stacked_adam(float* p, const float* g, float* m, float* v,
                                               long long stride, long long length, int models,
-                                              const vae4j_stack_model* table, long long step) {
+                                              const vae4j_stack_model* table,
+                                              const long long* counter, long long stepBase,
+                                              long long stepStride) {
   __shared__ float stepSizes[VAE4J_MAX_STACK], bc2Sqrts[VAE4J_MAX_STACK];
   if (threadIdx.x < models) {
     const vae4j_stack_model h = table[threadIdx.x];
-    const double t = (double)step;
+    const double t = (double)vae4j_step_value(counter, stepBase, stepStride);
     stepSizes[threadIdx.x] = (float)(h.lr / (1.0 - pow(h.beta1, t)));
     bc2Sqrts[threadIdx.x] = (float)sqrt(1.0 - pow(h.beta2, t));
   }

@@ -58,16 +58,20 @@ extern "C" __global__ void vae4j_normal_noise(float* out, long long n, unsigned 
 }
 
 // Backend#stackedNormalNoise: model m's perModel floats at out + m * perModel are the first
-// perModel of vae4j_normal_noise(seed = table[m].seed, stream): each model its own Philox stream,
-// one thread per (model, Philox block).
+// perModel of vae4j_normal_noise(seed = table[m].seed, stream), stream = vae4j_step_value(counter,
+// streamBase, streamStride): each model its own Philox stream, one thread per (model, Philox block).
 extern "C" __global__ void vae4j_stacked_normal_noise(float* out, long long perModel,
                                                       const vae4j_stack_model* table, int models,
-                                                      long long stream) {
+                                                      const long long* counter,
+                                                      long long streamBase,
+                                                      long long streamStride) {
+  const unsigned long long stream =
+      (unsigned long long)vae4j_step_value(counter, streamBase, streamStride);
   const long long blocks = (perModel + 3) / 4, n = blocks * models;
   VAE4J_GRID_STRIDE(i, n) {
     const long long model = i / blocks;
-    vae4j_normal_block(out + model * perModel, perModel, table[model].seed,
-                       (unsigned long long)stream, i - model * blocks);
+    vae4j_normal_block(out + model * perModel, perModel, table[model].seed, stream,
+                       i - model * blocks);
   }
 }
 

@@ -31,9 +31,10 @@ import java.util.List;
  * {@code M * rows} rows. The data order is {@link #interleave}d so that one {@code gatherRows} takes
  * every model's batch.
  *
- * <p>A narrow slice: MLPs, Bernoulli or Gaussian likelihoods and Adam (AdamW) only, one batch part
- * (no split across cores), no dropout, L1 or clipping, and no recorded (graph-captured) step;
- * anything else is refused as the step is made. {@code Trainer} does not use it yet.
+ * <p>{@link #run} may be recorded ({@link Backend#recordStep}, a CUDA graph on the GPU) with
+ * {@code first} and {@code step} affine in the replay. A narrow slice: MLPs, Bernoulli or Gaussian
+ * likelihoods and Adam (AdamW) only, one batch part (no split across cores), no dropout, L1 or
+ * clipping; anything else is refused as the step is made. {@code Trainer} does not use it yet.
  */
 public final class StackedTrainingStep {
   /** Model strides are multiples of this many floats. */

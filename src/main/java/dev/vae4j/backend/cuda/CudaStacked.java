@@ -15,12 +15,16 @@ import dev.vae4j.backend.Tensor;
  * cuBLAS GEMM ({@link Cublas#gemmStridedBatched}) or one launch of a {@code vae4j_stacked_*}
  * kernel, each kernel sharing its single-model twin's per-element code (same file in {@code
  * native/}). The models' constants live in one device table ({@link #uploadStack}), read by the
- * kernels by model index. Not for recorded steps: the stacked ops have no dynamic slots (the
- * step and noise stream are arguments), so a stacked step runs uncaptured.
+ * kernels by model index. In a recorded step (a CUDA graph) the noise stream and the Adam step
+ * are dynamic slots read from the graph's counter, as for the single-model kernels.
  */
 final class CudaStacked implements StackedOps {
   /** Words of one model's row of the table: {@code vae4j_stack_model} in {@code native/common.cuh}. */
   static final int TABLE_WORDS = 18;
+  /** {@code vae4j_stacked_normal_noise}'s dynamic slot (see {@link StepRecorder}): its counter's argument index. */
+  private static final int NOISE_STREAM_SLOT = 4;
+  /** {@code vae4j_stacked_adam}'s dynamic slot. */
+  private static final int ADAM_STEP_SLOT = 8;
   private final CudaQueue queue;
   private final CudaContext context;
   private final DeviceMemory memory;
@@ -136,9 +140,11 @@ final class CudaStacked implements StackedOps {
     CudaTensor o = cuda(out);
     int models = table.count();
     new Stack(models).require("stackedNormalNoise", "out", o, perModel, perModel);
-    queue.kernels.args(Kernel.STACKED_NORMAL_NOISE).ptr(o).i64(perModel).ptr(device(table)).i32(models).i64(stream);
+    queue.kernels.args(Kernel.STACKED_NORMAL_NOISE).ptr(o).i64(perModel).ptr(device(table)).i32(models).ptr(0L)
+        .i64(stream).i64(0);
     queue.launch(Kernel.STACKED_NORMAL_NOISE,
-        LaunchConfig.elementwise(models * ((perModel + 3) / 4), context.multiprocessors), "stackedNormalNoise", -1);
+        LaunchConfig.elementwise(models * ((perModel + 3) / 4), context.multiprocessors), "stackedNormalNoise",
+        NOISE_STREAM_SLOT);
   }
 
   @Override
@@ -177,8 +183,8 @@ final class CudaStacked implements StackedOps {
     for (CudaTensor t : new CudaTensor[] {p, g, md, vd}) stack.require("stackedAdamUpdate", "buffer", t, stride, length);
     if (step < 1) throw new IllegalArgumentException("stackedAdamUpdate: step must be >= 1, got " + step);
     queue.kernels.args(Kernel.STACKED_ADAM).ptr(p).ptr(g).ptr(md).ptr(vd).i64(stride).i64(length).i32(models)
-        .ptr(device(table)).i64(step);
+        .ptr(device(table)).ptr(0L).i64(step).i64(0);
     queue.launch(Kernel.STACKED_ADAM, LaunchConfig.elementwise(models * stride, context.multiprocessors),
-        "stackedAdamUpdate", -1);
+        "stackedAdamUpdate", ADAM_STEP_SLOT);
   }
 }

@@ -28,10 +28,10 @@ enum Kernel {
   CLIP_GRADIENTS("vae4j_clip_gradients", 5),
   STACKED_BIAS_ACTIVATION("vae4j_stacked_bias_activation", 7, true),
   STACKED_ACTIVATION_BACKWARD("vae4j_stacked_activation_backward", 8, true),
-  STACKED_NORMAL_NOISE("vae4j_stacked_normal_noise", 5, true),
+  STACKED_NORMAL_NOISE("vae4j_stacked_normal_noise", 7, true),
   STACKED_KL_DIVERGENCE("vae4j_stacked_kl_divergence", 8, true),
   STACKED_LOSS_SUMS("vae4j_stacked_loss_sums", 4, true),
-  STACKED_ADAM("vae4j_stacked_adam", 9, true);
+  STACKED_ADAM("vae4j_stacked_adam", 11, true);
 
   final String symbol;
   final int arity;

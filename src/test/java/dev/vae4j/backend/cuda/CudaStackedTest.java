@@ -32,6 +32,11 @@ class CudaStackedTest {
 
   /** The transcript lines of one stacked step of {@code models} models. */
   private static List<String> step(int models, RecordingCuda cuda) {
+    return step(models, false, cuda);
+  }
+
+  /** As {@link #step(int, RecordingCuda)}, or two replays of a recorded step (a CUDA graph). */
+  private static List<String> step(int models, boolean recorded, RecordingCuda cuda) {
     KernelImage image = KernelImage.load();
     if (image == null) image = new KernelImage(new byte[0], Map.of());
     try {
@@ -53,7 +58,14 @@ class CudaStackedTest {
         cuda.mark("allocate");
         StackedTrainingStep step = StackedTrainingStep.allocate(stack, BATCH, new StackModels(seeds, betas, adam));
         cuda.mark("step");
-        step.run(images, order, BATCH, BATCH, 2);
+        if (recorded) {
+          try (var graph = backend.recordStep(k -> step.run(images, order, (int) k * BATCH, BATCH, 1 + k))) {
+            graph.replay();
+            graph.replay();
+          }
+        } else {
+          step.run(images, order, BATCH, BATCH, 2);
+        }
         cuda.mark("end");
         step.release();
         backend.synchronize();
@@ -106,6 +118,19 @@ class CudaStackedTest {
       assertEquals(expected, launches(lines), models + " models");
       assertTrue(lines.stream().noneMatch(l -> l.contains("cuMemcpy") || l.contains("cudaMemcpy")),
           "no copies inside the step: " + lines);
+    }
+  }
+
+  @Test
+  void aRecordedStackedStepReadsItsNoiseStreamAndAdamStepFromTheGraphsCounter() {
+    List<String> lines = between(step(3, true, new RecordingCuda()), "step");
+    assertEquals(2, lines.stream().filter(l -> l.startsWith("cudaGraphLaunch ")).count(), lines.toString());
+    for (String kernel : new String[] {"vae4j_stacked_normal_noise", "vae4j_stacked_adam", "vae4j_gather_rows"}) {
+      List<String> captured = lines.stream().filter(l -> l.startsWith("  cuLaunchKernel " + kernel + " ")).toList();
+      assertEquals(1, captured.size(), kernel + " captured once: " + lines);
+      // The dynamic slot's last word, the stride per replay: 1 step (gatherRows: 3 models x 128 rows).
+      String stride = kernel.equals("vae4j_gather_rows") ? "l:8001000000000000" : "l:0100000000000000";
+      assertTrue(captured.get(0).contains(" " + stride), captured.get(0));
     }
   }
 
