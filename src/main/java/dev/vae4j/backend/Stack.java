@@ -13,7 +13,9 @@ public record Stack(int models) {
 
   /** {@code t} holds every model's block. */
   public void require(String op, String name, Tensor t, long stride, long block) {
-    if (stride < block) throw new IllegalArgumentException(op + ": " + name + "'s stride " + stride + " < its block " + block);
+    if (stride < block) {
+      throw new IllegalArgumentException(op + " " + name + ": stride " + stride + " < its block of " + block + " floats");
+    }
     Lengths.require(op, name, t, (models - 1) * stride + block);
   }
 
