@@ -26,13 +26,29 @@ enum Kernel {
   OPTIMIZER_UPDATE("vae4j_optimizer_update", 21),
   GRADIENT_SQUARED_NORM("vae4j_gradient_squared_norm", 3),
   CLIP_GRADIENTS("vae4j_clip_gradients", 5),
-  SCALE_ROWS("vae4j_scale_rows", 4);
+  SCALE_ROWS("vae4j_scale_rows", 4),
+  STACKED_BIAS_ACTIVATION("vae4j_stacked_bias_activation", 7, true),
+  STACKED_ACTIVATION_BACKWARD("vae4j_stacked_activation_backward", 8, true),
+  STACKED_NORMAL_NOISE("vae4j_stacked_normal_noise", 7, true),
+  STACKED_KL_DIVERGENCE("vae4j_stacked_kl_divergence", 8, true),
+  STACKED_LOSS_SUMS("vae4j_stacked_loss_sums", 4, true),
+  STACKED_ADAM("vae4j_stacked_adam", 11, true);
 
   final String symbol;
   final int arity;
+  /**
+   * Looked up at its first launch rather than when the module loads: the stacked kernels, which a
+   * single model's run never launches, so that its transcript (the golden default step) is as it was.
+   */
+  final boolean onDemand;
 
   Kernel(String symbol, int arity) {
+    this(symbol, arity, false);
+  }
+
+  Kernel(String symbol, int arity, boolean onDemand) {
     this.symbol = symbol;
     this.arity = arity;
+    this.onDemand = onDemand;
   }
 }
