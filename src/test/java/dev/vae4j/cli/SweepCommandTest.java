@@ -276,6 +276,15 @@ class SweepCommandTest {
         java.util.Arrays.toString(Files.readAllBytes(sharded.resolve("latent=2,lr=3e-3,seed=1/model.safetensors"))));
   }
 
+  @Test
+  void cudaTrialsRunOneAtATimeSayingSo() {
+    // Without a GPU the trials fail (and are marked so); with one they train one after another.
+    CliRun o = run("sweep", "--out", dir.resolve("s").toString(), "--grid", "latent=2,3", "--parallel", "2", "--device", "cuda",
+        "--classes", "0", "--hidden", "16", "--epochs", "1");
+    assertTrue(o.err().contains("vae4j: --parallel 2: CUDA trials run one at a time until models train batched on the GPU"), o.err());
+    assertFalse(o.err().contains("trials at once"), o.err());
+  }
+
   private static String withoutTimes(String metrics) {
     return metrics.replaceAll("\"seconds\":[^,]*,\"samples_per_s\":[^,]*,", "");
   }
