@@ -4,12 +4,13 @@
 # (3) as one sweep with --parallel 2; prints each one's wall time and checks that every trial ends with
 # the same model file (SHA-256) and the same metrics (timings aside) in all three, so the tables match.
 # Usage: benchmarks/sweep_parallel.sh VAE4J OUT_DIR [PARALLEL]
-# (VAE4J: target/vae4j after mvn package; OUT_DIR is emptied first)
+# (VAE4J: target/vae4j after mvn package; OUT_DIR must not exist yet)
 set -euo pipefail
 vae4j=$1; out=$2; parallel=${3:-2}
 fm=/usr/share/datasets/fashion-mnist
 shared=(--data "$fm" --hidden 400 --latent 20 --epochs 3 --device cpu)
-rm -rf "$out"; mkdir -p "$out/train"
+if [[ -e $out ]]; then echo "$out exists; give a new OUT_DIR" >&2; exit 2; fi
+mkdir -p "$out/train"
 now() { date +%s.%N; }
 seconds() { python3 -c "print(f'{$2 - $1:.1f}')"; }
 
