@@ -70,8 +70,8 @@ final class StopSignals implements AutoCloseable {
     return requested.get();
   }
 
-  /** A stop for every open instance; the second signal (one already asked to stop) exits at once. */
-  private static synchronized void signalled() {
+  /** A stop for every open instance; the second signal (one already asked to stop) exits at once. Package-private for its test. */
+  static synchronized void signalled() {
     boolean again = false;
     for (StopSignals s : OPEN) again |= !s.requested.compareAndSet(false, true);
     if (again) Runtime.getRuntime().halt(EXIT_CODE);
