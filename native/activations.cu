@@ -10,13 +10,11 @@
 #define VAE4J_ELU 3
 #define VAE4J_TANH 4
 #define VAE4J_LEAKY_RELU 5
-// Activation.LEAKY_SLOPE
-#define VAE4J_LEAKY_SLOPE 0.01f
 
 // Backend#biasActivation: in place, x[r, c] = act(x[r, c] + bias[c]) for x [rows, cols];
-// bias may be null (no bias).
+// bias may be null (no bias). slope is LEAKY_RELU's negative slope (ActivationFunction#slope).
 extern "C" __global__ void vae4j_bias_activation(float* x, const float* bias, int rows, int cols,
-                                                 int act) {
+                                                 int act, float slope) {
   const long long n = (long long)rows * cols;
   VAE4J_GRID_STRIDE(i, n) {
     float v = x[i] + (bias == nullptr ? 0.0f : bias[i % cols]);
@@ -29,7 +27,7 @@ extern "C" __global__ void vae4j_bias_activation(float* x, const float* bias, in
     } else if (act == VAE4J_TANH) {
       v = tanhf(v);
     } else if (act == VAE4J_LEAKY_RELU) {
-      v = v > 0.0f ? v : VAE4J_LEAKY_SLOPE * v;
+      v = v > 0.0f ? v : slope * v;
     }
     x[i] = v;
   }
@@ -52,12 +50,12 @@ extern "C" __global__ void vae4j_relu_mask(float* grad, const float* output, lon
 
 // Backend#activationBackward: in place grad = grad * act'(output) (RELU: 1 where output > 0,
 // else 0; IDENTITY: 1; ELU: output + 1 where output <= 0; TANH: 1 - output^2;
-// LEAKY_RELU: 0.01 where output <= 0), then biasGrad[c] = sum over rows of grad[r, c] (overwritten) unless
+// LEAKY_RELU: slope where output <= 0), then biasGrad[c] = sum over rows of grad[r, c] (overwritten) unless
 // biasGrad is null. Launched as blocks of 32 x 8 threads, one block per 32 columns: each column is
 // summed by one block in a fixed order, so the result is deterministic (no atomics).
 extern "C" __global__ void vae4j_activation_backward(float* grad, const float* output,
                                                      float* biasGrad, int rows, int cols,
-                                                     int act) {
+                                                     int act, float slope) {
   __shared__ double partial[VAE4J_ROWS_PER_PASS][VAE4J_COL_TILE + 1];
   const int c = blockIdx.x * VAE4J_COL_TILE + threadIdx.x;
   double sum = 0.0;
@@ -75,7 +73,7 @@ extern "C" __global__ void vae4j_activation_backward(float* grad, const float* o
         g *= 1.0f - output[i] * output[i];
         grad[i] = g;
       } else if (act == VAE4J_LEAKY_RELU && !(output[i] > 0.0f)) {
-        g *= VAE4J_LEAKY_SLOPE;
+        g *= slope;
         grad[i] = g;
       }
       sum += g;

@@ -14,11 +14,12 @@ public enum Activation {
   /** {@code tanh(x)}; its derivative from the output is {@code 1 - y^2}. */
   TANH,
   /**
-   * {@code x > 0 ? x : 0.01 x}, PyTorch's default negative slope; its derivative from the output is
-   * {@code y > 0 ? 1 : 0.01} (the slope is positive, so the output's sign is the input's).
+   * {@code x > 0 ? x : slope x} for a slope in (0, 1) ({@link ActivationFunction#slope}, 0.01
+   * by default); its derivative from the output is {@code y > 0 ? 1 : slope} (the slope is
+   * positive, so the output's sign is the input's).
    */
   LEAKY_RELU;
 
-  /** {@link #LEAKY_RELU}'s negative slope, {@code nn.LeakyReLU()}'s default. */
+  /** {@link #LEAKY_RELU}'s default negative slope, {@code nn.LeakyReLU()}'s. */
   public static final float LEAKY_SLOPE = 0.01f;
 }

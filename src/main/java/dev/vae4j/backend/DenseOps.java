@@ -31,18 +31,28 @@ public interface DenseOps {
    * In place, for every row r and column c of {@code x[rows, cols]}: {@code x = act(x + bias[c])}.
    * {@code bias} may be null (no bias).
    */
-  void biasActivation(Tensor x, Tensor bias, int rows, int cols, Activation act);
+  void biasActivation(Tensor x, Tensor bias, int rows, int cols, ActivationFunction act);
+
+  /** {@link #biasActivation(Tensor, Tensor, int, int, ActivationFunction)} with {@code act}'s default parameter. */
+  default void biasActivation(Tensor x, Tensor bias, int rows, int cols, Activation act) {
+    biasActivation(x, bias, rows, cols, ActivationFunction.of(act));
+  }
 
   /**
    * Backward of {@link #biasActivation}: in place, {@code grad = grad * act'(output)} where {@code
    * output} is the activation's forward result {@code [rows, cols]}; then {@code biasGrad[c] =
    * sum over rows of grad[r, c]} (overwritten). Supports {@link Activation#RELU} (derivative 1
    * where output > 0, else 0), {@link Activation#ELU} ({@code output + 1} where output <= 0),
-   * {@link Activation#TANH} ({@code 1 - output^2}), {@link Activation#LEAKY_RELU} ({@code 0.01}
-   * where output <= 0) and {@link Activation#IDENTITY}. {@code biasGrad} may be null.
+   * {@link Activation#TANH} ({@code 1 - output^2}), {@link Activation#LEAKY_RELU} ({@code act}'s
+   * slope where output <= 0) and {@link Activation#IDENTITY}. {@code biasGrad} may be null.
    */
   void activationBackward(
-      Tensor grad, Tensor output, Tensor biasGrad, int rows, int cols, Activation act);
+      Tensor grad, Tensor output, Tensor biasGrad, int rows, int cols, ActivationFunction act);
+
+  /** {@link #activationBackward(Tensor, Tensor, Tensor, int, int, ActivationFunction)} with {@code act}'s default parameter. */
+  default void activationBackward(Tensor grad, Tensor output, Tensor biasGrad, int rows, int cols, Activation act) {
+    activationBackward(grad, output, biasGrad, rows, cols, ActivationFunction.of(act));
+  }
 
   // ---------------------------------------------------------------- dense layers
 
@@ -54,9 +64,15 @@ public interface DenseOps {
    * differ only by float rounding. {@code bias} may be null; {@code y} must not alias {@code x} or
    * {@code w}.
    */
-  default void linearForward(Tensor x, Tensor w, Tensor bias, Tensor y, int rows, int in, int out, Activation act) {
+  default void linearForward(
+      Tensor x, Tensor w, Tensor bias, Tensor y, int rows, int in, int out, ActivationFunction act) {
     gemm(false, true, rows, out, in, 1f, x, w, 0f, y);
     biasActivation(y, bias, rows, out, act);
+  }
+
+  /** {@link #linearForward(Tensor, Tensor, Tensor, Tensor, int, int, int, ActivationFunction)} with {@code act}'s default parameter. */
+  default void linearForward(Tensor x, Tensor w, Tensor bias, Tensor y, int rows, int in, int out, Activation act) {
+    linearForward(x, w, bias, y, rows, in, out, ActivationFunction.of(act));
   }
 
   /**
@@ -73,9 +89,16 @@ public interface DenseOps {
    */
   default void linearBackward(
       Tensor x, Tensor w, Tensor y, Tensor dy, Tensor weightGrad, Tensor biasGrad, Tensor dx,
-      int rows, int in, int out, Activation act) {
+      int rows, int in, int out, ActivationFunction act) {
     activationBackward(dy, y, biasGrad, rows, out, act);
     gemm(true, false, out, in, rows, 1f, dy, x, 0f, weightGrad);
     if (dx != null) gemm(false, false, rows, in, out, 1f, dy, w, 0f, dx);
+  }
+
+  /** {@link #linearBackward(Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, int, int, int, ActivationFunction)} with {@code act}'s default parameter. */
+  default void linearBackward(
+      Tensor x, Tensor w, Tensor y, Tensor dy, Tensor weightGrad, Tensor biasGrad, Tensor dx,
+      int rows, int in, int out, Activation act) {
+    linearBackward(x, w, y, dy, weightGrad, biasGrad, dx, rows, in, out, ActivationFunction.of(act));
   }
 }

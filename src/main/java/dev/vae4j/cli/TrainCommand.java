@@ -3,6 +3,7 @@ package dev.vae4j.cli;
 import dev.vae4j.Backends;
 import dev.vae4j.Vae;
 import dev.vae4j.backend.Activation;
+import dev.vae4j.backend.ActivationFunction;
 import dev.vae4j.backend.Backend;
 import dev.vae4j.backend.Likelihood;
 import dev.vae4j.data.DataSpec;
@@ -93,7 +94,7 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(names = "--activation", defaultValue = "relu", paramLabel = "NAME",
       description = "The hidden layers' activation, encoder and decoder (not the heads or the output layer): relu, "
-          + "leaky-relu (slope 0.01, also as leaky-relu:0.01), elu (alpha 1) or tanh. MLPs only: --conv takes relu.")
+          + "leaky-relu (slope 0.01) or leaky-relu:SLOPE (SLOPE in (0, 1)), elu (alpha 1) or tanh. MLPs only: --conv takes relu.")
   String activation;
 
   @Option(names = "--lr", defaultValue = "1e-3", description = "The optimizer's learning rate.")
@@ -206,7 +207,7 @@ final class TrainCommand implements Callable<Integer> {
     checkCheckpointing();
     TrainOptions options = options();
     Likelihood pixels = likelihood();
-    Activation act = hiddenActivation();
+    ActivationFunction act = hiddenActivation();
     Path runPath = out != null ? out
         : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     DataSpec dataSpec = images.spec(data == null ? Datasets.BUNDLED : data, csv.format());
@@ -322,7 +323,7 @@ final class TrainCommand implements Callable<Integer> {
     checkCheckpointing();
     options();
     Likelihood pixels = likelihood();
-    Activation act = hiddenActivation();
+    ActivationFunction act = hiddenActivation();
     if (conv == null) usage(() -> VaeConfig.mlp(Shape.flat(1), hidden, latent, pixels, act));
   }
 
@@ -415,14 +416,14 @@ final class TrainCommand implements Callable<Integer> {
   }
 
   /** {@code --activation}; a convolutional model (new, not resumed) takes only ReLU. */
-  private Activation hiddenActivation() {
-    Activation act;
+  private ActivationFunction hiddenActivation() {
+    ActivationFunction act;
     try {
       act = HiddenActivations.parse(activation);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "--activation " + e.getMessage());
     }
-    if (act != Activation.RELU && conv != null && resumedModel == null) {
+    if (!act.equals(ActivationFunction.RELU) && conv != null && resumedModel == null) {
       throw new ParameterException(spec.commandLine(), "--activation " + activation
           + " is for MLPs only (--conv takes relu)");
     }

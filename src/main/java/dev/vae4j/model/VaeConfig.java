@@ -1,6 +1,7 @@
 package dev.vae4j.model;
 
 import dev.vae4j.backend.Activation;
+import dev.vae4j.backend.ActivationFunction;
 import dev.vae4j.backend.Likelihood;
 import dev.vae4j.model.layer.Conv2dSpec;
 import dev.vae4j.model.layer.ConvTranspose2dSpec;
@@ -54,18 +55,23 @@ public record VaeConfig(Shape input, List<LayerSpec> encoder, int latent, List<L
    * --hidden} and {@code --latent} build.
    */
   public static VaeConfig mlp(Shape input, int[] hidden, int latent, Likelihood likelihood) {
-    return mlp(input, hidden, latent, likelihood, Activation.RELU);
+    return mlp(input, hidden, latent, likelihood, ActivationFunction.RELU);
+  }
+
+  /** {@link #mlp(Shape, int[], int, Likelihood, ActivationFunction)} with {@code activation}'s default parameter. */
+  public static VaeConfig mlp(Shape input, int[] hidden, int latent, Likelihood likelihood, Activation activation) {
+    return mlp(input, hidden, latent, likelihood, ActivationFunction.of(activation));
   }
 
   /**
-   * {@link #mlp(Shape, int[], int, Likelihood)} with {@code activation} (ReLU, leaky ReLU, ELU or tanh) after
-   * every hidden layer of encoder and decoder instead of ReLU; the heads and the output layer keep
-   * none. What {@code --activation} builds.
+   * {@link #mlp(Shape, int[], int, Likelihood)} with {@code activation} (ReLU, leaky ReLU of any
+   * slope in (0, 1), ELU or tanh) after every hidden layer of encoder and decoder instead of ReLU;
+   * the heads and the output layer keep none. What {@code --activation} builds.
    */
-  public static VaeConfig mlp(Shape input, int[] hidden, int latent, Likelihood likelihood, Activation activation) {
-    if (activation != Activation.RELU && activation != Activation.ELU && activation != Activation.TANH
-        && activation != Activation.LEAKY_RELU) {
-      throw new IllegalArgumentException("hidden layers take relu, leaky-relu, elu or tanh, not " + activation);
+  public static VaeConfig mlp(Shape input, int[] hidden, int latent, Likelihood likelihood, ActivationFunction activation) {
+    Activation kind = activation.kind();
+    if (kind != Activation.RELU && kind != Activation.ELU && kind != Activation.TANH && kind != Activation.LEAKY_RELU) {
+      throw new IllegalArgumentException("hidden layers take relu, leaky-relu, elu or tanh, not " + kind);
     }
     if (input == null) throw new IllegalArgumentException("input shape is required");
     if (hidden == null || hidden.length == 0) throw new IllegalArgumentException("at least one hidden layer is required");
@@ -153,11 +159,11 @@ public record VaeConfig(Shape input, List<LayerSpec> encoder, int latent, List<L
   /**
    * The activation of an MLP's hidden layers (the encoder's layers and all the decoder's but the
    * last): what files record besides the sizes so that {@link #mlp(Shape, int[], int, Likelihood,
-   * Activation)} rebuilds the model. ReLU for every model {@code --hidden} alone builds, and for
+   * ActivationFunction)} rebuilds the model. ReLU for every model {@code --hidden} alone builds, and for
    * one that is not an MLP.
    */
-  public Activation hiddenActivation() {
-    return isMlp() ? ((LinearSpec) encoder.get(0)).activation() : Activation.RELU;
+  public ActivationFunction hiddenActivation() {
+    return isMlp() ? ((LinearSpec) encoder.get(0)).function() : ActivationFunction.RELU;
   }
 
   /** The output channels of the encoder's convolutions, input side first (empty for an MLP). */

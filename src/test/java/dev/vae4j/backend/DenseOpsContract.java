@@ -86,6 +86,66 @@ public interface DenseOpsContract extends OpsContract {
     }
   }
 
+  /**
+   * {@code leaky-relu:SLOPE} at slopes other than the default, through every op that takes an
+   * {@link ActivationFunction}: the slope, not 0.01, scales the negative side forward and backward.
+   */
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(floats = {0.2f, 0.5f, 0.999f, 1e-4f})
+  default void leakyReluOfAnySlope(float slope) {
+    ActivationFunction act = ActivationFunction.leakyRelu(slope);
+    String name = "leaky-relu:" + (double) slope;
+    int rows = 23, in = 17, out = 45;
+    float[] x = gaussian(rows * in, 1), w = gaussian(out * in, 0.3), bias = gaussian(out, 1);
+    Tensor y = poisoned(rows * out);
+    backend().linearForward(upload(x), uploadMisaligned(w), uploadMisaligned(bias), y, rows, in, out, act);
+    float[] yo = backend().download(y);
+    float[] pre = new float[rows * out];
+    for (int r = 0; r < rows; r++) {
+      for (int o = 0; o < out; o++) {
+        double v = bias[o];
+        for (int i = 0; i < in; i++) v += (double) x[r * in + i] * w[o * in + i];
+        pre[r * out + o] = (float) v;
+        assertClose(ReferenceActivations.forward(name, v), yo[r * out + o], 1e-5, 1e-5, name + " y " + r + "," + o);
+      }
+    }
+    Tensor t = upload(pre);
+    backend().biasActivation(t, null, rows, out, act);
+    float[] activated = backend().download(t);
+    for (int i = 0; i < pre.length; i++) {
+      assertClose(ReferenceActivations.forward(name, pre[i]), activated[i], 1e-7, 1e-7, name + " biasActivation " + i);
+    }
+    float[] dy = gaussian(rows * out, 1);
+    for (boolean withBiasGrad : new boolean[] {true, false}) {
+      Tensor g = upload(dy), db = withBiasGrad ? poisoned(out) : null;
+      backend().activationBackward(g, upload(activated), db, rows, out, act);
+      float[] dg = backend().download(g);
+      double[] sums = new double[out];
+      for (int i = 0; i < dy.length; i++) {
+        double expected = dy[i] * ReferenceActivations.derivative(name, pre[i]);
+        assertClose(expected, dg[i], 1e-7, 1e-6, name + " grad " + i);
+        sums[i % out] += expected;
+      }
+      if (withBiasGrad) {
+        float[] dbo = backend().download(db);
+        for (int c = 0; c < out; c++) assertClose(sums[c], dbo[c], 1e-5, 1e-5, name + " bias grad " + c);
+      }
+    }
+    Tensor dyt = upload(dy), dw = poisoned(out * in), db = poisoned(out), dx = poisoned(rows * in);
+    backend().linearBackward(upload(x), uploadMisaligned(w), upload(activated), dyt, dw, db, dx, rows, in, out, act);
+    float[] dpre = backend().download(dyt), dwo = backend().download(dw);
+    for (int i = 0; i < dy.length; i++) {
+      assertClose(dy[i] * ReferenceActivations.derivative(name, pre[i]), dpre[i], 1e-7, 1e-6, name + " dpre " + i);
+    }
+    for (int o = 0; o < out; o++) {
+      for (int i = 0; i < in; i++) {
+        double sum = 0;
+        for (int r = 0; r < rows; r++) sum += dy[r * out + o] * ReferenceActivations.derivative(name, pre[r * out + o]) * x[r * in + i];
+        assertClose(sum, dwo[o * in + i], 1e-5, 1e-5, name + " dW " + o + "," + i);
+      }
+    }
+  }
+
   /** The {@link ReferenceActivations} name of {@code act}. */
   private static String reference(Activation act) {
     return act.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'); // leaky-relu: slope 0.01

@@ -3,6 +3,7 @@ package dev.vae4j.backend.cpu;
 import static dev.vae4j.backend.cpu.CpuTensor.cpu;
 
 import dev.vae4j.backend.Activation;
+import dev.vae4j.backend.ActivationFunction;
 import dev.vae4j.backend.DenseOps;
 import dev.vae4j.backend.GemmDims;
 import dev.vae4j.backend.Rows;
@@ -40,7 +41,8 @@ final class CpuDense implements DenseOps {
   }
 
   @Override
-  public void biasActivation(Tensor x, Tensor bias, int rows, int cols, Activation act) {
+  public void biasActivation(Tensor x, Tensor bias, int rows, int cols, ActivationFunction function) {
+    Activation act = function.kind();
     CpuTensor xt = cpu(x);
     CpuTensor bt = bias == null ? null : cpu(bias);
     new Rows(rows, cols).checkBiasActivation(xt, bt);
@@ -52,7 +54,7 @@ final class CpuDense implements DenseOps {
     } else if (act == Activation.ELU || act == Activation.TANH || act == Activation.LEAKY_RELU) {
       parallel.forRows(rows, cols, (from, to) -> {
         loops.biasRelu(xt.heap, xt.offset, b, bo, from, to, cols, false);
-        loops.activate(xt.heap, xt.offset + from * cols, xt.offset + to * cols, act);
+        loops.activate(xt.heap, xt.offset + from * cols, xt.offset + to * cols, function);
       });
     } else {
       boolean relu = act == Activation.RELU;
@@ -63,7 +65,8 @@ final class CpuDense implements DenseOps {
 
   @Override
   public void activationBackward(
-      Tensor grad, Tensor output, Tensor biasGrad, int rows, int cols, Activation act) {
+      Tensor grad, Tensor output, Tensor biasGrad, int rows, int cols, ActivationFunction function) {
+    Activation act = function.kind();
     CpuTensor g = cpu(grad), y = cpu(output);
     CpuTensor bg = biasGrad == null ? null : cpu(biasGrad);
     new Rows(rows, cols).checkActivationBackward(g, y, bg);
@@ -75,7 +78,7 @@ final class CpuDense implements DenseOps {
       g.heapWritten();
     } else if (act == Activation.ELU || act == Activation.TANH || act == Activation.LEAKY_RELU) {
       parallel.forRange(rows * cols, (from, to) ->
-          loops.activationBackward(g.heap, g.offset, y.heap, y.offset, from, to, act));
+          loops.activationBackward(g.heap, g.offset, y.heap, y.offset, from, to, function));
       g.heapWritten();
     }
     if (bg != null) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vae4j.backend.Activation;
+import dev.vae4j.backend.ActivationFunction;
 import dev.vae4j.backend.Tensor;
 import java.util.Arrays;
 import java.util.List;
@@ -15,7 +16,8 @@ import org.junit.jupiter.api.Test;
  * RecordingCuda} with no GPU: cuBLASLt has no epilogue for them, so the forward is a GEMM then
  * {@code vae4j_bias_activation} with the activation's code (its ordinal); the backward keeps the
  * fused bias gradient (BGRADB) after {@code vae4j_activation_backward} with a null bias gradient,
- * where ReLU takes {@code vae4j_relu_mask}.
+ * where ReLU takes {@code vae4j_relu_mask}. Both kernels take the leaky slope as their last argument
+ * (0.25 here: {@code f:0000803e}).
  */
 class CudaActivationTest {
   private static final int ROWS = 16, IN = 24, OUT = 8;
@@ -30,11 +32,15 @@ class CudaActivationTest {
         .toList();
   }
 
-  private static String code(Activation act) {
-    return String.format("i:%02x000000", act.ordinal());
+  /** The kernels' last two arguments: the activation's code (its ordinal) and its slope's float bits. */
+  private static String code(ActivationFunction act) {
+    int bits = Float.floatToRawIntBits(act.slope());
+    StringBuilder slope = new StringBuilder();
+    for (int i = 0; i < 4; i++) slope.append(String.format("%02x", (bits >>> (8 * i)) & 0xFF));
+    return String.format("i:%02x000000 f:%s", act.kind().ordinal(), slope);
   }
 
-  private static void layer(RecordingCuda cuda, Activation act) {
+  private static void layer(RecordingCuda cuda, ActivationFunction act) {
     KernelImage image = KernelImage.load();
     if (image == null) image = new KernelImage(new byte[0], Map.of());
     try {
@@ -64,7 +70,9 @@ class CudaActivationTest {
 
   @Test
   void eluAndTanhRunTheGemmAndTheBiasActivationKernel() {
-    for (Activation act : new Activation[] {Activation.ELU, Activation.TANH, Activation.LEAKY_RELU}) {
+    for (ActivationFunction act : new ActivationFunction[] {ActivationFunction.of(Activation.ELU),
+        ActivationFunction.of(Activation.TANH), ActivationFunction.of(Activation.LEAKY_RELU),
+        ActivationFunction.leakyRelu(0.25f)}) {
       RecordingCuda cuda = new RecordingCuda();
       layer(cuda, act);
       List<String> forward = between(cuda, "forward", "backward");
@@ -93,7 +101,7 @@ class CudaActivationTest {
   @Test
   void reluKeepsItsEpilogueAndItsMask() {
     RecordingCuda cuda = new RecordingCuda();
-    layer(cuda, Activation.RELU);
+    layer(cuda, ActivationFunction.RELU);
     List<String> forward = between(cuda, "forward", "backward");
     assertTrue(forward.stream().anyMatch(l -> l.contains("EPILOGUE=RELU_BIAS")), forward.toString());
     assertTrue(forward.stream().noneMatch(l -> l.contains("vae4j_bias_activation")), forward.toString());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vae4j.backend.Activation;
+import dev.vae4j.backend.ActivationFunction;
 import dev.vae4j.backend.AdamParams;
 import dev.vae4j.backend.Backend;
 import dev.vae4j.backend.IndexTensor;
@@ -200,6 +201,33 @@ class CudaVsCpuTest {
           out, act));
       String shape = act + " " + rows + "x" + in + "x" + out;
       assertSame(dy, exact(act) ? 0 : 1e-6, exact(act) ? 0 : 1e-6, "linearBackward d(pre-activation) " + shape);
+      assertSame(dw, 1e-4, 1e-5 * Math.sqrt(rows), "linearBackward weightGrad " + shape);
+      assertSame(db, 1e-4, 1e-5 * Math.sqrt(rows), "linearBackward biasGrad " + shape);
+      assertSame(dx, 1e-4, 1e-5 * Math.sqrt(out), "linearBackward dx " + shape);
+    }
+  }
+
+  /** {@code leaky-relu:SLOPE} at a slope other than 0.01: the kernels take the slope, forward and backward. */
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(floats = {0.2f, 0.9f})
+  void leakyReluOfAnySlope(float slope) {
+    ActivationFunction act = ActivationFunction.leakyRelu(slope);
+    for (int[] l : LAYERS) {
+      int rows = l[0], in = l[1], out = l[2];
+      Pair x = pair(gaussian(rows * in, 1)), w = misaligned(gaussian(out * in, 0.05)), b = misaligned(gaussian(out, 0.1));
+      Pair y = poisoned(rows * out);
+      both((be, c) -> be.linearForward(c ? x.cpu() : x.gpu(), c ? w.cpu() : w.gpu(), c ? b.cpu() : b.gpu(),
+          c ? y.cpu() : y.gpu(), rows, in, out, act));
+      String shape = act + " " + rows + "x" + in + "x" + out;
+      assertSame(y, 1e-4, 1e-5 * Math.sqrt(in), "linearForward " + shape);
+      float[] pre = gaussian(rows * out, 1), yv = new float[pre.length];
+      for (int i = 0; i < pre.length; i++) yv[i] = pre[i] > 0 ? pre[i] : slope * pre[i];
+      Pair yo = pair(yv), dy = pair(gaussian(rows * out, 1)), dw = misaligned(new float[out * in]);
+      Pair db = misaligned(new float[out]), dx = poisoned(rows * in);
+      both((be, c) -> be.linearBackward(c ? x.cpu() : x.gpu(), c ? w.cpu() : w.gpu(), c ? yo.cpu() : yo.gpu(),
+          c ? dy.cpu() : dy.gpu(), c ? dw.cpu() : dw.gpu(), c ? db.cpu() : db.gpu(), c ? dx.cpu() : dx.gpu(), rows, in,
+          out, act));
+      assertSame(dy, 0, 0, "linearBackward d(pre-activation) " + shape); // one float product each side
       assertSame(dw, 1e-4, 1e-5 * Math.sqrt(rows), "linearBackward weightGrad " + shape);
       assertSame(db, 1e-4, 1e-5 * Math.sqrt(rows), "linearBackward biasGrad " + shape);
       assertSame(dx, 1e-4, 1e-5 * Math.sqrt(out), "linearBackward dx " + shape);
