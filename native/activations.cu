@@ -10,14 +10,20 @@
 #define VAE4J_ELU 3
 #define VAE4J_TANH 4
 #define VAE4J_LEAKY_RELU 5
+#define VAE4J_GELU 6
+// 1 / sqrt(2 pi), for GELU's derivative Phi(x) + x phi(x)
+#define VAE4J_INV_SQRT_2PI 0.3989422804014327f
 
 // Backend#biasActivation: in place, x[r, c] = act(x[r, c] + bias[c]) for x [rows, cols];
-// bias may be null (no bias). slope is LEAKY_RELU's negative slope (ActivationFunction#slope).
-extern "C" __global__ void vae4j_bias_activation(float* x, const float* bias, int rows, int cols,
-                                                 int act, float slope) {
+// bias may be null (no bias). Unless pre is null, pre[r, c] = x[r, c] + bias[c] too (the
+// pre-activation GELU's backward takes). slope is LEAKY_RELU's negative slope
+// (ActivationFunction#slope). GELU is the exact form x Phi(x) (PyTorch's default nn.GELU()).
+extern "C" __global__ void vae4j_bias_activation(float* x, const float* bias, float* pre, int rows,
+                                                 int cols, int act, float slope) {
   const long long n = (long long)rows * cols;
   VAE4J_GRID_STRIDE(i, n) {
     float v = x[i] + (bias == nullptr ? 0.0f : bias[i % cols]);
+    if (pre != nullptr) pre[i] = v;
     if (act == VAE4J_RELU) {
       v = fmaxf(v, 0.0f);
     } else if (act == VAE4J_SIGMOID) {
@@ -28,6 +34,8 @@ extern "C" __global__ void vae4j_bias_activation(float* x, const float* bias, in
       v = tanhf(v);
     } else if (act == VAE4J_LEAKY_RELU) {
       v = v > 0.0f ? v : slope * v;
+    } else if (act == VAE4J_GELU) {
+      v = v * normcdff(v);
     }
     x[i] = v;
   }
@@ -50,7 +58,8 @@ extern "C" __global__ void vae4j_relu_mask(float* grad, const float* output, lon
 
 // Backend#activationBackward: in place grad = grad * act'(output) (RELU: 1 where output > 0,
 // else 0; IDENTITY: 1; ELU: output + 1 where output <= 0; TANH: 1 - output^2;
-// LEAKY_RELU: slope where output <= 0), then biasGrad[c] = sum over rows of grad[r, c] (overwritten) unless
+// LEAKY_RELU: slope where output <= 0; GELU: Phi(output) + output phi(output), output being the
+// pre-activation for GELU), then biasGrad[c] = sum over rows of grad[r, c] (overwritten) unless
 // biasGrad is null. Launched as blocks of 32 x 8 threads, one block per 32 columns: each column is
 // summed by one block in a fixed order, so the result is deterministic (no atomics).
 extern "C" __global__ void vae4j_activation_backward(float* grad, const float* output,
@@ -74,6 +83,10 @@ extern "C" __global__ void vae4j_activation_backward(float* grad, const float* o
         grad[i] = g;
       } else if (act == VAE4J_LEAKY_RELU && !(output[i] > 0.0f)) {
         g *= slope;
+        grad[i] = g;
+      } else if (act == VAE4J_GELU) {
+        const float v = output[i];
+        g *= normcdff(v) + v * VAE4J_INV_SQRT_2PI * expf(-0.5f * v * v);
         grad[i] = g;
       }
       sum += g;

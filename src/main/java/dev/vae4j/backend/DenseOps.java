@@ -28,19 +28,28 @@ public interface DenseOps {
   // ---------------------------------------------------------------- elementwise
 
   /**
-   * In place, for every row r and column c of {@code x[rows, cols]}: {@code x = act(x + bias[c])}.
-   * {@code bias} may be null (no bias).
+   * In place, for every row r and column c of {@code x[rows, cols]}: {@code x = act(x + bias[c])},
+   * and, unless {@code pre} is null, {@code pre = x + bias[c]} (the pre-activation, {@code [rows,
+   * cols]}, what {@link #activationBackward} takes for {@link Activation#backwardFromPreActivation}
+   * activations). {@code bias} may be null (no bias); {@code pre} must not alias {@code x}.
    */
-  void biasActivation(Tensor x, Tensor bias, int rows, int cols, ActivationFunction act);
+  void biasActivation(Tensor x, Tensor bias, Tensor pre, int rows, int cols, ActivationFunction act);
+
+  /** {@link #biasActivation(Tensor, Tensor, Tensor, int, int, ActivationFunction)} keeping no pre-activation. */
+  default void biasActivation(Tensor x, Tensor bias, int rows, int cols, ActivationFunction act) {
+    biasActivation(x, bias, null, rows, cols, act);
+  }
 
   /** {@link #biasActivation(Tensor, Tensor, int, int, ActivationFunction)} with {@code act}'s default parameter. */
   default void biasActivation(Tensor x, Tensor bias, int rows, int cols, Activation act) {
-    biasActivation(x, bias, rows, cols, ActivationFunction.of(act));
+    biasActivation(x, bias, null, rows, cols, ActivationFunction.of(act));
   }
 
   /**
    * Backward of {@link #biasActivation}: in place, {@code grad = grad * act'(output)} where {@code
-   * output} is the activation's forward result {@code [rows, cols]}; then {@code biasGrad[c] =
+   * output} is the activation's forward result {@code [rows, cols]} (for an activation whose {@link
+   * Activation#backwardFromPreActivation} holds, {@link Activation#GELU}, its pre-activation
+   * instead: {@code grad = grad * (Phi(pre) + pre phi(pre))}); then {@code biasGrad[c] =
    * sum over rows of grad[r, c]} (overwritten). Supports {@link Activation#RELU} (derivative 1
    * where output > 0, else 0), {@link Activation#ELU} ({@code output + 1} where output <= 0),
    * {@link Activation#TANH} ({@code 1 - output^2}), {@link Activation#LEAKY_RELU} ({@code act}'s
@@ -66,8 +75,19 @@ public interface DenseOps {
    */
   default void linearForward(
       Tensor x, Tensor w, Tensor bias, Tensor y, int rows, int in, int out, ActivationFunction act) {
+    linearForward(x, w, bias, y, null, rows, in, out, act);
+  }
+
+  /**
+   * {@link #linearForward(Tensor, Tensor, Tensor, Tensor, int, int, int, ActivationFunction)} that,
+   * unless {@code pre} is null, also keeps the pre-activation {@code x w^T + bias} in {@code pre
+   * [rows, out]} (as {@link #biasActivation(Tensor, Tensor, Tensor, int, int, ActivationFunction)}),
+   * for the backward of a GELU layer. {@code pre} must not alias the others.
+   */
+  default void linearForward(
+      Tensor x, Tensor w, Tensor bias, Tensor y, Tensor pre, int rows, int in, int out, ActivationFunction act) {
     gemm(false, true, rows, out, in, 1f, x, w, 0f, y);
-    biasActivation(y, bias, rows, out, act);
+    biasActivation(y, bias, pre, rows, out, act);
   }
 
   /** {@link #linearForward(Tensor, Tensor, Tensor, Tensor, int, int, int, ActivationFunction)} with {@code act}'s default parameter. */
@@ -76,7 +96,8 @@ public interface DenseOps {
   }
 
   /**
-   * Backward of {@link #linearForward} from its output {@code y} and {@code dy = dL/dy} (both
+   * Backward of {@link #linearForward} from its output {@code y} (GELU: the pre-activation the
+   * forward kept, as {@link #activationBackward} takes) and {@code dy = dL/dy} (both
    * {@code [rows, out]}): exactly {@link #activationBackward}{@code (dy, y, biasGrad, rows, out,
    * act)} (so {@code dy} becomes the pre-activation gradient in place and {@code biasGrad[out]} its
    * column sums), then {@code weightGrad[out, in] = dy^T x} ({@link #gemm}{@code (true, false, out,

@@ -13,6 +13,7 @@ import dev.vae4j.data.Datasets;
 import dev.vae4j.data.PixelNoise;
 import dev.vae4j.io.FormatException;
 import dev.vae4j.model.HiddenActivations;
+import dev.vae4j.model.VaeNetwork;
 import dev.vae4j.model.VaeConfig;
 import dev.vae4j.model.layer.Shape;
 import dev.vae4j.plot.ChartUnavailableException;
@@ -238,6 +239,10 @@ final class TrainCommand implements Callable<Integer> {
         MemoryLimits.options(hidden, latent, options.batchSize()));
     if (options.dropout() > 0 && config.convolutional()) {
       throw new ParameterException(spec.commandLine(), "--dropout works with MLP models only, not with --conv");
+    }
+    if (options.dropout() > 0 && !VaeNetwork.dropoutKeepsGradients(config.hiddenActivation().kind())) {
+      throw new ParameterException(spec.commandLine(), "--dropout works with --activation relu, leaky-relu or gelu, not "
+          + HiddenActivations.name(config.hiddenActivation()) + " (its backward reads the output, which dropout scales)");
     }
     Backends.Choice choice = Backends.select(device, new Backends.GpuOptions(tf32, !noGraph), config.convolutional());
     // Only once everything else is in order: the folder's lock, held to the end of the run.

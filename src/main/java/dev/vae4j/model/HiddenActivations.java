@@ -7,12 +7,12 @@ import java.util.Locale;
 /**
  * The activations an MLP's hidden layers take ({@code --activation}, {@code config.json}'s {@code
  * model.activation}, a model file's {@code vae4j.activation}), by their lower-case names; leaky
- * ReLU is {@code leaky-relu} (slope 0.01) or {@code leaky-relu:SLOPE} for a slope in (0, 1). GELU
- * is not implemented: it is refused with that said, not as unknown.
+ * ReLU is {@code leaky-relu} (slope 0.01) or {@code leaky-relu:SLOPE} for a slope in (0, 1); GELU
+ * {@code gelu}, the exact erf form.
  */
 public final class HiddenActivations {
   /** The accepted names, for messages. */
-  public static final String NAMES = "relu, leaky-relu[:SLOPE] (SLOPE in (0, 1)), elu or tanh";
+  public static final String NAMES = "relu, leaky-relu[:SLOPE] (SLOPE in (0, 1)), elu, gelu or tanh";
 
   private HiddenActivations() {}
 
@@ -32,9 +32,10 @@ public final class HiddenActivations {
         return ActivationFunction.of(Activation.ELU);
       case "tanh":
         return ActivationFunction.of(Activation.TANH);
+      case "gelu":
+        return ActivationFunction.of(Activation.GELU);
       default:
         if (n.startsWith("leaky-relu:")) return leaky(name, n.substring("leaky-relu:".length()));
-        if (n.equals("gelu")) throw new IllegalArgumentException("'" + name + "' is not implemented yet (use " + NAMES + ")");
         throw new IllegalArgumentException("must be " + NAMES + ", got '" + name + "'");
     }
   }

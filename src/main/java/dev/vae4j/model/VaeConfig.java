@@ -65,13 +65,14 @@ public record VaeConfig(Shape input, List<LayerSpec> encoder, int latent, List<L
 
   /**
    * {@link #mlp(Shape, int[], int, Likelihood)} with {@code activation} (ReLU, leaky ReLU of any
-   * slope in (0, 1), ELU or tanh) after every hidden layer of encoder and decoder instead of ReLU;
+   * slope in (0, 1), ELU, GELU or tanh) after every hidden layer of encoder and decoder instead of ReLU;
    * the heads and the output layer keep none. What {@code --activation} builds.
    */
   public static VaeConfig mlp(Shape input, int[] hidden, int latent, Likelihood likelihood, ActivationFunction activation) {
     Activation kind = activation.kind();
-    if (kind != Activation.RELU && kind != Activation.ELU && kind != Activation.TANH && kind != Activation.LEAKY_RELU) {
-      throw new IllegalArgumentException("hidden layers take relu, leaky-relu, elu or tanh, not " + kind);
+    if (kind != Activation.RELU && kind != Activation.ELU && kind != Activation.TANH && kind != Activation.LEAKY_RELU
+        && kind != Activation.GELU) {
+      throw new IllegalArgumentException("hidden layers take relu, leaky-relu, elu, gelu or tanh, not " + kind);
     }
     if (input == null) throw new IllegalArgumentException("input shape is required");
     if (hidden == null || hidden.length == 0) throw new IllegalArgumentException("at least one hidden layer is required");

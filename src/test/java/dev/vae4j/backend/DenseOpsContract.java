@@ -57,14 +57,14 @@ public interface DenseOpsContract extends OpsContract {
         case IDENTITY -> v;
         case RELU -> Math.max(v, 0);
         case SIGMOID -> 1 / (1 + Math.exp(-v));
-        case ELU, TANH, LEAKY_RELU -> ReferenceActivations.forward(reference(act), v);
+        case ELU, TANH, LEAKY_RELU, GELU -> ReferenceActivations.forward(reference(act), v);
       };
       assertClose(expected, out[i], 1e-6, 1e-7, act + " element " + i);
     }
   }
 
   @ParameterizedTest
-  @EnumSource(value = Activation.class, names = {"IDENTITY", "RELU", "ELU", "TANH", "LEAKY_RELU"})
+  @EnumSource(value = Activation.class, names = {"IDENTITY", "RELU", "ELU", "TANH", "LEAKY_RELU", "GELU"})
   default void activationBackward(Activation act) {
     int rows = 131, cols = 403;
     float[] grad = gaussian(rows * cols, 1), pre = gaussian(rows * cols, 2);
@@ -146,16 +146,83 @@ public interface DenseOpsContract extends OpsContract {
     }
   }
 
+  /**
+   * A dense layer that keeps its pre-activation (as a GELU layer does for its backward): {@code pre}
+   * is {@code x w^T + bias}, {@code y} the activation of it, the same as without {@code pre}.
+   */
+  @ParameterizedTest
+  @EnumSource(value = Activation.class, names = {"GELU", "RELU", "IDENTITY", "TANH"})
+  default void linearForwardKeepsThePreActivation(Activation act) {
+    int rows = 21, in = 33, out = 47;
+    float[] x = gaussian(rows * in, 1), w = gaussian(out * in, 0.3), bias = gaussian(out, 1);
+    Tensor y = poisoned(rows * out), pre = poisoned(rows * out), plain = poisoned(rows * out);
+    Tensor xt = upload(x), wt = uploadMisaligned(w), bt = uploadMisaligned(bias);
+    backend().linearForward(xt, wt, bt, y, pre, rows, in, out, ActivationFunction.of(act));
+    backend().linearForward(xt, wt, bt, plain, rows, in, out, act);
+    float[] yo = backend().download(y), po = backend().download(pre), plainOut = backend().download(plain);
+    for (int r = 0; r < rows; r++) {
+      for (int o = 0; o < out; o++) {
+        double v = bias[o];
+        for (int i = 0; i < in; i++) v += (double) x[r * in + i] * w[o * in + i];
+        int k = r * out + o;
+        assertClose(v, po[k], 1e-5, 1e-5, act + " pre[" + r + "," + o + "]");
+        double expected = act == Activation.IDENTITY ? v : ReferenceActivations.forward(reference(act), v);
+        assertClose(expected, yo[k], 1e-5, 1e-5, act + " y[" + r + "," + o + "]");
+        assertClose(plainOut[k], yo[k], 1e-6, 1e-6, act + " y without pre[" + r + "," + o + "]");
+      }
+    }
+  }
+
+  /**
+   * The backend's float GELU, forward and backward, against PyTorch's float64 {@code nn.GELU()}
+   * (src/test/python/activation_fixture.py's committed fixture): about one float rounding apart.
+   */
+  @Test
+  default void geluMatchesPyTorch() throws java.io.IOException {
+    com.fasterxml.jackson.databind.JsonNode fixture;
+    try (java.io.InputStream in = DenseOpsContract.class.getResourceAsStream("activation_fixture.json")) {
+      fixture = new com.fasterxml.jackson.databind.ObjectMapper().readTree(in);
+    }
+    com.fasterxml.jackson.databind.JsonNode gelu = null;
+    for (com.fasterxml.jackson.databind.JsonNode c : fixture.get("cases")) {
+      if (c.get("activation").asText().equals("gelu")) gelu = c;
+    }
+    int n = fixture.get("input").size();
+    float[] x = new float[n], ones = new float[n];
+    for (int i = 0; i < n; i++) {
+      x[i] = (float) fixture.get("input").get(i).asDouble();
+      ones[i] = 1f;
+    }
+    Tensor y = upload(x), pre = poisoned(n), grad = upload(ones);
+    backend().biasActivation(y, null, pre, 1, n, ActivationFunction.of(Activation.GELU));
+    backend().activationBackward(grad, pre, null, 1, n, Activation.GELU);
+    float[] yo = backend().download(y), po = backend().download(pre), go = backend().download(grad);
+    for (int i = 0; i < n; i++) {
+      // The inputs are doubles (e.g. -3.1): allow for their rounding to float, times the slope of
+      // GELU (its derivative) and of its derivative (phi(x) (2 - x^2)).
+      double exact = fixture.get("input").get(i).asDouble(), dx = Math.abs(exact - x[i]);
+      double phi = Math.exp(-0.5 * exact * exact) / Math.sqrt(2 * Math.PI);
+      double slope = Math.abs(gelu.get("gradient").get(i).asDouble()), curvature = Math.abs(phi * (2 - exact * exact));
+      assertEquals(x[i], po[i], "pre " + i);
+      assertClose(gelu.get("output").get(i).asDouble(), yo[i], 3e-7, 1e-12 + 1.01 * slope * dx, "gelu(" + x[i] + ")");
+      assertClose(gelu.get("gradient").get(i).asDouble(), go[i], 3e-7, 1e-12 + 1.01 * curvature * dx, "gelu'(" + x[i] + ")");
+    }
+  }
+
   /** The {@link ReferenceActivations} name of {@code act}. */
   private static String reference(Activation act) {
     return act.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'); // leaky-relu: slope 0.01
   }
 
-  /** {@code act(pre)} rounded to float, the output a backward receives (identity: {@code pre}). */
+  /**
+   * What a backward receives: {@code act(pre)} rounded to float (identity: {@code pre}), or {@code
+   * pre} itself for an activation whose backward takes the pre-activation (GELU).
+   */
   private static float[] outputs(Activation act, float[] pre) {
     float[] out = new float[pre.length];
     for (int i = 0; i < pre.length; i++) {
-      out[i] = act == Activation.IDENTITY ? pre[i] : (float) ReferenceActivations.forward(reference(act), pre[i]);
+      out[i] = act == Activation.IDENTITY || act.backwardFromPreActivation() ? pre[i]
+          : (float) ReferenceActivations.forward(reference(act), pre[i]);
     }
     return out;
   }
@@ -167,7 +234,7 @@ public interface DenseOpsContract extends OpsContract {
 
   @ParameterizedTest
   @CsvSource({"IDENTITY,true", "RELU,true", "SIGMOID,true", "IDENTITY,false", "RELU,false", "ELU,true", "TANH,true",
-      "TANH,false", "LEAKY_RELU,true"})
+      "TANH,false", "LEAKY_RELU,true", "GELU,true", "GELU,false"})
   default void linearForward(Activation act, boolean withBias) {
     int rows = 37, in = 53, out = 29;
     float[] x = gaussian(rows * in, 1), w = gaussian(out * in, 0.3), bias = gaussian(out, 1);
@@ -183,7 +250,7 @@ public interface DenseOpsContract extends OpsContract {
           case IDENTITY -> v;
           case RELU -> Math.max(v, 0);
           case SIGMOID -> 1 / (1 + Math.exp(-v));
-          case ELU, TANH, LEAKY_RELU -> ReferenceActivations.forward(reference(act), v);
+          case ELU, TANH, LEAKY_RELU, GELU -> ReferenceActivations.forward(reference(act), v);
         };
         assertClose(expected, yo[r * out + o], 1e-5, 1e-5, act + " y[" + r + "," + o + "]");
       }
@@ -193,7 +260,7 @@ public interface DenseOpsContract extends OpsContract {
   @ParameterizedTest
   @CsvSource({"IDENTITY,true,true", "RELU,true,true", "RELU,false,true", "IDENTITY,true,false", "RELU,false,false",
       "ELU,true,true", "TANH,true,false", "ELU,false,false", "TANH,false,true",
-      "LEAKY_RELU,true,true", "LEAKY_RELU,false,false"})
+      "LEAKY_RELU,true,true", "LEAKY_RELU,false,false", "GELU,true,true", "GELU,false,false", "GELU,true,false"})
   default void linearBackward(Activation act, boolean withBiasGrad, boolean withDx) {
     int rows = 41, in = 23, out = 31;
     float[] x = gaussian(rows * in, 1), w = gaussian(out * in, 0.3);

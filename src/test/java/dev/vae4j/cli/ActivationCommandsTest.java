@@ -27,7 +27,7 @@ class ActivationCommandsTest {
   @TempDir Path dir;
 
   @ParameterizedTest
-  @org.junit.jupiter.params.provider.ValueSource(strings = {"tanh", "leaky-relu:0.2"})
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"tanh", "leaky-relu:0.2", "gelu"})
   void aRunIsRebuiltWithItsActivationByEveryCommand(String name) throws Exception {
     ActivationFunction act = HiddenActivations.parse(name);
     Path run = dir.resolve("run");
@@ -50,8 +50,7 @@ class ActivationCommandsTest {
 
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
-      "swish|--activation must be relu, leaky-relu[:SLOPE] (SLOPE in (0, 1)), elu or tanh, got 'swish'",
-      "gelu|--activation 'gelu' is not implemented yet (use relu, leaky-relu[:SLOPE] (SLOPE in (0, 1)), elu or tanh)",
+      "swish|--activation must be relu, leaky-relu[:SLOPE] (SLOPE in (0, 1)), elu, gelu or tanh, got 'swish'",
       "leaky-relu:-0.1|--activation leaky-relu's slope must be a number in (0, 1), got 'leaky-relu:-0.1'",
       "leaky-relu:0|--activation leaky-relu's slope must be a number in (0, 1), got 'leaky-relu:0'",
       "leaky-relu:1|--activation leaky-relu's slope must be a number in (0, 1), got 'leaky-relu:1'",
@@ -62,6 +61,15 @@ class ActivationCommandsTest {
     CliRun o = run("train", "--activation", value, "--out", dir.resolve("never").toString());
     assertEquals(2, o.code(), o.err());
     assertEquals("vae4j: error: " + message, o.err().lines().findFirst().orElse(""), o.err());
+  }
+
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"elu", "tanh"})
+  void dropoutIsRefusedWithAnActivationWhoseBackwardReadsTheOutput(String activation) {
+    CliRun o = run("train", "--activation", activation, "--dropout", "0.2", "--out", dir.resolve("never").toString());
+    assertEquals(2, o.code(), o.err());
+    assertEquals("vae4j: error: --dropout works with --activation relu, leaky-relu or gelu, not " + activation
+        + " (its backward reads the output, which dropout scales)", o.err().lines().findFirst().orElse(""), o.err());
   }
 
   @Test

@@ -22,7 +22,7 @@ class ReferenceVaeGradientTest {
   /** The smooth hidden activations of {@code --activation} (leaky ReLU's kink is skipped as ReLU's). */
   @ParameterizedTest
   @CsvSource({"BERNOULLI,elu", "BERNOULLI,tanh", "GAUSSIAN_LEARNED,elu", "GAUSSIAN,tanh", "BERNOULLI,leaky-relu",
-      "GAUSSIAN,leaky-relu:0.3"})
+      "GAUSSIAN,leaky-relu:0.3", "BERNOULLI,gelu", "GAUSSIAN_LEARNED,gelu"})
   void analyticGradientMatchesFiniteDifferencesWithAnotherActivation(Likelihood likelihood, String activation) {
     check(likelihood, HiddenActivations.parse(activation));
   }

@@ -124,7 +124,7 @@ class RunConfigTest {
 
   /** A non-ReLU MLP writes model.activation and reads it back; ReLU runs write none (their bytes stay). */
   @org.junit.jupiter.params.ParameterizedTest
-  @org.junit.jupiter.params.provider.ValueSource(strings = {"elu", "tanh", "leaky-relu", "leaky-relu:0.2", "leaky-relu:1.0E-4"})
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"elu", "tanh", "leaky-relu", "leaky-relu:0.2", "leaky-relu:1.0E-4", "gelu"})
   void theHiddenActivationRoundTrips(String given) throws IOException {
     dev.vae4j.backend.ActivationFunction activation = dev.vae4j.model.HiddenActivations.parse(given);
     RunConfig old = RunConfig.read(resource("csv.json"));

@@ -151,7 +151,7 @@ class TrainerResumeTest {
    */
   @ParameterizedTest
   @CsvSource({"elu,false", "tanh,false", "elu,true", "tanh,true", "leaky-relu,false", "leaky-relu:0.3,false",
-      "leaky-relu:0.3,true"})
+      "leaky-relu:0.3,true", "gelu,false", "gelu,true"})
   void resumingWithAnotherActivationEndsBitIdentical(String activation, boolean scalar) {
     VaeConfig model = VaeConfig.mlp(Shape.flat(784), new int[] {24}, 3, Likelihood.BERNOULLI,
         dev.vae4j.model.HiddenActivations.parse(activation));

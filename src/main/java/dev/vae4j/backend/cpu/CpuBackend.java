@@ -190,8 +190,8 @@ public final class CpuBackend implements Backend {
   }
 
   @Override
-  public void biasActivation(Tensor x, Tensor bias, int rows, int cols, ActivationFunction act) {
-    dense.biasActivation(x, bias, rows, cols, act);
+  public void biasActivation(Tensor x, Tensor bias, Tensor pre, int rows, int cols, ActivationFunction act) {
+    dense.biasActivation(x, bias, pre, rows, cols, act);
   }
 
   @Override
@@ -201,8 +201,9 @@ public final class CpuBackend implements Backend {
   }
 
   @Override
-  public void linearForward(Tensor x, Tensor w, Tensor bias, Tensor y, int rows, int in, int out, ActivationFunction act) {
-    dense.linearForward(x, w, bias, y, rows, in, out, act);
+  public void linearForward(
+      Tensor x, Tensor w, Tensor bias, Tensor y, Tensor pre, int rows, int in, int out, ActivationFunction act) {
+    dense.linearForward(x, w, bias, y, pre, rows, in, out, act);
   }
 
   @Override

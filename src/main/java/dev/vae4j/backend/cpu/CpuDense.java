@@ -41,21 +41,25 @@ final class CpuDense implements DenseOps {
   }
 
   @Override
-  public void biasActivation(Tensor x, Tensor bias, int rows, int cols, ActivationFunction function) {
+  public void biasActivation(Tensor x, Tensor bias, Tensor pre, int rows, int cols, ActivationFunction function) {
     Activation act = function.kind();
     CpuTensor xt = cpu(x);
-    CpuTensor bt = bias == null ? null : cpu(bias);
-    new Rows(rows, cols).checkBiasActivation(xt, bt);
+    CpuTensor bt = bias == null ? null : cpu(bias), pt = pre == null ? null : cpu(pre);
+    new Rows(rows, cols).checkBiasActivation(xt, bt, pt);
     float[] b = bt == null ? null : bt.heap;
     int bo = bt == null ? 0 : bt.offset;
     if (act == Activation.SIGMOID) {
+      if (pt != null) throw new UnsupportedOperationException("biasActivation keeps no pre-activation for SIGMOID");
       loops.biasRelu(xt.heap, xt.offset, b, bo, 0, rows, cols, false);
       parallel.forRange(rows * cols, (from, to) -> loops.sigmoid(xt.heap, xt.offset + from, xt.offset + to));
-    } else if (act == Activation.ELU || act == Activation.TANH || act == Activation.LEAKY_RELU) {
+    } else if (pt != null || act == Activation.ELU || act == Activation.TANH || act == Activation.LEAKY_RELU
+        || act == Activation.GELU) {
       parallel.forRows(rows, cols, (from, to) -> {
         loops.biasRelu(xt.heap, xt.offset, b, bo, from, to, cols, false);
+        if (pt != null) System.arraycopy(xt.heap, xt.offset + from * cols, pt.heap, pt.offset + from * cols, (to - from) * cols);
         loops.activate(xt.heap, xt.offset + from * cols, xt.offset + to * cols, function);
       });
+      if (pt != null) pt.heapWritten();
     } else {
       boolean relu = act == Activation.RELU;
       parallel.forRows(rows, cols, (from, to) -> loops.biasRelu(xt.heap, xt.offset, b, bo, from, to, cols, relu));
@@ -76,7 +80,8 @@ final class CpuDense implements DenseOps {
     if (act == Activation.RELU) {
       parallel.forRange(rows * cols, (from, to) -> loops.reluBackward(g.heap, g.offset, y.heap, y.offset, from, to));
       g.heapWritten();
-    } else if (act == Activation.ELU || act == Activation.TANH || act == Activation.LEAKY_RELU) {
+    } else if (act == Activation.ELU || act == Activation.TANH || act == Activation.LEAKY_RELU
+        || act == Activation.GELU) {
       parallel.forRange(rows * cols, (from, to) ->
           loops.activationBackward(g.heap, g.offset, y.heap, y.offset, from, to, function));
       g.heapWritten();

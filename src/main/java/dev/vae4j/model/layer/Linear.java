@@ -96,6 +96,16 @@ public record Linear(List<String> names, int in, int out, ActivationFunction fun
     backend.linearForward(x, params[0], params[1], y, rows, in, out, function);
   }
 
+  @Override
+  public boolean keepsPreActivation() {
+    return function.kind().backwardFromPreActivation();
+  }
+
+  @Override
+  public void forward(Backend backend, Tensor[] params, Tensor x, Tensor y, Tensor pre, int rows) {
+    backend.linearForward(x, params[0], params[1], y, pre, rows, in, out, function);
+  }
+
   /** {@code x W^T}. */
   @Override
   public List<GemmShape> forwardGemms(String role, int rows) {

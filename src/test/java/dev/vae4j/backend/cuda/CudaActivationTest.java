@@ -72,7 +72,7 @@ class CudaActivationTest {
   void eluAndTanhRunTheGemmAndTheBiasActivationKernel() {
     for (ActivationFunction act : new ActivationFunction[] {ActivationFunction.of(Activation.ELU),
         ActivationFunction.of(Activation.TANH), ActivationFunction.of(Activation.LEAKY_RELU),
-        ActivationFunction.leakyRelu(0.25f)}) {
+        ActivationFunction.leakyRelu(0.25f), ActivationFunction.of(Activation.GELU)}) {
       RecordingCuda cuda = new RecordingCuda();
       layer(cuda, act);
       List<String> forward = between(cuda, "forward", "backward");
@@ -95,6 +95,41 @@ class CudaActivationTest {
       assertEquals(1, plain.size(), act + ": " + plain);
       assertTrue(plain.get(0).startsWith("cuLaunchKernel vae4j_activation_backward ") && plain.get(0).endsWith(code(act)),
           plain.get(0));
+    }
+  }
+
+  /**
+   * A layer that keeps its pre-activation (GELU, training) never takes a cuBLASLt epilogue, whose
+   * GELU is the tanh approximation and which would not write the pre-activation: the GEMM, then
+   * {@code vae4j_bias_activation} with the pre-activation's pointer (a null one otherwise).
+   */
+  @Test
+  void aKeptPreActivationTakesTheKernelWithItsPointer() {
+    for (ActivationFunction act : new ActivationFunction[] {ActivationFunction.of(Activation.GELU), ActivationFunction.RELU}) {
+      RecordingCuda cuda = new RecordingCuda();
+      KernelImage image = KernelImage.load();
+      if (image == null) image = new KernelImage(new byte[0], Map.of());
+      try {
+        CudaBackend b = new CudaBackend(CudaOptions.defaults(), CudaProbe.probe(cuda, image), cuda, image);
+        try {
+          Tensor x = b.allocate(ROWS * IN), w = b.allocate(OUT * IN), bias = b.allocate(OUT);
+          Tensor y = b.allocate(ROWS * OUT), pre = b.allocate(ROWS * OUT);
+          cuda.mark("forward");
+          b.linearForward(x, w, bias, y, pre, ROWS, IN, OUT, act);
+          cuda.mark("end");
+        } finally {
+          b.close();
+        }
+      } finally {
+        cuda.releaseHostMemory();
+      }
+      List<String> forward = between(cuda, "forward", "end");
+      assertEquals(2, forward.size(), act + ": " + forward);
+      assertTrue(forward.get(0).startsWith("cublasSgemm"), forward.get(0));
+      String launch = forward.get(1);
+      assertTrue(launch.startsWith("cuLaunchKernel vae4j_bias_activation ") && launch.endsWith(code(act)), launch);
+      String[] args = launch.substring(launch.indexOf(" args ") + 6).split(" ");
+      assertTrue(args[2].startsWith("p@") && !args[2].equals(args[0]), "the pre-activation's pointer: " + launch);
     }
   }
 
