@@ -95,7 +95,8 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(names = "--activation", defaultValue = "relu", paramLabel = "NAME",
       description = "The hidden layers' activation, encoder and decoder (not the heads or the output layer): relu, "
-          + "leaky-relu (slope 0.01) or leaky-relu:SLOPE (SLOPE in (0, 1)), elu (alpha 1) or tanh. MLPs only: --conv takes relu.")
+          + "leaky-relu (slope 0.01) or leaky-relu:SLOPE (SLOPE in (0, 1)), elu (alpha 1), gelu (exact erf form) or tanh. "
+          + "With --conv: its dense hidden layers (the convolutions keep relu).")
   String activation;
 
   @Option(names = "--lr", defaultValue = "1e-3", description = "The optimizer's learning rate.")
@@ -228,7 +229,7 @@ final class TrainCommand implements Callable<Integer> {
     VaeConfig config = resumedModel != null ? resumedModel
         : conv != null ? usage(() -> ConvModels.build(conv, input,
             spec.commandLine().getParseResult().hasMatchedOption("--hidden") ? hidden : ConvModels.DEFAULT_HIDDEN,
-            latent, pixels))
+            latent, pixels, act))
         : usage(() -> VaeConfig.mlp(input, hidden, latent, pixels, act));
     int images = Trainer.trainingImages(split, options);
     if (options.batchSize() > images) {
@@ -237,12 +238,10 @@ final class TrainCommand implements Callable<Integer> {
     }
     MemoryLimits.checkTraining(spec.commandLine(), config, options.batchSize(),
         MemoryLimits.options(hidden, latent, options.batchSize()));
-    if (options.dropout() > 0 && config.convolutional()) {
-      throw new ParameterException(spec.commandLine(), "--dropout works with MLP models only, not with --conv");
-    }
-    if (options.dropout() > 0 && !VaeNetwork.dropoutKeepsGradients(config.hiddenActivation().kind())) {
+    ActivationFunction dense = config.denseActivation();
+    if (options.dropout() > 0 && !VaeNetwork.dropoutKeepsGradients(dense.kind())) {
       throw new ParameterException(spec.commandLine(), "--dropout works with --activation relu, leaky-relu or gelu, not "
-          + HiddenActivations.name(config.hiddenActivation()) + " (its backward reads the output, which dropout scales)");
+          + HiddenActivations.name(dense) + " (its backward reads the output, which dropout scales)");
     }
     Backends.Choice choice = Backends.select(device, new Backends.GpuOptions(tf32, !noGraph), config.convolutional());
     // Only once everything else is in order: the folder's lock, held to the end of the run.
@@ -420,19 +419,13 @@ final class TrainCommand implements Callable<Integer> {
     return TensorBoardListener.create(dir, pictures, options, seed, TensorBoardListener.DEFAULT_STEP_INTERVAL);
   }
 
-  /** {@code --activation}; a convolutional model (new, not resumed) takes only ReLU. */
+  /** {@code --activation}: an MLP's hidden layers, or a convolutional model's dense ones. */
   private ActivationFunction hiddenActivation() {
-    ActivationFunction act;
     try {
-      act = HiddenActivations.parse(activation);
+      return HiddenActivations.parse(activation);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "--activation " + e.getMessage());
     }
-    if (!act.equals(ActivationFunction.RELU) && conv != null && resumedModel == null) {
-      throw new ParameterException(spec.commandLine(), "--activation " + activation
-          + " is for MLPs only (--conv takes relu)");
-    }
-    return act;
   }
 
   private Likelihood likelihood() {

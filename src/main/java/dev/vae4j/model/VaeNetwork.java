@@ -143,19 +143,21 @@ public final class VaeNetwork {
     forward(ws, rows, null);
   }
 
-  /** As {@link #forward(Workspace, int)}, with {@code dropout} on the hidden layers (none if null). */
+  /**
+   * As {@link #forward(Workspace, int)}, with {@code dropout} on the dense hidden layers (none if
+   * null): an MLP's, or a convolutional model's (not its convolutions).
+   */
   public void forward(Workspace ws, int rows, Dropout dropout) {
-    if (dropout != null) requireMlp();
+    if (dropout != null) requireDropoutGradients();
     encodeRows(ws, 0, rows, rows, dropout);
     sampleLatent(ws, rows);
     decodeRows(ws, ws.z, 0, rows, rows, dropout);
   }
 
-  private void requireMlp() {
+  private void requireDropoutGradients() {
     for (List<Layer> layers : List.of(encoder, decoder)) {
       for (Layer layer : layers) {
-        if (!(layer instanceof Linear l)) throw new IllegalArgumentException("--dropout works with MLP models only");
-        if (!dropoutKeepsGradients(l.activation())) {
+        if (layer instanceof Linear l && !dropoutKeepsGradients(l.activation())) {
           throw new IllegalArgumentException("--dropout does not work with " + l.activation() + " layers");
         }
       }
@@ -170,6 +172,15 @@ public final class VaeNetwork {
    */
   public static boolean dropoutKeepsGradients(Activation act) {
     return act != Activation.ELU && act != Activation.TANH;
+  }
+
+  /**
+   * Whether dropout follows layer {@code index} of {@code layers} (the encoder's or the decoder's):
+   * a dense layer but the last (the heads, the output layer). Every hidden layer of an MLP; a
+   * convolutional model's dense layers, up to the decoder's reshape, not its convolutions.
+   */
+  private static boolean dropsOutput(List<Layer> layers, int index) {
+    return index < layers.size() - 1 && layers.get(index) instanceof Linear;
   }
 
   /**
@@ -233,7 +244,7 @@ public final class VaeNetwork {
       Layer layer = encoder.get(i);
       Tensor y = rowsOf(ws.encoded[i], first, n, layer.outputShape().size(), rows);
       layer.forward(backend, encoderParams[i], x, y, preActivation(ws.encodedPre[i], first, n, layer, rows), n);
-      if (dropout != null && i < encoder.size() - 1) drop(y, n, layer, dropout, dropoutLayer(false, i));
+      if (dropout != null && dropsOutput(encoder, i)) drop(y, n, layer, dropout, dropoutLayer(false, i));
       x = y;
     }
   }
@@ -244,7 +255,7 @@ public final class VaeNetwork {
       Layer layer = decoder.get(i);
       Tensor y = rowsOf(ws.decoded[i], first, n, layer.outputShape().size(), rows);
       layer.forward(backend, decoderParams[i], x, y, preActivation(ws.decodedPre[i], first, n, layer, rows), n);
-      if (dropout != null && i < decoder.size() - 1) drop(y, n, layer, dropout, dropoutLayer(true, i));
+      if (dropout != null && dropsOutput(decoder, i)) drop(y, n, layer, dropout, dropoutLayer(true, i));
       x = y;
     }
   }
@@ -317,7 +328,7 @@ public final class VaeNetwork {
     for (int i = decoder.size() - 1; i >= 0; i--) {
       Tensor input = i == 0 ? ws.z : ws.decoded[i - 1];
       Tensor inputGrad = i == 0 ? ws.zGrad : ws.decodedGrad[i - 1];
-      if (dropout != null && i < decoder.size() - 1) dropBackward(ws.decodedGrad[i], rows, decoder.get(i), dropout, dropoutLayer(true, i));
+      if (dropout != null && dropsOutput(decoder, i)) dropBackward(ws.decodedGrad[i], rows, decoder.get(i), dropout, dropoutLayer(true, i));
       Tensor saved = ws.decodedPre[i] != null ? ws.decodedPre[i] : ws.decoded[i];
       decoder.get(i).backward(backend, decoderParams[i], grads.decoder[i], input, saved, ws.decodedGrad[i],
           inputGrad, rows);
@@ -328,7 +339,7 @@ public final class VaeNetwork {
     for (int i = encoder.size() - 1; i >= 0; i--) {
       Tensor input = i == 0 ? ws.input : ws.encoded[i - 1];
       Tensor inputGrad = i == 0 ? null : ws.encodedGrad[i - 1];
-      if (dropout != null && i < encoder.size() - 1) dropBackward(ws.encodedGrad[i], rows, encoder.get(i), dropout, dropoutLayer(false, i));
+      if (dropout != null && dropsOutput(encoder, i)) dropBackward(ws.encodedGrad[i], rows, encoder.get(i), dropout, dropoutLayer(false, i));
       Tensor saved = ws.encodedPre[i] != null ? ws.encodedPre[i] : ws.encoded[i];
       encoder.get(i).backward(backend, encoderParams[i], grads.encoder[i], input, saved, ws.encodedGrad[i],
           inputGrad, rows);

@@ -92,17 +92,20 @@ class VaeNetworkTest {
    * the gradient without dropout.
    */
   @ParameterizedTest
-  @org.junit.jupiter.params.provider.ValueSource(strings = {"relu", "gelu", "leaky-relu:0.3"})
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"relu", "gelu", "leaky-relu:0.3", "conv gelu", "conv leaky-relu:0.3"})
   void dropoutGradientMatchesFiniteDifferences(String activation) {
     long seed = Long.getLong("vae4j.seed", new Random().nextLong());
     Random random = new Random(seed);
-    VaeConfig config = VaeConfig.mlp(Shape.flat(19), new int[] {23, 17}, 4, Likelihood.GAUSSIAN,
-        HiddenActivations.parse(activation));
+    // "conv NAME": a convolutional model, dropout after its dense layers only, NAME their activation.
+    boolean conv = activation.startsWith("conv ");
+    ActivationFunction act = HiddenActivations.parse(conv ? activation.substring(5) : activation);
+    VaeConfig config = conv ? VaeConfig.conv(new Shape(1, 8, 8), new int[] {2}, new int[] {7}, 4, Likelihood.GAUSSIAN, act)
+        : VaeConfig.mlp(Shape.flat(19), new int[] {23, 17}, 4, Likelihood.GAUSSIAN, act);
     int rows = 9;
     float beta = 0.7f;
     ParameterLayout layout = new ParameterLayout(config);
     float[] p = Initializer.pytorchLinear(layout, seed);
-    float[] x = new float[rows * 19], eps = new float[rows * 4];
+    float[] x = new float[rows * config.inputSize()], eps = new float[rows * 4];
     for (int i = 0; i < x.length; i++) x[i] = random.nextFloat();
     for (int i = 0; i < eps.length; i++) eps[i] = (float) random.nextGaussian();
     Dropout dropout = new Dropout(0.4f, seed, 1 + random.nextInt(100), 3 + random.nextInt(50));

@@ -256,6 +256,31 @@ class TrainerResumeTest {
     }
   }
 
+  /**
+   * A convolutional model with {@code --activation} on its dense layers and dropout after them
+   * (not after the convolutions): resumed from every checkpoint, bit-identical.
+   */
+  @ParameterizedTest
+  @CsvSource({"gelu", "leaky-relu:0.2"})
+  void resumingAConvModelWithDenseActivationAndDropoutEndsBitIdentical(String activation) {
+    VaeConfig conv = VaeConfig.conv(new dev.vae4j.model.layer.Shape(1, 28, 28), new int[] {4}, new int[] {12}, 3,
+        Likelihood.BERNOULLI, dev.vae4j.model.HiddenActivations.parse(activation));
+    TrainOptions options = new TrainOptions(1, 500, 2e-3, 0, false, 1f, 0, 7, 0.1, false, 0).withDropout(0.3f);
+    Recorder all = new Recorder(4);
+    Vae straight = Vae.create(conv, backend, 7);
+    Trainer.fit(straight, digits, options, new TrainingListener() {}, new RunControl(null, all, false));
+    assertTrue(all.states.size() > 2, "step checkpoints too: " + all.states.size());
+    Vae without = Vae.create(conv, backend, 7);
+    Trainer.fit(without, digits, options.withDropout(0), new TrainingListener() {});
+    assertFalse(Arrays.equals(straight.parameters(), without.parameters()), "dropout changed nothing");
+    for (TrainingState from : all.states) {
+      Vae resumed = Vae.create(conv, backend, 999);
+      Trainer.fit(resumed, digits, options, new TrainingListener() {}, new RunControl(from, CheckpointSink.none(), false));
+      assertArrayEquals(straight.parameters(), resumed.parameters(),
+          activation + " conv resumed at epoch " + from.epoch() + ", batch " + from.batch());
+    }
+  }
+
   @Test
   void divergenceStopsNamingTheStepAndKeepsTheLastGoodWeights() {
     TrainOptions options = new TrainOptions(2, 500, 1e30, 0, false, 1f, 0, 3, 0.1, false, 0);
