@@ -195,7 +195,7 @@ final class TrainCommand implements Callable<Integer> {
   boolean skipNonFinite;
 
   @Option(names = "--dropout", defaultValue = "0", paramLabel = "P",
-      description = "Inverted dropout with drop probability P in [0, 1) on the MLP's hidden layers, in training steps only (0: off).")
+      description = "Inverted dropout with drop probability P in [0, 1) on the dense hidden layers (an MLP's, or a --conv model's), in training steps only (0: off).")
   float dropout;
 
   @Override
