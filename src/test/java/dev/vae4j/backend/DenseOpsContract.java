@@ -151,7 +151,7 @@ public interface DenseOpsContract extends OpsContract {
    * is {@code x w^T + bias}, {@code y} the activation of it, the same as without {@code pre}.
    */
   @ParameterizedTest
-  @EnumSource(value = Activation.class, names = {"GELU", "RELU", "IDENTITY", "TANH"})
+  @EnumSource(Activation.class)
   default void linearForwardKeepsThePreActivation(Activation act) {
     int rows = 21, in = 33, out = 47;
     float[] x = gaussian(rows * in, 1), w = gaussian(out * in, 0.3), bias = gaussian(out, 1);
@@ -166,7 +166,11 @@ public interface DenseOpsContract extends OpsContract {
         for (int i = 0; i < in; i++) v += (double) x[r * in + i] * w[o * in + i];
         int k = r * out + o;
         assertClose(v, po[k], 1e-5, 1e-5, act + " pre[" + r + "," + o + "]");
-        double expected = act == Activation.IDENTITY ? v : ReferenceActivations.forward(reference(act), v);
+        double expected = switch (act) {
+          case IDENTITY -> v;
+          case SIGMOID -> 1 / (1 + Math.exp(-v));
+          default -> ReferenceActivations.forward(reference(act), v);
+        };
         assertClose(expected, yo[k], 1e-5, 1e-5, act + " y[" + r + "," + o + "]");
         assertClose(plainOut[k], yo[k], 1e-6, 1e-6, act + " y without pre[" + r + "," + o + "]");
       }
@@ -174,18 +178,22 @@ public interface DenseOpsContract extends OpsContract {
   }
 
   /**
-   * The backend's float GELU, forward and backward, against PyTorch's float64 {@code nn.GELU()}
-   * (src/test/python/activation_fixture.py's committed fixture): about one float rounding apart.
+   * The backend's float GELU and leaky ReLU of slope 0.2, forward and backward, against PyTorch's
+   * float64 {@code nn.GELU()} and {@code nn.LeakyReLU(0.2)} (src/test/python/activation_fixture.py's
+   * committed fixture): about one float rounding apart. GELU's backward reads the pre-activation the
+   * forward kept, leaky ReLU's the output.
    */
-  @Test
-  default void geluMatchesPyTorch() throws java.io.IOException {
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"gelu", "leaky-relu:0.2"})
+  default void activationsMatchPyTorch(String name) throws java.io.IOException {
+    ActivationFunction act = name.equals("gelu") ? ActivationFunction.of(Activation.GELU) : ActivationFunction.leakyRelu(0.2f);
     com.fasterxml.jackson.databind.JsonNode fixture;
     try (java.io.InputStream in = DenseOpsContract.class.getResourceAsStream("activation_fixture.json")) {
       fixture = new com.fasterxml.jackson.databind.ObjectMapper().readTree(in);
     }
-    com.fasterxml.jackson.databind.JsonNode gelu = null;
+    com.fasterxml.jackson.databind.JsonNode expected = null;
     for (com.fasterxml.jackson.databind.JsonNode c : fixture.get("cases")) {
-      if (c.get("activation").asText().equals("gelu")) gelu = c;
+      if (c.get("activation").asText().equals(name)) expected = c;
     }
     int n = fixture.get("input").size();
     float[] x = new float[n], ones = new float[n];
@@ -194,18 +202,20 @@ public interface DenseOpsContract extends OpsContract {
       ones[i] = 1f;
     }
     Tensor y = upload(x), pre = poisoned(n), grad = upload(ones);
-    backend().biasActivation(y, null, pre, 1, n, ActivationFunction.of(Activation.GELU));
-    backend().activationBackward(grad, pre, null, 1, n, Activation.GELU);
+    backend().biasActivation(y, null, pre, 1, n, act);
+    backend().activationBackward(grad, act.kind().backwardFromPreActivation() ? pre : y, null, 1, n, act);
     float[] yo = backend().download(y), po = backend().download(pre), go = backend().download(grad);
     for (int i = 0; i < n; i++) {
       // The inputs are doubles (e.g. -3.1): allow for their rounding to float, times the slope of
-      // GELU (its derivative) and of its derivative (phi(x) (2 - x^2)).
+      // the activation (its derivative) and of its derivative (GELU's: phi(x) (2 - x^2)).
       double exact = fixture.get("input").get(i).asDouble(), dx = Math.abs(exact - x[i]);
       double phi = Math.exp(-0.5 * exact * exact) / Math.sqrt(2 * Math.PI);
-      double slope = Math.abs(gelu.get("gradient").get(i).asDouble()), curvature = Math.abs(phi * (2 - exact * exact));
+      double slope = Math.abs(expected.get("gradient").get(i).asDouble());
+      double curvature = name.equals("gelu") ? Math.abs(phi * (2 - exact * exact)) : 0;
       assertEquals(x[i], po[i], "pre " + i);
-      assertClose(gelu.get("output").get(i).asDouble(), yo[i], 3e-7, 1e-12 + 1.01 * slope * dx, "gelu(" + x[i] + ")");
-      assertClose(gelu.get("gradient").get(i).asDouble(), go[i], 3e-7, 1e-12 + 1.01 * curvature * dx, "gelu'(" + x[i] + ")");
+      assertClose(expected.get("output").get(i).asDouble(), yo[i], 3e-7, 1e-12 + 1.01 * slope * dx, name + "(" + x[i] + ")");
+      assertClose(expected.get("gradient").get(i).asDouble(), go[i], 3e-7, 1e-12 + 1.01 * curvature * dx,
+          name + "'(" + x[i] + ")");
     }
   }
 

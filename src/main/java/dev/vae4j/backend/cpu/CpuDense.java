@@ -49,8 +49,11 @@ final class CpuDense implements DenseOps {
     float[] b = bt == null ? null : bt.heap;
     int bo = bt == null ? 0 : bt.offset;
     if (act == Activation.SIGMOID) {
-      if (pt != null) throw new UnsupportedOperationException("biasActivation keeps no pre-activation for SIGMOID");
       loops.biasRelu(xt.heap, xt.offset, b, bo, 0, rows, cols, false);
+      if (pt != null) {
+        System.arraycopy(xt.heap, xt.offset, pt.heap, pt.offset, rows * cols);
+        pt.heapWritten();
+      }
       parallel.forRange(rows * cols, (from, to) -> loops.sigmoid(xt.heap, xt.offset + from, xt.offset + to));
     } else if (pt != null || act == Activation.ELU || act == Activation.TANH || act == Activation.LEAKY_RELU
         || act == Activation.GELU) {
