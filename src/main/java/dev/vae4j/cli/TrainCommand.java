@@ -2,7 +2,6 @@ package dev.vae4j.cli;
 
 import dev.vae4j.Backends;
 import dev.vae4j.Vae;
-import dev.vae4j.backend.Activation;
 import dev.vae4j.backend.ActivationFunction;
 import dev.vae4j.backend.Backend;
 import dev.vae4j.backend.Likelihood;

@@ -1,6 +1,5 @@
 package dev.vae4j.model;
 
-import dev.vae4j.backend.Activation;
 import dev.vae4j.backend.ActivationFunction;
 import dev.vae4j.backend.Likelihood;
 import dev.vae4j.io.FormatException;

@@ -1,15 +1,12 @@
 package dev.vae4j.run;
 
-import dev.vae4j.backend.Activation;
-import dev.vae4j.backend.ActivationFunction;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vae4j.Backends;
-import dev.vae4j.backend.Activation;
+import dev.vae4j.backend.ActivationFunction;
 import dev.vae4j.backend.Likelihood;
 import dev.vae4j.data.CsvReader;
 import dev.vae4j.data.DataSpec;
@@ -399,7 +396,6 @@ public record RunConfig(
     }
   }
 
-  /** training.optimizer, with training.momentum (SGD) and training.l1, each 0 when absent. */
   /** {@code model.activation}, ReLU when absent (every file before {@code --activation}). */
   private static ActivationFunction hiddenActivation(Fields f) throws FormatException {
     if (f.root().at("/model/activation").isMissingNode()) return ActivationFunction.RELU;
@@ -410,6 +406,7 @@ public record RunConfig(
     }
   }
 
+  /** training.optimizer, with training.momentum (SGD) and training.l1, each 0 when absent. */
   private static OptimizerChoice optimizer(Fields f) throws FormatException {
     String name = f.text("/training/optimizer");
     OptimizerChoice.Rule rule = null;

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vae4j.Vae;
-import dev.vae4j.backend.Activation;
 import dev.vae4j.backend.Backend;
 import dev.vae4j.backend.Likelihood;
 import dev.vae4j.backend.cpu.CpuBackend;
