@@ -133,6 +133,52 @@ class CudaActivationTest {
     }
   }
 
+  /**
+   * A whole recorded training step of a GELU MLP (784-64-32-3, Bernoulli) on the fake: each hidden
+   * layer's forward is the GEMM then {@code vae4j_bias_activation} with GELU's code and a
+   * pre-activation pointer, and its backward {@code vae4j_activation_backward} with GELU's code;
+   * no hidden layer takes the RELU_BIAS epilogue.
+   */
+  @Test
+  void aGeluStepKeepsAndReadsThePreActivations() {
+    RecordingCuda cuda = new RecordingCuda();
+    KernelImage image = KernelImage.load();
+    if (image == null) image = new KernelImage(new byte[0], Map.of());
+    try {
+      CudaBackend b = new CudaBackend(CudaOptions.defaults(), CudaProbe.probe(cuda, image), cuda, image);
+      try {
+        dev.vae4j.Vae vae = dev.vae4j.Vae.create(dev.vae4j.model.VaeConfig.mlp(dev.vae4j.model.layer.Shape.flat(784),
+            new int[] {64, 32}, 3, dev.vae4j.backend.Likelihood.BERNOULLI, ActivationFunction.of(Activation.GELU)), b, 1);
+        byte[] pixels = new byte[64 * 784];
+        java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+        for (int i = 0; i < pixels.length; i++) pixels[i] = (byte) random.nextInt(256);
+        dev.vae4j.data.Dataset data = dev.vae4j.data.Dataset.ofBytes("gelu", pixels, null, 64, 28, 28);
+        cuda.mark("step");
+        try (dev.vae4j.bench.Benchmark.TrainingSteps steps = new dev.vae4j.bench.Benchmark.TrainingSteps(vae, data, 64, 1)) {
+          steps.timed(1);
+        }
+        cuda.mark("end");
+      } finally {
+        b.close();
+      }
+    } finally {
+      cuda.releaseHostMemory();
+    }
+    List<String> step = between(cuda, "step", "end");
+    String gelu = code(ActivationFunction.of(Activation.GELU));
+    List<String> forward = step.stream().filter(l -> l.startsWith("cuLaunchKernel vae4j_bias_activation ")).toList();
+    assertTrue(forward.size() >= 4, "four GELU layers' forwards: " + step);
+    for (String l : forward) {
+      assertTrue(l.endsWith(gelu), l);
+      String[] args = l.substring(l.indexOf(" args ") + 6).split(" ");
+      assertTrue(args[2].startsWith("p@"), "a pre-activation pointer: " + l);
+    }
+    List<String> backward = step.stream().filter(l -> l.startsWith("cuLaunchKernel vae4j_activation_backward ")).toList();
+    assertTrue(backward.size() >= 4, "four GELU layers' backwards: " + step);
+    for (String l : backward) assertTrue(l.endsWith(gelu), l);
+    assertTrue(step.stream().noneMatch(l -> l.contains("EPILOGUE=RELU_BIAS")), step.toString());
+  }
+
   @Test
   void reluKeepsItsEpilogueAndItsMask() {
     RecordingCuda cuda = new RecordingCuda();
