@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vae4j.Backends;
 import dev.vae4j.backend.Backend;
+import dev.vae4j.backend.ActivationFunction;
 import dev.vae4j.backend.Likelihood;
 import dev.vae4j.bench.Benchmark;
 import dev.vae4j.bench.StepBreakdown;
@@ -99,7 +100,7 @@ final class BenchCommand implements Callable<Integer> {
       VaeConfig model = conv == null ? VaeConfig.mlp(784, hidden, latent, Likelihood.BERNOULLI)
           : ConvModels.build(conv, new Shape(1, 28, 28),
               spec.commandLine().getParseResult().hasMatchedOption("--hidden") ? hidden : ConvModels.DEFAULT_HIDDEN,
-              latent, Likelihood.BERNOULLI);
+              latent, Likelihood.BERNOULLI, ActivationFunction.RELU);
       options = new Benchmark.Options(model, batchSize, steps, warmup, 1,
           maxWarmupSeconds, rounds != null ? rounds : Benchmark.Options.defaultRounds(steps));
     } catch (IllegalArgumentException e) {

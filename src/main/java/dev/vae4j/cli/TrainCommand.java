@@ -2,7 +2,7 @@ package dev.vae4j.cli;
 
 import dev.vae4j.Backends;
 import dev.vae4j.Vae;
-import dev.vae4j.backend.Activation;
+import dev.vae4j.backend.ActivationFunction;
 import dev.vae4j.backend.Backend;
 import dev.vae4j.backend.Likelihood;
 import dev.vae4j.data.DataSpec;
@@ -12,6 +12,7 @@ import dev.vae4j.data.Datasets;
 import dev.vae4j.data.PixelNoise;
 import dev.vae4j.io.FormatException;
 import dev.vae4j.model.HiddenActivations;
+import dev.vae4j.model.VaeNetwork;
 import dev.vae4j.model.VaeConfig;
 import dev.vae4j.model.layer.Shape;
 import dev.vae4j.plot.ChartUnavailableException;
@@ -100,7 +101,8 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(names = "--activation", defaultValue = "relu", paramLabel = "NAME",
       description = "The hidden layers' activation, encoder and decoder (not the heads or the output layer): relu, "
-          + "leaky-relu (slope 0.01, also as leaky-relu:0.01), elu (alpha 1) or tanh. MLPs only: --conv takes relu.")
+          + "leaky-relu (slope 0.01) or leaky-relu:SLOPE (SLOPE in (0, 1)), elu (alpha 1), gelu (exact erf form) or tanh. "
+          + "With --conv: its dense hidden layers (the convolutions keep relu).")
   String activation;
 
   @Option(names = "--lr", defaultValue = "1e-3", description = "The optimizer's learning rate.")
@@ -199,7 +201,7 @@ final class TrainCommand implements Callable<Integer> {
   boolean skipNonFinite;
 
   @Option(names = "--dropout", defaultValue = "0", paramLabel = "P",
-      description = "Inverted dropout with drop probability P in [0, 1) on the MLP's hidden layers, in training steps only (0: off).")
+      description = "Inverted dropout with drop probability P in [0, 1) on the dense hidden layers (an MLP's, or a --conv model's), in training steps only (0: off).")
   float dropout;
 
   @Option(names = "--class-weights", paramLabel = "auto|W0,W1,...",
@@ -217,7 +219,7 @@ final class TrainCommand implements Callable<Integer> {
     checkCheckpointing();
     TrainOptions options = options();
     Likelihood pixels = likelihood();
-    Activation act = hiddenActivation();
+    ActivationFunction act = hiddenActivation();
     Path runPath = out != null ? out
         : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     DataSpec dataSpec = images.spec(data == null ? Datasets.BUNDLED : data, csv.format());
@@ -238,7 +240,7 @@ final class TrainCommand implements Callable<Integer> {
     VaeConfig config = resumedModel != null ? resumedModel
         : conv != null ? usage(() -> ConvModels.build(conv, input,
             spec.commandLine().getParseResult().hasMatchedOption("--hidden") ? hidden : ConvModels.DEFAULT_HIDDEN,
-            latent, pixels))
+            latent, pixels, act))
         : usage(() -> VaeConfig.mlp(input, hidden, latent, pixels, act));
     int images = Trainer.trainingImages(split, options);
     if (options.batchSize() > images) {
@@ -247,8 +249,10 @@ final class TrainCommand implements Callable<Integer> {
     }
     MemoryLimits.checkTraining(spec.commandLine(), config, options.batchSize(),
         MemoryLimits.options(hidden, latent, options.batchSize()));
-    if (options.dropout() > 0 && config.convolutional()) {
-      throw new ParameterException(spec.commandLine(), "--dropout works with MLP models only, not with --conv");
+    ActivationFunction dense = config.denseActivation();
+    if (options.dropout() > 0 && !VaeNetwork.dropoutKeepsGradients(dense.kind())) {
+      throw new ParameterException(spec.commandLine(), "--dropout works with --activation relu, leaky-relu or gelu, not "
+          + HiddenActivations.name(dense) + " (its backward reads the output, which dropout scales)");
     }
     Backends.Choice choice = Backends.select(device, new Backends.GpuOptions(tf32, !noGraph), config.convolutional(), cpuCores);
     // Only once everything else is in order: the folder's lock, held to the end of the run.
@@ -334,7 +338,7 @@ final class TrainCommand implements Callable<Integer> {
     checkCheckpointing();
     options();
     Likelihood pixels = likelihood();
-    Activation act = hiddenActivation();
+    ActivationFunction act = hiddenActivation();
     if (conv == null) usage(() -> VaeConfig.mlp(Shape.flat(1), hidden, latent, pixels, act));
   }
 
@@ -449,19 +453,13 @@ final class TrainCommand implements Callable<Integer> {
     return TensorBoardListener.create(dir, pictures, options, seed, TensorBoardListener.DEFAULT_STEP_INTERVAL);
   }
 
-  /** {@code --activation}; a convolutional model (new, not resumed) takes only ReLU. */
-  private Activation hiddenActivation() {
-    Activation act;
+  /** {@code --activation}: an MLP's hidden layers, or a convolutional model's dense ones. */
+  private ActivationFunction hiddenActivation() {
     try {
-      act = HiddenActivations.parse(activation);
+      return HiddenActivations.parse(activation);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "--activation " + e.getMessage());
     }
-    if (act != Activation.RELU && conv != null && resumedModel == null) {
-      throw new ParameterException(spec.commandLine(), "--activation " + activation
-          + " is for MLPs only (--conv takes relu)");
-    }
-    return act;
   }
 
   private Likelihood likelihood() {

@@ -1,14 +1,12 @@
 package dev.vae4j.run;
 
-import dev.vae4j.backend.Activation;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vae4j.Backends;
-import dev.vae4j.backend.Activation;
+import dev.vae4j.backend.ActivationFunction;
 import dev.vae4j.backend.Likelihood;
 import dev.vae4j.data.CsvReader;
 import dev.vae4j.data.DataSpec;
@@ -195,7 +193,7 @@ public record RunConfig(
       m.put("decoder", LayerSpecs.format(model.decoder()));
     }
     // An MLP's hidden activation when not ReLU: the sizes above do not say it (older files: ReLU).
-    if (model.hiddenActivation() != Activation.RELU) m.put("activation", HiddenActivations.name(model.hiddenActivation()));
+    if (!model.hiddenActivation().equals(ActivationFunction.RELU)) m.put("activation", HiddenActivations.name(model.hiddenActivation()));
     TrainOptions o = training;
     Map<String, Object> t = new LinkedHashMap<>();
     t.put("epochs", o.epochs());
@@ -411,10 +409,9 @@ public record RunConfig(
     }
   }
 
-  /** training.optimizer, with training.momentum (SGD) and training.l1, each 0 when absent. */
   /** {@code model.activation}, ReLU when absent (every file before {@code --activation}). */
-  private static Activation hiddenActivation(Fields f) throws FormatException {
-    if (f.root().at("/model/activation").isMissingNode()) return Activation.RELU;
+  private static ActivationFunction hiddenActivation(Fields f) throws FormatException {
+    if (f.root().at("/model/activation").isMissingNode()) return ActivationFunction.RELU;
     try {
       return HiddenActivations.parse(f.text("/model/activation"));
     } catch (IllegalArgumentException e) {
@@ -422,6 +419,7 @@ public record RunConfig(
     }
   }
 
+  /** training.optimizer, with training.momentum (SGD) and training.l1, each 0 when absent. */
   private static OptimizerChoice optimizer(Fields f) throws FormatException {
     String name = f.text("/training/optimizer");
     OptimizerChoice.Rule rule = null;

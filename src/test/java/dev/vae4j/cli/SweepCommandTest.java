@@ -189,12 +189,14 @@ class SweepCommandTest {
   @Test
   void activationIsSweepable() {
     Path out = dir.resolve("a");
-    CliRun o = ok(sweep(out, "--grid", "activation=relu,elu,tanh,leaky-relu", "--dry-run"));
-    assertTrue(o.out().contains("4 trials"), o.out());
+    CliRun o = ok(sweep(out, "--grid", "activation=relu,elu,tanh,leaky-relu,leaky-relu:0.2,gelu", "--dry-run"));
+    assertTrue(o.out().contains("6 trials"), o.out());
     assertTrue(o.out().contains("tanh"), o.out());
+    assertTrue(o.out().contains("leaky-relu:0.2"), o.out());
+    assertTrue(o.out().contains("gelu"), o.out());
     CliRun bad = run(sweep(out, "--grid", "activation=relu,swish", "--dry-run"));
     assertEquals(2, bad.code(), bad.err());
-    assertTrue(bad.err().contains("--activation must be relu, leaky-relu, elu or tanh, got 'swish'"), bad.err());
+    assertTrue(bad.err().contains("--activation must be relu, leaky-relu[:SLOPE] (SLOPE in (0, 1)), elu, gelu or tanh, got 'swish'"), bad.err());
     assertFalse(Files.exists(out));
   }
 

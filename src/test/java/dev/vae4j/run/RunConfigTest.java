@@ -124,8 +124,9 @@ class RunConfigTest {
 
   /** A non-ReLU MLP writes model.activation and reads it back; ReLU runs write none (their bytes stay). */
   @org.junit.jupiter.params.ParameterizedTest
-  @org.junit.jupiter.params.provider.EnumSource(value = dev.vae4j.backend.Activation.class, names = {"ELU", "TANH", "LEAKY_RELU"})
-  void theHiddenActivationRoundTrips(dev.vae4j.backend.Activation activation) throws IOException {
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"elu", "tanh", "leaky-relu", "leaky-relu:0.2", "leaky-relu:1.0E-4", "gelu"})
+  void theHiddenActivationRoundTrips(String given) throws IOException {
+    dev.vae4j.backend.ActivationFunction activation = dev.vae4j.model.HiddenActivations.parse(given);
     RunConfig old = RunConfig.read(resource("csv.json"));
     VaeConfig model = VaeConfig.mlp(old.model().input(), old.model().hidden(), old.model().latent(),
         old.model().likelihood(), activation);
@@ -135,12 +136,15 @@ class RunConfigTest {
     c.write(file);
     String json = Files.readString(file);
     String name = dev.vae4j.model.HiddenActivations.name(activation);
+    assertEquals(given, name);
     assertTrue(json.contains("\"activation\" : \"" + name + "\""), json);
     assertFalse(json.contains("\"encoder\""), json);
     assertEquals(c, RunConfig.read(file));
     assertEquals(activation, RunConfig.read(file).model().hiddenActivation());
     assertFalse(Files.readString(resource("csv.json")).contains("activation"));
-    assertEquals("model.activation must be relu, leaky-relu, elu or tanh, got 'swish'",
+    assertEquals("model.activation leaky-relu's slope must be a number in (0, 1), got 'leaky-relu:0'",
+        rejection(json.replace("\"" + name + "\"", "\"leaky-relu:0\"")));
+    assertEquals("model.activation must be " + dev.vae4j.model.HiddenActivations.NAMES + ", got 'swish'",
         rejection(json.replace("\"" + name + "\"", "\"swish\"")));
   }
 

@@ -1,6 +1,7 @@
 package dev.vae4j.backend.cpu;
 
 import dev.vae4j.backend.Activation;
+import dev.vae4j.backend.ActivationFunction;
 import dev.vae4j.backend.AdamParams;
 import dev.vae4j.backend.Backend;
 import dev.vae4j.backend.ConvShape;
@@ -219,25 +220,26 @@ public final class CpuBackend implements Backend {
   }
 
   @Override
-  public void biasActivation(Tensor x, Tensor bias, int rows, int cols, Activation act) {
-    dense.biasActivation(x, bias, rows, cols, act);
+  public void biasActivation(Tensor x, Tensor bias, Tensor pre, int rows, int cols, ActivationFunction act) {
+    dense.biasActivation(x, bias, pre, rows, cols, act);
   }
 
   @Override
   public void activationBackward(
-      Tensor grad, Tensor output, Tensor biasGrad, int rows, int cols, Activation act) {
+      Tensor grad, Tensor output, Tensor biasGrad, int rows, int cols, ActivationFunction act) {
     dense.activationBackward(grad, output, biasGrad, rows, cols, act);
   }
 
   @Override
-  public void linearForward(Tensor x, Tensor w, Tensor bias, Tensor y, int rows, int in, int out, Activation act) {
-    dense.linearForward(x, w, bias, y, rows, in, out, act);
+  public void linearForward(
+      Tensor x, Tensor w, Tensor bias, Tensor y, Tensor pre, int rows, int in, int out, ActivationFunction act) {
+    dense.linearForward(x, w, bias, y, pre, rows, in, out, act);
   }
 
   @Override
   public void linearBackward(
       Tensor x, Tensor w, Tensor y, Tensor dy, Tensor weightGrad, Tensor biasGrad, Tensor dx,
-      int rows, int in, int out, Activation act) {
+      int rows, int in, int out, ActivationFunction act) {
     dense.linearBackward(x, w, y, dy, weightGrad, biasGrad, dx, rows, in, out, act);
   }
 

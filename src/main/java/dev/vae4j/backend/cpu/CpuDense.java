@@ -3,6 +3,7 @@ package dev.vae4j.backend.cpu;
 import static dev.vae4j.backend.cpu.CpuTensor.cpu;
 
 import dev.vae4j.backend.Activation;
+import dev.vae4j.backend.ActivationFunction;
 import dev.vae4j.backend.DenseOps;
 import dev.vae4j.backend.GemmDims;
 import dev.vae4j.backend.Rows;
@@ -40,20 +41,28 @@ final class CpuDense implements DenseOps {
   }
 
   @Override
-  public void biasActivation(Tensor x, Tensor bias, int rows, int cols, Activation act) {
+  public void biasActivation(Tensor x, Tensor bias, Tensor pre, int rows, int cols, ActivationFunction function) {
+    Activation act = function.kind();
     CpuTensor xt = cpu(x);
-    CpuTensor bt = bias == null ? null : cpu(bias);
-    new Rows(rows, cols).checkBiasActivation(xt, bt);
+    CpuTensor bt = bias == null ? null : cpu(bias), pt = pre == null ? null : cpu(pre);
+    new Rows(rows, cols).checkBiasActivation(xt, bt, pt);
     float[] b = bt == null ? null : bt.heap;
     int bo = bt == null ? 0 : bt.offset;
     if (act == Activation.SIGMOID) {
       loops.biasRelu(xt.heap, xt.offset, b, bo, 0, rows, cols, false);
+      if (pt != null) {
+        System.arraycopy(xt.heap, xt.offset, pt.heap, pt.offset, rows * cols);
+        pt.heapWritten();
+      }
       parallel.forRange(rows * cols, (from, to) -> loops.sigmoid(xt.heap, xt.offset + from, xt.offset + to));
-    } else if (act == Activation.ELU || act == Activation.TANH || act == Activation.LEAKY_RELU) {
+    } else if (pt != null || act == Activation.ELU || act == Activation.TANH || act == Activation.LEAKY_RELU
+        || act == Activation.GELU) {
       parallel.forRows(rows, cols, (from, to) -> {
         loops.biasRelu(xt.heap, xt.offset, b, bo, from, to, cols, false);
-        loops.activate(xt.heap, xt.offset + from * cols, xt.offset + to * cols, act);
+        if (pt != null) System.arraycopy(xt.heap, xt.offset + from * cols, pt.heap, pt.offset + from * cols, (to - from) * cols);
+        loops.activate(xt.heap, xt.offset + from * cols, xt.offset + to * cols, function);
       });
+      if (pt != null) pt.heapWritten();
     } else {
       boolean relu = act == Activation.RELU;
       parallel.forRows(rows, cols, (from, to) -> loops.biasRelu(xt.heap, xt.offset, b, bo, from, to, cols, relu));
@@ -63,7 +72,8 @@ final class CpuDense implements DenseOps {
 
   @Override
   public void activationBackward(
-      Tensor grad, Tensor output, Tensor biasGrad, int rows, int cols, Activation act) {
+      Tensor grad, Tensor output, Tensor biasGrad, int rows, int cols, ActivationFunction function) {
+    Activation act = function.kind();
     CpuTensor g = cpu(grad), y = cpu(output);
     CpuTensor bg = biasGrad == null ? null : cpu(biasGrad);
     new Rows(rows, cols).checkActivationBackward(g, y, bg);
@@ -73,9 +83,10 @@ final class CpuDense implements DenseOps {
     if (act == Activation.RELU) {
       parallel.forRange(rows * cols, (from, to) -> loops.reluBackward(g.heap, g.offset, y.heap, y.offset, from, to));
       g.heapWritten();
-    } else if (act == Activation.ELU || act == Activation.TANH || act == Activation.LEAKY_RELU) {
+    } else if (act == Activation.ELU || act == Activation.TANH || act == Activation.LEAKY_RELU
+        || act == Activation.GELU) {
       parallel.forRange(rows * cols, (from, to) ->
-          loops.activationBackward(g.heap, g.offset, y.heap, y.offset, from, to, act));
+          loops.activationBackward(g.heap, g.offset, y.heap, y.offset, from, to, function));
       g.heapWritten();
     }
     if (bg != null) {

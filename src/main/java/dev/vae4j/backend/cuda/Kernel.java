@@ -6,8 +6,8 @@ package dev.vae4j.backend.cuda;
  * target architecture, so a renamed kernel fails the build rather than a GPU run.
  */
 enum Kernel {
-  BIAS_ACTIVATION("vae4j_bias_activation", 5),
-  ACTIVATION_BACKWARD("vae4j_activation_backward", 6),
+  BIAS_ACTIVATION("vae4j_bias_activation", 7),
+  ACTIVATION_BACKWARD("vae4j_activation_backward", 7),
   RELU_MASK("vae4j_relu_mask", 3),
   GATHER_ROWS("vae4j_gather_rows", 10),
   FILL("vae4j_fill", 3),
