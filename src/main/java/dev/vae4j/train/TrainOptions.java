@@ -1,5 +1,7 @@
 package dev.vae4j.train;
 
+import dev.vae4j.backend.Precision;
+
 /**
  * How to train: the optimizer, the objective's KL weight, batching, validation and stopping.
  *
@@ -25,6 +27,7 @@ package dev.vae4j.train;
  *     {@code clip_grad_norm_} ({@code --clip-grad-norm}); 0: no clipping
  * @param dropout drop probability of inverted dropout on the MLP's hidden layers in training steps,
  *     in [0, 1) ({@code --dropout}; 0: none)
+ * @param precision what the GEMMs read ({@code --precision}; {@link Precision#FP32}: float32 throughout)
  */
 public record TrainOptions(
     int epochs,
@@ -42,7 +45,8 @@ public record TrainOptions(
     LearningRateSchedule schedule,
     Balance balance,
     double clipGradNorm,
-    float dropout) {
+    float dropout,
+    Precision precision) {
 
   /** Checks every option; a bad one throws {@link IllegalArgumentException} naming it. */
   public TrainOptions {
@@ -63,6 +67,16 @@ public record TrainOptions(
     require(clipGradNorm >= 0 && Double.isFinite(clipGradNorm),
         "gradient clipping norm must be > 0 (0: off), got " + clipGradNorm);
     require(dropout >= 0 && dropout < 1, "--dropout must be in [0, 1) (0: off), got " + dropout);
+    require(precision != null, "no precision");
+  }
+
+  /** Options in FP32. */
+  public TrainOptions(int epochs, int batchSize, double learningRate, double weightDecay, boolean decoupledWeightDecay,
+      float beta, int klWarmupEpochs, long seed, double validationFraction, boolean validateOnTestSplit, int patience,
+      OptimizerChoice optimizer, LearningRateSchedule schedule, Balance balance, double clipGradNorm, float dropout) {
+    this(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs, seed,
+        validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, clipGradNorm, dropout,
+        Precision.FP32);
   }
 
   /** Options without dropout. */
@@ -104,37 +118,50 @@ public record TrainOptions(
   /** These options with {@code epochs} passes over the training set. */
   public TrainOptions withEpochs(int epochs) {
     return new TrainOptions(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs,
-        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, clipGradNorm, dropout);
+        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, clipGradNorm, dropout,
+        precision);
   }
 
   /** These options with {@code schedule}. */
   public TrainOptions withSchedule(LearningRateSchedule schedule) {
     return new TrainOptions(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs,
-        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, clipGradNorm, dropout);
+        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, clipGradNorm, dropout,
+        precision);
   }
 
   /** These options with gradient clipping to global norm {@code max} (0: none). */
   public TrainOptions withClipGradNorm(double max) {
     return new TrainOptions(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs,
-        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, max, dropout);
+        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, max, dropout,
+        precision);
   }
 
   /** These options with {@code optimizer} (AdamW's choice sets {@link #decoupledWeightDecay}). */
   public TrainOptions withOptimizer(OptimizerChoice optimizer) {
     return new TrainOptions(epochs, batchSize, learningRate, weightDecay, optimizer.decoupled(), beta, klWarmupEpochs,
-        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, clipGradNorm, dropout);
+        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, clipGradNorm, dropout,
+        precision);
   }
 
   /** These options with drop probability {@code dropout} (0: none). */
   public TrainOptions withDropout(float dropout) {
     return new TrainOptions(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs,
-        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, clipGradNorm, dropout);
+        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, clipGradNorm, dropout,
+        precision);
+  }
+
+  /** These options with the GEMMs reading {@code precision}. */
+  public TrainOptions withPrecision(Precision precision) {
+    return new TrainOptions(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs,
+        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, clipGradNorm, dropout,
+        precision);
   }
 
   /** These options with {@code balance} as the epochs' sampling. */
   public TrainOptions withBalance(Balance balance) {
     return new TrainOptions(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs,
-        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, clipGradNorm, dropout);
+        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, clipGradNorm, dropout,
+        precision);
   }
 
   /** The KL weight used during {@code epoch} (1-based), after warm-up. */

@@ -7,6 +7,7 @@ import dev.vae4j.backend.ConvShape;
 import dev.vae4j.backend.IndexTensor;
 import dev.vae4j.backend.Likelihood;
 import dev.vae4j.backend.OptimizerParams;
+import dev.vae4j.backend.Precision;
 import dev.vae4j.backend.Tensor;
 import java.util.function.IntConsumer;
 
@@ -41,6 +42,7 @@ public final class CpuBackend implements Backend {
   private final CpuLosses losses;
   private final CpuOptimizer optimizer;
   private final CpuConv conv;
+  private final DnnlBf16Gemm bf16;
 
   /** A backend using every available core. */
   public CpuBackend() {
@@ -57,10 +59,26 @@ public final class CpuBackend implements Backend {
     this(threads, System.getProperty("vae4j.gemm", "auto"));
   }
 
+  /**
+   * A backend using every available core whose GEMMs read {@code precision}; BF16 needs oneDNN and
+   * a CPU with AVX512-BF16 or AMX-BF16, else throws {@link IllegalArgumentException} saying so
+   * ({@link #unsupportedReason}).
+   */
+  public CpuBackend(Precision precision) {
+    this(Runtime.getRuntime().availableProcessors(), System.getProperty("vae4j.gemm", "auto"), precision);
+  }
+
   /** As {@link #CpuBackend(int)} with the GEMM library named ({@code auto}, {@code dnnl} or {@code openblas}). */
   CpuBackend(int threads, String gemmLibrary) {
+    this(threads, gemmLibrary, Precision.FP32);
+  }
+
+  /** As {@link #CpuBackend(int, String)}, the GEMMs reading {@code precision}. */
+  CpuBackend(int threads, String gemmLibrary, Precision precision) {
     if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
-    this.gemmChoice = Gemm.select(gemmLibrary);
+    String unsupported = unsupportedReason(precision);
+    if (unsupported != null) throw new IllegalArgumentException(unsupported);
+    this.gemmChoice = Gemm.select(precision == Precision.BF16 ? "dnnl" : gemmLibrary);
     this.gemm = gemmChoice.gemm();
     this.parallel = new ParallelRanges(gemm.ownsTheCores() ? 1 : threads);
     this.parts = new ParallelRanges(gemm.canConfine() ? threads : 1);
@@ -73,11 +91,24 @@ public final class CpuBackend implements Backend {
     this.loopChoice = LoopKernels.select();
     LoopKernels loops = loopChoice.kernels();
     this.memory = new CpuMemory();
-    this.dense = new CpuDense(gemm, parallel, loops);
+    this.bf16 = precision == Precision.BF16 ? new DnnlBf16Gemm() : null;
+    this.dense = new CpuDense(gemm, parallel, loops, bf16);
     this.latent = new CpuLatent(loops);
     this.losses = new CpuLosses(parallel, loops);
     this.optimizer = new CpuOptimizer(parallel, loops);
     this.conv = new CpuConv(parts.threads());
+  }
+
+  /**
+   * Why this machine cannot run the CPU backend's GEMMs in {@code precision}, or null when it can:
+   * BF16 needs AVX512-BF16 or AMX-BF16 ({@link Bf16Isa}) and oneDNN.
+   */
+  public static String unsupportedReason(Precision precision) {
+    if (precision == Precision.FP32) return null;
+    if ("openblas".equals(System.getProperty("vae4j.gemm"))) {
+      return "--precision bf16 runs its GEMMs through oneDNN, not OpenBLAS (vae4j.gemm=openblas)";
+    }
+    return Bf16Isa.unsupportedReason();
   }
 
   @Override
@@ -88,7 +119,9 @@ public final class CpuBackend implements Backend {
   @Override
   public String description() {
     int threads = parallel.threads();
-    return gemm.describe() + " [" + gemmChoice.reason() + "], elementwise on " + threads
+    return gemm.describe() + " [" + gemmChoice.reason() + "]"
+        + (bf16 == null ? "" : ", GEMMs in bf16 (oneDNN matmul, bf16 inputs, f32 accumulation)")
+        + ", elementwise on " + threads
         + (threads == 1 ? " thread: " : " threads: ") + loopChoice.reason() + "; training batches in "
         + (parts.threads() == 1 ? "1 part" : "up to " + parts.threads() + " parts, one per core");
   }
@@ -317,6 +350,7 @@ public final class CpuBackend implements Backend {
   @Override
   public void close() {
     conv.close();
+    if (bf16 != null) bf16.close();
     parallel.close();
     parts.close();
   }
