@@ -1,6 +1,7 @@
 package dev.vae4j;
 
 import dev.vae4j.backend.Backend;
+import dev.vae4j.backend.Precision;
 import dev.vae4j.backend.cpu.CpuBackend;
 import dev.vae4j.backend.cuda.CudaBackend;
 import dev.vae4j.backend.cuda.CudaException;
@@ -79,13 +80,27 @@ public final class Backends {
    * the missing library. cuDNN is only looked for when {@code convolutions}.
    */
   public static Choice select(String device, GpuOptions gpu, boolean convolutions) {
+    return select(device, gpu, convolutions, Precision.FP32);
+  }
+
+  /**
+   * As {@link #select(String, GpuOptions, boolean)}, the backend's GEMMs reading {@code precision};
+   * throws {@link PrecisionUnavailableException} when the chosen backend cannot run them so.
+   */
+  public static Choice select(String device, GpuOptions gpu, boolean convolutions, Precision precision) {
     return switch (device.toLowerCase(Locale.ROOT)) {
-      case "cpu" -> new Choice(new CpuBackend(), "cpu requested");
-      case "cuda" -> cuda(gpu, convolutions);
-      case "auto" -> auto(gpu, convolutions);
+      case "cpu" -> new Choice(cpu(precision), "cpu requested");
+      case "cuda" -> cuda(gpu, convolutions, precision);
+      case "auto" -> auto(gpu, convolutions, precision);
       default -> throw new IllegalArgumentException(
           "unknown device '" + device + "' (expected auto, cpu or cuda)");
     };
+  }
+
+  private static CpuBackend cpu(Precision precision) {
+    String unsupported = CpuBackend.unsupportedReason(precision);
+    if (unsupported != null) throw new PrecisionUnavailableException(unsupported);
+    return new CpuBackend(precision);
   }
 
   /** The best available backend: CUDA if it can run here, else the CPU with the reason. */
@@ -98,22 +113,30 @@ public final class Backends {
   }
 
   private static Choice auto(GpuOptions gpu, boolean convolutions) {
+    return auto(gpu, convolutions, Precision.FP32);
+  }
+
+  private static Choice auto(GpuOptions gpu, boolean convolutions, Precision precision) {
     String unavailable = gpuUnavailable(CudaBackend.probe(), convolutions, CudaBackend::convolutionsUnavailableReason);
-    if (unavailable != null) return new Choice(new CpuBackend(), "using the CPU: " + unavailable);
+    if (unavailable != null) return new Choice(cpu(precision), "using the CPU: " + unavailable);
+    String noPrecision = CudaBackend.unsupportedReason(precision);
+    if (noPrecision != null) return new Choice(cpu(precision), "using the CPU: " + noPrecision);
     try {
-      CudaBackend cuda = new CudaBackend(cudaOptions(gpu));
+      CudaBackend cuda = new CudaBackend(cudaOptions(gpu).withPrecision(precision));
       return new Choice(cuda, "using CUDA: found " + cuda.gpu().summary());
     } catch (CudaException e) {
       // The probe passed but the GPU could not be set up (busy, out of memory, driver trouble).
-      return new Choice(new CpuBackend(), "using the CPU: CUDA failed to start: " + e.getMessage());
+      return new Choice(cpu(precision), "using the CPU: CUDA failed to start: " + e.getMessage());
     }
   }
 
-  private static Choice cuda(GpuOptions gpu, boolean convolutions) {
+  private static Choice cuda(GpuOptions gpu, boolean convolutions, Precision precision) {
     String unavailable = gpuUnavailable(CudaBackend.probe(), convolutions, CudaBackend::convolutionsUnavailableReason);
     if (unavailable != null) throw new BackendUnavailableException(unavailable);
+    String noPrecision = CudaBackend.unsupportedReason(precision);
+    if (noPrecision != null) throw new PrecisionUnavailableException(noPrecision);
     try {
-      CudaBackend cuda = new CudaBackend(cudaOptions(gpu));
+      CudaBackend cuda = new CudaBackend(cudaOptions(gpu).withPrecision(precision));
       return new Choice(cuda, "cuda requested: " + cuda.gpu().summary());
     } catch (CudaException e) {
       throw new BackendUnavailableException("CUDA failed to start: " + e.getMessage());
@@ -177,6 +200,18 @@ public final class Backends {
         cuda.kernelsBuilt() ? List.copyOf(cuda.kernelArchitectures()) : List.of(),
         cuda.gpus().stream().map(CudaInfo.Gpu::summary).toList(),
         cuda.available() ? null : cuda.reason());
+  }
+
+  /**
+   * Thrown when the chosen backend cannot run its GEMMs in the requested {@link Precision} here (a
+   * CPU without native BF16, a GPU before compute capability 8.0); the message says why, in one
+   * line that names the option.
+   */
+  public static final class PrecisionUnavailableException extends RuntimeException {
+    /** An exception whose message says why the precision cannot run. */
+    public PrecisionUnavailableException(String message) {
+      super(message);
+    }
   }
 
   /** Thrown when the requested backend cannot run on this machine; the message says why. */

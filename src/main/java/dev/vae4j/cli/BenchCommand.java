@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import dev.vae4j.Backends;
 import dev.vae4j.backend.Backend;
 import dev.vae4j.backend.Likelihood;
+import dev.vae4j.backend.Precision;
 import dev.vae4j.bench.Benchmark;
 import dev.vae4j.data.Dataset;
 import dev.vae4j.data.Datasets;
@@ -66,6 +67,10 @@ final class BenchCommand implements Callable<Integer> {
           + "stretches with under 1%% of their time spent compiling), for at most this long; 0: no longer than --warmup.")
   double maxWarmupSeconds;
 
+  @Option(names = "--precision", defaultValue = "fp32", paramLabel = "fp32|bf16",
+      description = "What the GEMMs read: fp32, or bf16 copies with float32 accumulation (as train's --precision).")
+  String precision;
+
   @Option(names = "--json", description = "Print one JSON array of results instead of a table.")
   boolean json;
 
@@ -73,6 +78,12 @@ final class BenchCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
     Benchmark.Options options;
+    Precision gemms;
+    try {
+      gemms = Precision.parse(precision);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--precision " + e.getMessage());
+    }
     try {
       VaeConfig model = conv == null ? VaeConfig.mlp(784, hidden, latent, Likelihood.BERNOULLI)
           : ConvModels.build(conv, new Shape(1, 28, 28),
@@ -88,8 +99,17 @@ final class BenchCommand implements Callable<Integer> {
     Dataset images = images(options);
     List<Benchmark.Result> results = new ArrayList<>();
     boolean convolutions = options.config().convolutional();
+    if (gemms != Precision.FP32 && convolutions) {
+      throw new ParameterException(spec.commandLine(), "--precision bf16 works with MLP models only, not with --conv");
+    }
     for (String name : devices(convolutions)) {
-      try (Backend backend = Backends.select(name, Backends.GpuOptions.defaults(), convolutions).backend()) {
+      Backends.Choice choice;
+      try {
+        choice = Backends.select(name, Backends.GpuOptions.defaults(), convolutions, gemms);
+      } catch (Backends.PrecisionUnavailableException e) {
+        throw new ParameterException(spec.commandLine(), e.getMessage());
+      }
+      try (Backend backend = choice.backend()) {
         if (!json) err.printf("vae4j: bench %s on %s (%s)%n", options.config().describe(), name, backend.description());
         try (WarmupProgress warmup = WarmupProgress.start(options.maxWarmupSeconds())) {
           results.add(Benchmark.run(backend, images, options, warmup));
@@ -101,6 +121,8 @@ final class BenchCommand implements Callable<Integer> {
           .writerWithDefaultPrettyPrinter().writeValueAsString(results));
     } else {
       printTable(out, results);
+      out.println("precision: " + gemms.text() + (gemms == Precision.BF16
+          ? " (GEMMs read bfloat16 copies of weights and activations, accumulating in float32)" : ""));
     }
     return 0;
   }

@@ -5,6 +5,7 @@ import dev.vae4j.Vae;
 import dev.vae4j.backend.Activation;
 import dev.vae4j.backend.Backend;
 import dev.vae4j.backend.Likelihood;
+import dev.vae4j.backend.Precision;
 import dev.vae4j.data.DataSpec;
 import dev.vae4j.data.Dataset;
 import dev.vae4j.data.DatasetSplit;
@@ -195,6 +196,12 @@ final class TrainCommand implements Callable<Integer> {
       description = "Inverted dropout with drop probability P in [0, 1) on the MLP's hidden layers, in training steps only (0: off).")
   float dropout;
 
+  @Option(names = "--precision", defaultValue = "fp32", paramLabel = "fp32|bf16",
+      description = "What the GEMMs read: fp32, or bf16 (bfloat16 copies of weights and activations, float32 accumulation, "
+          + "master weights, optimizer and loss; a CPU with AVX512-BF16 or AMX-BF16, or a GPU of compute capability 8.0+; "
+          + "MLP models only).")
+  String precision;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
@@ -238,7 +245,15 @@ final class TrainCommand implements Callable<Integer> {
     if (options.dropout() > 0 && config.convolutional()) {
       throw new ParameterException(spec.commandLine(), "--dropout works with MLP models only, not with --conv");
     }
-    Backends.Choice choice = Backends.select(device, new Backends.GpuOptions(tf32, !noGraph), config.convolutional());
+    if (options.precision() != Precision.FP32 && config.convolutional()) {
+      throw new ParameterException(spec.commandLine(), "--precision bf16 works with MLP models only, not with --conv");
+    }
+    Backends.Choice choice;
+    try {
+      choice = Backends.select(device, new Backends.GpuOptions(tf32, !noGraph), config.convolutional(), options.precision());
+    } catch (Backends.PrecisionUnavailableException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
     // Only once everything else is in order: the folder's lock, held to the end of the run.
     try (Backend backend = choice.backend();
         RunDirectory run = resume == null ? usage(() -> RunDirectory.create(runPath, overwrite)) : RunDirectory.resume(runPath)) {
@@ -367,9 +382,18 @@ final class TrainCommand implements Callable<Integer> {
     try {
       return new TrainOptions(epochs, batchSize, learningRate, weightDecay, choice.decoupled(), beta, klWarmup, seed,
           fraction, onTest, patience, choice, LearningRateSchedule.parse(lrSchedule, warmupSteps),
-          balanceChoice(), clipGradNorm(), dropout);
+          balanceChoice(), clipGradNorm(), dropout, precisionChoice());
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+
+  /** --precision. */
+  private Precision precisionChoice() {
+    try {
+      return Precision.parse(precision);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--precision " + e.getMessage());
     }
   }
 

@@ -25,7 +25,8 @@ enum Kernel {
   ADAM("vae4j_adam", 19),
   OPTIMIZER_UPDATE("vae4j_optimizer_update", 21),
   GRADIENT_SQUARED_NORM("vae4j_gradient_squared_norm", 3),
-  CLIP_GRADIENTS("vae4j_clip_gradients", 5);
+  CLIP_GRADIENTS("vae4j_clip_gradients", 5),
+  TO_BF16("vae4j_to_bf16", 3);
 
   final String symbol;
   final int arity;
