@@ -27,7 +27,9 @@ import dev.vae4j.backend.Precision;
  *     {@code clip_grad_norm_} ({@code --clip-grad-norm}); 0: no clipping
  * @param dropout drop probability of inverted dropout on the MLP's hidden layers in training steps,
  *     in [0, 1) ({@code --dropout}; 0: none)
- * @param precision what the GEMMs read ({@code --precision}; {@link Precision#FP32}: float32 throughout)
+ * @param precision what the GEMMs read ({@code --precision}; {@link Precision#FP32}: float32 throughout);
+ *     the backend does the rounding, so it is made with this precision ({@code Backends.select(...,
+ *     precision)}), and here it is what config.json records and a resume restores
  */
 public record TrainOptions(
     int epochs,

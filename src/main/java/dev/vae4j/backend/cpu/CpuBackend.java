@@ -78,7 +78,8 @@ public final class CpuBackend implements Backend {
     if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
     String unsupported = unsupportedReason(precision);
     if (unsupported != null) throw new IllegalArgumentException(unsupported);
-    this.gemmChoice = Gemm.select(precision == Precision.BF16 ? "dnnl" : gemmLibrary);
+    this.gemmChoice = precision == Precision.BF16 ? new Gemm.Choice(DnnlGemm.load(), "oneDNN, as --precision bf16 needs")
+        : Gemm.select(gemmLibrary);
     this.gemm = gemmChoice.gemm();
     this.parallel = new ParallelRanges(gemm.ownsTheCores() ? 1 : threads);
     this.parts = new ParallelRanges(gemm.canConfine() ? threads : 1);
