@@ -26,10 +26,7 @@ final class CudaDense implements DenseOps {
   /** The BF16 GEMMs, or null in FP32. */
   private final CudaBf16Gemm bf16;
 
-  CudaDense(CudaQueue queue, Cublas cublas, CublasLt cublasLt, boolean epilogues) {
-    this(queue, cublas, cublasLt, epilogues, null);
-  }
-
+  /** @param bf16 the BF16 GEMMs of {@code --precision bf16}, or null for FP32 */
   CudaDense(CudaQueue queue, Cublas cublas, CublasLt cublasLt, boolean epilogues, CudaBf16Gemm bf16) {
     this.queue = queue;
     this.context = queue.context;
