@@ -8,6 +8,7 @@ import dev.vae4j.Backends;
 import dev.vae4j.backend.Backend;
 import dev.vae4j.backend.ActivationFunction;
 import dev.vae4j.backend.Likelihood;
+import dev.vae4j.backend.Precision;
 import dev.vae4j.bench.Benchmark;
 import dev.vae4j.bench.StepBreakdown;
 import dev.vae4j.bench.ModelsAtOnce;
@@ -73,6 +74,10 @@ final class BenchCommand implements Callable<Integer> {
           + "stretches with under 1%% of their time spent compiling), for at most this long; 0: no longer than --warmup.")
   double maxWarmupSeconds;
 
+  @Option(names = "--precision", defaultValue = "fp32", paramLabel = "fp32|bf16",
+      description = "What the GEMMs read: fp32, or bf16 copies with float32 accumulation (as train's --precision).")
+  String precision;
+
   @Option(names = "--json", description = "Print one JSON array of results instead of a table "
       + "(with --models M: an object, the array as \"one_model\" and the M models as \"models_at_once\").")
   boolean json;
@@ -96,6 +101,12 @@ final class BenchCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
     Benchmark.Options options;
+    Precision gemms;
+    try {
+      gemms = Precision.parse(precision);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--precision " + e.getMessage());
+    }
     try {
       VaeConfig model = conv == null ? VaeConfig.mlp(784, hidden, latent, Likelihood.BERNOULLI)
           : ConvModels.build(conv, new Shape(1, 28, 28),
@@ -115,8 +126,17 @@ final class BenchCommand implements Callable<Integer> {
     List<Benchmark.Result> results = new ArrayList<>();
     Map<Benchmark.Result, StepBreakdown> breakdowns = new LinkedHashMap<>();
     boolean convolutions = options.config().convolutional();
+    if (gemms != Precision.FP32 && convolutions) {
+      throw new ParameterException(spec.commandLine(), "--precision bf16 works with MLP models only, not with --conv");
+    }
     for (String name : devices(convolutions)) {
-      try (Backend backend = Backends.select(name, Backends.GpuOptions.defaults(), convolutions).backend()) {
+      Backends.Choice choice;
+      try {
+        choice = Backends.select(name, Backends.GpuOptions.defaults(), convolutions, gemms);
+      } catch (Backends.PrecisionUnavailableException e) {
+        throw new ParameterException(spec.commandLine(), e.getMessage());
+      }
+      try (Backend backend = choice.backend()) {
         if (!json) {
           err.printf("vae4j: bench %s%s on %s (%s)%n", options.config().describe(), inference ? " inference" : "", name,
               backend.description());
@@ -135,7 +155,7 @@ final class BenchCommand implements Callable<Integer> {
         }
       }
     }
-    ModelsAtOnce.Result together = models == 1 ? null : modelsAtOnce(images, options, results);
+    ModelsAtOnce.Result together = models == 1 ? null : modelsAtOnce(images, options, results, gemms);
     if (json) {
       ObjectMapper mapper = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
       ArrayNode array = mapper.createArrayNode();
@@ -150,6 +170,8 @@ final class BenchCommand implements Callable<Integer> {
       printTable(out, results);
       breakdowns.forEach((r, b) -> printBreakdown(out, r, b));
       if (together != null) printModelsAtOnce(out, together, results);
+      out.println("precision: " + gemms.text() + (gemms == Precision.BF16
+          ? " (GEMMs read bfloat16 copies of weights and activations, accumulating in float32)" : ""));
     }
     return 0;
   }
@@ -177,7 +199,8 @@ final class BenchCommand implements Callable<Integer> {
    * {@code --models M} on the CPU: M models at once, each backend confined to its share of the
    * cores; null (saying why) when only CUDA was measured, where the batched path is not there yet.
    */
-  private ModelsAtOnce.Result modelsAtOnce(Dataset images, Benchmark.Options options, List<Benchmark.Result> results)
+  private ModelsAtOnce.Result modelsAtOnce(Dataset images, Benchmark.Options options, List<Benchmark.Result> results,
+      Precision gemms)
       throws InterruptedException {
     PrintWriter err = spec.commandLine().getErr();
     if (results.stream().anyMatch(r -> r.backend().equals("cuda"))) {
@@ -190,7 +213,7 @@ final class BenchCommand implements Callable<Integer> {
     List<Backend> backends = new ArrayList<>();
     try {
       for (int m = 0; m < models; m++) {
-        backends.add(Backends.select("cpu", Backends.GpuOptions.defaults(), convolutions, cores).backend());
+        backends.add(Backends.select("cpu", Backends.GpuOptions.defaults(), convolutions, gemms, cores).backend());
       }
       if (!json) err.printf("vae4j: bench %d models %s at once on cpu, each on %d core%s (%s)%n", models,
           options.config().describe(), cores, cores == 1 ? "" : "s", backends.get(0).description());

@@ -5,6 +5,7 @@ import dev.vae4j.Vae;
 import dev.vae4j.backend.ActivationFunction;
 import dev.vae4j.backend.Backend;
 import dev.vae4j.backend.Likelihood;
+import dev.vae4j.backend.Precision;
 import dev.vae4j.data.DataSpec;
 import dev.vae4j.data.Dataset;
 import dev.vae4j.data.DatasetSplit;
@@ -208,6 +209,12 @@ final class TrainCommand implements Callable<Integer> {
       description = "Weigh each training image's loss by its class's weight (needs labels): auto (N / (classes * n_c), a mean of 1 over the training images) or one weight > 0 per class. The training loss reported is the weighted one; validation and eval stay unweighted.")
   String classWeights;
 
+  @Option(names = "--precision", defaultValue = "fp32", paramLabel = "fp32|bf16",
+      description = "What the GEMMs read: fp32, or bf16 (bfloat16 copies of weights and activations, float32 accumulation, "
+          + "master weights, optimizer and loss; a CPU with AVX512-BF16 or AMX-BF16, or a GPU of compute capability 8.0+; "
+          + "MLP models only).")
+  String precision;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
@@ -254,7 +261,16 @@ final class TrainCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--dropout works with --activation relu, leaky-relu or gelu, not "
           + HiddenActivations.name(dense) + " (its backward reads the output, which dropout scales)");
     }
-    Backends.Choice choice = Backends.select(device, new Backends.GpuOptions(tf32, !noGraph), config.convolutional(), cpuCores);
+    if (options.precision() != Precision.FP32 && config.convolutional()) {
+      throw new ParameterException(spec.commandLine(), "--precision bf16 works with MLP models only, not with --conv");
+    }
+    Backends.Choice choice;
+    try {
+      choice = Backends.select(device, new Backends.GpuOptions(tf32, !noGraph), config.convolutional(), options.precision(),
+          cpuCores);
+    } catch (Backends.PrecisionUnavailableException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
     // Only once everything else is in order: the folder's lock, held to the end of the run.
     try (Backend backend = choice.backend();
         RunDirectory run = resume == null ? usage(() -> RunDirectory.create(runPath, overwrite)) : RunDirectory.resume(runPath)) {
@@ -383,7 +399,7 @@ final class TrainCommand implements Callable<Integer> {
     try {
       return new TrainOptions(epochs, batchSize, learningRate, weightDecay, choice.decoupled(), beta, klWarmup, seed,
           fraction, onTest, patience, choice, LearningRateSchedule.parse(lrSchedule, warmupSteps),
-          balanceChoice(), clipGradNorm(), dropout, classWeightsChoice());
+          balanceChoice(), clipGradNorm(), dropout, classWeightsChoice(), precisionChoice());
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
@@ -409,6 +425,15 @@ final class TrainCommand implements Callable<Integer> {
     if (!weights.auto() && weights.weights().length != classes) {
       throw new ParameterException(spec.commandLine(), "--class-weights gives " + weights.weights().length
           + " weights but " + train.name() + " has " + classes + " classes: give one weight > 0 per class, or auto");
+    }
+  }
+
+  /** --precision. */
+  private Precision precisionChoice() {
+    try {
+      return Precision.parse(precision);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--precision " + e.getMessage());
     }
   }
 

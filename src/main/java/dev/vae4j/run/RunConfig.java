@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vae4j.Backends;
 import dev.vae4j.backend.ActivationFunction;
 import dev.vae4j.backend.Likelihood;
+import dev.vae4j.backend.Precision;
 import dev.vae4j.data.CsvReader;
 import dev.vae4j.data.DataSpec;
 import dev.vae4j.data.ImageSize;
@@ -215,6 +216,7 @@ public record RunConfig(
     if (o.clipGradNorm() != 0) t.put("clip_grad_norm", o.clipGradNorm());
     if (o.dropout() > 0) t.put("dropout", o.dropout());
     if (o.classWeights().enabled()) t.put("class_weights", o.classWeights().text());
+    if (o.precision() != Precision.FP32) t.put("precision", o.precision().text());
     Map<String, Object> r = new LinkedHashMap<>();
     if (version != null) r.put("vae4j_version", version);
     r.put("model", m);
@@ -337,7 +339,7 @@ public record RunConfig(
           onTest ? 0 : validation.asDouble(), onTest, f.integer("/training/patience"), optimizer, schedule(f),
           balance(f), f.number("/training/clip_grad_norm", 0),
           (float) f.number("/training/dropout", 0), // absent in runs without dropout
-          classWeights(f));
+          classWeights(f), precision(f)); // precision absent in FP32 runs
 
       List<Integer> classes = null;
       if (root.hasNonNull("classes")) {
@@ -406,6 +408,16 @@ public record RunConfig(
       return Balance.parse(f.text("/training/balance"));
     } catch (IllegalArgumentException e) {
       throw f.bad("/training/balance", "is '" + f.text("/training/balance") + "', not none, oversample or undersample");
+    }
+  }
+
+  /** {@code training.precision}, FP32 when absent (every file before {@code --precision}, and every FP32 run). */
+  private static Precision precision(Fields f) throws FormatException {
+    if (f.root().at("/training/precision").isMissingNode()) return Precision.FP32;
+    try {
+      return Precision.parse(f.text("/training/precision"));
+    } catch (IllegalArgumentException e) {
+      throw f.bad("/training/precision", "is '" + f.text("/training/precision") + "', not fp32 or bf16");
     }
   }
 

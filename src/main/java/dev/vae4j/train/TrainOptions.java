@@ -1,5 +1,7 @@
 package dev.vae4j.train;
 
+import dev.vae4j.backend.Precision;
+
 /**
  * How to train: the optimizer, the objective's KL weight, batching, validation and stopping.
  *
@@ -27,6 +29,9 @@ package dev.vae4j.train;
  *     in [0, 1) ({@code --dropout}; 0: none)
  * @param classWeights per-class weights of the training rows' losses ({@code --class-weights};
  *     {@link ClassWeights#NONE}: every row once)
+ * @param precision what the GEMMs read ({@code --precision}; {@link Precision#FP32}: float32 throughout);
+ *     the backend does the rounding, so it is made with this precision ({@code Backends.select(...,
+ *     precision)}), and here it is what config.json records and a resume restores
  */
 public record TrainOptions(
     int epochs,
@@ -45,7 +50,8 @@ public record TrainOptions(
     Balance balance,
     double clipGradNorm,
     float dropout,
-    ClassWeights classWeights) {
+    ClassWeights classWeights,
+    Precision precision) {
 
   /** Checks every option; a bad one throws {@link IllegalArgumentException} naming it. */
   public TrainOptions {
@@ -67,15 +73,16 @@ public record TrainOptions(
         "gradient clipping norm must be > 0 (0: off), got " + clipGradNorm);
     require(dropout >= 0 && dropout < 1, "--dropout must be in [0, 1) (0: off), got " + dropout);
     require(classWeights != null, "no class weights");
+    require(precision != null, "no precision");
   }
 
-  /** Options without class weights. */
+  /** Options without class weights, in FP32. */
   public TrainOptions(int epochs, int batchSize, double learningRate, double weightDecay, boolean decoupledWeightDecay,
       float beta, int klWarmupEpochs, long seed, double validationFraction, boolean validateOnTestSplit, int patience,
       OptimizerChoice optimizer, LearningRateSchedule schedule, Balance balance, double clipGradNorm, float dropout) {
     this(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs, seed,
         validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, clipGradNorm, dropout,
-        ClassWeights.NONE);
+        ClassWeights.NONE, Precision.FP32);
   }
 
   /** Options without dropout. */
@@ -118,49 +125,56 @@ public record TrainOptions(
   public TrainOptions withEpochs(int epochs) {
     return new TrainOptions(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs,
         seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, clipGradNorm, dropout,
-        classWeights);
+        classWeights, precision);
   }
 
   /** These options with {@code schedule}. */
   public TrainOptions withSchedule(LearningRateSchedule schedule) {
     return new TrainOptions(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs,
         seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, clipGradNorm, dropout,
-        classWeights);
+        classWeights, precision);
   }
 
   /** These options with gradient clipping to global norm {@code max} (0: none). */
   public TrainOptions withClipGradNorm(double max) {
     return new TrainOptions(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs,
         seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, max, dropout,
-        classWeights);
+        classWeights, precision);
   }
 
   /** These options with {@code optimizer} (AdamW's choice sets {@link #decoupledWeightDecay}). */
   public TrainOptions withOptimizer(OptimizerChoice optimizer) {
     return new TrainOptions(epochs, batchSize, learningRate, weightDecay, optimizer.decoupled(), beta, klWarmupEpochs,
         seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, clipGradNorm, dropout,
-        classWeights);
+        classWeights, precision);
   }
 
   /** These options with drop probability {@code dropout} (0: none). */
   public TrainOptions withDropout(float dropout) {
     return new TrainOptions(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs,
         seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, clipGradNorm, dropout,
-        classWeights);
+        classWeights, precision);
+  }
+
+  /** These options with the GEMMs reading {@code precision}. */
+  public TrainOptions withPrecision(Precision precision) {
+    return new TrainOptions(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs,
+        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, clipGradNorm, dropout,
+        classWeights, precision);
   }
 
   /** These options with {@code balance} as the epochs' sampling. */
   public TrainOptions withBalance(Balance balance) {
     return new TrainOptions(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs,
         seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, clipGradNorm, dropout,
-        classWeights);
+        classWeights, precision);
   }
 
   /** These options with {@code classWeights} on the training rows' losses. */
   public TrainOptions withClassWeights(ClassWeights classWeights) {
     return new TrainOptions(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs,
         seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, clipGradNorm, dropout,
-        classWeights);
+        classWeights, precision);
   }
 
   /** The KL weight used during {@code epoch} (1-based), after warm-up. */

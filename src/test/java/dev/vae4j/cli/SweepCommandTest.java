@@ -185,6 +185,18 @@ class SweepCommandTest {
     assertTrue(bad.err().contains("--dropout must be in [0, 1)"), bad.err());
   }
 
+  /** The GEMMs' precision sweeps; a bad one is refused before anything runs. */
+  @Test
+  void precisionIsSweepable() {
+    Path out = dir.resolve("p");
+    CliRun o = ok(sweep(out, "--grid", "precision=fp32,bf16", "--dry-run"));
+    assertTrue(o.out().contains("2 trials"), o.out());
+    assertTrue(o.out().contains("--precision bf16"), o.out());
+    CliRun bad = run(sweep(out, "--grid", "precision=fp32,fp16", "--dry-run"));
+    assertEquals(2, bad.code(), bad.err());
+    assertTrue(bad.err().contains("--precision must be fp32 or bf16"), bad.err());
+  }
+
   /** The hidden activation sweeps; a bad one is refused before anything runs. */
   @Test
   void activationIsSweepable() {

@@ -218,6 +218,26 @@ class RunConfigTest {
     }
   }
 
+  /** bf16 is written and read back; fp32 writes no key (older files read as fp32); an unknown value is named. */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.EnumSource(dev.vae4j.backend.Precision.class)
+  void precisionRoundTrips(dev.vae4j.backend.Precision precision) throws IOException {
+    RunConfig old = RunConfig.read(resource("csv.json"));
+    assertEquals(dev.vae4j.backend.Precision.FP32, old.training().precision());
+    RunConfig c = new RunConfig(old.version(), old.model(), old.imageHeight(), old.imageWidth(),
+        old.training().withPrecision(precision), old.data(), null, null, old.checkpoints(), old.device(), old.gpu());
+    Path file = dir.resolve("precision.json");
+    c.write(file);
+    String json = Files.readString(file);
+    assertEquals(precision != dev.vae4j.backend.Precision.FP32, json.contains("\"precision\""), json);
+    assertEquals(c, RunConfig.read(file));
+    if (precision == dev.vae4j.backend.Precision.BF16) {
+      String bad = rejectionOf(json.replace("\"precision\" : \"bf16\"", "\"precision\" : \"fp16\""));
+      assertTrue(bad.contains("training.precision") || bad.contains("/training/precision"), bad);
+      assertTrue(bad.contains("not fp32 or bf16"), bad);
+    }
+  }
+
   private String rejectionOf(String json) throws IOException {
     Path file = dir.resolve("bad.json");
     Files.writeString(file, json);

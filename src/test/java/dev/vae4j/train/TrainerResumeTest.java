@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.vae4j.Vae;
 import dev.vae4j.backend.Backend;
 import dev.vae4j.backend.Likelihood;
+import dev.vae4j.backend.Precision;
 import dev.vae4j.backend.cpu.CpuBackend;
 import dev.vae4j.data.Dataset;
 import dev.vae4j.data.DatasetSplit;
@@ -308,6 +310,31 @@ class TrainerResumeTest {
       Trainer.fit(resumed, digits, options, new TrainingListener() {}, new RunControl(from, CheckpointSink.none(), false));
       assertArrayEquals(straight.parameters(), resumed.parameters(),
           activation + " conv resumed at epoch " + from.epoch() + ", batch " + from.batch());
+    }
+  }
+
+  /**
+   * With bf16 GEMMs: the bfloat16 copies are functions of the float32 weights and activations
+   * (rounded to nearest even), which a checkpoint holds, so a resumed run rounds the same.
+   */
+  @Test
+  void resumingWithBf16GemmsEndsBitIdentical() {
+    assumeTrue(CpuBackend.unsupportedReason(Precision.BF16) == null, "no native BF16 on this CPU");
+    TrainOptions options = new TrainOptions(2, 200, 2e-3, 0, false, 1f, 0, 7, 0.1, false, 0).withPrecision(Precision.BF16);
+    try (CpuBackend bf16 = new CpuBackend(Precision.BF16)) {
+      Recorder all = new Recorder(13);
+      Vae straight = Vae.create(SMALL, bf16, 7);
+      Trainer.fit(straight, digits, options, new TrainingListener() {}, new RunControl(null, all, false));
+      assertTrue(all.states.size() > 3, "step checkpoints too: " + all.states.size());
+      Vae fp32 = Vae.create(SMALL, backend, 7);
+      Trainer.fit(fp32, digits, options.withPrecision(Precision.FP32), new TrainingListener() {});
+      assertFalse(Arrays.equals(straight.parameters(), fp32.parameters()), "bf16 GEMMs changed nothing");
+      for (TrainingState from : all.states) {
+        Vae resumed = Vae.create(SMALL, bf16, 999);
+        Trainer.fit(resumed, digits, options, new TrainingListener() {}, new RunControl(from, CheckpointSink.none(), false));
+        assertArrayEquals(straight.parameters(), resumed.parameters(),
+            "bf16 resumed at epoch " + from.epoch() + ", batch " + from.batch());
+      }
     }
   }
 

@@ -8,6 +8,7 @@ import dev.vae4j.backend.ConvShape;
 import dev.vae4j.backend.IndexTensor;
 import dev.vae4j.backend.Likelihood;
 import dev.vae4j.backend.OptimizerParams;
+import dev.vae4j.backend.Precision;
 import dev.vae4j.backend.StackModels;
 import dev.vae4j.backend.StackTable;
 import dev.vae4j.backend.Tensor;
@@ -48,6 +49,7 @@ public final class CpuBackend implements Backend {
   private final CpuOptimizer optimizer;
   private final CpuConv conv;
   private final CpuStacked stacked;
+  private final DnnlBf16Gemm bf16;
 
   /** A backend using every available core. */
   public CpuBackend() {
@@ -64,9 +66,23 @@ public final class CpuBackend implements Backend {
     this(threads, System.getProperty("vae4j.gemm", "auto"));
   }
 
+  /**
+   * A backend using every available core whose GEMMs read {@code precision}; BF16 needs oneDNN and
+   * a CPU with AVX512-BF16 or AMX-BF16, else throws {@link IllegalArgumentException} saying so
+   * ({@link #unsupportedReason}).
+   */
+  public CpuBackend(Precision precision) {
+    this(Runtime.getRuntime().availableProcessors(), System.getProperty("vae4j.gemm", "auto"), precision);
+  }
+
   /** As {@link #CpuBackend(int)} with the GEMM library named ({@code auto}, {@code dnnl} or {@code openblas}). */
   CpuBackend(int threads, String gemmLibrary) {
-    this(threads, gemmLibrary, threads);
+    this(threads, gemmLibrary, threads, Precision.FP32);
+  }
+
+  /** As {@link #CpuBackend(int, String)}, the GEMMs reading {@code precision}. */
+  CpuBackend(int threads, String gemmLibrary, Precision precision) {
+    this(threads, gemmLibrary, threads, precision);
   }
 
   /**
@@ -80,15 +96,26 @@ public final class CpuBackend implements Backend {
    * the backend is the unconfined one.
    */
   public static CpuBackend confined(int cores) {
-    int threads = Runtime.getRuntime().availableProcessors();
-    return new CpuBackend(threads, System.getProperty("vae4j.gemm", "auto"), Math.min(cores, threads));
+    return confined(cores, Precision.FP32);
   }
 
-  /** As {@link #CpuBackend(int, String)}, its batch parts run on at most {@code cores} threads (see {@link #confined}). */
-  CpuBackend(int threads, String gemmLibrary, int cores) {
+  /** {@link #confined(int)}, the GEMMs reading {@code precision}. */
+  public static CpuBackend confined(int cores, Precision precision) {
+    int threads = Runtime.getRuntime().availableProcessors();
+    return new CpuBackend(threads, System.getProperty("vae4j.gemm", "auto"), Math.min(cores, threads), precision);
+  }
+
+  /**
+   * As {@link #CpuBackend(int, String)}, its batch parts run on at most {@code cores} threads (see
+   * {@link #confined}), the GEMMs reading {@code precision}.
+   */
+  CpuBackend(int threads, String gemmLibrary, int cores, Precision precision) {
     if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
     if (cores < 1) throw new IllegalArgumentException("cores must be >= 1, got " + cores);
-    this.gemmChoice = Gemm.select(gemmLibrary);
+    String unsupported = unsupportedReason(precision);
+    if (unsupported != null) throw new IllegalArgumentException(unsupported);
+    this.gemmChoice = precision == Precision.BF16 ? new Gemm.Choice(DnnlGemm.load(), "oneDNN, as --precision bf16 needs")
+        : Gemm.select(gemmLibrary);
     this.gemm = gemmChoice.gemm();
     this.parallel = new ParallelRanges(gemm.ownsTheCores() ? 1 : threads);
     this.partCount = gemm.canConfine() ? threads : 1;
@@ -102,12 +129,25 @@ public final class CpuBackend implements Backend {
     this.loopChoice = LoopKernels.select();
     LoopKernels loops = loopChoice.kernels();
     this.memory = new CpuMemory();
-    this.dense = new CpuDense(gemm, parallel, loops);
+    this.bf16 = precision == Precision.BF16 ? new DnnlBf16Gemm() : null;
+    this.dense = new CpuDense(gemm, parallel, loops, bf16);
     this.latent = new CpuLatent(loops);
     this.losses = new CpuLosses(parallel, loops);
     this.optimizer = new CpuOptimizer(parallel, loops);
     this.conv = new CpuConv(parts.threads());
     this.stacked = new CpuStacked(this);
+  }
+
+  /**
+   * Why this machine cannot run the CPU backend's GEMMs in {@code precision}, or null when it can:
+   * BF16 needs AVX512-BF16 or AMX-BF16 ({@link Bf16Isa}) and oneDNN.
+   */
+  public static String unsupportedReason(Precision precision) {
+    if (precision == Precision.FP32) return null;
+    if ("openblas".equals(System.getProperty("vae4j.gemm"))) {
+      return "--precision bf16 runs its GEMMs through oneDNN, not OpenBLAS (vae4j.gemm=openblas)";
+    }
+    return Bf16Isa.unsupportedReason();
   }
 
   @Override
@@ -120,7 +160,9 @@ public final class CpuBackend implements Backend {
     int threads = parallel.threads();
     String batches = partCount == 1 ? "1 part" : "up to " + partCount + " parts, "
         + (parts.threads() == partCount ? "one per core" : "on " + parts.threads() + (parts.threads() == 1 ? " core" : " cores"));
-    return gemm.describe() + " [" + gemmChoice.reason() + "], elementwise on " + threads
+    return gemm.describe() + " [" + gemmChoice.reason() + "]"
+        + (bf16 == null ? "" : ", GEMMs in bf16 (oneDNN matmul, bf16 inputs, f32 accumulation)")
+        + ", elementwise on " + threads
         + (threads == 1 ? " thread: " : " threads: ") + loopChoice.reason() + "; training batches in " + batches;
   }
 
@@ -354,6 +396,7 @@ public final class CpuBackend implements Backend {
   @Override
   public void close() {
     conv.close();
+    if (bf16 != null) bf16.close();
     parallel.close();
     parts.close();
   }

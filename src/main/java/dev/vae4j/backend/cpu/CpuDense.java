@@ -8,23 +8,28 @@ import dev.vae4j.backend.DenseOps;
 import dev.vae4j.backend.GemmDims;
 import dev.vae4j.backend.Rows;
 import dev.vae4j.backend.Tensor;
+import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 
 /**
  * {@link DenseOps} on the CPU: GEMMs through {@link Gemm} (oneDNN or OpenBLAS, reading and
  * writing the tensors' off-heap mirrors), bias + activation and its backward as {@link
  * LoopKernels} over rows split by {@link ParallelRanges}. Dense layers are the interface's
- * defaults: the GEMM, then the loop.
+ * defaults: the GEMM, then the loop. With {@code --precision bf16} the GEMMs go to {@link
+ * DnnlBf16Gemm} instead, reading the operands' bfloat16 mirrors.
  */
 final class CpuDense implements DenseOps {
   private final Gemm gemm;
   private final ParallelRanges parallel;
   private final LoopKernels loops;
+  /** The bfloat16 GEMMs, or null in FP32. */
+  private final DnnlBf16Gemm bf16;
 
-  CpuDense(Gemm gemm, ParallelRanges parallel, LoopKernels loops) {
+  CpuDense(Gemm gemm, ParallelRanges parallel, LoopKernels loops, DnnlBf16Gemm bf16) {
     this.gemm = gemm;
     this.parallel = parallel;
     this.loops = loops;
+    this.bf16 = bf16;
   }
 
   @Override
@@ -33,6 +38,14 @@ final class CpuDense implements DenseOps {
       Tensor a, Tensor b, float beta, Tensor c) {
     CpuTensor at = cpu(a), bt = cpu(b), ct = cpu(c);
     new GemmDims(m, n, k).check(at, bt, ct);
+    if (bf16 != null) {
+      ByteBuffer am = at.forBf16Read(loops), bm = bt.forBf16Read(loops);
+      FloatBuffer cm = beta == 0f ? ct.forBlasWrite() : ct.forBlasRead();
+      bf16.multiply(transA, transB, m, n, k, alpha, am, bm, beta, cm);
+      ct.blasWrittenRange(0, m * n);
+      ct.blasWriteFinished();
+      return;
+    }
     FloatBuffer am = at.forBlasRead(), bm = bt.forBlasRead();
     FloatBuffer cm = beta == 0f ? ct.forBlasWrite() : ct.forBlasRead();
     gemm.multiply(transA, transB, m, n, k, alpha, am, bm, beta, cm, parallel,

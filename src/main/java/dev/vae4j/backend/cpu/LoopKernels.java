@@ -16,6 +16,15 @@ import dev.vae4j.backend.ActivationFunction;
  */
 interface LoopKernels {
 
+  /**
+   * dst[i] = x[from + i] rounded to bfloat16, nearest even (NaN stays a quiet NaN), for i in
+   * [0, count), stored as two bytes in {@code dst}'s order from its byte 0: the GEMM operands of
+   * {@code --precision bf16}. The bits are the same for both kernel kinds.
+   */
+  default void toBf16(float[] x, int from, int count, java.nio.ByteBuffer dst) {
+    for (int i = 0; i < count; i++) dst.putShort(2 * i, Bf16.round(x[from + i]));
+  }
+
   /** x[r, c] = act(x[r, c] + b[c]) for rows [fromRow, toRow); {@code b} may be null; ReLU or identity. */
   void biasRelu(float[] x, int xo, float[] b, int bo, int fromRow, int toRow, int cols, boolean relu);
 

@@ -1,5 +1,7 @@
 package dev.vae4j.backend.cuda;
 
+import dev.vae4j.backend.Precision;
+
 import dev.vae4j.backend.Activation;
 import dev.vae4j.backend.ActivationFunction;
 import dev.vae4j.backend.AdamParams;
@@ -55,6 +57,22 @@ public final class CudaBackend implements Backend {
     return cuda != null ? cuda : CudaLibraries.cudnnFailure();
   }
 
+  /**
+   * Why this machine's GPU cannot run GEMMs in {@code precision}, or null when it can (or when
+   * there is no usable GPU at all, which {@link #probe} reports): BF16 tensor cores need compute
+   * capability 8.0 (Ampere) or newer.
+   */
+  public static String unsupportedReason(Precision precision) {
+    if (precision == Precision.FP32) return null;
+    CudaInfo info = probe();
+    int device = CudaOptions.fromSystemProperties().device();
+    if (!info.available() || device < 0 || device >= info.gpus().size()) return null;
+    CudaInfo.Gpu gpu = info.gpus().get(device);
+    if (gpu.major() >= 8) return null;
+    return "--precision bf16 needs a GPU of compute capability 8.0 or newer (BF16 tensor cores), and "
+        + gpu.name() + " is " + gpu.major() + "." + gpu.minor() + "; use --precision fp32";
+  }
+
   /** A backend on GPU 0 with the options of {@link CudaOptions#fromSystemProperties}. */
   public CudaBackend() {
     this(CudaOptions.fromSystemProperties());
@@ -103,7 +121,8 @@ public final class CudaBackend implements Backend {
     this.cublasLt = lt;
     this.queue = new CudaQueue(context, kernels);
     this.memoryOps = new CudaMemory(queue, memory);
-    this.dense = new CudaDense(queue, cublas, cublasLt, options.epilogues());
+    this.dense = new CudaDense(queue, cublas, cublasLt, options.epilogues(),
+        options.precision() == Precision.BF16 ? new CudaBf16Gemm(queue, memory, cublasLt) : null);
     this.latent = new CudaLatent(queue);
     this.losses = new CudaLosses(queue);
     this.optimizer = new CudaOptimizer(queue, memoryOps, dense);
@@ -121,7 +140,8 @@ public final class CudaBackend implements Backend {
     int v = cublas.version();
     return "CUDA " + runtimeVersion + " on " + gpu.summary() + ", cuBLAS " + v / 10000 + "." + v / 100 % 100 + "."
         + v % 100 + (options.epilogues() ? " and cuBLASLt epilogues, " : " without cuBLASLt epilogues, ")
-        + (options.tf32() ? "TF32" : "FP32") + " GEMMs, graphs " + (options.graphs() ? "on" : "off");
+        + (options.precision() == Precision.BF16 ? "BF16 (FP32 accumulation)" : options.tf32() ? "TF32" : "FP32")
+        + " GEMMs, graphs " + (options.graphs() ? "on" : "off");
   }
 
   /** The GPU this backend runs on. */

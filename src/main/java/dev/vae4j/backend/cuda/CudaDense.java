@@ -13,7 +13,9 @@ import dev.vae4j.backend.Tensor;
 /**
  * {@link DenseOps} on the GPU: GEMMs on cuBLAS ({@link Cublas}), dense layers as one cuBLASLt
  * matmul with the bias, ReLU or bias gradient in its epilogue ({@link CublasLt}) where it has a
- * plan, and {@code activations.cu}'s kernels for the rest.
+ * plan, and {@code activations.cu}'s kernels for the rest. With {@code --precision bf16} every GEMM
+ * is {@link CudaBf16Gemm}'s instead and dense layers are the interface's defaults (the GEMM, then
+ * the kernels): cuBLASLt's fused epilogues stay an FP32-only path.
  */
 final class CudaDense implements DenseOps {
   private final CudaQueue queue;
@@ -22,13 +24,17 @@ final class CudaDense implements DenseOps {
   private final CublasLt cublasLt;
   /** {@link CudaOptions#epilogues}. */
   private final boolean epilogues;
+  /** The BF16 GEMMs, or null in FP32. */
+  private final CudaBf16Gemm bf16;
 
-  CudaDense(CudaQueue queue, Cublas cublas, CublasLt cublasLt, boolean epilogues) {
+  /** @param bf16 the BF16 GEMMs of {@code --precision bf16}, or null for FP32 */
+  CudaDense(CudaQueue queue, Cublas cublas, CublasLt cublasLt, boolean epilogues, CudaBf16Gemm bf16) {
     this.queue = queue;
     this.context = queue.context;
     this.cublas = cublas;
     this.cublasLt = cublasLt;
-    this.epilogues = epilogues;
+    this.epilogues = epilogues && bf16 == null;
+    this.bf16 = bf16;
   }
 
   @Override
@@ -37,6 +43,10 @@ final class CudaDense implements DenseOps {
       Tensor a, Tensor b, float beta, Tensor c) {
     CudaTensor ad = cuda(a), bd = cuda(b), cd = cuda(c);
     new GemmDims(m, n, k).check(ad, bd, cd);
+    if (bf16 != null) {
+      bf16.gemm(transA, transB, m, n, k, alpha, ad, bd, beta, cd);
+      return;
+    }
     long[] args = {transA ? 1 : 0, transB ? 1 : 0, m, n, k, Float.floatToRawIntBits(alpha), ad.address,
         bd.address, Float.floatToRawIntBits(beta), cd.address};
     if (queue.recorded("gemm", args, -1)) cublas.gemm(transA, transB, m, n, k, alpha, ad, bd, beta, cd);
