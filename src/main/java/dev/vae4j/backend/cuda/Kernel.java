@@ -25,7 +25,12 @@ enum Kernel {
   ADAM("vae4j_adam", 19),
   OPTIMIZER_UPDATE("vae4j_optimizer_update", 21),
   GRADIENT_SQUARED_NORM("vae4j_gradient_squared_norm", 3),
-  CLIP_GRADIENTS("vae4j_clip_gradients", 5);
+  CLIP_GRADIENTS("vae4j_clip_gradients", 5),
+  REPEAT_ROWS("vae4j_repeat_rows", 5),
+  IWAE_REPARAMETERIZE("vae4j_iwae_reparameterize", 6),
+  IWAE_WEIGHTS("vae4j_iwae_weights", 11),
+  SCALE_DRAWS("vae4j_scale_draws", 5),
+  IWAE_LATENT_BACKWARD("vae4j_iwae_latent_backward", 10);
 
   final String symbol;
   final int arity;
