@@ -143,6 +143,7 @@ final class ResumeConfig {
     train.balance = o.balance() == Balance.NONE ? null : o.balance().text();
     train.clipGradNorm = o.clipGradNorm() == 0 ? null : o.clipGradNorm();
     train.dropout = o.dropout();
+    train.iwaeK = o.iwaeK();
     train.beta = o.beta();
     train.klWarmup = o.klWarmupEpochs();
     train.validation = o.validateOnTestSplit() ? "test" : Double.toString(o.validationFraction());

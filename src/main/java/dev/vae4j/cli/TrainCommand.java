@@ -195,6 +195,11 @@ final class TrainCommand implements Callable<Integer> {
       description = "Inverted dropout with drop probability P in [0, 1) on the MLP's hidden layers, in training steps only (0: off).")
   float dropout;
 
+  @Option(names = "--iwae-k", defaultValue = "1", paramLabel = "K",
+      description = "Train on the importance-weighted bound with K draws per image (Burda et al. 2016) instead of the ELBO; "
+          + "metrics.jsonl then has the epoch's mean loss on it (train_iwae). K in [1, 1024]; 1: the ELBO (off).")
+  int iwaeK;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
@@ -233,8 +238,10 @@ final class TrainCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--batch-size " + options.batchSize() + " is larger than the "
           + images + " training images of " + data);
     }
-    MemoryLimits.checkTraining(spec.commandLine(), config, options.batchSize(),
-        MemoryLimits.options(hidden, latent, options.batchSize()));
+    // With --iwae-k the workspace holds every draw: batch x K rows.
+    MemoryLimits.checkTraining(spec.commandLine(), config, Math.multiplyExact(options.batchSize(), options.iwaeK()),
+        MemoryLimits.options(hidden, latent, options.batchSize())
+            + (options.iwaeK() > 1 ? " --iwae-k " + options.iwaeK() : ""));
     if (options.dropout() > 0 && config.convolutional()) {
       throw new ParameterException(spec.commandLine(), "--dropout works with MLP models only, not with --conv");
     }
@@ -367,7 +374,7 @@ final class TrainCommand implements Callable<Integer> {
     try {
       return new TrainOptions(epochs, batchSize, learningRate, weightDecay, choice.decoupled(), beta, klWarmup, seed,
           fraction, onTest, patience, choice, LearningRateSchedule.parse(lrSchedule, warmupSteps),
-          balanceChoice(), clipGradNorm(), dropout);
+          balanceChoice(), clipGradNorm(), dropout, iwaeK);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

@@ -215,6 +215,7 @@ public record RunConfig(
     if (o.balance() != Balance.NONE) t.put("balance", o.balance().text());
     if (o.clipGradNorm() != 0) t.put("clip_grad_norm", o.clipGradNorm());
     if (o.dropout() > 0) t.put("dropout", o.dropout());
+    if (o.iwaeK() > 1) t.put("iwae_k", o.iwaeK());
     Map<String, Object> r = new LinkedHashMap<>();
     if (version != null) r.put("vae4j_version", version);
     r.put("model", m);
@@ -336,7 +337,8 @@ public record RunConfig(
           (float) f.number("/training/beta"), f.integer("/training/kl_warmup_epochs"), f.longInteger("/training/seed"),
           onTest ? 0 : validation.asDouble(), onTest, f.integer("/training/patience"), optimizer, schedule(f),
           balance(f), f.number("/training/clip_grad_norm", 0),
-          (float) f.number("/training/dropout", 0)); // absent in runs without dropout
+          (float) f.number("/training/dropout", 0), // absent in runs without dropout
+          root.at("/training/iwae_k").isMissingNode() ? 1 : f.integer("/training/iwae_k")); // absent: the ELBO
 
       List<Integer> classes = null;
       if (root.hasNonNull("classes")) {

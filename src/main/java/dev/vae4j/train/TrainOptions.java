@@ -25,6 +25,9 @@ package dev.vae4j.train;
  *     {@code clip_grad_norm_} ({@code --clip-grad-norm}); 0: no clipping
  * @param dropout drop probability of inverted dropout on the MLP's hidden layers in training steps,
  *     in [0, 1) ({@code --dropout}; 0: none)
+ * @param iwaeK draws per row of the importance-weighted bound the training steps optimize instead
+ *     of the ELBO ({@code --iwae-k}, Burda et al., 2016), in [1, {@value #MAX_IWAE_K}]; 1: the
+ *     ordinary ELBO training (the analytic KL), not the one-draw bound
  */
 public record TrainOptions(
     int epochs,
@@ -42,7 +45,11 @@ public record TrainOptions(
     LearningRateSchedule schedule,
     Balance balance,
     double clipGradNorm,
-    float dropout) {
+    float dropout,
+    int iwaeK) {
+
+  /** The most draws {@code --iwae-k} takes: a step's decoder runs on batch x K rows. */
+  public static final int MAX_IWAE_K = 1024;
 
   /** Checks every option; a bad one throws {@link IllegalArgumentException} naming it. */
   public TrainOptions {
@@ -63,6 +70,16 @@ public record TrainOptions(
     require(clipGradNorm >= 0 && Double.isFinite(clipGradNorm),
         "gradient clipping norm must be > 0 (0: off), got " + clipGradNorm);
     require(dropout >= 0 && dropout < 1, "--dropout must be in [0, 1) (0: off), got " + dropout);
+    require(iwaeK >= 1 && iwaeK <= MAX_IWAE_K, "--iwae-k must be in [1, " + MAX_IWAE_K + "] (1: off), got " + iwaeK);
+    require(iwaeK == 1 || dropout == 0, "--iwae-k does not combine with --dropout");
+  }
+
+  /** Options trained on the ELBO. */
+  public TrainOptions(int epochs, int batchSize, double learningRate, double weightDecay, boolean decoupledWeightDecay,
+      float beta, int klWarmupEpochs, long seed, double validationFraction, boolean validateOnTestSplit, int patience,
+      OptimizerChoice optimizer, LearningRateSchedule schedule, Balance balance, double clipGradNorm, float dropout) {
+    this(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs, seed,
+        validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, clipGradNorm, dropout, 1);
   }
 
   /** Options without dropout. */
@@ -104,37 +121,43 @@ public record TrainOptions(
   /** These options with {@code epochs} passes over the training set. */
   public TrainOptions withEpochs(int epochs) {
     return new TrainOptions(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs,
-        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, clipGradNorm, dropout);
+        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, clipGradNorm, dropout, iwaeK);
   }
 
   /** These options with {@code schedule}. */
   public TrainOptions withSchedule(LearningRateSchedule schedule) {
     return new TrainOptions(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs,
-        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, clipGradNorm, dropout);
+        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, clipGradNorm, dropout, iwaeK);
   }
 
   /** These options with gradient clipping to global norm {@code max} (0: none). */
   public TrainOptions withClipGradNorm(double max) {
     return new TrainOptions(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs,
-        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, max, dropout);
+        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, max, dropout, iwaeK);
   }
 
   /** These options with {@code optimizer} (AdamW's choice sets {@link #decoupledWeightDecay}). */
   public TrainOptions withOptimizer(OptimizerChoice optimizer) {
     return new TrainOptions(epochs, batchSize, learningRate, weightDecay, optimizer.decoupled(), beta, klWarmupEpochs,
-        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, clipGradNorm, dropout);
+        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, clipGradNorm, dropout, iwaeK);
   }
 
   /** These options with drop probability {@code dropout} (0: none). */
   public TrainOptions withDropout(float dropout) {
     return new TrainOptions(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs,
-        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, clipGradNorm, dropout);
+        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, clipGradNorm, dropout, iwaeK);
+  }
+
+  /** These options trained on the importance-weighted bound with {@code k} draws (1: the ELBO). */
+  public TrainOptions withIwaeK(int k) {
+    return new TrainOptions(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs,
+        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, clipGradNorm, dropout, k);
   }
 
   /** These options with {@code balance} as the epochs' sampling. */
   public TrainOptions withBalance(Balance balance) {
     return new TrainOptions(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs,
-        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, clipGradNorm, dropout);
+        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, clipGradNorm, dropout, iwaeK);
   }
 
   /** The KL weight used during {@code epoch} (1-based), after warm-up. */
