@@ -63,6 +63,18 @@ class IwaeTrainTest {
     assertFalse(Files.readString(plain.resolve("metrics.jsonl")).contains("iwae"));
   }
 
+  /** A convolutional model trains on the bound too: its layers are prepared for the workspace's batch x K rows. */
+  @Test
+  void aConvModelTrainsOnTheBound() throws Exception {
+    Path out = dir.resolve("conv");
+    CliRun.ok("train", "--conv", "4,8", "--hidden", "16", "--latent", "3", "--epochs", "1", "--classes", "0",
+        "--iwae-k", "3", "--device", "cpu", "--out", out.toString());
+    com.fasterxml.jackson.databind.JsonNode line = new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(Files.readAllLines(out.resolve("metrics.jsonl")).get(0));
+    double bound = line.get("train_iwae").asDouble(), elbo = line.get("train_loss").asDouble();
+    assertTrue(Double.isFinite(bound) && bound < elbo, "bound " + bound + ", ELBO loss " + elbo);
+  }
+
   /** K sweeps like any train option; a value out of range is refused before anything runs. */
   @Test
   void drawsAreSweepable() {
