@@ -3,7 +3,7 @@ package dev.vae4j.backend;
 /**
  * A row-major matrix {@code [rows, cols]}, the shape of the elementwise dense ops ({@link
  * DenseOps#biasActivation}, {@link DenseOps#activationBackward}) and of {@link
- * MemoryOps#gatherRows}' output. Each {@code check} validates every tensor of one op.
+ * MemoryOps#gatherRows}' output, and of {@link LossOps#scaleRows}. Each {@code check} validates every tensor of one op.
  */
 public record Rows(int rows, int cols) {
   /** Floats in the matrix. */
@@ -22,6 +22,12 @@ public record Rows(int rows, int cols) {
     Lengths.require("activationBackward", "grad", grad, length());
     Lengths.require("activationBackward", "output", output, length());
     Lengths.requireIfPresent("activationBackward", "biasGrad", biasGrad, cols);
+  }
+
+  /** {@link LossOps#scaleRows}: values {@code [rows, cols]}, rowScales {@code [rows]}. */
+  public void checkScaleRows(Tensor values, Tensor rowScales) {
+    Lengths.require("scaleRows", "values", values, length());
+    Lengths.require("scaleRows", "rowScales", rowScales, rows);
   }
 
   /** {@link MemoryOps#gatherRows}: dst {@code [rows, cols]}. */

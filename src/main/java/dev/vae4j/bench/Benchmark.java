@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.DoubleConsumer;
+import java.util.function.Predicate;
 
 /**
  * Training throughput of one VAE configuration on one backend, for people who do not want to learn
@@ -344,7 +345,7 @@ public final class Benchmark {
         fastest = Math.max(fastest, rate);
       }
       double stepSeconds = seconds / options.steps();
-      double gemmSeconds = timeGemmsAlone(backend, layout, batch, parts, options.steps(), options.warmupSteps());
+      double gemmSeconds = timeGemmsAlone(backend, layout, batch, parts, options.steps(), options.warmupSteps(), g -> true);
       return Result.builder()
           .backend(backend.name()).backendDescription(backend.description())
           .model(config.describe()).batchSize(batch).steps(options.steps()).data(data.name())
@@ -363,6 +364,35 @@ public final class Benchmark {
   }
 
   /**
+   * Where the step's time goes on {@code backend}, which must run each op before returning (the CPU
+   * backend; on an asynchronous one the host times say when ops were queued): {@code
+   * options.steps()} more steps with every op call timed ({@link OpTimings}) after {@code
+   * options.warmupSteps()} untimed ones, and the forward and backward GEMMs timed alone. Best run
+   * after {@link #run} on the same backend, so that the JIT compiler has compiled the step already.
+   */
+  public static StepBreakdown breakdown(Backend backend, Dataset data, Options options) {
+    VaeConfig config = options.config();
+    int batch = options.batchSize();
+    OpTimings timings = OpTimings.around(backend);
+    Vae vae = Vae.create(config, timings.backend(), options.seed());
+    int parts = vae.network().partsFor(batch);
+    double stepSeconds;
+    List<StepBreakdown.OpTime> ops;
+    try (TrainingSteps loop = new TrainingSteps(vae, data, batch, options.seed())) {
+      loop.run(Math.max(1, options.warmupSteps()));
+      timings.reset();
+      stepSeconds = loop.timed(options.steps()) / options.steps();
+      ops = timings.perStep(options.steps(), parts);
+    }
+    ParameterLayout layout = new ParameterLayout(config);
+    Predicate<GemmShape> forward = g -> g.role().endsWith(" forward");
+    double forwardGemms = timeGemmsAlone(backend, layout, batch, parts, options.steps(), options.warmupSteps(), forward);
+    double backwardGemms = timeGemmsAlone(backend, layout, batch, parts, options.steps(), options.warmupSteps(),
+        forward.negate());
+    return new StepBreakdown(1e3 * stepSeconds, parts, ops, 1e3 * forwardGemms, 1e3 * backwardGemms);
+  }
+
+  /**
    * Trains on until the JIT compiler has gone quiet ({@link JitWarmup}), for at most {@code
    * maxSeconds}; nothing when that is 0 or the JVM cannot report its compilation time.
    */
@@ -375,7 +405,7 @@ public final class Benchmark {
   }
 
   /**
-   * Seconds per step of a step made of its GEMMs only, run as {@link TrainingStep} runs them: the
+   * Seconds per step of a step made of its GEMMs only (those {@code which} picks), run as {@link TrainingStep} runs them: the
    * batch split into {@code parts} blocks of rows, each block's GEMMs on its own core ({@link
    * Backend#inParallel}) on fresh random operands of its own except the weights, which the parts
    * share as in training, after {@code warmup} untimed steps.
@@ -383,14 +413,16 @@ public final class Benchmark {
    * measured a slower way of running them: oneDNN's two-thread 128-row GEMMs reach 250-300 GFLOP/s
    * on the dev machine, two one-thread 64-row GEMMs side by side about 360.)
    */
-  static double timeGemmsAlone(Backend backend, ParameterLayout layout, int batch, int parts, int steps, int warmup) {
+  static double timeGemmsAlone(Backend backend, ParameterLayout layout, int batch, int parts, int steps, int warmup,
+      Predicate<GemmShape> which) {
     SplittableRandom random = new SplittableRandom(42);
     int partRows = (batch + parts - 1) / parts;
     List<List<GemmShape>> shapes = new ArrayList<>();
     List<List<Tensor[]>> operands = new ArrayList<>();
     List<Tensor> weights = new ArrayList<>();
     for (int p = 0; p < parts; p++) {
-      List<GemmShape> gemms = StepGemms.trainingStep(layout, Math.min(partRows, batch - p * partRows));
+      List<GemmShape> gemms = StepGemms.trainingStep(layout, Math.min(partRows, batch - p * partRows)).stream()
+          .filter(which).toList();
       List<Tensor[]> tensors = new ArrayList<>();
       for (int i = 0; i < gemms.size(); i++) {
         GemmShape g = gemms.get(i);

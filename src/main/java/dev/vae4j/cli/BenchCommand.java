@@ -2,10 +2,13 @@ package dev.vae4j.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vae4j.Backends;
 import dev.vae4j.backend.Backend;
 import dev.vae4j.backend.Likelihood;
 import dev.vae4j.bench.Benchmark;
+import dev.vae4j.bench.StepBreakdown;
 import dev.vae4j.data.Dataset;
 import dev.vae4j.data.Datasets;
 import dev.vae4j.model.VaeConfig;
@@ -13,7 +16,9 @@ import dev.vae4j.model.layer.Shape;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -69,6 +74,11 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print one JSON array of results instead of a table.")
   boolean json;
 
+  @Option(names = "--breakdown",
+      description = "Then time the CPU step op by op and print where its time goes: each backend op, the GEMMs alone, "
+          + "and the time between the ops (CPU only: CUDA queues its ops asynchronously).")
+  boolean breakdown;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
@@ -87,22 +97,56 @@ final class BenchCommand implements Callable<Integer> {
     MemoryLimits.checkImages(spec.commandLine(), options.config(), 8L * batchSize, 0, "--batch-size " + batchSize); // synthetic rows
     Dataset images = images(options);
     List<Benchmark.Result> results = new ArrayList<>();
+    Map<Benchmark.Result, StepBreakdown> breakdowns = new LinkedHashMap<>();
     boolean convolutions = options.config().convolutional();
     for (String name : devices(convolutions)) {
       try (Backend backend = Backends.select(name, Backends.GpuOptions.defaults(), convolutions).backend()) {
         if (!json) err.printf("vae4j: bench %s on %s (%s)%n", options.config().describe(), name, backend.description());
+        Benchmark.Result result;
         try (WarmupProgress warmup = WarmupProgress.start(options.maxWarmupSeconds())) {
-          results.add(Benchmark.run(backend, images, options, warmup));
+          result = Benchmark.run(backend, images, options, warmup);
+        }
+        results.add(result);
+        if (breakdown && name.equals("cpu")) {
+          breakdowns.put(result, Benchmark.breakdown(backend, images, options));
+        } else if (breakdown) {
+          err.println("vae4j: no --breakdown for " + name + ": it queues ops asynchronously, so host times say when "
+              + "they were queued, not how long they ran (Nsight Systems shows the GPU's timeline)");
         }
       }
     }
     if (json) {
-      out.println(new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-          .writerWithDefaultPrettyPrinter().writeValueAsString(results));
+      ObjectMapper mapper = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+      ArrayNode array = mapper.createArrayNode();
+      for (Benchmark.Result r : results) {
+        ObjectNode node = mapper.valueToTree(r);
+        if (breakdowns.containsKey(r)) node.set("breakdown", mapper.valueToTree(breakdowns.get(r)));
+        array.add(node);
+      }
+      out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(array));
     } else {
       printTable(out, results);
+      breakdowns.forEach((r, b) -> printBreakdown(out, r, b));
     }
     return 0;
+  }
+
+  /** Where the step's time goes, op by op, against the GEMMs alone. */
+  static void printBreakdown(PrintWriter out, Benchmark.Result r, StepBreakdown b) {
+    out.printf(Locale.ROOT, "%s: where a step's %.3f ms go on each of its %d batch parts' cores (%d steps, every op timed):%n",
+        r.backend(), b.msPerStep(), b.parts(), r.steps());
+    out.printf(Locale.ROOT, "  %-26s %6s %9s %7s%n", "op", "calls", "ms/step", "share");
+    for (StepBreakdown.OpTime op : b.ops()) {
+      out.printf(Locale.ROOT, "  %-26s %6.1f %9.3f %6.1f%%%n", op.op(), op.callsPerStep(), op.msPerStep(),
+          100 * op.msPerStep() / b.msPerStep());
+    }
+    out.printf(Locale.ROOT, "  %-26s %6s %9.3f %6.1f%%  (orchestration, and waiting for the other parts)%n",
+        "between the ops", "", b.betweenOpsMs(), 100 * b.betweenOpsMs() / b.msPerStep());
+    double forwardOps = b.msOf("linearForward", "convForward");
+    double backwardOps = b.msOf("linearBackward", "convBackwardWeights", "convBackwardData");
+    out.printf(Locale.ROOT, "  GEMMs alone: forward %.3f ms (the forward layer ops take %.3f), backward %.3f ms "
+        + "(the backward layer ops take %.3f): %.3f ms of the step is outside the GEMMs%n", b.forwardGemmsMs(),
+        forwardOps, b.backwardGemmsMs(), backwardOps, b.msPerStep() - b.forwardGemmsMs() - b.backwardGemmsMs());
   }
 
   private Dataset images(Benchmark.Options options) throws java.io.IOException {

@@ -143,6 +143,7 @@ final class ResumeConfig {
     train.balance = o.balance() == Balance.NONE ? null : o.balance().text();
     train.clipGradNorm = o.clipGradNorm() == 0 ? null : o.clipGradNorm();
     train.dropout = o.dropout();
+    train.classWeights = o.classWeights().enabled() ? o.classWeights().text() : null;
     train.iwaeK = o.iwaeK();
     train.beta = o.beta();
     train.klWarmup = o.klWarmupEpochs();

@@ -1,6 +1,7 @@
 package dev.vae4j.cli;
 
 import dev.vae4j.plot.ImageGrid;
+import dev.vae4j.run.GeneratedDataset;
 import dev.vae4j.run.Pictures;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -12,15 +13,26 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code vae4j sample}: decoded draws from the prior as a PNG grid. */
+/** {@code vae4j sample}: decoded draws from the prior as a PNG grid, or as a dataset that {@code train --data} reads. */
 @Command(name = "sample", mixinStandardHelpOptions = true, sortOptions = false, showDefaultValues = true,
-    description = "Decodes draws z ~ N(0, I) and writes them as a PNG grid.")
+    description = "Decodes draws z ~ N(0, I) and writes them as a PNG grid (--out), or as a dataset (--as-dataset).")
 final class SampleCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin RunOptions runOptions;
 
-  @Option(names = "--out", required = true, paramLabel = "FILE", description = "The PNG to write.")
+  @Option(names = "--out", paramLabel = "FILE", description = "The PNG to write.")
   Path out;
+
+  @Option(names = "--as-dataset", paramLabel = "DIR",
+      description = "Write the --count images as a dataset that train --data DIR reads instead of a grid: 8-bit pixels, labels 0 (an unconditional model's), written into DIR.partial and renamed to DIR at the end.")
+  Path asDataset;
+
+  @Option(names = "--format", defaultValue = "idx", paramLabel = "idx|folder",
+      description = "--as-dataset's layout: idx (the four standard IDX files, t10k the last tenth of the draws; colour as [N, 3, H, W]) or folder (one PNG per image in DIR/<label>/, torchvision's ImageFolder layout).")
+  String format;
+
+  @Option(names = "--overwrite", description = "Replace a non-empty --as-dataset DIR (it is renamed to DIR.replaced-DATE, not deleted).")
+  boolean overwrite;
 
   @Option(names = {"--count", "--size"}, defaultValue = "64", description = "Number of samples.")
   int count;
@@ -51,6 +63,11 @@ final class SampleCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (count <= 0) throw new ParameterException(spec.commandLine(), "--count must be > 0, got " + count);
+    if ((out == null) == (asDataset == null)) {
+      throw new ParameterException(spec.commandLine(), "give either --out FILE (a PNG grid) or --as-dataset DIR (a dataset), not "
+          + (out == null ? "neither" : "both"));
+    }
+    if (asDataset != null) return writeDataset();
     if (rows <= 0) throw new ParameterException(spec.commandLine(), "--rows must be > 0, got " + rows);
     if (cols != null && cols <= 0) throw new ParameterException(spec.commandLine(), "--cols must be > 0, got " + cols);
     if (scale <= 0) throw new ParameterException(spec.commandLine(), "--scale must be > 0, got " + scale);
@@ -62,6 +79,34 @@ final class SampleCommand implements Callable<Integer> {
       ImageGrid.writePng(out, pictures.samples(count, perRow, seed, mode.binary));
     }
     spec.commandLine().getOut().printf("wrote %d samples to %s%n", count, out);
+    return 0;
+  }
+
+  /** --as-dataset: the images as IDX files or an image folder, all options checked before any work. */
+  private int writeDataset() throws Exception {
+    GeneratedDataset.Format layout;
+    try {
+      layout = GeneratedDataset.Format.parse(format);
+      GeneratedDataset.checkTarget(asDataset, overwrite);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+    GeneratedDataset.Written written;
+    try (RunOptions.Session s = runOptions.open(spec.commandLine().getErr())) {
+      MemoryLimits.checkImages(spec.commandLine(), s.model().config(), Math.min(count, 4096), 0, "--count " + count);
+      GeneratedDataset dataset = new GeneratedDataset(s.model(), s.run().imageChannels(), s.run().imageHeight(),
+          s.run().imageWidth());
+      try {
+        written = dataset.write(asDataset, layout, count, seed, mode.binary, overwrite);
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), e.getMessage());
+      }
+    }
+    if (written.replaced() != null) {
+      spec.commandLine().getErr().printf("vae4j: moved the old %s to %s%n", asDataset, written.replaced());
+    }
+    spec.commandLine().getOut().printf("wrote %d samples to %s (%s: %d training, %d test images)%n", count, asDataset,
+        format, written.train(), written.test());
     return 0;
   }
 }

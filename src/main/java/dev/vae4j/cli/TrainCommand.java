@@ -21,6 +21,7 @@ import dev.vae4j.run.TensorBoardListener;
 import dev.vae4j.train.Checkpoints;
 import dev.vae4j.train.EpochMetrics;
 import dev.vae4j.train.Balance;
+import dev.vae4j.train.ClassWeights;
 import dev.vae4j.train.LearningRateSchedule;
 import dev.vae4j.train.OptimizerChoice;
 import dev.vae4j.train.RunControl;
@@ -195,6 +196,9 @@ final class TrainCommand implements Callable<Integer> {
       description = "Inverted dropout with drop probability P in [0, 1) on the MLP's hidden layers, in training steps only (0: off).")
   float dropout;
 
+  @Option(names = "--class-weights", paramLabel = "auto|W0,W1,...",
+      description = "Weigh each training image's loss by its class's weight (needs labels): auto (N / (classes * n_c), a mean of 1 over the training images) or one weight > 0 per class. The training loss reported is the weighted one; validation and eval stay unweighted.")
+  String classWeights;
   @Option(names = "--iwae-k", defaultValue = "1", paramLabel = "K",
       description = "Train on the importance-weighted bound with K draws per image (Burda et al. 2016) instead of the ELBO; "
           + "metrics.jsonl then has the epoch's mean loss on it (train_iwae). K in [1, 1024]; 1: the ELBO (off).")
@@ -227,6 +231,7 @@ final class TrainCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--balance needs labelled training images, and " + train.name() + " has none"
           + UsageErrors.FIX_SEPARATOR + "train without --balance, or on data with labels");
     }
+    checkClassWeights(options.classWeights(), train);
     Shape input = new Shape(train.channels(), train.height(), train.width());
     VaeConfig config = resumedModel != null ? resumedModel
         : conv != null ? usage(() -> ConvModels.build(conv, input,
@@ -374,9 +379,32 @@ final class TrainCommand implements Callable<Integer> {
     try {
       return new TrainOptions(epochs, batchSize, learningRate, weightDecay, choice.decoupled(), beta, klWarmup, seed,
           fraction, onTest, patience, choice, LearningRateSchedule.parse(lrSchedule, warmupSteps),
-          balanceChoice(), clipGradNorm(), dropout, iwaeK);
+          balanceChoice(), clipGradNorm(), dropout, classWeightsChoice(), iwaeK);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+
+  /** --class-weights: none when not given. */
+  private ClassWeights classWeightsChoice() {
+    try {
+      return classWeights == null ? ClassWeights.NONE : ClassWeights.parse(classWeights);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+
+  /** --class-weights needs labels, and explicit weights one per class of {@code train}. */
+  private void checkClassWeights(ClassWeights weights, Dataset train) {
+    if (!weights.enabled()) return;
+    if (!train.hasLabels()) {
+      throw new ParameterException(spec.commandLine(), "--class-weights needs labelled training images, and "
+          + train.name() + " has none" + UsageErrors.FIX_SEPARATOR + "train without --class-weights, or on data with labels");
+    }
+    int classes = ClassWeights.classCount(train.labels(), train.classNames());
+    if (!weights.auto() && weights.weights().length != classes) {
+      throw new ParameterException(spec.commandLine(), "--class-weights gives " + weights.weights().length
+          + " weights but " + train.name() + " has " + classes + " classes: give one weight > 0 per class, or auto");
     }
   }
 

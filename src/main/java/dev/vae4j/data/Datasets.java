@@ -138,6 +138,10 @@ public final class Datasets {
       throw new DataException(testImages + ": images are " + test.height() + "x" + test.width()
           + " but the training images are " + train.height() + "x" + train.width());
     }
+    if (test != null && test.channels() != train.channels()) {
+      throw new DataException(testImages + ": images have " + test.channels() + " channels but the training images "
+          + train.channels());
+    }
     return new DatasetSplit(dir.toString(), train, test);
   }
 
@@ -160,7 +164,7 @@ public final class Datasets {
 
   private static Dataset images(String name, InputStream imagesIn, InputStream labelsIn) throws IOException {
     try (imagesIn; labelsIn) {
-      IdxReader.IdxData images = IdxReader.read(imagesIn, name + " images", 3, "images");
+      IdxReader.IdxData images = IdxReader.read(imagesIn, name + " images", 3, IdxReader.IMAGES);
       IdxReader.IdxData labels = IdxReader.read(labelsIn, name + " labels", 1, "labels");
       return toDataset(name, images, labels, name + " labels");
     }
@@ -168,7 +172,9 @@ public final class Datasets {
 
   private static Dataset toDataset(String name, IdxReader.IdxData images, IdxReader.IdxData labels, String labelsName)
       throws DataException {
-    int count = images.dims()[0], height = images.dims()[1], width = images.dims()[2];
+    int[] dims = images.dims(); // [count, height, width] or [count, channels, height, width]
+    int count = dims[0], channels = dims.length == 4 ? dims[1] : 1;
+    int height = dims[dims.length - 2], width = dims[dims.length - 1];
     int[] labelValues = null;
     if (labels != null) {
       if (labels.dims()[0] != count) {
@@ -177,7 +183,7 @@ public final class Datasets {
       labelValues = new int[count];
       for (int i = 0; i < count; i++) labelValues[i] = labels.data()[i] & 0xff;
     }
-    return Dataset.ofBytes(name, images.data(), labelValues, count, height, width);
+    return Dataset.ofBytes(name, images.data(), labelValues, count, channels, height, width);
   }
 
   private static InputStream resource(String file) throws IOException {

@@ -28,15 +28,21 @@ public final class IdxReader {
   static final long MAX_ELEMENTS = Integer.MAX_VALUE - 8;
 
   private static final int UNSIGNED_BYTE = 0x08;
+  /** What an images file is called: the one kind read with 3 or 4 dimensions. */
+  static final String IMAGES = "images";
 
   private IdxReader() {}
 
   /** The dimensions and raw bytes of an IDX file. */
   public record IdxData(int[] dims, byte[] data) {}
 
-  /** Reads images: a 3-dimensional IDX file {@code [count, height, width]}. */
+  /**
+   * Reads images: a 3-dimensional IDX file {@code [count, height, width]}, or a 4-dimensional one
+   * {@code [count, channels, height, width]} of 1 or 3 channels (colour images channel-major, as
+   * {@code vae4j sample --as-dataset} writes them).
+   */
   public static IdxData readImages(Path file) throws IOException {
-    return read(file, 3, "images");
+    return read(file, 3, IMAGES);
   }
 
   /** Reads labels: a 1-dimensional IDX file {@code [count]}. */
@@ -83,13 +89,18 @@ public final class IdxReader {
     if (dtype != UNSIGNED_BYTE) {
       throw new DataException(String.format("%s: unsupported IDX data type 0x%02x (only unsigned bytes, 0x08, are supported)", name, dtype));
     }
-    if (ndims != expectedDims) {
+    boolean channelled = what.equals(IMAGES) && expectedDims == 3 && ndims == 4;
+    if (ndims != expectedDims && !channelled) {
       throw new DataException(name + ": " + ndims + " dimensions, expected " + expectedDims + " for IDX " + what);
     }
     int[] dims = new int[ndims];
     for (int i = 0; i < ndims; i++) {
       dims[i] = readHeaderInt(in, name);
       if (dims[i] <= 0) throw new DataException(name + ": dimension " + i + " is " + Integer.toUnsignedString(dims[i]) + ", must be positive");
+    }
+    if (channelled && dims[1] != 1 && dims[1] != 3) {
+      throw new DataException(name + ": " + dims[1] + " channels in a 4-dimensional IDX images file [count, channels,"
+          + " height, width]; 1 or 3 are read");
     }
     double product = 1; // exact enough to compare with the limit, and never overflows
     for (int d : dims) product *= d;

@@ -285,12 +285,31 @@ public final class VaeNetwork {
    */
   public void lossesAndGradients(Workspace ws, int rows, int batchRows, float beta, LayerGradients grads,
       Dropout dropout) {
+    lossesAndGradients(ws, rows, batchRows, beta, grads, dropout, null);
+  }
+
+  /**
+   * As {@link #lossesAndGradients(Workspace, int, int, float, LayerGradients, Dropout)} with row
+   * {@code r}'s loss weighted by {@code rowWeights[r]} (none if null; {@code --class-weights}): the
+   * gradient is of the part's weighted sum divided by {@code batchRows}, and {@code ws.reconPerRow}
+   * and {@code ws.klPerRow} hold the weighted losses, so that the sums reported are the weighted
+   * objective. The weights scale the two loss gradients ({@code dlogits}, and {@code dstats} before
+   * the reparameterization adds the decoder's part to it, which {@code dlogits} already weighed).
+   */
+  public void lossesAndGradients(Workspace ws, int rows, int batchRows, float beta, LayerGradients grads,
+      Dropout dropout, Tensor rowWeights) {
     if (ws.statsGrad == null) throw new IllegalStateException("workspace was made without gradient buffers");
     int d = config.inputSize(), latent = config.latent();
     float perRow = 1f / batchRows;
     Tensor dlogits = ws.decodedGrad[decoder.size() - 1];
     backend.reconstructionLoss(config.likelihood(), ws.logits(), ws.input, rows, d, ws.reconPerRow, dlogits, perRow);
     backend.klDivergence(ws.stats, rows, latent, ws.klPerRow, ws.statsGrad, beta * perRow);
+    if (rowWeights != null) {
+      backend.scaleRows(dlogits, rows, config.likelihood().outputsPerValue() * d, rowWeights);
+      backend.scaleRows(ws.statsGrad, rows, 2 * latent, rowWeights);
+      backend.scaleRows(ws.reconPerRow, rows, 1, rowWeights);
+      backend.scaleRows(ws.klPerRow, rows, 1, rowWeights);
+    }
 
     backwardDecoder(ws, rows, grads, dropout);
     backend.reparameterizeBackward(ws.zGrad, ws.stats, ws.eps, ws.statsGrad, rows, latent);

@@ -122,7 +122,8 @@ public final class ImageGrid {
     });
   }
 
-  static int toByte(float v) {
+  /** A value in [0, 1] as the 8-bit pixel this class draws: {@code round(255 v)}, clamped, NaN as 0. */
+  public static int toByte(float v) {
     if (!(v > 0f)) return 0; // also NaN
     return v >= 1f ? 255 : Math.round(v * 255f);
   }

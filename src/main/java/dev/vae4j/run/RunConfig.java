@@ -21,6 +21,7 @@ import dev.vae4j.model.VaeConfig;
 import dev.vae4j.model.layer.LayerSpecs;
 import dev.vae4j.model.layer.Shape;
 import dev.vae4j.train.Balance;
+import dev.vae4j.train.ClassWeights;
 import dev.vae4j.train.OptimizerChoice;
 import dev.vae4j.train.LearningRateSchedule;
 import dev.vae4j.train.TrainOptions;
@@ -215,6 +216,7 @@ public record RunConfig(
     if (o.balance() != Balance.NONE) t.put("balance", o.balance().text());
     if (o.clipGradNorm() != 0) t.put("clip_grad_norm", o.clipGradNorm());
     if (o.dropout() > 0) t.put("dropout", o.dropout());
+    if (o.classWeights().enabled()) t.put("class_weights", o.classWeights().text());
     if (o.iwaeK() > 1) t.put("iwae_k", o.iwaeK());
     Map<String, Object> r = new LinkedHashMap<>();
     if (version != null) r.put("vae4j_version", version);
@@ -338,6 +340,7 @@ public record RunConfig(
           onTest ? 0 : validation.asDouble(), onTest, f.integer("/training/patience"), optimizer, schedule(f),
           balance(f), f.number("/training/clip_grad_norm", 0),
           (float) f.number("/training/dropout", 0), // absent in runs without dropout
+          classWeights(f),
           root.at("/training/iwae_k").isMissingNode() ? 1 : f.integer("/training/iwae_k")); // absent: the ELBO
 
       List<Integer> classes = null;
@@ -387,6 +390,16 @@ public record RunConfig(
           warmup.isMissingNode() ? 0 : warmup.asLong());
     } catch (IllegalArgumentException e) {
       throw new FormatException(f.file() + ": training: " + e.getMessage());
+    }
+  }
+
+  /** training.class_weights, {@link ClassWeights#NONE} when absent (runs without {@code --class-weights}). */
+  private static ClassWeights classWeights(Fields f) throws FormatException {
+    if (f.root().at("/training/class_weights").isMissingNode()) return ClassWeights.NONE;
+    try {
+      return ClassWeights.parse(f.text("/training/class_weights"));
+    } catch (IllegalArgumentException e) {
+      throw f.bad("/training/class_weights", "is '" + f.text("/training/class_weights") + "', not auto or weights > 0");
     }
   }
 

@@ -25,6 +25,8 @@ package dev.vae4j.train;
  *     {@code clip_grad_norm_} ({@code --clip-grad-norm}); 0: no clipping
  * @param dropout drop probability of inverted dropout on the MLP's hidden layers in training steps,
  *     in [0, 1) ({@code --dropout}; 0: none)
+ * @param classWeights per-class weights of the training rows' losses ({@code --class-weights};
+ *     {@link ClassWeights#NONE}: every row once)
  * @param iwaeK draws per row of the importance-weighted bound the training steps optimize instead
  *     of the ELBO ({@code --iwae-k}, Burda et al., 2016), in [1, {@value #MAX_IWAE_K}]; 1: the
  *     ordinary ELBO training (the analytic KL), not the one-draw bound
@@ -46,6 +48,7 @@ public record TrainOptions(
     Balance balance,
     double clipGradNorm,
     float dropout,
+    ClassWeights classWeights,
     int iwaeK) {
 
   /** The most draws {@code --iwae-k} takes: a step's decoder runs on batch x K rows. */
@@ -70,16 +73,29 @@ public record TrainOptions(
     require(clipGradNorm >= 0 && Double.isFinite(clipGradNorm),
         "gradient clipping norm must be > 0 (0: off), got " + clipGradNorm);
     require(dropout >= 0 && dropout < 1, "--dropout must be in [0, 1) (0: off), got " + dropout);
+    require(classWeights != null, "no class weights");
     require(iwaeK >= 1 && iwaeK <= MAX_IWAE_K, "--iwae-k must be in [1, " + MAX_IWAE_K + "] (1: off), got " + iwaeK);
     require(iwaeK == 1 || dropout == 0, "--iwae-k does not combine with --dropout");
+    require(iwaeK == 1 || !classWeights.enabled(), "--iwae-k does not combine with --class-weights");
   }
 
   /** Options trained on the ELBO. */
   public TrainOptions(int epochs, int batchSize, double learningRate, double weightDecay, boolean decoupledWeightDecay,
       float beta, int klWarmupEpochs, long seed, double validationFraction, boolean validateOnTestSplit, int patience,
+      OptimizerChoice optimizer, LearningRateSchedule schedule, Balance balance, double clipGradNorm, float dropout,
+      ClassWeights classWeights) {
+    this(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs, seed,
+        validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, clipGradNorm, dropout,
+        classWeights, 1);
+  }
+
+  /** Options without class weights. */
+  public TrainOptions(int epochs, int batchSize, double learningRate, double weightDecay, boolean decoupledWeightDecay,
+      float beta, int klWarmupEpochs, long seed, double validationFraction, boolean validateOnTestSplit, int patience,
       OptimizerChoice optimizer, LearningRateSchedule schedule, Balance balance, double clipGradNorm, float dropout) {
     this(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs, seed,
-        validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, clipGradNorm, dropout, 1);
+        validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, clipGradNorm, dropout,
+        ClassWeights.NONE);
   }
 
   /** Options without dropout. */
@@ -121,43 +137,57 @@ public record TrainOptions(
   /** These options with {@code epochs} passes over the training set. */
   public TrainOptions withEpochs(int epochs) {
     return new TrainOptions(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs,
-        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, clipGradNorm, dropout, iwaeK);
+        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, clipGradNorm, dropout,
+        classWeights, iwaeK);
   }
 
   /** These options with {@code schedule}. */
   public TrainOptions withSchedule(LearningRateSchedule schedule) {
     return new TrainOptions(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs,
-        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, clipGradNorm, dropout, iwaeK);
+        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, clipGradNorm, dropout,
+        classWeights, iwaeK);
   }
 
   /** These options with gradient clipping to global norm {@code max} (0: none). */
   public TrainOptions withClipGradNorm(double max) {
     return new TrainOptions(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs,
-        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, max, dropout, iwaeK);
+        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, max, dropout,
+        classWeights, iwaeK);
   }
 
   /** These options with {@code optimizer} (AdamW's choice sets {@link #decoupledWeightDecay}). */
   public TrainOptions withOptimizer(OptimizerChoice optimizer) {
     return new TrainOptions(epochs, batchSize, learningRate, weightDecay, optimizer.decoupled(), beta, klWarmupEpochs,
-        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, clipGradNorm, dropout, iwaeK);
+        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, clipGradNorm, dropout,
+        classWeights, iwaeK);
   }
 
   /** These options with drop probability {@code dropout} (0: none). */
   public TrainOptions withDropout(float dropout) {
     return new TrainOptions(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs,
-        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, clipGradNorm, dropout, iwaeK);
-  }
-
-  /** These options trained on the importance-weighted bound with {@code k} draws (1: the ELBO). */
-  public TrainOptions withIwaeK(int k) {
-    return new TrainOptions(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs,
-        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, clipGradNorm, dropout, k);
+        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, clipGradNorm, dropout,
+        classWeights, iwaeK);
   }
 
   /** These options with {@code balance} as the epochs' sampling. */
   public TrainOptions withBalance(Balance balance) {
     return new TrainOptions(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs,
-        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, clipGradNorm, dropout, iwaeK);
+        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, clipGradNorm, dropout,
+        classWeights, iwaeK);
+  }
+
+  /** These options trained on the importance-weighted bound with {@code k} draws (1: the ELBO). */
+  public TrainOptions withIwaeK(int k) {
+    return new TrainOptions(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs,
+        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, clipGradNorm, dropout,
+        classWeights, k);
+  }
+
+  /** These options with {@code classWeights} on the training rows' losses. */
+  public TrainOptions withClassWeights(ClassWeights classWeights) {
+    return new TrainOptions(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs,
+        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, clipGradNorm, dropout,
+        classWeights, iwaeK);
   }
 
   /** The KL weight used during {@code epoch} (1-based), after warm-up. */

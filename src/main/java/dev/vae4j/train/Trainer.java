@@ -37,6 +37,8 @@ public final class Trainer {
   private final Backend backend;
   private final TrainOptions options;
   private final Tensor images;
+  /** With {@code --class-weights}: each training image's weight (its class's), resident like the images; else null. */
+  private final Tensor imageWeights;
   private final int[] trainRows;
   private final int[] validationRows;
   private final IndexTensor trainOrder;
@@ -97,10 +99,21 @@ public final class Trainer {
     this.trainOrder = backend.allocateIndices(epochOrder.size());
     this.validationOrder = validationRows.length == 0 ? null : backend.allocateIndices(validationRows.length);
     if (validationOrder != null) backend.uploadIndices(validationRows, validationOrder);
+    this.imageWeights = options.classWeights().enabled() ? uploadWeights(train, options.classWeights()) : null;
     this.training = TrainingStep.allocate(model, options.batchSize(), options.optimizer().l1(), options.clipGradNorm(),
-        options.dropout(), options.iwaeK());
+        options.dropout(), imageWeights != null, options.iwaeK());
     this.stepsPerEpoch = (epochOrder.size() + options.batchSize() - 1) / options.batchSize();
     this.early = new EarlyStopping(options.patience());
+  }
+
+  /** Each training image's class weight, on the backend (the weights from the training rows alone, not the held-out ones). */
+  private Tensor uploadWeights(Dataset train, ClassWeights weights) {
+    if (!train.hasLabels()) throw new IllegalArgumentException("--class-weights needs labelled training images");
+    float[] perImage = weights.perImage(trainRows, train.labels(),
+        ClassWeights.classCount(train.labels(), train.classNames()));
+    Tensor t = backend.allocate(perImage.length);
+    backend.upload(perImage, t);
+    return t;
   }
 
   /** Trains {@code model} on {@code data} without progress reports; see the four-argument {@code fit}. */
@@ -361,7 +374,7 @@ public final class Trainer {
   private void trainStep(int first, int rows, long step, float beta, OptimizerParams hyper) {
     double warmup = options.schedule().warmupFactor(step);
     OptimizerParams rate = warmup == 1 ? hyper : options.optimizer().hyper(epochRate * warmup, options.weightDecay());
-    training.run(images, trainOrder, first, rows, options.seed(), step, beta, rate);
+    training.run(images, imageWeights, trainOrder, first, rows, options.seed(), step, beta, rate);
   }
 
   /** The loss {@code --lr-schedule plateau} watches, of each epoch so far: validation, else training. */
@@ -385,6 +398,7 @@ public final class Trainer {
 
   private void releaseBuffers() {
     backend.release(images);
+    if (imageWeights != null) backend.release(imageWeights);
     training.release();
   }
 }

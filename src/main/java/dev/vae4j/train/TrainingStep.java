@@ -35,6 +35,11 @@ import java.util.List;
  * passes its first batch row to the masks, so a row's mask does not depend on the split either;
  * validation ({@link #evaluate}) runs without it.
  *
+ * <p>With class weights ({@code --class-weights}) each part gathers its rows' weights from the
+ * resident per-image weights through the same epoch order as the images ({@link
+ * Backend#gatherRows} with one column, on the device, so a recorded step gathers them too), and the
+ * network scales its rows' losses and gradients by them. Validation stays unweighted.
+ *
  * <p>With the importance-weighted bound ({@code --iwae-k K}, K &gt; 1) each part's workspace holds
  * its rows times K (the decoder runs on every draw) and the noise K codes per row, row r's draws
  * after row r - 1's, so a row's draws do not depend on the split either; {@link IwaeObjective}
@@ -67,10 +72,12 @@ public final class TrainingStep {
   private final Tensor squaredNorm, gradNormSums;
 
   /**
-   * One block of rows: its workspace and the gradient buffer its backward pass writes, and the
-   * importance-weighted pass's buffers (null when training on the ELBO).
+   * One block of rows: its workspace and the gradient buffer its backward pass writes, its row
+   * weights (null without class weights) and the importance-weighted pass's buffers (null when
+   * training on the ELBO).
    */
-  private record Part(Workspace workspace, Tensor grads, VaeNetwork.LayerGradients gradients, IwaeObjective iwae) {}
+  private record Part(Workspace workspace, Tensor grads, VaeNetwork.LayerGradients gradients, Tensor rowWeights,
+      IwaeObjective iwae) {}
 
   /**
    * One range of the parameters: its slices of the parameters, moments, and every part's gradients,
@@ -78,7 +85,8 @@ public final class TrainingStep {
    */
   private record AdamRange(Tensor params, Tensor m, Tensor v, Tensor[] grads, double l1) {}
 
-  private TrainingStep(Vae model, int batch, double l1, double clipGradNorm, float dropout, int iwaeK) {
+  private TrainingStep(Vae model, int batch, double l1, double clipGradNorm, float dropout, boolean weightedRows,
+      int iwaeK) {
     this.dropout = dropout;
     this.backend = model.backend();
     this.clipGradNorm = clipGradNorm;
@@ -98,19 +106,19 @@ public final class TrainingStep {
       Tensor eps = backend.slice(noise, (long) p * partDraws * latent, (long) partDraws * latent);
       Tensor grads = p == 0 ? optimizer.grads() : backend.allocate(model.layout().size());
       parts[p] = new Part(network.workspace(partDraws, true, eps), grads, network.new LayerGradients(grads),
-          iwaeK > 1 ? new IwaeObjective(network, partCapacity, iwaeK) : null);
+          weightedRows ? backend.allocate(partCapacity) : null, iwaeK > 1 ? new IwaeObjective(network, partCapacity, iwaeK) : null);
     }
     this.adamRanges = adamRanges(model.layout(), count, l1);
   }
 
   /** Buffers for batches of up to {@code batch} rows of {@code model}, trained without L1. */
   public static TrainingStep allocate(Vae model, int batch) {
-    return new TrainingStep(model, batch, 0, 0, 0f, 1);
+    return new TrainingStep(model, batch, 0, 0, 0f, false, 1);
   }
 
   /** Buffers for batches of up to {@code batch} rows of {@code model}, with L1 coefficient {@code l1} on its weights. */
   public static TrainingStep allocate(Vae model, int batch, double l1) {
-    return new TrainingStep(model, batch, l1, 0, 0f, 1);
+    return new TrainingStep(model, batch, l1, 0, 0f, false, 1);
   }
 
   /**
@@ -118,7 +126,7 @@ public final class TrainingStep {
    * {@code l1} on its weights and the gradient clipped to global norm {@code clipGradNorm} (0: not).
    */
   public static TrainingStep allocate(Vae model, int batch, double l1, double clipGradNorm) {
-    return new TrainingStep(model, batch, l1, clipGradNorm, 0f, 1);
+    return new TrainingStep(model, batch, l1, clipGradNorm, 0f, false, 1);
   }
 
   /**
@@ -126,15 +134,28 @@ public final class TrainingStep {
    * hidden layers of {@code model} (an MLP if {@code dropout > 0}).
    */
   public static TrainingStep allocate(Vae model, int batch, double l1, double clipGradNorm, float dropout) {
-    return new TrainingStep(model, batch, l1, clipGradNorm, dropout, 1);
+    return new TrainingStep(model, batch, l1, clipGradNorm, dropout, false, 1);
   }
 
   /**
-   * As {@link #allocate(Vae, int, double, double, float)}, trained on the importance-weighted bound
-   * with {@code iwaeK} draws per row when {@code iwaeK > 1} (then without dropout).
+   * As {@link #allocate(Vae, int, double, double, float)}, with buffers for each part's row weights
+   * when {@code weightedRows} ({@code --class-weights}; {@link #run} then takes the per-image weights).
    */
-  public static TrainingStep allocate(Vae model, int batch, double l1, double clipGradNorm, float dropout, int iwaeK) {
-    return new TrainingStep(model, batch, l1, clipGradNorm, dropout, iwaeK);
+  public static TrainingStep allocate(Vae model, int batch, double l1, double clipGradNorm, float dropout,
+      boolean weightedRows) {
+    return new TrainingStep(model, batch, l1, clipGradNorm, dropout, weightedRows, 1);
+  }
+
+  /**
+   * As {@link #allocate(Vae, int, double, double, float, boolean)}, trained on the importance-weighted
+   * bound with {@code iwaeK} draws per row when {@code iwaeK > 1} (then without dropout or row weights).
+   */
+  public static TrainingStep allocate(Vae model, int batch, double l1, double clipGradNorm, float dropout,
+      boolean weightedRows, int iwaeK) {
+    if (iwaeK > 1 && (weightedRows || dropout > 0)) {
+      throw new IllegalArgumentException("--iwae-k does not combine with --class-weights or --dropout");
+    }
+    return new TrainingStep(model, batch, l1, clipGradNorm, dropout, weightedRows, iwaeK);
   }
 
   private AdamRange[][] adamRanges(ParameterLayout layout, int count, double l1) {
@@ -196,6 +217,20 @@ public final class TrainingStep {
    * batch's loss sums to {@link #lossSums}. Dropout's masks are keyed by (seed, step) too.
    */
   public void run(Tensor images, IndexTensor order, int first, int rows, long seed, long step, float beta, OptimizerParams hyper) {
+    run(images, null, order, first, rows, seed, step, beta, hyper);
+  }
+
+  /**
+   * As {@link #run(Tensor, IndexTensor, int, int, long, long, float, OptimizerParams)}, each row's
+   * loss weighted by its image's weight in {@code imageWeights} (one float per image, indexed as
+   * {@code images}; null: unweighted, the step allocated without row weights).
+   */
+  public void run(Tensor images, Tensor imageWeights, IndexTensor order, int first, int rows, long seed, long step,
+      float beta, OptimizerParams hyper) {
+    if ((imageWeights != null) != (parts[0].rowWeights() != null)) {
+      throw new IllegalArgumentException("row weights " + (imageWeights == null ? "missing for a step allocated with them"
+          : "given to a step allocated without them"));
+    }
     backend.normalNoise(noise, seed, step);
     int active = activeParts(rows);
     backend.inParallel(active, p -> {
@@ -204,11 +239,14 @@ public final class TrainingStep {
       Dropout drop = dropout > 0 ? new Dropout(dropout, seed, step, p * partCapacity) : null;
       backend.gatherRows(images, network.config().inputSize(), order, first + p * partCapacity, partRows,
           part.workspace().input());
+      if (imageWeights != null) {
+        backend.gatherRows(imageWeights, 1, order, first + p * partCapacity, partRows, part.rowWeights());
+      }
       if (part.iwae() != null) {
         part.iwae().lossesAndGradients(part.workspace(), partRows, rows, beta, part.gradients());
       } else {
         network.forward(part.workspace(), partRows, drop);
-        network.lossesAndGradients(part.workspace(), partRows, rows, beta, part.gradients(), drop);
+        network.lossesAndGradients(part.workspace(), partRows, rows, beta, part.gradients(), drop, part.rowWeights());
       }
     });
     addLossSums(rows, true);
@@ -285,8 +323,9 @@ public final class TrainingStep {
     if (clipScalars != null) backend.release(clipScalars);
     for (int p = 0; p < parts.length; p++) {
       parts[p].workspace().release(backend);
-      if (parts[p].iwae() != null) parts[p].iwae().release();
       if (p > 0) backend.release(parts[p].grads());
+      if (parts[p].rowWeights() != null) backend.release(parts[p].rowWeights());
+      if (parts[p].iwae() != null) parts[p].iwae().release();
     }
     backend.release(noise);
     optimizer.release();

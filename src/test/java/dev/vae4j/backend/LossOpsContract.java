@@ -122,4 +122,26 @@ public interface LossOpsContract extends OpsContract {
     assertClose(1.5, out[0], 0, 0, "untouched slot");
     assertClose(sum, out[1], 1e-6, 1e-3, "sum");
   }
+
+  /**
+   * Each row times its own scale, values past the rows untouched; one float multiplication each, so
+   * the double reference rounded once to float is exact (and a scale of 1 keeps the bits).
+   */
+  @Test
+  default void scaleRows() {
+    int rows = 37, cols = 131, extra = 5;
+    float[] values = gaussian(rows * cols + extra, 3), scales = uniform(rows);
+    for (int r = 0; r < rows; r++) scales[r] = scales[r] * 4 + 0.25f;
+    scales[0] = 1f;
+    scales[1] = 0f;
+    Tensor v = uploadMisaligned(values);
+    backend().scaleRows(v, rows, cols, uploadMisaligned(scales));
+    float[] out = backend().download(v);
+    for (int i = 0; i < values.length; i++) {
+      double expected = i < rows * cols ? (float) ((double) values[i] * scales[i / cols]) : values[i];
+      assertClose(expected, out[i], 0, 0, "scaleRows value " + i);
+    }
+    backend().scaleRows(v, 0, cols, upload(new float[0])); // no rows: nothing to do
+    assertClose(out[0], backend().download(v)[0], 0, 0, "scaleRows of no rows");
+  }
 }

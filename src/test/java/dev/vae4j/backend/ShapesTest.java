@@ -41,6 +41,9 @@ class ShapesTest {
     fails("activationBackward biasGrad: needs 6 floats, tensor has 2",
         () -> shape.checkActivationBackward(of(24), of(24), of(2)));
     fails("gatherRows dst: needs 24 floats, tensor has 12", () -> shape.checkGatherRows(of(12)));
+    shape.checkScaleRows(of(24), of(4));
+    fails("scaleRows values: needs 24 floats, tensor has 23", () -> shape.checkScaleRows(of(23), of(4)));
+    fails("scaleRows rowScales: needs 4 floats, tensor has 3", () -> shape.checkScaleRows(of(24), of(3)));
     shape.checkIndexWindow(6, 10);
     fails(IndexOutOfBoundsException.class, "gatherRows [7, 11) of 10 indices", () -> shape.checkIndexWindow(7, 10));
   }

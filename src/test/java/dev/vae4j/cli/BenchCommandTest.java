@@ -75,6 +75,29 @@ class BenchCommandTest {
   }
 
   @Test
+  void breakdownSaysWhereTheStepsTimeGoes() throws Exception {
+    String[] args = {"bench", "--device", "cpu", "--hidden", "32", "--latent", "2", "--batch-size", "16",
+        "--steps", "4", "--warmup", "2", "--max-warmup-seconds", "0", "--breakdown"};
+    CliRun table = CliRun.run(args);
+    assertEquals(0, table.code(), table.err());
+    assertTrue(table.out().contains("where a step's"), table.out());
+    assertTrue(table.out().matches("(?s).*\\n  linearBackward +4\\.0 +[0-9.]+ +[0-9.]+%.*"), table.out());
+    assertTrue(table.out().contains("between the ops"), table.out());
+    assertTrue(table.out().contains("of the step is outside the GEMMs"), table.out());
+    String[] json = java.util.Arrays.copyOf(args, args.length + 1);
+    json[args.length] = "--json";
+    CliRun o = CliRun.run(json);
+    assertEquals(0, o.code(), o.err());
+    com.fasterxml.jackson.databind.JsonNode b = new ObjectMapper().readTree(o.out()).get(0).get("breakdown");
+    double forwardCalls = 0;
+    for (com.fasterxml.jackson.databind.JsonNode op : b.get("ops")) {
+      if (op.get("op").asText().equals("linearForward")) forwardCalls = op.get("calls_per_step").asDouble();
+    }
+    assertEquals(4, forwardCalls, 1e-9, o.out());
+    assertTrue(b.get("forward_gemms_ms").asDouble() > 0, o.out());
+  }
+
+  @Test
   void unknownDeviceIsAUsageError() {
     StringWriter out = new StringWriter(), err = new StringWriter();
     int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), "bench", "--device", "tpu");

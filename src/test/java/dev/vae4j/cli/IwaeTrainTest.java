@@ -37,6 +37,14 @@ class IwaeTrainTest {
     assertEquals("vae4j: error: --iwae-k does not combine with --dropout", o.err().lines().findFirst().orElse(""), o.err());
   }
 
+  @Test
+  void classWeightsDoNotCombine() {
+    CliRun o = run("train", "--iwae-k", "5", "--class-weights", "auto", "--out", dir.resolve("never").toString());
+    assertEquals(2, o.code(), o.err());
+    assertEquals("vae4j: error: --iwae-k does not combine with --class-weights", o.err().lines().findFirst().orElse(""),
+        o.err());
+  }
+
   /**
    * config.json records K, --resume restores it (1 epoch resumed to 2 is 2 epochs, bit for bit),
    * and metrics.jsonl and the epoch line carry the bound; K = 1 writes neither.

@@ -135,6 +135,19 @@ class SweepCommandTest {
     assertFalse(Files.exists(out));
   }
 
+  /** --class-weights sweeps, none (its default) against auto; a bad value is refused before anything runs. */
+  @Test
+  void classWeightsAreSweepable() {
+    Path out = dir.resolve("s");
+    CliRun o = ok(sweep(out, "--grid", "class-weights=none,auto", "--dry-run"));
+    assertTrue(o.out().contains("2 trials"), o.out());
+    assertTrue(o.out().contains("--class-weights auto"), o.out());
+    CliRun bad = run(sweep(out, "--grid", "class-weights=none,balanced", "--dry-run"));
+    assertEquals(2, bad.code(), bad.err());
+    assertTrue(bad.err().contains("--class-weights must be auto, none or finite weights > 0"), bad.err());
+    assertFalse(Files.exists(out));
+  }
+
   /** The optimizer sweeps, SGD's momentum included; a bad one is refused before anything runs. */
   @Test
   void optimizerIsSweepable() {

@@ -51,7 +51,9 @@ class IdxRejectionTest {
   void wrongMagicAndUnsupportedDtype() throws IOException {
     assertTrue(reject("a", new byte[] {(byte) 0x89, 'P', 'N', 'G', 0, 0, 0, 0}).contains("bad magic 0x89504e47"));
     assertTrue(reject("b", idx(0x0D03, 1, 1, 1, 0)).contains("unsupported IDX data type 0x0d"));
-    assertTrue(reject("c", idx(0x0804, 1, 1, 1, 1)).contains("4 dimensions, expected 3"));
+    assertTrue(reject("c", idx(0x0805, 1, 1, 1, 1, 1)).contains("5 dimensions, expected 3"));
+    // 4 dimensions are colour images, [count, channels, height, width], of 1 or 3 channels only.
+    assertTrue(reject("d", idx(0x0804, 1, 2, 1, 1)).contains("2 channels in a 4-dimensional IDX images file"));
   }
 
   @Test

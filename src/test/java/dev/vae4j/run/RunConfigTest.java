@@ -212,6 +212,26 @@ class RunConfigTest {
     }
   }
 
+  /** --class-weights writes training.class_weights (auto, or the weights), which reads back; runs without it write no such key. */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"none", "auto", "0.5,2,1e-3"})
+  void classWeightsRoundTrip(String weights) throws IOException {
+    RunConfig old = RunConfig.read(resource("csv.json"));
+    assertEquals(dev.vae4j.train.ClassWeights.NONE, old.training().classWeights(), "absent: unweighted");
+    dev.vae4j.train.ClassWeights w = dev.vae4j.train.ClassWeights.parse(weights);
+    RunConfig c = new RunConfig(old.version(), old.model(), old.imageHeight(), old.imageWidth(),
+        old.training().withClassWeights(w), old.data(), null, null, old.checkpoints(), old.device(), old.gpu());
+    Path file = dir.resolve("weights.json");
+    c.write(file);
+    String json = Files.readString(file);
+    assertEquals(w.enabled(), json.contains("\"class_weights\""), json);
+    assertEquals(c, RunConfig.read(file));
+    if (w.enabled()) {
+      assertTrue(json.contains("\"class_weights\" : \"" + w.text() + "\""), json);
+      assertTrue(rejectionOf(json.replace("\"" + w.text() + "\"", "\"1,-1\"")).contains("class_weights"), json);
+    }
+  }
+
   private String rejectionOf(String json) throws IOException {
     Path file = dir.resolve("bad.json");
     Files.writeString(file, json);

@@ -255,6 +255,37 @@ class TrainerResumeTest {
   }
 
   /**
+   * With class weights (--class-weights): each step gathers its rows' weights through the epoch
+   * order, so a resumed run weighs the same rows alike. Weights of 1 are the unweighted run's bits
+   * (a multiplication by 1 is exact); other weights change the run.
+   */
+  @ParameterizedTest
+  @CsvSource({"auto", "'0.5,1,1,4,1,1,1,2,1,1'"})
+  void resumingWithClassWeightsEndsBitIdentical(String weights) {
+    TrainOptions plain = new TrainOptions(2, 200, 2e-3, 0, false, 1f, 0, 7, 0.1, false, 0);
+    TrainOptions options = plain.withClassWeights(ClassWeights.parse(weights));
+    Recorder all = new Recorder(13);
+    Vae straight = Vae.create(SMALL, backend, 7);
+    Trainer.Result expected = Trainer.fit(straight, digits, options, new TrainingListener() {},
+        new RunControl(null, all, false));
+    assertTrue(all.states.size() > 3, "step checkpoints too: " + all.states.size());
+    Vae unweighted = Vae.create(SMALL, backend, 7);
+    Trainer.fit(unweighted, digits, plain, new TrainingListener() {});
+    assertFalse(Arrays.equals(straight.parameters(), unweighted.parameters()), weights + " changed nothing");
+    Vae ones = Vae.create(SMALL, backend, 7);
+    Trainer.fit(ones, digits, plain.withClassWeights(ClassWeights.parse("1,1,1,1,1,1,1,1,1,1")), new TrainingListener() {});
+    assertArrayEquals(unweighted.parameters(), ones.parameters(), "weights of 1 are the unweighted run");
+    for (TrainingState from : all.states) {
+      Vae resumed = Vae.create(SMALL, backend, 999);
+      Trainer.Result result = Trainer.fit(resumed, digits, options, new TrainingListener() {},
+          new RunControl(from, CheckpointSink.none(), false));
+      String where = weights + " resumed at epoch " + from.epoch() + ", batch " + from.batch();
+      assertArrayEquals(straight.parameters(), resumed.parameters(), where);
+      assertEquals(expected.epochs().get(1).trainLoss(), result.epochs().get(1).trainLoss(), where);
+    }
+  }
+
+  /**
    * On the importance-weighted bound with K = 5: the draws' noise is keyed by the step like the
    * ELBO's, and the third loss sum is checkpointed, so a run resumed at any step ends bit for bit
    * where the uninterrupted one does, with the same last epoch's bound; the bound (a loss, lower is

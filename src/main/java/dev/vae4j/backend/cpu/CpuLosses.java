@@ -6,6 +6,7 @@ import dev.vae4j.backend.Elements;
 import dev.vae4j.backend.Likelihood;
 import dev.vae4j.backend.LossOps;
 import dev.vae4j.backend.LossShape;
+import dev.vae4j.backend.Rows;
 import dev.vae4j.backend.Tensor;
 
 /**
@@ -129,5 +130,18 @@ final class CpuLosses implements LossOps {
     for (int i = 0; i < count; i++) sum += v.heap[v.offset + i];
     acc.heap[acc.offset + slot] = (float) (acc.heap[acc.offset + slot] + sum);
     acc.heapWritten();
+  }
+
+  /** The reference of {@code rowscale.cu}'s kernel: one multiplication per value, on one thread (a few rows' worth of work). */
+  @Override
+  public void scaleRows(Tensor values, int rows, int columns, Tensor rowScales) {
+    CpuTensor v = cpu(values), s = cpu(rowScales);
+    new Rows(rows, columns).checkScaleRows(v, s);
+    for (int r = 0; r < rows; r++) {
+      float scale = s.heap[s.offset + r];
+      int at = v.offset + r * columns;
+      for (int c = 0; c < columns; c++) v.heap[at + c] *= scale;
+    }
+    v.heapWritten();
   }
 }

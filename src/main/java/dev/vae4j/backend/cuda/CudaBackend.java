@@ -314,6 +314,11 @@ public final class CudaBackend implements Backend {
     losses.accumulateSum(values, count, accumulators, slot);
   }
 
+  @Override
+  public void scaleRows(Tensor values, int rows, int columns, Tensor rowScales) {
+    losses.scaleRows(values, rows, columns, rowScales);
+  }
+
   // ---------------------------------------------------------------- optimizer
 
   @Override

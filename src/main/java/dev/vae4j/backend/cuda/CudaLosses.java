@@ -6,9 +6,13 @@ import dev.vae4j.backend.Elements;
 import dev.vae4j.backend.Likelihood;
 import dev.vae4j.backend.LossOps;
 import dev.vae4j.backend.LossShape;
+import dev.vae4j.backend.Rows;
 import dev.vae4j.backend.Tensor;
 
-/** {@link LossOps} on the GPU: one {@code losses.cu} kernel per likelihood, {@code gather.cu}'s on-device sum. */
+/**
+ * {@link LossOps} on the GPU: one {@code losses.cu} kernel per likelihood, {@code gather.cu}'s
+ * on-device sum, {@code rowscale.cu}'s row scaling.
+ */
 final class CudaLosses implements LossOps {
   private final CudaQueue queue;
 
@@ -39,5 +43,15 @@ final class CudaLosses implements LossOps {
     new Elements(count).checkAccumulateSum(v, acc, slot);
     queue.kernels.args(Kernel.ACCUMULATE_SUM).ptr(v).i32(count).ptr(acc).i32(slot);
     queue.launch(Kernel.ACCUMULATE_SUM, LaunchConfig.singleBlock(), "accumulateSum", -1);
+  }
+
+  @Override
+  public void scaleRows(Tensor values, int rows, int columns, Tensor rowScales) {
+    CudaTensor v = cuda(values), s = cuda(rowScales);
+    new Rows(rows, columns).checkScaleRows(v, s);
+    if (rows == 0 || columns == 0) return;
+    queue.kernels.args(Kernel.SCALE_ROWS).ptr(v).i32(rows).i32(columns).ptr(s);
+    queue.launch(Kernel.SCALE_ROWS, LaunchConfig.elementwise((long) rows * columns, queue.context.multiprocessors),
+        "scaleRows", -1);
   }
 }

@@ -26,6 +26,7 @@ enum Kernel {
   OPTIMIZER_UPDATE("vae4j_optimizer_update", 21),
   GRADIENT_SQUARED_NORM("vae4j_gradient_squared_norm", 3),
   CLIP_GRADIENTS("vae4j_clip_gradients", 5),
+  SCALE_ROWS("vae4j_scale_rows", 4),
   REPEAT_ROWS("vae4j_repeat_rows", 5),
   IWAE_REPARAMETERIZE("vae4j_iwae_reparameterize", 6),
   IWAE_WEIGHTS("vae4j_iwae_weights", 11),

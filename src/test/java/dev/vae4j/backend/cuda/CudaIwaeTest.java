@@ -45,7 +45,7 @@ class CudaIwaeTest {
         int[] rows = new int[BATCH];
         Arrays.setAll(rows, i -> i);
         backend.uploadIndices(rows, order);
-        TrainingStep step = TrainingStep.allocate(vae, BATCH, 0, 0, 0f, DRAWS);
+        TrainingStep step = TrainingStep.allocate(vae, BATCH, 0, 0, 0f, false, DRAWS);
         OptimizerParams hyper = TrainOptions.defaults().optimizer().hyper(1e-3, 0);
         cuda.mark("iwae step");
         try (Backend.RecordedStep recorded = backend.recordStep(k -> step.run(images, order, 0, BATCH, 1L, 1 + k, 1f, hyper))) {

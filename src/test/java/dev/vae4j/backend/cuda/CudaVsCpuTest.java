@@ -397,6 +397,16 @@ class CudaVsCpuTest {
     assertSame(acc, 1e-6, 1e-5, "accumulateSum");
   }
 
+  @Test
+  void scaleRows() {
+    for (int[] s : new int[][] {{1, 1}, {128, 784}, {129, 40}, {7, 1}}) {
+      int rows = s[0], cols = s[1];
+      Pair v = pair(gaussian(rows * cols, 2)), scales = pair(gaussian(rows, 1));
+      both((be, c) -> be.scaleRows(c ? v.cpu() : v.gpu(), rows, cols, c ? scales.cpu() : scales.gpu()));
+      assertSame(v, 0, 0, "scaleRows"); // one float multiplication per value on both
+    }
+  }
+
   @ParameterizedTest
   @CsvSource({"0,false", "0.01,false", "0.01,true"})
   void adam(double weightDecay, boolean decoupled) {
