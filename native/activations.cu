@@ -13,25 +13,43 @@
 // Activation.LEAKY_SLOPE
 #define VAE4J_LEAKY_SLOPE 0.01f
 
+// act(v) for an activation code; shared by vae4j_bias_activation and its stacked twin.
+__device__ __forceinline__ float vae4j_activate(float v, int act) {
+  if (act == VAE4J_RELU) {
+    v = fmaxf(v, 0.0f);
+  } else if (act == VAE4J_SIGMOID) {
+    v = 1.0f / (1.0f + expf(-v));
+  } else if (act == VAE4J_ELU) {
+    v = v > 0.0f ? v : expm1f(v);
+  } else if (act == VAE4J_TANH) {
+    v = tanhf(v);
+  } else if (act == VAE4J_LEAKY_RELU) {
+    v = v > 0.0f ? v : VAE4J_LEAKY_SLOPE * v;
+  }
+  return v;
+}
+
 // Backend#biasActivation: in place, x[r, c] = act(x[r, c] + bias[c]) for x [rows, cols];
 // bias may be null (no bias).
 extern "C" __global__ void vae4j_bias_activation(float* x, const float* bias, int rows, int cols,
                                                  int act) {
   const long long n = (long long)rows * cols;
   VAE4J_GRID_STRIDE(i, n) {
-    float v = x[i] + (bias == nullptr ? 0.0f : bias[i % cols]);
-    if (act == VAE4J_RELU) {
-      v = fmaxf(v, 0.0f);
-    } else if (act == VAE4J_SIGMOID) {
-      v = 1.0f / (1.0f + expf(-v));
-    } else if (act == VAE4J_ELU) {
-      v = v > 0.0f ? v : expm1f(v);
-    } else if (act == VAE4J_TANH) {
-      v = tanhf(v);
-    } else if (act == VAE4J_LEAKY_RELU) {
-      v = v > 0.0f ? v : VAE4J_LEAKY_SLOPE * v;
-    }
-    x[i] = v;
+    x[i] = vae4j_activate(x[i] + (bias == nullptr ? 0.0f : bias[i % cols]), act);
+  }
+}
+
+// Backend#stackedBiasActivation: vae4j_bias_activation on each of `models` row blocks of x
+// [models * rows, cols], model m's bias at bias + m * biasStride. One grid-stride loop over all
+// models' elements: one launch for the stack.
+extern "C" __global__ void vae4j_stacked_bias_activation(float* x, const float* bias,
+                                                         long long biasStride, int models,
+                                                         int rows, int cols, int act) {
+  const long long perModel = (long long)rows * cols, n = perModel * models;
+  VAE4J_GRID_STRIDE(i, n) {
+    const long long model = i / perModel;
+    const float* b = bias == nullptr ? nullptr : bias + model * biasStride;
+    x[i] = vae4j_activate(x[i] + (b == nullptr ? 0.0f : b[(i - model * perModel) % cols]), act);
   }
 }
 
@@ -54,12 +72,13 @@ extern "C" __global__ void vae4j_relu_mask(float* grad, const float* output, lon
 // else 0; IDENTITY: 1; ELU: output + 1 where output <= 0; TANH: 1 - output^2;
 // LEAKY_RELU: 0.01 where output <= 0), then biasGrad[c] = sum over rows of grad[r, c] (overwritten) unless
 // biasGrad is null. Launched as blocks of 32 x 8 threads, one block per 32 columns: each column is
-// summed by one block in a fixed order, so the result is deterministic (no atomics).
-extern "C" __global__ void vae4j_activation_backward(float* grad, const float* output,
-                                                     float* biasGrad, int rows, int cols,
-                                                     int act) {
+// summed by one block in a fixed order, so the result is deterministic (no atomics). The body is
+// column tile `tile` of one [rows, cols] matrix, shared with the stacked twin.
+__device__ __forceinline__ void vae4j_activation_backward_tile(float* grad, const float* output,
+                                                               float* biasGrad, int rows, int cols,
+                                                               int act, int tile) {
   __shared__ double partial[VAE4J_ROWS_PER_PASS][VAE4J_COL_TILE + 1];
-  const int c = blockIdx.x * VAE4J_COL_TILE + threadIdx.x;
+  const int c = tile * VAE4J_COL_TILE + threadIdx.x;
   double sum = 0.0;
   if (c < cols) {
     for (int r = threadIdx.y; r < rows; r += VAE4J_ROWS_PER_PASS) {
@@ -88,4 +107,26 @@ extern "C" __global__ void vae4j_activation_backward(float* grad, const float* o
     for (int y = 1; y < VAE4J_ROWS_PER_PASS; y++) sum += partial[y][threadIdx.x];
     biasGrad[c] = (float)sum;
   }
+}
+
+extern "C" __global__ void vae4j_activation_backward(float* grad, const float* output,
+                                                     float* biasGrad, int rows, int cols,
+                                                     int act) {
+  vae4j_activation_backward_tile(grad, output, biasGrad, rows, cols, act, blockIdx.x);
+}
+
+// Backend#stackedActivationBackward: vae4j_activation_backward on each of `models` row blocks of
+// grad and output [models * rows, cols], model m's column sums at biasGrad + m * biasStride. The
+// grid is models x (column tiles), flattened: block b is tile b % tiles of model b / tiles.
+extern "C" __global__ void vae4j_stacked_activation_backward(float* grad, const float* output,
+                                                             float* biasGrad, long long biasStride,
+                                                             int models, int rows, int cols,
+                                                             int act) {
+  const int tiles = (cols + VAE4J_COL_TILE - 1) / VAE4J_COL_TILE;
+  const int model = blockIdx.x / tiles;
+  if (model >= models) return;
+  const long long offset = (long long)model * rows * cols;
+  vae4j_activation_backward_tile(grad + offset, output + offset,
+                                 biasGrad == nullptr ? nullptr : biasGrad + model * biasStride, rows,
+                                 cols, act, blockIdx.x - model * tiles);
 }

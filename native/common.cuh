@@ -42,3 +42,16 @@ __device__ __forceinline__ double vae4j_block_sum(double v) {
   __syncthreads();  // partial may be reused by a second call in the same kernel
   return v;
 }
+
+// One model's row of a stack's table (dev.vae4j.backend.cuda.CudaStacked#table writes it as 18 int
+// words): its noise seed, its Adam hyper-parameters (lr, beta1, beta2 in double for the bias
+// corrections, the rest as the host rounds them to float, as for vae4j_adam) and its KL weight.
+// dev.vae4j.backend.StackModels.MAX_MODELS: the most models of one stack.
+#define VAE4J_MAX_STACK 64
+
+struct __align__(8) vae4j_stack_model {
+  unsigned long long seed;
+  double lr, beta1, beta2;
+  float b1, oneMinusB1, b2, oneMinusB2, eps, weightDecay, decayFactor, klBeta;
+  int decayMode, pad;
+};

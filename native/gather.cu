@@ -28,12 +28,26 @@ extern "C" __global__ void vae4j_fill(float* x, long long n, float value) {
 // Backend#accumulateSum: accumulators[slot] += sum(values[0..count)). One block, summing in
 // double like the CPU; launched with a single block so no atomics are needed and the result is
 // deterministic.
-extern "C" __global__ void vae4j_accumulate_sum(const float* values, int count, float* accumulators,
-                                                int slot) {
+__device__ __forceinline__ void vae4j_block_accumulate(const float* values, int count,
+                                                       float* accumulators, int slot) {
   double sum = 0.0;
   for (int i = threadIdx.x; i < count; i += blockDim.x) sum += values[i];
   sum = vae4j_block_sum(sum);
   if (threadIdx.x == 0) accumulators[slot] = (float)(accumulators[slot] + sum);
+}
+
+extern "C" __global__ void vae4j_accumulate_sum(const float* values, int count, float* accumulators,
+                                                int slot) {
+  vae4j_block_accumulate(values, count, accumulators, slot);
+}
+
+// Backend#stackedLossSums: sums[2m] += sum of recon's model-m block of rows values, sums[2m + 1]
+// the same of kl; block 2m + kind does one sum, as vae4j_accumulate_sum's one block does.
+extern "C" __global__ void vae4j_stacked_loss_sums(const float* recon, const float* kl, int rows,
+                                                   float* sums) {
+  const int model = blockIdx.x >> 1, kind = blockIdx.x & 1;
+  vae4j_block_accumulate((kind == 0 ? recon : kl) + (long long)model * rows, rows, sums,
+                         blockIdx.x);
 }
 
 // Advances a recorded step's counter; the last node of every captured CUDA graph.

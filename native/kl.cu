@@ -6,11 +6,10 @@
 // logvar - mu^2 - exp(logvar)) and, unless dstats is null, overwriting dstats: dmu = gradScale *
 // mu, dlogvar = gradScale * 0.5 * (exp(logvar) - 1). One warp per row (latent is small, tens of
 // columns), summing in double like the CPU.
-extern "C" __global__ void vae4j_kl_divergence(const float* stats, int rows, int latent,
-                                               float* klPerRow, float* dstats, float gradScale) {
-  const int warpsPerBlock = blockDim.x >> 5, lane = threadIdx.x & 31;
-  const long long r = (long long)blockIdx.x * warpsPerBlock + (threadIdx.x >> 5);
-  if (r >= rows) return;  // whole warps leave together, so the shuffles below stay full-warp
+// Row r of vae4j_kl_divergence, by one warp.
+__device__ __forceinline__ void vae4j_kl_row(const float* stats, long long r, int latent,
+                                             float* klPerRow, float* dstats, float gradScale) {
+  const int lane = threadIdx.x & 31;
   const float* s = stats + r * 2 * latent;
   double sum = 0.0;
   for (int j = lane; j < latent; j += 32) {
@@ -24,4 +23,26 @@ extern "C" __global__ void vae4j_kl_divergence(const float* stats, int rows, int
   }
   sum = vae4j_warp_sum(sum);
   if (lane == 0) klPerRow[r] = (float)sum;
+}
+
+extern "C" __global__ void vae4j_kl_divergence(const float* stats, int rows, int latent,
+                                               float* klPerRow, float* dstats, float gradScale) {
+  const int warpsPerBlock = blockDim.x >> 5;
+  const long long r = (long long)blockIdx.x * warpsPerBlock + (threadIdx.x >> 5);
+  if (r >= rows) return;  // whole warps leave together, so the shuffles stay full-warp
+  vae4j_kl_row(stats, r, latent, klPerRow, dstats, gradScale);
+}
+
+// Backend#stackedKlDivergence: vae4j_kl_divergence over the row stack stats [models * rows,
+// 2*latent], row r of model r / rows with gradient scale table[model].klBeta * perRow (the float
+// product a single model's step forms on the host).
+extern "C" __global__ void vae4j_stacked_kl_divergence(const float* stats, int models, int rows,
+                                                       int latent, float* klPerRow,
+                                                       float* dstats,
+                                                       const vae4j_stack_model* table,
+                                                       float perRow) {
+  const int warpsPerBlock = blockDim.x >> 5;
+  const long long r = (long long)blockIdx.x * warpsPerBlock + (threadIdx.x >> 5);
+  if (r >= (long long)models * rows) return;
+  vae4j_kl_row(stats, r, latent, klPerRow, dstats, table[r / rows].klBeta * perRow);
 }

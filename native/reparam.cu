@@ -29,27 +29,49 @@ __device__ __forceinline__ double vae4j_uniform(unsigned int w) {
 // hi(seed)); Box-Muller turns (u0, u1) into elements 4b, 4b+1 and (u2, u3) into 4b+2, 4b+3. The
 // transcendental functions run in double, as on the CPU, so both agree to float rounding. One
 // thread per Philox block.
+// Philox block b of vae4j_normal_noise: elements 4b .. 4b+3 (those below n) of out.
+__device__ __forceinline__ void vae4j_normal_block(float* out, long long n, unsigned long long seed,
+                                                   unsigned long long stream, long long b) {
+  const uint4 w = vae4j_philox(
+      make_uint4((unsigned int)b, (unsigned int)((unsigned long long)b >> 32),
+                 (unsigned int)stream, (unsigned int)(stream >> 32)),
+      (unsigned int)seed, (unsigned int)(seed >> 32));
+  const unsigned int words[4] = {w.x, w.y, w.z, w.w};
+#pragma unroll
+  for (int pair = 0; pair < 2; pair++) {
+    const double r = sqrt(-2.0 * log(vae4j_uniform(words[2 * pair])));
+    double s, c;
+    sincos(2.0 * 3.14159265358979323846 * vae4j_uniform(words[2 * pair + 1]), &s, &c);
+    const long long i = b * 4 + 2 * pair;
+    if (i < n) out[i] = (float)(r * c);
+    if (i + 1 < n) out[i + 1] = (float)(r * s);
+  }
+}
+
 extern "C" __global__ void vae4j_normal_noise(float* out, long long n, unsigned long long seed,
                                               const long long* counter, long long streamBase,
                                               long long streamStride) {
   const unsigned long long stream =
       (unsigned long long)vae4j_step_value(counter, streamBase, streamStride);
   const long long blocks = (n + 3) / 4;
-  VAE4J_GRID_STRIDE(b, blocks) {
-    const uint4 w = vae4j_philox(
-        make_uint4((unsigned int)b, (unsigned int)((unsigned long long)b >> 32),
-                   (unsigned int)stream, (unsigned int)(stream >> 32)),
-        (unsigned int)seed, (unsigned int)(seed >> 32));
-    const unsigned int words[4] = {w.x, w.y, w.z, w.w};
-#pragma unroll
-    for (int pair = 0; pair < 2; pair++) {
-      const double r = sqrt(-2.0 * log(vae4j_uniform(words[2 * pair])));
-      double s, c;
-      sincos(2.0 * 3.14159265358979323846 * vae4j_uniform(words[2 * pair + 1]), &s, &c);
-      const long long i = b * 4 + 2 * pair;
-      if (i < n) out[i] = (float)(r * c);
-      if (i + 1 < n) out[i + 1] = (float)(r * s);
-    }
+  VAE4J_GRID_STRIDE(b, blocks) vae4j_normal_block(out, n, seed, stream, b);
+}
+
+// Backend#stackedNormalNoise: model m's perModel floats at out + m * perModel are the first
+// perModel of vae4j_normal_noise(seed = table[m].seed, stream), stream = vae4j_step_value(counter,
+// streamBase, streamStride): each model its own Philox stream, one thread per (model, Philox block).
+extern "C" __global__ void vae4j_stacked_normal_noise(float* out, long long perModel,
+                                                      const vae4j_stack_model* table, int models,
+                                                      const long long* counter,
+                                                      long long streamBase,
+                                                      long long streamStride) {
+  const unsigned long long stream =
+      (unsigned long long)vae4j_step_value(counter, streamBase, streamStride);
+  const long long blocks = (perModel + 3) / 4, n = blocks * models;
+  VAE4J_GRID_STRIDE(i, n) {
+    const long long model = i / blocks;
+    vae4j_normal_block(out + model * perModel, perModel, table[model].seed, stream,
+                       i - model * blocks);
   }
 }
 

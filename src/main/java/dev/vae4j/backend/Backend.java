@@ -12,12 +12,13 @@ package dev.vae4j.backend;
  * dense layers), {@link ConvOps} (2-D convolutions and transposed convolutions over NCHW images),
  * {@link LatentOps} (noise, reparameterization, KL), {@link IwaeOps} (the importance-weighted
  * bound's draws, weights and latent backward), {@link LossOps}
- * (reconstruction likelihoods, on-device sums) and {@link OptimizerOps} (Adam, gradient parts).
+ * (reconstruction likelihoods, on-device sums), {@link OptimizerOps} (Adam, gradient parts) and
+ * {@link StackedOps} (M models of one shape in one step).
  * Each backend implements every family in a class of its own ({@code CpuDense}, {@code
  * CudaDense}, ...) and composes them; a new kind of layer brings a new family rather than a wider
  * interface. Each op checks its operands' lengths once, through the shape records both backends
  * share ({@link GemmDims}, {@link Rows}, {@link LayerDims}, {@link ConvShape}, {@link LatentShape}, {@link IwaeShape}, {@link
- * LossShape}, {@link Elements}, {@link Span}). What a backend adds on top of its families is
+ * LossShape}, {@link Elements}, {@link Span}, {@link Stack}). What a backend adds on top of its families is
  * here: its name, how it runs a batch's parts, and recorded steps.
  *
  * <p>Conventions: all matrices are row-major and densely packed; shapes are given as {@code [rows,
@@ -26,7 +27,7 @@ package dev.vae4j.backend;
  * alias inputs.
  */
 public interface Backend
-    extends MemoryOps, DenseOps, ConvOps, LatentOps, IwaeOps, LossOps, OptimizerOps, AutoCloseable {
+    extends MemoryOps, DenseOps, ConvOps, LatentOps, IwaeOps, LossOps, OptimizerOps, StackedOps, AutoCloseable {
 
   /** Short name: {@code cpu} or {@code cuda}. */
   String name();
@@ -81,8 +82,9 @@ public interface Backend
    *       {@link #upload}, {@link #download}, {@link #uploadIndices} or {@link #synchronize}
    *       (backends that capture throw {@link IllegalStateException}); it has no other effects;
    *   <li>every call issues the same ops on the same tensors with the same arguments, except
-   *       {@link #gatherRows}' {@code first}, {@link #normalNoise}'s {@code stream} and {@link
-   *       #adamUpdate}'s {@code step}, which may change with k as {@code a + b * k};
+   *       {@link #gatherRows}' {@code first}, {@link #normalNoise}'s and {@link
+   *       #stackedNormalNoise}'s {@code stream} and {@link #adamUpdate}'s and {@link
+   *       #stackedAdamUpdate}'s {@code step}, which may change with k as {@code a + b * k};
    *   <li>tensors keep their contents between replays, so data written between replays (a new
    *       permutation through {@link #uploadIndices}, a new target) is seen by the next replay.
    * </ul>

@@ -9,6 +9,7 @@ import dev.vae4j.data.Dataset;
 import dev.vae4j.model.ParameterLayout;
 import dev.vae4j.model.StepGemms;
 import dev.vae4j.model.VaeConfig;
+import dev.vae4j.model.Workspace;
 import dev.vae4j.model.layer.GemmShape;
 import dev.vae4j.train.EpochOrder;
 import dev.vae4j.train.ResidentImages;
@@ -36,6 +37,11 @@ import java.util.function.Predicate;
 public final class Benchmark {
   /** Linux's USER_HZ, the unit of /proc's process times: 100 on every mainstream kernel. */
   private static final int CLOCK_TICKS_PER_SECOND = 100;
+
+  /** {@link Result#workload} of a training benchmark. */
+  public static final String TRAINING = "training";
+  /** {@link Result#workload} of an inference benchmark. */
+  public static final String INFERENCE = "inference";
 
   private Benchmark() {}
 
@@ -106,12 +112,15 @@ public final class Benchmark {
    * @param warmupSeconds their wall-clock time
    * @param jitQuiet whether the JIT compiler had gone quiet when the timing began ({@link JitWarmup})
    * @param machine what it ran on
+   * @param workload {@code training} (steps, the default) or {@code inference} (encode, sample and
+   *     decode passes without gradients; "steps" are then passes)
    */
   public record Result(String backend, String backendDescription, String model, int batchSize, int steps,
       String data, double samplesPerSecond, int rounds, double slowestRoundSamplesPerSecond,
       double fastestRoundSamplesPerSecond, double msPerStep, double gflopPerStep, double gflopsAchieved,
       double gemmOnlyGflops, double gemmOnlySamplesPerSecond, long peakResidentBytes, double secondsToFirstStepStart,
-      double secondsToFirstStep, long warmupSteps, double warmupSeconds, boolean jitQuiet, Machine machine) {
+      double secondsToFirstStep, long warmupSteps, double warmupSeconds, boolean jitQuiet, Machine machine,
+      String workload) {
     /** A result field by field, each named as in the record (unset numbers are 0, NaN for the start-up times). */
     public static Builder builder() {
       return new Builder();
@@ -141,6 +150,7 @@ public final class Benchmark {
       private double warmupSeconds;
       private boolean jitQuiet;
       private Machine machine;
+      private String workload = TRAINING;
 
       private Builder() {}
 
@@ -276,12 +286,18 @@ public final class Benchmark {
         return this;
       }
 
+      /** See {@link Result#workload}. */
+      public Builder workload(String workload) {
+        this.workload = workload;
+        return this;
+      }
+
       /** The result. */
       public Result build() {
         return new Result(backend, backendDescription, model, batchSize, steps, data, samplesPerSecond, rounds,
             slowestRoundSamplesPerSecond, fastestRoundSamplesPerSecond, msPerStep, gflopPerStep, gflopsAchieved,
             gemmOnlyGflops, gemmOnlySamplesPerSecond, peakResidentBytes, secondsToFirstStepStart, secondsToFirstStep,
-            warmupSteps, warmupSeconds, jitQuiet, machine);
+            warmupSteps, warmupSeconds, jitQuiet, machine, workload);
       }
     }
   }
@@ -309,6 +325,19 @@ public final class Benchmark {
    * which must stop before the timed rounds: it is told {@code maxWarmupSeconds} at the end).
    */
   public static Result run(Backend backend, Dataset data, Options options, DoubleConsumer warmupProgress) {
+    return measure(backend, data, options, warmupProgress, TRAINING);
+  }
+
+  /**
+   * Inference throughput instead of training: {@code options.steps()} timed passes of {@code
+   * options.batchSize()} rows ({@link InferencePasses}) against the forward GEMMs' own rate.
+   */
+  public static Result runInference(Backend backend, Dataset data, Options options, DoubleConsumer warmupProgress) {
+    return measure(backend, data, options, warmupProgress, INFERENCE);
+  }
+
+  private static Result measure(Backend backend, Dataset data, Options options, DoubleConsumer warmupProgress,
+      String workload) {
     VaeConfig config = options.config();
     if (data.features() != config.inputSize()) {
       throw new IllegalArgumentException("the model takes " + config.inputSize() + " pixels per image but "
@@ -320,11 +349,13 @@ public final class Benchmark {
     }
     int batch = options.batchSize();
     ParameterLayout layout = new ParameterLayout(config);
-    double gflopPerStep = GemmShape.flops(StepGemms.trainingStep(layout, batch)) / 1e9;
+    boolean training = workload.equals(TRAINING);
+    double gflopPerStep = GemmShape.flops(training ? StepGemms.trainingStep(layout, batch)
+        : StepGemms.inference(layout, batch)) / 1e9;
 
     Vae vae = Vae.create(config, backend, options.seed());
     int parts = vae.network().partsFor(batch);
-    try (TrainingSteps loop = new TrainingSteps(vae, data, batch, options.seed())) {
+    try (Passes loop = passes(workload, vae, data, batch, options.seed())) {
       backend.synchronize();
       double toFirstStepStart = secondsSinceProcessStart();
       long warmupStart = System.nanoTime();
@@ -345,7 +376,8 @@ public final class Benchmark {
         fastest = Math.max(fastest, rate);
       }
       double stepSeconds = seconds / options.steps();
-      double gemmSeconds = timeGemmsAlone(backend, layout, batch, parts, options.steps(), options.warmupSteps(), g -> true);
+      double gemmSeconds = timeGemmsAlone(backend, layout, batch, parts, options.steps(), options.warmupSteps(),
+          training ? g -> true : FORWARD);
       return Result.builder()
           .backend(backend.name()).backendDescription(backend.description())
           .model(config.describe()).batchSize(batch).steps(options.steps()).data(data.name())
@@ -359,8 +391,20 @@ public final class Benchmark {
           .warmupSteps(Math.max(1, options.warmupSteps()) + untilQuiet.steps()).warmupSeconds(warmupSeconds)
           .jitQuiet(untilQuiet.quiet())
           .machine(Machine.current())
+          .workload(workload)
           .build();
     }
+  }
+
+  /** The GEMMs of the forward passes (each layer's {@code x W^T}). */
+  private static final Predicate<GemmShape> FORWARD = g -> g.role().endsWith(" forward");
+
+  private static Passes passes(String workload, Vae vae, Dataset data, int batch, long seed) {
+    return switch (workload) {
+      case TRAINING -> new TrainingSteps(vae, data, batch, seed);
+      case INFERENCE -> new InferencePasses(vae, data, batch, seed);
+      default -> throw new IllegalArgumentException("no workload '" + workload + "': training or inference");
+    };
   }
 
   /**
@@ -371,6 +415,11 @@ public final class Benchmark {
    * after {@link #run} on the same backend, so that the JIT compiler has compiled the step already.
    */
   public static StepBreakdown breakdown(Backend backend, Dataset data, Options options) {
+    return breakdown(backend, data, options, TRAINING);
+  }
+
+  /** {@link #breakdown(Backend, Dataset, Options)} of training steps or of inference passes ({@code workload}). */
+  public static StepBreakdown breakdown(Backend backend, Dataset data, Options options, String workload) {
     VaeConfig config = options.config();
     int batch = options.batchSize();
     OpTimings timings = OpTimings.around(backend);
@@ -378,17 +427,16 @@ public final class Benchmark {
     int parts = vae.network().partsFor(batch);
     double stepSeconds;
     List<StepBreakdown.OpTime> ops;
-    try (TrainingSteps loop = new TrainingSteps(vae, data, batch, options.seed())) {
+    try (Passes loop = passes(workload, vae, data, batch, options.seed())) {
       loop.run(Math.max(1, options.warmupSteps()));
       timings.reset();
       stepSeconds = loop.timed(options.steps()) / options.steps();
       ops = timings.perStep(options.steps(), parts);
     }
     ParameterLayout layout = new ParameterLayout(config);
-    Predicate<GemmShape> forward = g -> g.role().endsWith(" forward");
-    double forwardGemms = timeGemmsAlone(backend, layout, batch, parts, options.steps(), options.warmupSteps(), forward);
-    double backwardGemms = timeGemmsAlone(backend, layout, batch, parts, options.steps(), options.warmupSteps(),
-        forward.negate());
+    double forwardGemms = timeGemmsAlone(backend, layout, batch, parts, options.steps(), options.warmupSteps(), FORWARD);
+    double backwardGemms = workload.equals(TRAINING)
+        ? timeGemmsAlone(backend, layout, batch, parts, options.steps(), options.warmupSteps(), FORWARD.negate()) : 0;
     return new StepBreakdown(1e3 * stepSeconds, parts, ops, 1e3 * forwardGemms, 1e3 * backwardGemms);
   }
 
@@ -396,7 +444,7 @@ public final class Benchmark {
    * Trains on until the JIT compiler has gone quiet ({@link JitWarmup}), for at most {@code
    * maxSeconds}; nothing when that is 0 or the JVM cannot report its compilation time.
    */
-  private static JitWarmup.Outcome warmUntilCompiled(TrainingSteps loop, double maxSeconds, DoubleConsumer progress) {
+  private static JitWarmup.Outcome warmUntilCompiled(Passes loop, double maxSeconds, DoubleConsumer progress) {
     CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
     if (maxSeconds == 0 || jit == null || !jit.isCompilationTimeMonitoringSupported()) {
       return new JitWarmup.Outcome(0, 0, false);
@@ -513,7 +561,7 @@ public final class Benchmark {
    * an epoch is one recorded step (a CUDA graph on the GPU). For benchmarks; {@link Trainer} is
    * the way to train.
    */
-  public static final class TrainingSteps implements AutoCloseable {
+  public static final class TrainingSteps implements Passes {
     private final Backend backend;
     private final int batch;
     private final int stepsPerEpoch;
@@ -548,6 +596,7 @@ public final class Benchmark {
     }
 
     /** Wall-clock seconds of {@code steps} steps, waiting for all of them to finish. */
+    @Override
     public double timed(int steps) {
       backend.synchronize();
       long start = System.nanoTime();
@@ -557,6 +606,7 @@ public final class Benchmark {
     }
 
     /** Queues {@code steps} steps; asynchronous backends may still be running them on return. */
+    @Override
     public void run(int steps) {
       while (steps > 0) {
         if (replaysLeft == 0) recordRestOfEpoch();
@@ -588,6 +638,59 @@ public final class Benchmark {
       if (recording != null) recording.close();
       backend.release(images);
       training.release();
+    }
+  }
+
+  /** What a benchmark repeats: training steps or inference passes. */
+  interface Passes extends AutoCloseable {
+    /** Queues {@code n} of them; asynchronous backends may still be running them on return. */
+    void run(int n);
+
+    /** Wall-clock seconds of {@code n} of them, waiting for all to finish. */
+    double timed(int n);
+
+    @Override
+    void close();
+  }
+
+  /**
+   * Inference passes as {@code eval}, {@code score} and the pictures run them: {@code batch}
+   * images encoded, z sampled and decoded to the likelihood's outputs, without gradients, the rows
+   * split into one part per core ({@link dev.vae4j.model.VaeNetwork#forwardInParts}). The same
+   * images every pass: inference reads its input once, so there is no shuffle to imitate.
+   */
+  static final class InferencePasses implements Passes {
+    private final Vae vae;
+    private final Workspace workspace;
+    private final int batch;
+
+    InferencePasses(Vae vae, Dataset data, int batch, long seed) {
+      this.vae = vae;
+      this.batch = batch;
+      this.workspace = vae.network().workspace(batch, false);
+      float[] x = new float[Math.multiplyExact(batch, data.features())];
+      data.copyPixels(0, batch, x, 0);
+      vae.backend().upload(x, 0, workspace.input(), 0, x.length);
+      vae.backend().normalNoise(workspace.eps(), seed, 1);
+    }
+
+    @Override
+    public void run(int n) {
+      for (int i = 0; i < n; i++) vae.network().forwardInParts(workspace, batch);
+    }
+
+    @Override
+    public double timed(int n) {
+      vae.backend().synchronize();
+      long start = System.nanoTime();
+      run(n);
+      vae.backend().synchronize();
+      return (System.nanoTime() - start) / 1e9;
+    }
+
+    @Override
+    public void close() {
+      workspace.release(vae.backend());
     }
   }
 }

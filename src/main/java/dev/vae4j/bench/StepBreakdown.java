@@ -3,7 +3,7 @@ package dev.vae4j.bench;
 import java.util.List;
 
 /**
- * Where a training step's time goes on a backend that runs each op before returning (the CPU), from
+ * Where a training step's (or an inference pass's) time goes on a backend that runs each op before returning (the CPU), from
  * {@code bench --breakdown}: each op's time per step on one batch part's core, beside what the
  * step's GEMMs take alone, so that time spent outside the GEMMs shows itself on any machine.
  *
@@ -13,7 +13,7 @@ import java.util.List;
  * @param forwardGemmsMs the forward passes' GEMMs run alone, ms per step and part: what {@code
  *     linearForward}/{@code convForward} would take if their bias, activation and copies were free
  * @param backwardGemmsMs the same for the weight and input gradient GEMMs ({@code linearBackward},
- *     {@code convBackwardWeights}, {@code convBackwardData})
+ *     {@code convBackwardWeights}, {@code convBackwardData}); 0 for inference
  */
 public record StepBreakdown(double msPerStep, int parts, List<OpTime> ops, double forwardGemmsMs,
     double backwardGemmsMs) {

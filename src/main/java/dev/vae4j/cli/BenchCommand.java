@@ -74,6 +74,12 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print one JSON array of results instead of a table.")
   boolean json;
 
+  @Option(names = "--inference",
+      description = "Time inference passes (encode, sample, decode; no gradients; the rows split one part per core, "
+          + "as eval and score run them) instead of training steps, against the forward GEMMs' own rate. "
+          + "The tutorial's inference figure is at --batch-size 1000.")
+  boolean inference;
+
   @Option(names = "--breakdown",
       description = "Then time the CPU step op by op and print where its time goes: each backend op, the GEMMs alone, "
           + "and the time between the ops (CPU only: CUDA queues its ops asynchronously).")
@@ -101,14 +107,18 @@ final class BenchCommand implements Callable<Integer> {
     boolean convolutions = options.config().convolutional();
     for (String name : devices(convolutions)) {
       try (Backend backend = Backends.select(name, Backends.GpuOptions.defaults(), convolutions).backend()) {
-        if (!json) err.printf("vae4j: bench %s on %s (%s)%n", options.config().describe(), name, backend.description());
+        if (!json) {
+          err.printf("vae4j: bench %s%s on %s (%s)%n", options.config().describe(), inference ? " inference" : "", name,
+              backend.description());
+        }
         Benchmark.Result result;
         try (WarmupProgress warmup = WarmupProgress.start(options.maxWarmupSeconds())) {
-          result = Benchmark.run(backend, images, options, warmup);
+          result = inference ? Benchmark.runInference(backend, images, options, warmup)
+              : Benchmark.run(backend, images, options, warmup);
         }
         results.add(result);
         if (breakdown && name.equals("cpu")) {
-          breakdowns.put(result, Benchmark.breakdown(backend, images, options));
+          breakdowns.put(result, Benchmark.breakdown(backend, images, options, result.workload()));
         } else if (breakdown) {
           err.println("vae4j: no --breakdown for " + name + ": it queues ops asynchronously, so host times say when "
               + "they were queued, not how long they ran (Nsight Systems shows the GPU's timeline)");
@@ -133,8 +143,9 @@ final class BenchCommand implements Callable<Integer> {
 
   /** Where the step's time goes, op by op, against the GEMMs alone. */
   static void printBreakdown(PrintWriter out, Benchmark.Result r, StepBreakdown b) {
-    out.printf(Locale.ROOT, "%s: where a step's %.3f ms go on each of its %d batch parts' cores (%d steps, every op timed):%n",
-        r.backend(), b.msPerStep(), b.parts(), r.steps());
+    String step = r.workload().equals(Benchmark.TRAINING) ? "step" : "inference pass";
+    out.printf(Locale.ROOT, "%s: where a%s %s's %.3f ms go on each of its %d row parts' cores (%d timed, every op timed):%n",
+        r.backend(), step.startsWith("i") ? "n" : "", step, b.msPerStep(), b.parts(), r.steps());
     out.printf(Locale.ROOT, "  %-26s %6s %9s %7s%n", "op", "calls", "ms/step", "share");
     for (StepBreakdown.OpTime op : b.ops()) {
       out.printf(Locale.ROOT, "  %-26s %6.1f %9.3f %6.1f%%%n", op.op(), op.callsPerStep(), op.msPerStep(),
@@ -145,7 +156,7 @@ final class BenchCommand implements Callable<Integer> {
     double forwardOps = b.msOf("linearForward", "convForward");
     double backwardOps = b.msOf("linearBackward", "convBackwardWeights", "convBackwardData");
     out.printf(Locale.ROOT, "  GEMMs alone: forward %.3f ms (the forward layer ops take %.3f), backward %.3f ms "
-        + "(the backward layer ops take %.3f): %.3f ms of the step is outside the GEMMs%n", b.forwardGemmsMs(),
+        + "(the backward layer ops take %.3f): %.3f ms of the " + step + " is outside the GEMMs%n", b.forwardGemmsMs(),
         forwardOps, b.backwardGemmsMs(), backwardOps, b.msPerStep() - b.forwardGemmsMs() - b.backwardGemmsMs());
   }
 
@@ -187,9 +198,9 @@ final class BenchCommand implements Callable<Integer> {
           r.peakResidentBytes() / 1e6, r.secondsToFirstStep());
     }
     for (Benchmark.Result r : results) {
-      out.printf(Locale.ROOT, "%s: the step reaches %.0f%% of its GEMM-only rate (%,.0f samples/s if only GEMMs ran); "
+      out.printf(Locale.ROOT, "%s: the %s reaches %.0f%% of its GEMM-only rate (%,.0f samples/s if only GEMMs ran); "
           + "the first step began %.2f s after start; timed after %,d warm-up steps (%.1f s, %s); data: %s%n", r.backend(),
-          100 * r.gflopsAchieved() / r.gemmOnlyGflops(), r.gemmOnlySamplesPerSecond(), r.secondsToFirstStepStart(),
+          r.workload().equals(Benchmark.TRAINING) ? "training step" : "inference pass", 100 * r.gflopsAchieved() / r.gemmOnlyGflops(), r.gemmOnlySamplesPerSecond(), r.secondsToFirstStepStart(),
           r.warmupSteps(), r.warmupSeconds(),
           r.jitQuiet() ? "until the JIT compiler went quiet" : "the JIT compiler not known to be quiet", r.data());
     }

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class BackendContractTest
     implements MemoryOpsContract, DenseOpsContract, ConvOpsContract, LatentOpsContract, IwaeOpsContract, LossOpsContract,
-        OptimizerOpsContract {
+        OptimizerOpsContract, StackedOpsContract {
   protected Backend backend;
   protected long seed;
   protected Random random;

@@ -31,6 +31,19 @@ class ShapesTest {
   }
 
   @Test
+  void stack() {
+    Stack stack = new Stack(3);
+    stack.require("stackedGemm", "B", of(2 * 10 + 7), 10, 7);
+    stack.requireIfPresent("stackedGemm", "B", null, 10, 7);
+    fails("stackedGemm B: needs 27 floats, tensor has 26", () -> stack.require("stackedGemm", "B", of(26), 10, 7));
+    fails("stackedGemm B: stride 6 < its block of 7 floats", () -> stack.require("stackedGemm", "B", of(100), 6, 7));
+    fails("a stack holds 1 to 64 models, got 0", () -> new Stack(0));
+    fails("a stack holds 1 to 64 models, got 65", () -> new Stack(65));
+    fails("a stack of 2 models needs 2 betas and Adam settings, got 1 and 2", () -> new StackModels(new long[2],
+        new float[1], new AdamParams[] {AdamParams.pytorchDefaults(1e-3), AdamParams.pytorchDefaults(1e-3)}));
+  }
+
+  @Test
   void rows() {
     Rows shape = new Rows(4, 6);
     shape.checkBiasActivation(of(24), null);

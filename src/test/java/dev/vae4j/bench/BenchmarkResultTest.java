@@ -18,9 +18,9 @@ class BenchmarkResultTest {
         .samplesPerSecond(1).rounds(5).slowestRoundSamplesPerSecond(2).fastestRoundSamplesPerSecond(3).msPerStep(4)
         .gflopPerStep(5).gflopsAchieved(6).gemmOnlyGflops(7).gemmOnlySamplesPerSecond(8).peakResidentBytes(9)
         .secondsToFirstStepStart(10).secondsToFirstStep(11).warmupSteps(12).warmupSeconds(13).jitQuiet(true)
-        .machine(machine).build();
+        .machine(machine).workload("inference").build();
     assertEquals(new Benchmark.Result("cpu", "desc", "784-400-20", 128, 100, "synthetic", 1, 5, 2, 3, 4, 5, 6, 7, 8, 9,
-        10, 11, 12, 13, true, machine), r);
+        10, 11, 12, 13, true, machine, "inference"), r);
     // bench --json names the record's components, nothing else
     List<String> names = new ArrayList<>();
     new ObjectMapper().valueToTree(r).fieldNames().forEachRemaining(names::add);
@@ -34,5 +34,6 @@ class BenchmarkResultTest {
     assertEquals(Double.NaN, r.secondsToFirstStep());
     assertEquals(Double.NaN, r.secondsToFirstStepStart());
     assertEquals(-1, r.peakResidentBytes());
+    assertEquals(Benchmark.TRAINING, r.workload());
   }
 }

@@ -98,6 +98,23 @@ class BenchCommandTest {
   }
 
   @Test
+  void inferenceIsTimedAgainstTheForwardGemms() throws Exception {
+    CliRun o = CliRun.run("bench", "--device", "cpu", "--inference", "--hidden", "32", "--latent", "2", "--batch-size",
+        "200", "--steps", "4", "--warmup", "2", "--max-warmup-seconds", "0", "--breakdown");
+    assertEquals(0, o.code(), o.err());
+    assertTrue(o.out().contains("cpu: the inference pass reaches"), o.out());
+    assertTrue(o.out().contains("where an inference pass's"), o.out());
+    assertTrue(!o.out().contains("linearBackward"), o.out());
+    CliRun json = CliRun.run("bench", "--device", "cpu", "--inference", "--json", "--hidden", "32", "--latent", "2",
+        "--batch-size", "200", "--steps", "2", "--warmup", "1", "--max-warmup-seconds", "0");
+    assertEquals(0, json.code(), json.err());
+    com.fasterxml.jackson.databind.JsonNode r = new ObjectMapper().readTree(json.out()).get(0);
+    assertEquals("inference", r.get("workload").asText(), json.out());
+    // One pass's forward GEMMs: 2 x 200 x (784*32 + 32*4 + 2*32 + 32*784) flops.
+    assertEquals(2.0 * 200 * (784 * 32 + 32 * 4 + 2 * 32 + 32 * 784) / 1e9, r.get("gflop_per_step").asDouble(), 1e-12);
+  }
+
+  @Test
   void unknownDeviceIsAUsageError() {
     StringWriter out = new StringWriter(), err = new StringWriter();
     int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), "bench", "--device", "tpu");

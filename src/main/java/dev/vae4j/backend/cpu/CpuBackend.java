@@ -7,6 +7,8 @@ import dev.vae4j.backend.ConvShape;
 import dev.vae4j.backend.IndexTensor;
 import dev.vae4j.backend.Likelihood;
 import dev.vae4j.backend.OptimizerParams;
+import dev.vae4j.backend.StackModels;
+import dev.vae4j.backend.StackTable;
 import dev.vae4j.backend.Tensor;
 import java.util.function.IntConsumer;
 
@@ -42,6 +44,7 @@ public final class CpuBackend implements Backend {
   private final CpuLosses losses;
   private final CpuOptimizer optimizer;
   private final CpuConv conv;
+  private final CpuStacked stacked;
 
   /** A backend using every available core. */
   public CpuBackend() {
@@ -80,6 +83,7 @@ public final class CpuBackend implements Backend {
     this.losses = new CpuLosses(parallel, loops);
     this.optimizer = new CpuOptimizer(parallel, loops);
     this.conv = new CpuConv(parts.threads());
+    this.stacked = new CpuStacked(this);
   }
 
   @Override
@@ -355,5 +359,57 @@ public final class CpuBackend implements Backend {
     conv.close();
     parallel.close();
     parts.close();
+  }
+
+  // ---------------------------------------------------------------- stacked models
+
+  @Override
+  public StackTable uploadStack(StackModels models) {
+    return stacked.uploadStack(models);
+  }
+
+  @Override
+  public void releaseStack(StackTable table) {
+    stacked.releaseStack(table);
+  }
+
+  @Override
+  public void stackedGemm(int models, boolean transA, boolean transB, int m, int n, int k, float alpha,
+      Tensor a, long strideA, Tensor b, long strideB, float beta, Tensor c, long strideC) {
+    stacked.stackedGemm(models, transA, transB, m, n, k, alpha, a, strideA, b, strideB, beta, c, strideC);
+  }
+
+  @Override
+  public void stackedBiasActivation(int models, Tensor x, Tensor bias, long biasStride, int rows, int cols,
+      Activation act) {
+    stacked.stackedBiasActivation(models, x, bias, biasStride, rows, cols, act);
+  }
+
+  @Override
+  public void stackedActivationBackward(int models, Tensor grad, Tensor output, Tensor biasGrad, long biasStride,
+      int rows, int cols, Activation act) {
+    stacked.stackedActivationBackward(models, grad, output, biasGrad, biasStride, rows, cols, act);
+  }
+
+  @Override
+  public void stackedNormalNoise(StackTable table, Tensor out, long perModel, long stream) {
+    stacked.stackedNormalNoise(table, out, perModel, stream);
+  }
+
+  @Override
+  public void stackedKlDivergence(StackTable table, Tensor stats, int rows, int latent, Tensor klPerRow, Tensor dstats,
+      float perRow) {
+    stacked.stackedKlDivergence(table, stats, rows, latent, klPerRow, dstats, perRow);
+  }
+
+  @Override
+  public void stackedLossSums(int models, Tensor recon, Tensor kl, int rows, Tensor sums) {
+    stacked.stackedLossSums(models, recon, kl, rows, sums);
+  }
+
+  @Override
+  public void stackedAdamUpdate(StackTable table, Tensor params, Tensor grads, Tensor m, Tensor v, long stride,
+      long length, long step) {
+    stacked.stackedAdamUpdate(table, params, grads, m, v, stride, length, step);
   }
 }

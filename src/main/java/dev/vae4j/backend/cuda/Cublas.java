@@ -64,6 +64,28 @@ final class Cublas implements AutoCloseable {
     context.afterOp("gemm");
   }
 
+  /**
+   * {@code models} independent {@link #gemm}s in one strided-batched cuBLAS call, operand i starting
+   * {@code i * stride} floats after {@code a}, {@code b}, {@code c} (the same operand swap).
+   */
+  void gemmStridedBatched(int models, boolean transA, boolean transB, int m, int n, int k, float alphaValue,
+      CudaTensor a, long strideA, CudaTensor b, long strideB, float betaValue, CudaTensor c, long strideC) {
+    if (m == 0 || n == 0) return;
+    context.makeCurrent();
+    Status.cublas(api.cublasSgemmStridedBatched(handle,
+            transB ? CUBLAS_OP_T : CUBLAS_OP_N,
+            transA ? CUBLAS_OP_T : CUBLAS_OP_N,
+            n, m, k,
+            alphaValue,
+            b.address, Math.max(1, transB ? k : n), strideB,
+            a.address, Math.max(1, transA ? m : k), strideA,
+            betaValue,
+            c.address, n, strideC, models),
+        "cublasSgemmStridedBatched(" + models + " x " + m + "x" + n + "x" + k + ", transA=" + transA + ", transB="
+            + transB + ")");
+    context.afterOp("stackedGemm");
+  }
+
   @Override
   public void close() {
     context.makeCurrent();

@@ -105,6 +105,10 @@ interface CudaApi {
   int cublasSgemm(long handle, int transa, int transb, int m, int n, int k, float alpha, long a, int lda, long b,
       int ldb, float beta, long c, int ldc);
 
+  /** {@code batch} column-major GEMMs, operand i at {@code i * stride} elements from its base. */
+  int cublasSgemmStridedBatched(long handle, int transa, int transb, int m, int n, int k, float alpha, long a,
+      int lda, long strideA, long b, int ldb, long strideB, float beta, long c, int ldc, long strideC, int batch);
+
   int cublasDestroy(long handle);
 
   // ---- cuBLASLt (CublasLt)

@@ -7,6 +7,8 @@ import dev.vae4j.backend.ConvShape;
 import dev.vae4j.backend.IndexTensor;
 import dev.vae4j.backend.Likelihood;
 import dev.vae4j.backend.OptimizerParams;
+import dev.vae4j.backend.StackModels;
+import dev.vae4j.backend.StackTable;
 import dev.vae4j.backend.Tensor;
 import java.util.function.LongConsumer;
 
@@ -36,6 +38,7 @@ public final class CudaBackend implements Backend {
   private final CudaLosses losses;
   private final CudaOptimizer optimizer;
   private final CudaConv conv;
+  private final CudaStacked stacked;
 
   /** Whether, and why not, this machine and build can run the CUDA backend. Never throws. */
   public static CudaInfo probe() {
@@ -106,6 +109,7 @@ public final class CudaBackend implements Backend {
     this.losses = new CudaLosses(queue);
     this.optimizer = new CudaOptimizer(queue, memoryOps, dense);
     this.conv = new CudaConv(queue, memory, options.tf32());
+    this.stacked = new CudaStacked(queue, memory, memoryOps, cublas);
   }
 
   @Override
@@ -350,6 +354,58 @@ public final class CudaBackend implements Backend {
   @Override
   public void clipGradients(Tensor grads, Tensor squaredNorm, double max, Tensor normSums) {
     optimizer.clipGradients(grads, squaredNorm, max, normSums);
+  }
+
+  // ---------------------------------------------------------------- stacked models
+
+  @Override
+  public StackTable uploadStack(StackModels models) {
+    return stacked.uploadStack(models);
+  }
+
+  @Override
+  public void releaseStack(StackTable table) {
+    stacked.releaseStack(table);
+  }
+
+  @Override
+  public void stackedGemm(int models, boolean transA, boolean transB, int m, int n, int k, float alpha,
+      Tensor a, long strideA, Tensor b, long strideB, float beta, Tensor c, long strideC) {
+    stacked.stackedGemm(models, transA, transB, m, n, k, alpha, a, strideA, b, strideB, beta, c, strideC);
+  }
+
+  @Override
+  public void stackedBiasActivation(int models, Tensor x, Tensor bias, long biasStride, int rows, int cols,
+      Activation act) {
+    stacked.stackedBiasActivation(models, x, bias, biasStride, rows, cols, act);
+  }
+
+  @Override
+  public void stackedActivationBackward(int models, Tensor grad, Tensor output, Tensor biasGrad, long biasStride,
+      int rows, int cols, Activation act) {
+    stacked.stackedActivationBackward(models, grad, output, biasGrad, biasStride, rows, cols, act);
+  }
+
+  @Override
+  public void stackedNormalNoise(StackTable table, Tensor out, long perModel, long stream) {
+    stacked.stackedNormalNoise(table, out, perModel, stream);
+  }
+
+  @Override
+  public void stackedKlDivergence(StackTable table, Tensor stats, int rows, int latent, Tensor klPerRow, Tensor dstats,
+      float perRow) {
+    stacked.stackedKlDivergence(table, stats, rows, latent, klPerRow, dstats, perRow);
+  }
+
+  @Override
+  public void stackedLossSums(int models, Tensor recon, Tensor kl, int rows, Tensor sums) {
+    stacked.stackedLossSums(models, recon, kl, rows, sums);
+  }
+
+  @Override
+  public void stackedAdamUpdate(StackTable table, Tensor params, Tensor grads, Tensor m, Tensor v, long stride,
+      long length, long step) {
+    stacked.stackedAdamUpdate(table, params, grads, m, v, stride, length, step);
   }
 
   // ---------------------------------------------------------------- recorded steps

@@ -27,17 +27,33 @@ enum Kernel {
   GRADIENT_SQUARED_NORM("vae4j_gradient_squared_norm", 3),
   CLIP_GRADIENTS("vae4j_clip_gradients", 5),
   SCALE_ROWS("vae4j_scale_rows", 4),
-  REPEAT_ROWS("vae4j_repeat_rows", 5),
-  IWAE_REPARAMETERIZE("vae4j_iwae_reparameterize", 6),
-  IWAE_WEIGHTS("vae4j_iwae_weights", 11),
-  SCALE_DRAWS("vae4j_scale_draws", 5),
-  IWAE_LATENT_BACKWARD("vae4j_iwae_latent_backward", 10);
+  STACKED_BIAS_ACTIVATION("vae4j_stacked_bias_activation", 7, true),
+  STACKED_ACTIVATION_BACKWARD("vae4j_stacked_activation_backward", 8, true),
+  STACKED_NORMAL_NOISE("vae4j_stacked_normal_noise", 7, true),
+  STACKED_KL_DIVERGENCE("vae4j_stacked_kl_divergence", 8, true),
+  STACKED_LOSS_SUMS("vae4j_stacked_loss_sums", 4, true),
+  STACKED_ADAM("vae4j_stacked_adam", 11, true),
+  REPEAT_ROWS("vae4j_repeat_rows", 5, true),
+  IWAE_REPARAMETERIZE("vae4j_iwae_reparameterize", 6, true),
+  IWAE_WEIGHTS("vae4j_iwae_weights", 11, true),
+  SCALE_DRAWS("vae4j_scale_draws", 5, true),
+  IWAE_LATENT_BACKWARD("vae4j_iwae_latent_backward", 10, true);
 
   final String symbol;
   final int arity;
+  /**
+   * Looked up at its first launch rather than when the module loads: the stacked kernels, which a
+   * single model's run never launches, so that its transcript (the golden default step) is as it was.
+   */
+  final boolean onDemand;
 
   Kernel(String symbol, int arity) {
+    this(symbol, arity, false);
+  }
+
+  Kernel(String symbol, int arity, boolean onDemand) {
     this.symbol = symbol;
     this.arity = arity;
+    this.onDemand = onDemand;
   }
 }

@@ -21,10 +21,15 @@ final class KernelModule implements AutoCloseable {
     Status.driver(api.cuModuleLoadData(out, image.fatbin()), "cuModuleLoadData (vae4j kernels)");
     this.module = out[0];
     for (Kernel k : Kernel.values()) {
-      Status.driver(api.cuModuleGetFunction(out, module, k.symbol), "cuModuleGetFunction(" + k.symbol + ")");
-      functions.put(k, out[0]);
+      if (!k.onDemand) functions.put(k, function(k));
       args.put(k, new KernelArgs(k.arity));
     }
+  }
+
+  private long function(Kernel k) {
+    long[] out = new long[1];
+    Status.driver(api.cuModuleGetFunction(out, module, k.symbol), "cuModuleGetFunction(" + k.symbol + ")");
+    return out[0];
   }
 
   /** The parameter block of {@code kernel}, emptied for a new launch. */
@@ -42,7 +47,7 @@ final class KernelModule implements AutoCloseable {
     if (config.isEmpty()) return;
     context.makeCurrent();
     Status.driver(
-        api.cuLaunchKernel(functions.get(kernel), config.gridX(), 1, 1, config.blockX(), config.blockY(), 1, 0,
+        api.cuLaunchKernel(functions.computeIfAbsent(kernel, this::function), config.gridX(), 1, 1, config.blockX(), config.blockY(), 1, 0,
             context.stream, args.get(kernel)),
         "cuLaunchKernel(" + kernel.symbol + ") for " + op);
     context.afterOp(op);

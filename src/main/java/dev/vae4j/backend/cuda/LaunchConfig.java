@@ -51,6 +51,17 @@ record LaunchConfig(int gridX, int blockX, int blockY) {
     return new LaunchConfig(ceilDiv(requireNonNegative(cols), COLUMN_TILE), COLUMN_TILE, ROWS_PER_PASS);
   }
 
+  /** {@link #columnTiles} for each of {@code models} matrices, flattened: model-major. */
+  static LaunchConfig stackedColumnTiles(int models, int cols) {
+    int tiles = ceilDiv(requireNonNegative(cols), COLUMN_TILE);
+    return new LaunchConfig(Math.multiplyExact(requireNonNegative(models), tiles), COLUMN_TILE, ROWS_PER_PASS);
+  }
+
+  /** {@code count} blocks of {@link #BLOCK} threads, one per reduction. */
+  static LaunchConfig blocks(int count) {
+    return new LaunchConfig(requireNonNegative(count), BLOCK, 1);
+  }
+
   /** A single block, for the one-block reductions. */
   static LaunchConfig singleBlock() {
     return new LaunchConfig(1, BLOCK, 1);

@@ -302,6 +302,16 @@ final class RealCuda implements CudaApi {
   }
 
   @Override
+  public int cublasSgemmStridedBatched(long handle, int transa, int transb, int m, int n, int k, float alphaValue,
+      long a, int lda, long strideA, long b, int ldb, long strideB, float betaValue, long c, int ldc, long strideC,
+      int batch) {
+    alpha.put(0, alphaValue);
+    beta.put(0, betaValue);
+    return cublas.cublasSgemmStridedBatched(new cublasContext(at(handle)), transa, transb, m, n, k, alpha, at(a), lda,
+        strideA, at(b), ldb, strideB, beta, at(c), ldc, strideC, batch);
+  }
+
+  @Override
   public int cublasDestroy(long handle) {
     return cublas.cublasDestroy_v2(new cublasContext(at(handle)));
   }

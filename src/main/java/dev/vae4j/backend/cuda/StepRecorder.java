@@ -74,7 +74,8 @@ final class StepRecorder {
       if (i != valueSlot && (values[i] != one.values()[i] || values[i] != two.values()[i])) {
         throw mismatch("argument " + i + " of op " + position + " (" + name + ") differs between replays"
             + " (" + values[i] + ", " + one.values()[i] + ", " + two.values()[i] + " at k = 0, 1, 2); only"
-            + " gatherRows' first, normalNoise's stream and adamUpdate's step may change per step");
+            + " gatherRows' first, normalNoise's and stackedNormalNoise's stream and adamUpdate's and"
+            + " stackedAdamUpdate's step may change per step");
       }
     }
     if (valueSlot < 0) return values.clone();

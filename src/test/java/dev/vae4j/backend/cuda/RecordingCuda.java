@@ -469,6 +469,16 @@ final class RecordingCuda implements CudaApi {
   }
 
   @Override
+  public int cublasSgemmStridedBatched(long handle, int transa, int transb, int m, int n, int k, float alpha, long a,
+      int lda, long strideA, long b, int ldb, long strideB, float beta, long c, int ldc, long strideC, int batch) {
+    log("cublasSgemmStridedBatched " + name(handle) + " " + op(transa) + op(transb) + " m=" + m + " n=" + n + " k=" + k
+        + " alpha=" + alpha + " A=" + name(a) + " lda=" + lda + " strideA=" + strideA + " B=" + name(b) + " ldb=" + ldb
+        + " strideB=" + strideB + " beta=" + beta + " C=" + name(c) + " ldc=" + ldc + " strideC=" + strideC
+        + " batch=" + batch);
+    return 0;
+  }
+
+  @Override
   public int cublasDestroy(long handle) {
     log("cublasDestroy " + name(handle));
     return 0;
