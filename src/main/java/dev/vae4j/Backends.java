@@ -79,10 +79,19 @@ public final class Backends {
    * the missing library. cuDNN is only looked for when {@code convolutions}.
    */
   public static Choice select(String device, GpuOptions gpu, boolean convolutions) {
+    return select(device, gpu, convolutions, 0);
+  }
+
+  /**
+   * As {@link #select(String, GpuOptions, boolean)}, a CPU backend confined to {@code cpuCores}
+   * threads when that is not 0 ({@link CpuBackend#confined}: the same arithmetic, for models
+   * trained side by side); the GPU ignores it.
+   */
+  public static Choice select(String device, GpuOptions gpu, boolean convolutions, int cpuCores) {
     return switch (device.toLowerCase(Locale.ROOT)) {
-      case "cpu" -> new Choice(new CpuBackend(), "cpu requested");
+      case "cpu" -> new Choice(cpu(cpuCores), "cpu requested");
       case "cuda" -> cuda(gpu, convolutions);
-      case "auto" -> auto(gpu, convolutions);
+      case "auto" -> auto(gpu, convolutions, cpuCores);
       default -> throw new IllegalArgumentException(
           "unknown device '" + device + "' (expected auto, cpu or cuda)");
     };
@@ -94,18 +103,22 @@ public final class Backends {
   }
 
   private static Choice auto(GpuOptions gpu) {
-    return auto(gpu, false);
+    return auto(gpu, false, 0);
   }
 
-  private static Choice auto(GpuOptions gpu, boolean convolutions) {
+  private static CpuBackend cpu(int cores) {
+    return cores == 0 ? new CpuBackend() : CpuBackend.confined(cores);
+  }
+
+  private static Choice auto(GpuOptions gpu, boolean convolutions, int cpuCores) {
     String unavailable = gpuUnavailable(CudaBackend.probe(), convolutions, CudaBackend::convolutionsUnavailableReason);
-    if (unavailable != null) return new Choice(new CpuBackend(), "using the CPU: " + unavailable);
+    if (unavailable != null) return new Choice(cpu(cpuCores), "using the CPU: " + unavailable);
     try {
       CudaBackend cuda = new CudaBackend(cudaOptions(gpu));
       return new Choice(cuda, "using CUDA: found " + cuda.gpu().summary());
     } catch (CudaException e) {
       // The probe passed but the GPU could not be set up (busy, out of memory, driver trouble).
-      return new Choice(new CpuBackend(), "using the CPU: CUDA failed to start: " + e.getMessage());
+      return new Choice(cpu(cpuCores), "using the CPU: CUDA failed to start: " + e.getMessage());
     }
   }
 

@@ -9,6 +9,7 @@ import dev.vae4j.backend.Backend;
 import dev.vae4j.backend.Likelihood;
 import dev.vae4j.bench.Benchmark;
 import dev.vae4j.bench.StepBreakdown;
+import dev.vae4j.bench.ModelsAtOnce;
 import dev.vae4j.data.Dataset;
 import dev.vae4j.data.Datasets;
 import dev.vae4j.model.VaeConfig;
@@ -71,7 +72,8 @@ final class BenchCommand implements Callable<Integer> {
           + "stretches with under 1%% of their time spent compiling), for at most this long; 0: no longer than --warmup.")
   double maxWarmupSeconds;
 
-  @Option(names = "--json", description = "Print one JSON array of results instead of a table.")
+  @Option(names = "--json", description = "Print one JSON array of results instead of a table "
+      + "(with --models M: an object, the array as \"one_model\" and the M models as \"models_at_once\").")
   boolean json;
 
   @Option(names = "--inference",
@@ -84,6 +86,10 @@ final class BenchCommand implements Callable<Integer> {
       description = "Then time the CPU step op by op and print where its time goes: each backend op, the GEMMs alone, "
           + "and the time between the ops (CPU only: CUDA queues its ops asynchronously).")
   boolean breakdown;
+  @Option(names = "--models", defaultValue = "1", paramLabel = "M",
+      description = "Then train M models of this shape at once, as sweep --parallel M does, and print each one's and the aggregate "
+          + "samples/s; on the CPU each gets an equal share of the cores (not yet on CUDA: models do not train batched on the GPU yet).")
+  int models;
 
   @Override
   public Integer call() throws Exception {
@@ -101,6 +107,9 @@ final class BenchCommand implements Callable<Integer> {
     }
     MemoryLimits.checkTraining(spec.commandLine(), options.config(), batchSize, MemoryLimits.options(hidden, latent, batchSize));
     MemoryLimits.checkImages(spec.commandLine(), options.config(), 8L * batchSize, 0, "--batch-size " + batchSize); // synthetic rows
+    if (models < 1 || models > SweepCommand.MAX_PARALLEL) {
+      throw new ParameterException(spec.commandLine(), "--models must be between 1 and " + SweepCommand.MAX_PARALLEL + ", got " + models);
+    }
     Dataset images = images(options);
     List<Benchmark.Result> results = new ArrayList<>();
     Map<Benchmark.Result, StepBreakdown> breakdowns = new LinkedHashMap<>();
@@ -125,6 +134,7 @@ final class BenchCommand implements Callable<Integer> {
         }
       }
     }
+    ModelsAtOnce.Result together = models == 1 ? null : modelsAtOnce(images, options, results);
     if (json) {
       ObjectMapper mapper = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
       ArrayNode array = mapper.createArrayNode();
@@ -133,10 +143,12 @@ final class BenchCommand implements Callable<Integer> {
         if (breakdowns.containsKey(r)) node.set("breakdown", mapper.valueToTree(breakdowns.get(r)));
         array.add(node);
       }
-      out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(array));
+      Object document = together == null ? array : java.util.Map.of("one_model", array, "models_at_once", together);
+      out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(document));
     } else {
       printTable(out, results);
       breakdowns.forEach((r, b) -> printBreakdown(out, r, b));
+      if (together != null) printModelsAtOnce(out, together, results);
     }
     return 0;
   }
@@ -158,6 +170,43 @@ final class BenchCommand implements Callable<Integer> {
     out.printf(Locale.ROOT, "  GEMMs alone: forward %.3f ms (the forward layer ops take %.3f), backward %.3f ms "
         + "(the backward layer ops take %.3f): %.3f ms of the " + step + " is outside the GEMMs%n", b.forwardGemmsMs(),
         forwardOps, b.backwardGemmsMs(), backwardOps, b.msPerStep() - b.forwardGemmsMs() - b.backwardGemmsMs());
+  }
+
+  /**
+   * {@code --models M} on the CPU: M models at once, each backend confined to its share of the
+   * cores; null (saying why) when only CUDA was measured, where the batched path is not there yet.
+   */
+  private ModelsAtOnce.Result modelsAtOnce(Dataset images, Benchmark.Options options, List<Benchmark.Result> results)
+      throws InterruptedException {
+    PrintWriter err = spec.commandLine().getErr();
+    if (results.stream().anyMatch(r -> r.backend().equals("cuda"))) {
+      err.printf("vae4j: --models %d: not yet on CUDA (models do not train batched on the GPU yet)%s%n", models,
+          results.stream().anyMatch(r -> r.backend().equals("cpu")) ? "; the CPU only" : "");
+    }
+    if (results.stream().noneMatch(r -> r.backend().equals("cpu"))) return null;
+    int cores = Math.max(1, Runtime.getRuntime().availableProcessors() / models);
+    boolean convolutions = options.config().convolutional();
+    List<Backend> backends = new ArrayList<>();
+    try {
+      for (int m = 0; m < models; m++) {
+        backends.add(Backends.select("cpu", Backends.GpuOptions.defaults(), convolutions, cores).backend());
+      }
+      if (!json) err.printf("vae4j: bench %d models %s at once on cpu, each on %d core%s (%s)%n", models,
+          options.config().describe(), cores, cores == 1 ? "" : "s", backends.get(0).description());
+      return ModelsAtOnce.run(backends, images, options);
+    } finally {
+      for (Backend b : backends) b.close();
+    }
+  }
+
+  private static void printModelsAtOnce(PrintWriter out, ModelsAtOnce.Result r, List<Benchmark.Result> results) {
+    StringBuilder each = new StringBuilder();
+    for (double rate : r.samplesPerSecond()) each.append(each.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%,.0f", rate));
+    double alone = results.stream().filter(x -> x.backend().equals(r.backend())).mapToDouble(Benchmark.Result::samplesPerSecond)
+        .findFirst().orElse(Double.NaN);
+    out.printf(Locale.ROOT, "%s: %d models %s at once (batch %d, %d timed steps each): %,.0f samples/s in all, %.2fx one model alone; "
+        + "each model's samples/s: %s%n", r.backend(), r.models(), r.model(), r.batchSize(), r.steps(),
+        r.aggregateSamplesPerSecond(), r.aggregateSamplesPerSecond() / alone, each);
   }
 
   private Dataset images(Benchmark.Options options) throws java.io.IOException {

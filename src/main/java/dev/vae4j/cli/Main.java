@@ -46,9 +46,22 @@ public final class Main {
 
   /** {@link #run(PrintWriter, PrintWriter, java.util.Map, String...)} with {@code pruning} watching a train command (the sweep's --prune). */
   static int run(PrintWriter out, PrintWriter err, java.util.Map<String, String> environment, TrialPruning pruning, String... args) {
+    return run(out, err, environment, pruning, 0, args);
+  }
+
+  /**
+   * {@link #run(PrintWriter, PrintWriter, java.util.Map, TrialPruning, String...)} with a train
+   * command's CPU backend confined to {@code cpuCores} threads (0: all), for trials side by side
+   * (the sweep's --parallel).
+   */
+  static int run(PrintWriter out, PrintWriter err, java.util.Map<String, String> environment, TrialPruning pruning,
+      int cpuCores, String... args) {
     CommandLine cli = commandLine(args).setOut(out).setErr(err);
     CommandLine train = cli.getSubcommands().get("train");
-    if (train != null) ((TrainCommand) train.getCommand()).pruning = pruning;
+    if (train != null) {
+      ((TrainCommand) train.getCommand()).pruning = pruning;
+      ((TrainCommand) train.getCommand()).cpuCores = cpuCores;
+    }
     cli.setDefaultValueProvider(new EnvironmentDefaults(environment)); // VAE4J_DEVICE=cuda, ...
     CommandLine sweep = cli.getSubcommands().get("sweep");
     if (sweep != null) ((SweepCommand) sweep.getCommand()).environment = environment; // --shard auto

@@ -32,6 +32,11 @@ final class Progress implements TrainingListener {
     return new Progress(err, run, System.console() != null);
   }
 
+  /** Progress without a bar, for a run that trains beside others (sweep --parallel), whose bars would overwrite each other. */
+  static Progress withoutBar(PrintWriter err, RunDirectory run) {
+    return new Progress(err, run, false);
+  }
+
   @Override
   public void epochStarted(int epoch, int steps) {
     if (interactive) {

@@ -37,7 +37,9 @@ import picocli.CommandLine.Unmatched;
  * {@code vae4j sweep}: a hyperparameter search as one command. Each trial is an ordinary {@code
  * train} run, started in this process with the shared train options plus its own, into its own run
  * folder inside {@code --out}; the trials run one after another (each uses every core already, see
- * docs/benchmarks.md). Every trial's options are parsed and checked before anything is written.
+ * docs/benchmarks.md), or with {@code --parallel M} up to M at once, each CPU trial on its share of
+ * the cores and training bit for bit as it would alone ({@code CpuBackend.confined}). Every
+ * trial's options are parsed and checked before anything is written.
  */
 @Command(name = "sweep", mixinStandardHelpOptions = true, sortOptions = false, showDefaultValues = true,
     description = {"Trains one model per trial of a grid or random search and tabulates them.",
@@ -46,6 +48,9 @@ import picocli.CommandLine.Unmatched;
         "Rerunning the same command skips finished trials and resumes unfinished ones."})
 final class SweepCommand implements Callable<Integer> {
   /** Train options the sweep sets itself, per trial. */
+  /** The most trials --parallel trains at once. */
+  static final int MAX_PARALLEL = 64;
+
   private static final Set<String> OWN = Set.of("--out", "--resume", "--overwrite", "--seed", "--help", "--version");
 
   @Spec CommandSpec spec;
@@ -85,6 +90,11 @@ final class SweepCommand implements Callable<Integer> {
       description = "Where every trial trains (train's --device, default auto). Where, not what: not part of the sweep's definition, so a rerun may move it.")
   String device;
 
+  @Option(names = "--parallel", defaultValue = "1", paramLabel = "M",
+      description = "Train up to M trials at once, on the CPU each on an equal share of the cores (at least one) and bit for bit as it would train alone; "
+          + "CUDA trials still run one at a time (the batched GPU path is not there yet). How, not what: not part of the sweep's definition.")
+  int parallel;
+
   @Option(names = "--dry-run", description = "Print the trials and the train command of each; write nothing.")
   boolean dryRun;
 
@@ -122,42 +132,18 @@ final class SweepCommand implements Callable<Integer> {
           mine.count() > 1 ? ", shard " + mine + " runs " + countMine(trials.size(), mine) : "");
       return 0;
     }
+    if (parallel < 1 || parallel > MAX_PARALLEL) {
+      throw new ParameterException(cli, "--parallel must be between 1 and " + MAX_PARALLEL + ", got " + parallel);
+    }
+    int atOnce = trialsAtOnce(err);
     prepareFolder(cli, definition);
-    int done = 0, total = countMine(trials.size(), mine), i = 0;
-    for (Map.Entry<Trial, List<String>> e : commands.entrySet()) {
-      if (!mine.runs(i++)) continue;
-      Trial trial = e.getKey();
-      done++;
-      TrialResult before = TrialResult.read(out, trial, "val_loss");
-      if (before.status() == TrialStatus.FINISHED || before.status() == TrialStatus.PRUNED) {
-        err.printf("vae4j: trial %d/%d %s: %s already%n", done, total, trial.name(), before.status());
-        continue;
-      }
-      Path dir = out.resolve(trial.name());
-      boolean resume = Files.exists(dir.resolve(RunDirectory.CONFIG));
-      List<String> args = new ArrayList<>(resume ? List.of("train", "--resume", dir.toString()) : e.getValue());
-      if (resume && device != null) args.addAll(List.of("--device", device));
-      err.printf("vae4j: trial %d/%d %s%s%n", done, total, trial.name(), resume ? " (resuming)" : "");
-      StringBuilder errors = new StringBuilder();
-      TrialPruning pruning = definition.prune() == null ? null : new TrialPruning(MedianStopping.parse(definition.prune()),
-          definition.metric(), dir, () -> TrialPruning.finished(out, trials));
-      int code = Main.run(cli.getOut(), new PrintWriter(new TeeWriter(err, errors), true), environment, pruning,
-          args.toArray(String[]::new));
-      if (code == StopSignals.EXIT_CODE && pruning != null && pruning.pruned()) { // not at its last epoch: that one finished
-        Files.deleteIfExists(dir.resolve(TrialResult.FAILED_MARKER));
-        AtomicFiles.write(dir.resolve(TrialResult.PRUNED_MARKER), (pruning.reason() + "\n").getBytes(StandardCharsets.UTF_8));
-        continue;
-      }
-      if (code == StopSignals.EXIT_CODE) {
-        err.printf("vae4j: sweep stopped; rerun the same command to continue it%n");
-        return code;
-      }
-      if (code != 0) {
-        Files.createDirectories(dir);
-        AtomicFiles.write(dir.resolve(TrialResult.FAILED_MARKER), (lastError(errors) + "\n").getBytes(StandardCharsets.UTF_8));
-      } else {
-        Files.deleteIfExists(dir.resolve(TrialResult.FAILED_MARKER));
-      }
+    List<Map.Entry<Trial, List<String>>> queue = new ArrayList<>();
+    int i = 0;
+    for (Map.Entry<Trial, List<String>> e : commands.entrySet()) if (mine.runs(i++)) queue.add(e);
+    boolean stopped = atOnce == 1 ? runInTurn(cli, definition, trials, queue) : runSideBySide(cli, definition, trials, queue, atOnce);
+    if (stopped) {
+      err.printf("vae4j: sweep stopped; rerun the same command to continue it%n");
+      return StopSignals.EXIT_CODE;
     }
     SweepResults results = SweepResults.read(out, definition, definition.metric());
     if (mine.count() > 1) { // the tables are the sweep's, not one shard's: --report writes them
@@ -167,6 +153,112 @@ final class SweepCommand implements Callable<Integer> {
     }
     publish(cli, results, definition);
     return 0;
+  }
+
+  /** How many trials train at once: {@code --parallel}, but one at a time on CUDA, saying so. */
+  private int trialsAtOnce(PrintWriter err) {
+    if (parallel == 1) return 1;
+    String where = device != null ? device : environment.getOrDefault(EnvironmentDefaults.PREFIX + "DEVICE", "auto");
+    boolean cuda = where.equalsIgnoreCase("cuda") || (where.equalsIgnoreCase("auto") && dev.vae4j.Backends.cudaUnavailableReason() == null);
+    if (cuda) {
+      err.printf("vae4j: --parallel %d: CUDA trials run one at a time until models train batched on the GPU%n", parallel);
+      return 1;
+    }
+    return parallel;
+  }
+
+  /** Runs the queued trials one after another; true when a stop was asked for. */
+  private boolean runInTurn(CommandLine cli, SweepDefinition definition, List<Trial> trials,
+      List<Map.Entry<Trial, List<String>>> queue) throws IOException {
+    for (int n = 0; n < queue.size(); n++) {
+      Map.Entry<Trial, List<String>> e = queue.get(n);
+      String label = "trial " + (n + 1) + "/" + queue.size();
+      if (runTrial(cli, definition, trials, e.getKey(), e.getValue(), label, cli.getOut(), cli.getErr(), 0)) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Runs the queued trials {@code atOnce} at a time, each on its share of the cores, their output
+   * lines prefixed with the trial's name; after a stop no further trial starts, and those running
+   * stop at their next step (the signal reaches each). True when a stop was asked for.
+   */
+  private boolean runSideBySide(CommandLine cli, SweepDefinition definition, List<Trial> trials,
+      List<Map.Entry<Trial, List<String>>> queue, int atOnce) throws Exception {
+    int cores = Math.max(1, Runtime.getRuntime().availableProcessors() / atOnce);
+    cli.getErr().printf("vae4j: training up to %d trials at once, each on %d core%s%n", atOnce, cores, cores == 1 ? "" : "s");
+    java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(atOnce, r -> {
+      Thread t = new Thread(r, "vae4j-trial");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      List<java.util.concurrent.Future<?>> running = new ArrayList<>();
+      for (int n = 0; n < queue.size(); n++) {
+        Map.Entry<Trial, List<String>> e = queue.get(n);
+        String label = "trial " + (n + 1) + "/" + queue.size();
+        running.add(pool.submit(() -> {
+          if (stopped.get()) return null;
+          String prefix = "[" + e.getKey().name() + "] ";
+          PrintWriter out = new PrintWriter(new LinePrefixWriter(cli.getOut(), prefix), true);
+          PrintWriter err = new PrintWriter(new LinePrefixWriter(cli.getErr(), prefix), true);
+          if (runTrial(cli, definition, trials, e.getKey(), e.getValue(), label, out, err, cores)) stopped.set(true);
+          out.close();
+          err.close();
+          return null;
+        }));
+      }
+      for (java.util.concurrent.Future<?> f : running) {
+        try {
+          f.get();
+        } catch (java.util.concurrent.ExecutionException x) {
+          if (x.getCause() instanceof Exception cause) throw cause;
+          throw x;
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    return stopped.get();
+  }
+
+  /**
+   * Trains one trial, resuming it when its folder has a config.json, or skips it when it has
+   * finished or was pruned; marks it failed or pruned. Its train command writes to {@code out} and
+   * {@code err}, on {@code cores} CPU threads (0: all). True when a stop was asked for.
+   */
+  private boolean runTrial(CommandLine cli, SweepDefinition definition, List<Trial> trials, Trial trial,
+      List<String> newRun, String label, PrintWriter out, PrintWriter trialErr, int cores) throws IOException {
+    PrintWriter err = cli.getErr();
+    TrialResult before = TrialResult.read(this.out, trial, "val_loss");
+    if (before.status() == TrialStatus.FINISHED || before.status() == TrialStatus.PRUNED) {
+      err.printf("vae4j: %s %s: %s already%n", label, trial.name(), before.status());
+      return false;
+    }
+    Path dir = this.out.resolve(trial.name());
+    boolean resume = Files.exists(dir.resolve(RunDirectory.CONFIG));
+    List<String> args = new ArrayList<>(resume ? List.of("train", "--resume", dir.toString()) : newRun);
+    if (resume && device != null) args.addAll(List.of("--device", device));
+    err.printf("vae4j: %s %s%s%n", label, trial.name(), resume ? " (resuming)" : "");
+    StringBuilder errors = new StringBuilder();
+    TrialPruning pruning = definition.prune() == null ? null : new TrialPruning(MedianStopping.parse(definition.prune()),
+        definition.metric(), dir, () -> TrialPruning.finished(this.out, trials));
+    int code = Main.run(out, new PrintWriter(new TeeWriter(trialErr, errors), true), environment, pruning, cores,
+        args.toArray(String[]::new));
+    if (code == StopSignals.EXIT_CODE && pruning != null && pruning.pruned()) { // not at its last epoch: that one finished
+      Files.deleteIfExists(dir.resolve(TrialResult.FAILED_MARKER));
+      AtomicFiles.write(dir.resolve(TrialResult.PRUNED_MARKER), (pruning.reason() + "\n").getBytes(StandardCharsets.UTF_8));
+      return false;
+    }
+    if (code == StopSignals.EXIT_CODE) return true;
+    if (code != 0) {
+      Files.createDirectories(dir);
+      AtomicFiles.write(dir.resolve(TrialResult.FAILED_MARKER), (lastError(errors) + "\n").getBytes(StandardCharsets.UTF_8));
+    } else {
+      Files.deleteIfExists(dir.resolve(TrialResult.FAILED_MARKER));
+    }
+    return false;
   }
 
   /** {@code --report}: the table of whatever has finished, from the folder's own sweep.json. */
@@ -369,6 +461,46 @@ final class SweepCommand implements Callable<Integer> {
       return make.get();
     } catch (IllegalArgumentException e) {
       throw new ParameterException(cli, e.getMessage());
+    }
+  }
+
+  /**
+   * Passes a trial's output to {@code through} a whole line at a time, each line prefixed (the
+   * trial's name), so that trials side by side do not interleave inside lines.
+   */
+  private static final class LinePrefixWriter extends java.io.Writer {
+    private final PrintWriter through;
+    private final String prefix;
+    private final StringBuilder line = new StringBuilder();
+
+    LinePrefixWriter(PrintWriter through, String prefix) {
+      this.through = through;
+      this.prefix = prefix;
+    }
+
+    @Override
+    public synchronized void write(char[] buffer, int offset, int length) {
+      for (int i = offset; i < offset + length; i++) {
+        line.append(buffer[i]);
+        if (buffer[i] == '\n') {
+          through.print(prefix + line);
+          through.flush();
+          line.setLength(0);
+        }
+      }
+    }
+
+    /** Flushes the whole lines only: the rest of a line waits for its end, or for {@link #close}. */
+    @Override
+    public void flush() {
+      through.flush();
+    }
+
+    @Override
+    public synchronized void close() {
+      if (line.length() > 0) through.println(prefix + line);
+      line.setLength(0);
+      through.flush();
     }
   }
 

@@ -58,6 +58,12 @@ final class TrainCommand implements Callable<Integer> {
   /** {@code sweep --prune}'s watch over this run's epochs, set by the sweep; null otherwise. */
   TrialPruning pruning;
 
+  /**
+   * {@code sweep --parallel}'s share of the cores for this run on the CPU (the same arithmetic on
+   * fewer threads, {@code CpuBackend.confined}), set by the sweep; 0: every core.
+   */
+  int cpuCores;
+
   @Option(names = "--data", paramLabel = "DIR", defaultValue = Datasets.BUNDLED,
       description = "'digits' (10,000 MNIST digits bundled in the jar), 'mnist' or 'fashion-mnist' (downloaded once into ~/.cache/vae4j or $VAE4J_HOME, SHA-256 checked), a folder with MNIST-style IDX files, a folder of images (PNG, JPEG, BMP, GIF, WebP; class sub-folders give labels), a CSV file, one image per line, or a NumPy .npy/.npz file.")
   String data;
@@ -250,7 +256,7 @@ final class TrainCommand implements Callable<Integer> {
     if (options.dropout() > 0 && config.convolutional()) {
       throw new ParameterException(spec.commandLine(), "--dropout works with MLP models only, not with --conv");
     }
-    Backends.Choice choice = Backends.select(device, new Backends.GpuOptions(tf32, !noGraph), config.convolutional());
+    Backends.Choice choice = Backends.select(device, new Backends.GpuOptions(tf32, !noGraph), config.convolutional(), cpuCores);
     // Only once everything else is in order: the folder's lock, held to the end of the run.
     try (Backend backend = choice.backend();
         RunDirectory run = resume == null ? usage(() -> RunDirectory.create(runPath, overwrite)) : RunDirectory.resume(runPath)) {
@@ -284,7 +290,7 @@ final class TrainCommand implements Callable<Integer> {
       if (resume == null || (extension != null && extension.epochs() != null)) run.writeConfig(record);
       Checkpoints checkpoints = new Checkpoints(run.path(), config, record.toJson(),
           keepCheckpoints, checkpointEvery);
-      Progress progress = Progress.forTerminal(err, run);
+      Progress progress = cpuCores == 0 ? Progress.forTerminal(err, run) : Progress.withoutBar(err, run);
       Trainer.Result result;
       try (TensorBoardListener events = tensorBoard(run, split, options); StopSignals stops = StopSignals.install()) {
         // The pruning listener reads the metrics.jsonl that progress appends to: it comes last.

@@ -41,6 +41,30 @@ class BenchCommandTest {
   }
 
   @Test
+  void modelsAtOnceReportEachModelsAndTheAggregateRate() throws Exception {
+    CliRun o = CliRun.ok("bench", "--device", "cpu", "--json", "--hidden", "32", "--latent", "2", "--batch-size", "16",
+        "--steps", "5", "--warmup", "2", "--max-warmup-seconds", "0", "--models", "3");
+    JsonNode document = new ObjectMapper().readTree(o.out());
+    assertEquals("784-32-2", document.get("one_model").get(0).get("model").asText(), o.out());
+    JsonNode together = document.get("models_at_once");
+    assertEquals(3, together.get("samples_per_second").size(), o.out());
+    double slowest = Double.POSITIVE_INFINITY;
+    for (JsonNode rate : together.get("samples_per_second")) slowest = Math.min(slowest, rate.asDouble());
+    assertTrue(slowest > 0, o.out());
+    // All three models' samples over the wall time from their common start to the last one's end,
+    // which spans the slowest model's own timed steps (up to the thread hand-off at the start).
+    assertTrue(together.get("aggregate_samples_per_second").asDouble() <= 3 * slowest * 1.05, o.out());
+
+    CliRun table = CliRun.ok("bench", "--device", "cpu", "--hidden", "32", "--latent", "2", "--batch-size", "16",
+        "--steps", "5", "--warmup", "2", "--max-warmup-seconds", "0", "--models", "2");
+    assertTrue(table.out().contains("cpu: 2 models 784-32-2 at once (batch 16, 5 timed steps each): "), table.out());
+    assertTrue(table.out().contains("machine: "), table.out());
+    CliRun bad = CliRun.run("bench", "--device", "cpu", "--models", "0");
+    assertEquals(2, bad.code());
+    assertTrue(bad.err().contains("--models must be between 1 and 64, got 0"), bad.err());
+  }
+
+  @Test
   void negativeWarmupTimeIsAUsageError() {
     StringWriter out = new StringWriter(), err = new StringWriter();
     int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), "bench", "--device", "cpu",

@@ -59,10 +59,45 @@ class ShardProcessesTest {
         Files.readAllBytes(out.resolve("latent=3,seed=1/model.safetensors")), "kill after seed " + seed);
   }
 
+  /**
+   * A sweep training two trials at once (--parallel 2), killed with SIGKILL during its trials and
+   * rerun the same way: every trial ends with the weights of the same sweep run one trial at a time
+   * and never interrupted.
+   */
+  @Test
+  void aKilledSweepOfTrialsSideBySideResumesToTheWeightsOfOneAfterAnother() throws Exception {
+    Path out = dir.resolve("sweep");
+    Process sweep = sweep(out, "--parallel", "2");
+    CountDownLatch training = new CountDownLatch(1);
+    Thread reader = new Thread(() -> drain(sweep, training));
+    reader.start();
+    assertTrue(training.await(120, TimeUnit.SECONDS), "the sweep started a trial");
+    long seed = new Random().nextLong();
+    Thread.sleep(500 + new Random(seed).nextInt(1500));
+    sweep.destroyForcibly();
+    sweep.waitFor(30, TimeUnit.SECONDS);
+    reader.join();
+    assertEquals(0, exitOf(sweep(out, "--parallel", "2")), "the rerun (kill after seed " + seed + ")");
+
+    Path inTurn = dir.resolve("in-turn");
+    List<String> args = new ArrayList<>(List.of("sweep", "--out", inTurn.toString()));
+    args.addAll(SWEEP);
+    CliRun.ok(args.toArray(String[]::new));
+    for (String trial : List.of("latent=2,seed=1", "latent=3,seed=1", "latent=4,seed=1", "latent=5,seed=1")) {
+      assertArrayEquals(Files.readAllBytes(inTurn.resolve(trial).resolve("model.safetensors")),
+          Files.readAllBytes(out.resolve(trial).resolve("model.safetensors")), trial + ", kill after seed " + seed);
+    }
+  }
+
   private static Process shard(Path out, String shard) throws IOException {
+    return sweep(out, "--shard", shard);
+  }
+
+  private static Process sweep(Path out, String... options) throws IOException {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-        "sweep", "--out", out.toString(), "--shard", shard));
+        "sweep", "--out", out.toString()));
+    command.addAll(List.of(options));
     command.addAll(SWEEP);
     return new ProcessBuilder(command).redirectErrorStream(true).start();
   }

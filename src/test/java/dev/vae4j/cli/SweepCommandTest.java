@@ -205,7 +205,8 @@ class SweepCommandTest {
         List.of("--grid", "lr=-1"), List.of("--grid", "latent=two"), List.of("--range", "lr=log:1e-4", "--random", "2"),
         List.of("--range", "lr=1..2"), List.of("--grid", "latent=2", "--shard", "2/2"), List.of("--grid", "latent=2", "--metric", "auc"),
         List.of("--grid", "latent=2", "--out", "elsewhere"), List.of("--grid", "latent=2", "--latent", "3"),
-        List.of("--grid", "adamw=maybe"), List.of("--grid", "latent=2", "--shard", "auto"));
+        List.of("--grid", "adamw=maybe"), List.of("--grid", "latent=2", "--shard", "auto"),
+        List.of("--grid", "latent=2", "--parallel", "0"), List.of("--grid", "latent=2", "--parallel", "65"));
     for (List<String> options : bad) {
       CliRun o = run(sweep(out, options.toArray(String[]::new)));
       assertEquals(2, o.code(), options + ": " + o.err());
@@ -251,6 +252,60 @@ class SweepCommandTest {
     CliRun report = ok("sweep", "--out", out.toString(), "--report");
     assertTrue(report.out().contains("3 finished"), report.out());
     assertEquals(4, Files.readAllLines(out.resolve("results.csv")).size());
+  }
+
+  /**
+   * Trials trained side by side, each on its share of the cores, end with the weights, metrics and
+   * table of the same trials trained one after another (bit for bit: the confined backend keeps the
+   * arithmetic); a rerun skips them, and --prune and --shard work beside --parallel.
+   */
+  @Test
+  void trialsSideBySideTrainBitForBitAsOneAfterAnother() throws Exception {
+    Path inTurn = dir.resolve("in-turn"), sideBySide = dir.resolve("side-by-side");
+    String[] grid = {"--grid", "latent=2,3", "--grid", "lr=1e-3,3e-3"};
+    ok(sweep(inTurn, grid));
+    CliRun parallel = ok(sweep(sideBySide, concat(grid, "--parallel", "3")));
+    assertTrue(parallel.err().contains("training up to 3 trials at once, each on 1 core"), parallel.err());
+    assertTrue(parallel.err().contains("[latent=3,lr=3e-3,seed=1] vae4j: "), parallel.err());
+    for (String trial : List.of("latent=2,lr=1e-3,seed=1", "latent=2,lr=3e-3,seed=1", "latent=3,lr=1e-3,seed=1", "latent=3,lr=3e-3,seed=1")) {
+      assertEquals(java.util.Arrays.toString(Files.readAllBytes(inTurn.resolve(trial).resolve("model.safetensors"))),
+          java.util.Arrays.toString(Files.readAllBytes(sideBySide.resolve(trial).resolve("model.safetensors"))), trial);
+      assertEquals(withoutTimes(Files.readString(inTurn.resolve(trial).resolve("metrics.jsonl"))),
+          withoutTimes(Files.readString(sideBySide.resolve(trial).resolve("metrics.jsonl"))), trial);
+    }
+    assertEquals(Files.readString(inTurn.resolve("best")), Files.readString(sideBySide.resolve("best")));
+    CliRun again = ok(sweep(sideBySide, concat(grid, "--parallel", "2")));
+    assertTrue(again.err().contains("latent=2,lr=1e-3,seed=1: finished already"), again.err());
+
+    Path pruned = dir.resolve("pruned");
+    ok(sweep(pruned, "--grid", "lr=3e-3,2e-3,1e-7", "--prune", "median:1", "--parallel", "2"));
+    JsonNode rows = new ObjectMapper().readTree(pruned.resolve("results.json").toFile()).get("trials");
+    assertEquals(3, rows.size(), rows.toString());
+    Path sharded = dir.resolve("sharded");
+    CliRun shard = ok(sweep(sharded, concat(grid, "--parallel", "2", "--shard", "1/2")));
+    assertTrue(shard.out().contains("shard 1/2 done"), shard.out());
+    assertEquals(2, countModels(sharded), "shard 1/2 trained its two trials");
+    assertEquals(java.util.Arrays.toString(Files.readAllBytes(inTurn.resolve("latent=2,lr=3e-3,seed=1/model.safetensors"))),
+        java.util.Arrays.toString(Files.readAllBytes(sharded.resolve("latent=2,lr=3e-3,seed=1/model.safetensors"))));
+  }
+
+  @Test
+  void cudaTrialsRunOneAtATimeSayingSo() {
+    // Without a GPU the trials fail (and are marked so); with one they train one after another.
+    CliRun o = run("sweep", "--out", dir.resolve("s").toString(), "--grid", "latent=2,3", "--parallel", "2", "--device", "cuda",
+        "--classes", "0", "--hidden", "16", "--epochs", "1");
+    assertTrue(o.err().contains("vae4j: --parallel 2: CUDA trials run one at a time until models train batched on the GPU"), o.err());
+    assertFalse(o.err().contains("trials at once"), o.err());
+  }
+
+  private static String withoutTimes(String metrics) {
+    return metrics.replaceAll("\"seconds\":[^,]*,\"samples_per_s\":[^,]*,", "");
+  }
+
+  private static String[] concat(String[] a, String... b) {
+    List<String> all = new ArrayList<>(List.of(a));
+    all.addAll(List.of(b));
+    return all.toArray(String[]::new);
   }
 
   private static long countModels(Path out) throws Exception {

@@ -1,5 +1,6 @@
 package dev.vae4j.train;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -41,11 +42,32 @@ class TrainingStepTest {
     }
   }
 
+  /**
+   * A backend confined to one core (a sweep's trial beside others, {@code sweep --parallel}) splits
+   * the batch as the machine's backend does and trains bit for bit as it does, its parts run in turn.
+   */
+  @Test
+  void aBackendConfinedToOneCoreTrainsBitForBitAsTheWholeMachine() {
+    long seed = new Random().nextLong();
+    try (CpuBackend machine = new CpuBackend(); CpuBackend confined = CpuBackend.confined(1)) {
+      assertEquals(machine.batchParts(), confined.batchParts(), confined.description());
+      for (int hidden : new int[] {30, 400}) {
+        Trained a = train(machine, seed, hidden), b = train(confined, seed, hidden);
+        assertArrayEquals(a.lossSums, b.lossSums, "loss sums, hidden " + hidden + " (seed " + seed + ")");
+        assertArrayEquals(a.params, b.params, "parameters, hidden " + hidden + " (seed " + seed + ")");
+      }
+    }
+  }
+
   private record Trained(float[] lossSums, float[] params) {}
 
   /** Three full batches and one of a single row, then a validation pass over a full batch. */
   private static Trained train(Backend backend, long seed) {
-    VaeConfig config = VaeConfig.mlp(7 * 7, new int[] {30}, 4, Likelihood.BERNOULLI);
+    return train(backend, seed, 30);
+  }
+
+  private static Trained train(Backend backend, long seed, int hidden) {
+    VaeConfig config = VaeConfig.mlp(7 * 7, new int[] {hidden}, 4, Likelihood.BERNOULLI);
     Vae model = Vae.create(config, backend, seed);
     Tensor images = backend.allocate((long) IMAGES * config.inputSize());
     backend.upload(Benchmark.syntheticImages(IMAGES, 7, 7, seed).pixels(), images);

@@ -28,6 +28,9 @@ public final class CpuBackend implements Backend {
   private final LoopKernels.Choice loopChoice;
   private final Gemm.Choice gemmChoice;
   private final Gemm gemm;
+  /** Into how many parts a training batch is split: one per core of the machine, confined or not. */
+  private final int partCount;
+  /** The threads that run those parts: one per core this backend may use. */
   private final ParallelRanges parts;
   /**
    * Run around each batch part on its thread, indexed by how many parts run at once: the part's
@@ -63,13 +66,35 @@ public final class CpuBackend implements Backend {
 
   /** As {@link #CpuBackend(int)} with the GEMM library named ({@code auto}, {@code dnnl} or {@code openblas}). */
   CpuBackend(int threads, String gemmLibrary) {
+    this(threads, gemmLibrary, threads);
+  }
+
+  /**
+   * A backend that computes exactly what {@link #CpuBackend()} computes, bit for bit, on at most
+   * {@code cores} threads of its own: for a sweep training several models side by side ({@code
+   * vae4j sweep --parallel}). It splits a batch into as many parts as the unconfined backend (one
+   * per core of the machine), since the parts' gradients are summed in part order, and gives each
+   * part's GEMMs the threads they get there, since oneDNN may split a GEMM's sums differently for
+   * another thread count; only, with fewer cores than parts, it runs the parts in turn, {@code
+   * cores} at a time. With OpenBLAS (no part splitting, GEMMs and loops split across all threads)
+   * the backend is the unconfined one.
+   */
+  public static CpuBackend confined(int cores) {
+    int threads = Runtime.getRuntime().availableProcessors();
+    return new CpuBackend(threads, System.getProperty("vae4j.gemm", "auto"), Math.min(cores, threads));
+  }
+
+  /** As {@link #CpuBackend(int, String)}, its batch parts run on at most {@code cores} threads (see {@link #confined}). */
+  CpuBackend(int threads, String gemmLibrary, int cores) {
     if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+    if (cores < 1) throw new IllegalArgumentException("cores must be >= 1, got " + cores);
     this.gemmChoice = Gemm.select(gemmLibrary);
     this.gemm = gemmChoice.gemm();
     this.parallel = new ParallelRanges(gemm.ownsTheCores() ? 1 : threads);
-    this.parts = new ParallelRanges(gemm.canConfine() ? threads : 1);
-    this.confineGemmsFor = new Runnable[parts.threads() + 1];
-    for (int count = 1; count <= parts.threads(); count++) {
+    this.partCount = gemm.canConfine() ? threads : 1;
+    this.parts = new ParallelRanges(gemm.canConfine() ? cores : 1);
+    this.confineGemmsFor = new Runnable[partCount + 1];
+    for (int count = 1; count <= partCount; count++) {
       int share = Math.max(1, gemm.threads() / count);
       confineGemmsFor[count] = () -> gemm.confine(share);
     }
@@ -94,9 +119,10 @@ public final class CpuBackend implements Backend {
   @Override
   public String description() {
     int threads = parallel.threads();
+    String batches = partCount == 1 ? "1 part" : "up to " + partCount + " parts, "
+        + (parts.threads() == partCount ? "one per core" : "on " + parts.threads() + (parts.threads() == 1 ? " core" : " cores"));
     return gemm.describe() + " [" + gemmChoice.reason() + "], elementwise on " + threads
-        + (threads == 1 ? " thread: " : " threads: ") + loopChoice.reason() + "; training batches in "
-        + (parts.threads() == 1 ? "1 part" : "up to " + parts.threads() + " parts, one per core");
+        + (threads == 1 ? " thread: " : " threads: ") + loopChoice.reason() + "; training batches in " + batches;
   }
 
   /** Threads used by the elementwise loops (and by OpenBLAS GEMMs; oneDNN uses its own OpenMP threads). */
@@ -170,7 +196,7 @@ public final class CpuBackend implements Backend {
 
   @Override
   public int batchParts() {
-    return parts.threads();
+    return partCount;
   }
 
   @Override
@@ -179,8 +205,8 @@ public final class CpuBackend implements Backend {
       part.accept(0);
       return;
     }
-    if (count < 1 || count > parts.threads()) {
-      throw new IllegalArgumentException(count + " parts for " + parts.threads() + " threads");
+    if (count < 1 || count > partCount) {
+      throw new IllegalArgumentException(count + " parts for " + partCount + " threads");
     }
     parts.forParts(count, part, confineGemmsFor[count], releaseGemms);
   }

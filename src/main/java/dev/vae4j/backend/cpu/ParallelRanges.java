@@ -49,14 +49,15 @@ final class ParallelRanges implements AutoCloseable {
   }
 
   /**
-   * Runs {@code part.accept(p)} for p in [0, parts) with {@code parts <= threads()}, each on a
-   * thread of its own (the caller runs part 0), with {@code enter} and {@code exit} run on that
-   * thread around it; loops issued inside a part run on its thread alone, and so do parts issued
-   * inside a part, without {@code enter} and {@code exit} again (whose {@code exit} would undo the
-   * enclosing part's {@code enter}).
+   * Runs {@code part.accept(p)} for p in [0, parts), each on a thread of its own when {@code parts
+   * <= threads()} (the caller runs part 0), else in {@code threads()} contiguous runs of parts, each
+   * run's parts one after another on its thread (a backend confined to fewer cores than it has
+   * parts, {@link CpuBackend#confined}); {@code enter} and {@code exit} run on each thread around
+   * its parts. Loops issued inside a part run on its thread alone, and so do parts issued inside a
+   * part, without {@code enter} and {@code exit} again (whose {@code exit} would undo the enclosing
+   * part's {@code enter}).
    */
   void forParts(int parts, IntConsumer part, Runnable enter, Runnable exit) {
-    if (parts > threads()) throw new IllegalArgumentException(parts + " parts for " + threads() + " threads");
     if (IN_PART.get()) { // nested: the enclosing part already has its thread set up, and keeps it
       for (int p = 0; p < parts; p++) part.accept(p);
       return;

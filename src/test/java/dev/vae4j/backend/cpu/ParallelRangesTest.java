@@ -54,6 +54,24 @@ class ParallelRangesTest {
   }
 
   @Test
+  void morePartsThanThreadsRunInTurnOnEachThread() {
+    try (ParallelRanges parts = new ParallelRanges(2)) {
+      int[] ran = new int[5];
+      Set<Thread> threads = ConcurrentHashMap.newKeySet();
+      AtomicInteger enters = new AtomicInteger();
+      AtomicInteger exits = new AtomicInteger();
+      parts.forParts(5, p -> {
+        threads.add(Thread.currentThread());
+        ran[p]++;
+      }, enters::incrementAndGet, exits::incrementAndGet);
+      assertArrayEquals(new int[] {1, 1, 1, 1, 1}, ran);
+      assertEquals(2, threads.size());
+      assertEquals(2, enters.get(), "enter once per thread");
+      assertEquals(2, exits.get(), "exit once per thread");
+    }
+  }
+
+  @Test
   void loopsOutsidePartsStillSplit() {
     try (ParallelRanges loops = new ParallelRanges(2)) {
       Set<Thread> threads = ConcurrentHashMap.newKeySet();

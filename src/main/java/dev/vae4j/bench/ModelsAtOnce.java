@@ -1,0 +1,119 @@
+package dev.vae4j.bench;
+
+import dev.vae4j.Vae;
+import dev.vae4j.backend.Backend;
+import dev.vae4j.data.Dataset;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Several models of one shape trained at once, each on a thread and a backend of its own (on the
+ * CPU, one confined to its share of the cores: {@code CpuBackend.confined}), as {@code sweep
+ * --parallel} trains its trials: the aggregate rate is what such a sweep gets from the machine.
+ * Each model warms up alone ({@link Benchmark.Options#warmupSteps}, then until the JIT compiler is
+ * quiet), then all start their timed steps together; the aggregate counts every model's samples
+ * over the wall time from that start until the last one finishes.
+ */
+public final class ModelsAtOnce {
+  private ModelsAtOnce() {}
+
+  /**
+   * What was measured.
+   *
+   * @param backend the backends' name
+   * @param backendDescription the first backend's one-line description
+   * @param model e.g. {@code 784-400-20}
+   * @param batchSize rows per step of each model
+   * @param steps timed steps of each model
+   * @param samplesPerSecond each model's rate over its own timed steps, in model order
+   * @param aggregateSamplesPerSecond every model's samples over the wall time they took together
+   * @param machine what it ran on
+   */
+  public record Result(String backend, String backendDescription, String model, int batchSize, int steps,
+      List<Double> samplesPerSecond, double aggregateSamplesPerSecond, Machine machine) {
+    /** How many models trained at once. */
+    public int models() {
+      return samplesPerSecond.size();
+    }
+  }
+
+  /**
+   * Trains {@code options.config()} on each of {@code backends} at once, model m seeded with {@code
+   * options.seed() + m}; the backends stay open (the caller's).
+   */
+  public static Result run(List<Backend> backends, Dataset data, Benchmark.Options options) throws InterruptedException {
+    int m = backends.size();
+    if (m < 1) throw new IllegalArgumentException("no backends to train on");
+    CyclicBarrier start = new CyclicBarrier(m + 1);
+    ExecutorService pool = Executors.newFixedThreadPool(m, r -> {
+      Thread t = new Thread(r, "vae4j-bench-model");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      List<Future<Double>> models = new ArrayList<>();
+      for (int i = 0; i < m; i++) {
+        Backend backend = backends.get(i);
+        long seed = options.seed() + i;
+        models.add(pool.submit(() -> {
+          try {
+            return trainOne(backend, data, options, seed, start);
+          } catch (Throwable t) {
+            start.reset(); // the others and the timer stop waiting for this model
+            throw t;
+          }
+        }));
+      }
+      long begin;
+      try {
+        start.await();
+        begin = System.nanoTime();
+      } catch (BrokenBarrierException e) {
+        begin = 0; // a model failed: its failure is rethrown below
+      }
+      List<Double> rates = new ArrayList<>();
+      for (Future<Double> f : models) rates.add(get(f));
+      double wall = (System.nanoTime() - begin) / 1e9;
+      return new Result(backends.get(0).name(), backends.get(0).description(), options.config().describe(),
+          options.batchSize(), options.steps(), List.copyOf(rates),
+          (double) m * options.batchSize() * options.steps() / wall, Machine.current());
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** One model: its warm-up, the common start, its timed steps; returns its samples per second. */
+  private static double trainOne(Backend backend, Dataset data, Benchmark.Options options, long seed, CyclicBarrier start)
+      throws Exception {
+    Vae vae = Vae.create(options.config(), backend, seed);
+    try (Benchmark.TrainingSteps loop = new Benchmark.TrainingSteps(vae, data, options.batchSize(), seed)) {
+      loop.run(Math.max(1, options.warmupSteps()));
+      CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+      if (options.maxWarmupSeconds() > 0 && jit != null && jit.isCompilationTimeMonitoringSupported()) {
+        JitWarmup.run(loop::timed, jit::getTotalCompilationTime, options.maxWarmupSeconds(), s -> {});
+      }
+      backend.synchronize();
+      start.await();
+      return options.batchSize() * options.steps() / loop.timed(options.steps());
+    }
+  }
+
+  private static double get(Future<Double> f) throws InterruptedException {
+    try {
+      return f.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof BrokenBarrierException) return Double.NaN; // another model's failure, rethrown by its own future
+      if (e.getCause() instanceof RuntimeException r) throw r;
+      if (e.getCause() instanceof Error r) throw r;
+      throw new IllegalStateException(e.getCause());
+    }
+  }
+}
