@@ -208,6 +208,10 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--class-weights", paramLabel = "auto|W0,W1,...",
       description = "Weigh each training image's loss by its class's weight (needs labels): auto (N / (classes * n_c), a mean of 1 over the training images) or one weight > 0 per class. The training loss reported is the weighted one; validation and eval stay unweighted.")
   String classWeights;
+  @Option(names = "--iwae-k", defaultValue = "1", paramLabel = "K",
+      description = "Train on the importance-weighted bound with K draws per image (Burda et al. 2016) instead of the ELBO; "
+          + "metrics.jsonl then has the epoch's mean loss on it (train_iwae). K in [1, 1024]; 1: the ELBO (off).")
+  int iwaeK;
 
   @Option(names = "--precision", defaultValue = "fp32", paramLabel = "fp32|bf16",
       description = "What the GEMMs read: fp32, or bf16 (bfloat16 copies of weights and activations, float32 accumulation, "
@@ -254,8 +258,10 @@ final class TrainCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--batch-size " + options.batchSize() + " is larger than the "
           + images + " training images of " + data);
     }
-    MemoryLimits.checkTraining(spec.commandLine(), config, options.batchSize(),
-        MemoryLimits.options(hidden, latent, options.batchSize()));
+    // With --iwae-k the workspace holds every draw: batch x K rows.
+    MemoryLimits.checkTraining(spec.commandLine(), config, Math.multiplyExact(options.batchSize(), options.iwaeK()),
+        MemoryLimits.options(hidden, latent, options.batchSize())
+            + (options.iwaeK() > 1 ? " --iwae-k " + options.iwaeK() : ""));
     ActivationFunction dense = config.denseActivation();
     if (options.dropout() > 0 && !VaeNetwork.dropoutKeepsGradients(dense.kind())) {
       throw new ParameterException(spec.commandLine(), "--dropout works with --activation relu, leaky-relu or gelu, not "
@@ -399,7 +405,7 @@ final class TrainCommand implements Callable<Integer> {
     try {
       return new TrainOptions(epochs, batchSize, learningRate, weightDecay, choice.decoupled(), beta, klWarmup, seed,
           fraction, onTest, patience, choice, LearningRateSchedule.parse(lrSchedule, warmupSteps),
-          balanceChoice(), clipGradNorm(), dropout, classWeightsChoice(), precisionChoice());
+          balanceChoice(), clipGradNorm(), dropout, classWeightsChoice(), precisionChoice(), iwaeK);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

@@ -342,8 +342,17 @@ public final class VaeNetwork {
       backend.scaleRows(ws.klPerRow, rows, 1, rowWeights);
     }
 
-    // Decoder, output layer first: each layer turns d(output) into its parameters' gradients and
-    // d(input).
+    backwardDecoder(ws, rows, grads, dropout);
+    backend.reparameterizeBackward(ws.zGrad, ws.stats, ws.eps, ws.statsGrad, rows, latent);
+    backwardEncoder(ws, rows, grads, dropout);
+  }
+
+  /**
+   * The decoder's backward pass over {@code rows} rows, output layer first, from {@code d logits}
+   * in the workspace to {@code ws.zGrad}: each layer turns d(output) into its parameters' gradients
+   * and d(input).
+   */
+  void backwardDecoder(Workspace ws, int rows, LayerGradients grads, Dropout dropout) {
     for (int i = decoder.size() - 1; i >= 0; i--) {
       Tensor input = i == 0 ? ws.z : ws.decoded[i - 1];
       Tensor inputGrad = i == 0 ? ws.zGrad : ws.decodedGrad[i - 1];
@@ -352,9 +361,13 @@ public final class VaeNetwork {
       decoder.get(i).backward(backend, decoderParams[i], grads.decoder[i], input, saved, ws.decodedGrad[i],
           inputGrad, rows);
     }
-    backend.reparameterizeBackward(ws.zGrad, ws.stats, ws.eps, ws.statsGrad, rows, latent);
+  }
 
-    // The heads (adding to d stats), then the encoder from its top; the first layer needs no d(input).
+  /**
+   * The heads' and encoder's backward pass over {@code rows} rows from {@code ws.statsGrad}, from
+   * the top; the first layer needs no d(input).
+   */
+  void backwardEncoder(Workspace ws, int rows, LayerGradients grads, Dropout dropout) {
     for (int i = encoder.size() - 1; i >= 0; i--) {
       Tensor input = i == 0 ? ws.input : ws.encoded[i - 1];
       Tensor inputGrad = i == 0 ? null : ws.encodedGrad[i - 1];

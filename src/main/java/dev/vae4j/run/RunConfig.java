@@ -217,6 +217,7 @@ public record RunConfig(
     if (o.dropout() > 0) t.put("dropout", o.dropout());
     if (o.classWeights().enabled()) t.put("class_weights", o.classWeights().text());
     if (o.precision() != Precision.FP32) t.put("precision", o.precision().text());
+    if (o.iwaeK() > 1) t.put("iwae_k", o.iwaeK());
     Map<String, Object> r = new LinkedHashMap<>();
     if (version != null) r.put("vae4j_version", version);
     r.put("model", m);
@@ -339,7 +340,8 @@ public record RunConfig(
           onTest ? 0 : validation.asDouble(), onTest, f.integer("/training/patience"), optimizer, schedule(f),
           balance(f), f.number("/training/clip_grad_norm", 0),
           (float) f.number("/training/dropout", 0), // absent in runs without dropout
-          classWeights(f), precision(f)); // precision absent in FP32 runs
+          classWeights(f), precision(f), // precision absent in FP32 runs
+          root.at("/training/iwae_k").isMissingNode() ? 1 : f.integer("/training/iwae_k")); // absent: the ELBO
 
       List<Integer> classes = null;
       if (root.hasNonNull("classes")) {

@@ -198,6 +198,24 @@ class RunConfigTest {
     }
   }
 
+  /** K above 1 is written and read back; 1 (the ELBO) writes no key; one out of range is named. */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(ints = {1, 2, 5})
+  void iwaeDrawsRoundTrip(int k) throws IOException {
+    RunConfig old = RunConfig.read(resource("csv.json"));
+    RunConfig c = new RunConfig(old.version(), old.model(), old.imageHeight(), old.imageWidth(),
+        old.training().withIwaeK(k), old.data(), null, null, old.checkpoints(), old.device(), old.gpu());
+    Path file = dir.resolve("iwae.json");
+    c.write(file);
+    String json = Files.readString(file);
+    assertEquals(k > 1, json.contains("\"iwae_k\""), json);
+    assertEquals(c, RunConfig.read(file));
+    if (k > 1) {
+      assertTrue(rejectionOf(json.replace("\"iwae_k\" : " + k, "\"iwae_k\" : 0")).contains("--iwae-k"), json);
+      assertTrue(rejectionOf(json.replace("\"iwae_k\" : " + k, "\"iwae_k\" : 2.5")).contains("iwae_k"), json);
+    }
+  }
+
   /** --class-weights writes training.class_weights (auto, or the weights), which reads back; runs without it write no such key. */
   @org.junit.jupiter.params.ParameterizedTest
   @org.junit.jupiter.params.provider.ValueSource(strings = {"none", "auto", "0.5,2,1e-3"})

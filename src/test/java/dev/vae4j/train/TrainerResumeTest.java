@@ -338,6 +338,37 @@ class TrainerResumeTest {
     }
   }
 
+  /**
+   * On the importance-weighted bound with K = 5: the draws' noise is keyed by the step like the
+   * ELBO's, and the third loss sum is checkpointed, so a run resumed at any step ends bit for bit
+   * where the uninterrupted one does, with the same last epoch's bound; the bound (a loss, lower is
+   * better) lies below the ELBO's loss, and the run differs from one on the ELBO.
+   */
+  @Test
+  void resumingOnTheIwaeBoundEndsBitIdentical() {
+    TrainOptions options = new TrainOptions(2, 200, 2e-3, 0, false, 1f, 0, 7, 0.1, false, 0).withIwaeK(5);
+    Recorder all = new Recorder(5);
+    Vae straight = Vae.create(SMALL, backend, 7);
+    Trainer.Result done = Trainer.fit(straight, digits, options, new TrainingListener() {}, new RunControl(null, all, false));
+    assertTrue(all.states.size() > 3, "step checkpoints too: " + all.states.size());
+    for (EpochMetrics m : done.epochs()) {
+      assertTrue(m.trainIwae() != null && m.trainIwae() < m.trainLoss(),
+          "epoch " + m.epoch() + ": bound " + m.trainIwae() + ", ELBO loss " + m.trainLoss());
+    }
+    Vae elbo = Vae.create(SMALL, backend, 7);
+    Trainer.Result plain = Trainer.fit(elbo, digits, options.withIwaeK(1), new TrainingListener() {});
+    assertEquals(null, plain.epochs().get(0).trainIwae(), "no bound on the ELBO");
+    assertFalse(Arrays.equals(straight.parameters(), elbo.parameters()), "the bound changed nothing");
+    for (TrainingState from : all.states) {
+      Vae resumed = Vae.create(SMALL, backend, 999);
+      Trainer.Result again = Trainer.fit(resumed, digits, options, new TrainingListener() {},
+          new RunControl(from, CheckpointSink.none(), false));
+      String where = "iwae resumed at epoch " + from.epoch() + ", batch " + from.batch();
+      assertArrayEquals(straight.parameters(), resumed.parameters(), where);
+      assertEquals(done.epochs().get(1).trainIwae(), again.epochs().get(1).trainIwae(), where);
+    }
+  }
+
   @Test
   void divergenceStopsNamingTheStepAndKeepsTheLastGoodWeights() {
     TrainOptions options = new TrainOptions(2, 500, 1e30, 0, false, 1f, 0, 3, 0.1, false, 0);

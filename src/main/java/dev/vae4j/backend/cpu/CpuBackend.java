@@ -22,7 +22,7 @@ import java.util.function.IntConsumer;
  * the 2-core dev machine): at the step's sizes that is 1.3-2x faster than
  * splitting every op, whose fork and join (and oneDNN's) cost more than the small ops save
  * (docs/benchmarks.md). Ops are synchronous. Contracts are on {@link Backend}'s families, each
- * implemented by one class here ({@link CpuMemory}, {@link CpuDense}, {@link CpuLatent}, {@link
+ * implemented by one class here ({@link CpuMemory}, {@link CpuDense}, {@link CpuLatent}, {@link CpuIwae}, {@link
  * CpuLosses}, {@link CpuOptimizer}, {@link CpuConv}) that this class composes and forwards to.
  */
 public final class CpuBackend implements Backend {
@@ -45,6 +45,7 @@ public final class CpuBackend implements Backend {
   private final CpuMemory memory;
   private final CpuDense dense;
   private final CpuLatent latent;
+  private final CpuIwae iwae;
   private final CpuLosses losses;
   private final CpuOptimizer optimizer;
   private final CpuConv conv;
@@ -132,6 +133,7 @@ public final class CpuBackend implements Backend {
     this.bf16 = precision == Precision.BF16 ? new DnnlBf16Gemm() : null;
     this.dense = new CpuDense(gemm, parallel, loops, bf16);
     this.latent = new CpuLatent(loops);
+    this.iwae = new CpuIwae();
     this.losses = new CpuLosses(parallel, loops);
     this.optimizer = new CpuOptimizer(parallel, loops);
     this.conv = new CpuConv(parts.threads());
@@ -339,6 +341,35 @@ public final class CpuBackend implements Backend {
   @Override
   public void dropoutBackward(Tensor grad, int rows, int cols, int firstRow, long seed, long step, int layer, float p) {
     latent.dropoutBackward(grad, rows, cols, firstRow, seed, step, layer, p);
+  }
+
+  // ---------------------------------------------------------------- importance-weighted
+
+  @Override
+  public void repeatRows(Tensor src, Tensor dst, int rows, int cols, int draws) {
+    iwae.repeatRows(src, dst, rows, cols, draws);
+  }
+
+  @Override
+  public void iwaeReparameterize(Tensor stats, Tensor eps, Tensor z, int rows, int draws, int latent) {
+    iwae.iwaeReparameterize(stats, eps, z, rows, draws, latent);
+  }
+
+  @Override
+  public void iwaeWeights(Tensor recon, Tensor stats, Tensor eps, Tensor z, int rows, int draws, int latent,
+      float beta, Tensor weights, Tensor bound, Tensor reconMean) {
+    iwae.iwaeWeights(recon, stats, eps, z, rows, draws, latent, beta, weights, bound, reconMean);
+  }
+
+  @Override
+  public void scaleDraws(Tensor x, Tensor weights, int rows, int draws, int cols) {
+    iwae.scaleDraws(x, weights, rows, draws, cols);
+  }
+
+  @Override
+  public void iwaeLatentBackward(Tensor dz, Tensor stats, Tensor eps, Tensor z, Tensor weights, int rows, int draws,
+      int latent, float gradScale, Tensor dstats) {
+    iwae.iwaeLatentBackward(dz, stats, eps, z, weights, rows, draws, latent, gradScale, dstats);
   }
 
   // ---------------------------------------------------------------- losses

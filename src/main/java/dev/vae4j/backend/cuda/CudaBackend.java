@@ -20,7 +20,7 @@ import java.util.function.LongConsumer;
  * every other op one kernel from {@code native/} launched with the driver API, all queued in order
  * on one stream. Nothing waits for the GPU except {@link #download} and {@link #synchronize};
  * uploads wait only for their own copy. Contracts are on {@link Backend}'s families, each
- * implemented by one class here ({@link CudaMemory}, {@link CudaDense}, {@link CudaLatent}, {@link
+ * implemented by one class here ({@link CudaMemory}, {@link CudaDense}, {@link CudaLatent}, {@link CudaIwae}, {@link
  * CudaLosses}, {@link CudaOptimizer}, {@link CudaConv}) that this class composes and forwards to, all queueing through one {@link CudaQueue}; {@link #recordStep}
  * captures a step as a CUDA graph.
  */
@@ -37,6 +37,7 @@ public final class CudaBackend implements Backend {
   private final CudaMemory memoryOps;
   private final CudaDense dense;
   private final CudaLatent latent;
+  private final CudaIwae iwae;
   private final CudaLosses losses;
   private final CudaOptimizer optimizer;
   private final CudaConv conv;
@@ -124,6 +125,7 @@ public final class CudaBackend implements Backend {
     this.dense = new CudaDense(queue, cublas, cublasLt, options.epilogues(),
         options.precision() == Precision.BF16 ? new CudaBf16Gemm(queue, memory, cublasLt) : null);
     this.latent = new CudaLatent(queue);
+    this.iwae = new CudaIwae(queue);
     this.losses = new CudaLosses(queue);
     this.optimizer = new CudaOptimizer(queue, memoryOps, dense);
     this.conv = new CudaConv(queue, memory, options.tf32());
@@ -293,6 +295,35 @@ public final class CudaBackend implements Backend {
   @Override
   public void dropoutBackward(Tensor grad, int rows, int cols, int firstRow, long seed, long step, int layer, float p) {
     latent.dropoutBackward(grad, rows, cols, firstRow, seed, step, layer, p);
+  }
+
+  // ---------------------------------------------------------------- importance-weighted
+
+  @Override
+  public void repeatRows(Tensor src, Tensor dst, int rows, int cols, int draws) {
+    iwae.repeatRows(src, dst, rows, cols, draws);
+  }
+
+  @Override
+  public void iwaeReparameterize(Tensor stats, Tensor eps, Tensor z, int rows, int draws, int latent) {
+    iwae.iwaeReparameterize(stats, eps, z, rows, draws, latent);
+  }
+
+  @Override
+  public void iwaeWeights(Tensor recon, Tensor stats, Tensor eps, Tensor z, int rows, int draws, int latent,
+      float beta, Tensor weights, Tensor bound, Tensor reconMean) {
+    iwae.iwaeWeights(recon, stats, eps, z, rows, draws, latent, beta, weights, bound, reconMean);
+  }
+
+  @Override
+  public void scaleDraws(Tensor x, Tensor weights, int rows, int draws, int cols) {
+    iwae.scaleDraws(x, weights, rows, draws, cols);
+  }
+
+  @Override
+  public void iwaeLatentBackward(Tensor dz, Tensor stats, Tensor eps, Tensor z, Tensor weights, int rows, int draws,
+      int latent, float gradScale, Tensor dstats) {
+    iwae.iwaeLatentBackward(dz, stats, eps, z, weights, rows, draws, latent, gradScale, dstats);
   }
 
   // ---------------------------------------------------------------- losses

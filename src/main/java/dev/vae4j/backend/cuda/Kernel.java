@@ -33,7 +33,12 @@ enum Kernel {
   STACKED_NORMAL_NOISE("vae4j_stacked_normal_noise", 7, true),
   STACKED_KL_DIVERGENCE("vae4j_stacked_kl_divergence", 8, true),
   STACKED_LOSS_SUMS("vae4j_stacked_loss_sums", 4, true),
-  STACKED_ADAM("vae4j_stacked_adam", 11, true);
+  STACKED_ADAM("vae4j_stacked_adam", 11, true),
+  REPEAT_ROWS("vae4j_repeat_rows", 5, true),
+  IWAE_REPARAMETERIZE("vae4j_iwae_reparameterize", 6, true),
+  IWAE_WEIGHTS("vae4j_iwae_weights", 11, true),
+  SCALE_DRAWS("vae4j_scale_draws", 5, true),
+  IWAE_LATENT_BACKWARD("vae4j_iwae_latent_backward", 10, true);
 
   final String symbol;
   final int arity;
