@@ -80,7 +80,7 @@ public interface Backend
    *       {@link #upload}, {@link #download}, {@link #uploadIndices} or {@link #synchronize}
    *       (backends that capture throw {@link IllegalStateException}); it has no other effects;
    *   <li>every call issues the same ops on the same tensors with the same arguments, except
-   *       {@link #gatherRows}' {@code first}, {@link #normalNoise}'s {@code stream} and {@link
+   *       {@link #gatherRows}' and {@link #appendOneHot}'s {@code first}, {@link #normalNoise}'s {@code stream} and {@link
    *       #adamUpdate}'s {@code step}, which may change with k as {@code a + b * k};
    *   <li>tensors keep their contents between replays, so data written between replays (a new
    *       permutation through {@link #uploadIndices}, a new target) is seen by the next replay.

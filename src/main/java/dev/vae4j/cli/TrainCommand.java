@@ -195,6 +195,10 @@ final class TrainCommand implements Callable<Integer> {
       description = "Inverted dropout with drop probability P in [0, 1) on the MLP's hidden layers, in training steps only (0: off).")
   float dropout;
 
+  @Option(names = "--conditional",
+      description = "A conditional VAE (Sohn et al. 2015; needs labels; MLPs only): the encoder reads each image's class as a one-hot beside its pixels, the decoder beside z, so that sample --class draws a chosen class.")
+  boolean conditional;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
@@ -228,6 +232,7 @@ final class TrainCommand implements Callable<Integer> {
             spec.commandLine().getParseResult().hasMatchedOption("--hidden") ? hidden : ConvModels.DEFAULT_HIDDEN,
             latent, pixels))
         : usage(() -> VaeConfig.mlp(input, hidden, latent, pixels, act));
+    if (conditional && resumedModel == null) config = config.withConditioning(conditioning(config, train));
     int images = Trainer.trainingImages(split, options);
     if (options.batchSize() > images) {
       throw new ParameterException(spec.commandLine(), "--batch-size " + options.batchSize() + " is larger than the "
@@ -412,6 +417,18 @@ final class TrainCommand implements Callable<Integer> {
     Path dir = tensorboard != null ? tensorboard : run.path().resolve(RunDirectory.TENSORBOARD);
     Dataset pictures = split.test() != null ? split.test() : split.train();
     return TensorBoardListener.create(dir, pictures, options, seed, TensorBoardListener.DEFAULT_STEP_INTERVAL);
+  }
+
+  /** {@code --conditional}'s classes: those of the training data, which must have labels, for an MLP. */
+  private dev.vae4j.model.Conditioning conditioning(VaeConfig config, Dataset train) {
+    if (config.convolutional()) {
+      throw new ParameterException(spec.commandLine(), "--conditional works with MLP models only, not with --conv");
+    }
+    if (!train.hasLabels()) {
+      throw new ParameterException(spec.commandLine(), "--conditional needs labelled training images, and " + train.name()
+          + " has none" + UsageErrors.FIX_SEPARATOR + "train without --conditional, or on data with labels");
+    }
+    return dev.vae4j.train.ResidentLabels.conditioning(train);
   }
 
   /** {@code --activation}; a convolutional model (new, not resumed) takes only ReLU. */

@@ -44,7 +44,10 @@ public final class ParameterLayout {
   public ParameterLayout(VaeConfig config) {
     int latent = config.latent();
     long offset = 0;
-    Shape shape = config.input();
+    // A conditional model's first layers read the class one-hot beside the image and the latent
+    // vector: weights [H, D + C] and [H, L + C], as PyTorch's nn.Linear on the concatenation.
+    int classes = config.classes();
+    Shape shape = classes == 0 ? config.input() : Shape.flat(config.inputSize() + classes);
     boolean sequential = !config.isMlp();
     List<String> encNames = sequential ? sequentialNames("enc", config.encoder()) : names("enc", config.encoder(), false);
     for (int i = 0; i < encNames.size(); i++) {
@@ -55,7 +58,7 @@ public final class ParameterLayout {
     // The heads flatten what the encoder gives, as its linear layers do.
     heads = new Linear(List.of("enc.mu", "enc.logvar"), shape.size(), 2 * latent, Activation.IDENTITY, offset);
     offset = add(heads, null);
-    shape = Shape.flat(latent);
+    shape = Shape.flat(latent + classes);
     List<String> decNames = sequential ? sequentialNames("dec", config.decoder()) : names("dec", config.decoder(), true);
     for (int i = 0; i < decNames.size(); i++) {
       Layer layer = config.decoder().get(i).build(decNames.get(i), shape, offset);

@@ -19,6 +19,11 @@ import java.util.List;
  * <p>A training step may add inverted {@link Dropout} to the outputs of the hidden Linear layers of
  * an MLP (every encoder layer before the heads, every decoder layer before the output), after their
  * activation; evaluation never does.
+ *
+ * <p>A conditional model ({@link VaeConfig#conditioning}) reads each row's class as a one-hot
+ * beside the encoder's input and beside the latent vector the decoder reads ({@link
+ * Backend#appendOneHot}, labels from {@link Workspace#condition}); the decoder's input gradient
+ * gives z's as its first L columns ({@link Backend#appendOneHotBackward}).
  */
 public final class VaeNetwork {
   /**
@@ -105,7 +110,7 @@ public final class VaeNetwork {
 
   /** A workspace for passes of up to {@code capacity} rows; gradients only if it will train. */
   public Workspace workspace(int capacity, boolean withGradients) {
-    return new Workspace(backend, encoder, decoder, capacity, withGradients, null);
+    return new Workspace(backend, encoder, decoder, config.classes(), capacity, withGradients, null);
   }
 
   /**
@@ -114,7 +119,7 @@ public final class VaeNetwork {
    * workspace neither fills nor releases.
    */
   public Workspace workspace(int capacity, boolean withGradients, Tensor eps) {
-    return new Workspace(backend, encoder, decoder, capacity, withGradients, eps);
+    return new Workspace(backend, encoder, decoder, config.classes(), capacity, withGradients, eps);
   }
 
   /** Encoder: {@code ws.input -> ws.stats} (mu, logvar) for the first {@code rows} rows. */
@@ -214,7 +219,8 @@ public final class VaeNetwork {
   }
 
   private void encodeRows(Workspace ws, int first, int n, int rows, Dropout dropout) {
-    Tensor x = rowsOf(ws.input, first, n, config.inputSize(), rows);
+    Tensor x = conditioned(ws, rowsOf(ws.input, first, n, config.inputSize(), rows), config.inputSize(),
+        ws.conditionedInput, first, n, rows);
     for (int i = 0; i < encoder.size(); i++) {
       Layer layer = encoder.get(i);
       Tensor y = rowsOf(ws.encoded[i], first, n, layer.outputShape().size(), rows);
@@ -225,7 +231,8 @@ public final class VaeNetwork {
   }
 
   private void decodeRows(Workspace ws, Tensor z, int first, int n, int rows, Dropout dropout) {
-    Tensor x = rowsOf(z, first, n, config.latent(), rows);
+    Tensor x = conditioned(ws, rowsOf(z, first, n, config.latent(), rows), config.latent(), ws.conditionedZ, first, n,
+        rows);
     for (int i = 0; i < decoder.size(); i++) {
       Layer layer = decoder.get(i);
       Tensor y = rowsOf(ws.decoded[i], first, n, layer.outputShape().size(), rows);
@@ -233,6 +240,20 @@ public final class VaeNetwork {
       if (dropout != null && i < decoder.size() - 1) drop(y, n, layer, dropout, dropoutLayer(true, i));
       x = y;
     }
+  }
+
+  /**
+   * A conditional model's first layer input for rows [first, first + n) of a pass: {@code x} with
+   * the rows' one-hot beside it, in {@code wide} ({@link Backend#appendOneHot}); a plain VAE's is
+   * {@code x} itself.
+   */
+  private Tensor conditioned(Workspace ws, Tensor x, int width, Tensor wide, int first, int n, int rows) {
+    int classes = config.classes();
+    if (classes == 0) return x;
+    Workspace.Labels labels = ws.labels();
+    Tensor out = rowsOf(wide, first, n, width + classes, rows);
+    backend.appendOneHot(x, width, labels.labels(), labels.order(), labels.first() + first, n, classes, out);
+    return out;
   }
 
   private void drop(Tensor y, int rows, Layer layer, Dropout d, int number) {
@@ -294,18 +315,21 @@ public final class VaeNetwork {
 
     // Decoder, output layer first: each layer turns d(output) into its parameters' gradients and
     // d(input).
+    boolean conditional = config.classes() > 0;
     for (int i = decoder.size() - 1; i >= 0; i--) {
-      Tensor input = i == 0 ? ws.z : ws.decoded[i - 1];
-      Tensor inputGrad = i == 0 ? ws.zGrad : ws.decodedGrad[i - 1];
+      Tensor input = i > 0 ? ws.decoded[i - 1] : conditional ? ws.conditionedZ : ws.z;
+      Tensor inputGrad = i > 0 ? ws.decodedGrad[i - 1] : conditional ? ws.conditionedZGrad : ws.zGrad;
       if (dropout != null && i < decoder.size() - 1) dropBackward(ws.decodedGrad[i], rows, decoder.get(i), dropout, dropoutLayer(true, i));
       decoder.get(i).backward(backend, decoderParams[i], grads.decoder[i], input, ws.decoded[i], ws.decodedGrad[i],
           inputGrad, rows);
     }
+    // A conditional decoder's input gradient has the one-hot's columns too: z's are the first L.
+    if (conditional) backend.appendOneHotBackward(ws.conditionedZGrad, latent, config.classes(), rows, ws.zGrad);
     backend.reparameterizeBackward(ws.zGrad, ws.stats, ws.eps, ws.statsGrad, rows, latent);
 
     // The heads (adding to d stats), then the encoder from its top; the first layer needs no d(input).
     for (int i = encoder.size() - 1; i >= 0; i--) {
-      Tensor input = i == 0 ? ws.input : ws.encoded[i - 1];
+      Tensor input = i > 0 ? ws.encoded[i - 1] : conditional ? ws.conditionedInput : ws.input;
       Tensor inputGrad = i == 0 ? null : ws.encodedGrad[i - 1];
       if (dropout != null && i < encoder.size() - 1) dropBackward(ws.encodedGrad[i], rows, encoder.get(i), dropout, dropoutLayer(false, i));
       encoder.get(i).backward(backend, encoderParams[i], grads.encoder[i], input, ws.encoded[i], ws.encodedGrad[i],

@@ -1,6 +1,7 @@
 package dev.vae4j.model;
 
 import dev.vae4j.backend.Backend;
+import dev.vae4j.backend.IndexTensor;
 import dev.vae4j.backend.Tensor;
 import dev.vae4j.model.layer.Layer;
 import java.util.List;
@@ -33,18 +34,36 @@ public final class Workspace {
   /** Whether {@link #eps} was allocated here (else it belongs to the caller). */
   private final boolean ownsEps;
 
+  /** Classes of a conditional model's one-hot (0: a plain VAE, and the three buffers below are null). */
+  final int classes;
+  /** A conditional model's encoder input: {@code [capacity, inputSize + classes]}, the batch and its one-hot. */
+  final Tensor conditionedInput;
+  /** A conditional model's decoder input: {@code [capacity, latent + classes]}, a latent vector and its one-hot. */
+  final Tensor conditionedZ;
+  /** The gradient of {@link #conditionedZ}, with gradients; else null. */
+  final Tensor conditionedZGrad;
+  /** Whose labels the next pass's rows have ({@link #condition}); null until set. */
+  private Labels labels;
+
+  /**
+   * The labels of a pass's rows: row i's is {@code labels[order[first + i]]}, or {@code
+   * labels[first + i]} without an order, as {@link Backend#appendOneHot} reads them.
+   */
+  record Labels(IndexTensor labels, IndexTensor order, int first) {}
+
   /**
    * Buffers for {@code encoder} (the encoder's layers then the heads) and {@code decoder}: each
    * layer's output and, with gradients, each layer's output gradient.
    */
-  Workspace(Backend backend, List<Layer> encoder, List<Layer> decoder, int capacity, boolean withGradients,
-      Tensor sharedEps) {
+  Workspace(Backend backend, List<Layer> encoder, List<Layer> decoder, int classes, int capacity,
+      boolean withGradients, Tensor sharedEps) {
     if (capacity <= 0) throw new IllegalArgumentException("batch capacity must be > 0, got " + capacity);
     this.capacity = capacity;
     for (Layer layer : encoder) layer.prepare(backend, capacity);
     for (Layer layer : decoder) layer.prepare(backend, capacity);
     int latent = encoder.get(encoder.size() - 1).outputShape().size() / 2;
-    input = backend.allocate((long) capacity * encoder.get(0).inputShape().size());
+    this.classes = classes;
+    input = backend.allocate((long) capacity * (encoder.get(0).inputShape().size() - classes));
     encoded = allocateOutputs(backend, encoder, capacity);
     stats = encoded[encoded.length - 1];
     if (sharedEps != null && sharedEps.length() != (long) capacity * latent) {
@@ -61,6 +80,27 @@ public final class Workspace {
     statsGrad = withGradients ? encodedGrad[encodedGrad.length - 1] : null;
     zGrad = withGradients ? backend.allocate((long) capacity * latent) : null;
     decodedGrad = withGradients ? allocateOutputs(backend, decoder, capacity) : null;
+    conditionedInput = classes == 0 ? null : backend.allocate((long) capacity * encoder.get(0).inputShape().size());
+    conditionedZ = classes == 0 ? null : backend.allocate((long) capacity * (latent + classes));
+    conditionedZGrad = classes == 0 || !withGradients ? null : backend.allocate((long) capacity * (latent + classes));
+  }
+
+  /**
+   * For a conditional model: the next passes' rows are those at positions {@code [first, first +
+   * rows)} of {@code order} (the epoch's order, as the batch was gathered), whose labels {@code
+   * labels} holds; or, with a null {@code order}, row i's label is {@code labels[first + i]}.
+   * Ignored by a plain VAE. Only queues nothing: a recorded step may call it with a new {@code first}.
+   */
+  public void condition(IndexTensor labels, IndexTensor order, int first) {
+    this.labels = new Labels(labels, order, first);
+  }
+
+  /** The labels {@link #condition} set; a conditional model's pass without them is an error. */
+  Labels labels() {
+    if (labels == null) {
+      throw new IllegalStateException("a conditional model needs each row's class: no labels were given");
+    }
+    return labels;
   }
 
   private static Tensor[] allocateOutputs(Backend backend, List<Layer> layers, int capacity) {
@@ -82,6 +122,7 @@ public final class Workspace {
       all.addAll(java.util.List.of(encodedGrad).subList(0, hidden));
       all.addAll(java.util.List.of(decodedGrad));
     }
+    for (Tensor t : new Tensor[] {conditionedInput, conditionedZ, conditionedZGrad}) if (t != null) all.add(t);
     for (Tensor t : all) backend.release(t);
   }
 

@@ -42,6 +42,8 @@ public final class Trainer {
   private final IndexTensor trainOrder;
   private final IndexTensor validationOrder;
   private final TrainingStep training;
+  /** A conditional model's labels of {@link #images}' rows, resident beside them; else null. */
+  private final IndexTensor labels;
   private final int stepsPerEpoch;
 
   private final EpochOrder epochOrder;
@@ -99,6 +101,10 @@ public final class Trainer {
     if (validationOrder != null) backend.uploadIndices(validationRows, validationOrder);
     this.training = TrainingStep.allocate(model, options.batchSize(), options.optimizer().l1(), options.clipGradNorm(),
         options.dropout());
+    int classes = model.config().classes();
+    this.labels = classes == 0 ? null : test == null ? ResidentLabels.upload(backend, classes, train)
+        : ResidentLabels.upload(backend, classes, train, test);
+    if (labels != null) training.conditionOn(labels);
     this.stepsPerEpoch = (epochOrder.size() + options.batchSize() - 1) / options.batchSize();
     this.early = new EarlyStopping(options.patience());
   }

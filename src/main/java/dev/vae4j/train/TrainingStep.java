@@ -57,6 +57,9 @@ public final class TrainingStep {
   /** With clipping, slices of {@link #clipScalars}: [0, 1) and [1, 3); else null. */
   private final Tensor squaredNorm, gradNormSums;
 
+  /** A conditional model's resident labels ({@link #conditionOn}), read through the order as the images are; else null. */
+  private IndexTensor labels;
+
   /** One block of rows: its workspace and the gradient buffer its backward pass writes. */
   private record Part(Workspace workspace, Tensor grads, VaeNetwork.LayerGradients gradients) {}
 
@@ -146,6 +149,14 @@ public final class TrainingStep {
         grads, l1);
   }
 
+  /**
+   * A conditional model's steps read row {@code i}'s class as {@code labels[i]} of the resident
+   * images' rows ({@link ResidentLabels}), through the same order as the images.
+   */
+  public void conditionOn(IndexTensor labels) {
+    this.labels = labels;
+  }
+
   /** The running reconstruction and KL sums, in that order. */
   public Tensor lossSums() {
     return lossSums;
@@ -182,6 +193,7 @@ public final class TrainingStep {
       Dropout drop = dropout > 0 ? new Dropout(dropout, seed, step, p * partCapacity) : null;
       backend.gatherRows(images, network.config().inputSize(), order, first + p * partCapacity, partRows,
           part.workspace().input());
+      if (labels != null) part.workspace().condition(labels, order, first + p * partCapacity);
       network.forward(part.workspace(), partRows, drop);
       network.lossesAndGradients(part.workspace(), partRows, rows, beta, part.gradients(), drop);
     });
@@ -223,6 +235,7 @@ public final class TrainingStep {
 
   private void forward(Workspace ws, Tensor images, IndexTensor order, int first, int rows) {
     backend.gatherRows(images, network.config().inputSize(), order, first, rows, ws.input());
+    if (labels != null) ws.condition(labels, order, first);
     network.forward(ws, rows);
   }
 

@@ -143,6 +143,73 @@ class VaeNetworkTest {
     assertTrue(plainError > 0.1, "the gradient without dropout fits as well: " + plainError + " seed " + seed);
   }
 
+  /**
+   * A conditional model (the class one-hot beside x and beside z): the analytic gradient against
+   * central differences of the float network's loss on a sample of the parameters, the one-hot's
+   * own weight columns among them; the labels are read through an order, as a training step does.
+   */
+  @Test
+  void conditionalGradientMatchesFiniteDifferences() {
+    long seed = Long.getLong("vae4j.seed", new Random().nextLong());
+    Random random = new Random(seed);
+    int d = 19, latent = 4, classes = 3, rows = 9;
+    VaeConfig config = VaeConfig.mlp(Shape.flat(d), new int[] {23, 17}, latent, Likelihood.GAUSSIAN, Activation.TANH)
+        .withConditioning(Conditioning.of(classes));
+    float beta = 0.7f;
+    ParameterLayout layout = new ParameterLayout(config);
+    assertEquals(d + classes, ((dev.vae4j.model.layer.Linear) layout.encoder().get(0)).in());
+    assertEquals(latent + classes, ((dev.vae4j.model.layer.Linear) layout.decoder().get(0)).in());
+    float[] p = Initializer.pytorchLinear(layout, seed);
+    float[] x = new float[rows * d], eps = new float[rows * latent];
+    for (int i = 0; i < x.length; i++) x[i] = random.nextFloat();
+    for (int i = 0; i < eps.length; i++) eps[i] = (float) random.nextGaussian();
+    int[] labels = new int[20], order = new int[20];
+    for (int i = 0; i < labels.length; i++) {
+      labels[i] = random.nextInt(classes);
+      order[i] = random.nextInt(labels.length);
+    }
+    dev.vae4j.backend.IndexTensor lab = backend.allocateIndices(labels.length), ord = backend.allocateIndices(order.length);
+    backend.uploadIndices(labels, lab);
+    backend.uploadIndices(order, ord);
+
+    Tensor params = backend.allocate(layout.size());
+    backend.upload(p, params);
+    VaeNetwork net = new VaeNetwork(backend, config, layout, params);
+    Workspace ws = net.workspace(rows, true);
+    ws.condition(lab, ord, 5);
+    backend.upload(x, 0, ws.input(), 0, x.length);
+    backend.upload(eps, 0, ws.eps(), 0, eps.length);
+    Tensor grads = backend.allocate(layout.size());
+    backend.fill(grads, Float.NaN); // every gradient must be written
+    net.forward(ws, rows);
+    net.lossesAndGradients(ws, rows, rows, beta, net.new LayerGradients(grads), null);
+    float[] analytic = backend.download(grads);
+
+    // Half the samples from the one-hot columns of the two first layers' weights, half anywhere.
+    int samples = 60;
+    double[] numeric = new double[samples];
+    float[] sampled = new float[samples];
+    double h = 1e-2; // tanh is smooth: no kinks to step over
+    for (int s = 0; s < samples; s++) {
+      int i;
+      if (s % 2 == 0) {
+        boolean enc = s % 4 == 0;
+        dev.vae4j.model.layer.Linear first = (dev.vae4j.model.layer.Linear) (enc ? layout.encoder() : layout.decoder()).get(0);
+        int width = enc ? d : latent;
+        i = (int) (first.offset() + (long) random.nextInt(first.out()) * first.in() + width + random.nextInt(classes));
+      } else {
+        i = random.nextInt(p.length);
+      }
+      numeric[s] = quotient(net, ws, p, i, h, rows, beta, null);
+      sampled[s] = analytic[i];
+      assertTrue(Float.isFinite(analytic[i]), "gradient " + i + " not written, seed " + seed);
+    }
+    double error = relativeError(numeric, sampled);
+    System.out.println("conditional gradient relative error " + error + " (seed " + seed + ")");
+    assertTrue(error < 1e-2, "conditional gradient vs finite differences: relative error " + error + " seed " + seed);
+    for (float g : analytic) assertTrue(Float.isFinite(g), "a gradient was not written, seed " + seed);
+  }
+
   /** The central difference quotient of the loss in parameter {@code i} with step {@code h}. */
   private static double quotient(VaeNetwork net, Workspace ws, float[] p, int i, double h, int rows, float beta, Dropout dropout) {
     float[] q = p.clone();

@@ -25,7 +25,9 @@ enum Kernel {
   ADAM("vae4j_adam", 19),
   OPTIMIZER_UPDATE("vae4j_optimizer_update", 21),
   GRADIENT_SQUARED_NORM("vae4j_gradient_squared_norm", 3),
-  CLIP_GRADIENTS("vae4j_clip_gradients", 5);
+  CLIP_GRADIENTS("vae4j_clip_gradients", 5),
+  APPEND_ONE_HOT("vae4j_append_one_hot", 12),
+  APPEND_ONE_HOT_BACKWARD("vae4j_append_one_hot_backward", 5);
 
   final String symbol;
   final int arity;
