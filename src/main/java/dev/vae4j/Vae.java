@@ -176,10 +176,15 @@ public final class Vae {
    * whatever the labels.
    */
   public float[] sample(int count, long seed, int[] labels) {
+    return decode(priorDraws(count, seed), count, labels);
+  }
+
+  /** {@code count} draws {@code [count, latent]} from the prior N(0, I), those {@link #sample} decodes for a seed. */
+  public float[] priorDraws(int count, long seed) {
     Tensor z = backend.allocate((long) count * config.latent());
     try {
       backend.normalNoise(z, seed, 0);
-      return decode(backend.download(z), count, labels);
+      return backend.download(z);
     } finally {
       backend.release(z);
     }
@@ -210,22 +215,29 @@ public final class Vae {
    *
    * @throws IllegalArgumentException for a conditional model without a label per row in [0, classes), or labels for a plain VAE
    */
-  public void condition(Workspace ws, int[] labels, int rows) {
-    int classes = config.classes();
-    if (classes == 0) {
-      if (labels != null) throw new IllegalArgumentException("labels for a model that is not conditional");
-      return;
-    }
+  private void condition(Workspace ws, int[] labels, int rows) {
+    if (config.classes() == 0 && labels == null) return;
     if (labels == null || labels.length != rows) {
       throw new IllegalArgumentException("a conditional model needs each row's class: "
           + (labels == null ? "no labels" : labels.length + " labels") + " for " + rows + " rows");
     }
+    ws.condition(uploadLabels(labels), null, 0);
+  }
+
+  /**
+   * A conditional model's {@code labels} on its backend, for {@link Workspace#condition}.
+   *
+   * @throws IllegalArgumentException for a label outside [0, classes), or for a model that is not conditional
+   */
+  public IndexTensor uploadLabels(int[] labels) {
+    int classes = config.classes();
+    if (classes == 0) throw new IllegalArgumentException("labels for a model that is not conditional");
     for (int label : labels) {
       if (label < 0 || label >= classes) throw new IllegalArgumentException("class " + label + " is not in [0, " + classes + ")");
     }
-    IndexTensor t = backend.allocateIndices(Math.max(1, rows));
-    backend.uploadIndices(rows == 0 ? new int[1] : labels, t);
-    ws.condition(t, null, 0);
+    IndexTensor t = backend.allocateIndices(Math.max(1, labels.length));
+    backend.uploadIndices(labels.length == 0 ? new int[1] : labels, t);
+    return t;
   }
 
   /**

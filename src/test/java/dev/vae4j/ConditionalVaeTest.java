@@ -73,13 +73,14 @@ class ConditionalVaeTest {
   void samplesOfEachClassAreOfThatClass() throws Exception {
     DatasetSplit digits = Datasets.bundledDigits();
     Dataset train = digits.train();
-    VaeConfig config = VaeConfig.mlp(new Shape(1, 28, 28), new int[] {256}, 8, Likelihood.BERNOULLI)
+    VaeConfig config = VaeConfig.mlp(new Shape(1, 28, 28), new int[] {128}, 2, Likelihood.BERNOULLI)
         .withConditioning(ResidentLabels.conditioning(train));
     Vae model = Vae.create(config, backend, 3);
     Trainer.fit(model, digits, new TrainOptions(8, 100, 2e-3, 0, false, 1f, 0, 3, 0.1, false, 0));
     double[][] means = classMeans(train, config.classes());
     int perClass = 30;
     StringBuilder report = new StringBuilder();
+    int worst = perClass;
     for (int c = 0; c < config.classes(); c++) {
       int[] labels = new int[perClass];
       Arrays.fill(labels, c);
@@ -87,9 +88,10 @@ class ConditionalVaeTest {
       int right = 0;
       for (int i = 0; i < perClass; i++) if (nearest(means, samples, i * 784) == c) right++;
       report.append(c).append(": ").append(right).append('/').append(perClass).append("  ");
-      assertTrue(right >= 0.8 * perClass, "class " + c + ": " + right + " of " + perClass + " samples; " + report);
+      worst = Math.min(worst, right);
     }
     System.out.println("conditional samples classified as their class: " + report);
+    assertTrue(worst >= 0.8 * perClass, "a class below 80%: " + report);
   }
 
   private static double[][] classMeans(Dataset d, int classes) {
