@@ -161,11 +161,29 @@ public record Pictures(Vae model, int channels, int height, int width, int scale
 
   /** A 2-D latent space decoded over a {@code side x side} grid at normal quantiles ({@link LatentWalks#manifold}). */
   public BufferedImage manifold(int side) {
+    return manifold(side, null);
+  }
+
+  /** As {@link #manifold(int)}, decoded as class {@code label} by a conditional model (null for a plain VAE). */
+  public BufferedImage manifold(int side, Integer label) {
     if (model.config().latent() != 2) {
       throw new IllegalArgumentException("the manifold needs a 2-D latent space; this model has " + model.config().latent()
           + " dimensions (use traverse)");
     }
-    return grid(model.decode(LatentWalks.manifold(side), side * side), side * side, side);
+    return grid(model.decode(LatentWalks.manifold(side), side * side, labels(side * side, label)), side * side, side);
+  }
+
+  /**
+   * {@code rows} copies of {@code label} for a conditional model's decoder, null for a plain VAE's.
+   *
+   * @throws IllegalArgumentException for a conditional model without a class
+   */
+  private int[] labels(int rows, Integer label) {
+    if (!model.config().conditioning().conditional()) return null;
+    if (label == null) throw new IllegalArgumentException("a conditional model decodes a chosen class: give --class");
+    int[] labels = new int[rows];
+    java.util.Arrays.fill(labels, label);
+    return labels;
   }
 
   /**
@@ -173,8 +191,13 @@ public record Pictures(Vae model, int channels, int height, int width, int scale
    * range]; rows labelled with the dimension ({@code z3}), columns with the offset ({@code -3.0}).
    */
   public BufferedImage traversal(float[] code, int[] dims, int steps, double range) {
-    BufferedImage grid = grid(model.decode(LatentWalks.traverse(code, dims, steps, range), dims.length * steps),
-        dims.length * steps, steps);
+    return traversal(code, dims, steps, range, null);
+  }
+
+  /** As {@link #traversal(float[], int[], int, double)}, decoded as class {@code label} by a conditional model (null for a plain VAE). */
+  public BufferedImage traversal(float[] code, int[] dims, int steps, double range, Integer label) {
+    BufferedImage grid = grid(model.decode(LatentWalks.traverse(code, dims, steps, range), dims.length * steps,
+        labels(dims.length * steps, label)), dims.length * steps, steps);
     String[] rows = new String[dims.length], cols = new String[steps];
     for (int r = 0; r < dims.length; r++) rows[r] = "z" + dims[r];
     for (int c = 0; c < steps; c++) {
@@ -185,7 +208,12 @@ public record Pictures(Vae model, int channels, int height, int width, int scale
 
   /** {@code steps} decoded points from code {@code from} to code {@code to}, in one row. */
   public BufferedImage interpolation(float[] from, float[] to, int steps) {
-    return grid(model.decode(LatentWalks.interpolate(from, to, steps), steps), steps, steps);
+    return interpolation(from, to, steps, null);
+  }
+
+  /** As {@link #interpolation(float[], float[], int)}, decoded as class {@code label} by a conditional model (null for a plain VAE). */
+  public BufferedImage interpolation(float[] from, float[] to, int steps, Integer label) {
+    return grid(model.decode(LatentWalks.interpolate(from, to, steps), steps, labels(steps, label)), steps, steps);
   }
 
   /**
