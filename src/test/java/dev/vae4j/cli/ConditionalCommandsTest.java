@@ -49,7 +49,7 @@ class ConditionalCommandsTest {
   void aConvModelIsRefusedInOneLine() {
     CliRun o = run("train", "--conditional", "--conv", "--device", "cpu", "--out", dir.resolve("never-conv").toString());
     assertEquals(2, o.code(), o.err());
-    assertEquals("vae4j: error: --conditional works with MLP models only, not with --conv", o.err().lines().findFirst().orElse(""));
+    assertEquals("vae4j: error: --conditional works with MLP models only, not with --conv", o.err().lines().filter(l -> l.startsWith("vae4j: error:")).findFirst().orElse(""));
   }
 
   /** One run: config.json, a resume bit-exact with the straight run, sample --class by label and name, and the bad ones. */
@@ -87,11 +87,11 @@ class ConditionalCommandsTest {
     CliRun unknown = run("sample", "--run", straight.toString(), "--class", "cat", "--out", dir.resolve("x.png").toString());
     assertEquals(2, unknown.code(), unknown.err());
     assertEquals("vae4j: error: --class 'cat' is not a class of this model: labels 0-9 or 0, 1, 2, 3, 4, 5, 6, 7, 8, 9",
-        unknown.err().lines().findFirst().orElse(""));
+        unknown.err().lines().filter(l -> l.startsWith("vae4j: error:")).findFirst().orElse(""));
     CliRun noClass = run("manifold", "--run", straight.toString(), "--out", dir.resolve("y.png").toString());
     assertEquals(2, noClass.code(), noClass.err());
     assertEquals("vae4j: error: a conditional model's manifold is of one class: give --class",
-        noClass.err().lines().findFirst().orElse(""));
+        noClass.err().lines().filter(l -> l.startsWith("vae4j: error:")).findFirst().orElse(""));
   }
 
   @Test
@@ -102,7 +102,7 @@ class ConditionalCommandsTest {
     CliRun o = run("sample", "--run", plain.toString(), "--class", "3", "--out", dir.resolve("p.png").toString());
     assertEquals(2, o.code(), o.err());
     assertEquals("vae4j: error: --class needs a conditional model (train --conditional); this one is not",
-        o.err().lines().findFirst().orElse(""));
+        o.err().lines().filter(l -> l.startsWith("vae4j: error:")).findFirst().orElse(""));
   }
 
   private static String[] args(String[] common, String... more) {
