@@ -65,6 +65,46 @@ class ConditionalVaeTest {
   }
 
   /**
+   * ELBO-type scores of a conditional model: with the data's labels, each image's own class's
+   * (the same figures as a run of that class alone: the noise is per image); without labels, per
+   * image those of the class with the highest log p(x | class), i.e. the lowest score.
+   */
+  @Test
+  void scoresUseTheOwnLabelElseTheBestClass() throws Exception {
+    Dataset test = Datasets.bundledDigits().test();
+    int count = 24, classes = 10;
+    Dataset images = test.subset(java.util.stream.IntStream.range(0, count).toArray(), "some");
+    VaeConfig config = VaeConfig.mlp(new Shape(1, 28, 28), new int[] {24}, 3, Likelihood.BERNOULLI)
+        .withConditioning(Conditioning.of(classes));
+    Vae model = Vae.create(config, backend, 9);
+    int k = 4;
+    dev.vae4j.eval.Estimates own = dev.vae4j.eval.LikelihoodEstimator.estimate(model, images, k, 5);
+    dev.vae4j.eval.Estimates[] perClass = new dev.vae4j.eval.Estimates[classes];
+    float[] pixels = new float[count * 784];
+    images.copyPixels(0, count, pixels, 0);
+    for (int c = 0; c < classes; c++) {
+      int[] labels = new int[count];
+      Arrays.fill(labels, c);
+      perClass[c] = dev.vae4j.eval.LikelihoodEstimator.estimate(model,
+          new Dataset("all " + c, pixels, labels, count, 1, 28, 28), k, 5);
+    }
+    dev.vae4j.eval.Estimates best = dev.vae4j.eval.LikelihoodEstimator.estimate(model,
+        new Dataset("unlabelled", pixels, null, count, 1, 28, 28), k, 5);
+    boolean differ = false;
+    for (int i = 0; i < count; i++) {
+      int label = images.labels()[i];
+      assertEquals(perClass[label].logLikelihood()[i], own.logLikelihood()[i], 0, "image " + i + ": its own class");
+      assertEquals(perClass[label].negativeElbo(i), own.negativeElbo(i), 0, "image " + i);
+      int argmax = 0;
+      for (int c = 1; c < classes; c++) if (perClass[c].logLikelihood()[i] > perClass[argmax].logLikelihood()[i]) argmax = c;
+      assertEquals(perClass[argmax].logLikelihood()[i], best.logLikelihood()[i], 0, "image " + i + ": the best class");
+      assertEquals(perClass[argmax].negativeElbo(i), best.negativeElbo(i), 0, "image " + i + ": the best class's ELBO");
+      differ |= perClass[0].logLikelihood()[i] != perClass[1].logLikelihood()[i];
+    }
+    assertTrue(differ, "the class changes the scores");
+  }
+
+  /**
    * The issue's quality check: a few epochs on the bundled digits, then samples of each class
    * decoded from the prior, classified by the nearest class mean of the training images: at least
    * 80% of each class's samples are of their class.

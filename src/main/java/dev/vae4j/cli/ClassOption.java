@@ -16,7 +16,7 @@ final class ClassOption {
   static Integer label(CommandLine cli, String text, VaeConfig model) {
     if (text == null) return null;
     if (!model.conditioning().conditional()) {
-      throw new ParameterException(cli, "--class needs a conditional model (train --conditional); this one is not");
+      throw new ParameterException(cli, "--class needs a conditional model" + UsageErrors.FIX_SEPARATOR + "train one with --conditional");
     }
     try {
       return model.conditioning().label(text);

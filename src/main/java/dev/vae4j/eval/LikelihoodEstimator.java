@@ -56,14 +56,14 @@ public final class LikelihoodEstimator {
 
   /**
    * A plain VAE's estimates; a conditional model's with each image's own class where {@code data}
-   * has labels, else, per image, those of the class whose importance-weighted estimate of {@code
+   * has labels the model knows (all of them), else, per image, those of the class whose importance-weighted estimate of {@code
    * log p(x | class)} is highest (its lowest score: {@code max_c log p(x | c)}, the class the model
    * finds likeliest), each class's run with the same noise.
    */
   private static Estimates conditioned(Vae model, Dataset data, int samples, long seed, int chunk,
       LongConsumer imagesDone) {
     int classes = model.config().classes();
-    if (classes == 0 || data.labels() != null) {
+    if (classes == 0 || knownLabels(data.labels(), classes)) {
       return new Run(model, data, samples, seed, chunk, imagesDone, data.labels()).estimate();
     }
     int count = data.count();
@@ -94,6 +94,13 @@ public final class LikelihoodEstimator {
     check(model, samples, count, pixels.length);
     Dataset images = new Dataset("images", pixels, null, count, 1, model.config().inputSize());
     return conditioned(model, images, samples, seed, Math.max(chunkRows, NOISE_BLOCK), done -> {});
+  }
+
+  /** Whether there are labels and the model knows each (a held-out class it never saw has none of its own). */
+  private static boolean knownLabels(int[] labels, int classes) {
+    if (labels == null) return false;
+    for (int label : labels) if (label < 0 || label >= classes) return false;
+    return true;
   }
 
   private static void check(Vae model, int samples, int count, long pixels) {
