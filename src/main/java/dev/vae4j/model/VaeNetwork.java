@@ -105,6 +105,7 @@ public final class VaeNetwork {
     long perRow = encoder.get(0).inputShape().size() + 3L * config.latent() + 2;
     for (Layer layer : encoder) perRow += layer.outputShape().size();
     for (Layer layer : decoder) perRow += layer.outputShape().size();
+    if (config.classes() > 0) perRow += config.inputSize() + config.latent() + 2L * config.classes(); // the one-hot inputs
     return (int) Math.max(atLeast, Math.min(wanted, INFERENCE_FLOATS / perRow));
   }
 

@@ -89,7 +89,8 @@ public final class Workspace {
    * For a conditional model: the next passes' rows are those at positions {@code [first, first +
    * rows)} of {@code order} (the epoch's order, as the batch was gathered), whose labels {@code
    * labels} holds; or, with a null {@code order}, row i's label is {@code labels[first + i]}.
-   * Ignored by a plain VAE. Only queues nothing: a recorded step may call it with a new {@code first}.
+   * Ignored by a plain VAE. It queues no backend work, so a recorded step may call it with a new
+   * {@code first} each time, as it passes {@code gatherRows} one.
    */
   public void condition(IndexTensor labels, IndexTensor order, int first) {
     this.labels = new Labels(labels, order, first);
