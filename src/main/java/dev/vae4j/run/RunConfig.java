@@ -408,6 +408,16 @@ public record RunConfig(
   }
 
   /** training.optimizer, with training.momentum (SGD) and training.l1, each 0 when absent. */
+  /** {@code model.activation}, ReLU when absent (every file before {@code --activation}). */
+  private static Activation hiddenActivation(Fields f) throws FormatException {
+    if (f.root().at("/model/activation").isMissingNode()) return Activation.RELU;
+    try {
+      return HiddenActivations.parse(f.text("/model/activation"));
+    } catch (IllegalArgumentException e) {
+      throw f.bad("/model/activation", e.getMessage());
+    }
+  }
+
   /** {@code model.conditional}: its classes and their names; a plain VAE when absent (every file before {@code --conditional}). */
   private static Conditioning conditioning(Fields f) throws FormatException {
     if (f.root().at("/model/conditional").isMissingNode()) return Conditioning.NONE;
@@ -422,16 +432,6 @@ public record RunConfig(
       for (JsonNode n : names) list.add(n.asText());
     }
     return new Conditioning(classes, list);
-  }
-
-  /** {@code model.activation}, ReLU when absent (every file before {@code --activation}). */
-  private static Activation hiddenActivation(Fields f) throws FormatException {
-    if (f.root().at("/model/activation").isMissingNode()) return Activation.RELU;
-    try {
-      return HiddenActivations.parse(f.text("/model/activation"));
-    } catch (IllegalArgumentException e) {
-      throw f.bad("/model/activation", e.getMessage());
-    }
   }
 
   private static OptimizerChoice optimizer(Fields f) throws FormatException {
