@@ -64,6 +64,23 @@ class ConditionalVaeTest {
     assertEquals(4 * 784, loaded.sample(4, 1, new int[] {0, 3, 9, 3}).length);
   }
 
+  /** A conv model's one-hot sits beside the flattened features: enc.fc.0.weight [H, F + C]; its file rebuilds it. */
+  @Test
+  void aConditionalConvModelFileRoundTrips(@TempDir Path dir) throws Exception {
+    VaeConfig config = VaeConfig.conv(new Shape(1, 28, 28), new int[] {4, 8}, new int[] {16}, 3, Likelihood.BERNOULLI)
+        .withConditioning(Conditioning.of(10));
+    Vae model = Vae.create(config, backend, 5);
+    Path file = dir.resolve("conv.safetensors");
+    model.save(file, Map.of());
+    SafeTensors.Contents contents = SafeTensors.read(file);
+    assertArrayEquals(new long[] {16, 8 * 7 * 7 + 10}, contents.require("enc.fc.0.weight", "f").shape());
+    assertArrayEquals(new long[] {16, 3 + 10}, contents.require("dec.fc.0.weight", "f").shape());
+    Vae loaded = Vae.load(file, backend);
+    assertEquals(config, loaded.config());
+    assertArrayEquals(model.parameters(), loaded.parameters());
+    assertEquals(2 * 784, loaded.sample(2, 1, new int[] {4, 7}).length);
+  }
+
   /**
    * ELBO-type scores of a conditional model: with the data's labels, each image's own class's
    * (the same figures as a run of that class alone: the noise is per image); without labels, per

@@ -196,7 +196,7 @@ final class TrainCommand implements Callable<Integer> {
   float dropout;
 
   @Option(names = "--conditional",
-      description = "A conditional VAE (Sohn et al. 2015; needs labels; MLPs only): the encoder reads each image's class as a one-hot beside its pixels, the decoder beside z, so that sample --class draws a chosen class.")
+      description = "A conditional VAE (Sohn et al. 2015; needs labels): the encoder reads each image's class as a one-hot beside its pixels (with --conv: beside the flattened features), the decoder beside z, so that sample --class draws a chosen class.")
   boolean conditional;
 
   @Override
@@ -232,7 +232,7 @@ final class TrainCommand implements Callable<Integer> {
             spec.commandLine().getParseResult().hasMatchedOption("--hidden") ? hidden : ConvModels.DEFAULT_HIDDEN,
             latent, pixels))
         : usage(() -> VaeConfig.mlp(input, hidden, latent, pixels, act));
-    if (conditional && resumedModel == null) config = config.withConditioning(conditioning(config, train));
+    if (conditional && resumedModel == null) config = config.withConditioning(conditioning(train));
     int images = Trainer.trainingImages(split, options);
     if (options.batchSize() > images) {
       throw new ParameterException(spec.commandLine(), "--batch-size " + options.batchSize() + " is larger than the "
@@ -419,11 +419,8 @@ final class TrainCommand implements Callable<Integer> {
     return TensorBoardListener.create(dir, pictures, options, seed, TensorBoardListener.DEFAULT_STEP_INTERVAL);
   }
 
-  /** {@code --conditional}'s classes: those of the training data, which must have labels, for an MLP. */
-  private dev.vae4j.model.Conditioning conditioning(VaeConfig config, Dataset train) {
-    if (config.convolutional()) {
-      throw new ParameterException(spec.commandLine(), "--conditional works with MLP models only, not with --conv");
-    }
+  /** {@code --conditional}'s classes: those of the training data, which must have labels. */
+  private dev.vae4j.model.Conditioning conditioning(Dataset train) {
     if (!train.hasLabels()) {
       throw new ParameterException(spec.commandLine(), "--conditional needs labelled training images, and " + train.name()
           + " has none" + UsageErrors.FIX_SEPARATOR + "train without --conditional, or on data with labels");

@@ -28,7 +28,8 @@ import java.util.List;
  * @param decoder decoder layers, latent side first, ending with the output layer
  * @param likelihood the decoder's output distribution
  * @param conditioning the classes a conditional VAE's encoder and decoder also read, as a one-hot
- *     beside the input and the latent vector ({@link Conditioning#NONE}: a plain VAE); MLPs only
+ *     beside the first dense layer's input (an MLP's image, a conv model's flattened features) and
+ *     beside the latent vector ({@link Conditioning#NONE}: a plain VAE)
  */
 public record VaeConfig(Shape input, List<LayerSpec> encoder, int latent, List<LayerSpec> decoder,
     Likelihood likelihood, Conditioning conditioning) {
@@ -43,10 +44,6 @@ public record VaeConfig(Shape input, List<LayerSpec> encoder, int latent, List<L
     encoder = List.copyOf(encoder);
     decoder = List.copyOf(decoder);
     if (conditioning == null) conditioning = Conditioning.NONE;
-    if (conditioning.conditional() && !(encoder.stream().allMatch(s -> s instanceof LinearSpec)
-        && decoder.stream().allMatch(s -> s instanceof LinearSpec))) {
-      throw new IllegalArgumentException("--conditional works with MLP models only, not with --conv");
-    }
   }
 
   /** A plain (unconditional) VAE of these layers. */

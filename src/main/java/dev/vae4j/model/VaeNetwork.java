@@ -21,7 +21,8 @@ import java.util.List;
  * activation; evaluation never does.
  *
  * <p>A conditional model ({@link VaeConfig#conditioning}) reads each row's class as a one-hot
- * beside the encoder's input and beside the latent vector the decoder reads ({@link
+ * beside its first dense encoder layer's input (an MLP's image, a conv model's flattened features)
+ * and beside the latent vector the decoder reads ({@link
  * Backend#appendOneHot}, labels from {@link Workspace#condition}); the decoder's input gradient
  * gives z's as its first L columns ({@link Backend#appendOneHotBackward}).
  */
@@ -49,6 +50,8 @@ public final class VaeNetwork {
   /** Each layer's parameter tensors ({@link Layer#bind} on {@link #params}), in the lists' order. */
   private final Tensor[][] encoderParams;
   private final Tensor[][] decoderParams;
+  /** The encoder layer that reads a conditional model's one-hot beside its input ({@link ParameterLayout#conditionedLayer}). */
+  private final int conditionedLayer;
 
   /** Binds the network to {@code params}, a flat buffer of {@code layout.size()} parameters. */
   public VaeNetwork(Backend backend, VaeConfig config, ParameterLayout layout, Tensor params) {
@@ -65,6 +68,7 @@ public final class VaeNetwork {
     this.decoder = layout.decoder();
     this.encoderParams = bind(encoder, params);
     this.decoderParams = bind(decoder, params);
+    this.conditionedLayer = ParameterLayout.conditionedLayer(config);
   }
 
   private Tensor[][] bind(List<Layer> layers, Tensor buffer) {
@@ -111,7 +115,8 @@ public final class VaeNetwork {
 
   /** A workspace for passes of up to {@code capacity} rows; gradients only if it will train. */
   public Workspace workspace(int capacity, boolean withGradients) {
-    return new Workspace(backend, encoder, decoder, config.classes(), capacity, withGradients, null);
+    return new Workspace(backend, encoder, decoder, config.inputSize(), config.classes(), conditionedLayer, capacity,
+        withGradients, null);
   }
 
   /**
@@ -120,7 +125,8 @@ public final class VaeNetwork {
    * workspace neither fills nor releases.
    */
   public Workspace workspace(int capacity, boolean withGradients, Tensor eps) {
-    return new Workspace(backend, encoder, decoder, config.classes(), capacity, withGradients, eps);
+    return new Workspace(backend, encoder, decoder, config.inputSize(), config.classes(), conditionedLayer, capacity,
+        withGradients, eps);
   }
 
   /** Encoder: {@code ws.input -> ws.stats} (mu, logvar) for the first {@code rows} rows. */
@@ -220,10 +226,12 @@ public final class VaeNetwork {
   }
 
   private void encodeRows(Workspace ws, int first, int n, int rows, Dropout dropout) {
-    Tensor x = conditioned(ws, rowsOf(ws.input, first, n, config.inputSize(), rows), config.inputSize(),
-        ws.conditionedInput, first, n, rows);
+    Tensor x = rowsOf(ws.input, first, n, config.inputSize(), rows);
     for (int i = 0; i < encoder.size(); i++) {
       Layer layer = encoder.get(i);
+      if (i == conditionedLayer) {
+        x = conditioned(ws, x, layer.inputShape().size() - config.classes(), ws.conditionedInput, first, n, rows);
+      }
       Tensor y = rowsOf(ws.encoded[i], first, n, layer.outputShape().size(), rows);
       layer.forward(backend, encoderParams[i], x, y, n);
       if (dropout != null && i < encoder.size() - 1) drop(y, n, layer, dropout, dropoutLayer(false, i));
@@ -330,11 +338,16 @@ public final class VaeNetwork {
 
     // The heads (adding to d stats), then the encoder from its top; the first layer needs no d(input).
     for (int i = encoder.size() - 1; i >= 0; i--) {
-      Tensor input = i > 0 ? ws.encoded[i - 1] : conditional ? ws.conditionedInput : ws.input;
-      Tensor inputGrad = i == 0 ? null : ws.encodedGrad[i - 1];
+      boolean wide = conditional && i == conditionedLayer; // its input has the one-hot beside it
+      Tensor input = wide ? ws.conditionedInput : i > 0 ? ws.encoded[i - 1] : ws.input;
+      Tensor inputGrad = i == 0 ? null : wide ? ws.conditionedInputGrad : ws.encodedGrad[i - 1];
       if (dropout != null && i < encoder.size() - 1) dropBackward(ws.encodedGrad[i], rows, encoder.get(i), dropout, dropoutLayer(false, i));
       encoder.get(i).backward(backend, encoderParams[i], grads.encoder[i], input, ws.encoded[i], ws.encodedGrad[i],
           inputGrad, rows);
+      if (wide && i > 0) {
+        int width = encoder.get(i).inputShape().size() - config.classes();
+        backend.appendOneHotBackward(ws.conditionedInputGrad, width, config.classes(), rows, ws.encodedGrad[i - 1]);
+      }
     }
   }
 

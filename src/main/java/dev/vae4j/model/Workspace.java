@@ -36,8 +36,13 @@ public final class Workspace {
 
   /** Classes of a conditional model's one-hot (0: a plain VAE, and the three buffers below are null). */
   final int classes;
-  /** A conditional model's encoder input: {@code [capacity, inputSize + classes]}, the batch and its one-hot. */
+  /**
+   * A conditional model's input of its first dense encoder layer: {@code [capacity, F + classes]},
+   * the batch (an MLP's) or the convolutions' features (a conv model's) and the one-hot.
+   */
   final Tensor conditionedInput;
+  /** Its gradient, for a conv model with gradients (an MLP's first layer needs none); else null. */
+  final Tensor conditionedInputGrad;
   /** A conditional model's decoder input: {@code [capacity, latent + classes]}, a latent vector and its one-hot. */
   final Tensor conditionedZ;
   /** The gradient of {@link #conditionedZ}, with gradients; else null. */
@@ -55,15 +60,15 @@ public final class Workspace {
    * Buffers for {@code encoder} (the encoder's layers then the heads) and {@code decoder}: each
    * layer's output and, with gradients, each layer's output gradient.
    */
-  Workspace(Backend backend, List<Layer> encoder, List<Layer> decoder, int classes, int capacity,
-      boolean withGradients, Tensor sharedEps) {
+  Workspace(Backend backend, List<Layer> encoder, List<Layer> decoder, int inputSize, int classes, int conditionedLayer,
+      int capacity, boolean withGradients, Tensor sharedEps) {
     if (capacity <= 0) throw new IllegalArgumentException("batch capacity must be > 0, got " + capacity);
     this.capacity = capacity;
     for (Layer layer : encoder) layer.prepare(backend, capacity);
     for (Layer layer : decoder) layer.prepare(backend, capacity);
     int latent = encoder.get(encoder.size() - 1).outputShape().size() / 2;
     this.classes = classes;
-    input = backend.allocate((long) capacity * (encoder.get(0).inputShape().size() - classes));
+    input = backend.allocate((long) capacity * inputSize);
     encoded = allocateOutputs(backend, encoder, capacity);
     stats = encoded[encoded.length - 1];
     if (sharedEps != null && sharedEps.length() != (long) capacity * latent) {
@@ -80,7 +85,9 @@ public final class Workspace {
     statsGrad = withGradients ? encodedGrad[encodedGrad.length - 1] : null;
     zGrad = withGradients ? backend.allocate((long) capacity * latent) : null;
     decodedGrad = withGradients ? allocateOutputs(backend, decoder, capacity) : null;
-    conditionedInput = classes == 0 ? null : backend.allocate((long) capacity * encoder.get(0).inputShape().size());
+    long wide = classes == 0 ? 0 : (long) capacity * encoder.get(conditionedLayer).inputShape().size();
+    conditionedInput = classes == 0 ? null : backend.allocate(wide);
+    conditionedInputGrad = classes == 0 || !withGradients || conditionedLayer == 0 ? null : backend.allocate(wide);
     conditionedZ = classes == 0 ? null : backend.allocate((long) capacity * (latent + classes));
     conditionedZGrad = classes == 0 || !withGradients ? null : backend.allocate((long) capacity * (latent + classes));
   }
@@ -123,7 +130,9 @@ public final class Workspace {
       all.addAll(java.util.List.of(encodedGrad).subList(0, hidden));
       all.addAll(java.util.List.of(decodedGrad));
     }
-    for (Tensor t : new Tensor[] {conditionedInput, conditionedZ, conditionedZGrad}) if (t != null) all.add(t);
+    for (Tensor t : new Tensor[] {conditionedInput, conditionedInputGrad, conditionedZ, conditionedZGrad}) {
+      if (t != null) all.add(t);
+    }
     for (Tensor t : all) backend.release(t);
   }
 

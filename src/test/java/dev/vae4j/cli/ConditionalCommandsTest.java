@@ -45,11 +45,16 @@ class ConditionalCommandsTest {
     assertFalse(Files.exists(dir.resolve("never")), "nothing written");
   }
 
+  /** A conv model takes the one-hot beside its flattened features: it trains, and sample --class draws from it. */
   @Test
-  void aConvModelIsRefusedInOneLine() {
-    CliRun o = run("train", "--conditional", "--conv", "--device", "cpu", "--out", dir.resolve("never-conv").toString());
-    assertEquals(2, o.code(), o.err());
-    assertEquals("vae4j: error: --conditional works with MLP models only, not with --conv", o.err().lines().filter(l -> l.startsWith("vae4j: error:")).findFirst().orElse(""));
+  void aConvModelTrainsAndSamplesAClass() throws Exception {
+    Path run = dir.resolve("conv");
+    CliRun o = run("train", "--conditional", "--conv", "8", "--hidden", "16", "--latent", "2", "--epochs", "1",
+        "--batch-size", "512", "--device", "cpu", "--out", run.toString());
+    assertEquals(0, o.code(), o.err());
+    assertTrue(Files.readString(run.resolve("config.json")).contains("\"conditional\""));
+    CliRun sample = run("sample", "--run", run.toString(), "--class", "5", "--count", "4", "--out", dir.resolve("c.png").toString());
+    assertEquals(0, sample.code(), sample.err());
   }
 
   /** One run: config.json, a resume bit-exact with the straight run, sample --class by label and name, and the bad ones. */

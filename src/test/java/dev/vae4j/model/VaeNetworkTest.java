@@ -210,6 +210,69 @@ class VaeNetworkTest {
     for (float g : analytic) assertTrue(Float.isFinite(g), "a gradient was not written, seed " + seed);
   }
 
+  /**
+   * A conditional conv model: the one-hot beside the flattened features before the first dense
+   * layer (or the heads, without hidden layers) and beside z; the analytic gradient against central
+   * differences on a sample of the parameters away from ReLU kinks.
+   */
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+  void conditionalConvGradientMatchesFiniteDifferences(boolean hidden) {
+    long seed = Long.getLong("vae4j.seed", new Random().nextLong());
+    Random random = new Random(seed);
+    int classes = 3, rows = 6, latent = 2;
+    VaeConfig config = VaeConfig.conv(new Shape(1, 8, 8), new int[] {3}, hidden ? new int[] {7} : new int[0], latent,
+        Likelihood.GAUSSIAN).withConditioning(Conditioning.of(classes));
+    ParameterLayout layout = new ParameterLayout(config);
+    int conditioned = ParameterLayout.conditionedLayer(config);
+    dev.vae4j.model.layer.Linear dense = (dev.vae4j.model.layer.Linear) (hidden ? layout.encoder().get(conditioned) : layout.heads());
+    assertEquals(3 * 4 * 4 + classes, dense.in(), "the flattened features and the one-hot");
+    float[] p = Initializer.pytorchLinear(layout, seed);
+    float[] x = new float[rows * 64], eps = new float[rows * latent];
+    for (int i = 0; i < x.length; i++) x[i] = random.nextFloat();
+    for (int i = 0; i < eps.length; i++) eps[i] = (float) random.nextGaussian();
+    int[] labels = new int[rows];
+    for (int i = 0; i < rows; i++) labels[i] = random.nextInt(classes);
+    dev.vae4j.backend.IndexTensor lab = backend.allocateIndices(rows);
+    backend.uploadIndices(labels, lab);
+    Tensor params = backend.allocate(layout.size());
+    backend.upload(p, params);
+    VaeNetwork net = new VaeNetwork(backend, config, layout, params);
+    Workspace ws = net.workspace(rows, true);
+    ws.condition(lab, null, 0);
+    backend.upload(x, 0, ws.input(), 0, x.length);
+    backend.upload(eps, 0, ws.eps(), 0, eps.length);
+    Tensor grads = backend.allocate(layout.size());
+    backend.fill(grads, Float.NaN);
+    net.forward(ws, rows);
+    net.lossesAndGradients(ws, rows, rows, 1f, net.new LayerGradients(grads), null);
+    float[] analytic = backend.download(grads);
+    for (float g : analytic) assertTrue(Float.isFinite(g), "a gradient was not written, seed " + seed);
+
+    int samples = 60, kept = 0;
+    double[] numeric = new double[samples];
+    float[] sampled = new float[samples];
+    double h = 1e-3;
+    for (int s = 0; s < samples; s++) {
+      // Half from the one-hot's weight columns of the conditioned dense layer and of dec.fc.0.
+      int i;
+      if (s % 2 == 0) {
+        dev.vae4j.model.layer.Linear first = s % 4 == 0 ? dense : (dev.vae4j.model.layer.Linear) layout.decoder().get(0);
+        i = (int) (first.offset() + (long) random.nextInt(first.out()) * first.in() + first.in() - classes + random.nextInt(classes));
+      } else {
+        i = random.nextInt(p.length);
+      }
+      double wide = quotient(net, ws, p, i, h, rows, 1f, null), narrow = quotient(net, ws, p, i, h / 2, rows, 1f, null);
+      if (Math.abs(wide - narrow) > 0.05 * Math.max(Math.abs(wide), Math.abs(narrow)) + 1e-3) continue;
+      numeric[kept] = narrow;
+      sampled[kept++] = analytic[i];
+    }
+    assertTrue(kept >= 40, "only " + kept + " of " + samples + " parameters away from kinks, seed " + seed);
+    double error = relativeError(java.util.Arrays.copyOf(numeric, kept), java.util.Arrays.copyOf(sampled, kept));
+    System.out.println("conditional conv gradient relative error " + error + " (hidden " + hidden + ", seed " + seed + ")");
+    assertTrue(error < 2e-2, "conditional conv gradient: relative error " + error + " seed " + seed);
+  }
+
   /** The central difference quotient of the loss in parameter {@code i} with step {@code h}. */
   private static double quotient(VaeNetwork net, Workspace ws, float[] p, int i, double h, int rows, float beta, Dropout dropout) {
     float[] q = p.clone();
