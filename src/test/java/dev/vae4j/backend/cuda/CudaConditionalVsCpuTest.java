@@ -21,8 +21,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The conditional VAE on the GPU ({@code onehot.cu}) against the CPU: the one-hot append (with an
- * order and without) and its backward exactly, and an epoch of a conditional model (validating on
- * the labelled test split, whose labels sit after the training ones) to float rounding.
+ * order and without) and its backward exactly, and an epoch of a conditional MLP and conv model
+ * (validating on the labelled test split, whose labels sit after the training ones) to float
+ * rounding.
  */
 @RequiresGpu
 class CudaConditionalVsCpuTest {
@@ -63,11 +64,14 @@ class CudaConditionalVsCpuTest {
     assertArrayEquals(back[0], back[1], "seed " + seed);
   }
 
-  @Test
-  void aConditionalEpochMatchesTheCpus() throws IOException {
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+  void aConditionalEpochMatchesTheCpus(boolean conv) throws IOException {
     DatasetSplit digits = Datasets.bundledDigits();
-    VaeConfig config = VaeConfig.mlp(784, new int[] {32}, 3, Likelihood.BERNOULLI)
-        .withConditioning(ResidentLabels.conditioning(digits.train()));
+    VaeConfig model = conv
+        ? VaeConfig.conv(new dev.vae4j.model.layer.Shape(1, 28, 28), new int[] {8}, new int[] {32}, 3, Likelihood.BERNOULLI)
+        : VaeConfig.mlp(784, new int[] {32}, 3, Likelihood.BERNOULLI);
+    VaeConfig config = model.withConditioning(ResidentLabels.conditioning(digits.train()));
     TrainOptions options = new TrainOptions(1, 100, 1e-3, 0, false, 1f, 0, 3, 0, true, 0);
     double[][] loss = new double[2][];
     int i = 0;
