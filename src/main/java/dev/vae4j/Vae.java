@@ -3,6 +3,7 @@ package dev.vae4j;
 import dev.vae4j.backend.Activation;
 import dev.vae4j.backend.Backend;
 import dev.vae4j.backend.Likelihood;
+import dev.vae4j.backend.IndexTensor;
 import dev.vae4j.backend.Tensor;
 import dev.vae4j.io.FormatException;
 import dev.vae4j.io.SafeTensors;
@@ -142,10 +143,19 @@ public final class Vae {
    * the clamped mean; ...).
    */
   public float[] decode(float[] z, int rows) {
+    return decode(z, rows, null);
+  }
+
+  /**
+   * As {@link #decode(float[], int)}, for a conditional model ({@link VaeConfig#conditioning}) of
+   * the classes {@code labels} (one per row); a plain VAE takes null.
+   */
+  public float[] decode(float[] z, int rows, int[] labels) {
     requireLength(z, rows * config.latent(), "latent points");
     Workspace ws = network.workspace(rows, false);
     Tensor zt = backend.allocate(z.length);
     try {
+      condition(ws, labels, rows);
       backend.upload(z, zt);
       network.decodeFromInParts(ws, zt, rows);
       return pixelMeans(ws, rows);
@@ -157,10 +167,24 @@ public final class Vae {
 
   /** Decoded means of {@code count} draws from the prior N(0, I), reproducible for a seed. */
   public float[] sample(int count, long seed) {
+    return sample(count, seed, null);
+  }
+
+  /**
+   * As {@link #sample(int, long)}, each draw decoded as the class {@code labels} gives it (one per
+   * draw) by a conditional model; a plain VAE takes null. The draws from the prior are the same
+   * whatever the labels.
+   */
+  public float[] sample(int count, long seed, int[] labels) {
+    return decode(priorDraws(count, seed), count, labels);
+  }
+
+  /** {@code count} draws {@code [count, latent]} from the prior N(0, I), those {@link #sample} decodes for a seed. */
+  public float[] priorDraws(int count, long seed) {
     Tensor z = backend.allocate((long) count * config.latent());
     try {
       backend.normalNoise(z, seed, 0);
-      return decode(backend.download(z), count);
+      return backend.download(z);
     } finally {
       backend.release(z);
     }
@@ -168,9 +192,15 @@ public final class Vae {
 
   /** Pixel means of reconstructions of {@code x [rows, inputSize]} through sampled latents. */
   public float[] reconstruct(float[] x, int rows, long seed) {
+    return reconstruct(x, rows, seed, null);
+  }
+
+  /** As {@link #reconstruct(float[], int, long)}, each image of class {@code labels[i]} for a conditional model (null for a plain VAE). */
+  public float[] reconstruct(float[] x, int rows, long seed, int[] labels) {
     requireLength(x, rows * config.inputSize(), "images");
     Workspace ws = network.workspace(rows, false);
     try {
+      condition(ws, labels, rows);
       backend.upload(x, 0, ws.input(), 0, x.length);
       backend.normalNoise(ws.eps(), seed, 0);
       network.forwardInParts(ws, rows);
@@ -178,6 +208,36 @@ public final class Vae {
     } finally {
       ws.release(backend);
     }
+  }
+
+  /**
+   * Gives a conditional model's workspace the rows' labels (uploaded); a plain VAE's needs none.
+   *
+   * @throws IllegalArgumentException for a conditional model without a label per row in [0, classes), or labels for a plain VAE
+   */
+  private void condition(Workspace ws, int[] labels, int rows) {
+    if (config.classes() == 0 && labels == null) return;
+    if (labels == null || labels.length != rows) {
+      throw new IllegalArgumentException("a conditional model needs each row's class: "
+          + (labels == null ? "no labels" : labels.length + " labels") + " for " + rows + " rows");
+    }
+    ws.condition(uploadLabels(labels), null, 0);
+  }
+
+  /**
+   * A conditional model's {@code labels} on its backend, for {@link Workspace#condition}.
+   *
+   * @throws IllegalArgumentException for a label outside [0, classes), or for a model that is not conditional
+   */
+  public IndexTensor uploadLabels(int[] labels) {
+    int classes = config.classes();
+    if (classes == 0) throw new IllegalArgumentException("labels for a model that is not conditional");
+    for (int label : labels) {
+      if (label < 0 || label >= classes) throw new IllegalArgumentException("class " + label + " is not in [0, " + classes + ")");
+    }
+    IndexTensor t = backend.allocateIndices(Math.max(1, labels.length));
+    backend.uploadIndices(labels.length == 0 ? new int[1] : labels, t);
+    return t;
   }
 
   /**

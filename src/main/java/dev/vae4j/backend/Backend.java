@@ -82,7 +82,7 @@ public interface Backend
    *       {@link #upload}, {@link #download}, {@link #uploadIndices} or {@link #synchronize}
    *       (backends that capture throw {@link IllegalStateException}); it has no other effects;
    *   <li>every call issues the same ops on the same tensors with the same arguments, except
-   *       {@link #gatherRows}' {@code first}, {@link #normalNoise}'s and {@link
+   *       {@link #gatherRows}' and {@link #appendOneHot}'s {@code first}, {@link #normalNoise}'s and {@link
    *       #stackedNormalNoise}'s {@code stream} and {@link #adamUpdate}'s and {@link
    *       #stackedAdamUpdate}'s {@code step}, which may change with k as {@code a + b * k};
    *   <li>tensors keep their contents between replays, so data written between replays (a new

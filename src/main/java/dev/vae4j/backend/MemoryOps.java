@@ -86,4 +86,25 @@ public interface MemoryOps {
 
   /** {@code dst[i, :] = src[indices[first + i], :]} for i in [0, rows); rows of {@code cols} floats. */
   void gatherRows(Tensor src, int cols, IndexTensor indices, int first, int rows, Tensor dst);
+
+  // ---------------------------------------------------------------- conditioning
+
+  /**
+   * The conditional VAE's input (Sohn et al. 2015): {@code dst[i, :width] = src[i, :]}, then
+   * {@code dst[i, width + c] = (c == label ? 1 : 0)} for c in [0, classes), where {@code label =
+   * labels[row]} and {@code row = order[first + i]}, or {@code first + i} when {@code order} is null
+   * (labels given per row of the pass). In a training step {@code labels} are the resident dataset's
+   * and {@code order} the epoch's, as {@link #gatherRows} reads them, so the labels never cross to the
+   * host. A label outside [0, classes) or a row past the labels is an error where the backend can see
+   * it (the GPU's replayed steps cannot: their one-hot columns are NaN then).
+   */
+  void appendOneHot(Tensor src, int width, IndexTensor labels, IndexTensor order, int first, int rows, int classes,
+      Tensor dst);
+
+  /**
+   * The backward of {@link #appendOneHot} with respect to {@code src}: {@code grad[i, :] =
+   * wideGrad[i, :width]} for rows {@code [rows, width + classes]} of {@code wideGrad} (the one-hot
+   * columns are constants and get no gradient).
+   */
+  void appendOneHotBackward(Tensor wideGrad, int width, int classes, int rows, Tensor grad);
 }

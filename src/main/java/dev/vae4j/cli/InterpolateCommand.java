@@ -36,6 +36,10 @@ final class InterpolateCommand implements Callable<Integer> {
   @Option(names = "--scale", defaultValue = "2", description = "Screen pixels per image pixel.")
   int scale;
 
+  @Option(names = "--class", paramLabel = "CLASS",
+      description = "A conditional model's class to decode as (its label or its name; default: the first image's own).")
+  String className;
+
   @Override
   public Integer call() throws Exception {
     if (steps < 2 || scale <= 0) throw new ParameterException(spec.commandLine(), "--steps must be >= 2 and --scale > 0");
@@ -44,9 +48,12 @@ final class InterpolateCommand implements Callable<Integer> {
       for (int i : new int[] {from, to}) {
         if (i < 0 || i >= data.count()) throw new IllegalArgumentException("image index " + i + " is not in [0, " + data.count() + ") of " + data.name());
       }
-      Encodings codes = Encodings.of(s.model(), data.subset(new int[] {from, to}, data.name()));
+      Dataset ends = data.subset(new int[] {from, to}, data.name());
+      Encodings codes = Encodings.of(s.model(), ends);
+      Integer label = ClassOption.label(spec.commandLine(), className, s.model().config());
+      if (label == null && s.model().config().conditioning().conditional()) label = ends.labels()[0]; // Encodings needed them
       Pictures pictures = Pictures.of(data, s.model(), scale);
-      ImageGrid.writePng(out, pictures.interpolation(codes.mean(0), codes.mean(1), steps));
+      ImageGrid.writePng(out, pictures.interpolation(codes.mean(0), codes.mean(1), steps, label));
       spec.commandLine().getOut().printf("wrote %d steps from image %d to image %d to %s%n", steps, from, to, out);
     }
     return 0;

@@ -29,12 +29,20 @@ final class ManifoldCommand implements Callable<Integer> {
   @Option(names = "--scale", defaultValue = "1", description = "Screen pixels per image pixel.")
   int scale;
 
+  @Option(names = "--class", paramLabel = "CLASS",
+      description = "A conditional model's class to decode as (its label or its name; required for such a model).")
+  String className;
+
   @Override
   public Integer call() throws Exception {
     if (side < 2 || scale <= 0) throw new ParameterException(spec.commandLine(), "--side must be >= 2 and --scale > 0");
     try (RunOptions.Session s = runOptions.open(spec.commandLine().getErr())) {
       Pictures pictures = Pictures.of(s.run(), s.model(), scale);
-      ImageGrid.writePng(out, pictures.manifold(side));
+      Integer label = ClassOption.label(spec.commandLine(), className, s.model().config());
+      if (label == null && s.model().config().conditioning().conditional()) {
+        throw new ParameterException(spec.commandLine(), "a conditional model's manifold is of one class: give --class");
+      }
+      ImageGrid.writePng(out, pictures.manifold(side, label));
     }
     spec.commandLine().getOut().printf("wrote the %dx%d manifold to %s%n", side, side, out);
     return 0;

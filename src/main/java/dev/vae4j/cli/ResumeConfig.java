@@ -152,7 +152,9 @@ final class ResumeConfig {
     train.patience = o.patience();
     train.seed = o.seed();
     train.hidden = config.model().hidden();
-    if (!config.model().isMlp()) train.resumedModel = config.model();
+    // Layers the options do not say (convolutions, a conditional model's classes) come as they are.
+    if (!config.model().isMlp() || config.model().conditioning().conditional()) train.resumedModel = config.model();
+    train.conditional = config.model().conditioning().conditional();
     train.latent = config.model().latent();
     train.activation = HiddenActivations.name(config.model().hiddenActivation());
     train.likelihood = config.model().likelihood().name().toLowerCase(Locale.ROOT);

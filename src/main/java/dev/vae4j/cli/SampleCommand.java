@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code vae4j sample}: decoded draws from the prior as a PNG grid, or as a dataset that {@code train --data} reads. */
 @Command(name = "sample", mixinStandardHelpOptions = true, sortOptions = false, showDefaultValues = true,
-    description = "Decodes draws z ~ N(0, I) and writes them as a PNG grid (--out), or as a dataset (--as-dataset).")
+    description = "Decodes draws z ~ N(0, I) and writes them as a PNG grid (--out; a conditional model's: of --class, or a row per class), or as a dataset (--as-dataset).")
 final class SampleCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin RunOptions runOptions;
@@ -49,6 +49,10 @@ final class SampleCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "1", description = "Seeds the latent draws (and the pixel draws of --binary).")
   long seed;
 
+  @Option(names = "--class", paramLabel = "CLASS",
+      description = "A conditional model's class to draw (its label or its name); without it such a model's picture has one labelled row per class.")
+  String className;
+
   @ArgGroup(exclusive = true)
   PixelMode mode = new PixelMode();
 
@@ -76,7 +80,9 @@ final class SampleCommand implements Callable<Integer> {
       MemoryLimits.checkImages(spec.commandLine(), s.model().config(), count, 4 * pixels, "--count " + count + " --scale " + scale);
       Pictures pictures = Pictures.of(s.run(), s.model(), scale);
       int perRow = cols != null ? cols : (count + rows - 1) / rows;
-      ImageGrid.writePng(out, pictures.samples(count, perRow, seed, mode.binary));
+      Integer label = ClassOption.label(spec.commandLine(), className, s.model().config());
+      ImageGrid.writePng(out, label == null ? pictures.samples(count, perRow, seed, mode.binary)
+          : pictures.samples(count, perRow, seed, mode.binary, label));
     }
     spec.commandLine().getOut().printf("wrote %d samples to %s%n", count, out);
     return 0;

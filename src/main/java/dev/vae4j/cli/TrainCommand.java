@@ -219,6 +219,10 @@ final class TrainCommand implements Callable<Integer> {
           + "MLP models only).")
   String precision;
 
+  @Option(names = "--conditional",
+      description = "A conditional VAE (Sohn et al. 2015; needs labels): the encoder reads each image's class as a one-hot beside its pixels (with --conv: beside the flattened features), the decoder beside z, so that sample --class draws a chosen class.")
+  boolean conditional;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
@@ -253,6 +257,7 @@ final class TrainCommand implements Callable<Integer> {
             spec.commandLine().getParseResult().hasMatchedOption("--hidden") ? hidden : ConvModels.DEFAULT_HIDDEN,
             latent, pixels, act))
         : usage(() -> VaeConfig.mlp(input, hidden, latent, pixels, act));
+    if (conditional && resumedModel == null) config = config.withConditioning(conditioning(train));
     int images = Trainer.trainingImages(split, options);
     if (options.batchSize() > images) {
       throw new ParameterException(spec.commandLine(), "--batch-size " + options.batchSize() + " is larger than the "
@@ -263,6 +268,9 @@ final class TrainCommand implements Callable<Integer> {
         MemoryLimits.options(hidden, latent, options.batchSize())
             + (options.iwaeK() > 1 ? " --iwae-k " + options.iwaeK() : ""));
     ActivationFunction dense = config.denseActivation();
+    if (options.iwaeK() > 1 && config.classes() > 0) {
+      throw new ParameterException(spec.commandLine(), "--iwae-k does not combine with --conditional");
+    }
     if (options.dropout() > 0 && !VaeNetwork.dropoutKeepsGradients(dense.kind())) {
       throw new ParameterException(spec.commandLine(), "--dropout works with --activation relu, leaky-relu or gelu, not "
           + HiddenActivations.name(dense) + " (its backward reads the output, which dropout scales)");
@@ -482,6 +490,15 @@ final class TrainCommand implements Callable<Integer> {
     Path dir = tensorboard != null ? tensorboard : run.path().resolve(RunDirectory.TENSORBOARD);
     Dataset pictures = split.test() != null ? split.test() : split.train();
     return TensorBoardListener.create(dir, pictures, options, seed, TensorBoardListener.DEFAULT_STEP_INTERVAL);
+  }
+
+  /** {@code --conditional}'s classes: those of the training data, which must have labels. */
+  private dev.vae4j.model.Conditioning conditioning(Dataset train) {
+    if (!train.hasLabels()) {
+      throw new ParameterException(spec.commandLine(), "--conditional needs labelled training images, and " + train.name()
+          + " has none" + UsageErrors.FIX_SEPARATOR + "train without --conditional, or on data with labels");
+    }
+    return dev.vae4j.train.ResidentLabels.conditioning(train);
   }
 
   /** {@code --activation}: an MLP's hidden layers, or a convolutional model's dense ones. */

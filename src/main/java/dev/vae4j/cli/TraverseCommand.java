@@ -46,6 +46,10 @@ final class TraverseCommand implements Callable<Integer> {
   @Option(names = "--scale", defaultValue = "2", description = "Screen pixels per image pixel.")
   int scale;
 
+  @Option(names = "--class", paramLabel = "CLASS",
+      description = "A conditional model's class to decode as (its label or its name; default: the image's own).")
+  String className;
+
   @Override
   public Integer call() throws Exception {
     if (steps < 2 || scale <= 0 || !(range > 0) || top <= 0) {
@@ -56,10 +60,13 @@ final class TraverseCommand implements Callable<Integer> {
       if (index < 0 || index >= data.count()) {
         throw new IllegalArgumentException("--index " + index + " is not in [0, " + data.count() + ") of " + data.name());
       }
-      float[] code = Encodings.of(s.model(), data.image(index), 1).mean(0);
+      Integer label = ClassOption.label(spec.commandLine(), className, s.model().config());
+      Dataset image = data.subset(new int[] {index}, data.name());
+      float[] code = Encodings.of(s.model(), image).mean(0);
+      if (label == null && s.model().config().conditioning().conditional()) label = image.labels()[0]; // Encodings needed them
       int[] chosen = dims != null ? dims : mostActive(s, data);
       Pictures pictures = Pictures.of(data, s.model(), scale);
-      ImageGrid.writePng(out, pictures.traversal(code, chosen, steps, range));
+      ImageGrid.writePng(out, pictures.traversal(code, chosen, steps, range, label));
       spec.commandLine().getOut().printf("wrote the traversal of %d dimensions around image %d to %s%n", chosen.length, index, out);
     }
     return 0;

@@ -2,6 +2,7 @@ package dev.vae4j.eval;
 
 import dev.vae4j.Vae;
 import dev.vae4j.backend.Backend;
+import dev.vae4j.backend.IndexTensor;
 import dev.vae4j.data.Dataset;
 import dev.vae4j.model.Workspace;
 import java.util.function.LongConsumer;
@@ -54,10 +55,12 @@ public record Encodings(float[] mu, float[] logvar, int count, int latent) {
     float[] mu = new float[count * latent], logvar = new float[count * latent];
     int capacity = model.network().inferenceRows(Math.min(BATCH, count), 1);
     Workspace ws = model.network().workspace(capacity, false);
+    IndexTensor labels = labels(model, data);
     try {
       float[] stats = new float[2 * capacity * latent];
       data.forEachBlock(capacity * d, (src, offset, first, rows) -> {
         backend.upload(src, offset, ws.input(), 0, rows * d);
+        if (labels != null) ws.condition(labels, null, first);
         model.network().encodeInParts(ws, rows);
         backend.download(ws.stats(), 0, stats, 0, 2 * rows * latent);
         for (int r = 0; r < rows; r++) {
@@ -70,6 +73,21 @@ public record Encodings(float[] mu, float[] logvar, int count, int latent) {
       ws.release(backend);
     }
     return new Encodings(mu, logvar, count, latent);
+  }
+
+  /**
+   * A conditional model's labels of {@code data}, on its backend (null for a plain VAE): its encoder
+   * reads each image with its class.
+   *
+   * @throws IllegalArgumentException when {@code data} has no labels
+   */
+  static IndexTensor labels(Vae model, Dataset data) {
+    if (!model.config().conditioning().conditional()) return null;
+    if (data.labels() == null) {
+      throw new IllegalArgumentException("a conditional model encodes each image with its class, and " + data.name()
+          + " has no labels");
+    }
+    return model.uploadLabels(data.labels());
   }
 
   /**

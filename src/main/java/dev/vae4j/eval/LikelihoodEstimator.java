@@ -24,6 +24,9 @@ import java.util.function.LongConsumer;
  * <p>Draw j of image i takes its noise from Philox stream {@code (i << 32) | (j / 1024)}, so the
  * figures depend only on the model, the images, k and the seed: not on the backend, the chunk
  * size or the other images. The first k draws are the same for every larger k.
+ *
+ * <p>A conditional model's estimates are of {@code log p(x | class)}: with the image's own class
+ * where the data have labels, else the best class's (see {@link #conditioned}).
  */
 public final class LikelihoodEstimator {
   /** Draws per noise stream. */
@@ -48,7 +51,39 @@ public final class LikelihoodEstimator {
   public static Estimates estimate(Vae model, Dataset data, int samples, long seed, LongConsumer imagesDone) {
     check(model, samples, data.count(), (long) data.count() * data.features());
     int chunk = model.network().inferenceRows(DEFAULT_CHUNK_ROWS, NOISE_BLOCK);
-    return new Run(model, data, samples, seed, chunk, imagesDone).estimate();
+    return conditioned(model, data, samples, seed, chunk, imagesDone);
+  }
+
+  /**
+   * A plain VAE's estimates; a conditional model's with each image's own class where {@code data}
+   * has labels the model knows (all of them), else, per image, those of the class whose importance-weighted estimate of {@code
+   * log p(x | class)} is highest (its lowest score: {@code max_c log p(x | c)}, the class the model
+   * finds likeliest), each class's run with the same noise.
+   */
+  private static Estimates conditioned(Vae model, Dataset data, int samples, long seed, int chunk,
+      LongConsumer imagesDone) {
+    int classes = model.config().classes();
+    if (classes == 0 || knownLabels(data.labels(), classes)) {
+      return new Run(model, data, samples, seed, chunk, imagesDone, data.labels()).estimate();
+    }
+    int count = data.count();
+    double[] recon = new double[count], kl = new double[count], logLikelihood = new double[count];
+    java.util.Arrays.fill(logLikelihood, Double.NEGATIVE_INFINITY);
+    for (int c = 0; c < classes; c++) {
+      int[] labels = new int[count];
+      java.util.Arrays.fill(labels, c);
+      long before = (long) c * count;
+      Estimates e = new Run(model, data, samples, seed, chunk, done -> imagesDone.accept((before + done) / classes), labels)
+          .estimate();
+      for (int i = 0; i < count; i++) {
+        if (c == 0 || e.logLikelihood()[i] > logLikelihood[i]) {
+          recon[i] = e.reconstruction()[i];
+          kl[i] = e.kl()[i];
+          logLikelihood[i] = e.logLikelihood()[i];
+        }
+      }
+    }
+    return new Estimates(recon, kl, logLikelihood, samples);
   }
 
   /**
@@ -58,7 +93,14 @@ public final class LikelihoodEstimator {
   public static Estimates estimate(Vae model, float[] pixels, int count, int samples, long seed, int chunkRows) {
     check(model, samples, count, pixels.length);
     Dataset images = new Dataset("images", pixels, null, count, 1, model.config().inputSize());
-    return new Run(model, images, samples, seed, Math.max(chunkRows, NOISE_BLOCK), done -> {}).estimate();
+    return conditioned(model, images, samples, seed, Math.max(chunkRows, NOISE_BLOCK), done -> {});
+  }
+
+  /** Whether there are labels and the model knows each (a held-out class it never saw has none of its own). */
+  private static boolean knownLabels(int[] labels, int classes) {
+    if (labels == null) return false;
+    for (int label : labels) if (label < 0 || label >= classes) return false;
+    return true;
   }
 
   private static void check(Vae model, int samples, int count, long pixels) {
@@ -82,8 +124,12 @@ public final class LikelihoodEstimator {
     private final double[] reconSums;
     private final LongConsumer imagesDone;
 
-    Run(Vae model, Dataset data, int samples, long seed, int chunk, LongConsumer imagesDone) {
+    /** A conditional model's class of each image, on the backend; null for a plain VAE. */
+    private final IndexTensor labels;
+
+    Run(Vae model, Dataset data, int samples, long seed, int chunk, LongConsumer imagesDone, int[] labels) {
       this.imagesDone = imagesDone;
+      this.labels = model.config().conditioning().conditional() ? model.uploadLabels(labels) : null;
       this.backend = model.backend();
       this.network = model.network();
       this.latent = model.config().latent();
@@ -127,6 +173,7 @@ public final class LikelihoodEstimator {
         int rows = Math.min(chunk, count - first);
         backend.copy(backend.slice(images, (long) first * features, (long) rows * features),
             backend.slice(ws.input(), 0, (long) rows * features));
+        if (labels != null) ws.condition(labels, null, first);
         network.encodeInParts(ws, rows);
         backend.copy(backend.slice(ws.stats(), 0, 2L * rows * latent),
             backend.slice(stats, 2L * first * latent, 2L * rows * latent));
@@ -165,6 +212,7 @@ public final class LikelihoodEstimator {
       backend.uploadIndices(imageOfRow, rowsOf);
       backend.gatherRows(stats, 2 * latent, rowsOf, 0, rows, ws.stats());
       backend.reparameterize(ws.stats(), ws.eps(), ws.z(), rows, latent);
+      if (labels != null) ws.condition(labels, rowsOf, 0); // each draw's image's class
       network.decodeFromInParts(ws, ws.z(), rows);
       backend.gatherRows(images, features, rowsOf, 0, rows, ws.input());
       backend.reconstructionLoss(network.config().likelihood(), ws.logits(), ws.input(), rows, features,

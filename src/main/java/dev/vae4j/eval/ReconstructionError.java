@@ -7,7 +7,8 @@ import java.util.function.LongConsumer;
 /**
  * Mean squared pixel error of each image's reconstruction at the encoder's mean: decode {@code z =
  * mu(x)} on the backend in batches, take the likelihood's pixel means ({@link Vae#decode}), and
- * average {@code (x - x')^2} over the pixels in double on the host. Deterministic: no draws.
+ * average {@code (x - x')^2} over the pixels in double on the host. Deterministic: no draws. A
+ * conditional model decodes each image's code with the image's own class.
  */
 public final class ReconstructionError {
   private static final int BATCH = 1024;
@@ -23,7 +24,9 @@ public final class ReconstructionError {
     for (int first = 0; first < count; first += batch) {
       int rows = Math.min(batch, count - first);
       System.arraycopy(codes.mu(), first * latent, z, 0, rows * latent);
-      float[] means = model.decode(rows == batch ? z : java.util.Arrays.copyOf(z, rows * latent), rows);
+      int[] labels = model.config().conditioning().conditional()
+          ? java.util.Arrays.copyOfRange(data.labels(), first, first + rows) : null; // Encodings required them
+      float[] means = model.decode(rows == batch ? z : java.util.Arrays.copyOf(z, rows * latent), rows, labels);
       data.copyPixels(first, rows, pixels, 0);
       for (int r = 0; r < rows; r++) {
         double sum = 0;

@@ -7,12 +7,15 @@ import dev.vae4j.model.VaeConfig;
 import dev.vae4j.model.layer.LayerSpecs;
 import dev.vae4j.model.layer.Shape;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** The model configuration as safetensors metadata strings, so a model file describes itself. */
 public final class ModelMetadata {
   private static final String FORMAT = "vae4j.format";
   private static final String FORMAT_VERSION = "1";
+  private static final String CLASSES = "vae4j.conditional_classes";
+  private static final String CLASS_NAMES = "vae4j.class_names";
 
   private ModelMetadata() {}
 
@@ -32,6 +35,11 @@ public final class ModelMetadata {
     }
     // As config.json: only a non-ReLU MLP says its activation, so ReLU models keep their bytes.
     if (!c.hiddenActivation().equals(ActivationFunction.RELU)) m.put("vae4j.activation", HiddenActivations.name(c.hiddenActivation()));
+    // A conditional model: its class count and, where the data named them, the names one a line.
+    if (c.conditioning().conditional()) {
+      m.put(CLASSES, Integer.toString(c.classes()));
+      if (!c.conditioning().names().isEmpty()) m.put(CLASS_NAMES, String.join("\n", c.conditioning().names()));
+    }
     return m;
   }
 
@@ -40,26 +48,39 @@ public final class ModelMetadata {
       throw new FormatException(file + ": not a vae4j model file (metadata " + FORMAT + " is " + m.get(FORMAT) + ", expected " + FORMAT_VERSION + ")");
     }
     try {
-      int inputSize = Integer.parseInt(require(m, "vae4j.input_size", file));
-      Shape input =
-          m.containsKey("vae4j.input_shape") ? inputShape(m.get("vae4j.input_shape"), inputSize) : Shape.flat(inputSize);
-      if (m.containsKey("vae4j.encoder")) {
-        return new VaeConfig(input, LayerSpecs.parse(m.get("vae4j.encoder")),
-            Integer.parseInt(require(m, "vae4j.latent", file)), LayerSpecs.parse(require(m, "vae4j.decoder", file)),
-            Likelihood.parse(require(m, "vae4j.likelihood", file)));
-      }
-      String[] parts = require(m, "vae4j.hidden", file).split(",");
-      int[] hidden = new int[parts.length];
-      for (int i = 0; i < parts.length; i++) hidden[i] = Integer.parseInt(parts[i].trim());
-      return VaeConfig.mlp(
-          input,
-          hidden,
-          Integer.parseInt(require(m, "vae4j.latent", file)),
-          Likelihood.parse(require(m, "vae4j.likelihood", file)),
-          m.containsKey("vae4j.activation") ? HiddenActivations.parse(m.get("vae4j.activation")) : ActivationFunction.RELU);
+      return layers(m, file).withConditioning(conditioning(m));
     } catch (IllegalArgumentException e) {
       throw new FormatException(file + ": bad model configuration in metadata (" + e.getMessage() + ")", e);
     }
+  }
+
+  /** A model file's conditioning: none without {@code vae4j.conditional_classes}. */
+  private static Conditioning conditioning(Map<String, String> m) {
+    if (!m.containsKey(CLASSES)) return Conditioning.NONE;
+    int classes = Integer.parseInt(m.get(CLASSES));
+    if (classes <= 0) throw new IllegalArgumentException(CLASSES + " is " + classes + ", not a positive class count");
+    return new Conditioning(classes, m.containsKey(CLASS_NAMES) ? List.of(m.get(CLASS_NAMES).split("\n", -1)) : List.of());
+  }
+
+  /** The layers a model file's metadata describe. */
+  private static VaeConfig layers(Map<String, String> m, String file) throws FormatException {
+    int inputSize = Integer.parseInt(require(m, "vae4j.input_size", file));
+    Shape input =
+        m.containsKey("vae4j.input_shape") ? inputShape(m.get("vae4j.input_shape"), inputSize) : Shape.flat(inputSize);
+    if (m.containsKey("vae4j.encoder")) {
+      return new VaeConfig(input, LayerSpecs.parse(m.get("vae4j.encoder")),
+          Integer.parseInt(require(m, "vae4j.latent", file)), LayerSpecs.parse(require(m, "vae4j.decoder", file)),
+          Likelihood.parse(require(m, "vae4j.likelihood", file)));
+    }
+    String[] parts = require(m, "vae4j.hidden", file).split(",");
+    int[] hidden = new int[parts.length];
+    for (int i = 0; i < parts.length; i++) hidden[i] = Integer.parseInt(parts[i].trim());
+    return VaeConfig.mlp(
+        input,
+        hidden,
+        Integer.parseInt(require(m, "vae4j.latent", file)),
+        Likelihood.parse(require(m, "vae4j.likelihood", file)),
+        m.containsKey("vae4j.activation") ? HiddenActivations.parse(m.get("vae4j.activation")) : ActivationFunction.RELU);
   }
 
   /** {@code CxHxW}, which must hold {@code inputSize} values. */

@@ -44,18 +44,25 @@ public final class ParameterLayout {
   public ParameterLayout(VaeConfig config) {
     int latent = config.latent();
     long offset = 0;
+    // A conditional model's first dense layers read the class one-hot beside their input (the
+    // image, or a conv model's flattened features) and beside z: weights [H, F + C] and [H, L + C],
+    // as PyTorch's nn.Linear on the concatenation.
+    int classes = config.classes();
     Shape shape = config.input();
     boolean sequential = !config.isMlp();
     List<String> encNames = sequential ? sequentialNames("enc", config.encoder()) : names("enc", config.encoder(), false);
+    int conditioned = conditionedLayer(config);
     for (int i = 0; i < encNames.size(); i++) {
+      if (i == conditioned) shape = Shape.flat(shape.size() + classes);
       Layer layer = config.encoder().get(i).build(encNames.get(i), shape, offset);
       offset = add(layer, encoder);
       shape = layer.outputShape();
     }
     // The heads flatten what the encoder gives, as its linear layers do.
+    if (classes > 0 && conditioned == config.encoder().size()) shape = Shape.flat(shape.size() + classes);
     heads = new Linear(List.of("enc.mu", "enc.logvar"), shape.size(), 2 * latent, Activation.IDENTITY, offset);
     offset = add(heads, null);
-    shape = Shape.flat(latent);
+    shape = Shape.flat(latent + classes);
     List<String> decNames = sequential ? sequentialNames("dec", config.decoder()) : names("dec", config.decoder(), true);
     for (int i = 0; i < decNames.size(); i++) {
       Layer layer = config.decoder().get(i).build(decNames.get(i), shape, offset);
@@ -69,6 +76,17 @@ public final class ParameterLayout {
           + " values needs " + outputs);
     }
     size = offset;
+  }
+
+  /**
+   * The encoder layer (an index into its layers, the heads last) that reads a conditional model's
+   * one-hot: the first dense one (an MLP's first layer; a conv model's first after its
+   * convolutions, or the heads when it has none).
+   */
+  public static int conditionedLayer(VaeConfig config) {
+    List<LayerSpec> specs = config.encoder();
+    for (int i = 0; i < specs.size(); i++) if (specs.get(i) instanceof dev.vae4j.model.layer.LinearSpec) return i;
+    return specs.size();
   }
 
   /** PyTorch names of a group's layers: {@code prefix.fc} or {@code prefix.fc1..N}; the decoder's last is {@code dec.out}. */

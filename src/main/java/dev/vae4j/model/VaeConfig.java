@@ -28,9 +28,12 @@ import java.util.List;
  * @param latent latent dimensions
  * @param decoder decoder layers, latent side first, ending with the output layer
  * @param likelihood the decoder's output distribution
+ * @param conditioning the classes a conditional VAE's encoder and decoder also read, as a one-hot
+ *     beside the first dense layer's input (an MLP's image, a conv model's flattened features) and
+ *     beside the latent vector ({@link Conditioning#NONE}: a plain VAE)
  */
 public record VaeConfig(Shape input, List<LayerSpec> encoder, int latent, List<LayerSpec> decoder,
-    Likelihood likelihood) {
+    Likelihood likelihood, Conditioning conditioning) {
 
   /** Checks every size; a bad one throws {@link IllegalArgumentException} naming it. */
   public VaeConfig {
@@ -41,6 +44,22 @@ public record VaeConfig(Shape input, List<LayerSpec> encoder, int latent, List<L
     if (likelihood == null) throw new IllegalArgumentException("likelihood is required");
     encoder = List.copyOf(encoder);
     decoder = List.copyOf(decoder);
+    if (conditioning == null) conditioning = Conditioning.NONE;
+  }
+
+  /** A plain (unconditional) VAE of these layers. */
+  public VaeConfig(Shape input, List<LayerSpec> encoder, int latent, List<LayerSpec> decoder, Likelihood likelihood) {
+    this(input, encoder, latent, decoder, likelihood, Conditioning.NONE);
+  }
+
+  /** This model conditioned on {@code conditioning}'s classes ({@link Conditioning#NONE}: not). */
+  public VaeConfig withConditioning(Conditioning conditioning) {
+    return new VaeConfig(input, encoder, latent, decoder, likelihood, conditioning);
+  }
+
+  /** How many classes a conditional model reads as a one-hot (0 for a plain VAE). */
+  public int classes() {
+    return conditioning.classes();
   }
 
   /** Whether any layer is a convolution ({@link LayerSpec#convolutional}), which on a GPU needs cuDNN. */
@@ -221,7 +240,7 @@ public record VaeConfig(Shape input, List<LayerSpec> encoder, int latent, List<L
     boolean sameInput = input.equals(other.input)
         || (input.size() == other.input.size() && (input.isFlat() || other.input.isFlat()));
     return sameInput && encoder.equals(other.encoder) && latent == other.latent && decoder.equals(other.decoder)
-        && likelihood == other.likelihood;
+        && likelihood == other.likelihood && conditioning.classes() == other.conditioning.classes();
   }
 
   /** Values per input row (pixels per image: channels * height * width). */
@@ -255,6 +274,7 @@ public record VaeConfig(Shape input, List<LayerSpec> encoder, int latent, List<L
 
   @Override
   public String toString() {
-    return "VaeConfig[" + input + " in, " + describe() + ", " + likelihood + "]";
+    return "VaeConfig[" + input + " in, " + describe() + ", " + likelihood
+        + (conditioning.conditional() ? ", conditional on " + conditioning.classes() + " classes" : "") + "]";
   }
 }

@@ -20,6 +20,12 @@ import java.util.List;
  * <p>A training step may add inverted {@link Dropout} to the outputs of the hidden Linear layers of
  * an MLP (every encoder layer before the heads, every decoder layer before the output), after their
  * activation; evaluation never does.
+ *
+ * <p>A conditional model ({@link VaeConfig#conditioning}) reads each row's class as a one-hot
+ * beside its first dense encoder layer's input (an MLP's image, a conv model's flattened features)
+ * and beside the latent vector the decoder reads ({@link
+ * Backend#appendOneHot}, labels from {@link Workspace#condition}); the decoder's input gradient
+ * gives z's as its first L columns ({@link Backend#appendOneHotBackward}).
  */
 public final class VaeNetwork {
   /**
@@ -45,6 +51,8 @@ public final class VaeNetwork {
   /** Each layer's parameter tensors ({@link Layer#bind} on {@link #params}), in the lists' order. */
   private final Tensor[][] encoderParams;
   private final Tensor[][] decoderParams;
+  /** The encoder layer that reads a conditional model's one-hot beside its input ({@link ParameterLayout#conditionedLayer}). */
+  private final int conditionedLayer;
 
   /** Binds the network to {@code params}, a flat buffer of {@code layout.size()} parameters. */
   public VaeNetwork(Backend backend, VaeConfig config, ParameterLayout layout, Tensor params) {
@@ -61,6 +69,7 @@ public final class VaeNetwork {
     this.decoder = layout.decoder();
     this.encoderParams = bind(encoder, params);
     this.decoderParams = bind(decoder, params);
+    this.conditionedLayer = ParameterLayout.conditionedLayer(config);
   }
 
   private Tensor[][] bind(List<Layer> layers, Tensor buffer) {
@@ -101,12 +110,14 @@ public final class VaeNetwork {
     long perRow = encoder.get(0).inputShape().size() + 3L * config.latent() + 2;
     for (Layer layer : encoder) perRow += layer.outputShape().size();
     for (Layer layer : decoder) perRow += layer.outputShape().size();
+    if (config.classes() > 0) perRow += config.inputSize() + config.latent() + 2L * config.classes(); // the one-hot inputs
     return (int) Math.max(atLeast, Math.min(wanted, INFERENCE_FLOATS / perRow));
   }
 
   /** A workspace for passes of up to {@code capacity} rows; gradients only if it will train. */
   public Workspace workspace(int capacity, boolean withGradients) {
-    return new Workspace(backend, encoder, decoder, capacity, withGradients, null);
+    return new Workspace(backend, encoder, decoder, config.inputSize(), config.classes(), conditionedLayer, capacity,
+        withGradients, null);
   }
 
   /**
@@ -115,7 +126,8 @@ public final class VaeNetwork {
    * workspace neither fills nor releases.
    */
   public Workspace workspace(int capacity, boolean withGradients, Tensor eps) {
-    return new Workspace(backend, encoder, decoder, capacity, withGradients, eps);
+    return new Workspace(backend, encoder, decoder, config.inputSize(), config.classes(), conditionedLayer, capacity,
+        withGradients, eps);
   }
 
   /** Encoder: {@code ws.input -> ws.stats} (mu, logvar) for the first {@code rows} rows. */
@@ -242,6 +254,9 @@ public final class VaeNetwork {
     Tensor x = rowsOf(ws.input, first, n, config.inputSize(), rows);
     for (int i = 0; i < encoder.size(); i++) {
       Layer layer = encoder.get(i);
+      if (i == conditionedLayer) {
+        x = conditioned(ws, x, layer.inputShape().size() - config.classes(), ws.conditionedInput, first, n, rows);
+      }
       Tensor y = rowsOf(ws.encoded[i], first, n, layer.outputShape().size(), rows);
       layer.forward(backend, encoderParams[i], x, y, preActivation(ws.encodedPre[i], first, n, layer, rows), n);
       if (dropout != null && dropsOutput(encoder, i)) drop(y, n, layer, dropout, dropoutLayer(false, i));
@@ -250,7 +265,8 @@ public final class VaeNetwork {
   }
 
   private void decodeRows(Workspace ws, Tensor z, int first, int n, int rows, Dropout dropout) {
-    Tensor x = rowsOf(z, first, n, config.latent(), rows);
+    Tensor x = conditioned(ws, rowsOf(z, first, n, config.latent(), rows), config.latent(), ws.conditionedZ, first, n,
+        rows);
     for (int i = 0; i < decoder.size(); i++) {
       Layer layer = decoder.get(i);
       Tensor y = rowsOf(ws.decoded[i], first, n, layer.outputShape().size(), rows);
@@ -263,6 +279,20 @@ public final class VaeNetwork {
   /** Rows [first, first + n) of a layer's kept pre-activation, or null where it keeps none. */
   private Tensor preActivation(Tensor pre, int first, int n, Layer layer, int rows) {
     return pre == null ? null : rowsOf(pre, first, n, layer.outputShape().size(), rows);
+  }
+
+  /**
+   * A conditional model's first layer input for rows [first, first + n) of a pass: {@code x} with
+   * the rows' one-hot beside it, in {@code wide} ({@link Backend#appendOneHot}); a plain VAE's is
+   * {@code x} itself.
+   */
+  private Tensor conditioned(Workspace ws, Tensor x, int width, Tensor wide, int first, int n, int rows) {
+    int classes = config.classes();
+    if (classes == 0) return x;
+    Workspace.Labels labels = ws.labels();
+    Tensor out = rowsOf(wide, first, n, width + classes, rows);
+    backend.appendOneHot(x, width, labels.labels(), labels.order(), labels.first() + first, n, classes, out);
+    return out;
   }
 
   private void drop(Tensor y, int rows, Layer layer, Dropout d, int number) {
@@ -350,17 +380,20 @@ public final class VaeNetwork {
   /**
    * The decoder's backward pass over {@code rows} rows, output layer first, from {@code d logits}
    * in the workspace to {@code ws.zGrad}: each layer turns d(output) into its parameters' gradients
-   * and d(input).
+   * and d(input). A conditional decoder's input gradient has the one-hot's columns too: z's are the
+   * first L.
    */
   void backwardDecoder(Workspace ws, int rows, LayerGradients grads, Dropout dropout) {
+    boolean conditional = config.classes() > 0;
     for (int i = decoder.size() - 1; i >= 0; i--) {
-      Tensor input = i == 0 ? ws.z : ws.decoded[i - 1];
-      Tensor inputGrad = i == 0 ? ws.zGrad : ws.decodedGrad[i - 1];
+      Tensor input = i > 0 ? ws.decoded[i - 1] : conditional ? ws.conditionedZ : ws.z;
+      Tensor inputGrad = i > 0 ? ws.decodedGrad[i - 1] : conditional ? ws.conditionedZGrad : ws.zGrad;
       if (dropout != null && dropsOutput(decoder, i)) dropBackward(ws.decodedGrad[i], rows, decoder.get(i), dropout, dropoutLayer(true, i));
       Tensor saved = ws.decodedPre[i] != null ? ws.decodedPre[i] : ws.decoded[i];
       decoder.get(i).backward(backend, decoderParams[i], grads.decoder[i], input, saved, ws.decodedGrad[i],
           inputGrad, rows);
     }
+    if (conditional) backend.appendOneHotBackward(ws.conditionedZGrad, config.latent(), config.classes(), rows, ws.zGrad);
   }
 
   /**
@@ -369,12 +402,17 @@ public final class VaeNetwork {
    */
   void backwardEncoder(Workspace ws, int rows, LayerGradients grads, Dropout dropout) {
     for (int i = encoder.size() - 1; i >= 0; i--) {
-      Tensor input = i == 0 ? ws.input : ws.encoded[i - 1];
-      Tensor inputGrad = i == 0 ? null : ws.encodedGrad[i - 1];
+      boolean wide = config.classes() > 0 && i == conditionedLayer; // its input has the one-hot beside it
+      Tensor input = wide ? ws.conditionedInput : i > 0 ? ws.encoded[i - 1] : ws.input;
+      Tensor inputGrad = i == 0 ? null : wide ? ws.conditionedInputGrad : ws.encodedGrad[i - 1];
       if (dropout != null && dropsOutput(encoder, i)) dropBackward(ws.encodedGrad[i], rows, encoder.get(i), dropout, dropoutLayer(false, i));
       Tensor saved = ws.encodedPre[i] != null ? ws.encodedPre[i] : ws.encoded[i];
       encoder.get(i).backward(backend, encoderParams[i], grads.encoder[i], input, saved, ws.encodedGrad[i],
           inputGrad, rows);
+      if (wide && i > 0) {
+        int width = encoder.get(i).inputShape().size() - config.classes();
+        backend.appendOneHotBackward(ws.conditionedInputGrad, width, config.classes(), rows, ws.encodedGrad[i - 1]);
+      }
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.vae4j.model;
 
 import dev.vae4j.backend.Backend;
+import dev.vae4j.backend.IndexTensor;
 import dev.vae4j.backend.Tensor;
 import dev.vae4j.model.layer.Layer;
 import java.util.List;
@@ -40,18 +41,41 @@ public final class Workspace {
   /** Whether {@link #eps} was allocated here (else it belongs to the caller). */
   private final boolean ownsEps;
 
+  /** Classes of a conditional model's one-hot (0: a plain VAE, and the three buffers below are null). */
+  final int classes;
+  /**
+   * A conditional model's input of its first dense encoder layer: {@code [capacity, F + classes]},
+   * the batch (an MLP's) or the convolutions' features (a conv model's) and the one-hot.
+   */
+  final Tensor conditionedInput;
+  /** Its gradient, for a conv model with gradients (an MLP's first layer needs none); else null. */
+  final Tensor conditionedInputGrad;
+  /** A conditional model's decoder input: {@code [capacity, latent + classes]}, a latent vector and its one-hot. */
+  final Tensor conditionedZ;
+  /** The gradient of {@link #conditionedZ}, with gradients; else null. */
+  final Tensor conditionedZGrad;
+  /** Whose labels the next pass's rows have ({@link #condition}); null until set. */
+  private Labels labels;
+
+  /**
+   * The labels of a pass's rows: row i's is {@code labels[order[first + i]]}, or {@code
+   * labels[first + i]} without an order, as {@link Backend#appendOneHot} reads them.
+   */
+  record Labels(IndexTensor labels, IndexTensor order, int first) {}
+
   /**
    * Buffers for {@code encoder} (the encoder's layers then the heads) and {@code decoder}: each
    * layer's output and, with gradients, each layer's output gradient.
    */
-  Workspace(Backend backend, List<Layer> encoder, List<Layer> decoder, int capacity, boolean withGradients,
-      Tensor sharedEps) {
+  Workspace(Backend backend, List<Layer> encoder, List<Layer> decoder, int inputSize, int classes, int conditionedLayer,
+      int capacity, boolean withGradients, Tensor sharedEps) {
     if (capacity <= 0) throw new IllegalArgumentException("batch capacity must be > 0, got " + capacity);
     this.capacity = capacity;
     for (Layer layer : encoder) layer.prepare(backend, capacity);
     for (Layer layer : decoder) layer.prepare(backend, capacity);
     int latent = encoder.get(encoder.size() - 1).outputShape().size() / 2;
-    input = backend.allocate((long) capacity * encoder.get(0).inputShape().size());
+    this.classes = classes;
+    input = backend.allocate((long) capacity * inputSize);
     encoded = allocateOutputs(backend, encoder, capacity);
     stats = encoded[encoded.length - 1];
     if (sharedEps != null && sharedEps.length() != (long) capacity * latent) {
@@ -70,6 +94,11 @@ public final class Workspace {
     decodedGrad = withGradients ? allocateOutputs(backend, decoder, capacity) : null;
     encodedPre = allocatePreActivations(backend, encoder, capacity, withGradients);
     decodedPre = allocatePreActivations(backend, decoder, capacity, withGradients);
+    long wide = classes == 0 ? 0 : (long) capacity * encoder.get(conditionedLayer).inputShape().size();
+    conditionedInput = classes == 0 ? null : backend.allocate(wide);
+    conditionedInputGrad = classes == 0 || !withGradients || conditionedLayer == 0 ? null : backend.allocate(wide);
+    conditionedZ = classes == 0 ? null : backend.allocate((long) capacity * (latent + classes));
+    conditionedZGrad = classes == 0 || !withGradients ? null : backend.allocate((long) capacity * (latent + classes));
   }
 
   private static Tensor[] allocatePreActivations(Backend backend, List<Layer> layers, int capacity, boolean withGradients) {
@@ -80,6 +109,25 @@ public final class Workspace {
       }
     }
     return pre;
+  }
+
+  /**
+   * For a conditional model: the next passes' rows are those at positions {@code [first, first +
+   * rows)} of {@code order} (the epoch's order, as the batch was gathered), whose labels {@code
+   * labels} holds; or, with a null {@code order}, row i's label is {@code labels[first + i]}.
+   * Ignored by a plain VAE. It queues no backend work, so a recorded step may call it with a new
+   * {@code first} each time, as it passes {@code gatherRows} one.
+   */
+  public void condition(IndexTensor labels, IndexTensor order, int first) {
+    this.labels = new Labels(labels, order, first);
+  }
+
+  /** The labels {@link #condition} set; a conditional model's pass without them is an error. */
+  Labels labels() {
+    if (labels == null) {
+      throw new IllegalStateException("a conditional model needs each row's class: no labels were given");
+    }
+    return labels;
   }
 
   private static Tensor[] allocateOutputs(Backend backend, List<Layer> layers, int capacity) {
@@ -103,6 +151,9 @@ public final class Workspace {
     }
     for (Tensor[] pre : List.of(encodedPre, decodedPre)) {
       for (Tensor t : pre) if (t != null) all.add(t);
+    }
+    for (Tensor t : new Tensor[] {conditionedInput, conditionedInputGrad, conditionedZ, conditionedZGrad}) {
+      if (t != null) all.add(t);
     }
     for (Tensor t : all) backend.release(t);
   }

@@ -8,6 +8,7 @@ import dev.vae4j.plot.ImageGrid;
 import java.awt.image.BufferedImage;
 import java.awt.image.WritableRaster;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -18,6 +19,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
@@ -35,7 +37,12 @@ import javax.imageio.ImageIO;
  * as 4-dimensional {@code [count, 3, height, width]} IDX files; {@link Format#FOLDER}, one PNG per
  * image (grey or RGB) in a folder per class, {@code DIR/<label>/000000.png}, torchvision's {@code
  * ImageFolder} layout, which {@code train --data DIR} splits with its own seeded tenth. The labels
- * come from {@link #labels} alone: 0 for every image of an unconditional model.
+ * come from {@link #labels} alone: 0 for every image of an unconditional model; a conditional
+ * model's draws cycle through its classes (image {@code n} of class {@code n % C}, so every class
+ * has {@code count / C} images or one more), each decoded as its class, and where its classes have
+ * names an IDX dataset gets a {@code classes.txt} naming them, as {@code train} reads it. Class
+ * folders are named by label, zero-padded when there are more than ten, so that their sorted order
+ * (torchvision's) is the label order.
  *
  * <p>Everything is written into {@code DIR.partial} first and renamed to {@code DIR} at the end, so
  * {@code DIR} never holds half a dataset. An existing non-empty {@code DIR} is refused unless
@@ -100,7 +107,7 @@ public final class GeneratedDataset {
       throw new IllegalArgumentException("binary samples need a Bernoulli model; this one is " + model.config().likelihood());
     }
     int[] labels = labels(count);
-    byte[] pixels = pixels(count, seed, binary);
+    byte[] pixels = pixels(count, seed, binary, labels);
     Path partial = dir.resolveSibling(dir.getFileName() + PARTIAL);
     deleteTree(partial); // left by a stopped run
     Files.createDirectories(partial);
@@ -128,14 +135,18 @@ public final class GeneratedDataset {
   /**
    * The label of each of {@code count} generated images: the one place they come from. An
    * unconditional model's images have none of their own, so every one is labelled 0; a
-   * conditional model would choose each draw's class here (and decode with it).
+   * conditional model's cycle through its classes, each draw decoded as its own.
    */
   private int[] labels(int count) {
-    return new int[count];
+    int classes = model.config().classes();
+    int[] labels = new int[count];
+    if (classes > 0) for (int n = 0; n < count; n++) labels[n] = n % classes;
+    return labels;
   }
 
   /** {@code count} decoded prior draws as bytes, image after image, each channel-major. */
-  private byte[] pixels(int count, long seed, boolean binary) {
+  private byte[] pixels(int count, long seed, boolean binary, int[] labels) {
+    boolean conditional = model.config().classes() > 0;
     int d = model.config().inputSize(), latent = model.config().latent();
     long total = (long) count * d;
     if (total > Integer.MAX_VALUE - 8) {
@@ -155,7 +166,8 @@ public final class GeneratedDataset {
     byte[] bytes = new byte[(int) total];
     for (int first = 0; first < count; first += CHUNK) {
       int rows = Math.min(CHUNK, count - first);
-      float[] means = model.decode(Arrays.copyOfRange(z, first * latent, (first + rows) * latent), rows);
+      float[] means = model.decode(Arrays.copyOfRange(z, first * latent, (first + rows) * latent), rows,
+          conditional ? Arrays.copyOfRange(labels, first, first + rows) : null);
       for (int i = 0; i < means.length; i++) {
         float v = binary ? (random.nextDouble() < means[i] ? 1f : 0f) : means[i];
         bytes[first * d + i] = (byte) ImageGrid.toByte(v);
@@ -168,6 +180,8 @@ public final class GeneratedDataset {
     int d = channels * height * width;
     IdxWriter.write(dir.resolve("train-images-idx3-ubyte"), dims(train), Arrays.copyOfRange(pixels, 0, train * d));
     IdxWriter.writeLabels(dir.resolve("train-labels-idx1-ubyte"), Arrays.copyOfRange(labels, 0, train));
+    List<String> names = model.config().conditioning().names();
+    if (!names.isEmpty()) Files.write(dir.resolve("classes.txt"), names, StandardCharsets.UTF_8);
     if (test == 0) return;
     IdxWriter.write(dir.resolve("t10k-images-idx3-ubyte"), dims(test), Arrays.copyOfRange(pixels, train * d, pixels.length));
     IdxWriter.writeLabels(dir.resolve("t10k-labels-idx1-ubyte"), Arrays.copyOfRange(labels, train, labels.length));
@@ -181,6 +195,8 @@ public final class GeneratedDataset {
   private void writeFolder(Path dir, byte[] pixels, int[] labels, int count) throws IOException {
     int d = channels * height * width, plane = height * width;
     int digits = Math.max(6, Integer.toString(count - 1).length());
+    int classes = model.config().classes();
+    String folder = classes > 10 ? "%0" + Integer.toString(classes - 1).length() + "d" : "%d";
     for (int n = 0; n < count; n++) {
       BufferedImage image = new BufferedImage(width, height,
           channels == 1 ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_INT_RGB);
@@ -190,7 +206,7 @@ public final class GeneratedDataset {
           for (int x = 0; x < width; x++) raster.setSample(x, y, c, pixels[n * d + c * plane + y * width + x] & 0xff);
         }
       }
-      Path classDir = dir.resolve(Integer.toString(labels[n]));
+      Path classDir = dir.resolve(String.format(Locale.ROOT, folder, labels[n]));
       Files.createDirectories(classDir);
       Path file = classDir.resolve(String.format(Locale.ROOT, "%0" + digits + "d.png", n));
       if (!ImageIO.write(image, "png", file.toFile())) throw new IOException("no PNG writer available");

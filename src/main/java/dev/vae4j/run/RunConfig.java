@@ -16,6 +16,7 @@ import dev.vae4j.io.AtomicFiles;
 import dev.vae4j.io.FormatException;
 import dev.vae4j.io.RegularFiles;
 import dev.vae4j.model.HiddenActivations;
+import dev.vae4j.model.Conditioning;
 import dev.vae4j.model.VaeConfig;
 import dev.vae4j.model.layer.LayerSpecs;
 import dev.vae4j.model.layer.Shape;
@@ -195,6 +196,13 @@ public record RunConfig(
     }
     // An MLP's hidden activation when not ReLU: the sizes above do not say it (older files: ReLU).
     if (!model.hiddenActivation().equals(ActivationFunction.RELU)) m.put("activation", HiddenActivations.name(model.hiddenActivation()));
+    // A conditional model's classes (--conditional), so that every command rebuilds its layers.
+    if (model.conditioning().conditional()) {
+      Map<String, Object> c = new LinkedHashMap<>();
+      c.put("classes", model.classes());
+      if (!model.conditioning().names().isEmpty()) c.put("class_names", model.conditioning().names());
+      m.put("conditional", c);
+    }
     TrainOptions o = training;
     Map<String, Object> t = new LinkedHashMap<>();
     t.put("epochs", o.epochs());
@@ -329,6 +337,7 @@ public record RunConfig(
           ? VaeConfig.mlp(input, hidden, f.integer("/model/latent"), likelihood, hiddenActivation(f))
           : new VaeConfig(shape(f.text("/model/input_shape"), inputSize), LayerSpecs.parse(f.text("/model/encoder")),
               f.integer("/model/latent"), LayerSpecs.parse(f.text("/model/decoder")), likelihood);
+      model = model.withConditioning(conditioning(f));
 
       OptimizerChoice optimizer = optimizer(f);
       JsonNode validation = f.node("/training/validation");
@@ -431,6 +440,22 @@ public record RunConfig(
     } catch (IllegalArgumentException e) {
       throw f.bad("/model/activation", e.getMessage());
     }
+  }
+
+  /** {@code model.conditional}: its classes and their names; a plain VAE when absent (every file before {@code --conditional}). */
+  private static Conditioning conditioning(Fields f) throws FormatException {
+    if (f.root().at("/model/conditional").isMissingNode()) return Conditioning.NONE;
+    int classes = f.integer("/model/conditional/classes");
+    if (classes <= 0) throw f.bad("/model/conditional/classes", "is " + classes + ", not a positive class count");
+    JsonNode names = f.root().at("/model/conditional/class_names");
+    java.util.List<String> list = new java.util.ArrayList<>();
+    if (!names.isMissingNode()) {
+      if (!names.isArray() || names.size() != classes) {
+        throw f.bad("/model/conditional/class_names", "is not a list of " + classes + " names");
+      }
+      for (JsonNode n : names) list.add(n.asText());
+    }
+    return new Conditioning(classes, list);
   }
 
   /** training.optimizer, with training.momentum (SGD) and training.l1, each 0 when absent. */

@@ -44,6 +44,8 @@ public final class TensorBoardListener implements TrainingListener, AutoCloseabl
   private final int stepInterval;
   private final double learningRate;
   private final float[] originals;
+  /** The classes of {@link #originals} (a conditional model reconstructs each as its own), or null without labels. */
+  private final int[] originalLabels;
 
   private TensorBoardListener(TensorBoardWriter writer, Dataset pictures, long seed, int stepInterval, double learningRate) {
     this.writer = writer;
@@ -55,6 +57,7 @@ public final class TensorBoardListener implements TrainingListener, AutoCloseabl
     int d = pictures.features();
     this.originals = new float[chosen.length * d];
     for (int i = 0; i < chosen.length; i++) pictures.copyPixels(chosen[i], 1, originals, i * d);
+    this.originalLabels = pictures.labels() == null ? null : java.util.Arrays.stream(chosen).map(i -> pictures.labels()[i]).toArray();
   }
 
   /**
@@ -111,7 +114,8 @@ public final class TensorBoardListener implements TrainingListener, AutoCloseabl
       if (m.trainIwae() != null) writer.scalar("epoch/train_iwae", epoch, m.trainIwae()); // --iwae-k only
       Pictures grids = Pictures.of(pictures, model, SCALE);
       image("samples", epoch, grids.samples(SAMPLES, COLUMNS, seed, false));
-      image("reconstructions", epoch, grids.reconstructions(originals, originals.length / pictures.features(), COLUMNS, seed));
+      image("reconstructions", epoch, grids.reconstructions(originals, originals.length / pictures.features(), COLUMNS, seed,
+          model.config().conditioning().conditional() ? originalLabels : null));
       writer.flush();
     } catch (IOException e) {
       throw new UncheckedIOException(e);

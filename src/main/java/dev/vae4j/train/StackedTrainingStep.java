@@ -121,6 +121,9 @@ public final class StackedTrainingStep {
       throw new IllegalArgumentException("stacked training takes MLP models with bernoulli or gaussian likelihoods"
           + " and Adam, not " + (mlp ? "the " + likelihood.cliName() + " likelihood" : "convolutional layers"));
     }
+    if (config.classes() > 0) {
+      throw new IllegalArgumentException("stacked training takes plain VAEs, not conditional ones (--conditional)");
+    }
     // The stacked kernels take the default leaky slope and keep no pre-activation (GELU's backward needs one).
     for (Layer layer : allLayers(layout)) {
       ActivationFunction f = ((Linear) layer).function();

@@ -44,6 +44,8 @@ public final class Trainer {
   private final IndexTensor trainOrder;
   private final IndexTensor validationOrder;
   private final TrainingStep training;
+  /** A conditional model's labels of {@link #images}' rows, resident beside them; else null. */
+  private final IndexTensor labels;
   private final int stepsPerEpoch;
 
   private final EpochOrder epochOrder;
@@ -102,6 +104,10 @@ public final class Trainer {
     this.imageWeights = options.classWeights().enabled() ? uploadWeights(train, options.classWeights()) : null;
     this.training = TrainingStep.allocate(model, options.batchSize(), options.optimizer().l1(), options.clipGradNorm(),
         options.dropout(), imageWeights != null, options.iwaeK());
+    int classes = model.config().classes();
+    this.labels = classes == 0 ? null : test == null ? ResidentLabels.upload(backend, classes, train)
+        : ResidentLabels.upload(backend, classes, train, test);
+    if (labels != null) training.conditionOn(labels);
     this.stepsPerEpoch = (epochOrder.size() + options.batchSize() - 1) / options.batchSize();
     this.early = new EarlyStopping(options.patience());
   }

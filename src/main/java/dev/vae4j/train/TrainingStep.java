@@ -71,6 +71,9 @@ public final class TrainingStep {
   /** With clipping, slices of {@link #clipScalars}: [0, 1) and [1, 3); else null. */
   private final Tensor squaredNorm, gradNormSums;
 
+  /** A conditional model's resident labels ({@link #conditionOn}), read through the order as the images are; else null. */
+  private IndexTensor labels;
+
   /**
    * One block of rows: its workspace and the gradient buffer its backward pass writes, its row
    * weights (null without class weights) and the importance-weighted pass's buffers (null when
@@ -87,6 +90,9 @@ public final class TrainingStep {
 
   private TrainingStep(Vae model, int batch, double l1, double clipGradNorm, float dropout, boolean weightedRows,
       int iwaeK) {
+    if (iwaeK > 1 && model.config().classes() > 0) {
+      throw new IllegalArgumentException("--iwae-k does not combine with --conditional");
+    }
     this.dropout = dropout;
     this.backend = model.backend();
     this.clipGradNorm = clipGradNorm;
@@ -189,6 +195,14 @@ public final class TrainingStep {
         grads, l1);
   }
 
+  /**
+   * A conditional model's steps read row {@code i}'s class as {@code labels[i]} of the resident
+   * images' rows ({@link ResidentLabels}), through the same order as the images.
+   */
+  public void conditionOn(IndexTensor labels) {
+    this.labels = labels;
+  }
+
   /** The running reconstruction and KL sums, in that order. */
   public Tensor lossSums() {
     return lossSums;
@@ -239,6 +253,7 @@ public final class TrainingStep {
       Dropout drop = dropout > 0 ? new Dropout(dropout, seed, step, p * partCapacity) : null;
       backend.gatherRows(images, network.config().inputSize(), order, first + p * partCapacity, partRows,
           part.workspace().input());
+      if (labels != null) part.workspace().condition(labels, order, first + p * partCapacity);
       if (imageWeights != null) {
         backend.gatherRows(imageWeights, 1, order, first + p * partCapacity, partRows, part.rowWeights());
       }
@@ -287,6 +302,7 @@ public final class TrainingStep {
 
   private void forward(Workspace ws, Tensor images, IndexTensor order, int first, int rows) {
     backend.gatherRows(images, network.config().inputSize(), order, first, rows, ws.input());
+    if (labels != null) ws.condition(labels, order, first);
     network.forward(ws, rows);
   }
 

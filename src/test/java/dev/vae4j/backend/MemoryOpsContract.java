@@ -1,12 +1,13 @@
 package dev.vae4j.backend;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import org.junit.jupiter.api.Test;
 
 /**
  * The contract of {@link MemoryOps}, every op against a double-precision reference written from its
- * Javadoc: the row gather from float and 8-bit sources (uploads, downloads, fills and slices are
+ * Javadoc: the row gather from float and 8-bit sources, the conditional VAE's one-hot append and its backward (uploads, downloads, fills and slices are
  * exercised by every other family's tests). A backend's test runs it by implementing this interface
  * (as {@link BackendContractTest} does for all families), which supplies the backend and the seeded
  * randomness.
@@ -52,5 +53,57 @@ public interface MemoryOpsContract extends OpsContract {
       }
     }
     backend().release(pixels);
+  }
+
+  /** Rows of src beside the one-hot of labels[order[first + i]], and with no order labels[first + i]. */
+  @Test
+  default void appendOneHot() {
+    int width = 13, classes = 5, rows = 9, count = 30, first = 4;
+    float[] src = gaussian(rows * width, 1);
+    int[] labels = new int[count], order = new int[count];
+    for (int i = 0; i < count; i++) {
+      labels[i] = random().nextInt(classes);
+      order[i] = random().nextInt(count);
+    }
+    IndexTensor lab = backend().allocateIndices(count), ord = backend().allocateIndices(count);
+    backend().uploadIndices(labels, lab);
+    backend().uploadIndices(order, ord);
+    for (boolean ordered : new boolean[] {true, false}) {
+      Tensor dst = poisoned(rows * (width + classes));
+      backend().appendOneHot(upload(src), width, lab, ordered ? ord : null, first, rows, classes, dst);
+      float[] out = backend().download(dst);
+      for (int r = 0; r < rows; r++) {
+        int label = labels[ordered ? order[first + r] : first + r];
+        for (int c = 0; c < width; c++) assertEquals(src[r * width + c], out[r * (width + classes) + c], "row " + r);
+        for (int c = 0; c < classes; c++) {
+          assertEquals(c == label ? 1f : 0f, out[r * (width + classes) + width + c], "row " + r + " class " + c);
+        }
+      }
+    }
+  }
+
+  /** A label outside [0, classes), or rows past the labels, are refused where the backend sees them. */
+  @Test
+  default void appendOneHotRefusesBadLabels() {
+    IndexTensor lab = backend().allocateIndices(3);
+    backend().uploadIndices(new int[] {0, 4, 1}, lab);
+    Tensor dst = poisoned(3 * 6);
+    assertThrows(IndexOutOfBoundsException.class, () -> backend().appendOneHot(upload(new float[6]), 2, lab, null, 0, 3, 4, dst));
+    IndexTensor good = backend().allocateIndices(3);
+    backend().uploadIndices(new int[] {0, 3, 1}, good);
+    assertThrows(IndexOutOfBoundsException.class, () -> backend().appendOneHot(upload(new float[6]), 2, good, null, 1, 3, 4, dst));
+  }
+
+  /** The backward keeps the first width columns of each wide row. */
+  @Test
+  default void appendOneHotBackward() {
+    int width = 11, classes = 3, rows = 7;
+    float[] wide = gaussian(rows * (width + classes), 1);
+    Tensor grad = poisoned(rows * width);
+    backend().appendOneHotBackward(upload(wide), width, classes, rows, grad);
+    float[] out = backend().download(grad);
+    for (int r = 0; r < rows; r++) {
+      for (int c = 0; c < width; c++) assertEquals(wide[r * (width + classes) + c], out[r * width + c]);
+    }
   }
 }

@@ -197,6 +197,15 @@ class SweepCommandTest {
     assertTrue(bad.err().contains("--precision must be fp32 or bf16"), bad.err());
   }
 
+  /** --conditional sweeps as a flag. */
+  @Test
+  void conditionalIsSweepable() {
+    Path out = dir.resolve("c");
+    CliRun o = ok(sweep(out, "--grid", "conditional=true,false", "--dry-run"));
+    assertTrue(o.out().contains("2 trials"), o.out());
+    assertTrue(o.out().contains("--conditional"), o.out());
+  }
+
   /** The hidden activation sweeps; a bad one is refused before anything runs. */
   @Test
   void activationIsSweepable() {

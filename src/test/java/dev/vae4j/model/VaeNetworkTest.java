@@ -3,6 +3,7 @@ package dev.vae4j.model;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vae4j.backend.Activation;
 import dev.vae4j.backend.ActivationFunction;
 import dev.vae4j.backend.Backend;
 import dev.vae4j.backend.Likelihood;
@@ -170,6 +171,136 @@ class VaeNetworkTest {
     String message = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
         () -> net.forward(ws, 3, new Dropout(0.2f, 1, 1, 1))).getMessage();
     assertTrue(message.contains("does not work with " + HiddenActivations.parse(activation).kind()), message);
+  }
+
+  /**
+   * A conditional model (the class one-hot beside x and beside z): the analytic gradient against
+   * central differences of the float network's loss on a sample of the parameters, the one-hot's
+   * own weight columns among them; the labels are read through an order, as a training step does.
+   */
+  @Test
+  void conditionalGradientMatchesFiniteDifferences() {
+    long seed = Long.getLong("vae4j.seed", new Random().nextLong());
+    Random random = new Random(seed);
+    int d = 19, latent = 4, classes = 3, rows = 9;
+    VaeConfig config = VaeConfig.mlp(Shape.flat(d), new int[] {23, 17}, latent, Likelihood.GAUSSIAN, Activation.TANH)
+        .withConditioning(Conditioning.of(classes));
+    float beta = 0.7f;
+    ParameterLayout layout = new ParameterLayout(config);
+    assertEquals(d + classes, ((dev.vae4j.model.layer.Linear) layout.encoder().get(0)).in());
+    assertEquals(latent + classes, ((dev.vae4j.model.layer.Linear) layout.decoder().get(0)).in());
+    float[] p = Initializer.pytorchLinear(layout, seed);
+    float[] x = new float[rows * d], eps = new float[rows * latent];
+    for (int i = 0; i < x.length; i++) x[i] = random.nextFloat();
+    for (int i = 0; i < eps.length; i++) eps[i] = (float) random.nextGaussian();
+    int[] labels = new int[20], order = new int[20];
+    for (int i = 0; i < labels.length; i++) {
+      labels[i] = random.nextInt(classes);
+      order[i] = random.nextInt(labels.length);
+    }
+    dev.vae4j.backend.IndexTensor lab = backend.allocateIndices(labels.length), ord = backend.allocateIndices(order.length);
+    backend.uploadIndices(labels, lab);
+    backend.uploadIndices(order, ord);
+
+    Tensor params = backend.allocate(layout.size());
+    backend.upload(p, params);
+    VaeNetwork net = new VaeNetwork(backend, config, layout, params);
+    Workspace ws = net.workspace(rows, true);
+    ws.condition(lab, ord, 5);
+    backend.upload(x, 0, ws.input(), 0, x.length);
+    backend.upload(eps, 0, ws.eps(), 0, eps.length);
+    Tensor grads = backend.allocate(layout.size());
+    backend.fill(grads, Float.NaN); // every gradient must be written
+    net.forward(ws, rows);
+    net.lossesAndGradients(ws, rows, rows, beta, net.new LayerGradients(grads), null);
+    float[] analytic = backend.download(grads);
+
+    // Half the samples from the one-hot columns of the two first layers' weights, half anywhere.
+    int samples = 60;
+    double[] numeric = new double[samples];
+    float[] sampled = new float[samples];
+    double h = 1e-2; // tanh is smooth: no kinks to step over
+    for (int s = 0; s < samples; s++) {
+      int i;
+      if (s % 2 == 0) {
+        boolean enc = s % 4 == 0;
+        dev.vae4j.model.layer.Linear first = (dev.vae4j.model.layer.Linear) (enc ? layout.encoder() : layout.decoder()).get(0);
+        int width = enc ? d : latent;
+        i = (int) (first.offset() + (long) random.nextInt(first.out()) * first.in() + width + random.nextInt(classes));
+      } else {
+        i = random.nextInt(p.length);
+      }
+      numeric[s] = quotient(net, ws, p, i, h, rows, beta, null);
+      sampled[s] = analytic[i];
+      assertTrue(Float.isFinite(analytic[i]), "gradient " + i + " not written, seed " + seed);
+    }
+    double error = relativeError(numeric, sampled);
+    System.out.println("conditional gradient relative error " + error + " (seed " + seed + ")");
+    assertTrue(error < 1e-2, "conditional gradient vs finite differences: relative error " + error + " seed " + seed);
+    for (float g : analytic) assertTrue(Float.isFinite(g), "a gradient was not written, seed " + seed);
+  }
+
+  /**
+   * A conditional conv model: the one-hot beside the flattened features before the first dense
+   * layer (or the heads, without hidden layers) and beside z; the analytic gradient against central
+   * differences on a sample of the parameters away from ReLU kinks.
+   */
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+  void conditionalConvGradientMatchesFiniteDifferences(boolean hidden) {
+    long seed = Long.getLong("vae4j.seed", new Random().nextLong());
+    Random random = new Random(seed);
+    int classes = 3, rows = 6, latent = 2;
+    VaeConfig config = VaeConfig.conv(new Shape(1, 8, 8), new int[] {3}, hidden ? new int[] {7} : new int[0], latent,
+        Likelihood.GAUSSIAN).withConditioning(Conditioning.of(classes));
+    ParameterLayout layout = new ParameterLayout(config);
+    int conditioned = ParameterLayout.conditionedLayer(config);
+    dev.vae4j.model.layer.Linear dense = (dev.vae4j.model.layer.Linear) (hidden ? layout.encoder().get(conditioned) : layout.heads());
+    assertEquals(3 * 4 * 4 + classes, dense.in(), "the flattened features and the one-hot");
+    float[] p = Initializer.pytorchLinear(layout, seed);
+    float[] x = new float[rows * 64], eps = new float[rows * latent];
+    for (int i = 0; i < x.length; i++) x[i] = random.nextFloat();
+    for (int i = 0; i < eps.length; i++) eps[i] = (float) random.nextGaussian();
+    int[] labels = new int[rows];
+    for (int i = 0; i < rows; i++) labels[i] = random.nextInt(classes);
+    dev.vae4j.backend.IndexTensor lab = backend.allocateIndices(rows);
+    backend.uploadIndices(labels, lab);
+    Tensor params = backend.allocate(layout.size());
+    backend.upload(p, params);
+    VaeNetwork net = new VaeNetwork(backend, config, layout, params);
+    Workspace ws = net.workspace(rows, true);
+    ws.condition(lab, null, 0);
+    backend.upload(x, 0, ws.input(), 0, x.length);
+    backend.upload(eps, 0, ws.eps(), 0, eps.length);
+    Tensor grads = backend.allocate(layout.size());
+    backend.fill(grads, Float.NaN);
+    net.forward(ws, rows);
+    net.lossesAndGradients(ws, rows, rows, 1f, net.new LayerGradients(grads), null);
+    float[] analytic = backend.download(grads);
+    for (float g : analytic) assertTrue(Float.isFinite(g), "a gradient was not written, seed " + seed);
+
+    int samples = 60, kept = 0;
+    double[] numeric = new double[samples];
+    float[] sampled = new float[samples];
+    double h = 1e-3;
+    for (int s = 0; s < samples; s++) {
+      // Half from the one-hot's weight columns of the conditioned dense layer and of dec.fc.0.
+      int i;
+      if (s % 2 == 0) {
+        dev.vae4j.model.layer.Linear first = s % 4 == 0 ? dense : (dev.vae4j.model.layer.Linear) layout.decoder().get(0);
+        i = (int) (first.offset() + (long) random.nextInt(first.out()) * first.in() + first.in() - classes + random.nextInt(classes));
+      } else {
+        i = random.nextInt(p.length);
+      }
+      double wide = quotient(net, ws, p, i, h, rows, 1f, null), narrow = quotient(net, ws, p, i, h / 2, rows, 1f, null);
+      if (Math.abs(wide - narrow) > 0.05 * Math.max(Math.abs(wide), Math.abs(narrow)) + 1e-3) continue;
+      numeric[kept] = narrow;
+      sampled[kept++] = analytic[i];
+    }
+    assertTrue(kept >= 40, "only " + kept + " of " + samples + " parameters away from kinks, seed " + seed);
+    double error = relativeError(java.util.Arrays.copyOf(numeric, kept), java.util.Arrays.copyOf(sampled, kept));
+    System.out.println("conditional conv gradient relative error " + error + " (hidden " + hidden + ", seed " + seed + ")");
+    assertTrue(error < 2e-2, "conditional conv gradient: relative error " + error + " seed " + seed);
   }
 
   /** The central difference quotient of the loss in parameter {@code i} with step {@code h}. */

@@ -256,6 +256,29 @@ class RunConfigTest {
     }
   }
 
+  /** A conditional model writes model.conditional (classes, names where there are some) and reads it back; plain ones write none. */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+  void aConditionalModelRoundTrips(boolean named) throws IOException {
+    RunConfig old = RunConfig.read(resource("csv.json"));
+    dev.vae4j.model.Conditioning conditioning = named
+        ? new dev.vae4j.model.Conditioning(3, java.util.List.of("cat", "dog, big", "bird"))
+        : dev.vae4j.model.Conditioning.of(4);
+    RunConfig c = new RunConfig(old.version(), old.model().withConditioning(conditioning), old.imageHeight(),
+        old.imageWidth(), old.training(), old.data(), null, null, old.checkpoints(), old.device(), old.gpu());
+    Path file = dir.resolve("conditional.json");
+    c.write(file);
+    String json = Files.readString(file);
+    assertTrue(json.contains("\"conditional\""), json);
+    assertEquals(named, json.contains("\"class_names\""), json);
+    assertEquals(c, RunConfig.read(file));
+    assertEquals(conditioning, RunConfig.read(file).model().conditioning());
+    assertFalse(Files.readString(resource("csv.json")).contains("conditional"));
+    assertEquals(dev.vae4j.model.Conditioning.NONE, old.model().conditioning());
+    assertTrue(rejectionOf(json.replace("\"classes\" : " + conditioning.classes(), "\"classes\" : 0"))
+        .contains("model.conditional.classes"), json);
+  }
+
   private String rejectionOf(String json) throws IOException {
     Path file = dir.resolve("bad.json");
     Files.writeString(file, json);

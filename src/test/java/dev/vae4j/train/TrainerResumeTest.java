@@ -237,6 +237,44 @@ class TrainerResumeTest {
     }
   }
 
+  /**
+   * A conditional model (--conditional) on the digits' ten classes, validating on the test split
+   * (its labels resident after the training ones): resumed from every checkpoint it ends
+   * bit-identical; and the labels matter.
+   */
+  @Test
+  void resumingAConditionalModelEndsBitIdentical() {
+    VaeConfig conditional = SMALL.withConditioning(ResidentLabels.conditioning(digits.train()));
+    assertEquals(10, conditional.classes());
+    TrainOptions options = new TrainOptions(2, 200, 2e-3, 0, false, 1f, 0, 7, 0, true, 0);
+    Recorder all = new Recorder(13);
+    Vae straight = Vae.create(conditional, backend, 7);
+    Trainer.Result result = Trainer.fit(straight, digits, options, new TrainingListener() {}, new RunControl(null, all, false));
+    assertTrue(all.states.size() > 3, "step checkpoints too: " + all.states.size());
+    assertTrue(Double.isFinite(result.epochs().get(1).valLoss()), "validation on the labelled test split");
+    for (TrainingState from : all.states) {
+      Vae resumed = Vae.create(conditional, backend, 999);
+      Trainer.fit(resumed, digits, options, new TrainingListener() {}, new RunControl(from, CheckpointSink.none(), false));
+      assertArrayEquals(straight.parameters(), resumed.parameters(),
+          "conditional resumed at epoch " + from.epoch() + ", batch " + from.batch());
+    }
+    // The same model trained on labels moved by one row ends elsewhere: the one-hot reaches the gradients.
+    int[] shuffled = digits.train().labels().clone();
+    int first = shuffled[0];
+    System.arraycopy(shuffled, 1, shuffled, 0, shuffled.length - 1);
+    shuffled[shuffled.length - 1] = first;
+    DatasetSplit relabelled = new DatasetSplit(digits.source(), relabel(digits.train(), shuffled), digits.test(), digits.detected());
+    Vae other = Vae.create(conditional, backend, 7);
+    Trainer.fit(other, relabelled, options, new TrainingListener() {});
+    assertFalse(Arrays.equals(straight.parameters(), other.parameters()), "the labels changed nothing");
+  }
+
+  private static dev.vae4j.data.Dataset relabel(dev.vae4j.data.Dataset d, int[] labels) {
+    float[] pixels = new float[d.count() * d.features()];
+    d.copyPixels(0, d.count(), pixels, 0);
+    return new dev.vae4j.data.Dataset(d.name(), pixels, labels, d.count(), d.channels(), d.height(), d.width());
+  }
+
   /** With dropout: the masks are keyed by (seed, step, layer, row, column), so a resumed run draws the same. */
   @Test
   void resumingWithDropoutEndsBitIdentical() {

@@ -235,6 +235,17 @@ public final class CpuBackend implements Backend {
     memory.gatherRows(src, cols, indices, first, rows, dst);
   }
 
+  @Override
+  public void appendOneHot(Tensor src, int width, IndexTensor labels, IndexTensor order, int first, int rows,
+      int classes, Tensor dst) {
+    memory.appendOneHot(src, width, labels, order, first, rows, classes, dst);
+  }
+
+  @Override
+  public void appendOneHotBackward(Tensor wideGrad, int width, int classes, int rows, Tensor grad) {
+    memory.appendOneHotBackward(wideGrad, width, classes, rows, grad);
+  }
+
   // ---------------------------------------------------------------- batch parts
 
   @Override

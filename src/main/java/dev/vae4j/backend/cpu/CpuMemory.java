@@ -4,6 +4,7 @@ import static dev.vae4j.backend.cpu.CpuTensor.cpu;
 
 import dev.vae4j.backend.Elements;
 import dev.vae4j.backend.IndexTensor;
+import dev.vae4j.backend.OneHotShape;
 import dev.vae4j.backend.MemoryOps;
 import dev.vae4j.backend.Rows;
 import dev.vae4j.backend.Span;
@@ -107,6 +108,37 @@ final class CpuMemory implements MemoryOps {
         System.arraycopy(s.heap, s.offset + idx[first + r] * cols, d.heap, d.offset + r * cols, cols);
       }
     }
+    d.heapWritten();
+  }
+
+  @Override
+  public void appendOneHot(Tensor src, int width, IndexTensor labels, IndexTensor order, int first, int rows,
+      int classes, Tensor dst) {
+    OneHotShape shape = new OneHotShape(rows, width, classes);
+    CpuTensor s = cpu(src), d = cpu(dst);
+    shape.checkAppend(s, d, labels, order, first);
+    int[] lab = ((CpuIndexTensor) labels).data;
+    int[] ord = order == null ? null : ((CpuIndexTensor) order).data;
+    int wide = shape.wideCols();
+    for (int r = 0; r < rows; r++) {
+      int row = ord == null ? first + r : ord[first + r];
+      if (row < 0 || row >= lab.length) throw shape.badLabel("row", row, lab.length);
+      int label = lab[row];
+      if (label < 0 || label >= classes) throw shape.badLabel("label", label, classes);
+      int to = d.offset + r * wide;
+      System.arraycopy(s.heap, s.offset + r * width, d.heap, to, width);
+      Arrays.fill(d.heap, to + width, to + wide, 0f);
+      d.heap[to + width + label] = 1f;
+    }
+    d.heapWritten();
+  }
+
+  @Override
+  public void appendOneHotBackward(Tensor wideGrad, int width, int classes, int rows, Tensor grad) {
+    OneHotShape shape = new OneHotShape(rows, width, classes);
+    CpuTensor s = cpu(wideGrad), d = cpu(grad);
+    shape.checkBackward(s, d);
+    for (int r = 0; r < rows; r++) System.arraycopy(s.heap, s.offset + r * shape.wideCols(), d.heap, d.offset + r * width, width);
     d.heapWritten();
   }
 }

@@ -208,6 +208,17 @@ public final class CudaBackend implements Backend {
     memoryOps.gatherRows(src, cols, indices, first, rows, dst);
   }
 
+  @Override
+  public void appendOneHot(Tensor src, int width, IndexTensor labels, IndexTensor order, int first, int rows,
+      int classes, Tensor dst) {
+    memoryOps.appendOneHot(src, width, labels, order, first, rows, classes, dst);
+  }
+
+  @Override
+  public void appendOneHotBackward(Tensor wideGrad, int width, int classes, int rows, Tensor grad) {
+    memoryOps.appendOneHotBackward(wideGrad, width, classes, rows, grad);
+  }
+
   // ---------------------------------------------------------------- dense
 
   @Override

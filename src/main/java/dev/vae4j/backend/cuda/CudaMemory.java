@@ -8,6 +8,7 @@ import static org.bytedeco.cuda.global.cudart.cudaMemcpyHostToDevice;
 import dev.vae4j.backend.Elements;
 import dev.vae4j.backend.IndexTensor;
 import dev.vae4j.backend.MemoryOps;
+import dev.vae4j.backend.OneHotShape;
 import dev.vae4j.backend.Rows;
 import dev.vae4j.backend.Span;
 import dev.vae4j.backend.Tensor;
@@ -22,6 +23,8 @@ import org.bytedeco.javacpp.IntPointer;
 final class CudaMemory implements MemoryOps {
   /** The gather's dynamic slot (see {@link StepRecorder}): the counter's argument index. */
   private static final int GATHER_STEP_SLOT = 5;
+  /** The one-hot append's dynamic slot, as the gather's. */
+  private static final int ONE_HOT_STEP_SLOT = 6;
 
   private final CudaQueue queue;
   private final CudaContext context;
@@ -148,5 +151,36 @@ final class CudaMemory implements MemoryOps {
         .ptr(0L).i64(first).i64(0).i32(rows).ptr(d);
     queue.launch(Kernel.GATHER_ROWS, LaunchConfig.elementwise((long) rows * cols, context.multiprocessors), "gatherRows",
         GATHER_STEP_SLOT);
+  }
+
+  @Override
+  public void appendOneHot(Tensor src, int width, IndexTensor labels, IndexTensor order, int first, int rows,
+      int classes, Tensor dst) {
+    OneHotShape shape = new OneHotShape(rows, width, classes);
+    CudaTensor s = cuda(src), d = cuda(dst);
+    CudaIndexTensor lab = (CudaIndexTensor) labels, ord = (CudaIndexTensor) order;
+    // As gatherRows: the probes (k = 1, 2) extrapolate the offset, so only the capture checks it.
+    if (!queue.probing()) shape.checkAppend(s, d, lab, ord, first);
+    if (rows > 0) {
+      if (lab.min < 0 || lab.max >= classes) throw shape.badLabel("label", lab.min < 0 ? lab.min : lab.max, classes);
+      if (ord != null && (ord.min < 0 || ord.max >= lab.length)) {
+        throw shape.badLabel("row", ord.min < 0 ? ord.min : ord.max, lab.length);
+      }
+    }
+    queue.kernels.args(Kernel.APPEND_ONE_HOT).ptr(s).i32(width).ptr(lab.address).i32(lab.length)
+        .ptr(ord == null ? 0L : ord.address).i32(ord == null ? 0 : ord.length)
+        .ptr(0L).i64(first).i64(0).i32(rows).i32(classes).ptr(d);
+    queue.launch(Kernel.APPEND_ONE_HOT, LaunchConfig.elementwise((long) rows * shape.wideCols(), context.multiprocessors),
+        "appendOneHot", ONE_HOT_STEP_SLOT);
+  }
+
+  @Override
+  public void appendOneHotBackward(Tensor wideGrad, int width, int classes, int rows, Tensor grad) {
+    OneHotShape shape = new OneHotShape(rows, width, classes);
+    CudaTensor s = cuda(wideGrad), d = cuda(grad);
+    shape.checkBackward(s, d);
+    queue.kernels.args(Kernel.APPEND_ONE_HOT_BACKWARD).ptr(s).i32(width).i32(classes).i32(rows).ptr(d);
+    queue.launch(Kernel.APPEND_ONE_HOT_BACKWARD, LaunchConfig.elementwise((long) rows * width, context.multiprocessors),
+        "appendOneHotBackward", -1);
   }
 }

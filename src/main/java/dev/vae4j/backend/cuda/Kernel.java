@@ -28,6 +28,8 @@ enum Kernel {
   CLIP_GRADIENTS("vae4j_clip_gradients", 5),
   SCALE_ROWS("vae4j_scale_rows", 4),
   TO_BF16("vae4j_to_bf16", 3),
+  APPEND_ONE_HOT("vae4j_append_one_hot", 12),
+  APPEND_ONE_HOT_BACKWARD("vae4j_append_one_hot_backward", 5),
   STACKED_BIAS_ACTIVATION("vae4j_stacked_bias_activation", 7, true),
   STACKED_ACTIVATION_BACKWARD("vae4j_stacked_activation_backward", 8, true),
   STACKED_NORMAL_NOISE("vae4j_stacked_normal_noise", 7, true),
