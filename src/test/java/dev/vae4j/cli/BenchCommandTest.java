@@ -82,8 +82,9 @@ class BenchCommandTest {
     double alone = document.get("one_model").get(0).get("samples_per_second").asDouble();
     assertEquals(aggregate / alone, together.get("speedup_over_one_model").asDouble(), 1e-9 * aggregate / alone, o.out());
 
+    // --tf32 is CUDA's (its GEMMs' math mode): accepted, and without effect, on the CPU.
     CliRun table = CliRun.ok("bench", "--device", "cpu", "--hidden", "32", "--latent", "2", "--batch-size", "16",
-        "--steps", "4", "--warmup", "2", "--max-warmup-seconds", "0", "--models", "2", "--models-mode", "stacked");
+        "--steps", "4", "--warmup", "2", "--max-warmup-seconds", "0", "--models", "2", "--models-mode", "stacked", "--tf32");
     assertTrue(table.out().contains("cpu: 2 models 784-32-2 at once, stacked (batch 16, 4 timed steps each): "), table.out());
     assertTrue(table.out().contains(" ms per stacked step, "), table.out());
   }
