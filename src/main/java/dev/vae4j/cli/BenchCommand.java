@@ -73,7 +73,8 @@ final class BenchCommand implements Callable<Integer> {
   double maxWarmupSeconds;
 
   @Option(names = "--json", description = "Print one JSON array of results instead of a table "
-      + "(with --models M: an object, the array as \"one_model\" and the M models as \"models_at_once\").")
+      + "(with --models M: an object, the array as \"one_model\" and the M models as \"models_at_once\", "
+      + "an array of one per backend when both were measured).")
   boolean json;
 
   @Option(names = "--inference",
