@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Issue 19's table: what each option does to test -ELBO and IWAE-1000 after 10 Fashion-MNIST
 # epochs of 784-400-20, and its training samples/s. Usage: benchmarks/training_options.sh VAE4J OUT_DIR
-# (VAE4J: target/vae4j after mvn package; a row already trained or evaluated is not redone)
+# [ROW...] (VAE4J: target/vae4j after mvn package; a row already trained or evaluated is not redone)
 set -euo pipefail
 vae4j=$1; out=$2; mkdir -p "$out"
 fm=/usr/share/datasets/fashion-mnist
@@ -10,8 +10,11 @@ declare -A opts=(
   [dropout-0.2]="--dropout 0.2"
   [clip-1]="--clip-grad-norm 1"
   [cosine]="--lr-schedule cosine"
+  [iwae5]="--iwae-k 5"
 )
-for name in baseline dropout-0.2 clip-1 cosine; do
+# Names given after the folders run only those rows: benchmarks/training_options.sh VAE4J OUT_DIR iwae5
+rows=("${@:3}"); [[ ${#rows[@]} -gt 0 ]] || rows=(baseline dropout-0.2 clip-1 cosine iwae5)
+for name in "${rows[@]}"; do
   run=$out/$name
   if [[ ! -f $run/model.safetensors ]]; then
     $vae4j train --data $fm --epochs 10 --device cpu --out "$run" --overwrite ${opts[$name]} > "$out/$name.train.log" 2>&1

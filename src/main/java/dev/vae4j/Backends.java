@@ -1,6 +1,7 @@
 package dev.vae4j;
 
 import dev.vae4j.backend.Backend;
+import dev.vae4j.backend.Precision;
 import dev.vae4j.backend.cpu.CpuBackend;
 import dev.vae4j.backend.cuda.CudaBackend;
 import dev.vae4j.backend.cuda.CudaException;
@@ -79,7 +80,7 @@ public final class Backends {
    * the missing library. cuDNN is only looked for when {@code convolutions}.
    */
   public static Choice select(String device, GpuOptions gpu, boolean convolutions) {
-    return select(device, gpu, convolutions, 0);
+    return select(device, gpu, convolutions, Precision.FP32, 0);
   }
 
   /**
@@ -88,13 +89,32 @@ public final class Backends {
    * trained side by side); the GPU ignores it.
    */
   public static Choice select(String device, GpuOptions gpu, boolean convolutions, int cpuCores) {
+    return select(device, gpu, convolutions, Precision.FP32, cpuCores);
+  }
+
+  /**
+   * As {@link #select(String, GpuOptions, boolean)}, the backend's GEMMs reading {@code precision};
+   * throws {@link PrecisionUnavailableException} when the chosen backend cannot run them so.
+   */
+  public static Choice select(String device, GpuOptions gpu, boolean convolutions, Precision precision) {
+    return select(device, gpu, convolutions, precision, 0);
+  }
+
+  /** As {@link #select(String, GpuOptions, boolean, Precision)} on {@code cpuCores} CPU cores (0: all). */
+  public static Choice select(String device, GpuOptions gpu, boolean convolutions, Precision precision, int cpuCores) {
     return switch (device.toLowerCase(Locale.ROOT)) {
-      case "cpu" -> new Choice(cpu(cpuCores), "cpu requested");
-      case "cuda" -> cuda(gpu, convolutions);
-      case "auto" -> auto(gpu, convolutions, cpuCores);
+      case "cpu" -> new Choice(cpu(precision, cpuCores), "cpu requested");
+      case "cuda" -> cuda(gpu, convolutions, precision);
+      case "auto" -> auto(gpu, convolutions, precision, cpuCores);
       default -> throw new IllegalArgumentException(
           "unknown device '" + device + "' (expected auto, cpu or cuda)");
     };
+  }
+
+  private static CpuBackend cpu(Precision precision, int cores) {
+    String unsupported = CpuBackend.unsupportedReason(precision);
+    if (unsupported != null) throw new PrecisionUnavailableException(unsupported);
+    return cores == 0 ? new CpuBackend(precision) : CpuBackend.confined(cores, precision);
   }
 
   /** The best available backend: CUDA if it can run here, else the CPU with the reason. */
@@ -103,30 +123,30 @@ public final class Backends {
   }
 
   private static Choice auto(GpuOptions gpu) {
-    return auto(gpu, false, 0);
+    return auto(gpu, false, Precision.FP32, 0);
   }
 
-  private static CpuBackend cpu(int cores) {
-    return cores == 0 ? new CpuBackend() : CpuBackend.confined(cores);
-  }
-
-  private static Choice auto(GpuOptions gpu, boolean convolutions, int cpuCores) {
+  private static Choice auto(GpuOptions gpu, boolean convolutions, Precision precision, int cpuCores) {
     String unavailable = gpuUnavailable(CudaBackend.probe(), convolutions, CudaBackend::convolutionsUnavailableReason);
-    if (unavailable != null) return new Choice(cpu(cpuCores), "using the CPU: " + unavailable);
+    if (unavailable != null) return new Choice(cpu(precision, cpuCores), "using the CPU: " + unavailable);
+    String noPrecision = CudaBackend.unsupportedReason(precision);
+    if (noPrecision != null) return new Choice(cpu(precision, cpuCores), "using the CPU: " + noPrecision);
     try {
-      CudaBackend cuda = new CudaBackend(cudaOptions(gpu));
+      CudaBackend cuda = new CudaBackend(cudaOptions(gpu).withPrecision(precision));
       return new Choice(cuda, "using CUDA: found " + cuda.gpu().summary());
     } catch (CudaException e) {
       // The probe passed but the GPU could not be set up (busy, out of memory, driver trouble).
-      return new Choice(cpu(cpuCores), "using the CPU: CUDA failed to start: " + e.getMessage());
+      return new Choice(cpu(precision, cpuCores), "using the CPU: CUDA failed to start: " + e.getMessage());
     }
   }
 
-  private static Choice cuda(GpuOptions gpu, boolean convolutions) {
+  private static Choice cuda(GpuOptions gpu, boolean convolutions, Precision precision) {
     String unavailable = gpuUnavailable(CudaBackend.probe(), convolutions, CudaBackend::convolutionsUnavailableReason);
     if (unavailable != null) throw new BackendUnavailableException(unavailable);
+    String noPrecision = CudaBackend.unsupportedReason(precision);
+    if (noPrecision != null) throw new PrecisionUnavailableException(noPrecision);
     try {
-      CudaBackend cuda = new CudaBackend(cudaOptions(gpu));
+      CudaBackend cuda = new CudaBackend(cudaOptions(gpu).withPrecision(precision));
       return new Choice(cuda, "cuda requested: " + cuda.gpu().summary());
     } catch (CudaException e) {
       throw new BackendUnavailableException("CUDA failed to start: " + e.getMessage());
@@ -190,6 +210,18 @@ public final class Backends {
         cuda.kernelsBuilt() ? List.copyOf(cuda.kernelArchitectures()) : List.of(),
         cuda.gpus().stream().map(CudaInfo.Gpu::summary).toList(),
         cuda.available() ? null : cuda.reason());
+  }
+
+  /**
+   * Thrown when the chosen backend cannot run its GEMMs in the requested {@link Precision} here (a
+   * CPU without native BF16, a GPU before compute capability 8.0); the message says why, in one
+   * line that names the option.
+   */
+  public static final class PrecisionUnavailableException extends RuntimeException {
+    /** An exception whose message says why the precision cannot run. */
+    public PrecisionUnavailableException(String message) {
+      super(message);
+    }
   }
 
   /** Thrown when the requested backend cannot run on this machine; the message says why. */

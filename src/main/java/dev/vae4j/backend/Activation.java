@@ -14,11 +14,26 @@ public enum Activation {
   /** {@code tanh(x)}; its derivative from the output is {@code 1 - y^2}. */
   TANH,
   /**
-   * {@code x > 0 ? x : 0.01 x}, PyTorch's default negative slope; its derivative from the output is
-   * {@code y > 0 ? 1 : 0.01} (the slope is positive, so the output's sign is the input's).
+   * {@code x > 0 ? x : slope x} for a slope in (0, 1) ({@link ActivationFunction#slope}, 0.01
+   * by default); its derivative from the output is {@code y > 0 ? 1 : slope} (the slope is
+   * positive, so the output's sign is the input's).
    */
-  LEAKY_RELU;
+  LEAKY_RELU,
+  /**
+   * {@code x Phi(x)}, Phi the standard normal CDF: PyTorch's default {@code nn.GELU()}, the exact
+   * erf form. Its derivative {@code Phi(x) + x phi(x)} cannot be told from the output (GELU is not
+   * monotonic), so its backward takes the pre-activation ({@link #backwardFromPreActivation}).
+   */
+  GELU;
 
-  /** {@link #LEAKY_RELU}'s negative slope, {@code nn.LeakyReLU()}'s default. */
+  /** {@link #LEAKY_RELU}'s default negative slope, {@code nn.LeakyReLU()}'s. */
   public static final float LEAKY_SLOPE = 0.01f;
+
+  /**
+   * Whether {@link DenseOps#activationBackward} takes this activation's derivative from the
+   * pre-activation (which the forward must then keep) rather than from the output.
+   */
+  public boolean backwardFromPreActivation() {
+    return this == GELU;
+  }
 }

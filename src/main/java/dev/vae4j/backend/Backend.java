@@ -10,13 +10,14 @@ package dev.vae4j.backend;
  * tested against a double-precision reference for every implementation: {@link MemoryOps}
  * (tensors, copies, 8-bit images, the row gather), {@link DenseOps} (GEMM, bias + activation,
  * dense layers), {@link ConvOps} (2-D convolutions and transposed convolutions over NCHW images),
- * {@link LatentOps} (noise, reparameterization, KL), {@link LossOps}
+ * {@link LatentOps} (noise, reparameterization, KL), {@link IwaeOps} (the importance-weighted
+ * bound's draws, weights and latent backward), {@link LossOps}
  * (reconstruction likelihoods, on-device sums), {@link OptimizerOps} (Adam, gradient parts) and
  * {@link StackedOps} (M models of one shape in one step).
  * Each backend implements every family in a class of its own ({@code CpuDense}, {@code
  * CudaDense}, ...) and composes them; a new kind of layer brings a new family rather than a wider
  * interface. Each op checks its operands' lengths once, through the shape records both backends
- * share ({@link GemmDims}, {@link Rows}, {@link LayerDims}, {@link ConvShape}, {@link LatentShape}, {@link
+ * share ({@link GemmDims}, {@link Rows}, {@link LayerDims}, {@link ConvShape}, {@link LatentShape}, {@link IwaeShape}, {@link
  * LossShape}, {@link Elements}, {@link Span}, {@link Stack}). What a backend adds on top of its families is
  * here: its name, how it runs a batch's parts, and recorded steps.
  *
@@ -26,7 +27,7 @@ package dev.vae4j.backend;
  * alias inputs.
  */
 public interface Backend
-    extends MemoryOps, DenseOps, ConvOps, LatentOps, LossOps, OptimizerOps, StackedOps, AutoCloseable {
+    extends MemoryOps, DenseOps, ConvOps, LatentOps, IwaeOps, LossOps, OptimizerOps, StackedOps, AutoCloseable {
 
   /** Short name: {@code cpu} or {@code cuda}. */
   String name();

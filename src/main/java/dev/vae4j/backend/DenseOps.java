@@ -28,21 +28,40 @@ public interface DenseOps {
   // ---------------------------------------------------------------- elementwise
 
   /**
-   * In place, for every row r and column c of {@code x[rows, cols]}: {@code x = act(x + bias[c])}.
-   * {@code bias} may be null (no bias).
+   * In place, for every row r and column c of {@code x[rows, cols]}: {@code x = act(x + bias[c])},
+   * and, unless {@code pre} is null, {@code pre = x + bias[c]} (the pre-activation, {@code [rows,
+   * cols]}, what {@link #activationBackward} takes for {@link Activation#backwardFromPreActivation}
+   * activations). {@code bias} may be null (no bias); {@code pre} must not alias {@code x}.
    */
-  void biasActivation(Tensor x, Tensor bias, int rows, int cols, Activation act);
+  void biasActivation(Tensor x, Tensor bias, Tensor pre, int rows, int cols, ActivationFunction act);
+
+  /** {@link #biasActivation(Tensor, Tensor, Tensor, int, int, ActivationFunction)} keeping no pre-activation. */
+  default void biasActivation(Tensor x, Tensor bias, int rows, int cols, ActivationFunction act) {
+    biasActivation(x, bias, null, rows, cols, act);
+  }
+
+  /** {@link #biasActivation(Tensor, Tensor, int, int, ActivationFunction)} with {@code act}'s default parameter. */
+  default void biasActivation(Tensor x, Tensor bias, int rows, int cols, Activation act) {
+    biasActivation(x, bias, null, rows, cols, ActivationFunction.of(act));
+  }
 
   /**
    * Backward of {@link #biasActivation}: in place, {@code grad = grad * act'(output)} where {@code
-   * output} is the activation's forward result {@code [rows, cols]}; then {@code biasGrad[c] =
+   * output} is the activation's forward result {@code [rows, cols]} (for an activation whose {@link
+   * Activation#backwardFromPreActivation} holds, {@link Activation#GELU}, its pre-activation
+   * instead: {@code grad = grad * (Phi(pre) + pre phi(pre))}); then {@code biasGrad[c] =
    * sum over rows of grad[r, c]} (overwritten). Supports {@link Activation#RELU} (derivative 1
    * where output > 0, else 0), {@link Activation#ELU} ({@code output + 1} where output <= 0),
-   * {@link Activation#TANH} ({@code 1 - output^2}), {@link Activation#LEAKY_RELU} ({@code 0.01}
-   * where output <= 0) and {@link Activation#IDENTITY}. {@code biasGrad} may be null.
+   * {@link Activation#TANH} ({@code 1 - output^2}), {@link Activation#LEAKY_RELU} ({@code act}'s
+   * slope where output <= 0) and {@link Activation#IDENTITY}. {@code biasGrad} may be null.
    */
   void activationBackward(
-      Tensor grad, Tensor output, Tensor biasGrad, int rows, int cols, Activation act);
+      Tensor grad, Tensor output, Tensor biasGrad, int rows, int cols, ActivationFunction act);
+
+  /** {@link #activationBackward(Tensor, Tensor, Tensor, int, int, ActivationFunction)} with {@code act}'s default parameter. */
+  default void activationBackward(Tensor grad, Tensor output, Tensor biasGrad, int rows, int cols, Activation act) {
+    activationBackward(grad, output, biasGrad, rows, cols, ActivationFunction.of(act));
+  }
 
   // ---------------------------------------------------------------- dense layers
 
@@ -54,13 +73,31 @@ public interface DenseOps {
    * differ only by float rounding. {@code bias} may be null; {@code y} must not alias {@code x} or
    * {@code w}.
    */
-  default void linearForward(Tensor x, Tensor w, Tensor bias, Tensor y, int rows, int in, int out, Activation act) {
-    gemm(false, true, rows, out, in, 1f, x, w, 0f, y);
-    biasActivation(y, bias, rows, out, act);
+  default void linearForward(
+      Tensor x, Tensor w, Tensor bias, Tensor y, int rows, int in, int out, ActivationFunction act) {
+    linearForward(x, w, bias, y, null, rows, in, out, act);
   }
 
   /**
-   * Backward of {@link #linearForward} from its output {@code y} and {@code dy = dL/dy} (both
+   * {@link #linearForward(Tensor, Tensor, Tensor, Tensor, int, int, int, ActivationFunction)} that,
+   * unless {@code pre} is null, also keeps the pre-activation {@code x w^T + bias} in {@code pre
+   * [rows, out]} (as {@link #biasActivation(Tensor, Tensor, Tensor, int, int, ActivationFunction)}),
+   * for the backward of a GELU layer. {@code pre} must not alias the others.
+   */
+  default void linearForward(
+      Tensor x, Tensor w, Tensor bias, Tensor y, Tensor pre, int rows, int in, int out, ActivationFunction act) {
+    gemm(false, true, rows, out, in, 1f, x, w, 0f, y);
+    biasActivation(y, bias, pre, rows, out, act);
+  }
+
+  /** {@link #linearForward(Tensor, Tensor, Tensor, Tensor, int, int, int, ActivationFunction)} with {@code act}'s default parameter. */
+  default void linearForward(Tensor x, Tensor w, Tensor bias, Tensor y, int rows, int in, int out, Activation act) {
+    linearForward(x, w, bias, y, rows, in, out, ActivationFunction.of(act));
+  }
+
+  /**
+   * Backward of {@link #linearForward} from its output {@code y} (GELU: the pre-activation the
+   * forward kept, as {@link #activationBackward} takes) and {@code dy = dL/dy} (both
    * {@code [rows, out]}): exactly {@link #activationBackward}{@code (dy, y, biasGrad, rows, out,
    * act)} (so {@code dy} becomes the pre-activation gradient in place and {@code biasGrad[out]} its
    * column sums), then {@code weightGrad[out, in] = dy^T x} ({@link #gemm}{@code (true, false, out,
@@ -73,9 +110,16 @@ public interface DenseOps {
    */
   default void linearBackward(
       Tensor x, Tensor w, Tensor y, Tensor dy, Tensor weightGrad, Tensor biasGrad, Tensor dx,
-      int rows, int in, int out, Activation act) {
+      int rows, int in, int out, ActivationFunction act) {
     activationBackward(dy, y, biasGrad, rows, out, act);
     gemm(true, false, out, in, rows, 1f, dy, x, 0f, weightGrad);
     if (dx != null) gemm(false, false, rows, in, out, 1f, dy, w, 0f, dx);
+  }
+
+  /** {@link #linearBackward(Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, int, int, int, ActivationFunction)} with {@code act}'s default parameter. */
+  default void linearBackward(
+      Tensor x, Tensor w, Tensor y, Tensor dy, Tensor weightGrad, Tensor biasGrad, Tensor dx,
+      int rows, int in, int out, Activation act) {
+    linearBackward(x, w, y, dy, weightGrad, biasGrad, dx, rows, in, out, ActivationFunction.of(act));
   }
 }

@@ -11,10 +11,11 @@ public record Rows(int rows, int cols) {
     return (long) rows * cols;
   }
 
-  /** {@link DenseOps#biasActivation}: x {@code [rows, cols]}, bias (optional) {@code [cols]}. */
-  public void checkBiasActivation(Tensor x, Tensor bias) {
+  /** {@link DenseOps#biasActivation}: x {@code [rows, cols]}, bias (optional) {@code [cols]}, pre (optional) {@code [rows, cols]}. */
+  public void checkBiasActivation(Tensor x, Tensor bias, Tensor pre) {
     Lengths.require("biasActivation", "x", x, length());
     Lengths.requireIfPresent("biasActivation", "bias", bias, cols);
+    Lengths.requireIfPresent("biasActivation", "pre", pre, length());
   }
 
   /** {@link DenseOps#activationBackward}: grad and output {@code [rows, cols]}, biasGrad (optional) {@code [cols]}. */

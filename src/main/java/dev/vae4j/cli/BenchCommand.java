@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vae4j.Backends;
 import dev.vae4j.backend.Backend;
+import dev.vae4j.backend.ActivationFunction;
 import dev.vae4j.backend.Likelihood;
+import dev.vae4j.backend.Precision;
 import dev.vae4j.bench.Benchmark;
 import dev.vae4j.bench.StepBreakdown;
 import dev.vae4j.bench.ModelsAtOnce;
@@ -72,6 +74,10 @@ final class BenchCommand implements Callable<Integer> {
           + "stretches with under 1%% of their time spent compiling), for at most this long; 0: no longer than --warmup.")
   double maxWarmupSeconds;
 
+  @Option(names = "--precision", defaultValue = "fp32", paramLabel = "fp32|bf16",
+      description = "What the GEMMs read: fp32, or bf16 copies with float32 accumulation (as train's --precision).")
+  String precision;
+
   @Option(names = "--json", description = "Print one JSON array of results instead of a table "
       + "(with --models M: an object, the array as \"one_model\" and the M models as \"models_at_once\", "
       + "an array of one per backend when both were measured).")
@@ -107,11 +113,17 @@ final class BenchCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
     Benchmark.Options options;
+    Precision gemms;
+    try {
+      gemms = Precision.parse(precision);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--precision " + e.getMessage());
+    }
     try {
       VaeConfig model = conv == null ? VaeConfig.mlp(784, hidden, latent, Likelihood.BERNOULLI)
           : ConvModels.build(conv, new Shape(1, 28, 28),
               spec.commandLine().getParseResult().hasMatchedOption("--hidden") ? hidden : ConvModels.DEFAULT_HIDDEN,
-              latent, Likelihood.BERNOULLI);
+              latent, Likelihood.BERNOULLI, ActivationFunction.RELU);
       options = new Benchmark.Options(model, batchSize, steps, warmup, 1,
           maxWarmupSeconds, rounds != null ? rounds : Benchmark.Options.defaultRounds(steps));
     } catch (IllegalArgumentException e) {
@@ -122,13 +134,22 @@ final class BenchCommand implements Callable<Integer> {
     if (models < 1 || models > SweepCommand.MAX_PARALLEL) {
       throw new ParameterException(spec.commandLine(), "--models must be between 1 and " + SweepCommand.MAX_PARALLEL + ", got " + models);
     }
-    checkModelsMode(options.config().convolutional());
+    checkModelsMode(options.config().convolutional(), gemms);
     Dataset images = images(options);
     List<Benchmark.Result> results = new ArrayList<>();
     Map<Benchmark.Result, StepBreakdown> breakdowns = new LinkedHashMap<>();
     boolean convolutions = options.config().convolutional();
+    if (gemms != Precision.FP32 && convolutions) {
+      throw new ParameterException(spec.commandLine(), "--precision bf16 works with MLP models only, not with --conv");
+    }
     for (String name : devices(convolutions)) {
-      try (Backend backend = Backends.select(name, gpuOptions(), convolutions).backend()) {
+      Backends.Choice choice;
+      try {
+        choice = Backends.select(name, gpuOptions(), convolutions, gemms);
+      } catch (Backends.PrecisionUnavailableException e) {
+        throw new ParameterException(spec.commandLine(), e.getMessage());
+      }
+      try (Backend backend = choice.backend()) {
         if (!json) {
           err.printf("vae4j: bench %s%s on %s (%s)%n", options.config().describe(), inference ? " inference" : "", name,
               backend.description());
@@ -147,7 +168,7 @@ final class BenchCommand implements Callable<Integer> {
         }
       }
     }
-    List<ModelsAtOnce.Result> together = models == 1 ? List.of() : modelsAtOnce(images, options, results);
+    List<ModelsAtOnce.Result> together = models == 1 ? List.of() : modelsAtOnce(images, options, results, gemms);
     if (json) {
       ObjectMapper mapper = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
       ArrayNode array = mapper.createArrayNode();
@@ -170,6 +191,8 @@ final class BenchCommand implements Callable<Integer> {
       printTable(out, results);
       breakdowns.forEach((r, b) -> printBreakdown(out, r, b));
       for (ModelsAtOnce.Result r : together) printModelsAtOnce(out, r, results);
+      out.println("precision: " + gemms.text() + (gemms == Precision.BF16
+          ? " (GEMMs read bfloat16 copies of weights and activations, accumulating in float32)" : ""));
     }
     return 0;
   }
@@ -204,7 +227,7 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   /** A bad {@code --models-mode}, or one no backend asked for can run, is a usage error. */
-  private void checkModelsMode(boolean convolutions) {
+  private void checkModelsMode(boolean convolutions, Precision gemms) {
     if (modelsMode != null && !modelsMode.equals(ModelsAtOnce.SIDE_BY_SIDE) && !modelsMode.equals(ModelsAtOnce.STACKED)) {
       throw new ParameterException(spec.commandLine(), "--models-mode must be side-by-side or stacked, got '" + modelsMode + "'");
     }
@@ -212,7 +235,13 @@ final class BenchCommand implements Callable<Integer> {
     if (cuda && ModelsAtOnce.SIDE_BY_SIDE.equals(modelsMode)) {
       throw new ParameterException(spec.commandLine(), "--models-mode side-by-side is for the CPU: CUDA trains --models M stacked");
     }
-    if (models > 1 && convolutions && (cuda || cpuStacked())) {
+    boolean stacked = cuda || cpuStacked();
+    if (models > 1 && gemms != Precision.FP32 && stacked) {
+      // The stacked step's GEMMs are FP32 (StackedOps has no bf16 path): a ratio against a bf16 row would mislead.
+      throw new ParameterException(spec.commandLine(), "--models " + models + " stacked (" + (cuda ? "on CUDA" : "--models-mode stacked")
+          + ") trains in fp32 only, not with --precision " + gemms.text());
+    }
+    if (models > 1 && convolutions && stacked) {
       throw new ParameterException(spec.commandLine(), "--models " + models + " stacked (" + (cuda ? "on CUDA" : "--models-mode stacked")
           + ") takes MLP models, not --conv");
     }
@@ -220,10 +249,11 @@ final class BenchCommand implements Callable<Integer> {
 
   /**
    * {@code --models M} on each backend measured: on the CPU side by side, each backend confined to
-   * its share of the cores, or stacked ({@code --models-mode}); on CUDA stacked, where a conv model
-   * (no stacked step) is skipped, saying so.
+   * its share of the cores, or stacked ({@code --models-mode}); on CUDA stacked, where a conv or
+   * bf16 model (no stacked step) is skipped, saying so.
    */
-  private List<ModelsAtOnce.Result> modelsAtOnce(Dataset images, Benchmark.Options options, List<Benchmark.Result> results)
+  private List<ModelsAtOnce.Result> modelsAtOnce(Dataset images, Benchmark.Options options, List<Benchmark.Result> results,
+      Precision gemms)
       throws InterruptedException {
     PrintWriter err = spec.commandLine().getErr();
     boolean convolutions = options.config().convolutional();
@@ -231,9 +261,10 @@ final class BenchCommand implements Callable<Integer> {
     for (Benchmark.Result one : results) {
       String name = one.backend();
       if (name.equals("cpu") && !cpuStacked()) {
-        out.add(sideBySide(images, options));
-      } else if (convolutions) {
-        err.printf("vae4j: --models %d: not on %s for --conv models (stacked training takes MLP models)%n", models, name);
+        out.add(sideBySide(images, options, gemms));
+      } else if (convolutions || gemms != Precision.FP32) {
+        err.printf("vae4j: --models %d: not on %s for %s (stacked training takes fp32 MLP models)%n", models, name,
+            convolutions ? "--conv models" : "--precision " + gemms.text());
       } else {
         try (Backend backend = Backends.select(name, gpuOptions(), false).backend();
             WarmupProgress warmup = WarmupProgress.start(options.maxWarmupSeconds())) {
@@ -247,14 +278,15 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   /** {@code --models M} side by side on the CPU: M backends, each confined to its share of the cores. */
-  private ModelsAtOnce.Result sideBySide(Dataset images, Benchmark.Options options) throws InterruptedException {
+  private ModelsAtOnce.Result sideBySide(Dataset images, Benchmark.Options options, Precision gemms)
+      throws InterruptedException {
     PrintWriter err = spec.commandLine().getErr();
     int cores = Math.max(1, Runtime.getRuntime().availableProcessors() / models);
     boolean convolutions = options.config().convolutional();
     List<Backend> backends = new ArrayList<>();
     try {
       for (int m = 0; m < models; m++) {
-        backends.add(Backends.select("cpu", Backends.GpuOptions.defaults(), convolutions, cores).backend());
+        backends.add(Backends.select("cpu", Backends.GpuOptions.defaults(), convolutions, gemms, cores).backend());
       }
       if (!json) err.printf("vae4j: bench %d models %s at once on cpu side by side, each on %d core%s (%s)%n", models,
           options.config().describe(), cores, cores == 1 ? "" : "s", backends.get(0).description());

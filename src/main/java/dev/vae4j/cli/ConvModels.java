@@ -1,5 +1,6 @@
 package dev.vae4j.cli;
 
+import dev.vae4j.backend.ActivationFunction;
 import dev.vae4j.backend.Likelihood;
 import dev.vae4j.model.VaeConfig;
 import dev.vae4j.model.layer.Shape;
@@ -23,7 +24,8 @@ final class ConvModels {
    * @throws IllegalArgumentException naming the option and, when the strides do not divide the
    *     image, sizes that would work
    */
-  static VaeConfig build(String conv, Shape input, int[] hidden, int latent, Likelihood likelihood) {
+  static VaeConfig build(String conv, Shape input, int[] hidden, int latent, Likelihood likelihood,
+      ActivationFunction dense) {
     int[] channels;
     if (conv.isBlank()) {
       channels = VaeConfig.defaultConvChannels(input);
@@ -39,7 +41,7 @@ final class ConvModels {
       }
     }
     try {
-      return VaeConfig.conv(input, channels, hidden, latent, likelihood);
+      return VaeConfig.conv(input, channels, hidden, latent, likelihood, dense);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("--conv " + (conv.isBlank() ? "(default " + join(channels) + ")" : conv)
           + " on " + input + " images: " + e.getMessage(), e);

@@ -27,8 +27,13 @@ final class MemoryLimits {
       long parameters = new ParameterLayout(config).size();
       long widths = Math.addExact(Math.multiplyExact((long) config.inputSize(), 1 + config.likelihood().outputsPerValue()),
           Math.multiplyExact(4L, config.latent()));
-      for (int h : config.hidden()) widths = Math.addExact(widths, 2L * h);
-      long activations = Math.multiplyExact(Math.multiplyExact(widths, batchSize), 2L * Float.BYTES); // forward and backward
+      long kept = 0; // GELU layers keep their pre-activations besides
+      for (int h : config.hidden()) {
+        widths = Math.addExact(widths, 2L * h);
+        if (config.hiddenActivation().kind().backwardFromPreActivation()) kept = Math.addExact(kept, 2L * h);
+      }
+      long activations = Math.multiplyExact(Math.multiplyExact(Math.addExact(Math.multiplyExact(2L, widths), kept), batchSize),
+          (long) Float.BYTES); // forward and backward
       return Math.addExact(Math.multiplyExact(parameters, (long) TRAINING_COPIES * Float.BYTES), activations);
     });
     require(cli, options, bytes, "a " + config.describe() + " model trained in batches of " + batchSize);

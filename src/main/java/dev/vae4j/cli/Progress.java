@@ -63,8 +63,10 @@ final class Progress implements TrainingListener {
     close();
     String val = Double.isNaN(m.valLoss()) ? "no validation set"
         : String.format(Locale.ROOT, "val %.2f (recon %.2f + kl %.2f)", m.valLoss(), m.valRecon(), m.valKl());
-    err.printf(Locale.ROOT, "epoch %3d  train %.2f (recon %.2f + kl %.2f)  %s  %.1fs  %.0f samples/s%s%n",
-        m.epoch(), m.trainLoss(), m.trainRecon(), m.trainKl(), val, m.seconds(), m.samplesPerSecond(), m.best() ? "  *" : "");
+    String iwae = m.trainIwae() == null ? "" : String.format(Locale.ROOT, "  iwae %.2f", m.trainIwae());
+    err.printf(Locale.ROOT, "epoch %3d  train %.2f (recon %.2f + kl %.2f)%s  %s  %.1fs  %.0f samples/s%s%n",
+        m.epoch(), m.trainLoss(), m.trainRecon(), m.trainKl(), iwae, val, m.seconds(), m.samplesPerSecond(),
+        m.best() ? "  *" : "");
     err.flush();
     try {
       run.appendMetrics(m);

@@ -144,6 +144,8 @@ final class ResumeConfig {
     train.clipGradNorm = o.clipGradNorm() == 0 ? null : o.clipGradNorm();
     train.dropout = o.dropout();
     train.classWeights = o.classWeights().enabled() ? o.classWeights().text() : null;
+    train.precision = o.precision().text();
+    train.iwaeK = o.iwaeK();
     train.beta = o.beta();
     train.klWarmup = o.klWarmupEpochs();
     train.validation = o.validateOnTestSplit() ? "test" : Double.toString(o.validationFraction());

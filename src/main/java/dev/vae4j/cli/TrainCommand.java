@@ -2,9 +2,10 @@ package dev.vae4j.cli;
 
 import dev.vae4j.Backends;
 import dev.vae4j.Vae;
-import dev.vae4j.backend.Activation;
+import dev.vae4j.backend.ActivationFunction;
 import dev.vae4j.backend.Backend;
 import dev.vae4j.backend.Likelihood;
+import dev.vae4j.backend.Precision;
 import dev.vae4j.data.DataSpec;
 import dev.vae4j.data.Dataset;
 import dev.vae4j.data.DatasetSplit;
@@ -12,6 +13,7 @@ import dev.vae4j.data.Datasets;
 import dev.vae4j.data.PixelNoise;
 import dev.vae4j.io.FormatException;
 import dev.vae4j.model.HiddenActivations;
+import dev.vae4j.model.VaeNetwork;
 import dev.vae4j.model.VaeConfig;
 import dev.vae4j.model.layer.Shape;
 import dev.vae4j.plot.ChartUnavailableException;
@@ -100,7 +102,8 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(names = "--activation", defaultValue = "relu", paramLabel = "NAME",
       description = "The hidden layers' activation, encoder and decoder (not the heads or the output layer): relu, "
-          + "leaky-relu (slope 0.01, also as leaky-relu:0.01), elu (alpha 1) or tanh. MLPs only: --conv takes relu.")
+          + "leaky-relu (slope 0.01) or leaky-relu:SLOPE (SLOPE in (0, 1)), elu (alpha 1), gelu (exact erf form) or tanh. "
+          + "With --conv: its dense hidden layers (the convolutions keep relu).")
   String activation;
 
   @Option(names = "--lr", defaultValue = "1e-3", description = "The optimizer's learning rate.")
@@ -199,12 +202,22 @@ final class TrainCommand implements Callable<Integer> {
   boolean skipNonFinite;
 
   @Option(names = "--dropout", defaultValue = "0", paramLabel = "P",
-      description = "Inverted dropout with drop probability P in [0, 1) on the MLP's hidden layers, in training steps only (0: off).")
+      description = "Inverted dropout with drop probability P in [0, 1) on the dense hidden layers (an MLP's, or a --conv model's), in training steps only (0: off).")
   float dropout;
 
   @Option(names = "--class-weights", paramLabel = "auto|W0,W1,...",
       description = "Weigh each training image's loss by its class's weight (needs labels): auto (N / (classes * n_c), a mean of 1 over the training images) or one weight > 0 per class. The training loss reported is the weighted one; validation and eval stay unweighted.")
   String classWeights;
+  @Option(names = "--iwae-k", defaultValue = "1", paramLabel = "K",
+      description = "Train on the importance-weighted bound with K draws per image (Burda et al. 2016) instead of the ELBO; "
+          + "metrics.jsonl then has the epoch's mean loss on it (train_iwae). K in [1, 1024]; 1: the ELBO (off).")
+  int iwaeK;
+
+  @Option(names = "--precision", defaultValue = "fp32", paramLabel = "fp32|bf16",
+      description = "What the GEMMs read: fp32, or bf16 (bfloat16 copies of weights and activations, float32 accumulation, "
+          + "master weights, optimizer and loss; a CPU with AVX512-BF16 or AMX-BF16, or a GPU of compute capability 8.0+; "
+          + "MLP models only).")
+  String precision;
 
   @Override
   public Integer call() throws Exception {
@@ -217,7 +230,7 @@ final class TrainCommand implements Callable<Integer> {
     checkCheckpointing();
     TrainOptions options = options();
     Likelihood pixels = likelihood();
-    Activation act = hiddenActivation();
+    ActivationFunction act = hiddenActivation();
     Path runPath = out != null ? out
         : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     DataSpec dataSpec = images.spec(data == null ? Datasets.BUNDLED : data, csv.format());
@@ -238,19 +251,32 @@ final class TrainCommand implements Callable<Integer> {
     VaeConfig config = resumedModel != null ? resumedModel
         : conv != null ? usage(() -> ConvModels.build(conv, input,
             spec.commandLine().getParseResult().hasMatchedOption("--hidden") ? hidden : ConvModels.DEFAULT_HIDDEN,
-            latent, pixels))
+            latent, pixels, act))
         : usage(() -> VaeConfig.mlp(input, hidden, latent, pixels, act));
     int images = Trainer.trainingImages(split, options);
     if (options.batchSize() > images) {
       throw new ParameterException(spec.commandLine(), "--batch-size " + options.batchSize() + " is larger than the "
           + images + " training images of " + data);
     }
-    MemoryLimits.checkTraining(spec.commandLine(), config, options.batchSize(),
-        MemoryLimits.options(hidden, latent, options.batchSize()));
-    if (options.dropout() > 0 && config.convolutional()) {
-      throw new ParameterException(spec.commandLine(), "--dropout works with MLP models only, not with --conv");
+    // With --iwae-k the workspace holds every draw: batch x K rows.
+    MemoryLimits.checkTraining(spec.commandLine(), config, Math.multiplyExact(options.batchSize(), options.iwaeK()),
+        MemoryLimits.options(hidden, latent, options.batchSize())
+            + (options.iwaeK() > 1 ? " --iwae-k " + options.iwaeK() : ""));
+    ActivationFunction dense = config.denseActivation();
+    if (options.dropout() > 0 && !VaeNetwork.dropoutKeepsGradients(dense.kind())) {
+      throw new ParameterException(spec.commandLine(), "--dropout works with --activation relu, leaky-relu or gelu, not "
+          + HiddenActivations.name(dense) + " (its backward reads the output, which dropout scales)");
     }
-    Backends.Choice choice = Backends.select(device, new Backends.GpuOptions(tf32, !noGraph), config.convolutional(), cpuCores);
+    if (options.precision() != Precision.FP32 && config.convolutional()) {
+      throw new ParameterException(spec.commandLine(), "--precision bf16 works with MLP models only, not with --conv");
+    }
+    Backends.Choice choice;
+    try {
+      choice = Backends.select(device, new Backends.GpuOptions(tf32, !noGraph), config.convolutional(), options.precision(),
+          cpuCores);
+    } catch (Backends.PrecisionUnavailableException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
     // Only once everything else is in order: the folder's lock, held to the end of the run.
     try (Backend backend = choice.backend();
         RunDirectory run = resume == null ? usage(() -> RunDirectory.create(runPath, overwrite)) : RunDirectory.resume(runPath)) {
@@ -334,7 +360,7 @@ final class TrainCommand implements Callable<Integer> {
     checkCheckpointing();
     options();
     Likelihood pixels = likelihood();
-    Activation act = hiddenActivation();
+    ActivationFunction act = hiddenActivation();
     if (conv == null) usage(() -> VaeConfig.mlp(Shape.flat(1), hidden, latent, pixels, act));
   }
 
@@ -379,7 +405,7 @@ final class TrainCommand implements Callable<Integer> {
     try {
       return new TrainOptions(epochs, batchSize, learningRate, weightDecay, choice.decoupled(), beta, klWarmup, seed,
           fraction, onTest, patience, choice, LearningRateSchedule.parse(lrSchedule, warmupSteps),
-          balanceChoice(), clipGradNorm(), dropout, classWeightsChoice());
+          balanceChoice(), clipGradNorm(), dropout, classWeightsChoice(), precisionChoice(), iwaeK);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
@@ -405,6 +431,15 @@ final class TrainCommand implements Callable<Integer> {
     if (!weights.auto() && weights.weights().length != classes) {
       throw new ParameterException(spec.commandLine(), "--class-weights gives " + weights.weights().length
           + " weights but " + train.name() + " has " + classes + " classes: give one weight > 0 per class, or auto");
+    }
+  }
+
+  /** --precision. */
+  private Precision precisionChoice() {
+    try {
+      return Precision.parse(precision);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--precision " + e.getMessage());
     }
   }
 
@@ -449,19 +484,13 @@ final class TrainCommand implements Callable<Integer> {
     return TensorBoardListener.create(dir, pictures, options, seed, TensorBoardListener.DEFAULT_STEP_INTERVAL);
   }
 
-  /** {@code --activation}; a convolutional model (new, not resumed) takes only ReLU. */
-  private Activation hiddenActivation() {
-    Activation act;
+  /** {@code --activation}: an MLP's hidden layers, or a convolutional model's dense ones. */
+  private ActivationFunction hiddenActivation() {
     try {
-      act = HiddenActivations.parse(activation);
+      return HiddenActivations.parse(activation);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "--activation " + e.getMessage());
     }
-    if (act != Activation.RELU && conv != null && resumedModel == null) {
-      throw new ParameterException(spec.commandLine(), "--activation " + activation
-          + " is for MLPs only (--conv takes relu)");
-    }
-    return act;
   }
 
   private Likelihood likelihood() {

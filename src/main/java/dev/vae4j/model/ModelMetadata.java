@@ -1,6 +1,6 @@
 package dev.vae4j.model;
 
-import dev.vae4j.backend.Activation;
+import dev.vae4j.backend.ActivationFunction;
 import dev.vae4j.backend.Likelihood;
 import dev.vae4j.io.FormatException;
 import dev.vae4j.model.VaeConfig;
@@ -31,7 +31,7 @@ public final class ModelMetadata {
       m.put("vae4j.decoder", LayerSpecs.format(c.decoder()));
     }
     // As config.json: only a non-ReLU MLP says its activation, so ReLU models keep their bytes.
-    if (c.hiddenActivation() != Activation.RELU) m.put("vae4j.activation", HiddenActivations.name(c.hiddenActivation()));
+    if (!c.hiddenActivation().equals(ActivationFunction.RELU)) m.put("vae4j.activation", HiddenActivations.name(c.hiddenActivation()));
     return m;
   }
 
@@ -56,7 +56,7 @@ public final class ModelMetadata {
           hidden,
           Integer.parseInt(require(m, "vae4j.latent", file)),
           Likelihood.parse(require(m, "vae4j.likelihood", file)),
-          m.containsKey("vae4j.activation") ? HiddenActivations.parse(m.get("vae4j.activation")) : Activation.RELU);
+          m.containsKey("vae4j.activation") ? HiddenActivations.parse(m.get("vae4j.activation")) : ActivationFunction.RELU);
     } catch (IllegalArgumentException e) {
       throw new FormatException(file + ": bad model configuration in metadata (" + e.getMessage() + ")", e);
     }

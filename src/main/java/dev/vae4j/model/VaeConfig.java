@@ -1,6 +1,7 @@
 package dev.vae4j.model;
 
 import dev.vae4j.backend.Activation;
+import dev.vae4j.backend.ActivationFunction;
 import dev.vae4j.backend.Likelihood;
 import dev.vae4j.model.layer.Conv2dSpec;
 import dev.vae4j.model.layer.ConvTranspose2dSpec;
@@ -54,19 +55,21 @@ public record VaeConfig(Shape input, List<LayerSpec> encoder, int latent, List<L
    * --hidden} and {@code --latent} build.
    */
   public static VaeConfig mlp(Shape input, int[] hidden, int latent, Likelihood likelihood) {
-    return mlp(input, hidden, latent, likelihood, Activation.RELU);
+    return mlp(input, hidden, latent, likelihood, ActivationFunction.RELU);
+  }
+
+  /** {@link #mlp(Shape, int[], int, Likelihood, ActivationFunction)} with {@code activation}'s default parameter. */
+  public static VaeConfig mlp(Shape input, int[] hidden, int latent, Likelihood likelihood, Activation activation) {
+    return mlp(input, hidden, latent, likelihood, ActivationFunction.of(activation));
   }
 
   /**
-   * {@link #mlp(Shape, int[], int, Likelihood)} with {@code activation} (ReLU, leaky ReLU, ELU or tanh) after
-   * every hidden layer of encoder and decoder instead of ReLU; the heads and the output layer keep
-   * none. What {@code --activation} builds.
+   * {@link #mlp(Shape, int[], int, Likelihood)} with {@code activation} (ReLU, leaky ReLU of any
+   * slope in (0, 1), ELU, GELU or tanh) after every hidden layer of encoder and decoder instead of ReLU;
+   * the heads and the output layer keep none. What {@code --activation} builds.
    */
-  public static VaeConfig mlp(Shape input, int[] hidden, int latent, Likelihood likelihood, Activation activation) {
-    if (activation != Activation.RELU && activation != Activation.ELU && activation != Activation.TANH
-        && activation != Activation.LEAKY_RELU) {
-      throw new IllegalArgumentException("hidden layers take relu, leaky-relu, elu or tanh, not " + activation);
-    }
+  public static VaeConfig mlp(Shape input, int[] hidden, int latent, Likelihood likelihood, ActivationFunction activation) {
+    requireHiddenActivation(activation);
     if (input == null) throw new IllegalArgumentException("input shape is required");
     if (hidden == null || hidden.length == 0) throw new IllegalArgumentException("at least one hidden layer is required");
     for (int h : hidden) {
@@ -93,6 +96,18 @@ public record VaeConfig(Shape input, List<LayerSpec> encoder, int latent, List<L
    *     multiple of {@code 2^channels.length}; the message names sizes that would work
    */
   public static VaeConfig conv(Shape input, int[] channels, int[] hidden, int latent, Likelihood likelihood) {
+    return conv(input, channels, hidden, latent, likelihood, ActivationFunction.RELU);
+  }
+
+  /**
+   * {@link #conv(Shape, int[], int[], int, Likelihood)} with {@code dense} (as {@link #mlp(Shape,
+   * int[], int, Likelihood, ActivationFunction)} takes) after every dense hidden layer, the
+   * encoder's and the decoder's (up to the reshape) in place of ReLU; the convolutions keep ReLU,
+   * the only activation the backends fuse into them (oneDNN's post-op, cuDNN's fused forward).
+   */
+  public static VaeConfig conv(Shape input, int[] channels, int[] hidden, int latent, Likelihood likelihood,
+      ActivationFunction dense) {
+    requireHiddenActivation(dense);
     if (input == null || input.isFlat()) {
       throw new IllegalArgumentException("a convolutional model needs image inputs (C x H x W), got " + input);
     }
@@ -109,15 +124,23 @@ public record VaeConfig(Shape input, List<LayerSpec> encoder, int latent, List<L
     }
     List<LayerSpec> enc = new ArrayList<>(), dec = new ArrayList<>();
     for (int c : channels) enc.add(new Conv2dSpec(c, 4, 2, 1, Activation.RELU));
-    for (int h : hidden) enc.add(new LinearSpec(h, Activation.RELU));
+    for (int h : hidden) enc.add(new LinearSpec(h, dense));
     Shape last = new Shape(channels[channels.length - 1], input.height() / factor, input.width() / factor);
-    for (int i = hidden.length - 1; i >= 0; i--) dec.add(new LinearSpec(hidden[i], Activation.RELU));
-    dec.add(new LinearSpec(last.size(), Activation.RELU));
+    for (int i = hidden.length - 1; i >= 0; i--) dec.add(new LinearSpec(hidden[i], dense));
+    dec.add(new LinearSpec(last.size(), dense));
     dec.add(new ReshapeSpec(last));
     for (int i = channels.length - 2; i >= 0; i--) dec.add(new ConvTranspose2dSpec(channels[i], 4, 2, 1, Activation.RELU));
     dec.add(new ConvTranspose2dSpec(Math.multiplyExact(likelihood.outputsPerValue(), input.channels()), 4, 2, 1,
         Activation.IDENTITY));
     return new VaeConfig(input, enc, latent, dec, likelihood);
+  }
+
+  private static void requireHiddenActivation(ActivationFunction activation) {
+    Activation kind = activation.kind();
+    if (kind != Activation.RELU && kind != Activation.ELU && kind != Activation.TANH && kind != Activation.LEAKY_RELU
+        && kind != Activation.GELU) {
+      throw new IllegalArgumentException("hidden layers take relu, leaky-relu, elu, gelu or tanh, not " + kind);
+    }
   }
 
   /** E.g. {@code height 24 or 32 would work}: the nearest multiples of {@code factor} around {@code size}. */
@@ -153,11 +176,24 @@ public record VaeConfig(Shape input, List<LayerSpec> encoder, int latent, List<L
   /**
    * The activation of an MLP's hidden layers (the encoder's layers and all the decoder's but the
    * last): what files record besides the sizes so that {@link #mlp(Shape, int[], int, Likelihood,
-   * Activation)} rebuilds the model. ReLU for every model {@code --hidden} alone builds, and for
+   * ActivationFunction)} rebuilds the model. ReLU for every model {@code --hidden} alone builds, and for
    * one that is not an MLP.
    */
-  public Activation hiddenActivation() {
-    return isMlp() ? ((LinearSpec) encoder.get(0)).activation() : Activation.RELU;
+  public ActivationFunction hiddenActivation() {
+    return isMlp() ? ((LinearSpec) encoder.get(0)).function() : ActivationFunction.RELU;
+  }
+
+  /**
+   * The activation of the dense hidden layers, an MLP's ({@link #hiddenActivation}) or a
+   * convolutional model's (its first dense layer's: {@link #conv(Shape, int[], int[], int,
+   * Likelihood, ActivationFunction)} gives them all one; the decoder's, after the heads, where the
+   * encoder has none). What {@code --dropout} must agree with.
+   */
+  public ActivationFunction denseActivation() {
+    for (List<LayerSpec> specs : List.of(encoder, decoder)) {
+      for (LayerSpec s : specs) if (s instanceof LinearSpec l) return l.function();
+    }
+    return ActivationFunction.RELU;
   }
 
   /** The output channels of the encoder's convolutions, input side first (empty for an MLP). */

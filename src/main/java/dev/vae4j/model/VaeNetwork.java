@@ -1,5 +1,6 @@
 package dev.vae4j.model;
 
+import dev.vae4j.backend.Activation;
 import dev.vae4j.backend.Backend;
 import dev.vae4j.backend.Tensor;
 import dev.vae4j.model.layer.Layer;
@@ -142,20 +143,44 @@ public final class VaeNetwork {
     forward(ws, rows, null);
   }
 
-  /** As {@link #forward(Workspace, int)}, with {@code dropout} on the hidden layers (none if null). */
+  /**
+   * As {@link #forward(Workspace, int)}, with {@code dropout} on the dense hidden layers (none if
+   * null): an MLP's, or a convolutional model's (not its convolutions).
+   */
   public void forward(Workspace ws, int rows, Dropout dropout) {
-    if (dropout != null) requireMlp();
+    if (dropout != null) requireDropoutGradients();
     encodeRows(ws, 0, rows, rows, dropout);
     sampleLatent(ws, rows);
     decodeRows(ws, ws.z, 0, rows, rows, dropout);
   }
 
-  private void requireMlp() {
+  private void requireDropoutGradients() {
     for (List<Layer> layers : List.of(encoder, decoder)) {
       for (Layer layer : layers) {
-        if (!(layer instanceof Linear)) throw new IllegalArgumentException("--dropout works with MLP models only");
+        if (layer instanceof Linear l && !dropoutKeepsGradients(l.activation())) {
+          throw new IllegalArgumentException("--dropout does not work with " + l.activation() + " layers");
+        }
       }
     }
+  }
+
+  /**
+   * Whether a layer of activation {@code act} still gets its gradient right under dropout, whose
+   * backward hands the layer's backward the dropped (scaled) output: yes where the derivative needs
+   * only the output's sign (ReLU, leaky ReLU) or nothing (identity), or reads the kept
+   * pre-activation (GELU); not for ELU and tanh, whose derivatives read the output's value.
+   */
+  public static boolean dropoutKeepsGradients(Activation act) {
+    return act != Activation.ELU && act != Activation.TANH;
+  }
+
+  /**
+   * Whether dropout follows layer {@code index} of {@code layers} (the encoder's or the decoder's):
+   * a dense layer but the last (the heads, the output layer). Every hidden layer of an MLP; a
+   * convolutional model's dense layers, up to the decoder's reshape, not its convolutions.
+   */
+  private static boolean dropsOutput(List<Layer> layers, int index) {
+    return index < layers.size() - 1 && layers.get(index) instanceof Linear;
   }
 
   /**
@@ -218,8 +243,8 @@ public final class VaeNetwork {
     for (int i = 0; i < encoder.size(); i++) {
       Layer layer = encoder.get(i);
       Tensor y = rowsOf(ws.encoded[i], first, n, layer.outputShape().size(), rows);
-      layer.forward(backend, encoderParams[i], x, y, n);
-      if (dropout != null && i < encoder.size() - 1) drop(y, n, layer, dropout, dropoutLayer(false, i));
+      layer.forward(backend, encoderParams[i], x, y, preActivation(ws.encodedPre[i], first, n, layer, rows), n);
+      if (dropout != null && dropsOutput(encoder, i)) drop(y, n, layer, dropout, dropoutLayer(false, i));
       x = y;
     }
   }
@@ -229,10 +254,15 @@ public final class VaeNetwork {
     for (int i = 0; i < decoder.size(); i++) {
       Layer layer = decoder.get(i);
       Tensor y = rowsOf(ws.decoded[i], first, n, layer.outputShape().size(), rows);
-      layer.forward(backend, decoderParams[i], x, y, n);
-      if (dropout != null && i < decoder.size() - 1) drop(y, n, layer, dropout, dropoutLayer(true, i));
+      layer.forward(backend, decoderParams[i], x, y, preActivation(ws.decodedPre[i], first, n, layer, rows), n);
+      if (dropout != null && dropsOutput(decoder, i)) drop(y, n, layer, dropout, dropoutLayer(true, i));
       x = y;
     }
+  }
+
+  /** Rows [first, first + n) of a layer's kept pre-activation, or null where it keeps none. */
+  private Tensor preActivation(Tensor pre, int first, int n, Layer layer, int rows) {
+    return pre == null ? null : rowsOf(pre, first, n, layer.outputShape().size(), rows);
   }
 
   private void drop(Tensor y, int rows, Layer layer, Dropout d, int number) {
@@ -243,8 +273,9 @@ public final class VaeNetwork {
    * Backward of {@link #drop} on {@code dy}, d(dropped output), making it d(activation output). The
    * mask is regenerated from its key rather than stored (no buffer per layer, and the same on every
    * backend). The layer's own backward then takes its activation's derivative from the dropped
-   * output: right for the activations there are, ReLU (a kept output keeps its sign; a dropped
-   * one's gradient is already 0) and identity (whose derivative ignores the output).
+   * output: right for ReLU and leaky ReLU (a kept output keeps its sign; a dropped one's gradient
+   * is already 0) and identity (whose derivative ignores the output); GELU reads its kept
+   * pre-activation instead ({@link #dropoutKeepsGradients}: ELU and tanh are refused).
    */
   private void dropBackward(Tensor dy, int rows, Layer layer, Dropout d, int number) {
     backend.dropoutBackward(dy, rows, layer.outputShape().size(), d.firstRow(), d.seed(), d.step(), number, d.p());
@@ -311,23 +342,38 @@ public final class VaeNetwork {
       backend.scaleRows(ws.klPerRow, rows, 1, rowWeights);
     }
 
-    // Decoder, output layer first: each layer turns d(output) into its parameters' gradients and
-    // d(input).
+    backwardDecoder(ws, rows, grads, dropout);
+    backend.reparameterizeBackward(ws.zGrad, ws.stats, ws.eps, ws.statsGrad, rows, latent);
+    backwardEncoder(ws, rows, grads, dropout);
+  }
+
+  /**
+   * The decoder's backward pass over {@code rows} rows, output layer first, from {@code d logits}
+   * in the workspace to {@code ws.zGrad}: each layer turns d(output) into its parameters' gradients
+   * and d(input).
+   */
+  void backwardDecoder(Workspace ws, int rows, LayerGradients grads, Dropout dropout) {
     for (int i = decoder.size() - 1; i >= 0; i--) {
       Tensor input = i == 0 ? ws.z : ws.decoded[i - 1];
       Tensor inputGrad = i == 0 ? ws.zGrad : ws.decodedGrad[i - 1];
-      if (dropout != null && i < decoder.size() - 1) dropBackward(ws.decodedGrad[i], rows, decoder.get(i), dropout, dropoutLayer(true, i));
-      decoder.get(i).backward(backend, decoderParams[i], grads.decoder[i], input, ws.decoded[i], ws.decodedGrad[i],
+      if (dropout != null && dropsOutput(decoder, i)) dropBackward(ws.decodedGrad[i], rows, decoder.get(i), dropout, dropoutLayer(true, i));
+      Tensor saved = ws.decodedPre[i] != null ? ws.decodedPre[i] : ws.decoded[i];
+      decoder.get(i).backward(backend, decoderParams[i], grads.decoder[i], input, saved, ws.decodedGrad[i],
           inputGrad, rows);
     }
-    backend.reparameterizeBackward(ws.zGrad, ws.stats, ws.eps, ws.statsGrad, rows, latent);
+  }
 
-    // The heads (adding to d stats), then the encoder from its top; the first layer needs no d(input).
+  /**
+   * The heads' and encoder's backward pass over {@code rows} rows from {@code ws.statsGrad}, from
+   * the top; the first layer needs no d(input).
+   */
+  void backwardEncoder(Workspace ws, int rows, LayerGradients grads, Dropout dropout) {
     for (int i = encoder.size() - 1; i >= 0; i--) {
       Tensor input = i == 0 ? ws.input : ws.encoded[i - 1];
       Tensor inputGrad = i == 0 ? null : ws.encodedGrad[i - 1];
-      if (dropout != null && i < encoder.size() - 1) dropBackward(ws.encodedGrad[i], rows, encoder.get(i), dropout, dropoutLayer(false, i));
-      encoder.get(i).backward(backend, encoderParams[i], grads.encoder[i], input, ws.encoded[i], ws.encodedGrad[i],
+      if (dropout != null && dropsOutput(encoder, i)) dropBackward(ws.encodedGrad[i], rows, encoder.get(i), dropout, dropoutLayer(false, i));
+      Tensor saved = ws.encodedPre[i] != null ? ws.encodedPre[i] : ws.encoded[i];
+      encoder.get(i).backward(backend, encoderParams[i], grads.encoder[i], input, saved, ws.encodedGrad[i],
           inputGrad, rows);
     }
   }

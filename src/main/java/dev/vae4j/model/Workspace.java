@@ -29,6 +29,13 @@ public final class Workspace {
   final Tensor statsGrad;
   final Tensor zGrad;
   final Tensor[] decodedGrad;
+  /**
+   * Per encoder and decoder layer, its pre-activation where the layer {@link
+   * Layer#keepsPreActivation} (GELU) and the workspace trains, else null: what that layer's
+   * backward takes in place of its output.
+   */
+  final Tensor[] encodedPre;
+  final Tensor[] decodedPre;
 
   /** Whether {@link #eps} was allocated here (else it belongs to the caller). */
   private final boolean ownsEps;
@@ -61,6 +68,18 @@ public final class Workspace {
     statsGrad = withGradients ? encodedGrad[encodedGrad.length - 1] : null;
     zGrad = withGradients ? backend.allocate((long) capacity * latent) : null;
     decodedGrad = withGradients ? allocateOutputs(backend, decoder, capacity) : null;
+    encodedPre = allocatePreActivations(backend, encoder, capacity, withGradients);
+    decodedPre = allocatePreActivations(backend, decoder, capacity, withGradients);
+  }
+
+  private static Tensor[] allocatePreActivations(Backend backend, List<Layer> layers, int capacity, boolean withGradients) {
+    Tensor[] pre = new Tensor[layers.size()];
+    for (int i = 0; i < pre.length; i++) {
+      if (withGradients && layers.get(i).keepsPreActivation()) {
+        pre[i] = backend.allocate((long) capacity * layers.get(i).outputShape().size());
+      }
+    }
+    return pre;
   }
 
   private static Tensor[] allocateOutputs(Backend backend, List<Layer> layers, int capacity) {
@@ -81,6 +100,9 @@ public final class Workspace {
       all.addAll(java.util.List.of(statsGrad, zGrad));
       all.addAll(java.util.List.of(encodedGrad).subList(0, hidden));
       all.addAll(java.util.List.of(decodedGrad));
+    }
+    for (Tensor[] pre : List.of(encodedPre, decodedPre)) {
+      for (Tensor t : pre) if (t != null) all.add(t);
     }
     for (Tensor t : all) backend.release(t);
   }

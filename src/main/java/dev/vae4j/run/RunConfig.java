@@ -1,15 +1,14 @@
 package dev.vae4j.run;
 
-import dev.vae4j.backend.Activation;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vae4j.Backends;
-import dev.vae4j.backend.Activation;
+import dev.vae4j.backend.ActivationFunction;
 import dev.vae4j.backend.Likelihood;
+import dev.vae4j.backend.Precision;
 import dev.vae4j.data.CsvReader;
 import dev.vae4j.data.DataSpec;
 import dev.vae4j.data.ImageSize;
@@ -195,7 +194,7 @@ public record RunConfig(
       m.put("decoder", LayerSpecs.format(model.decoder()));
     }
     // An MLP's hidden activation when not ReLU: the sizes above do not say it (older files: ReLU).
-    if (model.hiddenActivation() != Activation.RELU) m.put("activation", HiddenActivations.name(model.hiddenActivation()));
+    if (!model.hiddenActivation().equals(ActivationFunction.RELU)) m.put("activation", HiddenActivations.name(model.hiddenActivation()));
     TrainOptions o = training;
     Map<String, Object> t = new LinkedHashMap<>();
     t.put("epochs", o.epochs());
@@ -217,6 +216,8 @@ public record RunConfig(
     if (o.clipGradNorm() != 0) t.put("clip_grad_norm", o.clipGradNorm());
     if (o.dropout() > 0) t.put("dropout", o.dropout());
     if (o.classWeights().enabled()) t.put("class_weights", o.classWeights().text());
+    if (o.precision() != Precision.FP32) t.put("precision", o.precision().text());
+    if (o.iwaeK() > 1) t.put("iwae_k", o.iwaeK());
     Map<String, Object> r = new LinkedHashMap<>();
     if (version != null) r.put("vae4j_version", version);
     r.put("model", m);
@@ -339,7 +340,8 @@ public record RunConfig(
           onTest ? 0 : validation.asDouble(), onTest, f.integer("/training/patience"), optimizer, schedule(f),
           balance(f), f.number("/training/clip_grad_norm", 0),
           (float) f.number("/training/dropout", 0), // absent in runs without dropout
-          classWeights(f));
+          classWeights(f), precision(f), // precision absent in FP32 runs
+          root.at("/training/iwae_k").isMissingNode() ? 1 : f.integer("/training/iwae_k")); // absent: the ELBO
 
       List<Integer> classes = null;
       if (root.hasNonNull("classes")) {
@@ -411,10 +413,19 @@ public record RunConfig(
     }
   }
 
-  /** training.optimizer, with training.momentum (SGD) and training.l1, each 0 when absent. */
+  /** {@code training.precision}, FP32 when absent (every file before {@code --precision}, and every FP32 run). */
+  private static Precision precision(Fields f) throws FormatException {
+    if (f.root().at("/training/precision").isMissingNode()) return Precision.FP32;
+    try {
+      return Precision.parse(f.text("/training/precision"));
+    } catch (IllegalArgumentException e) {
+      throw f.bad("/training/precision", "is '" + f.text("/training/precision") + "', not fp32 or bf16");
+    }
+  }
+
   /** {@code model.activation}, ReLU when absent (every file before {@code --activation}). */
-  private static Activation hiddenActivation(Fields f) throws FormatException {
-    if (f.root().at("/model/activation").isMissingNode()) return Activation.RELU;
+  private static ActivationFunction hiddenActivation(Fields f) throws FormatException {
+    if (f.root().at("/model/activation").isMissingNode()) return ActivationFunction.RELU;
     try {
       return HiddenActivations.parse(f.text("/model/activation"));
     } catch (IllegalArgumentException e) {
@@ -422,6 +433,7 @@ public record RunConfig(
     }
   }
 
+  /** training.optimizer, with training.momentum (SGD) and training.l1, each 0 when absent. */
   private static OptimizerChoice optimizer(Fields f) throws FormatException {
     String name = f.text("/training/optimizer");
     OptimizerChoice.Rule rule = null;

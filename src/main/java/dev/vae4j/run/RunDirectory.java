@@ -202,6 +202,7 @@ public final class RunDirectory implements AutoCloseable {
     line.put("best", m.best());
     if (m.learningRate() != null) line.put("lr", m.learningRate());
     if (m.gradNorm() != null) line.put("grad_norm", finiteOrNull(m.gradNorm()));
+    if (m.trainIwae() != null) line.put("train_iwae", finiteOrNull(m.trainIwae()));
     return JSON_LINE.writeValueAsString(line);
   }
 

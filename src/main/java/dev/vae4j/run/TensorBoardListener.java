@@ -108,6 +108,7 @@ public final class TensorBoardListener implements TrainingListener, AutoCloseabl
       writer.scalar("epoch/kl_weight", epoch, m.klWeight());
       writer.scalar("epoch/learning_rate", epoch, m.learningRate() != null ? m.learningRate() : learningRate);
       writer.scalar("epoch/samples_per_s", epoch, m.samplesPerSecond());
+      if (m.trainIwae() != null) writer.scalar("epoch/train_iwae", epoch, m.trainIwae()); // --iwae-k only
       Pictures grids = Pictures.of(pictures, model, SCALE);
       image("samples", epoch, grids.samples(SAMPLES, COLUMNS, seed, false));
       image("reconstructions", epoch, grids.reconstructions(originals, originals.length / pictures.features(), COLUMNS, seed));

@@ -128,7 +128,7 @@ public final class Checkpoints implements CheckpointSink {
     }
     tensors.add(new SafeTensors.Tensor(FIRST_MOMENT, new long[] {layout.size()}, state.firstMoment()));
     tensors.add(new SafeTensors.Tensor(SECOND_MOMENT, new long[] {layout.size()}, state.secondMoment()));
-    tensors.add(new SafeTensors.Tensor(LOSS_SUMS, new long[] {2}, state.epochLossSums()));
+    tensors.add(new SafeTensors.Tensor(LOSS_SUMS, new long[] {state.epochLossSums().length}, state.epochLossSums()));
     if (state.bestParameters() != null) {
       tensors.add(new SafeTensors.Tensor(BEST_PARAMETERS, new long[] {layout.size()}, state.bestParameters()));
     }
@@ -173,7 +173,10 @@ public final class Checkpoints implements CheckpointSink {
     }
     long[] flat = {layout.size()};
     float[] m = tensor(contents, FIRST_MOMENT, flat, name), v = tensor(contents, SECOND_MOMENT, flat, name);
-    float[] sums = tensor(contents, LOSS_SUMS, new long[] {2}, name);
+    // Three sums in a run trained on the importance-weighted bound, else two.
+    boolean threeSums = contents.tensors().containsKey(LOSS_SUMS)
+        && Arrays.equals(contents.require(LOSS_SUMS, name).shape(), new long[] {3});
+    float[] sums = tensor(contents, LOSS_SUMS, new long[] {threeSums ? 3 : 2}, name);
     float[] best = contents.tensors().containsKey(BEST_PARAMETERS) ? tensor(contents, BEST_PARAMETERS, flat, name) : null;
     String runConfig = meta.get(RUN_CONFIG);
     if (runConfig == null) throw new FormatException(name + ": metadata lacks " + RUN_CONFIG);

@@ -9,6 +9,9 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * run trains at one rate throughout (checkpoints and metrics.jsonl then leave it out, as before).
  * {@code gradNorm} is the mean over the epoch's steps of the gradient's global L2 norm before
  * clipping, null when the run does not clip ({@code --clip-grad-norm}; left out the same way).
+ * {@code trainIwae} is the mean over the epoch's rows of the loss on the importance-weighted bound
+ * the run trains on, {@code -(log mean_k w_k)} with K draws (an upper bound on -log p(x), tighter
+ * than the ELBO's {@code trainLoss}), null when it trains on the ELBO ({@code --iwae-k}; left out).
  */
 public record EpochMetrics(
     int epoch,
@@ -23,7 +26,16 @@ public record EpochMetrics(
     float klWeight,
     boolean best,
     @JsonInclude(JsonInclude.Include.NON_NULL) Double learningRate,
-    @JsonInclude(JsonInclude.Include.NON_NULL) Double gradNorm) {
+    @JsonInclude(JsonInclude.Include.NON_NULL) Double gradNorm,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Double trainIwae) {
+
+  /** An epoch's results trained on the ELBO. */
+  public EpochMetrics(int epoch, double trainLoss, double trainRecon, double trainKl, double valLoss, double valRecon,
+      double valKl, double seconds, double samplesPerSecond, float klWeight, boolean best, Double learningRate,
+      Double gradNorm) {
+    this(epoch, trainLoss, trainRecon, trainKl, valLoss, valRecon, valKl, seconds, samplesPerSecond, klWeight, best,
+        learningRate, gradNorm, null);
+  }
 
   /** An epoch's results at the run's one learning rate. */
   public EpochMetrics(int epoch, double trainLoss, double trainRecon, double trainKl, double valLoss, double valRecon,

@@ -1,6 +1,8 @@
 package dev.vae4j.train;
 
 import dev.vae4j.Vae;
+import dev.vae4j.backend.Activation;
+import dev.vae4j.backend.ActivationFunction;
 import dev.vae4j.backend.Backend;
 import dev.vae4j.backend.IndexTensor;
 import dev.vae4j.backend.Likelihood;
@@ -119,6 +121,22 @@ public final class StackedTrainingStep {
       throw new IllegalArgumentException("stacked training takes MLP models with bernoulli or gaussian likelihoods"
           + " and Adam, not " + (mlp ? "the " + likelihood.cliName() + " likelihood" : "convolutional layers"));
     }
+    // The stacked kernels take the default leaky slope and keep no pre-activation (GELU's backward needs one).
+    for (Layer layer : allLayers(layout)) {
+      ActivationFunction f = ((Linear) layer).function();
+      if (f.kind() == Activation.GELU || !f.isDefaultSlope()) {
+        throw new IllegalArgumentException("stacked training takes relu, elu, tanh or leaky-relu at its default slope, "
+            + "not " + f.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')
+            + (f.kind() == Activation.LEAKY_RELU ? ":" + f.slope() : ""));
+      }
+    }
+  }
+
+  private static List<Layer> allLayers(ParameterLayout layout) {
+    List<Layer> all = new ArrayList<>(layout.encoder());
+    all.add(layout.heads());
+    all.addAll(layout.decoder());
+    return all;
   }
 
   private List<StackedLayer> bind(List<Layer> layers) {

@@ -1,5 +1,7 @@
 package dev.vae4j.train;
 
+import dev.vae4j.backend.Precision;
+
 /**
  * How to train: the optimizer, the objective's KL weight, batching, validation and stopping.
  *
@@ -27,6 +29,12 @@ package dev.vae4j.train;
  *     in [0, 1) ({@code --dropout}; 0: none)
  * @param classWeights per-class weights of the training rows' losses ({@code --class-weights};
  *     {@link ClassWeights#NONE}: every row once)
+ * @param precision what the GEMMs read ({@code --precision}; {@link Precision#FP32}: float32 throughout);
+ *     the backend does the rounding, so it is made with this precision ({@code Backends.select(...,
+ *     precision)}), and here it is what config.json records and a resume restores
+ * @param iwaeK draws per row of the importance-weighted bound the training steps optimize instead
+ *     of the ELBO ({@code --iwae-k}, Burda et al., 2016), in [1, {@value #MAX_IWAE_K}]; 1: the
+ *     ordinary ELBO training (the analytic KL), not the one-draw bound
  */
 public record TrainOptions(
     int epochs,
@@ -45,7 +53,12 @@ public record TrainOptions(
     Balance balance,
     double clipGradNorm,
     float dropout,
-    ClassWeights classWeights) {
+    ClassWeights classWeights,
+    Precision precision,
+    int iwaeK) {
+
+  /** The most draws {@code --iwae-k} takes: a step's decoder runs on batch x K rows. */
+  public static final int MAX_IWAE_K = 1024;
 
   /** Checks every option; a bad one throws {@link IllegalArgumentException} naming it. */
   public TrainOptions {
@@ -67,15 +80,29 @@ public record TrainOptions(
         "gradient clipping norm must be > 0 (0: off), got " + clipGradNorm);
     require(dropout >= 0 && dropout < 1, "--dropout must be in [0, 1) (0: off), got " + dropout);
     require(classWeights != null, "no class weights");
+    require(precision != null, "no precision");
+    require(iwaeK >= 1 && iwaeK <= MAX_IWAE_K, "--iwae-k must be in [1, " + MAX_IWAE_K + "] (1: off), got " + iwaeK);
+    require(iwaeK == 1 || dropout == 0, "--iwae-k does not combine with --dropout");
+    require(iwaeK == 1 || !classWeights.enabled(), "--iwae-k does not combine with --class-weights");
   }
 
-  /** Options without class weights. */
+  /** Options trained on the ELBO. */
+  public TrainOptions(int epochs, int batchSize, double learningRate, double weightDecay, boolean decoupledWeightDecay,
+      float beta, int klWarmupEpochs, long seed, double validationFraction, boolean validateOnTestSplit, int patience,
+      OptimizerChoice optimizer, LearningRateSchedule schedule, Balance balance, double clipGradNorm, float dropout,
+      ClassWeights classWeights, Precision precision) {
+    this(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs, seed,
+        validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, clipGradNorm, dropout,
+        classWeights, precision, 1);
+  }
+
+  /** Options without class weights, in FP32. */
   public TrainOptions(int epochs, int batchSize, double learningRate, double weightDecay, boolean decoupledWeightDecay,
       float beta, int klWarmupEpochs, long seed, double validationFraction, boolean validateOnTestSplit, int patience,
       OptimizerChoice optimizer, LearningRateSchedule schedule, Balance balance, double clipGradNorm, float dropout) {
     this(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs, seed,
         validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, clipGradNorm, dropout,
-        ClassWeights.NONE);
+        ClassWeights.NONE, Precision.FP32);
   }
 
   /** Options without dropout. */
@@ -118,49 +145,63 @@ public record TrainOptions(
   public TrainOptions withEpochs(int epochs) {
     return new TrainOptions(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs,
         seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, clipGradNorm, dropout,
-        classWeights);
+        classWeights, precision, iwaeK);
   }
 
   /** These options with {@code schedule}. */
   public TrainOptions withSchedule(LearningRateSchedule schedule) {
     return new TrainOptions(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs,
         seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, clipGradNorm, dropout,
-        classWeights);
+        classWeights, precision, iwaeK);
   }
 
   /** These options with gradient clipping to global norm {@code max} (0: none). */
   public TrainOptions withClipGradNorm(double max) {
     return new TrainOptions(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs,
         seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, max, dropout,
-        classWeights);
+        classWeights, precision, iwaeK);
   }
 
   /** These options with {@code optimizer} (AdamW's choice sets {@link #decoupledWeightDecay}). */
   public TrainOptions withOptimizer(OptimizerChoice optimizer) {
     return new TrainOptions(epochs, batchSize, learningRate, weightDecay, optimizer.decoupled(), beta, klWarmupEpochs,
         seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, clipGradNorm, dropout,
-        classWeights);
+        classWeights, precision, iwaeK);
   }
 
   /** These options with drop probability {@code dropout} (0: none). */
   public TrainOptions withDropout(float dropout) {
     return new TrainOptions(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs,
         seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, clipGradNorm, dropout,
-        classWeights);
+        classWeights, precision, iwaeK);
+  }
+
+  /** These options with the GEMMs reading {@code precision}. */
+  public TrainOptions withPrecision(Precision precision) {
+    return new TrainOptions(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs,
+        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, clipGradNorm, dropout,
+        classWeights, precision, iwaeK);
   }
 
   /** These options with {@code balance} as the epochs' sampling. */
   public TrainOptions withBalance(Balance balance) {
     return new TrainOptions(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs,
         seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, clipGradNorm, dropout,
-        classWeights);
+        classWeights, precision, iwaeK);
+  }
+
+  /** These options trained on the importance-weighted bound with {@code k} draws (1: the ELBO). */
+  public TrainOptions withIwaeK(int k) {
+    return new TrainOptions(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs,
+        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, clipGradNorm, dropout,
+        classWeights, precision, k);
   }
 
   /** These options with {@code classWeights} on the training rows' losses. */
   public TrainOptions withClassWeights(ClassWeights classWeights) {
     return new TrainOptions(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs,
         seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, clipGradNorm, dropout,
-        classWeights);
+        classWeights, precision, iwaeK);
   }
 
   /** The KL weight used during {@code epoch} (1-based), after warm-up. */

@@ -101,7 +101,7 @@ public final class Trainer {
     if (validationOrder != null) backend.uploadIndices(validationRows, validationOrder);
     this.imageWeights = options.classWeights().enabled() ? uploadWeights(train, options.classWeights()) : null;
     this.training = TrainingStep.allocate(model, options.batchSize(), options.optimizer().l1(), options.clipGradNorm(),
-        options.dropout(), imageWeights != null);
+        options.dropout(), imageWeights != null, options.iwaeK());
     this.stepsPerEpoch = (epochOrder.size() + options.batchSize() - 1) / options.batchSize();
     this.early = new EarlyStopping(options.patience());
   }
@@ -182,7 +182,8 @@ public final class Trainer {
       boolean improved = early.record(epoch, monitored, trained[1]);
       EpochMetrics metrics = new EpochMetrics(epoch, train[0] + options.beta() * train[1], train[0], train[1],
           valLoss, val[0], val[1], seconds, n / seconds, options.betaAt(epoch), improved,
-          options.schedule().isConstant() ? null : epochRate, meanGradNorm());
+          options.schedule().isConstant() ? null : epochRate, meanGradNorm(),
+          training.importanceWeighted() ? trained[0][TrainingStep.IWAE_SUM] / (double) n : null);
       history.add(metrics);
       listener.epochFinished(metrics, model);
       stoppedEarly = early.stopsAfter(epoch, options.epochs());
@@ -358,7 +359,8 @@ public final class Trainer {
     model.setParameters(state.parameters());
     backend.upload(state.firstMoment(), training.optimizer().firstMoment());
     backend.upload(state.secondMoment(), training.optimizer().secondMoment());
-    backend.upload(state.epochLossSums(), training.lossSums());
+    // A fresh start's state has two sums; a run on the importance-weighted bound keeps three.
+    backend.upload(java.util.Arrays.copyOf(state.epochLossSums(), (int) training.lossSums().length()), training.lossSums());
     training.optimizer().setSteps(state.adamSteps());
     early.restore(state);
     history = new ArrayList<>(state.history());

@@ -14,7 +14,8 @@ import java.util.List;
  * @param parameters the model's flat parameters
  * @param firstMoment Adam's first moment, same layout
  * @param secondMoment Adam's second moment, same layout
- * @param epochLossSums reconstruction and KL sums over the batches done in the current epoch
+ * @param epochLossSums reconstruction and KL sums over the batches done in the current epoch, and with
+ *     {@code --iwae-k} the sum of the rows' losses on the importance-weighted bound
  * @param bestLoss the lowest monitored loss so far (infinity before the first epoch)
  * @param bestEpoch the epoch that reached it (0 before the first epoch)
  * @param sinceBest epochs since it improved
@@ -47,7 +48,9 @@ public record TrainingState(
         || (bestParameters != null && bestParameters.length != parameters.length)) {
       throw new IllegalArgumentException("optimizer state and parameters differ in size");
     }
-    if (epochLossSums.length != 2) throw new IllegalArgumentException("expected 2 loss sums, got " + epochLossSums.length);
+    if (epochLossSums.length != 2 && epochLossSums.length != 3) { // 3: with the importance-weighted bound's
+      throw new IllegalArgumentException("expected 2 or 3 loss sums, got " + epochLossSums.length);
+    }
     if (history.size() != epoch) {
       throw new IllegalArgumentException(history.size() + " epochs of metrics for " + epoch + " completed epochs");
     }

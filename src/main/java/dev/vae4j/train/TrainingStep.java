@@ -7,6 +7,7 @@ import dev.vae4j.backend.OptimizerParams;
 import dev.vae4j.backend.Tensor;
 import dev.vae4j.model.AdamOptimizer;
 import dev.vae4j.model.Dropout;
+import dev.vae4j.model.IwaeObjective;
 import dev.vae4j.model.ParameterLayout;
 import dev.vae4j.model.VaeNetwork;
 import dev.vae4j.model.Workspace;
@@ -38,10 +39,18 @@ import java.util.List;
  * resident per-image weights through the same epoch order as the images ({@link
  * Backend#gatherRows} with one column, on the device, so a recorded step gathers them too), and the
  * network scales its rows' losses and gradients by them. Validation stays unweighted.
+ *
+ * <p>With the importance-weighted bound ({@code --iwae-k K}, K &gt; 1) each part's workspace holds
+ * its rows times K (the decoder runs on every draw) and the noise K codes per row, row r's draws
+ * after row r - 1's, so a row's draws do not depend on the split either; {@link IwaeObjective}
+ * runs the pass, and a third loss sum adds up the rows' losses on the bound. Validation still
+ * estimates the ELBO, with one draw per row.
  */
 public final class TrainingStep {
   static final int RECON_SUM = 0;
   static final int KL_SUM = 1;
+  /** With {@code --iwae-k}: the sum of the rows' losses on the bound, -(log mean of the K weights). */
+  static final int IWAE_SUM = 2;
   /** Parameter ranges start at multiples of this many floats (a cache line's worth of AVX-512 lanes). */
   private static final int RANGE_ALIGNMENT = 64;
   private final Backend backend;
@@ -62,8 +71,13 @@ public final class TrainingStep {
   /** With clipping, slices of {@link #clipScalars}: [0, 1) and [1, 3); else null. */
   private final Tensor squaredNorm, gradNormSums;
 
-  /** One block of rows: its workspace and the gradient buffer its backward pass writes. */
-  private record Part(Workspace workspace, Tensor grads, VaeNetwork.LayerGradients gradients, Tensor rowWeights) {}
+  /**
+   * One block of rows: its workspace and the gradient buffer its backward pass writes, its row
+   * weights (null without class weights) and the importance-weighted pass's buffers (null when
+   * training on the ELBO).
+   */
+  private record Part(Workspace workspace, Tensor grads, VaeNetwork.LayerGradients gradients, Tensor rowWeights,
+      IwaeObjective iwae) {}
 
   /**
    * One range of the parameters: its slices of the parameters, moments, and every part's gradients,
@@ -71,7 +85,8 @@ public final class TrainingStep {
    */
   private record AdamRange(Tensor params, Tensor m, Tensor v, Tensor[] grads, double l1) {}
 
-  private TrainingStep(Vae model, int batch, double l1, double clipGradNorm, float dropout, boolean weightedRows) {
+  private TrainingStep(Vae model, int batch, double l1, double clipGradNorm, float dropout, boolean weightedRows,
+      int iwaeK) {
     this.dropout = dropout;
     this.backend = model.backend();
     this.clipGradNorm = clipGradNorm;
@@ -80,29 +95,30 @@ public final class TrainingStep {
     this.gradNormSums = clipScalars == null ? null : backend.slice(clipScalars, 1, 2);
     this.network = model.network();
     this.optimizer = new AdamOptimizer(backend, model.layout().size());
-    this.lossSums = backend.allocate(2);
+    this.lossSums = backend.allocate(iwaeK > 1 ? 3 : 2);
     int count = network.partsFor(batch);
     this.partCapacity = (batch + count - 1) / count;
     int latent = network.config().latent();
     this.parts = new Part[count];
-    this.noise = backend.allocate((long) count * partCapacity * latent);
+    int partDraws = iwaeK > 1 ? IwaeObjective.workspaceRows(partCapacity, iwaeK) : partCapacity;
+    this.noise = backend.allocate((long) count * partDraws * latent);
     for (int p = 0; p < count; p++) {
-      Tensor eps = backend.slice(noise, (long) p * partCapacity * latent, (long) partCapacity * latent);
+      Tensor eps = backend.slice(noise, (long) p * partDraws * latent, (long) partDraws * latent);
       Tensor grads = p == 0 ? optimizer.grads() : backend.allocate(model.layout().size());
-      parts[p] = new Part(network.workspace(partCapacity, true, eps), grads, network.new LayerGradients(grads),
-          weightedRows ? backend.allocate(partCapacity) : null);
+      parts[p] = new Part(network.workspace(partDraws, true, eps), grads, network.new LayerGradients(grads),
+          weightedRows ? backend.allocate(partCapacity) : null, iwaeK > 1 ? new IwaeObjective(network, partCapacity, iwaeK) : null);
     }
     this.adamRanges = adamRanges(model.layout(), count, l1);
   }
 
   /** Buffers for batches of up to {@code batch} rows of {@code model}, trained without L1. */
   public static TrainingStep allocate(Vae model, int batch) {
-    return new TrainingStep(model, batch, 0, 0, 0f, false);
+    return new TrainingStep(model, batch, 0, 0, 0f, false, 1);
   }
 
   /** Buffers for batches of up to {@code batch} rows of {@code model}, with L1 coefficient {@code l1} on its weights. */
   public static TrainingStep allocate(Vae model, int batch, double l1) {
-    return new TrainingStep(model, batch, l1, 0, 0f, false);
+    return new TrainingStep(model, batch, l1, 0, 0f, false, 1);
   }
 
   /**
@@ -110,7 +126,7 @@ public final class TrainingStep {
    * {@code l1} on its weights and the gradient clipped to global norm {@code clipGradNorm} (0: not).
    */
   public static TrainingStep allocate(Vae model, int batch, double l1, double clipGradNorm) {
-    return new TrainingStep(model, batch, l1, clipGradNorm, 0f, false);
+    return new TrainingStep(model, batch, l1, clipGradNorm, 0f, false, 1);
   }
 
   /**
@@ -118,7 +134,7 @@ public final class TrainingStep {
    * hidden layers of {@code model} (an MLP if {@code dropout > 0}).
    */
   public static TrainingStep allocate(Vae model, int batch, double l1, double clipGradNorm, float dropout) {
-    return new TrainingStep(model, batch, l1, clipGradNorm, dropout, false);
+    return new TrainingStep(model, batch, l1, clipGradNorm, dropout, false, 1);
   }
 
   /**
@@ -127,7 +143,19 @@ public final class TrainingStep {
    */
   public static TrainingStep allocate(Vae model, int batch, double l1, double clipGradNorm, float dropout,
       boolean weightedRows) {
-    return new TrainingStep(model, batch, l1, clipGradNorm, dropout, weightedRows);
+    return new TrainingStep(model, batch, l1, clipGradNorm, dropout, weightedRows, 1);
+  }
+
+  /**
+   * As {@link #allocate(Vae, int, double, double, float, boolean)}, trained on the importance-weighted
+   * bound with {@code iwaeK} draws per row when {@code iwaeK > 1} (then without dropout or row weights).
+   */
+  public static TrainingStep allocate(Vae model, int batch, double l1, double clipGradNorm, float dropout,
+      boolean weightedRows, int iwaeK) {
+    if (iwaeK > 1 && (weightedRows || dropout > 0)) {
+      throw new IllegalArgumentException("--iwae-k does not combine with --class-weights or --dropout");
+    }
+    return new TrainingStep(model, batch, l1, clipGradNorm, dropout, weightedRows, iwaeK);
   }
 
   private AdamRange[][] adamRanges(ParameterLayout layout, int count, double l1) {
@@ -214,10 +242,14 @@ public final class TrainingStep {
       if (imageWeights != null) {
         backend.gatherRows(imageWeights, 1, order, first + p * partCapacity, partRows, part.rowWeights());
       }
-      network.forward(part.workspace(), partRows, drop);
-      network.lossesAndGradients(part.workspace(), partRows, rows, beta, part.gradients(), drop, part.rowWeights());
+      if (part.iwae() != null) {
+        part.iwae().lossesAndGradients(part.workspace(), partRows, rows, beta, part.gradients());
+      } else {
+        network.forward(part.workspace(), partRows, drop);
+        network.lossesAndGradients(part.workspace(), partRows, rows, beta, part.gradients(), drop, part.rowWeights());
+      }
     });
-    addLossSums(rows);
+    addLossSums(rows, true);
     int summed = active;
     if (clipGradNorm != 0) {
       clip(active);
@@ -250,7 +282,7 @@ public final class TrainingStep {
       forward(ws, images, order, first + p * partCapacity, partRows);
       network.losses(ws, partRows);
     });
-    addLossSums(rows);
+    addLossSums(rows, false);
   }
 
   private void forward(Workspace ws, Tensor images, IndexTensor order, int first, int rows) {
@@ -266,12 +298,23 @@ public final class TrainingStep {
     return Math.min(partCapacity, rows - part * partCapacity);
   }
 
-  /** Each slot gets the parts' sums in part order. */
-  private void addLossSums(int rows) {
+  /**
+   * Each slot gets the parts' sums in part order; after an importance-weighted training pass ({@code
+   * trained}) the reconstruction's is of the rows' means over their draws, and the bound's is added.
+   */
+  private void addLossSums(int rows, boolean trained) {
     for (int p = 0; p < activeParts(rows); p++) {
-      backend.accumulateSum(parts[p].workspace().reconPerRow(), rowsOf(p, rows), lossSums, RECON_SUM);
-      backend.accumulateSum(parts[p].workspace().klPerRow(), rowsOf(p, rows), lossSums, KL_SUM);
+      IwaeObjective iwae = trained ? parts[p].iwae() : null;
+      Workspace ws = parts[p].workspace();
+      backend.accumulateSum(iwae != null ? iwae.reconMean() : ws.reconPerRow(), rowsOf(p, rows), lossSums, RECON_SUM);
+      backend.accumulateSum(ws.klPerRow(), rowsOf(p, rows), lossSums, KL_SUM);
+      if (iwae != null) backend.accumulateSum(iwae.bound(), rowsOf(p, rows), lossSums, IWAE_SUM);
     }
+  }
+
+  /** Whether the steps train on the importance-weighted bound (the loss sums then have {@link #IWAE_SUM}). */
+  boolean importanceWeighted() {
+    return parts[0].iwae() != null;
   }
 
   /** Frees the buffers (not the model). */
@@ -282,6 +325,7 @@ public final class TrainingStep {
       parts[p].workspace().release(backend);
       if (p > 0) backend.release(parts[p].grads());
       if (parts[p].rowWeights() != null) backend.release(parts[p].rowWeights());
+      if (parts[p].iwae() != null) parts[p].iwae().release();
     }
     backend.release(noise);
     optimizer.release();

@@ -11,13 +11,13 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * Every family's contract ({@link MemoryOpsContract}, {@link DenseOpsContract}, {@link ConvOpsContract}, {@link
- * LatentOpsContract}, {@link LossOpsContract}, {@link OptimizerOpsContract}) and the {@link
+ * LatentOpsContract}, {@link IwaeOpsContract}, {@link LossOpsContract}, {@link OptimizerOpsContract}) and the {@link
  * Backend}'s own (batch parts), on one backend made by the subclass. Each backend runs this by
  * extending it; a new family's contract joins the list of interfaces here.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class BackendContractTest
-    implements MemoryOpsContract, DenseOpsContract, ConvOpsContract, LatentOpsContract, LossOpsContract,
+    implements MemoryOpsContract, DenseOpsContract, ConvOpsContract, LatentOpsContract, IwaeOpsContract, LossOpsContract,
         OptimizerOpsContract, StackedOpsContract {
   protected Backend backend;
   protected long seed;

@@ -57,14 +57,14 @@ public interface DenseOpsContract extends OpsContract {
         case IDENTITY -> v;
         case RELU -> Math.max(v, 0);
         case SIGMOID -> 1 / (1 + Math.exp(-v));
-        case ELU, TANH, LEAKY_RELU -> ReferenceActivations.forward(reference(act), v);
+        case ELU, TANH, LEAKY_RELU, GELU -> ReferenceActivations.forward(reference(act), v);
       };
       assertClose(expected, out[i], 1e-6, 1e-7, act + " element " + i);
     }
   }
 
   @ParameterizedTest
-  @EnumSource(value = Activation.class, names = {"IDENTITY", "RELU", "ELU", "TANH", "LEAKY_RELU"})
+  @EnumSource(value = Activation.class, names = {"IDENTITY", "RELU", "ELU", "TANH", "LEAKY_RELU", "GELU"})
   default void activationBackward(Activation act) {
     int rows = 131, cols = 403;
     float[] grad = gaussian(rows * cols, 1), pre = gaussian(rows * cols, 2);
@@ -86,16 +86,153 @@ public interface DenseOpsContract extends OpsContract {
     }
   }
 
+  /**
+   * {@code leaky-relu:SLOPE} at slopes other than the default, through every op that takes an
+   * {@link ActivationFunction}: the slope, not 0.01, scales the negative side forward and backward.
+   */
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(floats = {0.2f, 0.5f, 0.999f, 1e-4f})
+  default void leakyReluOfAnySlope(float slope) {
+    ActivationFunction act = ActivationFunction.leakyRelu(slope);
+    String name = "leaky-relu:" + (double) slope;
+    int rows = 23, in = 17, out = 45;
+    float[] x = gaussian(rows * in, 1), w = gaussian(out * in, 0.3), bias = gaussian(out, 1);
+    Tensor y = poisoned(rows * out);
+    backend().linearForward(upload(x), uploadMisaligned(w), uploadMisaligned(bias), y, rows, in, out, act);
+    float[] yo = backend().download(y);
+    float[] pre = new float[rows * out];
+    for (int r = 0; r < rows; r++) {
+      for (int o = 0; o < out; o++) {
+        double v = bias[o];
+        for (int i = 0; i < in; i++) v += (double) x[r * in + i] * w[o * in + i];
+        pre[r * out + o] = (float) v;
+        assertClose(ReferenceActivations.forward(name, v), yo[r * out + o], 1e-5, 1e-5, name + " y " + r + "," + o);
+      }
+    }
+    Tensor t = upload(pre);
+    backend().biasActivation(t, null, rows, out, act);
+    float[] activated = backend().download(t);
+    for (int i = 0; i < pre.length; i++) {
+      assertClose(ReferenceActivations.forward(name, pre[i]), activated[i], 1e-7, 1e-7, name + " biasActivation " + i);
+    }
+    float[] dy = gaussian(rows * out, 1);
+    for (boolean withBiasGrad : new boolean[] {true, false}) {
+      Tensor g = upload(dy), db = withBiasGrad ? poisoned(out) : null;
+      backend().activationBackward(g, upload(activated), db, rows, out, act);
+      float[] dg = backend().download(g);
+      double[] sums = new double[out];
+      for (int i = 0; i < dy.length; i++) {
+        double expected = dy[i] * ReferenceActivations.derivative(name, pre[i]);
+        assertClose(expected, dg[i], 1e-7, 1e-6, name + " grad " + i);
+        sums[i % out] += expected;
+      }
+      if (withBiasGrad) {
+        float[] dbo = backend().download(db);
+        for (int c = 0; c < out; c++) assertClose(sums[c], dbo[c], 1e-5, 1e-5, name + " bias grad " + c);
+      }
+    }
+    Tensor dyt = upload(dy), dw = poisoned(out * in), db = poisoned(out), dx = poisoned(rows * in);
+    backend().linearBackward(upload(x), uploadMisaligned(w), upload(activated), dyt, dw, db, dx, rows, in, out, act);
+    float[] dpre = backend().download(dyt), dwo = backend().download(dw);
+    for (int i = 0; i < dy.length; i++) {
+      assertClose(dy[i] * ReferenceActivations.derivative(name, pre[i]), dpre[i], 1e-7, 1e-6, name + " dpre " + i);
+    }
+    for (int o = 0; o < out; o++) {
+      for (int i = 0; i < in; i++) {
+        double sum = 0;
+        for (int r = 0; r < rows; r++) sum += dy[r * out + o] * ReferenceActivations.derivative(name, pre[r * out + o]) * x[r * in + i];
+        assertClose(sum, dwo[o * in + i], 1e-5, 1e-5, name + " dW " + o + "," + i);
+      }
+    }
+  }
+
+  /**
+   * A dense layer that keeps its pre-activation (as a GELU layer does for its backward): {@code pre}
+   * is {@code x w^T + bias}, {@code y} the activation of it, the same as without {@code pre}.
+   */
+  @ParameterizedTest
+  @EnumSource(Activation.class)
+  default void linearForwardKeepsThePreActivation(Activation act) {
+    int rows = 21, in = 33, out = 47;
+    float[] x = gaussian(rows * in, 1), w = gaussian(out * in, 0.3), bias = gaussian(out, 1);
+    Tensor y = poisoned(rows * out), pre = poisoned(rows * out), plain = poisoned(rows * out);
+    Tensor xt = upload(x), wt = uploadMisaligned(w), bt = uploadMisaligned(bias);
+    backend().linearForward(xt, wt, bt, y, pre, rows, in, out, ActivationFunction.of(act));
+    backend().linearForward(xt, wt, bt, plain, rows, in, out, act);
+    float[] yo = backend().download(y), po = backend().download(pre), plainOut = backend().download(plain);
+    for (int r = 0; r < rows; r++) {
+      for (int o = 0; o < out; o++) {
+        double v = bias[o];
+        for (int i = 0; i < in; i++) v += (double) x[r * in + i] * w[o * in + i];
+        int k = r * out + o;
+        assertClose(v, po[k], 1e-5, 1e-5, act + " pre[" + r + "," + o + "]");
+        double expected = switch (act) {
+          case IDENTITY -> v;
+          case SIGMOID -> 1 / (1 + Math.exp(-v));
+          default -> ReferenceActivations.forward(reference(act), v);
+        };
+        assertClose(expected, yo[k], 1e-5, 1e-5, act + " y[" + r + "," + o + "]");
+        assertClose(plainOut[k], yo[k], 1e-6, 1e-6, act + " y without pre[" + r + "," + o + "]");
+      }
+    }
+  }
+
+  /**
+   * The backend's float GELU and leaky ReLU of slope 0.2, forward and backward, against PyTorch's
+   * float64 {@code nn.GELU()} and {@code nn.LeakyReLU(0.2)} (src/test/python/activation_fixture.py's
+   * committed fixture): about one float rounding apart. GELU's backward reads the pre-activation the
+   * forward kept, leaky ReLU's the output.
+   */
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"gelu", "leaky-relu:0.2"})
+  default void activationsMatchPyTorch(String name) throws java.io.IOException {
+    ActivationFunction act = name.equals("gelu") ? ActivationFunction.of(Activation.GELU) : ActivationFunction.leakyRelu(0.2f);
+    com.fasterxml.jackson.databind.JsonNode fixture;
+    try (java.io.InputStream in = DenseOpsContract.class.getResourceAsStream("activation_fixture.json")) {
+      fixture = new com.fasterxml.jackson.databind.ObjectMapper().readTree(in);
+    }
+    com.fasterxml.jackson.databind.JsonNode expected = null;
+    for (com.fasterxml.jackson.databind.JsonNode c : fixture.get("cases")) {
+      if (c.get("activation").asText().equals(name)) expected = c;
+    }
+    int n = fixture.get("input").size();
+    float[] x = new float[n], ones = new float[n];
+    for (int i = 0; i < n; i++) {
+      x[i] = (float) fixture.get("input").get(i).asDouble();
+      ones[i] = 1f;
+    }
+    Tensor y = upload(x), pre = poisoned(n), grad = upload(ones);
+    backend().biasActivation(y, null, pre, 1, n, act);
+    backend().activationBackward(grad, act.kind().backwardFromPreActivation() ? pre : y, null, 1, n, act);
+    float[] yo = backend().download(y), po = backend().download(pre), go = backend().download(grad);
+    for (int i = 0; i < n; i++) {
+      // The inputs are doubles (e.g. -3.1): allow for their rounding to float, times the slope of
+      // the activation (its derivative) and of its derivative (GELU's: phi(x) (2 - x^2)).
+      double exact = fixture.get("input").get(i).asDouble(), dx = Math.abs(exact - x[i]);
+      double phi = Math.exp(-0.5 * exact * exact) / Math.sqrt(2 * Math.PI);
+      double slope = Math.abs(expected.get("gradient").get(i).asDouble());
+      double curvature = name.equals("gelu") ? Math.abs(phi * (2 - exact * exact)) : 0;
+      assertEquals(x[i], po[i], "pre " + i);
+      assertClose(expected.get("output").get(i).asDouble(), yo[i], 3e-7, 1e-12 + 1.01 * slope * dx, name + "(" + x[i] + ")");
+      assertClose(expected.get("gradient").get(i).asDouble(), go[i], 3e-7, 1e-12 + 1.01 * curvature * dx,
+          name + "'(" + x[i] + ")");
+    }
+  }
+
   /** The {@link ReferenceActivations} name of {@code act}. */
   private static String reference(Activation act) {
     return act.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'); // leaky-relu: slope 0.01
   }
 
-  /** {@code act(pre)} rounded to float, the output a backward receives (identity: {@code pre}). */
+  /**
+   * What a backward receives: {@code act(pre)} rounded to float (identity: {@code pre}), or {@code
+   * pre} itself for an activation whose backward takes the pre-activation (GELU).
+   */
   private static float[] outputs(Activation act, float[] pre) {
     float[] out = new float[pre.length];
     for (int i = 0; i < pre.length; i++) {
-      out[i] = act == Activation.IDENTITY ? pre[i] : (float) ReferenceActivations.forward(reference(act), pre[i]);
+      out[i] = act == Activation.IDENTITY || act.backwardFromPreActivation() ? pre[i]
+          : (float) ReferenceActivations.forward(reference(act), pre[i]);
     }
     return out;
   }
@@ -107,7 +244,7 @@ public interface DenseOpsContract extends OpsContract {
 
   @ParameterizedTest
   @CsvSource({"IDENTITY,true", "RELU,true", "SIGMOID,true", "IDENTITY,false", "RELU,false", "ELU,true", "TANH,true",
-      "TANH,false", "LEAKY_RELU,true"})
+      "TANH,false", "LEAKY_RELU,true", "GELU,true", "GELU,false"})
   default void linearForward(Activation act, boolean withBias) {
     int rows = 37, in = 53, out = 29;
     float[] x = gaussian(rows * in, 1), w = gaussian(out * in, 0.3), bias = gaussian(out, 1);
@@ -123,7 +260,7 @@ public interface DenseOpsContract extends OpsContract {
           case IDENTITY -> v;
           case RELU -> Math.max(v, 0);
           case SIGMOID -> 1 / (1 + Math.exp(-v));
-          case ELU, TANH, LEAKY_RELU -> ReferenceActivations.forward(reference(act), v);
+          case ELU, TANH, LEAKY_RELU, GELU -> ReferenceActivations.forward(reference(act), v);
         };
         assertClose(expected, yo[r * out + o], 1e-5, 1e-5, act + " y[" + r + "," + o + "]");
       }
@@ -133,7 +270,7 @@ public interface DenseOpsContract extends OpsContract {
   @ParameterizedTest
   @CsvSource({"IDENTITY,true,true", "RELU,true,true", "RELU,false,true", "IDENTITY,true,false", "RELU,false,false",
       "ELU,true,true", "TANH,true,false", "ELU,false,false", "TANH,false,true",
-      "LEAKY_RELU,true,true", "LEAKY_RELU,false,false"})
+      "LEAKY_RELU,true,true", "LEAKY_RELU,false,false", "GELU,true,true", "GELU,false,false", "GELU,true,false"})
   default void linearBackward(Activation act, boolean withBiasGrad, boolean withDx) {
     int rows = 41, in = 23, out = 31;
     float[] x = gaussian(rows * in, 1), w = gaussian(out * in, 0.3);

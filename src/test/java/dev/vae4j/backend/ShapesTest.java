@@ -46,9 +46,10 @@ class ShapesTest {
   @Test
   void rows() {
     Rows shape = new Rows(4, 6);
-    shape.checkBiasActivation(of(24), null);
+    shape.checkBiasActivation(of(24), null, null);
     shape.checkActivationBackward(of(24), of(30), null);
-    fails("biasActivation bias: needs 6 floats, tensor has 5", () -> shape.checkBiasActivation(of(24), of(5)));
+    fails("biasActivation bias: needs 6 floats, tensor has 5", () -> shape.checkBiasActivation(of(24), of(5), null));
+    fails("biasActivation pre: needs 24 floats, tensor has 23", () -> shape.checkBiasActivation(of(24), of(6), of(23)));
     fails("activationBackward output: needs 24 floats, tensor has 23",
         () -> shape.checkActivationBackward(of(24), of(23), of(6)));
     fails("activationBackward biasGrad: needs 6 floats, tensor has 2",

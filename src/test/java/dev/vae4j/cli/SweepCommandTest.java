@@ -185,16 +185,30 @@ class SweepCommandTest {
     assertTrue(bad.err().contains("--dropout must be in [0, 1)"), bad.err());
   }
 
+  /** The GEMMs' precision sweeps; a bad one is refused before anything runs. */
+  @Test
+  void precisionIsSweepable() {
+    Path out = dir.resolve("p");
+    CliRun o = ok(sweep(out, "--grid", "precision=fp32,bf16", "--dry-run"));
+    assertTrue(o.out().contains("2 trials"), o.out());
+    assertTrue(o.out().contains("--precision bf16"), o.out());
+    CliRun bad = run(sweep(out, "--grid", "precision=fp32,fp16", "--dry-run"));
+    assertEquals(2, bad.code(), bad.err());
+    assertTrue(bad.err().contains("--precision must be fp32 or bf16"), bad.err());
+  }
+
   /** The hidden activation sweeps; a bad one is refused before anything runs. */
   @Test
   void activationIsSweepable() {
     Path out = dir.resolve("a");
-    CliRun o = ok(sweep(out, "--grid", "activation=relu,elu,tanh,leaky-relu", "--dry-run"));
-    assertTrue(o.out().contains("4 trials"), o.out());
+    CliRun o = ok(sweep(out, "--grid", "activation=relu,elu,tanh,leaky-relu,leaky-relu:0.2,gelu", "--dry-run"));
+    assertTrue(o.out().contains("6 trials"), o.out());
     assertTrue(o.out().contains("tanh"), o.out());
+    assertTrue(o.out().contains("leaky-relu:0.2"), o.out());
+    assertTrue(o.out().contains("gelu"), o.out());
     CliRun bad = run(sweep(out, "--grid", "activation=relu,swish", "--dry-run"));
     assertEquals(2, bad.code(), bad.err());
-    assertTrue(bad.err().contains("--activation must be relu, leaky-relu, elu or tanh, got 'swish'"), bad.err());
+    assertTrue(bad.err().contains("--activation must be relu, leaky-relu[:SLOPE] (SLOPE in (0, 1)), elu, gelu or tanh, got 'swish'"), bad.err());
     assertFalse(Files.exists(out));
   }
 

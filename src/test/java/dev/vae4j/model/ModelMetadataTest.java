@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vae4j.backend.Activation;
+import dev.vae4j.backend.ActivationFunction;
 import dev.vae4j.backend.Likelihood;
 import dev.vae4j.io.FormatException;
 import dev.vae4j.model.VaeConfig;
@@ -28,10 +29,14 @@ class ModelMetadataTest {
   /** A non-ReLU MLP records its activation; a ReLU one keeps today's keys; a bad name is named. */
   @Test
   void theHiddenActivationRoundTripsOnlyWhenNotRelu() throws FormatException {
-    for (Activation a : new Activation[] {Activation.ELU, Activation.TANH, Activation.LEAKY_RELU}) {
+    for (ActivationFunction a : new ActivationFunction[] {ActivationFunction.of(Activation.ELU),
+        ActivationFunction.of(Activation.TANH), ActivationFunction.of(Activation.LEAKY_RELU),
+        ActivationFunction.leakyRelu(0.2f), ActivationFunction.leakyRelu(0.99f)}) {
       VaeConfig c = VaeConfig.mlp(new Shape(1, 20, 30), new int[] {64, 32}, 5, Likelihood.BERNOULLI, a);
       Map<String, String> m = ModelMetadata.describe(c);
       assertEquals(HiddenActivations.name(a), m.get("vae4j.activation"));
+      assertEquals(a.isDefaultSlope() ? a.kind().name().toLowerCase().replace('_', '-') : "leaky-relu:" + a.slope(),
+          m.get("vae4j.activation"));
       assertEquals(c, ModelMetadata.config(m, "m.safetensors"));
     }
     assertTrue(!ModelMetadata.describe(VaeConfig.mnistDefault()).containsKey("vae4j.activation"));
@@ -40,6 +45,9 @@ class ModelMetadataTest {
     bad.put("vae4j.activation", "swish");
     String message = assertThrows(FormatException.class, () -> ModelMetadata.config(bad, "m.safetensors")).getMessage();
     assertTrue(message.contains("swish"), message);
+    bad.put("vae4j.activation", "leaky-relu:1.5");
+    message = assertThrows(FormatException.class, () -> ModelMetadata.config(bad, "m.safetensors")).getMessage();
+    assertTrue(message.contains("(0, 1)"), message);
   }
 
   /** What every model file before input shapes held: it reads back as flat rows, the same model. */

@@ -171,7 +171,7 @@ final class ReferenceVae {
 
   /** The hidden layers' activation ({@link VaeConfig#hiddenActivation}) by its reference name. */
   private String activationName() {
-    return config.hiddenActivation().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    return HiddenActivations.name(config.hiddenActivation());
   }
 
   private double[][] activate(double[][] a) {

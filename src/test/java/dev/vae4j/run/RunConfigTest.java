@@ -124,8 +124,9 @@ class RunConfigTest {
 
   /** A non-ReLU MLP writes model.activation and reads it back; ReLU runs write none (their bytes stay). */
   @org.junit.jupiter.params.ParameterizedTest
-  @org.junit.jupiter.params.provider.EnumSource(value = dev.vae4j.backend.Activation.class, names = {"ELU", "TANH", "LEAKY_RELU"})
-  void theHiddenActivationRoundTrips(dev.vae4j.backend.Activation activation) throws IOException {
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"elu", "tanh", "leaky-relu", "leaky-relu:0.2", "leaky-relu:1.0E-4", "gelu"})
+  void theHiddenActivationRoundTrips(String given) throws IOException {
+    dev.vae4j.backend.ActivationFunction activation = dev.vae4j.model.HiddenActivations.parse(given);
     RunConfig old = RunConfig.read(resource("csv.json"));
     VaeConfig model = VaeConfig.mlp(old.model().input(), old.model().hidden(), old.model().latent(),
         old.model().likelihood(), activation);
@@ -135,12 +136,15 @@ class RunConfigTest {
     c.write(file);
     String json = Files.readString(file);
     String name = dev.vae4j.model.HiddenActivations.name(activation);
+    assertEquals(given, name);
     assertTrue(json.contains("\"activation\" : \"" + name + "\""), json);
     assertFalse(json.contains("\"encoder\""), json);
     assertEquals(c, RunConfig.read(file));
     assertEquals(activation, RunConfig.read(file).model().hiddenActivation());
     assertFalse(Files.readString(resource("csv.json")).contains("activation"));
-    assertEquals("model.activation must be relu, leaky-relu, elu or tanh, got 'swish'",
+    assertEquals("model.activation leaky-relu's slope must be a number in (0, 1), got 'leaky-relu:0'",
+        rejection(json.replace("\"" + name + "\"", "\"leaky-relu:0\"")));
+    assertEquals("model.activation must be " + dev.vae4j.model.HiddenActivations.NAMES + ", got 'swish'",
         rejection(json.replace("\"" + name + "\"", "\"swish\"")));
   }
 
@@ -194,6 +198,24 @@ class RunConfigTest {
     }
   }
 
+  /** K above 1 is written and read back; 1 (the ELBO) writes no key; one out of range is named. */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(ints = {1, 2, 5})
+  void iwaeDrawsRoundTrip(int k) throws IOException {
+    RunConfig old = RunConfig.read(resource("csv.json"));
+    RunConfig c = new RunConfig(old.version(), old.model(), old.imageHeight(), old.imageWidth(),
+        old.training().withIwaeK(k), old.data(), null, null, old.checkpoints(), old.device(), old.gpu());
+    Path file = dir.resolve("iwae.json");
+    c.write(file);
+    String json = Files.readString(file);
+    assertEquals(k > 1, json.contains("\"iwae_k\""), json);
+    assertEquals(c, RunConfig.read(file));
+    if (k > 1) {
+      assertTrue(rejectionOf(json.replace("\"iwae_k\" : " + k, "\"iwae_k\" : 0")).contains("--iwae-k"), json);
+      assertTrue(rejectionOf(json.replace("\"iwae_k\" : " + k, "\"iwae_k\" : 2.5")).contains("iwae_k"), json);
+    }
+  }
+
   /** --class-weights writes training.class_weights (auto, or the weights), which reads back; runs without it write no such key. */
   @org.junit.jupiter.params.ParameterizedTest
   @org.junit.jupiter.params.provider.ValueSource(strings = {"none", "auto", "0.5,2,1e-3"})
@@ -211,6 +233,26 @@ class RunConfigTest {
     if (w.enabled()) {
       assertTrue(json.contains("\"class_weights\" : \"" + w.text() + "\""), json);
       assertTrue(rejectionOf(json.replace("\"" + w.text() + "\"", "\"1,-1\"")).contains("class_weights"), json);
+    }
+  }
+
+  /** bf16 is written and read back; fp32 writes no key (older files read as fp32); an unknown value is named. */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.EnumSource(dev.vae4j.backend.Precision.class)
+  void precisionRoundTrips(dev.vae4j.backend.Precision precision) throws IOException {
+    RunConfig old = RunConfig.read(resource("csv.json"));
+    assertEquals(dev.vae4j.backend.Precision.FP32, old.training().precision());
+    RunConfig c = new RunConfig(old.version(), old.model(), old.imageHeight(), old.imageWidth(),
+        old.training().withPrecision(precision), old.data(), null, null, old.checkpoints(), old.device(), old.gpu());
+    Path file = dir.resolve("precision.json");
+    c.write(file);
+    String json = Files.readString(file);
+    assertEquals(precision != dev.vae4j.backend.Precision.FP32, json.contains("\"precision\""), json);
+    assertEquals(c, RunConfig.read(file));
+    if (precision == dev.vae4j.backend.Precision.BF16) {
+      String bad = rejectionOf(json.replace("\"precision\" : \"bf16\"", "\"precision\" : \"fp16\""));
+      assertTrue(bad.contains("training.precision") || bad.contains("/training/precision"), bad);
+      assertTrue(bad.contains("not fp32 or bf16"), bad);
     }
   }
 

@@ -106,6 +106,15 @@ class StackedTrainingStepTest {
           () -> StackedTrainingStep.allocate(List.of(Vae.create(config, backend, 1)), 16, one));
       assertEquals("stacked training takes MLP models with bernoulli or gaussian likelihoods and Adam, not the "
           + Likelihood.CONTINUOUS_BERNOULLI.cliName() + " likelihood", e.getMessage());
+      for (var activation : List.of(dev.vae4j.backend.ActivationFunction.of(dev.vae4j.backend.Activation.GELU),
+          dev.vae4j.backend.ActivationFunction.leakyRelu(0.2f))) {
+        VaeConfig other = VaeConfig.mlp(new dev.vae4j.model.layer.Shape(1, 7, 7), new int[] {8}, 2, Likelihood.BERNOULLI,
+            activation);
+        var refused = assertThrows(IllegalArgumentException.class,
+            () -> StackedTrainingStep.allocate(List.of(Vae.create(other, backend, 1)), 16, one));
+        assertTrue(refused.getMessage().startsWith("stacked training takes relu, elu, tanh or leaky-relu at its default"),
+            refused.getMessage());
+      }
     }
   }
 

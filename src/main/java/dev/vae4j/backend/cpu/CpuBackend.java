@@ -1,12 +1,14 @@
 package dev.vae4j.backend.cpu;
 
 import dev.vae4j.backend.Activation;
+import dev.vae4j.backend.ActivationFunction;
 import dev.vae4j.backend.AdamParams;
 import dev.vae4j.backend.Backend;
 import dev.vae4j.backend.ConvShape;
 import dev.vae4j.backend.IndexTensor;
 import dev.vae4j.backend.Likelihood;
 import dev.vae4j.backend.OptimizerParams;
+import dev.vae4j.backend.Precision;
 import dev.vae4j.backend.StackModels;
 import dev.vae4j.backend.StackTable;
 import dev.vae4j.backend.Tensor;
@@ -20,7 +22,7 @@ import java.util.function.IntConsumer;
  * the 2-core dev machine): at the step's sizes that is 1.3-2x faster than
  * splitting every op, whose fork and join (and oneDNN's) cost more than the small ops save
  * (docs/benchmarks.md). Ops are synchronous. Contracts are on {@link Backend}'s families, each
- * implemented by one class here ({@link CpuMemory}, {@link CpuDense}, {@link CpuLatent}, {@link
+ * implemented by one class here ({@link CpuMemory}, {@link CpuDense}, {@link CpuLatent}, {@link CpuIwae}, {@link
  * CpuLosses}, {@link CpuOptimizer}, {@link CpuConv}) that this class composes and forwards to.
  */
 public final class CpuBackend implements Backend {
@@ -43,10 +45,12 @@ public final class CpuBackend implements Backend {
   private final CpuMemory memory;
   private final CpuDense dense;
   private final CpuLatent latent;
+  private final CpuIwae iwae;
   private final CpuLosses losses;
   private final CpuOptimizer optimizer;
   private final CpuConv conv;
   private final CpuStacked stacked;
+  private final DnnlBf16Gemm bf16;
 
   /** A backend using every available core. */
   public CpuBackend() {
@@ -63,9 +67,23 @@ public final class CpuBackend implements Backend {
     this(threads, System.getProperty("vae4j.gemm", "auto"));
   }
 
+  /**
+   * A backend using every available core whose GEMMs read {@code precision}; BF16 needs oneDNN and
+   * a CPU with AVX512-BF16 or AMX-BF16, else throws {@link IllegalArgumentException} saying so
+   * ({@link #unsupportedReason}).
+   */
+  public CpuBackend(Precision precision) {
+    this(Runtime.getRuntime().availableProcessors(), System.getProperty("vae4j.gemm", "auto"), precision);
+  }
+
   /** As {@link #CpuBackend(int)} with the GEMM library named ({@code auto}, {@code dnnl} or {@code openblas}). */
   CpuBackend(int threads, String gemmLibrary) {
-    this(threads, gemmLibrary, threads);
+    this(threads, gemmLibrary, threads, Precision.FP32);
+  }
+
+  /** As {@link #CpuBackend(int, String)}, the GEMMs reading {@code precision}. */
+  CpuBackend(int threads, String gemmLibrary, Precision precision) {
+    this(threads, gemmLibrary, threads, precision);
   }
 
   /**
@@ -79,15 +97,26 @@ public final class CpuBackend implements Backend {
    * the backend is the unconfined one.
    */
   public static CpuBackend confined(int cores) {
-    int threads = Runtime.getRuntime().availableProcessors();
-    return new CpuBackend(threads, System.getProperty("vae4j.gemm", "auto"), Math.min(cores, threads));
+    return confined(cores, Precision.FP32);
   }
 
-  /** As {@link #CpuBackend(int, String)}, its batch parts run on at most {@code cores} threads (see {@link #confined}). */
-  CpuBackend(int threads, String gemmLibrary, int cores) {
+  /** {@link #confined(int)}, the GEMMs reading {@code precision}. */
+  public static CpuBackend confined(int cores, Precision precision) {
+    int threads = Runtime.getRuntime().availableProcessors();
+    return new CpuBackend(threads, System.getProperty("vae4j.gemm", "auto"), Math.min(cores, threads), precision);
+  }
+
+  /**
+   * As {@link #CpuBackend(int, String)}, its batch parts run on at most {@code cores} threads (see
+   * {@link #confined}), the GEMMs reading {@code precision}.
+   */
+  CpuBackend(int threads, String gemmLibrary, int cores, Precision precision) {
     if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
     if (cores < 1) throw new IllegalArgumentException("cores must be >= 1, got " + cores);
-    this.gemmChoice = Gemm.select(gemmLibrary);
+    String unsupported = unsupportedReason(precision);
+    if (unsupported != null) throw new IllegalArgumentException(unsupported);
+    this.gemmChoice = precision == Precision.BF16 ? new Gemm.Choice(DnnlGemm.load(), "oneDNN, as --precision bf16 needs")
+        : Gemm.select(gemmLibrary);
     this.gemm = gemmChoice.gemm();
     this.parallel = new ParallelRanges(gemm.ownsTheCores() ? 1 : threads);
     this.partCount = gemm.canConfine() ? threads : 1;
@@ -101,12 +130,26 @@ public final class CpuBackend implements Backend {
     this.loopChoice = LoopKernels.select();
     LoopKernels loops = loopChoice.kernels();
     this.memory = new CpuMemory();
-    this.dense = new CpuDense(gemm, parallel, loops);
+    this.bf16 = precision == Precision.BF16 ? new DnnlBf16Gemm() : null;
+    this.dense = new CpuDense(gemm, parallel, loops, bf16);
     this.latent = new CpuLatent(loops);
+    this.iwae = new CpuIwae();
     this.losses = new CpuLosses(parallel, loops);
     this.optimizer = new CpuOptimizer(parallel, loops);
     this.conv = new CpuConv(parts.threads());
     this.stacked = new CpuStacked(this);
+  }
+
+  /**
+   * Why this machine cannot run the CPU backend's GEMMs in {@code precision}, or null when it can:
+   * BF16 needs AVX512-BF16 or AMX-BF16 ({@link Bf16Isa}) and oneDNN.
+   */
+  public static String unsupportedReason(Precision precision) {
+    if (precision == Precision.FP32) return null;
+    if ("openblas".equals(System.getProperty("vae4j.gemm"))) {
+      return "--precision bf16 runs its GEMMs through oneDNN, not OpenBLAS (vae4j.gemm=openblas)";
+    }
+    return Bf16Isa.unsupportedReason();
   }
 
   @Override
@@ -119,7 +162,9 @@ public final class CpuBackend implements Backend {
     int threads = parallel.threads();
     String batches = partCount == 1 ? "1 part" : "up to " + partCount + " parts, "
         + (parts.threads() == partCount ? "one per core" : "on " + parts.threads() + (parts.threads() == 1 ? " core" : " cores"));
-    return gemm.describe() + " [" + gemmChoice.reason() + "], elementwise on " + threads
+    return gemm.describe() + " [" + gemmChoice.reason() + "]"
+        + (bf16 == null ? "" : ", GEMMs in bf16 (oneDNN matmul, bf16 inputs, f32 accumulation)")
+        + ", elementwise on " + threads
         + (threads == 1 ? " thread: " : " threads: ") + loopChoice.reason() + "; training batches in " + batches;
   }
 
@@ -219,25 +264,26 @@ public final class CpuBackend implements Backend {
   }
 
   @Override
-  public void biasActivation(Tensor x, Tensor bias, int rows, int cols, Activation act) {
-    dense.biasActivation(x, bias, rows, cols, act);
+  public void biasActivation(Tensor x, Tensor bias, Tensor pre, int rows, int cols, ActivationFunction act) {
+    dense.biasActivation(x, bias, pre, rows, cols, act);
   }
 
   @Override
   public void activationBackward(
-      Tensor grad, Tensor output, Tensor biasGrad, int rows, int cols, Activation act) {
+      Tensor grad, Tensor output, Tensor biasGrad, int rows, int cols, ActivationFunction act) {
     dense.activationBackward(grad, output, biasGrad, rows, cols, act);
   }
 
   @Override
-  public void linearForward(Tensor x, Tensor w, Tensor bias, Tensor y, int rows, int in, int out, Activation act) {
-    dense.linearForward(x, w, bias, y, rows, in, out, act);
+  public void linearForward(
+      Tensor x, Tensor w, Tensor bias, Tensor y, Tensor pre, int rows, int in, int out, ActivationFunction act) {
+    dense.linearForward(x, w, bias, y, pre, rows, in, out, act);
   }
 
   @Override
   public void linearBackward(
       Tensor x, Tensor w, Tensor y, Tensor dy, Tensor weightGrad, Tensor biasGrad, Tensor dx,
-      int rows, int in, int out, Activation act) {
+      int rows, int in, int out, ActivationFunction act) {
     dense.linearBackward(x, w, y, dy, weightGrad, biasGrad, dx, rows, in, out, act);
   }
 
@@ -297,6 +343,35 @@ public final class CpuBackend implements Backend {
     latent.dropoutBackward(grad, rows, cols, firstRow, seed, step, layer, p);
   }
 
+  // ---------------------------------------------------------------- importance-weighted
+
+  @Override
+  public void repeatRows(Tensor src, Tensor dst, int rows, int cols, int draws) {
+    iwae.repeatRows(src, dst, rows, cols, draws);
+  }
+
+  @Override
+  public void iwaeReparameterize(Tensor stats, Tensor eps, Tensor z, int rows, int draws, int latent) {
+    iwae.iwaeReparameterize(stats, eps, z, rows, draws, latent);
+  }
+
+  @Override
+  public void iwaeWeights(Tensor recon, Tensor stats, Tensor eps, Tensor z, int rows, int draws, int latent,
+      float beta, Tensor weights, Tensor bound, Tensor reconMean) {
+    iwae.iwaeWeights(recon, stats, eps, z, rows, draws, latent, beta, weights, bound, reconMean);
+  }
+
+  @Override
+  public void scaleDraws(Tensor x, Tensor weights, int rows, int draws, int cols) {
+    iwae.scaleDraws(x, weights, rows, draws, cols);
+  }
+
+  @Override
+  public void iwaeLatentBackward(Tensor dz, Tensor stats, Tensor eps, Tensor z, Tensor weights, int rows, int draws,
+      int latent, float gradScale, Tensor dstats) {
+    iwae.iwaeLatentBackward(dz, stats, eps, z, weights, rows, draws, latent, gradScale, dstats);
+  }
+
   // ---------------------------------------------------------------- losses
 
   @Override
@@ -352,6 +427,7 @@ public final class CpuBackend implements Backend {
   @Override
   public void close() {
     conv.close();
+    if (bf16 != null) bf16.close();
     parallel.close();
     parts.close();
   }

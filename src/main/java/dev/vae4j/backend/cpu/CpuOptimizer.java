@@ -48,7 +48,7 @@ final class CpuOptimizer implements OptimizerOps {
     int g2Offset = g2 == null ? 0 : g2.offset;
     parallel.forRange(n, (from, to) -> loops.adam(p.heap, p.offset, g.heap, g.offset, g2Heap, g2Offset, mt.heap,
         mt.offset, vt.heap, vt.offset, from, to, k));
-    p.heapWrittenThrough();
+    p.heapWrittenThrough(loops);
     mt.heapWritten();
     vt.heapWritten();
   }
@@ -74,7 +74,7 @@ final class CpuOptimizer implements OptimizerOps {
     } else {
       updateCopies(rule, p, g, g2, mt, vt); // slices at differing offsets: only tests make them
     }
-    p.heapWrittenThrough();
+    p.heapWrittenThrough(loops);
     mt.heapWritten();
     vt.heapWritten();
   }

@@ -19,12 +19,19 @@ import java.nio.FloatBuffer;
  * <p>The parts of a batch ({@code Backend#batchParts}) share the parameters' storage, reading it
  * through GEMMs and writing disjoint slices of it in Adam from several threads, so the change
  * counter and the mirror refresh are guarded by the storage's lock (uncontended almost always).
+ *
+ * <p>With {@code --precision bf16} the GEMMs read a second mirror instead, of bfloat16 values
+ * (rounded to nearest even, {@link LoopKernels#toBf16}), made and refreshed the same way: Adam
+ * writes the new weights through into it too, so each weight is rounded once per step, and an
+ * activation is rounded once however many GEMMs read it (forward, then its weight gradient). An
+ * FP32 run never makes it.
  */
 final class CpuTensor implements Tensor {
   /** What slices of one allocation share: the array, its mirror, and a change counter. */
   private static final class Storage {
     final float[] heap;
     FloatBuffer mirror;
+    ByteBuffer bf16Mirror;
     long version;
 
     Storage(int length) {
@@ -38,6 +45,8 @@ final class CpuTensor implements Tensor {
   final int length;
   private FloatBuffer mirrorView;
   private long mirroredVersion = -1;
+  private ByteBuffer bf16View;
+  private long bf16MirroredVersion = -1;
 
   private CpuTensor(Storage storage, int offset, int length) {
     this.storage = storage;
@@ -83,21 +92,36 @@ final class CpuTensor implements Tensor {
 
   /**
    * Records that elementwise code wrote this range, as {@link #heapWritten} does, but when the
-   * storage has a mirror, copies the range into it instead, leaving the change counter alone: the
+   * storage has a mirror (float32, bfloat16 or both), copies the range into it instead, leaving the change counter alone: the
    * slices whose mirrors were current stay current. Adam ends with this, so that every part of a
    * batch copies its own range of the new weights while they are in its cache, instead of the
    * next GEMM copying whole weight matrices on one thread while the others wait for it.
    */
-  void heapWrittenThrough() {
+  void heapWrittenThrough(LoopKernels loops) {
     FloatBuffer view;
+    ByteBuffer bf16;
     synchronized (storage) {
-      if (storage.mirror == null) {
+      if (storage.mirror == null && storage.bf16Mirror == null) {
         storage.version++;
         return;
       }
-      view = mirror();
+      view = storage.mirror == null ? null : mirror();
+      bf16 = storage.bf16Mirror == null ? null : bf16Mirror();
     }
-    view.put(0, heap, offset, length);
+    if (view != null) view.put(0, heap, offset, length);
+    if (bf16 != null) loops.toBf16(heap, offset, length, bf16);
+  }
+
+  /** The bfloat16 mirror of this range (native byte order, two bytes an element), current with the heap. */
+  ByteBuffer forBf16Read(LoopKernels loops) {
+    synchronized (storage) {
+      ByteBuffer view = bf16Mirror();
+      if (bf16MirroredVersion != storage.version) {
+        loops.toBf16(heap, offset, length, view);
+        bf16MirroredVersion = storage.version;
+      }
+      return view;
+    }
   }
 
   /** The off-heap mirror of this range, current with the heap. */
@@ -134,6 +158,16 @@ final class CpuTensor implements Tensor {
       storage.version++;
       mirroredVersion = storage.version;
     }
+  }
+
+  private ByteBuffer bf16Mirror() {
+    if (bf16View == null) {
+      if (storage.bf16Mirror == null) {
+        storage.bf16Mirror = ByteBuffer.allocateDirect(storage.heap.length * 2).order(ByteOrder.nativeOrder());
+      }
+      bf16View = storage.bf16Mirror.slice(offset * 2, length * 2).order(ByteOrder.nativeOrder());
+    }
+    return bf16View;
   }
 
   private FloatBuffer mirror() {

@@ -66,7 +66,8 @@ final class DnnlGemm implements Gemm {
     return description;
   }
 
-  private static String isaName(int value) {
+  /** oneDNN's name of the ISA {@code value} ({@code dnnl_get_effective_cpu_isa}). */
+  static String isaName(int value) {
     for (dnnl.cpu_isa isa : dnnl.cpu_isa.values()) {
       if (isa.value == value) return isa.name();
     }

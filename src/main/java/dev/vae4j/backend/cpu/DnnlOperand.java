@@ -4,6 +4,8 @@ import static dev.vae4j.backend.cpu.Dnnl.check;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_FROM;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_TO;
 
+import java.nio.Buffer;
+import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import org.bytedeco.dnnl.dnnl_engine;
 import org.bytedeco.dnnl.dnnl_exec_arg_t;
@@ -13,7 +15,9 @@ import org.bytedeco.dnnl.dnnl_primitive;
 import org.bytedeco.dnnl.dnnl_primitive_desc;
 import org.bytedeco.dnnl.dnnl_stream;
 import org.bytedeco.dnnl.global.dnnl;
+import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.Pointer;
 
 /**
  * One tensor argument of a oneDNN primitive: the caller's buffer in vae4j's plain layout (NCHW,
@@ -63,9 +67,13 @@ final class DnnlOperand implements AutoCloseable {
     reorderArgs.position(0);
   }
 
-  /** Points the plain memory at {@code buffer} (a direct buffer: JavaCPP passes its address, no copy). */
-  void bind(FloatBuffer buffer) {
-    check(dnnl.dnnl_memory_set_data_handle(plain, new FloatPointer(buffer)), "memory_set_data_handle");
+  /**
+   * Points the plain memory at {@code buffer} (a direct float buffer, or a byte buffer holding
+   * bfloat16 values: JavaCPP passes its address, no copy).
+   */
+  void bind(Buffer buffer) {
+    Pointer address = buffer instanceof FloatBuffer f ? new FloatPointer(f) : new BytePointer((ByteBuffer) buffer);
+    check(dnnl.dnnl_memory_set_data_handle(plain, address), "memory_set_data_handle");
   }
 
   /** Before the primitive: an input in another layout is reordered into it. */

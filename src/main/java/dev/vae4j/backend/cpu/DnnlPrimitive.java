@@ -2,7 +2,7 @@ package dev.vae4j.backend.cpu;
 
 import static dev.vae4j.backend.cpu.Dnnl.check;
 
-import java.nio.FloatBuffer;
+import java.nio.Buffer;
 import org.bytedeco.dnnl.dnnl_engine;
 import org.bytedeco.dnnl.dnnl_exec_arg_t;
 import org.bytedeco.dnnl.dnnl_memory;
@@ -62,7 +62,7 @@ final class DnnlPrimitive implements AutoCloseable {
   }
 
   /** Runs the primitive on {@code buffers}, one per argument in the constructor's order. */
-  void run(FloatBuffer... buffers) {
+  void run(Buffer... buffers) {
     for (int i = 0; i < operands.length; i++) operands[i].bind(buffers[i]);
     for (DnnlOperand o : operands) o.before(stream);
     check(dnnl.dnnl_primitive_execute(primitive, stream, argCount, execArgs), "primitive_execute (" + what + ")");

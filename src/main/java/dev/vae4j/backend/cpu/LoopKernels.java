@@ -1,6 +1,7 @@
 package dev.vae4j.backend.cpu;
 
 import dev.vae4j.backend.Activation;
+import dev.vae4j.backend.ActivationFunction;
 
 /**
  * The CPU backend's elementwise loops, behind one interface with two implementations, as in
@@ -15,6 +16,15 @@ import dev.vae4j.backend.Activation;
  */
 interface LoopKernels {
 
+  /**
+   * dst[i] = x[from + i] rounded to bfloat16, nearest even (NaN stays a quiet NaN), for i in
+   * [0, count), stored as two bytes in {@code dst}'s order from its byte 0: the GEMM operands of
+   * {@code --precision bf16}. The bits are the same for both kernel kinds.
+   */
+  default void toBf16(float[] x, int from, int count, java.nio.ByteBuffer dst) {
+    for (int i = 0; i < count; i++) dst.putShort(2 * i, Bf16.round(x[from + i]));
+  }
+
   /** x[r, c] = act(x[r, c] + b[c]) for rows [fromRow, toRow); {@code b} may be null; ReLU or identity. */
   void biasRelu(float[] x, int xo, float[] b, int bo, int fromRow, int toRow, int cols, boolean relu);
 
@@ -22,44 +32,55 @@ interface LoopKernels {
   void reluBackward(float[] g, int go, float[] y, int yo, int from, int to);
 
   /**
-   * x[i] = act(x[i]) for i in [from, to), for {@link Activation#ELU}, {@link Activation#TANH} and {@link Activation#LEAKY_RELU}:
+   * x[i] = act(x[i]) for i in [from, to), for {@link Activation#ELU}, {@link Activation#TANH}, {@link Activation#LEAKY_RELU}
+   * (of {@code act}'s slope), {@link Activation#GELU} ({@link Gelu}), and {@link Activation#RELU} and
+   * {@link Activation#IDENTITY} (for a pass that keeps the pre-activation):
    * one scalar loop for both kernel kinds, so that a run resumed under the other kind (the JIT's
    * Vector API or the interpreter's scalar loop) continues bit for bit: {@code StrictMath}'s
    * expm1 and tanh give the same bits everywhere, which neither Vector API lanes nor {@code Math}'s
    * (intrinsifiable) versions promise.
    */
-  default void activate(float[] x, int from, int to, Activation act) {
-    if (act == Activation.ELU) {
+  default void activate(float[] x, int from, int to, ActivationFunction act) {
+    if (act.kind() == Activation.ELU) {
       for (int i = from; i < to; i++) x[i] = x[i] > 0f ? x[i] : (float) StrictMath.expm1(x[i]);
-    } else if (act == Activation.TANH) {
+    } else if (act.kind() == Activation.TANH) {
       for (int i = from; i < to; i++) x[i] = (float) StrictMath.tanh(x[i]);
-    } else if (act == Activation.LEAKY_RELU) {
-      for (int i = from; i < to; i++) x[i] = x[i] > 0f ? x[i] : Activation.LEAKY_SLOPE * x[i];
-    } else {
-      throw new IllegalArgumentException("activate covers ELU, TANH and LEAKY_RELU, not " + act);
+    } else if (act.kind() == Activation.LEAKY_RELU) {
+      float slope = act.slope();
+      for (int i = from; i < to; i++) x[i] = x[i] > 0f ? x[i] : slope * x[i];
+    } else if (act.kind() == Activation.GELU) {
+      for (int i = from; i < to; i++) x[i] = Gelu.forward(x[i]);
+    } else if (act.kind() == Activation.RELU) {
+      for (int i = from; i < to; i++) x[i] = Math.max(x[i], 0f);
+    } else if (act.kind() != Activation.IDENTITY) {
+      throw new IllegalArgumentException("activate does not cover " + act);
     }
   }
 
   /**
    * g[i] = g[i] * act'(y[i]) for i in [from, to), from the output y of {@link #activate}: ELU
    * {@code y > 0 ? 1 : y + 1}, TANH {@code 1 - y^2}, LEAKY_RELU
-   * {@code y > 0 ? 1 : 0.01}. Scalar in both kinds, as {@link #activate}.
+   * {@code y > 0 ? 1 : slope}; GELU from the pre-activation in place of y, {@code Phi(y) + y phi(y)}
+   * ({@link Gelu#derivative}). Scalar in both kinds, as {@link #activate}.
    */
-  default void activationBackward(float[] g, int go, float[] y, int yo, int from, int to, Activation act) {
-    if (act == Activation.ELU) {
+  default void activationBackward(float[] g, int go, float[] y, int yo, int from, int to, ActivationFunction act) {
+    if (act.kind() == Activation.ELU) {
       for (int i = from; i < to; i++) {
         float out = y[yo + i];
         if (!(out > 0f)) g[go + i] *= out + 1f;
       }
-    } else if (act == Activation.TANH) {
+    } else if (act.kind() == Activation.TANH) {
       for (int i = from; i < to; i++) {
         float out = y[yo + i];
         g[go + i] *= 1f - out * out;
       }
-    } else if (act == Activation.LEAKY_RELU) {
-      for (int i = from; i < to; i++) if (!(y[yo + i] > 0f)) g[go + i] *= Activation.LEAKY_SLOPE;
+    } else if (act.kind() == Activation.LEAKY_RELU) {
+      float slope = act.slope();
+      for (int i = from; i < to; i++) if (!(y[yo + i] > 0f)) g[go + i] *= slope;
+    } else if (act.kind() == Activation.GELU) {
+      for (int i = from; i < to; i++) g[go + i] *= Gelu.derivative(y[yo + i]);
     } else {
-      throw new IllegalArgumentException("activationBackward covers ELU, TANH and LEAKY_RELU, not " + act);
+      throw new IllegalArgumentException("activationBackward covers ELU, TANH, LEAKY_RELU and GELU, not " + act);
     }
   }
 

@@ -1,6 +1,10 @@
 package dev.vae4j.backend.cpu;
 
+import java.nio.ByteBuffer;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -15,8 +19,27 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class VectorLoopKernels implements LoopKernels {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+  /** Shorts as many as {@link #S}'s floats, in half its width: {@link #toBf16}'s narrowing target. */
+  private static final VectorSpecies<Short> HALF_SHORTS =
+      VectorSpecies.of(short.class, VectorShape.forBitSize(S.vectorBitSize() / 2));
+  private static final VectorSpecies<Integer> INTS = S.withLanes(int.class);
   private final ScalarLoopKernels scalar = new ScalarLoopKernels();
   private final ThreadLocal<float[]> scratch = ThreadLocal.withInitial(() -> new float[0]);
+
+  @Override
+  public void toBf16(float[] x, int from, int count, ByteBuffer dst) {
+    int bound = S.loopBound(count);
+    for (int i = 0; i < bound; i += S.length()) {
+      FloatVector v = FloatVector.fromArray(S, x, from + i);
+      IntVector bits = v.reinterpretAsInts();
+      IntVector high = bits.lanewise(VectorOperators.LSHR, 16);
+      IntVector rounded = bits.add(0x7FFF).add(high.and(1)).lanewise(VectorOperators.LSHR, 16);
+      rounded = rounded.blend(high.or(0x40), v.test(VectorOperators.IS_NAN).cast(INTS));
+      rounded.convertShape(VectorOperators.I2S, HALF_SHORTS, 0).reinterpretAsShorts()
+          .intoByteBuffer(dst, 2 * i, dst.order());
+    }
+    for (int i = bound; i < count; i++) dst.putShort(2 * i, Bf16.round(x[from + i]));
+  }
 
   @Override
   public void biasRelu(float[] x, int xo, float[] b, int bo, int fromRow, int toRow, int cols, boolean relu) {

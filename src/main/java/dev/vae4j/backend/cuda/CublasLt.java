@@ -14,6 +14,7 @@ import static org.bytedeco.cuda.global.cublas.CUBLAS_COMPUTE_32F_FAST_TF32;
 import static org.bytedeco.cuda.global.cublas.CUBLAS_OP_N;
 import static org.bytedeco.cuda.global.cublas.CUBLAS_OP_T;
 import static org.bytedeco.cuda.global.cublas.CUBLAS_STATUS_NOT_SUPPORTED;
+import static org.bytedeco.cuda.global.cudart.CUDA_R_16BF;
 import static org.bytedeco.cuda.global.cudart.CUDA_R_32F;
 
 
@@ -61,6 +62,11 @@ final class CublasLt implements AutoCloseable {
    * (column-major) operands, as {@link LtMatmulKey} names them.
    */
   void matmul(Plan plan, CudaTensor a, CudaTensor b, CudaTensor d, CudaTensor bias) {
+    matmul(plan, 1f, a, b, 0f, d, bias);
+  }
+
+  /** {@code D = alpha A op B + beta D} with the plan's epilogue, as {@link #matmul(Plan, CudaTensor, CudaTensor, CudaTensor, CudaTensor)}. */
+  void matmul(Plan plan, float alpha, CudaTensor a, CudaTensor b, float beta, CudaTensor d, CudaTensor bias) {
     LtMatmulKey key = plan.key();
     if (key.epilogue().usesBias != (bias != null)) {
       throw new IllegalArgumentException(key.describe() + ": bias " + (bias == null ? "missing" : "not used"));
@@ -71,7 +77,7 @@ final class CublasLt implements AutoCloseable {
       Status.cublas(api.cublasLtMatmulDescSetAttribute(plan.desc(), CUBLASLT_MATMUL_DESC_BIAS_POINTER, bias.address,
           Long.BYTES), "cublasLtMatmulDescSetAttribute(BIAS_POINTER) for " + key.describe());
     }
-    Status.cublas(api.cublasLtMatmul(handle, plan.desc(), 1f, a.address, plan.a(), b.address, plan.b(), 0f,
+    Status.cublas(api.cublasLtMatmul(handle, plan.desc(), alpha, a.address, plan.a(), b.address, plan.b(), beta,
             d.address, plan.d(), d.address, plan.d(), plan.heuristic(), workspace.address,
             Cublas.WORKSPACE_BYTES, context.stream),
         "cublasLtMatmul(" + key.describe() + ")");
@@ -91,14 +97,17 @@ final class CublasLt implements AutoCloseable {
     long heuristic = api.newHeuristicResult();
     long[] out = new long[1];
     try {
-      Status.cublas(api.cublasLtMatmulDescCreate(out, computeType, CUDA_R_32F), "cublasLtMatmulDescCreate" + what);
+      // BF16 inputs accumulate in FP32 (CUBLAS_COMPUTE_32F), whatever TF32 says of FP32 GEMMs.
+      Status.cublas(api.cublasLtMatmulDescCreate(out, key.bf16() ? CUBLAS_COMPUTE_32F : computeType, CUDA_R_32F),
+          "cublasLtMatmulDescCreate" + what);
       desc = out[0];
       setDescInt(desc, CUBLASLT_MATMUL_DESC_TRANSA, key.transA() ? CUBLAS_OP_T : CUBLAS_OP_N, "TRANSA" + what);
       setDescInt(desc, CUBLASLT_MATMUL_DESC_TRANSB, key.transB() ? CUBLAS_OP_T : CUBLAS_OP_N, "TRANSB" + what);
       setDescInt(desc, CUBLASLT_MATMUL_DESC_EPILOGUE, key.epilogue().code, "EPILOGUE" + what);
-      a = layout(key.aRows(), key.aCols(), key.lda(), "A" + what);
-      b = layout(key.bRows(), key.bCols(), key.ldb(), "B" + what);
-      d = layout(key.m(), key.n(), key.ldd(), "D" + what);
+      int inputs = key.bf16() ? CUDA_R_16BF : CUDA_R_32F;
+      a = layout(inputs, key.aRows(), key.aCols(), key.lda(), "A" + what);
+      b = layout(inputs, key.bRows(), key.bCols(), key.ldb(), "B" + what);
+      d = layout(CUDA_R_32F, key.m(), key.n(), key.ldd(), "D" + what);
       Status.cublas(api.cublasLtMatmulPreferenceCreate(out), "cublasLtMatmulPreferenceCreate" + what);
       preference = out[0];
       setPreference(preference, CUBLASLT_MATMUL_PREF_MAX_WORKSPACE_BYTES, Cublas.WORKSPACE_BYTES, what);
@@ -129,9 +138,9 @@ final class CublasLt implements AutoCloseable {
     }
   }
 
-  private long layout(long rows, long cols, long ld, String what) {
+  private long layout(int type, long rows, long cols, long ld, String what) {
     long[] out = new long[1];
-    Status.cublas(api.cublasLtMatrixLayoutCreate(out, CUDA_R_32F, rows, cols, Math.max(1, ld)),
+    Status.cublas(api.cublasLtMatrixLayoutCreate(out, type, rows, cols, Math.max(1, ld)),
         "cublasLtMatrixLayoutCreate(" + what + ")");
     return out[0];
   }

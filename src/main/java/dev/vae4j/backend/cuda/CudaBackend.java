@@ -1,6 +1,9 @@
 package dev.vae4j.backend.cuda;
 
+import dev.vae4j.backend.Precision;
+
 import dev.vae4j.backend.Activation;
+import dev.vae4j.backend.ActivationFunction;
 import dev.vae4j.backend.AdamParams;
 import dev.vae4j.backend.Backend;
 import dev.vae4j.backend.ConvShape;
@@ -17,7 +20,7 @@ import java.util.function.LongConsumer;
  * every other op one kernel from {@code native/} launched with the driver API, all queued in order
  * on one stream. Nothing waits for the GPU except {@link #download} and {@link #synchronize};
  * uploads wait only for their own copy. Contracts are on {@link Backend}'s families, each
- * implemented by one class here ({@link CudaMemory}, {@link CudaDense}, {@link CudaLatent}, {@link
+ * implemented by one class here ({@link CudaMemory}, {@link CudaDense}, {@link CudaLatent}, {@link CudaIwae}, {@link
  * CudaLosses}, {@link CudaOptimizer}, {@link CudaConv}) that this class composes and forwards to, all queueing through one {@link CudaQueue}; {@link #recordStep}
  * captures a step as a CUDA graph.
  */
@@ -34,6 +37,7 @@ public final class CudaBackend implements Backend {
   private final CudaMemory memoryOps;
   private final CudaDense dense;
   private final CudaLatent latent;
+  private final CudaIwae iwae;
   private final CudaLosses losses;
   private final CudaOptimizer optimizer;
   private final CudaConv conv;
@@ -52,6 +56,22 @@ public final class CudaBackend implements Backend {
   public static String convolutionsUnavailableReason() {
     String cuda = CudaLibraries.failure();
     return cuda != null ? cuda : CudaLibraries.cudnnFailure();
+  }
+
+  /**
+   * Why this machine's GPU cannot run GEMMs in {@code precision}, or null when it can (or when
+   * there is no usable GPU at all, which {@link #probe} reports): BF16 tensor cores need compute
+   * capability 8.0 (Ampere) or newer.
+   */
+  public static String unsupportedReason(Precision precision) {
+    if (precision == Precision.FP32) return null;
+    CudaInfo info = probe();
+    int device = CudaOptions.fromSystemProperties().device();
+    if (!info.available() || device < 0 || device >= info.gpus().size()) return null;
+    CudaInfo.Gpu gpu = info.gpus().get(device);
+    if (gpu.major() >= 8) return null;
+    return "--precision bf16 needs a GPU of compute capability 8.0 or newer (BF16 tensor cores), and "
+        + gpu.name() + " is " + gpu.major() + "." + gpu.minor() + "; use --precision fp32";
   }
 
   /** A backend on GPU 0 with the options of {@link CudaOptions#fromSystemProperties}. */
@@ -102,8 +122,10 @@ public final class CudaBackend implements Backend {
     this.cublasLt = lt;
     this.queue = new CudaQueue(context, kernels);
     this.memoryOps = new CudaMemory(queue, memory);
-    this.dense = new CudaDense(queue, cublas, cublasLt, options.epilogues());
+    this.dense = new CudaDense(queue, cublas, cublasLt, options.epilogues(),
+        options.precision() == Precision.BF16 ? new CudaBf16Gemm(queue, memory, cublasLt) : null);
     this.latent = new CudaLatent(queue);
+    this.iwae = new CudaIwae(queue);
     this.losses = new CudaLosses(queue);
     this.optimizer = new CudaOptimizer(queue, memoryOps, dense);
     this.conv = new CudaConv(queue, memory, options.tf32());
@@ -120,7 +142,8 @@ public final class CudaBackend implements Backend {
     int v = cublas.version();
     return "CUDA " + runtimeVersion + " on " + gpu.summary() + ", cuBLAS " + v / 10000 + "." + v / 100 % 100 + "."
         + v % 100 + (options.epilogues() ? " and cuBLASLt epilogues, " : " without cuBLASLt epilogues, ")
-        + (options.tf32() ? "TF32" : "FP32") + " GEMMs, graphs " + (options.graphs() ? "on" : "off");
+        + (options.precision() == Precision.BF16 ? "BF16 (FP32 accumulation)" : options.tf32() ? "TF32" : "FP32")
+        + " GEMMs, graphs " + (options.graphs() ? "on" : "off");
   }
 
   /** The GPU this backend runs on. */
@@ -195,25 +218,26 @@ public final class CudaBackend implements Backend {
   }
 
   @Override
-  public void linearForward(Tensor x, Tensor w, Tensor bias, Tensor y, int rows, int in, int out, Activation act) {
-    dense.linearForward(x, w, bias, y, rows, in, out, act);
+  public void linearForward(
+      Tensor x, Tensor w, Tensor bias, Tensor y, Tensor pre, int rows, int in, int out, ActivationFunction act) {
+    dense.linearForward(x, w, bias, y, pre, rows, in, out, act);
   }
 
   @Override
   public void linearBackward(
       Tensor x, Tensor w, Tensor y, Tensor dy, Tensor weightGrad, Tensor biasGrad, Tensor dx,
-      int rows, int in, int out, Activation act) {
+      int rows, int in, int out, ActivationFunction act) {
     dense.linearBackward(x, w, y, dy, weightGrad, biasGrad, dx, rows, in, out, act);
   }
 
   @Override
-  public void biasActivation(Tensor x, Tensor bias, int rows, int cols, Activation act) {
-    dense.biasActivation(x, bias, rows, cols, act);
+  public void biasActivation(Tensor x, Tensor bias, Tensor pre, int rows, int cols, ActivationFunction act) {
+    dense.biasActivation(x, bias, pre, rows, cols, act);
   }
 
   @Override
   public void activationBackward(
-      Tensor grad, Tensor output, Tensor biasGrad, int rows, int cols, Activation act) {
+      Tensor grad, Tensor output, Tensor biasGrad, int rows, int cols, ActivationFunction act) {
     dense.activationBackward(grad, output, biasGrad, rows, cols, act);
   }
 
@@ -271,6 +295,35 @@ public final class CudaBackend implements Backend {
   @Override
   public void dropoutBackward(Tensor grad, int rows, int cols, int firstRow, long seed, long step, int layer, float p) {
     latent.dropoutBackward(grad, rows, cols, firstRow, seed, step, layer, p);
+  }
+
+  // ---------------------------------------------------------------- importance-weighted
+
+  @Override
+  public void repeatRows(Tensor src, Tensor dst, int rows, int cols, int draws) {
+    iwae.repeatRows(src, dst, rows, cols, draws);
+  }
+
+  @Override
+  public void iwaeReparameterize(Tensor stats, Tensor eps, Tensor z, int rows, int draws, int latent) {
+    iwae.iwaeReparameterize(stats, eps, z, rows, draws, latent);
+  }
+
+  @Override
+  public void iwaeWeights(Tensor recon, Tensor stats, Tensor eps, Tensor z, int rows, int draws, int latent,
+      float beta, Tensor weights, Tensor bound, Tensor reconMean) {
+    iwae.iwaeWeights(recon, stats, eps, z, rows, draws, latent, beta, weights, bound, reconMean);
+  }
+
+  @Override
+  public void scaleDraws(Tensor x, Tensor weights, int rows, int draws, int cols) {
+    iwae.scaleDraws(x, weights, rows, draws, cols);
+  }
+
+  @Override
+  public void iwaeLatentBackward(Tensor dz, Tensor stats, Tensor eps, Tensor z, Tensor weights, int rows, int draws,
+      int latent, float gradScale, Tensor dstats) {
+    iwae.iwaeLatentBackward(dz, stats, eps, z, weights, rows, draws, latent, gradScale, dstats);
   }
 
   // ---------------------------------------------------------------- losses

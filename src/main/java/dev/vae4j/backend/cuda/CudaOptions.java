@@ -1,5 +1,7 @@
 package dev.vae4j.backend.cuda;
 
+import dev.vae4j.backend.Precision;
+
 /**
  * Settings of a {@link CudaBackend}, made by name: {@link #defaults()} (or {@link
  * #fromSystemProperties()}) and the {@code with...} methods, e.g. {@code
@@ -15,9 +17,12 @@ package dev.vae4j.backend.cuda;
  * @param epilogues fuse dense layers' bias, ReLU and bias gradient into cuBLASLt matmul epilogues
  *     (default on); when false, plain SGEMMs and vae4j's kernels (to measure what the fusion is
  *     worth)
+ * @param precision what the GEMMs read: FP32, or BF16 copies of their operands on BF16 tensor
+ *     cores with FP32 accumulation ({@code --precision}; default FP32)
  */
-public record CudaOptions(int device, boolean tf32, boolean graphs, boolean syncEveryOp, boolean epilogues) {
-  private static final CudaOptions DEFAULTS = new CudaOptions(0, false, true, false, true);
+public record CudaOptions(int device, boolean tf32, boolean graphs, boolean syncEveryOp, boolean epilogues,
+    Precision precision) {
+  private static final CudaOptions DEFAULTS = new CudaOptions(0, false, true, false, true, Precision.FP32);
 
   /** Device 0, FP32 GEMMs, graphs on, no sync after every op, cuBLASLt epilogues on. */
   public static CudaOptions defaults() {
@@ -40,26 +45,31 @@ public record CudaOptions(int device, boolean tf32, boolean graphs, boolean sync
 
   /** These options on CUDA device {@code device}. */
   public CudaOptions withDevice(int device) {
-    return new CudaOptions(device, tf32, graphs, syncEveryOp, epilogues);
+    return new CudaOptions(device, tf32, graphs, syncEveryOp, epilogues, precision);
   }
 
   /** These options with TF32 GEMMs on or off. */
   public CudaOptions withTf32(boolean tf32) {
-    return new CudaOptions(device, tf32, graphs, syncEveryOp, epilogues);
+    return new CudaOptions(device, tf32, graphs, syncEveryOp, epilogues, precision);
   }
 
   /** These options with recorded steps captured as CUDA graphs, or not. */
   public CudaOptions withGraphs(boolean graphs) {
-    return new CudaOptions(device, tf32, graphs, syncEveryOp, epilogues);
+    return new CudaOptions(device, tf32, graphs, syncEveryOp, epilogues, precision);
   }
 
   /** These options waiting after every op, or not. */
   public CudaOptions withSyncEveryOp(boolean syncEveryOp) {
-    return new CudaOptions(device, tf32, graphs, syncEveryOp, epilogues);
+    return new CudaOptions(device, tf32, graphs, syncEveryOp, epilogues, precision);
   }
 
   /** These options with cuBLASLt epilogues on or off. */
   public CudaOptions withEpilogues(boolean epilogues) {
-    return new CudaOptions(device, tf32, graphs, syncEveryOp, epilogues);
+    return new CudaOptions(device, tf32, graphs, syncEveryOp, epilogues, precision);
+  }
+
+  /** These options with the GEMMs reading {@code precision}. */
+  public CudaOptions withPrecision(Precision precision) {
+    return new CudaOptions(device, tf32, graphs, syncEveryOp, epilogues, precision);
   }
 }

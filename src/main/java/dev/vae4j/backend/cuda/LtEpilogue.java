@@ -36,13 +36,14 @@ enum LtEpilogue {
 
   /**
    * The epilogue that finishes {@code act(x w^T + bias)} in the GEMM, or null where cuBLASLt has
-   * none (sigmoid, ELU, tanh, leaky ReLU): then the backend runs the GEMM and its bias/activation kernel.
+   * none (sigmoid, ELU, tanh, leaky ReLU, GELU: cuBLASLt's GELU epilogues are the tanh
+   * approximation, not PyTorch's default exact erf form): then the backend runs the GEMM and its bias/activation kernel.
    */
   static LtEpilogue forward(Activation act, boolean hasBias) {
     return switch (act) {
       case IDENTITY -> hasBias ? BIAS : DEFAULT;
       case RELU -> hasBias ? RELU_BIAS : RELU;
-      case SIGMOID, ELU, TANH, LEAKY_RELU -> null;
+      case SIGMOID, ELU, TANH, LEAKY_RELU, GELU -> null;
     };
   }
 

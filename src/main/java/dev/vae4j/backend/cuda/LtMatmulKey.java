@@ -23,9 +23,10 @@ package dev.vae4j.backend.cuda;
  * @param alignA byte alignment of A's pointer, at most 256
  * @param alignB byte alignment of B's pointer
  * @param alignD byte alignment of D's pointer
+ * @param bf16 A and B are bfloat16 ({@code CUDA_R_16BF}: {@code --precision bf16}), D float32; else all float32
  */
 record LtMatmulKey(boolean transA, boolean transB, int m, int n, int k, int lda, int ldb, int ldd,
-    LtEpilogue epilogue, int alignA, int alignB, int alignD) {
+    LtEpilogue epilogue, int alignA, int alignB, int alignD, boolean bf16) {
 
   /** The largest alignment cuBLASLt's heuristic asks about. */
   static final int MAX_ALIGNMENT = 256;
@@ -38,7 +39,7 @@ record LtMatmulKey(boolean transA, boolean transB, int m, int n, int k, int lda,
    */
   static LtMatmulKey forward(int rows, int in, int out, LtEpilogue epilogue, long x, long w, long y) {
     return new LtMatmulKey(true, false, out, rows, in, in, in, out, epilogue, alignment(w), alignment(x),
-        alignment(y));
+        alignment(y), false);
   }
 
   /**
@@ -49,7 +50,17 @@ record LtMatmulKey(boolean transA, boolean transB, int m, int n, int k, int lda,
    */
   static LtMatmulKey weightGradient(int rows, int in, int out, LtEpilogue epilogue, long x, long dy, long dw) {
     return new LtMatmulKey(false, true, in, out, rows, in, out, in, epilogue, alignment(x), alignment(dy),
-        alignment(dw));
+        alignment(dw), false);
+  }
+
+  /**
+   * A plain row-major GEMM {@code c[m, n] = op(a) op(b)} with bfloat16 copies of {@code a} and
+   * {@code b}: column-major {@code c^T = op(b)^T op(a)^T}, so cuBLASLt's A is {@code b} (stored
+   * column-major {@code [n, k]}, or {@code [k, n]} transposed), its B is {@code a}, D is {@code c}.
+   */
+  static LtMatmulKey bf16Gemm(boolean transA, boolean transB, int m, int n, int k, long a, long b, long c) {
+    return new LtMatmulKey(transB, transA, n, m, k, transB ? k : n, transA ? m : k, n, LtEpilogue.DEFAULT,
+        alignment(b), alignment(a), alignment(c), true);
   }
 
   /** The largest power of two, up to 256, that divides {@code address}. */
@@ -80,6 +91,6 @@ record LtMatmulKey(boolean transA, boolean transB, int m, int n, int k, int lda,
   /** For error messages: the shape, the transposes and the epilogue. */
   String describe() {
     return "cuBLASLt " + m + "x" + n + "x" + k + " " + (transA ? "T" : "N") + (transB ? "T" : "N") + " " + epilogue
-        + " (alignment " + alignA + "/" + alignB + "/" + alignD + ")";
+        + " (alignment " + alignA + "/" + alignB + "/" + alignD + ")" + (bf16 ? " BF16" : "");
   }
 }

@@ -45,7 +45,25 @@ public sealed interface Layer permits Linear, ConvLayer, Reshape {
   void forward(Backend backend, Tensor[] params, Tensor x, Tensor y, int rows);
 
   /**
-   * Backward for {@code rows} rows: {@code dy} (d output, overwritten as the layer needs), into the
+   * Whether {@link #backward} takes the layer's pre-activation in place of its output (a GELU
+   * layer: {@link dev.vae4j.backend.Activation#backwardFromPreActivation}); a training workspace
+   * then keeps one more buffer of the output's size for this layer, and no other layer costs one.
+   */
+  default boolean keepsPreActivation() {
+    return false;
+  }
+
+  /**
+   * {@link #forward(Backend, Tensor[], Tensor, Tensor, int)} that also writes the pre-activation
+   * into {@code pre} unless it is null; only a layer that {@link #keepsPreActivation} is given one.
+   */
+  default void forward(Backend backend, Tensor[] params, Tensor x, Tensor y, Tensor pre, int rows) {
+    forward(backend, params, x, y, rows);
+  }
+
+  /**
+   * Backward for {@code rows} rows from the forward's output {@code y} (its pre-activation for a
+   * layer that {@link #keepsPreActivation}): {@code dy} (d output, overwritten as the layer needs), into the
    * parameter gradients {@code grads} (from {@link #bind} on a gradient buffer) and {@code dx}
    * (d input), unless {@code dx} is null (the first layer).
    */

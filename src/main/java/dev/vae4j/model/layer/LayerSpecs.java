@@ -1,6 +1,7 @@
 package dev.vae4j.model.layer;
 
 import dev.vae4j.backend.Activation;
+import dev.vae4j.backend.ActivationFunction;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -9,8 +10,9 @@ import java.util.Locale;
  * Layer specs as text, how {@code config.json} and model files record a model's layers so that
  * every command rebuilds it: one token per layer, separated by spaces, e.g. {@code conv:32:4:2:1:relu
  * conv:64:4:2:1:relu fc:256:relu} (kind, then output size or channels, then for convolutions kernel,
- * stride and padding, then the activation) and {@code reshape:64x7x7}. {@link #parse} reads what
- * {@link #format} writes.
+ * stride and padding, then the activation) and {@code reshape:64x7x7}. A dense layer's leaky ReLU
+ * of a slope other than the default 0.01 adds the slope as one more field: {@code
+ * fc:256:leaky_relu:0.2}. {@link #parse} reads what {@link #format} writes.
  */
 public final class LayerSpecs {
   private LayerSpecs() {}
@@ -23,7 +25,7 @@ public final class LayerSpecs {
   }
 
   private static String token(LayerSpec spec) {
-    if (spec instanceof LinearSpec l) return "fc:" + l.outputs() + ":" + name(l.activation());
+    if (spec instanceof LinearSpec l) return "fc:" + l.outputs() + ":" + name(l.function());
     if (spec instanceof Conv2dSpec c) {
       return "conv:" + c.outChannels() + ":" + c.kernel() + ":" + c.stride() + ":" + c.padding() + ":" + name(c.activation());
     }
@@ -37,6 +39,11 @@ public final class LayerSpecs {
 
   private static String name(Activation a) {
     return a.name().toLowerCase(Locale.ROOT);
+  }
+
+  /** The activation's name, then its slope where it is not the default (older files: none). */
+  private static String name(ActivationFunction f) {
+    return name(f.kind()) + (f.isDefaultSlope() ? "" : ":" + f.slope());
   }
 
   /**
@@ -61,8 +68,8 @@ public final class LayerSpecs {
   private static LayerSpec spec(String[] f) {
     switch (f[0]) {
       case "fc":
-        arity(f, 3);
-        return new LinearSpec(Integer.parseInt(f[1]), activation(f[2]));
+        if (f.length != 4) arity(f, 3);
+        return new LinearSpec(Integer.parseInt(f[1]), function(f, 2));
       case "conv":
         arity(f, 6);
         return new Conv2dSpec(Integer.parseInt(f[1]), Integer.parseInt(f[2]), Integer.parseInt(f[3]),
@@ -87,5 +94,11 @@ public final class LayerSpecs {
 
   private static Activation activation(String text) {
     return Activation.valueOf(text.toUpperCase(Locale.ROOT));
+  }
+
+  /** The activation in field {@code at}, with the slope in the next field if there is one. */
+  private static ActivationFunction function(String[] f, int at) {
+    Activation kind = activation(f[at]);
+    return at + 1 < f.length ? new ActivationFunction(kind, Float.parseFloat(f[at + 1])) : ActivationFunction.of(kind);
   }
 }

@@ -1,6 +1,7 @@
 package dev.vae4j.model.layer;
 
 import dev.vae4j.backend.Activation;
+import dev.vae4j.backend.ActivationFunction;
 import dev.vae4j.backend.Backend;
 import dev.vae4j.backend.Tensor;
 import java.util.ArrayList;
@@ -16,7 +17,7 @@ import java.util.List;
  * {@code enc.logvar}) the layer is that many PyTorch modules of {@code out / names.size()} outputs
  * stacked into one GEMM: the views are each module's weight rows in turn, then each one's bias.
  */
-public record Linear(List<String> names, int in, int out, Activation activation, long weightOffset)
+public record Linear(List<String> names, int in, int out, ActivationFunction function, long weightOffset)
     implements Layer {
   public Linear {
     names = List.copyOf(names);
@@ -25,6 +26,17 @@ public record Linear(List<String> names, int in, int out, Activation activation,
     if (out % names.size() != 0) {
       throw new IllegalArgumentException(out + " outputs do not split into " + names.size() + " modules");
     }
+    if (function == null) throw new IllegalArgumentException("activation is required");
+  }
+
+  /** {@code activation} with its default parameter. */
+  public Linear(List<String> names, int in, int out, Activation activation, long weightOffset) {
+    this(names, in, out, activation == null ? null : ActivationFunction.of(activation), weightOffset);
+  }
+
+  /** The activation's kind. */
+  public Activation activation() {
+    return function.kind();
   }
 
   public long weightSize() {
@@ -81,7 +93,17 @@ public record Linear(List<String> names, int in, int out, Activation activation,
 
   @Override
   public void forward(Backend backend, Tensor[] params, Tensor x, Tensor y, int rows) {
-    backend.linearForward(x, params[0], params[1], y, rows, in, out, activation);
+    backend.linearForward(x, params[0], params[1], y, rows, in, out, function);
+  }
+
+  @Override
+  public boolean keepsPreActivation() {
+    return function.kind().backwardFromPreActivation();
+  }
+
+  @Override
+  public void forward(Backend backend, Tensor[] params, Tensor x, Tensor y, Tensor pre, int rows) {
+    backend.linearForward(x, params[0], params[1], y, pre, rows, in, out, function);
   }
 
   /** {@code x W^T}. */
@@ -105,6 +127,6 @@ public record Linear(List<String> names, int in, int out, Activation activation,
   @Override
   public void backward(Backend backend, Tensor[] params, Tensor[] grads, Tensor x, Tensor y, Tensor dy, Tensor dx,
       int rows) {
-    backend.linearBackward(x, params[0], y, dy, grads[0], grads[1], dx, rows, in, out, activation);
+    backend.linearBackward(x, params[0], y, dy, grads[0], grads[1], dx, rows, in, out, function);
   }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vae4j.backend.Activation;
+import dev.vae4j.backend.ActivationFunction;
 import dev.vae4j.backend.AdamParams;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -100,10 +101,10 @@ class VectorMathTest {
       digest = digest * 31 + Float.floatToRawIntBits(loss);
     }
     float[] elu = logits.clone(), tanh = logits.clone(), eluGrad = targets.clone(), tanhGrad = targets.clone();
-    kernels.activate(elu, 0, elu.length, Activation.ELU);
-    kernels.activate(tanh, 0, tanh.length, Activation.TANH);
-    kernels.activationBackward(eluGrad, 0, elu, 0, 0, elu.length, Activation.ELU);
-    kernels.activationBackward(tanhGrad, 0, tanh, 0, 0, tanh.length, Activation.TANH);
+    kernels.activate(elu, 0, elu.length, ActivationFunction.of(Activation.ELU));
+    kernels.activate(tanh, 0, tanh.length, ActivationFunction.of(Activation.TANH));
+    kernels.activationBackward(eluGrad, 0, elu, 0, 0, elu.length, ActivationFunction.of(Activation.ELU));
+    kernels.activationBackward(tanhGrad, 0, tanh, 0, 0, tanh.length, ActivationFunction.of(Activation.TANH));
     for (float[] a : List.of(elu, tanh, eluGrad, tanhGrad)) {
       for (float f : a) digest = digest * 31 + Float.floatToRawIntBits(f);
     }

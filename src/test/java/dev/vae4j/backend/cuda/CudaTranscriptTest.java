@@ -53,6 +53,11 @@ class CudaTranscriptTest {
 
   /** Runs the default model's step on {@code cuda}; returns its transcript. */
   private static String record(RecordingCuda cuda) {
+    return record(cuda, CudaOptions.defaults());
+  }
+
+  /** Runs the default model's step on {@code cuda}, the backend set up as {@code options} say; returns its transcript. */
+  static String record(RecordingCuda cuda, CudaOptions options) {
     try {
       KernelImage image = KernelImage.load();
       if (image == null) image = new KernelImage(new byte[0], Map.of()); // built without nvcc: the fake loads nothing
@@ -60,7 +65,7 @@ class CudaTranscriptTest {
       CudaInfo info = CudaProbe.probe(cuda, image);
       if (!info.available()) throw new AssertionError("the fake GPU was found unusable: " + info.reason());
       cuda.mark("backend start-up");
-      CudaBackend backend = new CudaBackend(CudaOptions.defaults(), info, cuda, image);
+      CudaBackend backend = new CudaBackend(options, info, cuda, image);
       try {
         cuda.mark("model: Vae.create(784-400-20 Bernoulli, seed " + SEED + ")");
         Vae vae = Vae.create(VaeConfig.mnistDefault(), backend, SEED);

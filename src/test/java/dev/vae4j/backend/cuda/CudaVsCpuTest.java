@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vae4j.backend.Activation;
+import dev.vae4j.backend.ActivationFunction;
 import dev.vae4j.backend.AdamParams;
 import dev.vae4j.backend.Backend;
 import dev.vae4j.backend.IndexTensor;
@@ -124,7 +125,7 @@ class CudaVsCpuTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = Activation.class, names = {"IDENTITY", "RELU", "ELU", "TANH", "LEAKY_RELU"})
+  @EnumSource(value = Activation.class, names = {"IDENTITY", "RELU", "ELU", "TANH", "LEAKY_RELU", "GELU"})
   void activationBackward(Activation act) {
     double tol = exact(act) ? 0 : 1e-6; // nvcc may contract tanh's 1 - y*y into an FMA
     for (int[] s : SHAPES) {
@@ -143,7 +144,10 @@ class CudaVsCpuTest {
     return act == Activation.IDENTITY || act == Activation.RELU;
   }
 
-  /** {@code act(pre)}: outputs the activation can give (ELU above -1, tanh inside (-1, 1), leaky ReLU's sign that of pre). */
+  /**
+   * {@code act(pre)}: outputs the activation can give (ELU above -1, tanh inside (-1, 1), leaky ReLU's sign that of pre);
+   * for GELU {@code pre} itself, which its backward takes.
+   */
   private static float[] outputs(Activation act, float[] pre) {
     float[] y = pre.clone();
     for (int i = 0; i < y.length; i++) {
@@ -187,7 +191,7 @@ class CudaVsCpuTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = Activation.class, names = {"IDENTITY", "RELU", "ELU", "TANH", "LEAKY_RELU"})
+  @EnumSource(value = Activation.class, names = {"IDENTITY", "RELU", "ELU", "TANH", "LEAKY_RELU", "GELU"})
   void linearBackward(Activation act) {
     for (int[] l : LAYERS) {
       int rows = l[0], in = l[1], out = l[2];
@@ -200,6 +204,49 @@ class CudaVsCpuTest {
           out, act));
       String shape = act + " " + rows + "x" + in + "x" + out;
       assertSame(dy, exact(act) ? 0 : 1e-6, exact(act) ? 0 : 1e-6, "linearBackward d(pre-activation) " + shape);
+      assertSame(dw, 1e-4, 1e-5 * Math.sqrt(rows), "linearBackward weightGrad " + shape);
+      assertSame(db, 1e-4, 1e-5 * Math.sqrt(rows), "linearBackward biasGrad " + shape);
+      assertSame(dx, 1e-4, 1e-5 * Math.sqrt(out), "linearBackward dx " + shape);
+    }
+  }
+
+  /** A GELU layer's forward keeping its pre-activation (the GEMM, then the kernel writing both). */
+  @Test
+  void geluForwardKeepsThePreActivation() {
+    ActivationFunction act = ActivationFunction.of(Activation.GELU);
+    for (int[] l : LAYERS) {
+      int rows = l[0], in = l[1], out = l[2];
+      Pair x = pair(gaussian(rows * in, 1)), w = misaligned(gaussian(out * in, 0.05)), b = misaligned(gaussian(out, 0.1));
+      Pair y = poisoned(rows * out), pre = poisoned(rows * out);
+      both((be, c) -> be.linearForward(c ? x.cpu() : x.gpu(), c ? w.cpu() : w.gpu(), c ? b.cpu() : b.gpu(),
+          c ? y.cpu() : y.gpu(), c ? pre.cpu() : pre.gpu(), rows, in, out, act));
+      String shape = rows + "x" + in + "x" + out;
+      assertSame(pre, 1e-4, 1e-5 * Math.sqrt(in), "GELU pre-activation " + shape);
+      assertSame(y, 1e-4, 1e-5 * Math.sqrt(in), "GELU output " + shape);
+    }
+  }
+
+  /** {@code leaky-relu:SLOPE} at a slope other than 0.01: the kernels take the slope, forward and backward. */
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(floats = {0.2f, 0.9f})
+  void leakyReluOfAnySlope(float slope) {
+    ActivationFunction act = ActivationFunction.leakyRelu(slope);
+    for (int[] l : LAYERS) {
+      int rows = l[0], in = l[1], out = l[2];
+      Pair x = pair(gaussian(rows * in, 1)), w = misaligned(gaussian(out * in, 0.05)), b = misaligned(gaussian(out, 0.1));
+      Pair y = poisoned(rows * out);
+      both((be, c) -> be.linearForward(c ? x.cpu() : x.gpu(), c ? w.cpu() : w.gpu(), c ? b.cpu() : b.gpu(),
+          c ? y.cpu() : y.gpu(), rows, in, out, act));
+      String shape = act + " " + rows + "x" + in + "x" + out;
+      assertSame(y, 1e-4, 1e-5 * Math.sqrt(in), "linearForward " + shape);
+      float[] pre = gaussian(rows * out, 1), yv = new float[pre.length];
+      for (int i = 0; i < pre.length; i++) yv[i] = pre[i] > 0 ? pre[i] : slope * pre[i];
+      Pair yo = pair(yv), dy = pair(gaussian(rows * out, 1)), dw = misaligned(new float[out * in]);
+      Pair db = misaligned(new float[out]), dx = poisoned(rows * in);
+      both((be, c) -> be.linearBackward(c ? x.cpu() : x.gpu(), c ? w.cpu() : w.gpu(), c ? yo.cpu() : yo.gpu(),
+          c ? dy.cpu() : dy.gpu(), c ? dw.cpu() : dw.gpu(), c ? db.cpu() : db.gpu(), c ? dx.cpu() : dx.gpu(), rows, in,
+          out, act));
+      assertSame(dy, 0, 0, "linearBackward d(pre-activation) " + shape); // one float product each side
       assertSame(dw, 1e-4, 1e-5 * Math.sqrt(rows), "linearBackward weightGrad " + shape);
       assertSame(db, 1e-4, 1e-5 * Math.sqrt(rows), "linearBackward biasGrad " + shape);
       assertSame(dx, 1e-4, 1e-5 * Math.sqrt(out), "linearBackward dx " + shape);

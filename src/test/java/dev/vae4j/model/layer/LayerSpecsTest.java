@@ -27,6 +27,35 @@ class LayerSpecsTest {
     assertTrue(e.getMessage().startsWith("bad layer 'pool:2': unknown kind"), e.getMessage());
   }
 
+  /**
+   * A conv model's dense activation is in its layer tokens: a leaky ReLU's slope as one more field
+   * when not the default 0.01, GELU by name; model metadata rebuilds the model. The convolutions
+   * keep ReLU, and a convolution token with another activation is refused.
+   */
+  @Test
+  void denseActivationsRoundTripInTheTokens() throws dev.vae4j.io.FormatException {
+    for (String name : new String[] {"leaky-relu:0.2", "leaky-relu", "gelu", "elu"}) {
+      VaeConfig c = VaeConfig.conv(new Shape(1, 28, 28), new int[] {4, 8}, new int[] {16}, 3, Likelihood.BERNOULLI,
+          dev.vae4j.model.HiddenActivations.parse(name));
+      String enc = LayerSpecs.format(c.encoder()), dec = LayerSpecs.format(c.decoder());
+      String token = switch (name) {
+        case "leaky-relu:0.2" -> "leaky_relu:0.2";
+        case "leaky-relu" -> "leaky_relu";
+        default -> name;
+      };
+      assertEquals("conv:4:4:2:1:relu conv:8:4:2:1:relu fc:16:" + token, enc);
+      assertEquals("fc:16:" + token + " fc:392:" + token + " reshape:8x7x7 deconv:4:4:2:1:relu deconv:1:4:2:1:identity", dec);
+      assertEquals(c.encoder(), LayerSpecs.parse(enc));
+      assertEquals(c.decoder(), LayerSpecs.parse(dec));
+      assertEquals(c, ModelMetadata.config(ModelMetadata.describe(c), "m.safetensors"));
+      assertEquals(dev.vae4j.model.HiddenActivations.parse(name), c.denseActivation());
+    }
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> LayerSpecs.parse("fc:8:leaky_relu:1.5"));
+    assertTrue(e.getMessage().contains("(0, 1)"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> LayerSpecs.parse("conv:4:4:2:1:gelu"));
+    assertTrue(e.getMessage().startsWith("bad layer 'conv:4:4:2:1:gelu'"), e.getMessage());
+  }
+
   /** The classic conv VAE of the issue: 1.69 M parameters. */
   @Test
   void theClassicConvVaeHasItsParameterCount() {
