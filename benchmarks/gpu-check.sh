@@ -4,11 +4,13 @@
 # accuracy cost (dev.vae4j.backend.cuda.Tf32Accuracy), short train/eval/sample runs of the CLI on
 # the GPU (the default MLP, and a conv model, which needs cuDNN 9), the JMH suite with -p backend=cuda, and vae4j bench beside PyTorch on the same GPU
 # (benchmarks/pytorch_reference.py, eager and CUDA graph, batch 128 and 4096), on a machine with an
-# NVIDIA GPU that may be offline and have no Java.
+# NVIDIA GPU that may be offline and have no Java; and issue 18's bar for many models at once, 32
+# models of 784-400-20 trained in one stacked step (vae4j bench --models 32, FP32 and --tf32).
 #
 #   benchmarks/gpu-check.sh --prepare   # here (Maven, JDK, network for one jar): builds the kit
 #   benchmarks/gpu-check.sh             # there: runs the tests and the benchmarks, prints tables
 #   benchmarks/gpu-check.sh --pytorch   # there: only vae4j bench beside PyTorch (batch 128, 4096)
+#   benchmarks/gpu-check.sh --models    # there: only vae4j bench --models 32, FP32 and --tf32
 #
 # The kit (benchmarks/gpu-kit/, git-ignored, ~46 MiB) holds a jlink'd Java runtime (xz-compressed;
 # unpacked on first use), the vae4j jar and its runtime jars (native jars trimmed to the
@@ -184,6 +186,8 @@ run_checks() {
   local jmh_rc=$?
   local compare_rc=0
   compare_with_pytorch > "$out/pytorch-comparison.md" || compare_rc=$?
+  local models_rc=0
+  models_at_once > "$out/models-at-once.md" || models_rc=$?
   set -e
 
   tail -n 40 "$out/tests.txt"
@@ -197,6 +201,7 @@ run_checks() {
   echo "| conv train/eval on cuda (cuDNN) | exit $conv_rc |"
   echo "| JMH (backend=cuda) | exit $jmh_rc |"
   echo "| vae4j bench beside PyTorch | exit $compare_rc |"
+  echo "| vae4j bench --models 32 (FP32, TF32) | exit $models_rc |"
   echo
   cat "$out/benchmark.txt"
   echo
@@ -204,12 +209,14 @@ run_checks() {
   echo
   cat "$out/pytorch-comparison.md"
   echo
+  cat "$out/models-at-once.md"
+  echo
   grep -E 'epoch|ELBO|nats|wrote|error' "$out/train.txt" | tail -n 12
   echo
   grep -E 'epoch|ELBO|nats|wrote|error|cuDNN' "$out/conv-train.txt" | tail -n 12
   echo
   sed -n '/^Benchmark/,$p' "$out/jmh.txt"
-  (( tests_rc == 0 && bench_rc == 0 && tf32_rc == 0 && compare_rc == 0 && train_rc == 0 && conv_rc == 0 && jmh_rc == 0 ))
+  (( tests_rc == 0 && bench_rc == 0 && tf32_rc == 0 && compare_rc == 0 && models_rc == 0 && train_rc == 0 && conv_rc == 0 && jmh_rc == 0 ))
 }
 
 # vae4j bench --device cuda beside PyTorch's eager and CUDA-graph runs of the same model, loss,
@@ -247,9 +254,42 @@ PY
   return $rc
 }
 
+# Issue 18's GPU bar: 32 models of 784-400-20 at batch 128 trained at once, stacked in one step
+# replayed as a CUDA graph (vae4j bench --device cuda --models 32), in FP32 and with --tf32 (the
+# one-model row then TF32 too), against one model alone: at least 6x its samples/s in FP32, 10x with
+# TF32. A table row each; non-zero if a bench fails (not if the bar is missed: the table says so).
+models_at_once() {
+  local rc=0 label bar
+  echo "| vae4j bench --models 32 (784-400-20, batch 128) | one model samples/s | 32 at once samples/s | ms/stacked step | speed-up | bar |"
+  echo "| --- | ---: | ---: | ---: | ---: | --- |"
+  for label in fp32 tf32; do
+    local flags=()
+    bar=6
+    if [[ $label == tf32 ]]; then flags=(--tf32); bar=10; fi
+    log "vae4j bench --device cuda --models 32 ${flags[*]:-}"
+    if ! kit_java -cp "$tools_cp" dev.vae4j.cli.Main bench --device cuda --json --models 32 ${flags[@]+"${flags[@]}"} \
+        --steps 2000 --warmup 200 > "$out/models-32-$label.json" 2> "$out/models-32-$label.err"; then
+      echo "| $label: vae4j bench failed: $(tail -n 1 "$out/models-32-$label.err") | | | | | |"
+      rc=1
+      continue
+    fi
+    python3 - "$out/models-32-$label.json" "$label" "$bar" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+one, many, bar = d["one_model"][0], d["models_at_once"], float(sys.argv[3])
+x = many["speedup_over_one_model"]
+verdict = f"{'met' if x >= bar else 'missed'} ({bar:g}x)"
+print(f"| {sys.argv[2]}, {many['mode']} | {one['samples_per_second']:,.0f} | {many['aggregate_samples_per_second']:,.0f} "
+      f"| {many['ms_per_step']:.3f} | {x:.2f}x | {verdict} |")
+PY
+  done
+  return $rc
+}
+
 case ${1:-} in
   --prepare) prepare ;;
   "") run_checks ;;
   --pytorch) setup_runtime; compare_with_pytorch ;;
-  *) echo "usage: $0 [--prepare | --pytorch]" >&2; exit 2 ;;
+  --models) setup_runtime; models_at_once ;;
+  *) echo "usage: $0 [--prepare | --pytorch | --models]" >&2; exit 2 ;;
 esac

@@ -444,7 +444,7 @@ public final class Benchmark {
    * Trains on until the JIT compiler has gone quiet ({@link JitWarmup}), for at most {@code
    * maxSeconds}; nothing when that is 0 or the JVM cannot report its compilation time.
    */
-  private static JitWarmup.Outcome warmUntilCompiled(Passes loop, double maxSeconds, DoubleConsumer progress) {
+  static JitWarmup.Outcome warmUntilCompiled(Passes loop, double maxSeconds, DoubleConsumer progress) {
     CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
     if (maxSeconds == 0 || jit == null || !jit.isCompilationTimeMonitoringSupported()) {
       return new JitWarmup.Outcome(0, 0, false);

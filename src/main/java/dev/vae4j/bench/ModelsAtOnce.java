@@ -6,6 +6,7 @@ import dev.vae4j.data.Dataset;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.CyclicBarrier;
@@ -13,16 +14,25 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.DoubleConsumer;
 
 /**
- * Several models of one shape trained at once, each on a thread and a backend of its own (on the
- * CPU, one confined to its share of the cores: {@code CpuBackend.confined}), as {@code sweep
- * --parallel} trains its trials: the aggregate rate is what such a sweep gets from the machine.
- * Each model warms up alone ({@link Benchmark.Options#warmupSteps}, then until the JIT compiler is
- * quiet), then all start their timed steps together; the aggregate counts every model's samples
- * over the wall time from that start until the last one finishes.
+ * Several models of one shape trained at once, one of two ways. {@link #run} ({@link #SIDE_BY_SIDE}):
+ * each on a thread and a backend of its own (on the CPU, one confined to its share of the cores:
+ * {@code CpuBackend.confined}), as {@code sweep --parallel} trains its trials: the aggregate rate
+ * is what such a sweep gets from the machine. Each model warms up alone ({@link
+ * Benchmark.Options#warmupSteps}, then until the JIT compiler is quiet), then all start their timed
+ * steps together; the aggregate counts every model's samples over the wall time from that start
+ * until the last one finishes. {@link #runStacked} ({@link #STACKED}): all in one {@link
+ * dev.vae4j.train.StackedTrainingStep} per step on one backend ({@link StackedSteps}), the GPU's
+ * batched path, warmed up and timed in rounds as {@link Benchmark#run} times one model.
  */
 public final class ModelsAtOnce {
+  /** {@link Result#mode} of {@link #run}: a backend and a thread per model. */
+  public static final String SIDE_BY_SIDE = "side-by-side";
+  /** {@link Result#mode} of {@link #runStacked}: one stacked step for all the models. */
+  public static final String STACKED = "stacked";
+
   private ModelsAtOnce() {}
 
   /**
@@ -31,14 +41,18 @@ public final class ModelsAtOnce {
    * @param backend the backends' name
    * @param backendDescription the first backend's one-line description
    * @param model e.g. {@code 784-400-20}
+   * @param mode how they trained: {@link #SIDE_BY_SIDE} or {@link #STACKED}
    * @param batchSize rows per step of each model
    * @param steps timed steps of each model
-   * @param samplesPerSecond each model's rate over its own timed steps, in model order
+   * @param samplesPerSecond each model's rate over its own timed steps, in model order (stacked:
+   *     all equal, the stacked step's)
    * @param aggregateSamplesPerSecond every model's samples over the wall time they took together
+   * @param msPerStep that wall time per step: milliseconds in which every model took one step
+   *     (stacked: one stacked step)
    * @param machine what it ran on
    */
-  public record Result(String backend, String backendDescription, String model, int batchSize, int steps,
-      List<Double> samplesPerSecond, double aggregateSamplesPerSecond, Machine machine) {
+  public record Result(String backend, String backendDescription, String model, String mode, int batchSize, int steps,
+      List<Double> samplesPerSecond, double aggregateSamplesPerSecond, double msPerStep, Machine machine) {
     /** How many models trained at once. */
     public int models() {
       return samplesPerSecond.size();
@@ -83,10 +97,37 @@ public final class ModelsAtOnce {
       for (Future<Double> f : models) rates.add(get(f));
       double wall = (System.nanoTime() - begin) / 1e9;
       return new Result(backends.get(0).name(), backends.get(0).description(), options.config().describe(),
-          options.batchSize(), options.steps(), List.copyOf(rates),
-          (double) m * options.batchSize() * options.steps() / wall, Machine.current());
+          SIDE_BY_SIDE, options.batchSize(), options.steps(), List.copyOf(rates),
+          (double) m * options.batchSize() * options.steps() / wall, 1e3 * wall / options.steps(), Machine.current());
     } finally {
       pool.shutdownNow();
+    }
+  }
+
+  /**
+   * Trains {@code models} models of {@code options.config()} together on {@code backend} (left
+   * open), model m seeded {@code options.seed() + m}: {@link Benchmark.Options#warmupSteps} stacked
+   * steps, then on until the JIT compiler is quiet (telling {@code warmupProgress} as {@link
+   * Benchmark#run} does), then {@link Benchmark.Options#steps} timed steps in {@link
+   * Benchmark.Options#rounds} rounds.
+   *
+   * @throws IllegalArgumentException for a model the stacked step does not take (see {@link StackedSteps})
+   */
+  public static Result runStacked(Backend backend, Dataset data, Benchmark.Options options, int models,
+      DoubleConsumer warmupProgress) {
+    int batch = options.batchSize();
+    try (StackedSteps loop = new StackedSteps(backend, options.config(), data, models, batch, options.seed())) {
+      loop.run(Math.max(1, options.warmupSteps()));
+      Benchmark.warmUntilCompiled(loop, options.maxWarmupSeconds(), warmupProgress);
+      warmupProgress.accept(options.maxWarmupSeconds());
+      backend.synchronize();
+      double seconds = 0;
+      for (int r = 0; r < options.rounds(); r++) {
+        seconds += loop.timed(options.steps() / options.rounds() + (r < options.steps() % options.rounds() ? 1 : 0));
+      }
+      double stepSeconds = seconds / options.steps(), each = batch / stepSeconds;
+      return new Result(backend.name(), backend.description(), options.config().describe(), STACKED, batch,
+          options.steps(), Collections.nCopies(models, each), models * each, 1e3 * stepSeconds, Machine.current());
     }
   }
 

@@ -79,7 +79,8 @@ final class BenchCommand implements Callable<Integer> {
   String precision;
 
   @Option(names = "--json", description = "Print one JSON array of results instead of a table "
-      + "(with --models M: an object, the array as \"one_model\" and the M models as \"models_at_once\").")
+      + "(with --models M: an object, the array as \"one_model\" and the M models as \"models_at_once\", "
+      + "an array of one per backend when both were measured).")
   boolean json;
 
   @Option(names = "--inference",
@@ -93,9 +94,20 @@ final class BenchCommand implements Callable<Integer> {
           + "and the time between the ops (CPU only: CUDA queues its ops asynchronously).")
   boolean breakdown;
   @Option(names = "--models", defaultValue = "1", paramLabel = "M",
-      description = "Then train M models of this shape at once, as sweep --parallel M does, and print each one's and the aggregate "
-          + "samples/s; on the CPU each gets an equal share of the cores (not yet on CUDA: models do not train batched on the GPU yet).")
+      description = "Then train M models of this shape at once and print the aggregate samples/s, ms per step of all M and "
+          + "the ratio to one model alone: on the CPU side by side as sweep --parallel M runs them, each on an equal "
+          + "share of the cores (or --models-mode stacked); on CUDA batched in one stacked step (strided-batched GEMMs, "
+          + "one CUDA graph per epoch; MLP models).")
   int models;
+
+  @Option(names = "--models-mode", paramLabel = "side-by-side|stacked",
+      description = "How the CPU trains --models M: side-by-side (default: a thread and a confined backend per model) "
+          + "or stacked (all M in one stacked step, as on the GPU; MLP models). CUDA trains them stacked only.")
+  String modelsMode;
+
+  @Option(names = "--tf32", description = "CUDA: let FP32 GEMMs use TF32 tensor cores (as train --tf32), for one model "
+      + "and for --models M.")
+  boolean tf32;
 
   @Override
   public Integer call() throws Exception {
@@ -122,6 +134,7 @@ final class BenchCommand implements Callable<Integer> {
     if (models < 1 || models > SweepCommand.MAX_PARALLEL) {
       throw new ParameterException(spec.commandLine(), "--models must be between 1 and " + SweepCommand.MAX_PARALLEL + ", got " + models);
     }
+    checkModelsMode(options.config().convolutional(), gemms);
     Dataset images = images(options);
     List<Benchmark.Result> results = new ArrayList<>();
     Map<Benchmark.Result, StepBreakdown> breakdowns = new LinkedHashMap<>();
@@ -132,7 +145,7 @@ final class BenchCommand implements Callable<Integer> {
     for (String name : devices(convolutions)) {
       Backends.Choice choice;
       try {
-        choice = Backends.select(name, Backends.GpuOptions.defaults(), convolutions, gemms);
+        choice = Backends.select(name, gpuOptions(), convolutions, gemms);
       } catch (Backends.PrecisionUnavailableException e) {
         throw new ParameterException(spec.commandLine(), e.getMessage());
       }
@@ -155,7 +168,7 @@ final class BenchCommand implements Callable<Integer> {
         }
       }
     }
-    ModelsAtOnce.Result together = models == 1 ? null : modelsAtOnce(images, options, results, gemms);
+    List<ModelsAtOnce.Result> together = models == 1 ? List.of() : modelsAtOnce(images, options, results, gemms);
     if (json) {
       ObjectMapper mapper = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
       ArrayNode array = mapper.createArrayNode();
@@ -164,12 +177,20 @@ final class BenchCommand implements Callable<Integer> {
         if (breakdowns.containsKey(r)) node.set("breakdown", mapper.valueToTree(breakdowns.get(r)));
         array.add(node);
       }
-      Object document = together == null ? array : java.util.Map.of("one_model", array, "models_at_once", together);
+      ArrayNode atOnce = mapper.createArrayNode();
+      for (ModelsAtOnce.Result r : together) {
+        ObjectNode node = mapper.valueToTree(r);
+        node.put("speedup_over_one_model", r.aggregateSamplesPerSecond() / alone(r, results));
+        atOnce.add(node);
+      }
+      // One backend's models at once as an object (the usual case, --device given); both backends' as an array.
+      Object document = models == 1 ? array
+          : Map.of("one_model", array, "models_at_once", atOnce.size() == 1 ? atOnce.get(0) : atOnce);
       out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(document));
     } else {
       printTable(out, results);
       breakdowns.forEach((r, b) -> printBreakdown(out, r, b));
-      if (together != null) printModelsAtOnce(out, together, results);
+      for (ModelsAtOnce.Result r : together) printModelsAtOnce(out, r, results);
       out.println("precision: " + gemms.text() + (gemms == Precision.BF16
           ? " (GEMMs read bfloat16 copies of weights and activations, accumulating in float32)" : ""));
     }
@@ -195,19 +216,71 @@ final class BenchCommand implements Callable<Integer> {
         forwardOps, b.backwardGemmsMs(), backwardOps, b.msPerStep() - b.forwardGemmsMs() - b.backwardGemmsMs());
   }
 
+  /** The CUDA backend's settings: {@code --tf32}, graphs as the system properties say (on by default). */
+  private Backends.GpuOptions gpuOptions() {
+    return new Backends.GpuOptions(tf32 || Backends.GpuOptions.defaults().tf32(), Backends.GpuOptions.defaults().graphs());
+  }
+
+  /** Whether the CPU trains {@code --models M} stacked ({@code --models-mode stacked}) rather than side by side. */
+  private boolean cpuStacked() {
+    return ModelsAtOnce.STACKED.equals(modelsMode);
+  }
+
+  /** A bad {@code --models-mode}, or one no backend asked for can run, is a usage error. */
+  private void checkModelsMode(boolean convolutions, Precision gemms) {
+    if (modelsMode != null && !modelsMode.equals(ModelsAtOnce.SIDE_BY_SIDE) && !modelsMode.equals(ModelsAtOnce.STACKED)) {
+      throw new ParameterException(spec.commandLine(), "--models-mode must be side-by-side or stacked, got '" + modelsMode + "'");
+    }
+    boolean cuda = device != null && device.equalsIgnoreCase("cuda");
+    if (cuda && ModelsAtOnce.SIDE_BY_SIDE.equals(modelsMode)) {
+      throw new ParameterException(spec.commandLine(), "--models-mode side-by-side is for the CPU: CUDA trains --models M stacked");
+    }
+    boolean stacked = cuda || cpuStacked();
+    if (models > 1 && gemms != Precision.FP32 && stacked) {
+      // The stacked step's GEMMs are FP32 (StackedOps has no bf16 path): a ratio against a bf16 row would mislead.
+      throw new ParameterException(spec.commandLine(), "--models " + models + " stacked (" + (cuda ? "on CUDA" : "--models-mode stacked")
+          + ") trains in fp32 only, not with --precision " + gemms.text());
+    }
+    if (models > 1 && convolutions && stacked) {
+      throw new ParameterException(spec.commandLine(), "--models " + models + " stacked (" + (cuda ? "on CUDA" : "--models-mode stacked")
+          + ") takes MLP models, not --conv");
+    }
+  }
+
   /**
-   * {@code --models M} on the CPU: M models at once, each backend confined to its share of the
-   * cores; null (saying why) when only CUDA was measured, where the batched path is not there yet.
+   * {@code --models M} on each backend measured: on the CPU side by side, each backend confined to
+   * its share of the cores, or stacked ({@code --models-mode}); on CUDA stacked, where a conv or
+   * bf16 model (no stacked step) is skipped, saying so.
    */
-  private ModelsAtOnce.Result modelsAtOnce(Dataset images, Benchmark.Options options, List<Benchmark.Result> results,
+  private List<ModelsAtOnce.Result> modelsAtOnce(Dataset images, Benchmark.Options options, List<Benchmark.Result> results,
       Precision gemms)
       throws InterruptedException {
     PrintWriter err = spec.commandLine().getErr();
-    if (results.stream().anyMatch(r -> r.backend().equals("cuda"))) {
-      err.printf("vae4j: --models %d: not yet on CUDA (models do not train batched on the GPU yet)%s%n", models,
-          results.stream().anyMatch(r -> r.backend().equals("cpu")) ? "; the CPU only" : "");
+    boolean convolutions = options.config().convolutional();
+    List<ModelsAtOnce.Result> out = new ArrayList<>();
+    for (Benchmark.Result one : results) {
+      String name = one.backend();
+      if (name.equals("cpu") && !cpuStacked()) {
+        out.add(sideBySide(images, options, gemms));
+      } else if (convolutions || gemms != Precision.FP32) {
+        err.printf("vae4j: --models %d: not on %s for %s (stacked training takes fp32 MLP models)%n", models, name,
+            convolutions ? "--conv models" : "--precision " + gemms.text());
+      } else {
+        try (Backend backend = Backends.select(name, gpuOptions(), false).backend();
+            WarmupProgress warmup = WarmupProgress.start(options.maxWarmupSeconds())) {
+          if (!json) err.printf("vae4j: bench %d models %s at once on %s, stacked in one step (%s)%n", models,
+              options.config().describe(), name, backend.description());
+          out.add(ModelsAtOnce.runStacked(backend, images, options, models, warmup));
+        }
+      }
     }
-    if (results.stream().noneMatch(r -> r.backend().equals("cpu"))) return null;
+    return out;
+  }
+
+  /** {@code --models M} side by side on the CPU: M backends, each confined to its share of the cores. */
+  private ModelsAtOnce.Result sideBySide(Dataset images, Benchmark.Options options, Precision gemms)
+      throws InterruptedException {
+    PrintWriter err = spec.commandLine().getErr();
     int cores = Math.max(1, Runtime.getRuntime().availableProcessors() / models);
     boolean convolutions = options.config().convolutional();
     List<Backend> backends = new ArrayList<>();
@@ -215,7 +288,7 @@ final class BenchCommand implements Callable<Integer> {
       for (int m = 0; m < models; m++) {
         backends.add(Backends.select("cpu", Backends.GpuOptions.defaults(), convolutions, gemms, cores).backend());
       }
-      if (!json) err.printf("vae4j: bench %d models %s at once on cpu, each on %d core%s (%s)%n", models,
+      if (!json) err.printf("vae4j: bench %d models %s at once on cpu side by side, each on %d core%s (%s)%n", models,
           options.config().describe(), cores, cores == 1 ? "" : "s", backends.get(0).description());
       return ModelsAtOnce.run(backends, images, options);
     } finally {
@@ -223,14 +296,20 @@ final class BenchCommand implements Callable<Integer> {
     }
   }
 
+  /** The one-model rate on {@code r}'s backend, the models at once's yardstick. */
+  private static double alone(ModelsAtOnce.Result r, List<Benchmark.Result> results) {
+    return results.stream().filter(x -> x.backend().equals(r.backend())).mapToDouble(Benchmark.Result::samplesPerSecond)
+        .findFirst().orElse(Double.NaN);
+  }
+
   private static void printModelsAtOnce(PrintWriter out, ModelsAtOnce.Result r, List<Benchmark.Result> results) {
     StringBuilder each = new StringBuilder();
     for (double rate : r.samplesPerSecond()) each.append(each.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%,.0f", rate));
-    double alone = results.stream().filter(x -> x.backend().equals(r.backend())).mapToDouble(Benchmark.Result::samplesPerSecond)
-        .findFirst().orElse(Double.NaN);
-    out.printf(Locale.ROOT, "%s: %d models %s at once (batch %d, %d timed steps each): %,.0f samples/s in all, %.2fx one model alone; "
-        + "each model's samples/s: %s%n", r.backend(), r.models(), r.model(), r.batchSize(), r.steps(),
-        r.aggregateSamplesPerSecond(), r.aggregateSamplesPerSecond() / alone, each);
+    boolean stacked = r.mode().equals(ModelsAtOnce.STACKED);
+    out.printf(Locale.ROOT, "%s: %d models %s at once, %s (batch %d, %d timed steps each): %,.0f samples/s in all, "
+        + "%.3f ms per %s, %.2fx one model alone%s%n", r.backend(), r.models(), r.model(), r.mode(), r.batchSize(), r.steps(),
+        r.aggregateSamplesPerSecond(), r.msPerStep(), stacked ? "stacked step" : "step of all " + r.models(),
+        r.aggregateSamplesPerSecond() / alone(r, results), stacked ? "" : "; each model's samples/s: " + each);
   }
 
   private Dataset images(Benchmark.Options options) throws java.io.IOException {

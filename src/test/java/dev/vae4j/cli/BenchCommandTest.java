@@ -57,11 +57,52 @@ class BenchCommandTest {
 
     CliRun table = CliRun.ok("bench", "--device", "cpu", "--hidden", "32", "--latent", "2", "--batch-size", "16",
         "--steps", "5", "--warmup", "2", "--max-warmup-seconds", "0", "--models", "2");
-    assertTrue(table.out().contains("cpu: 2 models 784-32-2 at once (batch 16, 5 timed steps each): "), table.out());
+    assertEquals("side-by-side", together.get("mode").asText(), o.out());
+    assertTrue(together.get("ms_per_step").asDouble() > 0, o.out());
+    assertTrue(together.get("speedup_over_one_model").asDouble() > 0, o.out());
+    assertTrue(table.out().contains("cpu: 2 models 784-32-2 at once, side-by-side (batch 16, 5 timed steps each): "), table.out());
     assertTrue(table.out().contains("machine: "), table.out());
     CliRun bad = CliRun.run("bench", "--device", "cpu", "--models", "0");
     assertEquals(2, bad.code());
     assertTrue(bad.err().contains("--models must be between 1 and 64, got 0"), bad.err());
+  }
+
+  @Test
+  void modelsModeStackedTrainsTheModelsInOneStepOnTheCpu() throws Exception {
+    CliRun o = CliRun.ok("bench", "--device", "cpu", "--json", "--hidden", "32", "--latent", "2", "--batch-size", "16",
+        "--steps", "4", "--warmup", "2", "--max-warmup-seconds", "0", "--models", "3", "--models-mode", "stacked");
+    JsonNode document = new ObjectMapper().readTree(o.out());
+    JsonNode together = document.get("models_at_once");
+    assertEquals("stacked", together.get("mode").asText(), o.out());
+    assertEquals("cpu", together.get("backend").asText(), o.out());
+    assertEquals(3, together.get("samples_per_second").size(), o.out());
+    double aggregate = together.get("aggregate_samples_per_second").asDouble();
+    // M x batch samples per stacked step.
+    assertEquals(3 * 16 / (together.get("ms_per_step").asDouble() / 1e3), aggregate, 1e-9 * aggregate, o.out());
+    double alone = document.get("one_model").get(0).get("samples_per_second").asDouble();
+    assertEquals(aggregate / alone, together.get("speedup_over_one_model").asDouble(), 1e-9 * aggregate / alone, o.out());
+
+    // --tf32 is CUDA's (its GEMMs' math mode): accepted, and without effect, on the CPU.
+    CliRun table = CliRun.ok("bench", "--device", "cpu", "--hidden", "32", "--latent", "2", "--batch-size", "16",
+        "--steps", "4", "--warmup", "2", "--max-warmup-seconds", "0", "--models", "2", "--models-mode", "stacked", "--tf32");
+    assertTrue(table.out().contains("cpu: 2 models 784-32-2 at once, stacked (batch 16, 4 timed steps each): "), table.out());
+    assertTrue(table.out().contains(" ms per stacked step, "), table.out());
+  }
+
+  @Test
+  void modelsModeUsageErrors() {
+    CliRun bad = CliRun.run("bench", "--device", "cpu", "--models", "2", "--models-mode", "together");
+    assertEquals(2, bad.code());
+    assertTrue(bad.err().contains("--models-mode must be side-by-side or stacked, got 'together'"), bad.err());
+    CliRun cuda = CliRun.run("bench", "--device", "cuda", "--models", "2", "--models-mode", "side-by-side");
+    assertEquals(2, cuda.code());
+    assertTrue(cuda.err().contains("--models-mode side-by-side is for the CPU: CUDA trains --models M stacked"), cuda.err());
+    CliRun conv = CliRun.run("bench", "--device", "cpu", "--conv", "--models", "2", "--models-mode", "stacked");
+    assertEquals(2, conv.code());
+    assertTrue(conv.err().contains("--models 2 stacked (--models-mode stacked) takes MLP models, not --conv"), conv.err());
+    CliRun bf16 = CliRun.run("bench", "--device", "cuda", "--models", "2", "--precision", "bf16");
+    assertEquals(2, bf16.code());
+    assertTrue(bf16.err().contains("--models 2 stacked (on CUDA) trains in fp32 only, not with --precision bf16"), bf16.err());
   }
 
   @Test
