@@ -143,65 +143,103 @@ public record TrainOptions(
 
   /** These options with {@code epochs} passes over the training set. */
   public TrainOptions withEpochs(int epochs) {
-    return new TrainOptions(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs,
-        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, clipGradNorm, dropout,
-        classWeights, precision, iwaeK);
+    return with(c -> c.epochs = epochs);
   }
 
   /** These options with {@code schedule}. */
   public TrainOptions withSchedule(LearningRateSchedule schedule) {
-    return new TrainOptions(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs,
-        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, clipGradNorm, dropout,
-        classWeights, precision, iwaeK);
+    return with(c -> c.schedule = schedule);
   }
 
   /** These options with gradient clipping to global norm {@code max} (0: none). */
   public TrainOptions withClipGradNorm(double max) {
-    return new TrainOptions(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs,
-        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, max, dropout,
-        classWeights, precision, iwaeK);
+    return with(c -> c.clipGradNorm = max);
   }
 
   /** These options with {@code optimizer} (AdamW's choice sets {@link #decoupledWeightDecay}). */
   public TrainOptions withOptimizer(OptimizerChoice optimizer) {
-    return new TrainOptions(epochs, batchSize, learningRate, weightDecay, optimizer.decoupled(), beta, klWarmupEpochs,
-        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, clipGradNorm, dropout,
-        classWeights, precision, iwaeK);
+    return with(c -> {
+      c.optimizer = optimizer;
+      c.decoupledWeightDecay = optimizer.decoupled();
+    });
   }
 
   /** These options with drop probability {@code dropout} (0: none). */
   public TrainOptions withDropout(float dropout) {
-    return new TrainOptions(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs,
-        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, clipGradNorm, dropout,
-        classWeights, precision, iwaeK);
+    return with(c -> c.dropout = dropout);
   }
 
   /** These options with the GEMMs reading {@code precision}. */
   public TrainOptions withPrecision(Precision precision) {
-    return new TrainOptions(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs,
-        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, clipGradNorm, dropout,
-        classWeights, precision, iwaeK);
+    return with(c -> c.precision = precision);
   }
 
   /** These options with {@code balance} as the epochs' sampling. */
   public TrainOptions withBalance(Balance balance) {
-    return new TrainOptions(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs,
-        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, clipGradNorm, dropout,
-        classWeights, precision, iwaeK);
+    return with(c -> c.balance = balance);
   }
 
   /** These options trained on the importance-weighted bound with {@code k} draws (1: the ELBO). */
   public TrainOptions withIwaeK(int k) {
-    return new TrainOptions(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs,
-        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, clipGradNorm, dropout,
-        classWeights, precision, k);
+    return with(c -> c.iwaeK = k);
   }
 
   /** These options with {@code classWeights} on the training rows' losses. */
   public TrainOptions withClassWeights(ClassWeights classWeights) {
-    return new TrainOptions(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs,
-        seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, clipGradNorm, dropout,
-        classWeights, precision, iwaeK);
+    return with(c -> c.classWeights = classWeights);
+  }
+
+  /** These options with what {@code change} sets changed, checked again as new ones are. */
+  private TrainOptions with(java.util.function.Consumer<Copy> change) {
+    Copy c = new Copy(this);
+    change.accept(c);
+    return c.build();
+  }
+
+  /**
+   * Every component, changeable: the one place besides the record header that lists them all, so
+   * that a new option is a component here and not one more copy of the whole argument list in each
+   * {@code withX}.
+   */
+  private static final class Copy {
+    int epochs, batchSize, klWarmupEpochs, patience, iwaeK;
+    double learningRate, weightDecay, validationFraction, clipGradNorm;
+    boolean decoupledWeightDecay, validateOnTestSplit;
+    float beta, dropout;
+    long seed;
+    OptimizerChoice optimizer;
+    LearningRateSchedule schedule;
+    Balance balance;
+    ClassWeights classWeights;
+    Precision precision;
+
+    Copy(TrainOptions o) {
+      epochs = o.epochs;
+      batchSize = o.batchSize;
+      learningRate = o.learningRate;
+      weightDecay = o.weightDecay;
+      decoupledWeightDecay = o.decoupledWeightDecay;
+      beta = o.beta;
+      klWarmupEpochs = o.klWarmupEpochs;
+      seed = o.seed;
+      validationFraction = o.validationFraction;
+      validateOnTestSplit = o.validateOnTestSplit;
+      patience = o.patience;
+      optimizer = o.optimizer;
+      schedule = o.schedule;
+      balance = o.balance;
+      clipGradNorm = o.clipGradNorm;
+      dropout = o.dropout;
+      classWeights = o.classWeights;
+      precision = o.precision;
+      iwaeK = o.iwaeK;
+    }
+
+    TrainOptions build() {
+      return new TrainOptions(epochs, batchSize, learningRate, weightDecay, decoupledWeightDecay, beta, klWarmupEpochs,
+          seed, validationFraction, validateOnTestSplit, patience, optimizer, schedule, balance, clipGradNorm, dropout,
+          classWeights, precision, iwaeK);
+    }
   }
 
   /** The KL weight used during {@code epoch} (1-based), after warm-up. */
