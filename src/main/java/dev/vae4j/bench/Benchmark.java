@@ -561,81 +561,49 @@ public final class Benchmark {
    * an epoch is one recorded step (a CUDA graph on the GPU). For benchmarks; {@link Trainer} is
    * the way to train.
    */
-  public static final class TrainingSteps implements Passes {
+  public static final class TrainingSteps extends RecordedEpochs {
     private final Backend backend;
     private final int batch;
-    private final int stepsPerEpoch;
     private final long seed;
     private final Tensor images;
     private final IndexTensor order;
     private final TrainingStep training;
     private final AdamParams hyper = AdamParams.pytorchDefaults(1e-3);
-    private long stepsTaken;
-    private Backend.RecordedStep recording;
-    private int replaysLeft;
 
     /** Uploads {@code data} and allocates everything the steps need. */
     public TrainingSteps(Vae vae, Dataset data, int batch, long seed) {
-      if (batch > data.count()) {
-        throw new IllegalArgumentException("batch size " + batch + " is larger than the " + data.count() + " images");
-      }
+      super(vae.backend(), stepsPerEpoch(data, batch));
       this.backend = vae.backend();
       this.batch = batch;
-      int features = data.features();
-      this.stepsPerEpoch = data.count() / batch;
       this.seed = seed;
-      this.images = ResidentImages.upload(backend, features, data);
+      this.images = ResidentImages.upload(backend, data.features(), data);
       this.order = backend.allocateIndices(data.count());
       backend.uploadIndices(EpochOrder.shuffledRange(data.count(), new SplittableRandom(seed)), order);
       this.training = TrainingStep.allocate(vae, batch);
     }
 
-    /** Full batches in one pass over the data. */
-    public int stepsPerEpoch() {
-      return stepsPerEpoch;
-    }
-
-    /** Wall-clock seconds of {@code steps} steps, waiting for all of them to finish. */
-    @Override
-    public double timed(int steps) {
-      backend.synchronize();
-      long start = System.nanoTime();
-      run(steps);
-      backend.download(training.lossSums()); // waits for every queued step
-      return (System.nanoTime() - start) / 1e9;
-    }
-
-    /** Queues {@code steps} steps; asynchronous backends may still be running them on return. */
-    @Override
-    public void run(int steps) {
-      while (steps > 0) {
-        if (replaysLeft == 0) recordRestOfEpoch();
-        int chunk = Math.min(steps, replaysLeft);
-        for (int i = 0; i < chunk; i++) recording.replay();
-        replaysLeft -= chunk;
-        stepsTaken += chunk;
-        steps -= chunk;
+    /** Full batches of {@code batch} rows in {@code data}, which must hold one at least. */
+    static int stepsPerEpoch(Dataset data, int batch) {
+      if (batch > data.count()) {
+        throw new IllegalArgumentException("batch size " + batch + " is larger than the " + data.count() + " images");
       }
+      return data.count() / batch;
     }
 
-    /**
-     * Records the steps from here to the end of the epoch, replayed as {@link #run} asks for them:
-     * one recording (one CUDA graph) per epoch however the steps are requested, so that a caller
-     * taking one step at a time measures the step, not the recording.
-     */
-    private void recordRestOfEpoch() {
-      if (recording != null) recording.close();
-      int position = (int) (stepsTaken % stepsPerEpoch);
-      long first = stepsTaken;
-      recording = backend.recordStep(
-          k -> training.run(images, order, (position + (int) k) * batch, batch, seed, first + k + 1, 1f, hyper));
-      replaysLeft = stepsPerEpoch - position;
+    @Override
+    void step(int position, long step) {
+      training.run(images, order, position * batch, batch, seed, step, 1f, hyper);
+    }
+
+    @Override
+    Tensor lastWritten() {
+      return training.lossSums();
     }
 
     /** Frees the data and buffers (not the model). */
     @Override
     public void close() {
-      if (recording != null) recording.close();
+      closeRecording();
       backend.release(images);
       training.release();
     }

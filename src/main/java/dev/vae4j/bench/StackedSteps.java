@@ -24,17 +24,13 @@ import java.util.SplittableRandom;
  * within an epoch is one recording (one CUDA graph on the GPU), so a step is one graph replay of M
  * models' work.
  */
-public final class StackedSteps implements Benchmark.Passes {
+public final class StackedSteps extends RecordedEpochs {
   private final Backend backend;
   private final int models;
   private final int batch;
-  private final int stepsPerEpoch;
   private final Tensor images;
   private final IndexTensor order;
   private final StackedTrainingStep training;
-  private long stepsTaken;
-  private Backend.RecordedStep recording;
-  private int replaysLeft;
 
   /**
    * Uploads {@code data} and allocates everything {@code models} models of {@code config} need.
@@ -43,13 +39,10 @@ public final class StackedSteps implements Benchmark.Passes {
    *     MLP, another likelihood than Bernoulli or Gaussian), or a batch larger than the data
    */
   public StackedSteps(Backend backend, VaeConfig config, Dataset data, int models, int batch, long seed) {
-    if (batch > data.count()) {
-      throw new IllegalArgumentException("batch size " + batch + " is larger than the " + data.count() + " images");
-    }
+    super(backend, Benchmark.TrainingSteps.stepsPerEpoch(data, batch));
     this.backend = backend;
     this.models = models;
     this.batch = batch;
-    this.stepsPerEpoch = data.count() / batch;
     List<Vae> stack = new ArrayList<>();
     long[] seeds = new long[models];
     float[] betas = new float[models];
@@ -73,52 +66,25 @@ public final class StackedSteps implements Benchmark.Passes {
     return models;
   }
 
-  /** Full batches of each model in one pass over the data. */
-  public int stepsPerEpoch() {
-    return stepsPerEpoch;
-  }
-
   /** Model {@code model}'s parameters, as {@link Vae#parameters()} lays them out. */
   public float[] parameters(int model) {
     return training.parameters(model);
   }
 
-  /** Wall-clock seconds of {@code steps} stacked steps, waiting for all of them to finish. */
   @Override
-  public double timed(int steps) {
-    backend.synchronize();
-    long start = System.nanoTime();
-    run(steps);
-    backend.download(training.lossSums()); // waits for every queued step
-    return (System.nanoTime() - start) / 1e9;
+  void step(int position, long step) {
+    training.run(images, order, position * batch, batch, step);
   }
 
-  /** Queues {@code steps} stacked steps; asynchronous backends may still be running them on return. */
   @Override
-  public void run(int steps) {
-    while (steps > 0) {
-      if (replaysLeft == 0) recordRestOfEpoch();
-      int chunk = Math.min(steps, replaysLeft);
-      for (int i = 0; i < chunk; i++) recording.replay();
-      replaysLeft -= chunk;
-      stepsTaken += chunk;
-      steps -= chunk;
-    }
-  }
-
-  /** As {@link Benchmark.TrainingSteps}: one recording per epoch, however the steps are asked for. */
-  private void recordRestOfEpoch() {
-    if (recording != null) recording.close();
-    int position = (int) (stepsTaken % stepsPerEpoch);
-    long first = stepsTaken;
-    recording = backend.recordStep(k -> training.run(images, order, (position + (int) k) * batch, batch, first + k + 1));
-    replaysLeft = stepsPerEpoch - position;
+  Tensor lastWritten() {
+    return training.lossSums();
   }
 
   /** Frees the data and buffers (the models' own parameters, copied in, go with the backend). */
   @Override
   public void close() {
-    if (recording != null) recording.close();
+    closeRecording();
     backend.release(images);
     training.release();
   }
