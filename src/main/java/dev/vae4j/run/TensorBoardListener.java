@@ -24,7 +24,8 @@ import javax.imageio.ImageIO;
  *   <li>every epoch, at the epoch number: {@code epoch/train_loss}, {@code epoch/train_recon},
  *       {@code epoch/train_kl}, {@code epoch/val_loss}, {@code epoch/val_recon}, {@code
  *       epoch/val_kl} (when there is validation), {@code epoch/kl_weight}, {@code
- *       epoch/learning_rate}, {@code epoch/samples_per_s}, and two images ({@link Pictures}: RGB
+ *       epoch/learning_rate}, {@code epoch/samples_per_s} (and with {@code --iwae-k} {@code
+ *       epoch/train_iwae}, with {@code --clip-grad-norm} {@code epoch/grad_norm}, the mean norm before clipping), and two images ({@link Pictures}: RGB
  *       for colour data, grayscale for grey): {@code samples} (64 decoded prior draws, the same
  *       draws every epoch) and {@code reconstructions} (16 images spread over {@code pictures}
  *       above their reconstructions, the rows labelled).
@@ -112,6 +113,7 @@ public final class TensorBoardListener implements TrainingListener, AutoCloseabl
       writer.scalar("epoch/learning_rate", epoch, m.learningRate() != null ? m.learningRate() : learningRate);
       writer.scalar("epoch/samples_per_s", epoch, m.samplesPerSecond());
       if (m.trainIwae() != null) writer.scalar("epoch/train_iwae", epoch, m.trainIwae()); // --iwae-k only
+      if (m.gradNorm() != null) writer.scalar("epoch/grad_norm", epoch, m.gradNorm()); // --clip-grad-norm only
       Pictures grids = Pictures.of(pictures, model, SCALE);
       image("samples", epoch, grids.samples(SAMPLES, COLUMNS, seed, false));
       image("reconstructions", epoch, grids.reconstructions(originals, originals.length / pictures.features(), COLUMNS, seed,

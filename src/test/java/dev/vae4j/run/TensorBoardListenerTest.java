@@ -49,7 +49,8 @@ class TensorBoardListenerTest {
     for (int i = 0; i < first.length; i++) first[i] = i;
     Dataset train = all.train().subset(first, "1000 digits");
     DatasetSplit data = new DatasetSplit("digits", train, null);
-    TrainOptions options = new TrainOptions(2, 64, 2e-3, 0, false, 1f, 2, 5, 0.1, false, 0);
+    // Clipping far above the norms: every step measures the norm, none is scaled.
+    TrainOptions options = new TrainOptions(2, 64, 2e-3, 0, false, 1f, 2, 5, 0.1, false, 0).withClipGradNorm(1e6);
     List<StepMetrics> steps = new ArrayList<>();
     List<EpochMetrics> epochs = new ArrayList<>();
     Path file;
@@ -113,6 +114,7 @@ class TensorBoardListenerTest {
       assertEquals(m.klWeight(), scalars.get("epoch/kl_weight").get(e));
       assertEquals((float) m.samplesPerSecond(), scalars.get("epoch/samples_per_s").get(e));
       assertEquals(2e-3f, scalars.get("epoch/learning_rate").get(e));
+      assertEquals(m.gradNorm().floatValue(), scalars.get("epoch/grad_norm").get(e));
     }
     assertEquals(2, images.get("samples").size());
     assertEquals(2, images.get("reconstructions").size());
