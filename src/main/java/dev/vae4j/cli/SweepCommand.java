@@ -407,11 +407,18 @@ final class SweepCommand implements Callable<Integer> {
       Path aside = moveAside(recorded);
       cli.getErr().printf("vae4j: moved the sweep this one replaces to %s%n", aside);
     } else if (Files.isDirectory(out)) {
+      List<Path> found;
       try (var entries = Files.list(out)) {
         // Another shard's sweep.json on its way in (AtomicFiles' hidden temporary) is no stranger's file.
-        if (entries.anyMatch(p -> !isTemporary(p))) {
-          throw new ParameterException(cli, out + " is not empty and holds no " + SweepDefinition.FILE + "; choose another --out");
-        }
+        found = entries.filter(p -> !isTemporary(p)).toList();
+      }
+      if (found.contains(file)) {
+        // Another shard's sweep.json arrived between the check above and the listing: check it as one.
+        prepareFolder(cli, definition);
+        return;
+      }
+      if (!found.isEmpty()) {
+        throw new ParameterException(cli, out + " is not empty and holds no " + SweepDefinition.FILE + "; choose another --out");
       }
     } else if (Files.exists(out)) {
       throw new ParameterException(cli, out + " exists and is not a folder");

@@ -102,6 +102,7 @@ class ShardProcessesTest {
     return new ProcessBuilder(command).redirectErrorStream(true).start();
   }
 
+  /** The child's exit code once it ends; its output goes to this test's, so that a failure shows why. */
   private static int exitOf(Process p) throws Exception {
     Thread reader = new Thread(() -> drain(p, new CountDownLatch(1)));
     reader.start();
@@ -115,6 +116,7 @@ class ShardProcessesTest {
     try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
       for (String line; (line = r.readLine()) != null; ) {
         if (line.contains(" on cpu: ")) training.countDown();
+        if (line.startsWith("vae4j: error")) System.out.println("child process " + p.pid() + ": " + line);
       }
     } catch (IOException e) {
       // the process was killed mid-line
