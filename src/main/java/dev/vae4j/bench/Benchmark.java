@@ -82,6 +82,11 @@ public final class Benchmark {
       this(config, batchSize, steps, warmupSteps, seed, DEFAULT_MAX_WARMUP_SECONDS, defaultRounds(steps));
     }
 
+    /** Timed steps in round {@code round} (0-based): the steps split as evenly as they go, the first rounds one more. */
+    public int stepsInRound(int round) {
+      return steps / rounds + (round < steps % rounds ? 1 : 0);
+    }
+
     /** {@link #DEFAULT_ROUNDS}, or one round per step when there are fewer timed steps. */
     public static int defaultRounds(int steps) {
       return Math.min(DEFAULT_ROUNDS, steps);
@@ -369,7 +374,7 @@ public final class Benchmark {
       double warmupSeconds = (System.nanoTime() - warmupStart) / 1e9;
       double seconds = 0, slowest = Double.POSITIVE_INFINITY, fastest = 0;
       for (int r = 0; r < options.rounds(); r++) {
-        int roundSteps = options.steps() / options.rounds() + (r < options.steps() % options.rounds() ? 1 : 0);
+        int roundSteps = options.stepsInRound(r);
         double roundSeconds = loop.timed(roundSteps), rate = batch * roundSteps / roundSeconds;
         seconds += roundSeconds;
         slowest = Math.min(slowest, rate);

@@ -3,8 +3,6 @@ package dev.vae4j.bench;
 import dev.vae4j.Vae;
 import dev.vae4j.backend.Backend;
 import dev.vae4j.data.Dataset;
-import java.lang.management.CompilationMXBean;
-import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -123,7 +121,7 @@ public final class ModelsAtOnce {
       backend.synchronize();
       double seconds = 0;
       for (int r = 0; r < options.rounds(); r++) {
-        seconds += loop.timed(options.steps() / options.rounds() + (r < options.steps() % options.rounds() ? 1 : 0));
+        seconds += loop.timed(options.stepsInRound(r));
       }
       double stepSeconds = seconds / options.steps(), each = batch / stepSeconds;
       return new Result(backend.name(), backend.description(), options.config().describe(), STACKED, batch,
@@ -137,10 +135,7 @@ public final class ModelsAtOnce {
     Vae vae = Vae.create(options.config(), backend, seed);
     try (Benchmark.TrainingSteps loop = new Benchmark.TrainingSteps(vae, data, options.batchSize(), seed)) {
       loop.run(Math.max(1, options.warmupSteps()));
-      CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-      if (options.maxWarmupSeconds() > 0 && jit != null && jit.isCompilationTimeMonitoringSupported()) {
-        JitWarmup.run(loop::timed, jit::getTotalCompilationTime, options.maxWarmupSeconds(), s -> {});
-      }
+      Benchmark.warmUntilCompiled(loop, options.maxWarmupSeconds(), s -> {});
       backend.synchronize();
       start.await();
       return options.batchSize() * options.steps() / loop.timed(options.steps());

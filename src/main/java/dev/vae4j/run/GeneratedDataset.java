@@ -1,8 +1,6 @@
 package dev.vae4j.run;
 
 import dev.vae4j.Vae;
-import dev.vae4j.backend.Backend;
-import dev.vae4j.backend.Tensor;
 import dev.vae4j.data.IdxWriter;
 import dev.vae4j.plot.ImageGrid;
 import java.awt.image.BufferedImage;
@@ -152,16 +150,8 @@ public final class GeneratedDataset {
     if (total > Integer.MAX_VALUE - 8) {
       throw new IllegalArgumentException(count + " images of " + d + " pixels do not fit one array; ask for fewer");
     }
-    // All latent draws at once, as Vae#sample draws them, then decoded a chunk at a time.
-    Backend backend = model.backend();
-    Tensor zt = backend.allocate((long) count * latent);
-    float[] z;
-    try {
-      backend.normalNoise(zt, seed, 0);
-      z = backend.download(zt);
-    } finally {
-      backend.release(zt);
-    }
+    // All latent draws at once, those Vae#sample decodes for the seed, then decoded a chunk at a time.
+    float[] z = model.priorDraws(count, seed);
     SplittableRandom random = new SplittableRandom(seed); // --binary's draws, in the order sample's PNG takes them
     byte[] bytes = new byte[(int) total];
     for (int first = 0; first < count; first += CHUNK) {
