@@ -29,13 +29,8 @@ class BalancedTrainingTest {
 
   @Test
   void oversamplingLowersTheRareClasssReconstructionLoss() {
-    DatasetSplit data = digits.rareThrees();
-    TrainOptions plain = RareDigits.options(3, 64);
-    double without = digits.rareTestLoss(data, plain);
-    double with = digits.rareTestLoss(data, plain.withBalance(Balance.OVERSAMPLE));
-    System.out.printf("BalancedTrainingTest: test 3s' reconstruction BCE %.2f without, %.2f with --balance oversample%n",
-        without, with);
-    assertTrue(with < 0.9 * without, "oversampled " + with + " vs " + without + " nats per image");
+    double[] loss = digits.rareTestLossWithoutAndWith(o -> o.withBalance(Balance.OVERSAMPLE), "--balance oversample");
+    assertTrue(loss[1] < 0.9 * loss[0], "oversampled " + loss[1] + " vs " + loss[0] + " nats per image");
   }
 
   @Test

@@ -9,6 +9,7 @@ import dev.vae4j.data.DatasetSplit;
 import dev.vae4j.data.Datasets;
 import dev.vae4j.model.VaeConfig;
 import java.io.IOException;
+import java.util.function.UnaryOperator;
 import java.util.stream.IntStream;
 
 /**
@@ -67,8 +68,20 @@ final class RareDigits implements AutoCloseable {
     return new DatasetSplit("x", images, null);
   }
 
+  /**
+   * The rare 3s' test loss ({@link #rareTestLoss}) after 3 epochs of batch 64 on {@link #rareThrees},
+   * without and with {@code option} ({@code flag} names it in the printed line): {without, with}.
+   */
+  double[] rareTestLossWithoutAndWith(UnaryOperator<TrainOptions> option, String flag) {
+    DatasetSplit data = rareThrees();
+    TrainOptions plain = options(3, 64);
+    double without = rareTestLoss(data, plain), with = rareTestLoss(data, option.apply(plain));
+    System.out.printf("%s: test 3s' reconstruction BCE %.2f without, %.2f with %s%n", who, without, with, flag);
+    return new double[] {without, with};
+  }
+
   /** Mean reconstruction BCE (nats per image, double on the host) of the test split's rare digits after training. */
-  double rareTestLoss(DatasetSplit data, TrainOptions options) {
+  private double rareTestLoss(DatasetSplit data, TrainOptions options) {
     Vae model = model();
     Trainer.fit(model, data, options);
     Dataset test = data.test();
