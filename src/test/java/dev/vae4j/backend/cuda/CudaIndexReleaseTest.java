@@ -7,10 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.vae4j.Vae;
 import dev.vae4j.backend.IndexTensor;
 import dev.vae4j.backend.Tensor;
+import dev.vae4j.data.Dataset;
+import dev.vae4j.data.DatasetSplit;
 import dev.vae4j.model.Conditioning;
 import dev.vae4j.model.VaeConfig;
+import dev.vae4j.train.TrainOptions;
+import dev.vae4j.train.Trainer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -19,7 +24,8 @@ import org.junit.jupiter.api.Test;
  * {@code release(IndexTensor)} on the recording fake: one {@code cudaFree} of the buffer's own
  * allocation, a second release or a use after it refused on the host (the freed address may hold
  * another buffer by then), and a conditional model's per-call labels freed by the call that uploads
- * them, so that {@code sample} and {@code reconstruct} leave the device as they found it.
+ * them, so that {@code sample} and {@code reconstruct} leave the device as they found it, as a
+ * conditional model's training does (its orders and resident labels freed in {@code releaseBuffers}).
  */
 class CudaIndexReleaseTest {
   private static final Pattern MALLOC = Pattern.compile("cudaMalloc (\\d+) -> (@\\d+)\\+0x0");
@@ -91,5 +97,35 @@ class CudaIndexReleaseTest {
         "each allocation freed once, nothing else freed: " + made + " against " + freed);
     long labelBuffers = made.stream().filter(m -> m.startsWith(rows * Integer.BYTES + " ")).count();
     assertTrue(labelBuffers >= calls + 1, "a label buffer per call (" + (calls + 1) + "): " + made);
+  }
+
+  /**
+   * A conditional model's {@code Trainer.fit} (with a held-out validation part) frees every
+   * allocation it makes: images, the training and validation orders, the resident labels, the step's
+   * buffers. The second fit is the one counted, after the first has made what lasts.
+   */
+  @Test
+  void conditionalTrainingFreesEveryAllocationItMakes() {
+    int count = 96;
+    byte[] pixels = new byte[count * 28 * 28];
+    int[] labels = new int[count];
+    SplittableRandom random = new SplittableRandom(3);
+    for (int i = 0; i < pixels.length; i++) pixels[i] = (byte) random.nextInt(256);
+    for (int i = 0; i < count; i++) labels[i] = random.nextInt(10);
+    DatasetSplit data = new DatasetSplit("fake", Dataset.ofBytes("fake", pixels, labels, count, 28, 28), null);
+    TrainOptions options = new TrainOptions(1, 32, 1e-3, 0, false, 1f, 0, 5, 0.25, false, 0);
+    RecordingCuda cuda = new RecordingCuda();
+    List<String> lines = CudaConditionalTest.transcript(cuda, backend -> {
+      Vae vae = Vae.create(VaeConfig.mnistDefault().withConditioning(Conditioning.of(10)), backend, 1);
+      Trainer.fit(vae, data, options);
+      cuda.mark("fit");
+      Trainer.fit(vae, data, options);
+    });
+    List<String> measured = lines.subList(lines.indexOf("# fit") + 1, lines.size());
+    List<String> made = mallocs(measured);
+    assertEquals(names(made).stream().sorted().toList(), frees(measured).stream().sorted().toList(),
+        "each allocation freed once: " + made);
+    assertTrue(made.stream().filter(m -> m.startsWith(count * Integer.BYTES + " ")).count() >= 1,
+        "the resident labels (" + count + " ints) among them: " + made);
   }
 }
