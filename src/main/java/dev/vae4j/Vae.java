@@ -154,12 +154,14 @@ public final class Vae {
     requireLength(z, rows * config.latent(), "latent points");
     Workspace ws = network.workspace(rows, false);
     Tensor zt = backend.allocate(z.length);
+    IndexTensor rowLabels = null;
     try {
-      condition(ws, labels, rows);
+      rowLabels = condition(ws, labels, rows);
       backend.upload(z, zt);
       network.decodeFromInParts(ws, zt, rows);
       return pixelMeans(ws, rows);
     } finally {
+      if (rowLabels != null) backend.release(rowLabels);
       backend.release(zt);
       ws.release(backend);
     }
@@ -199,33 +201,39 @@ public final class Vae {
   public float[] reconstruct(float[] x, int rows, long seed, int[] labels) {
     requireLength(x, rows * config.inputSize(), "images");
     Workspace ws = network.workspace(rows, false);
+    IndexTensor rowLabels = null;
     try {
-      condition(ws, labels, rows);
+      rowLabels = condition(ws, labels, rows);
       backend.upload(x, 0, ws.input(), 0, x.length);
       backend.normalNoise(ws.eps(), seed, 0);
       network.forwardInParts(ws, rows);
       return pixelMeans(ws, rows);
     } finally {
+      if (rowLabels != null) backend.release(rowLabels);
       ws.release(backend);
     }
   }
 
   /**
    * Gives a conditional model's workspace the rows' labels (uploaded); a plain VAE's needs none.
+   * Returns the uploaded labels, which the caller releases after the pass (null for a plain VAE).
    *
    * @throws IllegalArgumentException for a conditional model without a label per row in [0, classes), or labels for a plain VAE
    */
-  private void condition(Workspace ws, int[] labels, int rows) {
-    if (config.classes() == 0 && labels == null) return;
+  private IndexTensor condition(Workspace ws, int[] labels, int rows) {
+    if (config.classes() == 0 && labels == null) return null;
     if (labels == null || labels.length != rows) {
       throw new IllegalArgumentException("a conditional model needs each row's class: "
           + (labels == null ? "no labels" : labels.length + " labels") + " for " + rows + " rows");
     }
-    ws.condition(uploadLabels(labels), null, 0);
+    IndexTensor uploaded = uploadLabels(labels);
+    ws.condition(uploaded, null, 0);
+    return uploaded;
   }
 
   /**
-   * A conditional model's {@code labels} on its backend, for {@link Workspace#condition}.
+   * A conditional model's {@code labels} on its backend, for {@link Workspace#condition}; the
+   * caller releases them ({@link Backend#release(IndexTensor)}) when its passes are done.
    *
    * @throws IllegalArgumentException for a label outside [0, classes), or for a model that is not conditional
    */

@@ -39,6 +39,15 @@ public interface MemoryOps {
    */
   default void release(Tensor t) {}
 
+  /**
+   * Frees an index buffer made by {@link #allocateIndices} before the backend closes, as {@link
+   * #release(Tensor)} frees a tensor: whoever allocates one releases it when done (a conditional
+   * model's labels uploaded per call would otherwise hold device memory until the backend closes).
+   * Using a released buffer is an error. The default does nothing, which suits a backend whose
+   * memory the garbage collector reclaims.
+   */
+  default void release(IndexTensor indices) {}
+
   /** Waits until all queued work is done (a no-op for synchronous backends). */
   void synchronize();
 

@@ -610,6 +610,7 @@ public final class Benchmark {
     public void close() {
       closeRecording();
       backend.release(images);
+      backend.release(order);
       training.release();
     }
   }

@@ -86,6 +86,7 @@ public final class StackedSteps extends RecordedEpochs {
   public void close() {
     closeRecording();
     backend.release(images);
+    backend.release(order);
     training.release();
   }
 }

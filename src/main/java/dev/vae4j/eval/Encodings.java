@@ -71,6 +71,7 @@ public record Encodings(float[] mu, float[] logvar, int count, int latent) {
       });
     } finally {
       ws.release(backend);
+      if (labels != null) backend.release(labels);
     }
     return new Encodings(mu, logvar, count, latent);
   }

@@ -164,6 +164,8 @@ public final class LikelihoodEstimator {
         ws.release(backend);
         backend.release(images);
         backend.release(stats);
+        backend.release(rowsOf);
+        if (labels != null) backend.release(labels); // a Run estimates once
       }
     }
 

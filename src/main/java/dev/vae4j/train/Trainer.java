@@ -406,5 +406,8 @@ public final class Trainer {
     backend.release(images);
     if (imageWeights != null) backend.release(imageWeights);
     training.release();
+    backend.release(trainOrder);
+    if (validationOrder != null) backend.release(validationOrder);
+    if (labels != null) backend.release(labels);
   }
 }

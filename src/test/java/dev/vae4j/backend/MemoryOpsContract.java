@@ -7,7 +7,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The contract of {@link MemoryOps}, every op against a double-precision reference written from its
- * Javadoc: the row gather from float and 8-bit sources, the conditional VAE's one-hot append and its backward (uploads, downloads, fills and slices are
+ * Javadoc: the row gather from float and 8-bit sources, the conditional VAE's one-hot append and its backward, the
+ * release of index buffers (uploads, downloads, fills and slices are
  * exercised by every other family's tests). A backend's test runs it by implementing this interface
  * (as {@link BackendContractTest} does for all families), which supplies the backend and the seeded
  * randomness.
@@ -105,5 +106,33 @@ public interface MemoryOpsContract extends OpsContract {
     for (int r = 0; r < rows; r++) {
       for (int c = 0; c < width; c++) assertEquals(wide[r * (width + classes) + c], out[r * width + c]);
     }
+  }
+
+  /**
+   * Index buffers released between passes, as a conditional model's per-call labels are: each is
+   * released once after its gather, an empty one too, and a buffer allocated after a release (which
+   * may get the freed memory) gathers its own indices.
+   */
+  @Test
+  default void releaseIndicesBetweenUses() {
+    int srcRows = 20, cols = 5, rows = 8;
+    float[] src = gaussian(srcRows * cols, 1);
+    Tensor source = upload(src);
+    for (int round = 0; round < 3; round++) {
+      int[] idx = new int[rows];
+      for (int i = 0; i < rows; i++) idx[i] = random().nextInt(srcRows);
+      IndexTensor indices = backend().allocateIndices(rows);
+      backend().uploadIndices(idx, indices);
+      Tensor dst = poisoned(rows * cols);
+      backend().gatherRows(source, cols, indices, 0, rows, dst);
+      backend().release(indices);
+      float[] out = backend().download(dst);
+      for (int r = 0; r < rows; r++) {
+        for (int c = 0; c < cols; c++) assertEquals(src[idx[r] * cols + c], out[r * cols + c], "round " + round + " row " + r);
+      }
+      backend().release(dst);
+    }
+    backend().release(backend().allocateIndices(0));
+    backend().release(source);
   }
 }

@@ -3,13 +3,10 @@ package dev.vae4j.cli;
 import static dev.vae4j.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vae4j.Vae;
 import dev.vae4j.backend.cpu.CpuBackend;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -27,22 +24,7 @@ class ConditionalCommandsTest {
 
   @Test
   void unlabelledDataIsRefusedInOneLine() throws Exception {
-    String header = "{'descr': '|u1', 'fortran_order': False, 'shape': (32, 4, 6), }";
-    header += " ".repeat((64 - (10 + header.length() + 1) % 64) % 64) + "\n";
-    ByteArrayOutputStream npy = new ByteArrayOutputStream();
-    npy.write(0x93);
-    npy.writeBytes("NUMPY".getBytes(StandardCharsets.US_ASCII));
-    npy.writeBytes(new byte[] {1, 0, (byte) header.length(), (byte) (header.length() >>> 8)});
-    npy.writeBytes(header.getBytes(StandardCharsets.US_ASCII));
-    npy.writeBytes(new byte[32 * 24]);
-    Path data = dir.resolve("unlabelled.npy");
-    Files.write(data, npy.toByteArray());
-    CliRun o = run("train", "--data", data.toString(), "--conditional", "--batch-size", "8", "--device", "cpu",
-        "--out", dir.resolve("never").toString());
-    assertEquals(2, o.code(), o.err());
-    assertEquals(List.of("vae4j: error: --conditional needs labelled training images, and " + data + " has none",
-        "train without --conditional, or on data with labels"), o.err().strip().lines().toList());
-    assertFalse(Files.exists(dir.resolve("never")), "nothing written");
+    OptionRuns.refusesUnlabelledData(dir, "--conditional");
   }
 
   /** A conv model takes the one-hot beside its flattened features: it trains, and sample --class draws from it. */
@@ -63,9 +45,9 @@ class ConditionalCommandsTest {
     String[] common = {"train", "--conditional", "--hidden", "32", "--latent", "2", "--batch-size", "256",
         "--checkpoint-every", "7", "--device", "cpu"};
     Path straight = dir.resolve("straight"), resumed = dir.resolve("resumed");
-    CliRun two = run(args(common, "--epochs", "2", "--out", straight.toString()));
+    CliRun two = run(OptionRuns.concat(common, "--epochs", "2", "--out", straight.toString()));
     assertEquals(0, two.code(), two.err());
-    assertEquals(0, run(args(common, "--epochs", "1", "--out", resumed.toString())).code());
+    assertEquals(0, run(OptionRuns.concat(common, "--epochs", "1", "--out", resumed.toString())).code());
     CliRun more = run("train", "--resume", resumed.toString(), "--epochs", "2");
     assertEquals(0, more.code(), more.err());
     String json = Files.readString(resumed.resolve("config.json"));
@@ -110,7 +92,7 @@ class ConditionalCommandsTest {
       assertEquals(27, back.count());
       for (int i = 0; i < back.count(); i++) assertEquals(i % 10, back.labels()[i], "image " + i);
     }
-    CliRun withIwae = run(args(common, "--epochs", "1", "--iwae-k", "3", "--out", dir.resolve("iwae").toString()));
+    CliRun withIwae = run(OptionRuns.concat(common, "--epochs", "1", "--iwae-k", "3", "--out", dir.resolve("iwae").toString()));
     assertEquals(2, withIwae.code(), withIwae.err());
     assertTrue(withIwae.err().contains("--iwae-k does not combine with --conditional"), withIwae.err());
 
@@ -130,12 +112,5 @@ class ConditionalCommandsTest {
     List<String> lines = o.err().strip().lines().toList();
     assertEquals(List.of("vae4j: error: --class needs a conditional model", "train one with --conditional"),
         lines.subList(lines.size() - 2, lines.size()));
-  }
-
-  private static String[] args(String[] common, String... more) {
-    String[] all = new String[common.length + more.length];
-    System.arraycopy(common, 0, all, 0, common.length);
-    System.arraycopy(more, 0, all, common.length, more.length);
-    return all;
   }
 }

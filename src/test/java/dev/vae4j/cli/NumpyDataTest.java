@@ -8,10 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -24,19 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code --data FILE.npz} and {@code FILE.npy} end to end: train, then commands that read the run's data back. */
 class NumpyDataTest {
   @TempDir Path dir;
-
-  /** A format-1.0 {@code .npy}, padded as NumPy pads it. */
-  private static byte[] npy(String descr, String shape, byte[] data) {
-    String header = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + shape + ", }";
-    header += " ".repeat((64 - (10 + header.length() + 1) % 64) % 64) + "\n";
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    out.write(0x93);
-    out.writeBytes("NUMPY".getBytes(StandardCharsets.US_ASCII));
-    out.writeBytes(new byte[] {1, 0, (byte) header.length(), (byte) (header.length() >>> 8)});
-    out.writeBytes(header.getBytes(StandardCharsets.US_ASCII));
-    out.writeBytes(data);
-    return out.toByteArray();
-  }
 
   private static byte[] random(Random random, int n) {
     byte[] b = new byte[n];
@@ -54,11 +39,11 @@ class NumpyDataTest {
     Path data = dir.resolve("shapes.npz");
     try (OutputStream os = Files.newOutputStream(data); ZipOutputStream zip = new ZipOutputStream(os)) {
       zip.putNextEntry(new ZipEntry("x_train.npy"));
-      zip.write(npy("|u1", "(48, 8, 8, 1)", random(random, 48 * 64)));
+      zip.write(OptionRuns.npy("|u1", "(48, 8, 8, 1)", random(random, 48 * 64)));
       zip.putNextEntry(new ZipEntry("y_train.npy"));
-      zip.write(npy("|u1", "(48,)", labels));
+      zip.write(OptionRuns.npy("|u1", "(48,)", labels));
       zip.putNextEntry(new ZipEntry("x_test.npy"));
-      zip.write(npy("|u1", "(16, 8, 8, 1)", random(random, 16 * 64)));
+      zip.write(OptionRuns.npy("|u1", "(16, 8, 8, 1)", random(random, 16 * 64)));
     }
     Path r = dir.resolve("run");
     CliRun train = ok("train", "--data", data.toString(), "--epochs", "1", "--batch-size", "16", "--hidden", "16",
@@ -83,13 +68,13 @@ class NumpyDataTest {
     java.nio.ByteBuffer floats = java.nio.ByteBuffer.allocate(4 * 32 * 4 * 6).order(java.nio.ByteOrder.LITTLE_ENDIAN);
     while (floats.hasRemaining()) floats.putFloat(random.nextFloat());
     Path data = dir.resolve("floats.npy");
-    Files.write(data, npy("<f4", "(32, 4, 6)", floats.array()));
+    Files.write(data, OptionRuns.npy("<f4", "(32, 4, 6)", floats.array()));
     CliRun train = ok("train", "--data", data.toString(), "--epochs", "1", "--batch-size", "8", "--hidden", "8", "--latent", "2",
         "--device", "cpu", "--out", dir.resolve("float-run").toString());
     assertTrue(train.err().contains("data " + data + ": NumPy array, 32 train / 0 test images of 1x4x6"), train.err());
 
     Path bad = dir.resolve("bad.npy");
-    Files.write(bad, npy("<i2", "(2, 4, 4)", new byte[64]));
+    Files.write(bad, OptionRuns.npy("<i2", "(2, 4, 4)", new byte[64]));
     CliRun refused = run("train", "--data", bad.toString(), "--epochs", "1", "--device", "cpu", "--out", dir.resolve("never").toString());
     assertEquals(1, refused.code(), refused.err());
     assertTrue(refused.err().contains(bad + ": images of dtype int16 are not supported"), refused.err());

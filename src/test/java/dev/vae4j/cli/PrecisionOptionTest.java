@@ -66,13 +66,13 @@ class PrecisionOptionTest {
     assumeTrue(CpuBackend.unsupportedReason(Precision.BF16) == null, "no native BF16 on this CPU");
     String[] common = {"--hidden", "32", "--latent", "3", "--batch-size", "128", "--checkpoint-every", "5", "--device", "cpu"};
     Path straight = dir.resolve("straight"), resumed = dir.resolve("resumed"), fp32 = dir.resolve("fp32");
-    CliRun s = run(args(common, "--precision", "bf16", "--epochs", "2", "--out", straight.toString()));
+    CliRun s = run(OptionRuns.train(common, "--precision", "bf16", "--epochs", "2", "--out", straight.toString()));
     assertEquals(0, s.code(), s.err());
     assertTrue(s.err().contains("GEMMs in bf16"), s.err());
-    assertEquals(0, run(args(common, "--precision", "bf16", "--epochs", "1", "--out", resumed.toString())).code());
+    assertEquals(0, run(OptionRuns.train(common, "--precision", "bf16", "--epochs", "1", "--out", resumed.toString())).code());
     CliRun more = run("train", "--resume", resumed.toString(), "--epochs", "2");
     assertEquals(0, more.code(), more.err());
-    assertEquals(0, run(args(common, "--epochs", "2", "--out", fp32.toString())).code());
+    assertEquals(0, run(OptionRuns.train(common, "--epochs", "2", "--out", fp32.toString())).code());
     assertTrue(Files.readString(resumed.resolve("config.json")).contains("\"precision\" : \"bf16\""));
     assertFalse(Files.readString(fp32.resolve("config.json")).contains("precision"), "FP32 runs' files as before");
     try (CpuBackend cpu = new CpuBackend()) {
@@ -91,13 +91,5 @@ class PrecisionOptionTest {
     assertEquals(0, o.code(), o.err());
     assertTrue(o.out().contains("precision: bf16"), o.out());
     assertTrue(o.err().contains("GEMMs in bf16"), o.err());
-  }
-
-  private static String[] args(String[] common, String... more) {
-    String[] all = new String[1 + common.length + more.length];
-    all[0] = "train";
-    System.arraycopy(common, 0, all, 1, common.length);
-    System.arraycopy(more, 0, all, 1 + common.length, more.length);
-    return all;
   }
 }

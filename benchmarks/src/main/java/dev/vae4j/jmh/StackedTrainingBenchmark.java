@@ -81,6 +81,7 @@ public class StackedTrainingBenchmark extends OnBackend {
   @Override
   protected void cleanup() {
     step.release();
+    device.release(order);
   }
 
   @org.openjdk.jmh.annotations.Benchmark

@@ -174,6 +174,11 @@ public final class CudaBackend implements Backend {
   }
 
   @Override
+  public void release(IndexTensor indices) {
+    memoryOps.release(indices);
+  }
+
+  @Override
   public void upload(float[] src, int srcOffset, Tensor dst, long dstOffset, int count) {
     memoryOps.upload(src, srcOffset, dst, dstOffset, count);
   }

@@ -51,13 +51,19 @@ final class CudaMemory implements MemoryOps {
   public IndexTensor allocateIndices(int length) {
     queue.requireNotRecording("allocateIndices");
     CudaTensor t = memory.allocateBytes(length, (long) length * Integer.BYTES, "allocateIndices(" + length + ")");
-    return new CudaIndexTensor(t.address, length);
+    return new CudaIndexTensor(t, length);
   }
 
   @Override
   public void release(Tensor t) {
     queue.requireNotRecording("release");
     memory.release(cuda(t));
+  }
+
+  @Override
+  public void release(IndexTensor indices) {
+    queue.requireNotRecording("release");
+    memory.release(CudaIndexTensor.live(indices).memory);
   }
 
   @Override
@@ -85,7 +91,7 @@ final class CudaMemory implements MemoryOps {
   @Override
   public void uploadIndices(int[] src, IndexTensor dst) {
     queue.requireNotRecording("uploadIndices");
-    CudaIndexTensor d = (CudaIndexTensor) dst;
+    CudaIndexTensor d = CudaIndexTensor.live(dst);
     new Elements(src.length).checkIndices(d);
     int min = 0, max = 0;
     for (int i = 0; i < src.length; i++) {
@@ -136,7 +142,7 @@ final class CudaMemory implements MemoryOps {
   @Override
   public void gatherRows(Tensor src, int cols, IndexTensor indices, int first, int rows, Tensor dst) {
     CudaTensor s = cuda(src), d = cuda(dst);
-    CudaIndexTensor idx = (CudaIndexTensor) indices;
+    CudaIndexTensor idx = CudaIndexTensor.live(indices);
     Rows shape = new Rows(rows, cols);
     shape.checkGatherRows(d);
     // A recording's probes (k = 1, 2) extrapolate the offset and launch nothing: a step recorded
@@ -158,7 +164,7 @@ final class CudaMemory implements MemoryOps {
       int classes, Tensor dst) {
     OneHotShape shape = new OneHotShape(rows, width, classes);
     CudaTensor s = cuda(src), d = cuda(dst);
-    CudaIndexTensor lab = (CudaIndexTensor) labels, ord = (CudaIndexTensor) order;
+    CudaIndexTensor lab = CudaIndexTensor.live(labels), ord = order == null ? null : CudaIndexTensor.live(order);
     // As gatherRows: the probes (k = 1, 2) extrapolate the offset, so only the capture checks it.
     if (!queue.probing()) shape.checkAppend(s, d, lab, ord, first);
     if (rows > 0) {

@@ -48,7 +48,7 @@ final class CudaStacked implements StackedOps {
     int[] words = table(models);
     CudaTensor device = memory.allocateBytes(words.length, (long) words.length * Integer.BYTES,
         "uploadStack(" + models.count() + ")");
-    memoryOps.uploadIndices(words, new CudaIndexTensor(device.address, words.length));
+    memoryOps.uploadIndices(words, new CudaIndexTensor(device, words.length));
     return new Table(models, device);
   }
 

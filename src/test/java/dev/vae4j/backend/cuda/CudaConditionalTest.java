@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
 class CudaConditionalTest {
 
   /** The transcript lines between the marks around {@code body}. */
-  private static List<String> transcript(RecordingCuda cuda, Consumer<CudaBackend> body) {
+  static List<String> transcript(RecordingCuda cuda, Consumer<CudaBackend> body) {
     KernelImage image = KernelImage.load();
     if (image == null) image = new KernelImage(new byte[0], Map.of());
     try {
