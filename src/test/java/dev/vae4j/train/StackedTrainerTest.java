@@ -250,7 +250,39 @@ class StackedTrainerTest {
       // And alone from the stack's checkpoint: what `vae4j train --resume` of that run folder does.
       Trial aloneResumed = alone(specs.get(i), resumes.get(i), null);
       assertArrayEquals(straight.model().parameters(), aloneResumed.model().parameters(), why + ", alone");
+      // From its last, finished state a run ends at once with the same result and weights (best ones with patience).
+      TrainingState last = straight.states().get(straight.states().size() - 1);
+      Trial done = together(List.of(specs.get(i)), List.of(last), null).get(0);
+      assertArrayEquals(straight.model().parameters(), done.model().parameters(), why + ", finished");
+      assertEquals(untimed(straight.outcome().result().epochs()), untimed(done.outcome().result().epochs()), why);
+      assertEquals(straight.outcome().result().stoppedEarly(), done.outcome().result().stoppedEarly(), why);
+      assertEquals(List.of(), done.calls(), why);
     }
+  }
+
+  @Test
+  void whatAListenerOrASinkThrowsEndsOnlyItsMember() {
+    List<Spec> specs = specs(3);
+    RuntimeException pruned = new IllegalStateException("pruned after epoch 2");
+    TrainingListener pruning = new TrainingListener() {
+      @Override
+      public void epochFinished(EpochMetrics metrics, Vae model) {
+        if (metrics.epoch() == 2) throw pruned;
+      }
+    };
+    CheckpointSink full = state -> {
+      throw new java.io.IOException("disk full");
+    };
+    Vae kept = Vae.create(CONFIG, backend, specs.get(0).modelSeed());
+    List<StackedTrainer.Outcome> outcomes = StackedTrainer.fit(List.of(
+        new StackedTrainer.Member(kept, specs.get(0).options(), new TrainingListener() {}, RunControl.fresh()),
+        new StackedTrainer.Member(Vae.create(CONFIG, backend, 1), specs.get(1).options(), pruning, RunControl.fresh()),
+        new StackedTrainer.Member(Vae.create(CONFIG, backend, 2), specs.get(2).options(), new TrainingListener() {},
+            new RunControl(null, full, false))), data);
+    assertEquals(pruned, outcomes.get(1).failure());
+    assertInstanceOf(java.io.UncheckedIOException.class, outcomes.get(2).failure());
+    assertEquals("disk full", outcomes.get(2).failure().getCause().getMessage());
+    assertArrayEquals(alone(specs.get(0), null, null).model().parameters(), kept.parameters(), "seed " + seed);
   }
 
   @Test
