@@ -36,7 +36,9 @@ import java.util.List;
  * the members that left. A rebuild allocates the stack's buffers again and uploads each remaining
  * member's parameters and both moments (three floats per parameter, what every epoch end already
  * downloads for the checkpoints), once per leaving, while a member kept would cost its full share
- * of every later step.
+ * of every later step. Measured on the CPU (2 loaded vCPUs, 8 members of 784-400-20, batch 128):
+ * a rebuild about 105 ms, one stacked step about 560 ms, an MNIST epoch 422 steps: a rebuild costs
+ * under 0.05% of an epoch, a left member kept 1/8 of every step.
  */
 public final class StackedTrainer {
   /** One model of the stack with its own options, progress listener and run control (checkpoint sink, resume state, stop requests). */
