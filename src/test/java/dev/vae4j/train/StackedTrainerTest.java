@@ -127,6 +127,10 @@ class StackedTrainerTest {
 
   /** {@code spec} trained alone by Trainer.fit. */
   private Trial alone(Spec spec, TrainingState resume, Function<Recorder, BooleanSupplier> stop) {
+    return alone(spec, resume, stop, data);
+  }
+
+  private Trial alone(Spec spec, TrainingState resume, Function<Recorder, BooleanSupplier> stop, DatasetSplit data) {
     Vae model = Vae.create(CONFIG, backend, resume == null ? spec.modelSeed() : 999);
     Recorder sink = new Recorder();
     Trace trace = new Trace();
@@ -143,6 +147,11 @@ class StackedTrainerTest {
   /** {@code specs} trained together; {@code resumes} and {@code stops} per member (null entries: fresh, never stopped). */
   private List<Trial> together(List<Spec> specs, List<TrainingState> resumes,
       List<Function<Recorder, BooleanSupplier>> stops) {
+    return together(specs, resumes, stops, data);
+  }
+
+  private List<Trial> together(List<Spec> specs, List<TrainingState> resumes,
+      List<Function<Recorder, BooleanSupplier>> stops, DatasetSplit data) {
     List<StackedTrainer.Member> members = new ArrayList<>();
     List<Recorder> sinks = new ArrayList<>();
     List<Trace> traces = new ArrayList<>();
@@ -257,6 +266,26 @@ class StackedTrainerTest {
       assertEquals(untimed(straight.outcome().result().epochs()), untimed(done.outcome().result().epochs()), why);
       assertEquals(straight.outcome().result().stoppedEarly(), done.outcome().result().stoppedEarly(), why);
       assertEquals(List.of(), done.calls(), why);
+    }
+  }
+
+  @Test
+  void validatingOnTheTestSplitOrNotAtAll() {
+    Random random = new Random(seed);
+    DatasetSplit split = new DatasetSplit("synthetic", data.train(), Benchmark.syntheticImages(50, 7, 7, seed + 1));
+    for (boolean onTest : new boolean[] {true, false}) {
+      List<Spec> specs = new ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        // Without validation rows patience and plateau watch the training loss.
+        specs.add(new Spec(new TrainOptions(3, BATCH, 1e-2 * (i + 1), 0, false, 1f, 0, random.nextLong(), onTest ? 0.1 : 0,
+            onTest, i).withSchedule(LearningRateSchedule.parse("plateau:0:0.5", 0)), random.nextLong()));
+      }
+      DatasetSplit used = onTest ? split : data;
+      List<Trial> stacked = together(specs, null, null, used);
+      for (int i = 0; i < specs.size(); i++) {
+        String why = "member " + i + (onTest ? " on the test split" : " without validation");
+        assertAsAlone(alone(specs.get(i), null, null, used), stacked.get(i), why);
+      }
     }
   }
 
