@@ -266,7 +266,7 @@ public final class StackedTrainer {
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     double[][] validation = validate();
-    checkDivergence(epoch, live, orders, trained);
+    checkDivergence(epoch, live, trained);
     for (int i = 0; i < live.size(); i++) {
       Run r = live.get(i);
       int slot = i;
@@ -286,7 +286,7 @@ public final class StackedTrainer {
    * step found by replaying the epoch from their last good state, their models back at that state);
    * the replays run the whole stack, so the others' epoch-end states go back into it after.
    */
-  private void checkDivergence(int epoch, List<Run> live, int[][] orders, float[][][] trained) {
+  private void checkDivergence(int epoch, List<Run> live, float[][][] trained) {
     boolean replayed = false;
     for (int i = 0; i < live.size(); i++) {
       Run r = live.get(i);
