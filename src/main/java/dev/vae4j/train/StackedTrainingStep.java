@@ -36,7 +36,8 @@ import java.util.List;
  * <p>{@link #run} may be recorded ({@link Backend#recordStep}, a CUDA graph on the GPU) with
  * {@code first} and {@code step} affine in the replay. A narrow slice: MLPs, Bernoulli or Gaussian
  * likelihoods and Adam (AdamW) only, one batch part (no split across cores), no dropout, L1 or
- * clipping; anything else is refused as the step is made. {@code Trainer} does not use it yet.
+ * clipping; anything else is refused as the step is made. {@link StackedTrainer} runs whole
+ * trainings of stacks with it, as {@link Trainer} runs one model's with a {@link TrainingStep}.
  */
 public final class StackedTrainingStep {
   /** Model strides are multiples of this many floats. */
@@ -73,7 +74,7 @@ public final class StackedTrainingStep {
       }
     }
     ParameterLayout layout = first.layout();
-    requireSupported(config, layout);
+    requireSupported(config);
     this.capacity = batch;
     this.size = layout.size();
     this.stride = (size + STRIDE_ALIGNMENT - 1) / STRIDE_ALIGNMENT * STRIDE_ALIGNMENT;
@@ -113,26 +114,37 @@ public final class StackedTrainingStep {
     return new StackedTrainingStep(stack, batch, constants);
   }
 
-  private static void requireSupported(VaeConfig config, ParameterLayout layout) {
+  private static void requireSupported(VaeConfig config) {
+    String reason = unsupported(config);
+    if (reason != null) throw new IllegalArgumentException(reason);
+  }
+
+  /**
+   * Why a model of {@code config} cannot be trained in a stack (one line), or null when it can:
+   * what {@link #allocate} refuses, so that a caller can tell before allocating anything.
+   */
+  static String unsupported(VaeConfig config) {
+    ParameterLayout layout = new ParameterLayout(config);
     boolean mlp = layout.encoder().stream().allMatch(l -> l instanceof Linear)
         && layout.decoder().stream().allMatch(l -> l instanceof Linear);
     Likelihood likelihood = config.likelihood();
     if (!mlp || (likelihood != Likelihood.BERNOULLI && likelihood != Likelihood.GAUSSIAN)) {
-      throw new IllegalArgumentException("stacked training takes MLP models with bernoulli or gaussian likelihoods"
-          + " and Adam, not " + (mlp ? "the " + likelihood.cliName() + " likelihood" : "convolutional layers"));
+      return "stacked training takes MLP models with bernoulli or gaussian likelihoods"
+          + " and Adam, not " + (mlp ? "the " + likelihood.cliName() + " likelihood" : "convolutional layers");
     }
     if (config.classes() > 0) {
-      throw new IllegalArgumentException("stacked training takes plain VAEs, not conditional ones (--conditional)");
+      return "stacked training takes plain VAEs, not conditional ones (--conditional)";
     }
     // The stacked kernels take the default leaky slope and keep no pre-activation (GELU's backward needs one).
     for (Layer layer : allLayers(layout)) {
       ActivationFunction f = ((Linear) layer).function();
       if (f.kind() == Activation.GELU || !f.isDefaultSlope()) {
-        throw new IllegalArgumentException("stacked training takes relu, elu, tanh or leaky-relu at its default slope, "
+        return "stacked training takes relu, elu, tanh or leaky-relu at its default slope, "
             + "not " + f.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')
-            + (f.kind() == Activation.LEAKY_RELU ? ":" + f.slope() : ""));
+            + (f.kind() == Activation.LEAKY_RELU ? ":" + f.slope() : "");
       }
     }
+    return null;
   }
 
   private static List<Layer> allLayers(ParameterLayout layout) {
@@ -278,8 +290,38 @@ public final class StackedTrainingStep {
 
   /** Model {@code model}'s parameters, as {@link Vae#parameters()} lays them out. */
   public float[] parameters(int model) {
+    return download(params, model);
+  }
+
+  /**
+   * Puts model {@code model}'s parameters and both Adam moments to {@code params}, {@code m} and
+   * {@code v} (a resumed run's, or a stack rebuilt without the models that left it); not inside a
+   * recorded step. Adam's step count is no state of the stack: every {@link #run} is given it.
+   */
+  public void restore(int model, float[] params, float[] m, float[] v) {
+    if (model < 0 || model >= models) throw new IllegalArgumentException("model " + model + " of " + models);
+    if (params.length != size || m.length != size || v.length != size) {
+      throw new IllegalArgumentException("a model has " + size + " parameters, got " + params.length + ", "
+          + m.length + " and " + v.length);
+    }
+    backend.upload(params, 0, this.params, model * stride, params.length);
+    backend.upload(m, 0, this.m, model * stride, m.length);
+    backend.upload(v, 0, this.v, model * stride, v.length);
+  }
+
+  /** Model {@code model}'s Adam first moment, laid out as its parameters. */
+  public float[] firstMoment(int model) {
+    return download(m, model);
+  }
+
+  /** Model {@code model}'s Adam second moment, laid out as its parameters. */
+  public float[] secondMoment(int model) {
+    return download(v, model);
+  }
+
+  private float[] download(Tensor stacked, int model) {
     float[] out = new float[Math.toIntExact(size)];
-    backend.download(params, model * stride, out, 0, out.length);
+    backend.download(stacked, model * stride, out, 0, out.length);
     return out;
   }
 

@@ -22,7 +22,7 @@ import java.util.SplittableRandom;
  */
 public final class Trainer {
   /** Noise streams of training steps are the 1-based step numbers; validation uses its own range. */
-  private static final long VALIDATION_STREAM_BASE = 1L << 62;
+  static final long VALIDATION_STREAM_BASE = 1L << 62;
 
   /**
    * The outcome of {@link #fit}.
@@ -82,16 +82,9 @@ public final class Trainer {
     }
     this.images = test == null ? ResidentImages.upload(backend, features, train)
         : ResidentImages.upload(backend, features, train, test);
-    if (test != null) {
-      this.trainRows = EpochOrder.range(0, train.count());
-      this.validationRows = EpochOrder.range(train.count(), total);
-    } else {
-      int[] shuffled = EpochOrder.shuffledRange(train.count(), new SplittableRandom(options.seed() ^ 0x5EEDL));
-      int held = heldOut(train.count(), options);
-      this.validationRows = java.util.Arrays.copyOfRange(shuffled, 0, held);
-      this.trainRows = java.util.Arrays.copyOfRange(shuffled, held, shuffled.length);
-      java.util.Arrays.sort(this.trainRows); // the epoch permutation alone decides the order
-    }
+    int[][] rows = splitRows(train.count(), total - train.count(), options);
+    this.trainRows = rows[0];
+    this.validationRows = rows[1];
     if (options.batchSize() > trainRows.length) {
       throw new IllegalArgumentException("batch size " + options.batchSize() + " is larger than the "
           + trainRows.length + " training images");
@@ -110,6 +103,23 @@ public final class Trainer {
     if (labels != null) training.conditionOn(labels);
     this.stepsPerEpoch = (epochOrder.size() + options.batchSize() - 1) / options.batchSize();
     this.early = new EarlyStopping(options.patience());
+  }
+
+  /**
+   * The training rows and the validation rows of {@code trainCount} training images, then (with
+   * {@code validateOnTestSplit}) {@code testCount} test images counted after them: the test split,
+   * or a held-out part of the training images shuffled by the seed ({@link StackedTrainer} splits
+   * each member's rows with this too).
+   */
+  static int[][] splitRows(int trainCount, int testCount, TrainOptions options) {
+    if (options.validateOnTestSplit()) {
+      return new int[][] {EpochOrder.range(0, trainCount), EpochOrder.range(trainCount, trainCount + testCount)};
+    }
+    int[] shuffled = EpochOrder.shuffledRange(trainCount, new SplittableRandom(options.seed() ^ 0x5EEDL));
+    int held = heldOut(trainCount, options);
+    int[] trainRows = java.util.Arrays.copyOfRange(shuffled, held, shuffled.length);
+    java.util.Arrays.sort(trainRows); // the epoch permutation alone decides the order
+    return new int[][] {trainRows, java.util.Arrays.copyOfRange(shuffled, 0, held)};
   }
 
   /** Each training image's class weight, on the backend (the weights from the training rows alone, not the held-out ones). */
