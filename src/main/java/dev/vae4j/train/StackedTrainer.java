@@ -78,8 +78,8 @@ public final class StackedTrainer {
   private final List<Run> runs = new ArrayList<>();
 
   /**
-   * The interleaved epoch and validation orders, sized for every member: a smaller stack fills a
-   * prefix (backends free index buffers only when they close, so these are allocated once).
+   * The interleaved epoch and validation orders, sized for every member and allocated once: a
+   * smaller stack fills a prefix.
    */
   private final IndexTensor trainOrder, validationOrder;
 
@@ -391,6 +391,8 @@ public final class StackedTrainer {
   private void release() {
     releaseStack();
     backend.release(images);
+    backend.release(trainOrder);
+    if (validationOrder != null) backend.release(validationOrder);
   }
 
   /** One member's run: its rows and orders, and where it stands (what Trainer keeps for its one model). */
