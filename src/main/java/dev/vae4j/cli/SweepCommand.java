@@ -37,9 +37,10 @@ import picocli.CommandLine.Unmatched;
  * {@code vae4j sweep}: a hyperparameter search as one command. Each trial is an ordinary {@code
  * train} run, started in this process with the shared train options plus its own, into its own run
  * folder inside {@code --out}; the trials run one after another (each uses every core already, see
- * docs/benchmarks.md), or with {@code --parallel M} up to M at once, each CPU trial on its share of
- * the cores and training bit for bit as it would alone ({@code CpuBackend.confined}). Every
- * trial's options are parsed and checked before anything is written.
+ * docs/benchmarks.md), or with {@code --parallel M} up to M at once: side by side, each CPU trial on
+ * its share of the cores and training bit for bit as it would alone ({@code CpuBackend.confined}),
+ * or stacked (CUDA's default), the trials of one shape trained together in one stacked fit ({@link
+ * TrialStack}). Every trial's options are parsed and checked before anything is written.
  */
 @Command(name = "sweep", mixinStandardHelpOptions = true, sortOptions = false, showDefaultValues = true,
     description = {"Trains one model per trial of a grid or random search and tabulates them.",
@@ -269,16 +270,20 @@ final class SweepCommand implements Callable<Integer> {
         labels.add(label);
       }
     }
-    int cores = cuda ? 0 : Math.max(1, Runtime.getRuntime().availableProcessors() / atOnce);
-    cli.getErr().printf("vae4j: training up to %d trials at once, stacked where they can%s%n", atOnce,
-        cuda ? "" : " (the others side by side, each on " + cores + " core" + (cores == 1 ? "" : "s") + ")");
+    int processors = Runtime.getRuntime().availableProcessors();
+    // Trials that cannot stack: side by side on the CPU as --parallel-mode side-by-side would, unless
+    // that is more trials than cores (a stacked sweep's default of 64), and on a GPU one at a time.
+    boolean aloneInTurn = cuda || atOnce > processors;
+    int cores = aloneInTurn ? 0 : processors / atOnce;
+    cli.getErr().printf("vae4j: training up to %d trials at once, stacked where they can (the others %s)%n", atOnce,
+        aloneInTurn ? "one at a time" : "side by side, each on " + cores + " core" + (cores == 1 ? "" : "s"));
     java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
     java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(atOnce, r -> {
       Thread t = new Thread(r, "vae4j-trial");
       t.setDaemon(true);
       return t;
     });
-    try (TrialStack.Shared shared = new TrialStack.Shared(cuda)) {
+    try (TrialStack.Shared shared = new TrialStack.Shared(aloneInTurn)) {
       for (int start = 0; start < unfinished.size() && !stopped.get(); start += atOnce) {
         List<Map.Entry<Trial, List<String>>> wave = unfinished.subList(start, Math.min(unfinished.size(), start + atOnce));
         TrialStack stack = new TrialStack(shared, wave.size(), cli.getErr());
