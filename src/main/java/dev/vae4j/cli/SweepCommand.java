@@ -306,7 +306,11 @@ final class SweepCommand implements Callable<Integer> {
             return null;
           }));
         }
-        awaitAll(running);
+        try {
+          awaitAll(running);
+        } finally {
+          shared.endWave();
+        }
       }
     } finally {
       pool.shutdownNow();

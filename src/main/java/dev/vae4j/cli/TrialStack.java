@@ -230,8 +230,9 @@ final class TrialStack {
   }
 
   /**
-   * What a stacked sweep's trials share: one backend (made on first use, closed by the sweep, used by
-   * one thread at a time: {@link #lock}) and the loaded data, so that M trials hold one copy.
+   * What a stacked sweep's trials share: one backend per wave (made on first use, closed by the
+   * sweep after the wave, which frees its models' memory; used by one thread at a time: {@link
+   * #lock}) and the loaded data, so that M trials hold one copy.
    */
   static final class Shared implements AutoCloseable {
     final ReentrantLock lock = new ReentrantLock();
@@ -260,10 +261,16 @@ final class TrialStack {
       return request.equals(this.request) ? choice : null;
     }
 
-    @Override
-    public synchronized void close() {
+    /** Closes the wave's backend, once every trial of the wave has ended; the next wave makes another. */
+    synchronized void endWave() {
       if (choice != null) choice.backend().close();
       choice = null;
+      request = null;
+    }
+
+    @Override
+    public synchronized void close() {
+      endWave();
       data.clear();
     }
   }

@@ -94,6 +94,36 @@ class StackedSweepTest {
     }
   }
 
+  /**
+   * A stop (as Ctrl-C: {@link StopSignals#signalled}) once the first trial has an epoch ends the
+   * stacked sweep with exit 130, each trial at a checkpoint; the rerun resumes them, stacked by
+   * the epoch they stopped at, to the files of an uninterrupted sweep.
+   */
+  @Test
+  void aStoppedStackedSweepRerunsToTheUninterruptedFiles() throws Exception {
+    String[] grid = {"--grid", "beta=0.5,1", "--grid", "lr=1e-3,3e-3", "--epochs", "6", "--parallel", "4", "--parallel-mode", "stacked"};
+    Path whole = dir.resolve("whole"), stopped = dir.resolve("stopped");
+    ok(sweep(whole, grid));
+    Path first = stopped.resolve(TRIALS.get(0)).resolve("metrics.jsonl");
+    Thread watcher = new Thread(() -> {
+      try {
+        while (!Files.isRegularFile(first) || Files.readAllLines(first).isEmpty()) Thread.sleep(2);
+        StopSignals.signalled(); // once: a second would end the JVM
+      } catch (Exception e) {
+        // the sweep's assertions below say what went wrong
+      }
+    });
+    watcher.setDaemon(true);
+    watcher.start();
+    CliRun o = run(sweep(stopped, grid));
+    watcher.join(10_000);
+    assertEquals(StopSignals.EXIT_CODE, o.code(), o.err());
+    assertTrue(o.err().contains("vae4j: sweep stopped; rerun the same command to continue it"), o.err());
+    CliRun again = ok(sweep(stopped, grid));
+    assertTrue(again.err().contains("stacked from epoch "), again.err());
+    for (String trial : TRIALS) assertModelsEqual(whole.resolve(trial), stopped.resolve(trial), trial + " after the stop and rerun");
+  }
+
   /** Trials of two shapes stack in two groups; an option stacking does not take trains them alone, saying why. */
   @Test
   void shapesGroupAndWhatCannotStackTrainsAloneSayingWhy() throws Exception {
@@ -113,6 +143,17 @@ class StackedSweepTest {
     Path alone = dir.resolve("alone");
     ok(sweep(alone, "--grid", "lr=1e-3,3e-3", "--epochs", "1", "--dropout", "0.1"));
     assertModelsEqual(alone.resolve("lr=3e-3,seed=1"), dropout.resolve("lr=3e-3,seed=1"), "dropout, trained alone");
+  }
+
+  /** A trial that fails before its fit leaves its wave: the others train without waiting for it. */
+  @Test
+  void aTrialThatFailsBeforeItsFitLeavesTheWave() throws Exception {
+    Path out = dir.resolve("s");
+    CliRun o = run(sweep(out, "--grid", "batch-size=32,5000", "--parallel", "2", "--parallel-mode", "stacked", "--epochs", "1"));
+    assertTrue(o.err().contains("vae4j: training 1 trial stacked: batch-size=32,seed=1"), o.err());
+    assertTrue(Files.isRegularFile(out.resolve("batch-size=32,seed=1/model.safetensors")), o.err());
+    String failed = Files.readString(out.resolve("batch-size=5000,seed=1/sweep-failed.txt"));
+    assertTrue(failed.contains("--batch-size 5000 is larger than the"), failed);
   }
 
   @Test
