@@ -125,9 +125,15 @@ final class TrialStack {
     List<Arrival> queued = new ArrayList<>(all);
     queued.sort(java.util.Comparator.comparingInt(a -> a.seat));
     for (Arrival a : queued) groups.computeIfAbsent(a.key, k -> new ArrayList<>()).add(a);
+    List<List<Arrival>> stacks = new ArrayList<>();
+    for (List<Arrival> group : groups.values()) {
+      StackedTrainer.Member first = group.get(0).member;
+      int most = shared.modelsPerStack(first.model().config(), first.options().batchSize(), group.size());
+      for (int i = 0; i < group.size(); i += most) stacks.add(group.subList(i, Math.min(group.size(), i + most)));
+    }
     shared.lock.lock();
     try {
-      for (List<Arrival> group : groups.values()) {
+      for (List<Arrival> group : stacks) {
         int from = StackedTrainer.startEpoch(group.get(0).member.control());
         err.printf("vae4j: training %d trial%s stacked%s: %s%n", group.size(), group.size() == 1 ? "" : "s",
             from == 0 ? "" : " from epoch " + from, String.join(", ", group.stream().map(a -> a.trial).toList()));
@@ -259,6 +265,15 @@ final class TrialStack {
         this.request = request;
       }
       return request.equals(this.request) ? choice : null;
+    }
+
+    /**
+     * How many of {@code models} models of {@code config} at batch {@code batch} one stacked fit
+     * takes: on a GPU as many as fit in its memory ({@link StackMemory}), else all.
+     */
+    private int modelsPerStack(VaeConfig config, int batch, int models) {
+      long gpu = choice == null ? 0 : Backends.gpuMemoryBytes(choice.backend());
+      return gpu == 0 ? models : StackMemory.models(config, batch, gpu, models);
     }
 
     /** Closes the wave's backend, once every trial of the wave has ended; the next wave makes another. */
