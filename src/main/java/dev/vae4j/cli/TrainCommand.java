@@ -385,6 +385,7 @@ final class TrainCommand implements Callable<Integer> {
   private Backends.Choice stackedBackend(VaeConfig config, TrainOptions options) throws Exception {
     Backends.GpuOptions gpu = new Backends.GpuOptions(tf32, !noGraph);
     // What decides stacking besides the model and options: the checkpoints' step interval and --skip-nonfinite.
+    // The resume state is not read yet; without step checkpoints it is at an epoch's end, which stacks.
     dev.vae4j.train.CheckpointSink steps = new dev.vae4j.train.CheckpointSink() {
       @Override
       public int stepInterval() {
