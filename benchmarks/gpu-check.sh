@@ -5,12 +5,14 @@
 # the GPU (the default MLP, and a conv model, which needs cuDNN 9), the JMH suite with -p backend=cuda, and vae4j bench beside PyTorch on the same GPU
 # (benchmarks/pytorch_reference.py, eager and CUDA graph, batch 128 and 4096), on a machine with an
 # NVIDIA GPU that may be offline and have no Java; and issue 18's bar for many models at once, 32
-# models of 784-400-20 trained in one stacked step (vae4j bench --models 32, FP32 and --tf32).
+# models of 784-400-20 trained in one stacked step (vae4j bench --models 32, FP32 and --tf32), and
+# a 2x2 sweep of the bundled digits trained stacked beside the same sweep one trial at a time.
 #
 #   benchmarks/gpu-check.sh --prepare   # here (Maven, JDK, network for one jar): builds the kit
 #   benchmarks/gpu-check.sh             # there: runs the tests and the benchmarks, prints tables
 #   benchmarks/gpu-check.sh --pytorch   # there: only vae4j bench beside PyTorch (batch 128, 4096)
 #   benchmarks/gpu-check.sh --models    # there: only vae4j bench --models 32, FP32 and --tf32
+#   benchmarks/gpu-check.sh --sweep     # there: only the stacked sweep beside the one in turn
 #
 # The kit (benchmarks/gpu-kit/, git-ignored, ~46 MiB) holds a jlink'd Java runtime (xz-compressed;
 # unpacked on first use), the vae4j jar and its runtime jars (native jars trimmed to the
@@ -188,6 +190,8 @@ run_checks() {
   compare_with_pytorch > "$out/pytorch-comparison.md" || compare_rc=$?
   local models_rc=0
   models_at_once > "$out/models-at-once.md" || models_rc=$?
+  local sweep_rc=0
+  stacked_sweep > "$out/stacked-sweep.md" || sweep_rc=$?
   set -e
 
   tail -n 40 "$out/tests.txt"
@@ -202,6 +206,7 @@ run_checks() {
   echo "| JMH (backend=cuda) | exit $jmh_rc |"
   echo "| vae4j bench beside PyTorch | exit $compare_rc |"
   echo "| vae4j bench --models 32 (FP32, TF32) | exit $models_rc |"
+  echo "| vae4j sweep --parallel-mode stacked (2x2 grid) | exit $sweep_rc |"
   echo
   cat "$out/benchmark.txt"
   echo
@@ -211,12 +216,15 @@ run_checks() {
   echo
   cat "$out/models-at-once.md"
   echo
+  cat "$out/stacked-sweep.md"
+  echo
   grep -E 'epoch|ELBO|nats|wrote|error' "$out/train.txt" | tail -n 12
   echo
   grep -E 'epoch|ELBO|nats|wrote|error|cuDNN' "$out/conv-train.txt" | tail -n 12
   echo
   sed -n '/^Benchmark/,$p' "$out/jmh.txt"
-  (( tests_rc == 0 && bench_rc == 0 && tf32_rc == 0 && compare_rc == 0 && models_rc == 0 && train_rc == 0 && conv_rc == 0 && jmh_rc == 0 ))
+  (( tests_rc == 0 && bench_rc == 0 && tf32_rc == 0 && compare_rc == 0 && models_rc == 0 && sweep_rc == 0 && train_rc == 0 \
+    && conv_rc == 0 && jmh_rc == 0 ))
 }
 
 # vae4j bench --device cuda beside PyTorch's eager and CUDA-graph runs of the same model, loss,
@@ -286,10 +294,35 @@ PY
   return $rc
 }
 
+# vae4j sweep on CUDA: a 2x2 grid (lr x beta) of 784-400-20 trials, 1 epoch of the bundled digits,
+# stacked (--parallel 4, the CUDA default mode) beside the same sweep one trial at a time
+# (--parallel-mode side-by-side, which on CUDA runs them in turn): each one's wall time and best
+# trial; the models agree to float rounding, not bit for bit. Non-zero if either sweep fails.
+stacked_sweep() {
+  local mode start ms
+  echo "| vae4j sweep, 2x2 grid, 1 epoch of digits | wall s | best |"
+  echo "| --- | ---: | --- |"
+  for mode in stacked side-by-side; do
+    log "vae4j sweep --device cuda --parallel 4 --parallel-mode $mode"
+    rm -rf "$out/sweep-$mode"
+    start=$(date +%s%N)
+    if ! kit_java -cp "$tools_cp" dev.vae4j.cli.Main sweep --out "$out/sweep-$mode" --device cuda --parallel 4 \
+        --parallel-mode "$mode" --grid lr=1e-3,3e-3 --grid beta=0.5,1 --epochs 1 \
+        > "$out/sweep-$mode.txt" 2>&1; then
+      echo "| $mode: failed: $(tail -n 1 "$out/sweep-$mode.txt") | | |"
+      return 1
+    fi
+    ms=$(( ($(date +%s%N) - start) / 1000000 ))
+    printf '| %s | %d.%03d | %s |\n' "$mode" $((ms / 1000)) $((ms % 1000)) "$(cat "$out/sweep-$mode/best")"
+  done
+  grep -E 'trials stacked|not stacked' "$out/sweep-stacked.txt" || true
+}
+
 case ${1:-} in
   --prepare) prepare ;;
   "") run_checks ;;
   --pytorch) setup_runtime; compare_with_pytorch ;;
   --models) setup_runtime; models_at_once ;;
-  *) echo "usage: $0 [--prepare | --pytorch | --models]" >&2; exit 2 ;;
+  --sweep) setup_runtime; stacked_sweep ;;
+  *) echo "usage: $0 [--prepare | --pytorch | --models | --sweep]" >&2; exit 2 ;;
 esac

@@ -184,6 +184,11 @@ public final class Backends {
   public record Inventory(String cpu, String cudaDriver, String cudaRuntime, List<String> kernelArchitectures,
       List<String> gpus, String cudaUnavailable) {}
 
+  /** The total memory of the GPU {@code backend} runs on, in bytes; 0 when it is no GPU's. */
+  public static long gpuMemoryBytes(Backend backend) {
+    return backend instanceof CudaBackend cuda ? cuda.gpu().memoryBytes() : 0;
+  }
+
   /** Why the CUDA backend cannot run on this machine and build, or null when it can. */
   public static String cudaUnavailableReason() {
     return cudaUnavailableReason(false);

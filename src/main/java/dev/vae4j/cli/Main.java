@@ -56,11 +56,22 @@ public final class Main {
    */
   static int run(PrintWriter out, PrintWriter err, java.util.Map<String, String> environment, TrialPruning pruning,
       int cpuCores, String... args) {
+    return run(out, err, environment, pruning, cpuCores, null, args);
+  }
+
+  /**
+   * {@link #run(PrintWriter, PrintWriter, java.util.Map, TrialPruning, int, String...)} with a train
+   * command's data, backend and fit through {@code stack} when it is not null, for trials trained
+   * stacked (the sweep's --parallel-mode stacked).
+   */
+  static int run(PrintWriter out, PrintWriter err, java.util.Map<String, String> environment, TrialPruning pruning,
+      int cpuCores, TrialStack.Seat stack, String... args) {
     CommandLine cli = commandLine(args).setOut(out).setErr(err);
     CommandLine train = cli.getSubcommands().get("train");
     if (train != null) {
       ((TrainCommand) train.getCommand()).pruning = pruning;
       ((TrainCommand) train.getCommand()).cpuCores = cpuCores;
+      ((TrainCommand) train.getCommand()).stack = stack;
     }
     cli.setDefaultValueProvider(new EnvironmentDefaults(environment)); // VAE4J_DEVICE=cuda, ...
     CommandLine sweep = cli.getSubcommands().get("sweep");

@@ -37,9 +37,10 @@ import picocli.CommandLine.Unmatched;
  * {@code vae4j sweep}: a hyperparameter search as one command. Each trial is an ordinary {@code
  * train} run, started in this process with the shared train options plus its own, into its own run
  * folder inside {@code --out}; the trials run one after another (each uses every core already, see
- * docs/benchmarks.md), or with {@code --parallel M} up to M at once, each CPU trial on its share of
- * the cores and training bit for bit as it would alone ({@code CpuBackend.confined}). Every
- * trial's options are parsed and checked before anything is written.
+ * docs/benchmarks.md), or with {@code --parallel M} up to M at once: side by side, each CPU trial on
+ * its share of the cores and training bit for bit as it would alone ({@code CpuBackend.confined}),
+ * or stacked (CUDA's default), the trials of one shape trained together in one stacked fit ({@link
+ * TrialStack}). Every trial's options are parsed and checked before anything is written.
  */
 @Command(name = "sweep", mixinStandardHelpOptions = true, sortOptions = false, showDefaultValues = true,
     description = {"Trains one model per trial of a grid or random search and tabulates them.",
@@ -48,8 +49,11 @@ import picocli.CommandLine.Unmatched;
         "Rerunning the same command skips finished trials and resumes unfinished ones."})
 final class SweepCommand implements Callable<Integer> {
   /** Train options the sweep sets itself, per trial. */
-  /** The most trials --parallel trains at once. */
+  /** The most trials --parallel trains at once (and a stacked sweep's default: StackModels' most). */
   static final int MAX_PARALLEL = 64;
+
+  /** {@code --parallel-mode}'s values. */
+  static final String AUTO = "auto", SIDE_BY_SIDE = "side-by-side", STACKED = "stacked";
 
   private static final Set<String> OWN = Set.of("--out", "--resume", "--overwrite", "--seed", "--help", "--version");
 
@@ -90,10 +94,16 @@ final class SweepCommand implements Callable<Integer> {
       description = "Where every trial trains (train's --device, default auto). Where, not what: not part of the sweep's definition, so a rerun may move it.")
   String device;
 
-  @Option(names = "--parallel", defaultValue = "1", paramLabel = "M",
-      description = "Train up to M trials at once, on the CPU each on an equal share of the cores (at least one) and bit for bit as it would train alone; "
-          + "CUDA trials still run one at a time (the batched GPU path is not there yet). How, not what: not part of the sweep's definition.")
-  int parallel;
+  @Option(names = "--parallel", paramLabel = "M",
+      description = "Train up to M trials at once (1 to " + MAX_PARALLEL + "; default 1, or " + MAX_PARALLEL + " stacked), as --parallel-mode says. "
+          + "How, not what: not part of the sweep's definition.")
+  Integer parallel;
+
+  @Option(names = "--parallel-mode", paramLabel = "auto|side-by-side|stacked",
+      description = "How --parallel trains its trials: side-by-side (each in a thread on its share of the CPU's cores, bit for bit as alone; "
+          + "CUDA: one at a time), stacked (trials of one shape trained together, one step for all: StackedTrainer; on the CPU as one "
+          + "batch part each), or auto (the default: stacked on CUDA, side-by-side on the CPU).")
+  String parallelMode;
 
   @Option(names = "--dry-run", description = "Print the trials and the train command of each; write nothing.")
   boolean dryRun;
@@ -118,6 +128,7 @@ final class SweepCommand implements Callable<Integer> {
     if (report) return report(cli);
     SweepDefinition definition = definition(cli);
     List<Trial> trials = definition.space().trials();
+    checkParallel(cli);
     Map<Trial, List<String>> commands = new LinkedHashMap<>();
     for (Trial t : trials) commands.put(t, checkedTrainArguments(cli, t));
     Shard mine = usage(cli, () -> Shard.parse(shard, environment));
@@ -132,15 +143,19 @@ final class SweepCommand implements Callable<Integer> {
           mine.count() > 1 ? ", shard " + mine + " runs " + countMine(trials.size(), mine) : "");
       return 0;
     }
-    if (parallel < 1 || parallel > MAX_PARALLEL) {
-      throw new ParameterException(cli, "--parallel must be between 1 and " + MAX_PARALLEL + ", got " + parallel);
+    boolean cuda = onCuda();
+    boolean stacked = stacked(cuda);
+    int atOnce = parallel != null ? parallel : stacked ? MAX_PARALLEL : 1;
+    if (atOnce > 1 && cuda && !stacked) {
+      err.printf("vae4j: --parallel %d --parallel-mode side-by-side: CUDA trials run one at a time (stacked trains them together)%n", atOnce);
+      atOnce = 1;
     }
-    int atOnce = trialsAtOnce(err);
     prepareFolder(cli, definition);
     List<Map.Entry<Trial, List<String>>> queue = new ArrayList<>();
     int i = 0;
     for (Map.Entry<Trial, List<String>> e : commands.entrySet()) if (mine.runs(i++)) queue.add(e);
-    boolean stopped = atOnce == 1 ? runInTurn(cli, definition, trials, queue) : runSideBySide(cli, definition, trials, queue, atOnce);
+    boolean stopped = atOnce == 1 ? runInTurn(cli, definition, trials, queue)
+        : stacked ? runStacked(cli, definition, trials, queue, atOnce, cuda) : runSideBySide(cli, definition, trials, queue, atOnce);
     if (stopped) {
       err.printf("vae4j: sweep stopped; rerun the same command to continue it%n");
       return StopSignals.EXIT_CODE;
@@ -155,16 +170,28 @@ final class SweepCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** How many trials train at once: {@code --parallel}, but one at a time on CUDA, saying so. */
-  private int trialsAtOnce(PrintWriter err) {
-    if (parallel == 1) return 1;
-    String where = device != null ? device : environment.getOrDefault(EnvironmentDefaults.PREFIX + "DEVICE", "auto");
-    boolean cuda = where.equalsIgnoreCase("cuda") || (where.equalsIgnoreCase("auto") && dev.vae4j.Backends.cudaUnavailableReason() == null);
-    if (cuda) {
-      err.printf("vae4j: --parallel %d: CUDA trials run one at a time until models train batched on the GPU%n", parallel);
-      return 1;
+  /** A bad {@code --parallel} or {@code --parallel-mode} is a usage error. */
+  private void checkParallel(CommandLine cli) {
+    if (parallel != null && (parallel < 1 || parallel > MAX_PARALLEL)) {
+      throw new ParameterException(cli, "--parallel must be between 1 and " + MAX_PARALLEL + ", got " + parallel);
     }
-    return parallel;
+    if (parallelMode != null && !List.of(AUTO, SIDE_BY_SIDE, STACKED).contains(parallelMode)) {
+      throw new ParameterException(cli, "--parallel-mode must be auto, side-by-side or stacked, got '" + parallelMode + "'");
+    }
+  }
+
+  /** Whether the trials train on CUDA: {@code --device} (or VAE4J_DEVICE) cuda, or auto with a GPU there. */
+  private boolean onCuda() {
+    String where = device != null ? device : environment.getOrDefault(EnvironmentDefaults.PREFIX + "DEVICE", "auto");
+    return where.equalsIgnoreCase("cuda") || (where.equalsIgnoreCase("auto") && dev.vae4j.Backends.cudaUnavailableReason() == null);
+  }
+
+  /**
+   * Whether trials train stacked: {@code --parallel-mode stacked}, or auto on CUDA, where one step
+   * for M models beats M small ones; the CPU measured faster side by side (docs/benchmarks.md).
+   */
+  private boolean stacked(boolean cuda) {
+    return parallelMode == null || parallelMode.equals(AUTO) ? cuda : parallelMode.equals(STACKED);
   }
 
   /** Runs the queued trials one after another; true when a stop was asked for. */
@@ -173,7 +200,7 @@ final class SweepCommand implements Callable<Integer> {
     for (int n = 0; n < queue.size(); n++) {
       Map.Entry<Trial, List<String>> e = queue.get(n);
       String label = "trial " + (n + 1) + "/" + queue.size();
-      if (runTrial(cli, definition, trials, e.getKey(), e.getValue(), label, cli.getOut(), cli.getErr(), 0)) return true;
+      if (runTrial(cli, definition, trials, e.getKey(), e.getValue(), label, cli.getOut(), cli.getErr(), 0, null)) return true;
     }
     return false;
   }
@@ -203,7 +230,7 @@ final class SweepCommand implements Callable<Integer> {
           String prefix = "[" + e.getKey().name() + "] ";
           PrintWriter out = new PrintWriter(new LinePrefixWriter(cli.getOut(), prefix), true);
           PrintWriter err = new PrintWriter(new LinePrefixWriter(cli.getErr(), prefix), true);
-          if (runTrial(cli, definition, trials, e.getKey(), e.getValue(), label, out, err, cores)) stopped.set(true);
+          if (runTrial(cli, definition, trials, e.getKey(), e.getValue(), label, out, err, cores, null)) stopped.set(true);
           out.close();
           err.close();
           return null;
@@ -224,18 +251,107 @@ final class SweepCommand implements Callable<Integer> {
   }
 
   /**
-   * Trains one trial, resuming it when its folder has a config.json, or skips it when it has
-   * finished or was pruned; marks it failed or pruned. Its train command writes to {@code out} and
-   * {@code err}, on {@code cores} CPU threads (0: all). True when a stop was asked for.
+   * Runs the queued trials {@code atOnce} at a time in waves, each trial's train command in a
+   * thread of its own, its output lines prefixed with its name as side by side; the trials of a wave
+   * that can train stacked do, one {@code StackedTrainer} fit per group of one shape, options and
+   * start epoch, on one shared backend ({@link TrialStack}); the others train alone, on the CPU side
+   * by side on their share of the cores, on CUDA one at a time. Finished and pruned trials are
+   * skipped before the waves are formed, so that a rerun regroups the unfinished ones. True when a
+   * stop was asked for.
    */
-  private boolean runTrial(CommandLine cli, SweepDefinition definition, List<Trial> trials, Trial trial,
-      List<String> newRun, String label, PrintWriter out, PrintWriter trialErr, int cores) throws IOException {
-    PrintWriter err = cli.getErr();
+  private boolean runStacked(CommandLine cli, SweepDefinition definition, List<Trial> trials,
+      List<Map.Entry<Trial, List<String>>> queue, int atOnce, boolean cuda) throws Exception {
+    List<Map.Entry<Trial, List<String>>> unfinished = new ArrayList<>();
+    List<String> labels = new ArrayList<>();
+    for (int n = 0; n < queue.size(); n++) {
+      String label = "trial " + (n + 1) + "/" + queue.size();
+      if (!doneAlready(cli.getErr(), queue.get(n).getKey(), label)) {
+        unfinished.add(queue.get(n));
+        labels.add(label);
+      }
+    }
+    int processors = Runtime.getRuntime().availableProcessors();
+    // Trials that cannot stack: side by side on the CPU as --parallel-mode side-by-side would, unless
+    // that is more trials than cores (a stacked sweep's default of 64), and on a GPU one at a time.
+    boolean aloneInTurn = cuda || atOnce > processors;
+    int cores = aloneInTurn ? 0 : processors / atOnce;
+    cli.getErr().printf("vae4j: training up to %d trials at once, stacked where they can (the others %s)%n", atOnce,
+        aloneInTurn ? "one at a time" : "side by side, each on " + cores + " core" + (cores == 1 ? "" : "s"));
+    java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(atOnce, r -> {
+      Thread t = new Thread(r, "vae4j-trial");
+      t.setDaemon(true);
+      return t;
+    });
+    try (TrialStack.Shared shared = new TrialStack.Shared(aloneInTurn)) {
+      for (int start = 0; start < unfinished.size() && !stopped.get(); start += atOnce) {
+        List<Map.Entry<Trial, List<String>>> wave = unfinished.subList(start, Math.min(unfinished.size(), start + atOnce));
+        TrialStack stack = new TrialStack(shared, wave.size(), cli.getErr());
+        List<java.util.concurrent.Future<?>> running = new ArrayList<>();
+        for (int n = 0; n < wave.size(); n++) {
+          Map.Entry<Trial, List<String>> e = wave.get(n);
+          String label = labels.get(start + n);
+          TrialStack.Seat seat = stack.seat(e.getKey().name());
+          running.add(pool.submit(() -> {
+            try {
+              String prefix = "[" + e.getKey().name() + "] ";
+              PrintWriter out = new PrintWriter(new LinePrefixWriter(cli.getOut(), prefix), true);
+              PrintWriter err = new PrintWriter(new LinePrefixWriter(cli.getErr(), prefix), true);
+              if (runTrial(cli, definition, trials, e.getKey(), e.getValue(), label, out, err, cores, seat)) stopped.set(true);
+              out.close();
+              err.close();
+            } finally {
+              seat.leave(); // on this thread, which holds the shared backend if the trial took it
+            }
+            return null;
+          }));
+        }
+        try {
+          awaitAll(running);
+        } finally {
+          shared.endWave();
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    return stopped.get();
+  }
+
+  /** Waits for every trial of {@code running}, rethrowing the first failure of the sweep's own. */
+  private static void awaitAll(List<java.util.concurrent.Future<?>> running) throws Exception {
+    Exception first = null;
+    for (java.util.concurrent.Future<?> f : running) {
+      try {
+        f.get();
+      } catch (java.util.concurrent.ExecutionException x) {
+        if (first == null) first = x.getCause() instanceof Exception cause ? cause : x;
+      }
+    }
+    if (first != null) throw first;
+  }
+
+  /** Whether {@code trial} has finished or was pruned, saying so. */
+  private boolean doneAlready(PrintWriter err, Trial trial, String label) throws IOException {
     TrialResult before = TrialResult.read(this.out, trial, "val_loss");
     if (before.status() == TrialStatus.FINISHED || before.status() == TrialStatus.PRUNED) {
       err.printf("vae4j: %s %s: %s already%n", label, trial.name(), before.status());
-      return false;
+      return true;
     }
+    return false;
+  }
+
+  /**
+   * Trains one trial, resuming it when its folder has a config.json, or skips it when it has
+   * finished or was pruned; marks it failed or pruned. Its train command writes to {@code out} and
+   * {@code err}, on {@code cores} CPU threads (0: all), through {@code seat} when it is in a wave
+   * of stacked trials (else null). True when a stop was asked for.
+   */
+  private boolean runTrial(CommandLine cli, SweepDefinition definition, List<Trial> trials, Trial trial,
+      List<String> newRun, String label, PrintWriter out, PrintWriter trialErr, int cores, TrialStack.Seat seat)
+      throws IOException {
+    PrintWriter err = cli.getErr();
+    if (doneAlready(err, trial, label)) return false;
     Path dir = this.out.resolve(trial.name());
     boolean resume = Files.exists(dir.resolve(RunDirectory.CONFIG));
     List<String> args = new ArrayList<>(resume ? List.of("train", "--resume", dir.toString()) : newRun);
@@ -244,7 +360,7 @@ final class SweepCommand implements Callable<Integer> {
     StringBuilder errors = new StringBuilder();
     TrialPruning pruning = definition.prune() == null ? null : new TrialPruning(MedianStopping.parse(definition.prune()),
         definition.metric(), dir, () -> TrialPruning.finished(this.out, trials));
-    int code = Main.run(out, new PrintWriter(new TeeWriter(trialErr, errors), true), environment, pruning, cores,
+    int code = Main.run(out, new PrintWriter(new TeeWriter(trialErr, errors), true), environment, pruning, cores, seat,
         args.toArray(String[]::new));
     if (code == StopSignals.EXIT_CODE && pruning != null && pruning.pruned()) { // not at its last epoch: that one finished
       Files.deleteIfExists(dir.resolve(TrialResult.FAILED_MARKER));

@@ -66,6 +66,13 @@ final class TrainCommand implements Callable<Integer> {
    */
   int cpuCores;
 
+  /**
+   * {@code sweep --parallel-mode stacked}'s place for this run in a wave of trials that train
+   * stacked ({@link TrialStack}): where its data and backend come from, and its fit; null otherwise
+   * (a lone run: its own data, backend and {@link Trainer#fit}).
+   */
+  TrialStack.Seat stack;
+
   @Option(names = "--data", paramLabel = "DIR", defaultValue = Datasets.BUNDLED,
       description = "'digits' (10,000 MNIST digits bundled in the jar), 'mnist' or 'fashion-mnist' (downloaded once into ~/.cache/vae4j or $VAE4J_HOME, SHA-256 checked), a folder with MNIST-style IDX files, a folder of images (PNG, JPEG, BMP, GIF, WebP; class sub-folders give labels), a CSV file, one image per line, or a NumPy .npy/.npz file.")
   String data;
@@ -238,9 +245,14 @@ final class TrainCommand implements Callable<Integer> {
     Path runPath = out != null ? out
         : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     DataSpec dataSpec = images.spec(data == null ? Datasets.BUNDLED : data, csv.format());
-    DatasetSplit split = dataSpec.load();
+    DatasetSplit split = stack == null ? dataSpec.load() : stack.data(dataSpec, dataSpec::load);
     if (classChoice != null) classes = classLabels(split.train());
-    if (classes != null) split = dev.vae4j.data.LabelFilter.onlyClasses(split, new java.util.TreeSet<>(classes));
+    if (classes != null) {
+      DatasetSplit all = split;
+      java.util.TreeSet<Integer> kept = new java.util.TreeSet<>(classes);
+      split = stack == null ? dev.vae4j.data.LabelFilter.onlyClasses(all, kept)
+          : stack.data(java.util.List.of(dataSpec, kept), () -> dev.vae4j.data.LabelFilter.onlyClasses(all, kept));
+    }
     if (backgroundNoise > 0) { // the background model's data: the test split (validation with --validation test) stays clean
       split = new DatasetSplit(split.source(), PixelNoise.replace(split.train(), backgroundNoise, seed ^ BACKGROUND_NOISE_STREAM),
           split.test(), split.detected());
@@ -280,13 +292,18 @@ final class TrainCommand implements Callable<Integer> {
     }
     Backends.Choice choice;
     try {
-      choice = Backends.select(device, new Backends.GpuOptions(tf32, !noGraph), config.convolutional(), options.precision(),
-          cpuCores);
+      choice = stack == null ? null : stackedBackend(config, options);
+      if (choice == null) {
+        choice = Backends.select(device, new Backends.GpuOptions(tf32, !noGraph), config.convolutional(), options.precision(),
+            cpuCores);
+      }
     } catch (Backends.PrecisionUnavailableException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
+    Backend backend = choice.backend();
+    boolean stacked = stack != null && stack.shares(backend);
     // Only once everything else is in order: the folder's lock, held to the end of the run.
-    try (Backend backend = choice.backend();
+    try (AutoCloseable owned = stacked ? () -> {} : backend; // the sweep closes a shared backend
         RunDirectory run = resume == null ? usage(() -> RunDirectory.create(runPath, overwrite)) : RunDirectory.resume(runPath)) {
       Checkpoints.Loaded from = resume == null ? null : run.latestCheckpoint(w -> err.println("vae4j: warning: " + w));
       if (from != null && !from.config().sameModelAs(config)) {
@@ -318,14 +335,15 @@ final class TrainCommand implements Callable<Integer> {
       if (resume == null || (extension != null && extension.epochs() != null)) run.writeConfig(record);
       Checkpoints checkpoints = new Checkpoints(run.path(), config, record.toJson(),
           keepCheckpoints, checkpointEvery);
-      Progress progress = cpuCores == 0 ? Progress.forTerminal(err, run) : Progress.withoutBar(err, run);
+      Progress progress = cpuCores == 0 && stack == null ? Progress.forTerminal(err, run) : Progress.withoutBar(err, run);
       Trainer.Result result;
       try (TensorBoardListener events = tensorBoard(run, split, options); StopSignals stops = StopSignals.install()) {
         // The pruning listener reads the metrics.jsonl that progress appends to: it comes last.
         TrainingListener listener = pruning == null ? TrainingListener.all(progress, events)
             : TrainingListener.all(progress, events, pruning);
-        result = Trainer.fit(model, split, options, listener,
-            new RunControl(start, checkpoints, skipNonFinite, () -> stops.requested() || (pruning != null && pruning.pruned())));
+        RunControl control = new RunControl(start, checkpoints, skipNonFinite,
+            () -> stops.requested() || (pruning != null && pruning.pruned()));
+        result = stacked ? stack.fit(model, split, options, listener, control) : Trainer.fit(model, split, options, listener, control);
       } catch (TrainingInterruptedException e) {
         progress.close();
         if (pruning != null && pruning.pruned()) {
@@ -358,6 +376,28 @@ final class TrainCommand implements Callable<Integer> {
           result.stoppedEarly() ? ", stopped early" : "", run.path());
     }
     return 0;
+  }
+
+  /**
+   * The sweep's shared backend when this run can train stacked, else null (its seat has said why):
+   * the same choice a lone run makes, on every core (a stacked fit runs outside batch parts).
+   */
+  private Backends.Choice stackedBackend(VaeConfig config, TrainOptions options) throws Exception {
+    Backends.GpuOptions gpu = new Backends.GpuOptions(tf32, !noGraph);
+    // What decides stacking besides the model and options: the checkpoints' step interval and --skip-nonfinite.
+    // The resume state is not read yet; without step checkpoints it is at an epoch's end, which stacks.
+    dev.vae4j.train.CheckpointSink steps = new dev.vae4j.train.CheckpointSink() {
+      @Override
+      public int stepInterval() {
+        return checkpointEvery;
+      }
+
+      @Override
+      public void save(TrainingState state) {}
+    };
+    return stack.backend(config, options, new RunControl(null, steps, skipNonFinite),
+        java.util.List.of(device.toLowerCase(Locale.ROOT), gpu, options.precision(), config.convolutional()),
+        () -> Backends.select(device, gpu, config.convolutional(), options.precision(), 0), spec.commandLine().getErr());
   }
 
   /**

@@ -313,12 +313,16 @@ class SweepCommandTest {
   }
 
   @Test
-  void cudaTrialsRunOneAtATimeSayingSo() {
-    // Without a GPU the trials fail (and are marked so); with one they train one after another.
+  void cudaTrialsTrainStackedOrOneAtATimeSayingSo() {
+    // Without a GPU the trials fail (and are marked so); with one they train stacked, or one after another.
     CliRun o = run("sweep", "--out", dir.resolve("s").toString(), "--grid", "latent=2,3", "--parallel", "2", "--device", "cuda",
         "--classes", "0", "--hidden", "16", "--epochs", "1");
-    assertTrue(o.err().contains("vae4j: --parallel 2: CUDA trials run one at a time until models train batched on the GPU"), o.err());
-    assertFalse(o.err().contains("trials at once"), o.err());
+    assertTrue(o.err().contains("vae4j: training up to 2 trials at once, stacked where they can (the others one at a time)"), o.err());
+    CliRun side = run("sweep", "--out", dir.resolve("side").toString(), "--grid", "latent=2,3", "--parallel", "2",
+        "--parallel-mode", "side-by-side", "--device", "cuda", "--classes", "0", "--hidden", "16", "--epochs", "1");
+    assertTrue(side.err().contains("vae4j: --parallel 2 --parallel-mode side-by-side: CUDA trials run one at a time (stacked trains them together)"),
+        side.err());
+    assertFalse(side.err().contains("trials at once"), side.err());
   }
 
   private static String withoutTimes(String metrics) {
