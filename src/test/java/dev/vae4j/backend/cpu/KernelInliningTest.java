@@ -9,12 +9,15 @@ import org.junit.jupiter.api.Test;
 
 class KernelInliningTest {
 
+  private static final String COMMANDS = "com.sun.management:type=DiagnosticCommand";
+
   @Test
   void hotSpotTakesTheDirectiveForC2() throws Exception {
-    assumeTrue(System.getProperty("java.vm.name", "").contains("HotSpot"), "a HotSpot JVM");
+    assumeTrue(ManagementFactory.getPlatformMBeanServer().isRegistered(new ObjectName(COMMANDS)),
+        "a JVM with HotSpot's diagnostic commands");
     assertTrue(KernelInlining.keepOutOfCallers(), "the JVM took " + KernelInlining.DIRECTIVE);
     String printed = (String) ManagementFactory.getPlatformMBeanServer().invoke(
-        new ObjectName("com.sun.management:type=DiagnosticCommand"), "compilerDirectivesPrint",
+        new ObjectName(COMMANDS), "compilerDirectivesPrint",
         new Object[] {new String[0]}, new String[] {String[].class.getName()});
     int c2 = printed.indexOf("c2 directives:", printed.indexOf("matching: dev/vae4j/*.*"));
     assertTrue(c2 >= 0, printed);
