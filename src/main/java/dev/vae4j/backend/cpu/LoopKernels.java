@@ -124,7 +124,11 @@ interface LoopKernels {
   /** The implementation and the reason it was chosen. */
   record Choice(LoopKernels kernels, String reason) {}
 
-  /** The Vector API implementation when its module is present and not disabled, else the scalar one. */
+  /**
+   * The Vector API implementation when its module is present and not disabled, else the scalar
+   * one; choosing the former also keeps its loops out of their callers' JIT compilations ({@link
+   * KernelInlining}).
+   */
   static Choice select() {
     if (Boolean.getBoolean("vae4j.scalar")) {
       return new Choice(new ScalarLoopKernels(), "scalar loops (forced by -Dvae4j.scalar=true)");
@@ -135,6 +139,7 @@ interface LoopKernels {
     }
     try {
       LoopKernels vector = new VectorLoopKernels();
+      KernelInlining.keepOutOfCallersSoon();
       return new Choice(vector, vector.describe());
     } catch (LinkageError e) {
       return new Choice(new ScalarLoopKernels(), "scalar loops (Vector API unusable: " + e + ")");
