@@ -266,10 +266,10 @@ final class TrainCommand implements Callable<Integer> {
           split.test(), split.detected());
     }
     Dataset train = split.train();
-    Dataset validation = valIwae == 0 ? null : Trainer.validationImages(split, options);
-    if (valIwae > 0 && validation == null) {
+    Dataset boundImages = valIwae == 0 ? null : Trainer.validationImages(split, options); // --val-iwae's
+    if (valIwae > 0 && boundImages == null) {
       throw new ParameterException(spec.commandLine(), "--val-iwae needs validation images, and this run has none (--validation "
-          + validation + ")" + UsageErrors.FIX_SEPARATOR + "give --validation a fraction > 0, or test on data with a test split");
+          + validation + ")" + UsageErrors.FIX_SEPARATOR + "give --validation a fraction > 0, or --validation test on data with a test split");
     }
     if (options.balance() != Balance.NONE && !train.hasLabels()) {
       throw new ParameterException(spec.commandLine(), "--balance needs labelled training images, and " + train.name() + " has none"
@@ -373,21 +373,23 @@ final class TrainCommand implements Callable<Integer> {
       } catch (java.io.UncheckedIOException e) {
         throw e.getCause();
       }
+      EpochMetrics last = result.epochs().get(result.epochs().size() - 1);
+      // Before the model file, which marks the run finished: a run stopped in between resumes and writes both.
+      // On this thread, which holds a stacked sweep's shared backend again after its fit, as for the pictures.
+      if (boundImages != null) {
+        int kept = options.patience() > 0 ? result.bestEpoch() : last.epoch();
+        dev.vae4j.eval.Estimates.Summary bound = ValidationBound.write(run.path(), model, boundImages, valIwae, kept);
+        spec.commandLine().getOut().printf(Locale.ROOT,
+            "validation IWAE bound (k = %d, %d images, epoch %d's weights): %.3f nats/image, -ELBO %.3f; wrote %s%n",
+            valIwae, bound.images(), kept, bound.negativeLogLikelihood(), bound.negativeElbo(),
+            run.path().resolve(RunDirectory.VAL_IWAE));
+      }
       run.writeModel(model);
       Dataset pictures = split.test() != null ? split.test() : train;
       try {
         run.writePictures(model, pictures, seed);
       } catch (ChartUnavailableException e) { // the model and the image grids are written
         err.println("vae4j: warning: " + RunDirectory.LATENT + " not written: " + e.getMessage());
-      }
-      EpochMetrics last = result.epochs().get(result.epochs().size() - 1);
-      if (validation != null) { // on this thread, holding a stacked sweep's shared backend as for the pictures
-        int kept = options.patience() > 0 ? result.bestEpoch() : last.epoch();
-        dev.vae4j.eval.Estimates.Summary bound = ValidationBound.write(run.path(), model, validation, valIwae, kept);
-        spec.commandLine().getOut().printf(Locale.ROOT,
-            "validation IWAE bound (k = %d, %d images, epoch %d's weights): %.3f nats/image, -ELBO %.3f; wrote %s%n",
-            valIwae, bound.images(), kept, bound.negativeLogLikelihood(), bound.negativeElbo(),
-            run.path().resolve(RunDirectory.VAL_IWAE));
       }
       spec.commandLine().getOut().printf(Locale.ROOT,
           "trained %d epoch%s: train loss %.2f, %s (best epoch %d)%s; wrote %s%n",
