@@ -33,7 +33,9 @@ final class ValidationBound {
    * {@code k} draws per image, on the model's backend, and writes them into {@code run} atomically.
    */
   static Estimates.Summary write(Path run, Vae model, Dataset validation, int k, int epoch) throws IOException {
+    long start = System.nanoTime();
     Estimates.Summary m = LikelihoodEstimator.estimate(model, validation, k, SEED).summary();
+    double seconds = (System.nanoTime() - start) / 1e9;
     ObjectNode o = JSON.createObjectNode();
     o.put("k", k);
     o.put("seed", SEED);
@@ -42,6 +44,7 @@ final class ValidationBound {
     o.put("units", "nats per image");
     o.put("val_iwae", m.negativeLogLikelihood());
     o.put("val_elbo", m.negativeElbo());
+    o.put("seconds", seconds); // the estimate's, apart from the training's in metrics.jsonl
     AtomicFiles.write(run.resolve(RunDirectory.VAL_IWAE), (JSON.writeValueAsString(o) + "\n").getBytes(StandardCharsets.UTF_8));
     return m;
   }

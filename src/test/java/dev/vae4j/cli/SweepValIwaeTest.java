@@ -102,6 +102,19 @@ class SweepValIwaeTest {
     }
   }
 
+  /** --prune judges a val_iwae sweep's epochs by their val_loss: the bound comes only after the last. */
+  @Test
+  void pruningJudgesEpochsByTheValidationLoss() throws Exception {
+    Path out = dir.resolve("pruned");
+    ok("sweep", "--out", out.toString(), "--grid", "lr=3e-3,2e-3,1e-7", "--prune", "median:2", "--epochs", "3",
+        "--metric", "val_iwae", "--iwae-samples", "2", "--classes", "0", "--hidden", "16", "--device", "cpu");
+    Path hopeless = out.resolve("lr=1e-7,seed=1");
+    String why = Files.readString(hopeless.resolve("sweep-pruned.txt")).strip();
+    assertTrue(why.startsWith("pruned after epoch 1: best val_loss "), why);
+    assertFalse(Files.exists(hopeless.resolve("val_iwae.json")), "a pruned trial has no bound");
+    assertTrue(Files.isRegularFile(out.resolve("lr=2e-3,seed=1/val_iwae.json")));
+  }
+
   @Test
   void badIwaeOptionsAreOneLineUsageErrorsAndWriteNothing() {
     Path out = dir.resolve("s");
