@@ -72,9 +72,13 @@ class ValIwaeTrainTest {
     byte[] configBytes = Files.readAllBytes(out.resolve("config.json"));
     assertFalse(new String(configBytes).contains("iwae"), "an evaluation, not a training option");
 
+    byte[] modelBytes = Files.readAllBytes(out.resolve("model.safetensors"));
     ok("train", "--resume", out.toString(), "--val-iwae", "5");
-    assertEquals(5, JSON.readTree(out.resolve("val_iwae.json").toFile()).get("k").asInt());
+    JsonNode again = JSON.readTree(out.resolve("val_iwae.json").toFile());
+    assertEquals(5, again.get("k").asInt());
+    assertEquals(1, again.get("epoch").asInt());
     assertArrayEquals(configBytes, Files.readAllBytes(out.resolve("config.json")));
+    assertArrayEquals(modelBytes, Files.readAllBytes(out.resolve("model.safetensors")), "a finished run trains no further");
   }
 
   /** With --patience, the figures are of the best epoch's weights, the ones the run keeps. */
