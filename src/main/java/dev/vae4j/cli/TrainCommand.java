@@ -267,10 +267,7 @@ final class TrainCommand implements Callable<Integer> {
     }
     Dataset train = split.train();
     Dataset boundImages = valIwae == 0 ? null : Trainer.validationImages(split, options); // --val-iwae's
-    if (valIwae > 0 && boundImages == null) {
-      throw new ParameterException(spec.commandLine(), "--val-iwae needs validation images, and this run has none (--validation "
-          + validation + ")" + UsageErrors.FIX_SEPARATOR + "give --validation a fraction > 0, or --validation test on data with a test split");
-    }
+    if (valIwae > 0 && boundImages == null) noValidationImages();
     if (options.balance() != Balance.NONE && !train.hasLabels()) {
       throw new ParameterException(spec.commandLine(), "--balance needs labelled training images, and " + train.name() + " has none"
           + UsageErrors.FIX_SEPARATOR + "train without --balance, or on data with labels");
@@ -441,10 +438,26 @@ final class TrainCommand implements Callable<Integer> {
     if (keepCheckpoints < 1) throw new ParameterException(spec.commandLine(), "--keep-checkpoints must be >= 1, got " + keepCheckpoints);
   }
 
+  /** --val-iwae's range, and (without data, for a sweep's checks) that --validation holds images out for it. */
   private void checkValIwae() {
     if (valIwae < 0 || valIwae > ValidationBound.MAX_K) {
       throw new ParameterException(spec.commandLine(), "--val-iwae must be in [1, " + ValidationBound.MAX_K + "] (0: off), got " + valIwae);
     }
+    if (valIwae > 0 && heldOutNone()) noValidationImages();
+  }
+
+  /** Whether --validation is the fraction 0 (a malformed value is options()' error). */
+  private boolean heldOutNone() {
+    try {
+      return Double.parseDouble(validation) == 0;
+    } catch (NumberFormatException e) {
+      return false;
+    }
+  }
+
+  private void noValidationImages() {
+    throw new ParameterException(spec.commandLine(), "--val-iwae needs validation images, and this run has none (--validation "
+        + validation + ")" + UsageErrors.FIX_SEPARATOR + "give --validation a fraction > 0, or --validation test on data with a test split");
   }
 
   /** The command that continues this run, as the user would type it here. */

@@ -120,7 +120,8 @@ class SweepValIwaeTest {
     Path out = dir.resolve("s");
     List<List<String>> bad = List.of(List.of("--metric", "val_iwae", "--iwae-samples", "0"),
         List.of("--metric", "val_iwae", "--iwae-samples", "100001"), List.of("--iwae-samples", "5"),
-        List.of("--metric", "val_iwae", "--val-iwae", "5"), List.of("--metric", "val_iwae", "--grid", "val-iwae=1,2"));
+        List.of("--metric", "val_iwae", "--val-iwae", "5"), List.of("--metric", "val_iwae", "--grid", "val-iwae=1,2"),
+        List.of("--metric", "val_iwae", "--validation", "0"));
     for (List<String> options : bad) {
       List<String> all = new ArrayList<>(options);
       if (!options.contains("--grid")) all.addAll(List.of("--grid", "latent=2"));
