@@ -13,9 +13,10 @@ import java.util.List;
  * epoch (by validation loss), final training and validation loss, the metric, and the training
  * time (the epochs' seconds added, so a resumed trial counts only the work kept). The metric is
  * that of the weights the run kept: the best epoch's with {@code --patience}, else the last's.
+ * {@code valIwae} is the run's validation IWAE bound ({@code val_iwae.json}), NaN when it has none.
  */
 public record TrialResult(Trial trial, TrialStatus status, int epochs, int bestEpoch, double trainLoss, double valLoss,
-    double metric, double seconds, String note) {
+    double metric, double seconds, String note, double valIwae) {
   /** Marker files the sweep writes into a trial's folder (no run file is named so). */
   public static final String FAILED_MARKER = "sweep-failed.txt";
   public static final String PRUNED_MARKER = "sweep-pruned.txt";
@@ -40,7 +41,8 @@ public record TrialResult(Trial trial, TrialStatus status, int epochs, int bestE
         : status == TrialStatus.PRUNED ? Files.readString(dir.resolve(PRUNED_MARKER)).strip() : "";
     Path metrics = dir.resolve(RunDirectory.METRICS);
     List<String> lines = Files.isRegularFile(metrics) ? Files.readAllLines(metrics).stream().filter(l -> !l.isBlank()).toList() : List.of();
-    if (lines.isEmpty()) return new TrialResult(trial, status, 0, 0, Double.NaN, Double.NaN, Double.NaN, 0, note);
+    double bound = valIwae(dir);
+    if (lines.isEmpty()) return new TrialResult(trial, status, 0, 0, Double.NaN, Double.NaN, Double.NaN, 0, note, bound);
     JsonNode last = null, best = null;
     double seconds = 0;
     for (String line : lines) {
@@ -51,8 +53,8 @@ public record TrialResult(Trial trial, TrialStatus status, int epochs, int bestE
     boolean keptBest = best != null && patience(dir) > 0;
     JsonNode kept = keptBest ? best : last;
     return new TrialResult(trial, status, last.path("epoch").asInt(), best == null ? 0 : best.path("epoch").asInt(),
-        number(last, "train_loss"), number(last, "val_loss"), metric.equals(VAL_IWAE) ? valIwae(dir) : number(kept, metric),
-        seconds, note);
+        number(last, "train_loss"), number(last, "val_loss"), metric.equals(VAL_IWAE) ? bound : number(kept, metric),
+        seconds, note, bound);
   }
 
   /**

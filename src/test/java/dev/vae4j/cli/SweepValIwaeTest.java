@@ -79,6 +79,11 @@ class SweepValIwaeTest {
     assertTrue(other.err().contains("--iwae-samples (of --metric val_iwae) (there: 5, here: 6)"), other.err());
     CliRun report = ok("sweep", "--out", out.toString(), "--report", "--metric", "val_loss");
     assertTrue(report.out().contains("best by val_loss"), report.out());
+    String header = Files.readAllLines(out.resolve("results.csv")).get(0);
+    assertTrue(header.contains(",val_loss,val_iwae,metric_val_loss,"), "the bound beside another metric: " + header);
+    JsonNode row = JSON.readTree(out.resolve("results.json").toFile()).get("trials").get(0);
+    assertEquals(JSON.readTree(out.resolve(row.get("trial").asText()).resolve("val_iwae.json").toFile()).get("val_iwae").asDouble(),
+        row.get("val_iwae").asDouble(), 1e-12);
   }
 
   /** A trial trained stacked writes the bound of its own final weights, on its own validation rows. */
