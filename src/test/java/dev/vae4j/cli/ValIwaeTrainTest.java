@@ -94,6 +94,21 @@ class ValIwaeTrainTest {
     assertEquals(best, JSON.readTree(out.resolve("val_iwae.json").toFile()).get("epoch").asInt());
   }
 
+  /** With --validation test the bound is of the test split, as the run validated on it. */
+  @Test
+  void onTheTestSplitTheBoundIsOfTheTestImages() throws Exception {
+    Path out = dir.resolve("test-split");
+    ok(train(out, "--val-iwae", "3", "--validation", "test", "--epochs", "1"));
+    DatasetSplit split = LabelFilter.onlyClasses(Datasets.load(Datasets.BUNDLED), Set.of(0));
+    JsonNode written = JSON.readTree(out.resolve("val_iwae.json").toFile());
+    assertEquals(split.test().count(), written.get("images").asInt());
+    try (CpuBackend cpu = new CpuBackend()) {
+      double expected = LikelihoodEstimator.estimate(Vae.load(out.resolve("model.safetensors"), cpu), split.test(), 3, 1).summary()
+          .negativeLogLikelihood();
+      assertEquals(expected, written.get("val_iwae").asDouble(), 1e-9 * expected);
+    }
+  }
+
   @Test
   void withoutValidationImagesItIsRefusedUpFront() {
     Path out = dir.resolve("never");
