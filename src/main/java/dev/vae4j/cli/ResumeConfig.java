@@ -75,9 +75,10 @@ final class ResumeConfig {
   static Extension apply(Path dir, TrainCommand train, CommandLine cli) throws IOException {
     List<String> given = cli.getParseResult().matchedOptions().stream().map(OptionSpec::longestName).toList();
     List<String> others = given.stream()
-        .filter(name -> !name.equals("--resume") && !name.equals("--device") && !name.equals("--epochs")).toList();
+        .filter(name -> !name.equals("--resume") && !name.equals("--device") && !name.equals("--epochs")
+            && !name.equals("--val-iwae")).toList(); // where and how long, and an evaluation after: none changes what it trains
     if (!others.isEmpty()) {
-      throw new ParameterException(cli, "--resume takes no options but --device and --epochs (the run's "
+      throw new ParameterException(cli, "--resume takes no options but --device, --epochs and --val-iwae (the run's "
           + RunDirectory.CONFIG + " has them), got " + String.join(", ", others) + UsageErrors.FIX_SEPARATOR
           + "run vae4j train --resume " + ShellWords.quote(dir.toString()) + " without them, or start a new run with --out");
     }
@@ -102,12 +103,12 @@ final class ResumeConfig {
    */
   static void applyBackgroundOf(Path dir, TrainCommand train, CommandLine cli) throws IOException {
     java.util.Set<String> allowed = java.util.Set.of("--background-of", "--background-noise", "--out", "--overwrite",
-        "--device", "--tensorboard");
+        "--device", "--tensorboard", "--val-iwae");
     List<String> given = cli.getParseResult().matchedOptions().stream().map(OptionSpec::longestName).toList();
     List<String> others = given.stream().filter(name -> !allowed.contains(name)).toList();
     if (!others.isEmpty()) {
       throw new ParameterException(cli, "--background-of takes the model, data and training options of its run, got "
-          + String.join(", ", others) + UsageErrors.FIX_SEPARATOR + "give only --out, --overwrite, --background-noise, --device or --tensorboard");
+          + String.join(", ", others) + UsageErrors.FIX_SEPARATOR + "give only --out, --overwrite, --background-noise, --device, --tensorboard or --val-iwae");
     }
     RunConfig config = recorded(dir);
     if (config.background() != null) {

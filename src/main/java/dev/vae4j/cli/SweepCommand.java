@@ -79,8 +79,18 @@ final class SweepCommand implements Callable<Integer> {
   int repeats;
 
   @Option(names = "--metric", paramLabel = "NAME",
-      description = "What ranks the trials (lower is better), from metrics.jsonl: val_loss (validation -ELBO, the default), val_recon, val_kl, train_loss, train_recon or train_kl.")
+      description = "What ranks the trials (lower is better), from metrics.jsonl: val_loss (validation -ELBO, the default), val_recon, val_kl, "
+          + "train_loss, train_recon or train_kl; or val_iwae, the IWAE bound on the validation images' -log p(x) of the weights each trial "
+          + "keeps (train --val-iwae, with --iwae-samples draws per image), estimated after its last epoch (--prune then judges epochs by val_loss).")
   String metric;
+
+  /** {@code --iwae-samples}' default: a tighter bound than the ELBO at a fraction of eval's 1000 draws' time. */
+  static final int DEFAULT_IWAE_SAMPLES = 100;
+
+  @Option(names = "--iwae-samples", paramLabel = "K",
+      description = "With --metric val_iwae: latent draws per validation image of each trial's IWAE bound (1 to " + ValidationBound.MAX_K
+          + ", default " + DEFAULT_IWAE_SAMPLES + "). Part of the sweep's definition.")
+  Integer iwaeSamples;
 
   @Option(names = "--prune", paramLabel = "median[:N]",
       description = "Stop a trial after an epoch where its best metric is worse than the median of the finished trials' running averages to that epoch (Vizier's median-stopping rule), once N finished trials (default 3) reached it.")
@@ -126,11 +136,12 @@ final class SweepCommand implements Callable<Integer> {
       throw new ParameterException(cli, "--metric must be one of " + String.join(", ", TrialResult.METRICS) + ", got '" + metric + "'");
     }
     if (report) return report(cli);
+    checkIwaeSamples(cli);
     SweepDefinition definition = definition(cli);
     List<Trial> trials = definition.space().trials();
     checkParallel(cli);
     Map<Trial, List<String>> commands = new LinkedHashMap<>();
-    for (Trial t : trials) commands.put(t, checkedTrainArguments(cli, t));
+    for (Trial t : trials) commands.put(t, checkedTrainArguments(cli, t, definition.iwaeSamples()));
     Shard mine = usage(cli, () -> Shard.parse(shard, environment));
     PrintWriter err = cli.getErr();
     if (dryRun) {
@@ -168,6 +179,22 @@ final class SweepCommand implements Callable<Integer> {
     }
     publish(cli, results, definition);
     return 0;
+  }
+
+  /** {@code --iwae-samples}: only with {@code --metric val_iwae}, in range; the sweep's own {@code --val-iwae}. */
+  private void checkIwaeSamples(CommandLine cli) {
+    boolean bound = TrialResult.VAL_IWAE.equals(metric);
+    if (iwaeSamples != null && !bound) {
+      throw new ParameterException(cli, "--iwae-samples is for --metric val_iwae, got --metric " + (metric == null ? "val_loss" : metric));
+    }
+    if (iwaeSamples != null && (iwaeSamples < 1 || iwaeSamples > ValidationBound.MAX_K)) {
+      throw new ParameterException(cli, "--iwae-samples must be in [1, " + ValidationBound.MAX_K + "], got " + iwaeSamples);
+    }
+    boolean given = trainOptions.stream().anyMatch(a -> a.equals("--val-iwae") || a.startsWith("--val-iwae="))
+        || grids.stream().anyMatch(g -> g.startsWith("val-iwae=")) || ranges.stream().anyMatch(r -> r.startsWith("val-iwae="));
+    if (bound && given) {
+      throw new ParameterException(cli, "--metric val_iwae passes --val-iwae to every trial itself: give --iwae-samples K instead");
+    }
   }
 
   /** A bad {@code --parallel} or {@code --parallel-mode} is a usage error. */
@@ -356,10 +383,13 @@ final class SweepCommand implements Callable<Integer> {
     boolean resume = Files.exists(dir.resolve(RunDirectory.CONFIG));
     List<String> args = new ArrayList<>(resume ? List.of("train", "--resume", dir.toString()) : newRun);
     if (resume && device != null) args.addAll(List.of("--device", device));
+    if (resume && definition.iwaeSamples() > 0) args.addAll(valIwae(definition.iwaeSamples())); // not in its config.json
     err.printf("vae4j: %s %s%s%n", label, trial.name(), resume ? " (resuming)" : "");
     StringBuilder errors = new StringBuilder();
+    // The IWAE bound comes only after the last epoch: its trials are pruned by their epochs' validation -ELBO.
+    String perEpoch = definition.metric().equals(TrialResult.VAL_IWAE) ? "val_loss" : definition.metric();
     TrialPruning pruning = definition.prune() == null ? null : new TrialPruning(MedianStopping.parse(definition.prune()),
-        definition.metric(), dir, () -> TrialPruning.finished(this.out, trials));
+        perEpoch, dir, () -> TrialPruning.finished(this.out, trials));
     int code = Main.run(out, new PrintWriter(new TeeWriter(trialErr, errors), true), environment, pruning, cores, seat,
         args.toArray(String[]::new));
     if (code == StopSignals.EXIT_CODE && pruning != null && pruning.pruned()) { // not at its last epoch: that one finished
@@ -466,11 +496,20 @@ final class SweepCommand implements Callable<Integer> {
     }
     SweepSpace space = usage(cli, () -> new SweepSpace(grid, drawn, random, seed, repeats));
     String rule = prune == null ? null : usage(cli, () -> MedianStopping.parse(prune)).toString();
-    return new SweepDefinition(space, trainOptions, rule, metric != null ? metric : "val_loss");
+    int draws = !TrialResult.VAL_IWAE.equals(metric) ? 0 : iwaeSamples != null ? iwaeSamples : DEFAULT_IWAE_SAMPLES;
+    return new SweepDefinition(space, trainOptions, rule, metric != null ? metric : "val_loss", draws);
   }
 
-  /** {@code train ...} for a new trial, parsed and checked as train would, so no trial fails on its options later. */
-  private List<String> checkedTrainArguments(CommandLine cli, Trial trial) {
+  /** The train options that make a trial write its validation IWAE bound with {@code k} draws. */
+  private static List<String> valIwae(int k) {
+    return List.of("--val-iwae", Integer.toString(k));
+  }
+
+  /**
+   * {@code train ...} for a new trial, with {@code --val-iwae iwaeDraws} when that is > 0, parsed
+   * and checked as train would, so no trial fails on its options later.
+   */
+  private List<String> checkedTrainArguments(CommandLine cli, Trial trial, int iwaeDraws) {
     CommandSpec train = trainSpec();
     List<String> args = new ArrayList<>(List.of("train"));
     args.addAll(trainOptions);
@@ -488,6 +527,7 @@ final class SweepCommand implements Callable<Integer> {
     }
     args.addAll(List.of("--seed", Long.toString(trial.seed()), "--out", out.resolve(trial.name()).toString()));
     if (device != null) args.addAll(List.of("--device", device));
+    if (iwaeDraws > 0) args.addAll(valIwae(iwaeDraws));
     CommandLine check = new CommandLine(new TrainCommand());
     check.registerConverter(Path.class, new PathConverter());
     try {

@@ -230,6 +230,13 @@ final class TrainCommand implements Callable<Integer> {
       description = "A conditional VAE (Sohn et al. 2015; needs labels): the encoder reads each image's class as a one-hot beside its pixels (with --conv: beside the flattened features), the decoder beside z, so that sample --class draws a chosen class.")
   boolean conditional;
 
+  @Option(names = "--val-iwae", defaultValue = "0", paramLabel = "K",
+      description = "After training, estimate the IWAE bound on -log p(x) with K draws per image (and the -ELBO) of the kept "
+          + "weights on the validation images, seed " + ValidationBound.SEED + ", and write them to " + RunDirectory.VAL_IWAE
+          + " (what sweep --metric val_iwae ranks by). K in [1, " + ValidationBound.MAX_K + "]; 0: off. Not part of config.json: "
+          + "--resume takes it too.")
+  int valIwae;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
@@ -239,6 +246,7 @@ final class TrainCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--background-noise must be in [0, 1] (0: off), got " + backgroundNoise);
     }
     checkCheckpointing();
+    checkValIwae();
     TrainOptions options = options();
     Likelihood pixels = likelihood();
     ActivationFunction act = hiddenActivation();
@@ -258,6 +266,8 @@ final class TrainCommand implements Callable<Integer> {
           split.test(), split.detected());
     }
     Dataset train = split.train();
+    Dataset boundImages = valIwae == 0 ? null : Trainer.validationImages(split, options); // --val-iwae's
+    if (valIwae > 0 && boundImages == null) noValidationImages();
     if (options.balance() != Balance.NONE && !train.hasLabels()) {
       throw new ParameterException(spec.commandLine(), "--balance needs labelled training images, and " + train.name() + " has none"
           + UsageErrors.FIX_SEPARATOR + "train without --balance, or on data with labels");
@@ -360,6 +370,17 @@ final class TrainCommand implements Callable<Integer> {
       } catch (java.io.UncheckedIOException e) {
         throw e.getCause();
       }
+      EpochMetrics last = result.epochs().get(result.epochs().size() - 1);
+      // Before the model file, which marks the run finished: a run stopped in between resumes and writes both.
+      // On this thread, which holds a stacked sweep's shared backend again after its fit, as for the pictures.
+      if (boundImages != null) {
+        int kept = options.patience() > 0 ? result.bestEpoch() : last.epoch();
+        dev.vae4j.eval.Estimates.Summary bound = ValidationBound.write(run.path(), model, boundImages, valIwae, kept);
+        spec.commandLine().getOut().printf(Locale.ROOT,
+            "validation IWAE bound (k = %d, %d images, epoch %d's weights): %.3f nats/image, -ELBO %.3f; wrote %s%n",
+            valIwae, bound.images(), kept, bound.negativeLogLikelihood(), bound.negativeElbo(),
+            run.path().resolve(RunDirectory.VAL_IWAE));
+      }
       run.writeModel(model);
       Dataset pictures = split.test() != null ? split.test() : train;
       try {
@@ -367,7 +388,6 @@ final class TrainCommand implements Callable<Integer> {
       } catch (ChartUnavailableException e) { // the model and the image grids are written
         err.println("vae4j: warning: " + RunDirectory.LATENT + " not written: " + e.getMessage());
       }
-      EpochMetrics last = result.epochs().get(result.epochs().size() - 1);
       spec.commandLine().getOut().printf(Locale.ROOT,
           "trained %d epoch%s: train loss %.2f, %s (best epoch %d)%s; wrote %s%n",
           result.epochs().size(), result.epochs().size() == 1 ? "" : "s", last.trainLoss(),
@@ -406,6 +426,7 @@ final class TrainCommand implements Callable<Integer> {
    */
   void checkOptions() throws Exception {
     checkCheckpointing();
+    checkValIwae();
     options();
     Likelihood pixels = likelihood();
     ActivationFunction act = hiddenActivation();
@@ -415,6 +436,28 @@ final class TrainCommand implements Callable<Integer> {
   private void checkCheckpointing() {
     if (checkpointEvery < 0) throw new ParameterException(spec.commandLine(), "--checkpoint-every must be >= 0, got " + checkpointEvery);
     if (keepCheckpoints < 1) throw new ParameterException(spec.commandLine(), "--keep-checkpoints must be >= 1, got " + keepCheckpoints);
+  }
+
+  /** --val-iwae's range, and (without data, for a sweep's checks) that --validation holds images out for it. */
+  private void checkValIwae() {
+    if (valIwae < 0 || valIwae > ValidationBound.MAX_K) {
+      throw new ParameterException(spec.commandLine(), "--val-iwae must be in [1, " + ValidationBound.MAX_K + "] (0: off), got " + valIwae);
+    }
+    if (valIwae > 0 && heldOutNone()) noValidationImages();
+  }
+
+  /** Whether --validation is the fraction 0 (a malformed value is options()' error). */
+  private boolean heldOutNone() {
+    try {
+      return Double.parseDouble(validation) == 0;
+    } catch (NumberFormatException e) {
+      return false;
+    }
+  }
+
+  private void noValidationImages() {
+    throw new ParameterException(spec.commandLine(), "--val-iwae needs validation images, and this run has none (--validation "
+        + validation + ")" + UsageErrors.FIX_SEPARATOR + "give --validation a fraction > 0, or --validation test on data with a test split");
   }
 
   /** The command that continues this run, as the user would type it here. */

@@ -38,6 +38,8 @@ public final class RunDirectory implements AutoCloseable {
   public static final String SAMPLES = "samples.png";
   public static final String RECONSTRUCTIONS = "reconstructions.png";
   public static final String LATENT = "latent.png";
+  /** {@code train --val-iwae}'s validation IWAE bound (not every run has one). */
+  public static final String VAL_IWAE = "val_iwae.json";
   /** The default folder of TensorBoard event files. */
   public static final String TENSORBOARD = "tensorboard";
   /** Metadata key of a model file: the digest of the {@code config.json} it was trained under. */

@@ -17,10 +17,11 @@ import java.util.Map;
 
 /**
  * What {@code sweep.json} records: the trials' space, the train options every trial shares, the
- * pruning rule and the metric, so that rerunning the sweep (or another shard of it) can check
+ * pruning rule, the metric and, with {@code --metric val_iwae}, the draws per image of every
+ * trial's validation IWAE bound ({@code iwaeSamples}, else 0), so that rerunning the sweep (or another shard of it) can check
  * it continues the same sweep, and {@code --report} needs no options.
  */
-public record SweepDefinition(SweepSpace space, List<String> trainOptions, String prune, String metric) {
+public record SweepDefinition(SweepSpace space, List<String> trainOptions, String prune, String metric, int iwaeSamples) {
   public static final String FILE = "sweep.json";
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -28,9 +29,15 @@ public record SweepDefinition(SweepSpace space, List<String> trainOptions, Strin
     trainOptions = List.copyOf(trainOptions);
   }
 
+  /** A sweep ranked by a number of metrics.jsonl: no IWAE bound to compute. */
+  public SweepDefinition(SweepSpace space, List<String> trainOptions, String prune, String metric) {
+    this(space, trainOptions, prune, metric, 0);
+  }
+
   /**
    * How {@code other} (what the folder holds) differs in what decides the trials' results, one
-   * phrase per difference; the metric is not among them (it only orders the table).
+   * phrase per difference; the metric is not among them (it only orders the table), but the IWAE
+   * bound's draws are (each trial computes its bound with them).
    */
   public List<String> differences(SweepDefinition other) {
     List<String> d = new ArrayList<>();
@@ -41,6 +48,8 @@ public record SweepDefinition(SweepSpace space, List<String> trainOptions, Strin
     compare(d, "--repeats", Integer.toString(other.space.repeats()), Integer.toString(space.repeats()));
     compare(d, "the shared train options", String.join(" ", other.trainOptions), String.join(" ", trainOptions));
     compare(d, "--prune", String.valueOf(other.prune), String.valueOf(prune));
+    compare(d, "--iwae-samples (of --metric val_iwae)", other.iwaeSamples == 0 ? "" : Integer.toString(other.iwaeSamples),
+        iwaeSamples == 0 ? "" : Integer.toString(iwaeSamples));
     return d;
   }
 
@@ -69,6 +78,7 @@ public record SweepDefinition(SweepSpace space, List<String> trainOptions, Strin
     if (prune == null) root.putNull("prune");
     else root.put("prune", prune);
     root.put("metric", metric);
+    if (iwaeSamples > 0) root.put("iwae_samples", iwaeSamples); // absent before --metric val_iwae, and without it
     ArrayNode trials = root.putArray("trials");
     for (Trial t : space.trials()) trials.add(t.name());
     AtomicFiles.write(dir.resolve(FILE), (JSON.writeValueAsString(root) + "\n").getBytes(StandardCharsets.UTF_8));
@@ -95,7 +105,8 @@ public record SweepDefinition(SweepSpace space, List<String> trainOptions, Strin
       List<String> train = new ArrayList<>();
       root.get("train").forEach(v -> train.add(v.asText()));
       SweepSpace space = new SweepSpace(grid, ranges, root.get("random").asInt(), root.get("seed").asLong(), root.get("repeats").asInt());
-      return new SweepDefinition(space, train, root.get("prune").isNull() ? null : root.get("prune").asText(), root.get("metric").asText());
+      return new SweepDefinition(space, train, root.get("prune").isNull() ? null : root.get("prune").asText(), root.get("metric").asText(),
+          root.path("iwae_samples").asInt(0));
     } catch (NullPointerException | IllegalArgumentException e) {
       throw new FormatException(file + ": not a sweep definition vae4j wrote (" + e.getMessage() + ")", e);
     }

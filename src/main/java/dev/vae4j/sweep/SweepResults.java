@@ -53,16 +53,24 @@ public record SweepResults(List<String> parameters, String metric, List<TrialRes
   private List<String> header() {
     List<String> h = new ArrayList<>(List.of("trial"));
     h.addAll(parameters);
-    h.addAll(List.of("seed", "status", "epochs", "best_epoch", "train_loss", "val_loss", "metric_" + metric, "seconds"));
+    h.addAll(List.of("seed", "status", "epochs", "best_epoch", "train_loss", "val_loss"));
+    if (boundColumn()) h.add(TrialResult.VAL_IWAE);
+    h.addAll(List.of("metric_" + metric, "seconds"));
     return h;
+  }
+
+  /** Whether the tables show the validation IWAE bound beside another metric: some trial has one. */
+  private boolean boundColumn() {
+    return !metric.equals(TrialResult.VAL_IWAE) && rows.stream().anyMatch(r -> !Double.isNaN(r.valIwae()));
   }
 
   private List<String> cells(TrialResult r) {
     List<String> c = new ArrayList<>(List.of(r.trial().name()));
     for (String p : parameters) c.add(r.trial().parameters().getOrDefault(p, ""));
     c.addAll(List.of(Long.toString(r.trial().seed()), r.status().toString(), Integer.toString(r.epochs()),
-        r.bestEpoch() == 0 ? "" : Integer.toString(r.bestEpoch()), number(r.trainLoss()), number(r.valLoss()),
-        number(r.metric()), String.format(Locale.ROOT, "%.1f", r.seconds())));
+        r.bestEpoch() == 0 ? "" : Integer.toString(r.bestEpoch()), number(r.trainLoss()), number(r.valLoss())));
+    if (boundColumn()) c.add(number(r.valIwae()));
+    c.addAll(List.of(number(r.metric()), String.format(Locale.ROOT, "%.1f", r.seconds())));
     return c;
   }
 
@@ -122,6 +130,7 @@ public record SweepResults(List<String> parameters, String metric, List<TrialRes
       t.put("best_epoch", r.bestEpoch());
       putNumber(t, "train_loss", r.trainLoss());
       putNumber(t, "val_loss", r.valLoss());
+      if (!Double.isNaN(r.valIwae())) t.put(TrialResult.VAL_IWAE, r.valIwae()); // only where train --val-iwae wrote one
       putNumber(t, "metric", r.metric());
       t.put("seconds", r.seconds());
       if (!r.note().isEmpty()) t.put("note", r.note());

@@ -122,6 +122,18 @@ public final class Trainer {
     return new int[][] {trainRows, java.util.Arrays.copyOfRange(shuffled, 0, held)};
   }
 
+  /**
+   * The images {@code fit} validates on with {@code options}, in its order: the test split with
+   * {@code --validation test}, else the held-out part of the training images ({@link #splitRows});
+   * null when there are none. {@code train --val-iwae} estimates the IWAE bound on exactly these.
+   */
+  public static Dataset validationImages(DatasetSplit data, TrainOptions options) {
+    Dataset train = data.train();
+    if (options.validateOnTestSplit()) return data.test();
+    int[] held = splitRows(train.count(), 0, options)[1];
+    return held.length == 0 ? null : train.subset(held, train.name() + " (validation)");
+  }
+
   /** Each training image's class weight, on the backend (the weights from the training rows alone, not the held-out ones). */
   private Tensor uploadWeights(Dataset train, ClassWeights weights) {
     if (!train.hasLabels()) throw new IllegalArgumentException("--class-weights needs labelled training images");

@@ -99,7 +99,7 @@ class TrainRobustnessTest {
   void resumeTakesNoOtherOptionsAndNeedsARunFolder() throws IOException {
     CliRun o = run("train", "--resume", dir.toString(), "--lr", "1e-2");
     assertEquals(2, o.code());
-    assertTrue(o.err().contains("--resume takes no options but --device and --epochs"), o.err());
+    assertTrue(o.err().contains("--resume takes no options but --device, --epochs and --val-iwae"), o.err());
     o = run("train", "--resume", dir.toString());
     assertEquals(1, o.code());
     assertEquals(dir + ": not a run folder (no config.json)", o.err().strip().replace("vae4j: error: ", ""));

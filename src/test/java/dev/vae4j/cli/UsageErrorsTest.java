@@ -39,7 +39,7 @@ class UsageErrorsTest {
   @Test
   void resumeWithOptionsItCannotTakeSaysWhichItTakes() {
     twoLines(List.of("train", "--resume", finished.toString(), "--lr", "1e-2"),
-        "--resume takes no options but --device and --epochs", "vae4j train --resume " + finished + " without them");
+        "--resume takes no options but --device, --epochs and --val-iwae", "vae4j train --resume " + finished + " without them");
     twoLines(List.of("train", "--resume", finished.toString(), "--epochs", "1"),
         finished + " has trained 1 epochs already", "--epochs 2 or more");
   }
