@@ -132,7 +132,7 @@ public final class CpuBackend implements Backend {
     this.memory = new CpuMemory();
     this.bf16 = precision == Precision.BF16 ? new DnnlBf16Gemm() : null;
     this.dense = new CpuDense(gemm, parallel, loops, bf16);
-    this.latent = new CpuLatent(loops, parts);
+    this.latent = new CpuLatent(loops);
     this.iwae = new CpuIwae();
     this.losses = new CpuLosses(parallel, loops);
     this.optimizer = new CpuOptimizer(parallel, loops);

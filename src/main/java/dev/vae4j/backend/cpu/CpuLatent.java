@@ -12,37 +12,24 @@ import dev.vae4j.backend.Tensor;
  * {@link LatentOps} on the CPU: noise from {@link Philox}, the reparameterization and its backward
  * as {@link LoopKernels}, the KL term as a scalar loop summing in double. On one thread each: the
  * latent layer is small (rows x tens of columns). Dropout too: it is one Philox block per four
- * elements of a hidden layer, next to that layer's GEMM. Except the noise: a training step draws the
- * whole batch's before its parts start, so it is split over the parts' threads ({@code cores}),
- * which would otherwise wait idle for it (each Philox block is a function of its index alone, so
- * the split changes no bit).
+ * elements of a hidden layer, next to that layer's GEMM.
  */
 final class CpuLatent implements LatentOps {
-  /**
-   * Noise blocks below this many per thread are drawn on the calling thread alone: a block (four
-   * floats) takes ~80 ns, so 128 are ~10 us against a hand-off of ~1-2 us.
-   */
-  static final int MIN_NOISE_BLOCKS_PER_THREAD = 128;
   private final LoopKernels loops;
-  private final ParallelRanges cores;
 
-  CpuLatent(LoopKernels loops, ParallelRanges cores) {
+  CpuLatent(LoopKernels loops) {
     this.loops = loops;
-    this.cores = cores;
   }
 
   @Override
   public void normalNoise(Tensor out, long seed, long stream) {
     CpuTensor o = cpu(out);
-    int blocks = (o.length + 3) / 4;
-    cores.forChunks(blocks, Math.max(1, blocks / MIN_NOISE_BLOCKS_PER_THREAD), (from, to) -> {
-      int[] philoxWords = new int[4];
-      float[] noiseBlock = new float[4];
-      for (int b = from; b < to; b++) {
-        Philox.normalBlock(seed, stream, b, philoxWords, noiseBlock);
-        System.arraycopy(noiseBlock, 0, o.heap, o.offset + 4 * b, Math.min(4, o.length - 4 * b));
-      }
-    });
+    int[] philoxWords = new int[4];
+    float[] noiseBlock = new float[4];
+    for (int i = 0; i < o.length; i += 4) {
+      Philox.normalBlock(seed, stream, i / 4, philoxWords, noiseBlock);
+      System.arraycopy(noiseBlock, 0, o.heap, o.offset + i, Math.min(4, o.length - i));
+    }
     o.heapWritten();
   }
 
