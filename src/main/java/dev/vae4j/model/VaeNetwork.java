@@ -392,7 +392,6 @@ public final class VaeNetwork {
       Tensor saved = ws.decodedPre[i] != null ? ws.decodedPre[i] : ws.decoded[i];
       decoder.get(i).backward(backend, decoderParams[i], grads.decoder[i], input, saved, ws.decodedGrad[i],
           inputGrad, rows);
-      grads.listener.finished(decoder.get(i));
     }
     if (conditional) backend.appendOneHotBackward(ws.conditionedZGrad, config.latent(), config.classes(), rows, ws.zGrad);
   }
@@ -410,7 +409,6 @@ public final class VaeNetwork {
       Tensor saved = ws.encodedPre[i] != null ? ws.encodedPre[i] : ws.encoded[i];
       encoder.get(i).backward(backend, encoderParams[i], grads.encoder[i], input, saved, ws.encodedGrad[i],
           inputGrad, rows);
-      grads.listener.finished(encoder.get(i));
       if (wide && i > 0) {
         int width = encoder.get(i).inputShape().size() - config.classes();
         backend.appendOneHotBackward(ws.conditionedInputGrad, width, config.classes(), rows, ws.encodedGrad[i - 1]);
@@ -418,37 +416,19 @@ public final class VaeNetwork {
     }
   }
 
-  /**
-   * Told by a backward pass ({@link #lossesAndGradients}, {@link IwaeObjective}) each time a layer's
-   * backward is done: its gradients are written, and nothing later in the pass reads that layer's
-   * parameters (its forward and its input-gradient GEMM came before), so they may be updated then.
-   * Called on the thread running the pass, once per layer, the output layer first.
-   */
-  @FunctionalInterface
-  public interface BackwardListener {
-    void finished(Layer layer);
-  }
-
   /** Views of a gradient buffer laid out like the parameters, for {@link #lossesAndGradients}. */
   public final class LayerGradients {
     private final Tensor buffer;
     private final Tensor[][] encoder;
     private final Tensor[][] decoder;
-    private final BackwardListener listener;
 
     public LayerGradients(Tensor buffer) {
-      this(buffer, layer -> {});
-    }
-
-    /** Views of {@code buffer} whose backward passes tell {@code listener} as each layer's backward is done. */
-    public LayerGradients(Tensor buffer, BackwardListener listener) {
       if (buffer.length() != layout.size()) {
         throw new IllegalArgumentException("gradient buffer has " + buffer.length() + " floats, model needs " + layout.size());
       }
       this.buffer = buffer;
       this.encoder = bind(VaeNetwork.this.encoder, buffer);
       this.decoder = bind(VaeNetwork.this.decoder, buffer);
-      this.listener = listener;
     }
 
     public Tensor buffer() {

@@ -22,13 +22,11 @@ import java.util.List;
  *
  * <p>The batch is split into {@link Backend#batchParts} blocks of rows (one on the GPU, one per
  * core on the CPU). Each part runs its forward and backward pass on its own workspace into its own
- * gradient buffer, all parts at once ({@link Backend#inParallel}); the optimizer's update ({@link
- * Backend#update}) sums the parts' gradients in part order. With several parts it runs layer by layer
- * inside their backward passes, each layer's once every part is done with it ({@link LayerUpdates});
- * otherwise (one part, or clipping) after them, each part updating one range of the parameters. The
- * noise is drawn for the whole batch, so a row's noise does not depend on the split. With an L1 term
- * the ranges are cut where weights and biases meet, so that each update call knows its L1
- * coefficient (the weights', or 0 for biases) as one number.
+ * gradient buffer, all parts at once ({@link Backend#inParallel}); then each part sums the
+ * gradients over one range of the parameters, in part order, and runs the optimizer's update on that
+ * range ({@link Backend#update}). The noise is drawn for the whole batch, so a row's noise does not
+ * depend on the split. With an L1 term each part's range is cut where weights and biases meet, so
+ * that each update call knows its L1 coefficient (the weights', or 0 for biases) as one number.
  *
  * <p>With gradient clipping ({@code --clip-grad-norm}) the parts are first summed into the first
  * part's buffer and clipped there as a whole ({@link Backend#gradientSquaredNorm}, {@link
@@ -62,17 +60,7 @@ public final class TrainingStep {
   private final Tensor noise;
   private final int partCapacity;
   private final Part[] parts;
-  /**
-   * The update layer by layer inside the parts' backward passes ({@link LayerUpdates}) when the
-   * batch has several parts and nothing needs every gradient first; null with one part (the GPU:
-   * its recorded step stays as it was, and there is no other part to overlap with) or with clipping
-   * (the global norm needs all gradients first).
-   */
-  private final LayerUpdates layerUpdates;
-  /**
-   * Per part, its range of the parameters (one piece, or pieces of weights or biases alone with
-   * L1), updated after the parts joined when {@link #layerUpdates} is null.
-   */
+  /** Per part, its range of the parameters: one piece, or pieces of weights or biases alone with L1. */
   private final AdamRange[][] adamRanges;
   /** Drop probability of the hidden layers in {@link #run} (0: no dropout). */
   private final float dropout;
@@ -120,15 +108,10 @@ public final class TrainingStep {
     this.parts = new Part[count];
     int partDraws = iwaeK > 1 ? IwaeObjective.workspaceRows(partCapacity, iwaeK) : partCapacity;
     this.noise = backend.allocate((long) count * partDraws * latent);
-    Tensor[] partGrads = new Tensor[count];
-    for (int p = 0; p < count; p++) partGrads[p] = p == 0 ? optimizer.grads() : backend.allocate(model.layout().size());
-    this.layerUpdates = clipGradNorm == 0 && count > 1 ? new LayerUpdates(backend, model.layout(), network.params(),
-        optimizer.firstMoment(), optimizer.secondMoment(), partGrads, l1) : null;
     for (int p = 0; p < count; p++) {
       Tensor eps = backend.slice(noise, (long) p * partDraws * latent, (long) partDraws * latent);
-      VaeNetwork.LayerGradients gradients = layerUpdates == null ? network.new LayerGradients(partGrads[p])
-          : network.new LayerGradients(partGrads[p], layerUpdates);
-      parts[p] = new Part(network.workspace(partDraws, true, eps), partGrads[p], gradients,
+      Tensor grads = p == 0 ? optimizer.grads() : backend.allocate(model.layout().size());
+      parts[p] = new Part(network.workspace(partDraws, true, eps), grads, network.new LayerGradients(grads),
           weightedRows ? backend.allocate(partCapacity) : null, iwaeK > 1 ? new IwaeObjective(network, partCapacity, iwaeK) : null);
     }
     this.adamRanges = adamRanges(model.layout(), count, l1);
@@ -264,7 +247,6 @@ public final class TrainingStep {
     }
     backend.normalNoise(noise, seed, step);
     int active = activeParts(rows);
-    if (layerUpdates != null) layerUpdates.begin(active, hyper, step);
     backend.inParallel(active, p -> {
       int partRows = rowsOf(p, rows);
       Part part = parts[p];
@@ -281,13 +263,8 @@ public final class TrainingStep {
         network.forward(part.workspace(), partRows, drop);
         network.lossesAndGradients(part.workspace(), partRows, rows, beta, part.gradients(), drop, part.rowWeights());
       }
-      if (layerUpdates != null) layerUpdates.drainReady();
     });
     addLossSums(rows, true);
-    if (layerUpdates != null) {
-      layerUpdates.finish();
-      return;
-    }
     int summed = active;
     if (clipGradNorm != 0) {
       clip(active);
