@@ -300,7 +300,10 @@ class VaeNetworkTest {
     assertTrue(kept >= 40, "only " + kept + " of " + samples + " parameters away from kinks, seed " + seed);
     double error = relativeError(java.util.Arrays.copyOf(numeric, kept), java.util.Arrays.copyOf(sampled, kept));
     System.out.println("conditional conv gradient relative error " + error + " (hidden " + hidden + ", seed " + seed + ")");
-    assertTrue(error < 2e-2, "conditional conv gradient: relative error " + error + " seed " + seed);
+    // The float loss resolves ~ulp(loss) / h ~ 0.008 per quotient at h = 1e-3 (a larger h crosses ReLU kinks), so
+    // small-gradient samples make 2e-2 fail about one seed in a few hundred (4739379071605303727: 0.020); a one-hot
+    // column left unwritten or misplaced gives an error far above 5e-2.
+    assertTrue(error < 5e-2, "conditional conv gradient: relative error " + error + " seed " + seed);
   }
 
   /** The central difference quotient of the loss in parameter {@code i} with step {@code h}. */
