@@ -13,11 +13,18 @@
 #   benchmarks/gpu-check.sh --pytorch   # there: only vae4j bench beside PyTorch (batch 128, 4096)
 #   benchmarks/gpu-check.sh --models    # there: only vae4j bench --models 32, FP32 and --tf32
 #   benchmarks/gpu-check.sh --sweep     # there: only the stacked sweep beside the one in turn
+#   benchmarks/gpu-check.sh --tests [CLASS...]  # there: only the gpu-tagged tests (or these classes)
+#   benchmarks/gpu-check.sh --bf16      # there: only vae4j bench --precision bf16 beside fp32
+#   benchmarks/gpu-check.sh --cli       # there: only the CLI runs (train/eval/sample, conv train/eval)
 #
-# The kit (benchmarks/gpu-kit/, git-ignored, ~46 MiB) holds a jlink'd Java runtime (xz-compressed;
-# unpacked on first use), the vae4j jar and its runtime jars (native jars trimmed to the
-# libraries vae4j loads), the compiled test classes and the JUnit console launcher. Carry it to
-# the GPU machine beside the working tree. See docs/gpu-results.md.
+# Results go to benchmarks/gpu-kit/results/ (emptied first), or to $GPU_CHECK_RESULTS (kept, so that
+# several of the modes above can write into one folder).
+#
+# The kit (benchmarks/gpu-kit/, git-ignored, ~54 MiB) holds a jlink'd Java runtime and oneDNN's
+# natives (each xz-compressed, unpacked on first use), the vae4j jar and its runtime jars (native
+# jars trimmed to the libraries vae4j loads), the compiled test classes, the JUnit console launcher
+# and the JMH suite. Carry it (without jmh/ if the JMH stage is not to run: the working tree and
+# the kit must fit in 64 MiB) to the GPU machine beside the working tree. See docs/gpu-results.md.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -29,12 +36,13 @@ modules=java.base,java.desktop,java.logging,java.management,java.xml,jdk.unsuppo
 
 log() { printf 'gpu-check: %s\n' "$*" >&2; }
 
-# Copies jar $1 to $2 keeping only entries that match the extended regex $3 (and the metadata).
+# Copies jar $1 to $2 keeping only entries that match the extended regex $3 (and the metadata);
+# $4, if given, is zip's compression option (-0: stored, for a jar that is then xz-compressed).
 trim_jar() {
-  local src=$1 dst=$2 keep=$3 tmp
+  local src=$1 dst=$2 keep=$3 level=${4:--6} tmp
   tmp=$(mktemp -d)
-  (cd "$tmp" && unzip -q "$src" && find . -name '*.so*' | grep -Ev "$keep" | xargs -r rm -f \
-    && zip -q -r "$dst" .)
+  (cd "$tmp" && unzip -q "$src" && find . -name '*.so*' | { grep -Ev "$keep" || true; } | xargs -r rm -f \
+    && find . -path '*/include/*' -delete && zip -q -r "$level" "$dst" .)
   rm -rf "$tmp"
 }
 
@@ -50,11 +58,16 @@ prepare() {
     case $(basename "$jar") in
       # cuDNN's JNI library only: libcudnn*.so.9 itself comes from the GPU machine (see below).
       cuda-*-linux-x86_64.jar) trim_jar "$jar" "$kit/lib/$(basename "$jar")" 'libjni(cudart|cublas|cudnn)\.so' ;;
-      openblas-*-linux-x86_64.jar)
-        trim_jar "$jar" "$kit/lib/$(basename "$jar")" 'lib(openblas\.so|jniopenblas_nolapack|gfortran|quadmath|gcc_s)' ;;
-      # oneDNN's natives (28 MB) would push the kit past the carry limit; the GPU checks compare
-      # against the CPU backend, which then says it fell back to OpenBLAS.
-      dnnl-*-linux-x86_64.jar | opencl-*-linux-x86_64.jar) ;;
+      # The CPU backend the GPU checks compare against runs on oneDNN (its convolutions need it), so
+      # OpenBLAS's natives, its fallback, stay behind. oneDNN's natives travel as a stored jar in an
+      # xz tar (16 MiB, against 28 for the jar), unpacked on first use as the runtime is. (oneDNN's
+      # preset loads OpenCL's, whose natives, 0.3 MiB, stay in the kit.)
+      openblas-*-linux-x86_64.jar) ;;
+      dnnl-*-linux-x86_64.jar)
+        mkdir -p "$kit/natives"
+        trim_jar "$jar" "$kit/natives/$(basename "$jar")" 'lib(dnnl\.so|jnidnnl|gomp)' -0
+        tar -C "$kit" -cf - natives | xz -T0 -6 > "$kit/natives.tar.xz"
+        rm -rf "$kit/natives" ;;
       *) cp "$jar" "$kit/lib/" ;;
     esac
   done
@@ -124,6 +137,10 @@ setup_runtime() {
       java=$(command -v java)
     fi
   fi
+  if [[ -f $kit/natives.tar.xz && ! -d $kit/natives ]]; then
+    tar -C "$kit" -xJf "$kit/natives.tar.xz" 2>/dev/null \
+      || python3 -c 'import sys, tarfile; tarfile.open(sys.argv[1]).extractall(sys.argv[2])' "$kit/natives.tar.xz" "$kit"
+  fi
   local libs
   libs=$(cuda_library_dirs)
   export LD_LIBRARY_PATH=${libs}${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
@@ -139,10 +156,14 @@ setup_runtime() {
 
   cp=$kit/test-classes:$root/src/test/resources:$kit/vae4j.jar
   local jar
-  for jar in "$kit"/lib/*.jar; do cp=$cp:$jar; done
+  for jar in "$kit"/lib/*.jar "$kit"/natives/*.jar; do [[ -e $jar ]] && cp=$cp:$jar; done
   tools_cp=$cp:$kit/junit-platform-console-standalone.jar
-  out=$kit/results
-  rm -rf "$out"
+  if [[ -n ${GPU_CHECK_RESULTS:-} ]]; then
+    out=$GPU_CHECK_RESULTS
+  else
+    out=$kit/results
+    rm -rf "$out"
+  fi
   mkdir -p "$out"
 }
 
@@ -151,20 +172,21 @@ kit_java() {
   "$java" --add-modules jdk.incubator.vector "$@"
 }
 
-run_checks() {
-  setup_runtime
-  log "gpu-tagged tests"
-  set +e
+# The gpu-tagged tests (all, or the test classes named), as a JUnit tree on stdout.
+gpu_tests() {
+  log "gpu-tagged tests${*:+: $*}"
+  local select=(--scan-class-path "$kit/test-classes") c
+  if (( $# )); then
+    select=()
+    for c in "$@"; do select+=(--select-class "$c"); done
+  fi
   kit_java -jar "$kit/junit-platform-console-standalone.jar" execute --class-path "$cp" \
-    --scan-class-path "$kit/test-classes" --include-tag gpu --details=tree --disable-banner --disable-ansi-colors \
-    --reports-dir "$out" > "$out/tests.txt" 2>&1
-  local tests_rc=$?
-  log "throughput benchmark"
-  kit_java -cp "$tools_cp" dev.vae4j.backend.cuda.GpuThroughput > "$out/benchmark.txt" 2>&1
-  local bench_rc=$?
-  log "TF32 accuracy (golden fixture gradients, FP32 vs TF32)"
-  kit_java -cp "$tools_cp" dev.vae4j.backend.cuda.Tf32Accuracy > "$out/tf32.txt" 2>&1
-  local tf32_rc=$?
+    "${select[@]}" --include-tag gpu --details=tree --disable-banner --disable-ansi-colors \
+    --reports-dir "$out"
+}
+
+# The default MLP trained for 5 epochs of the bundled digits on the GPU, then eval and sample.
+cli_train() {
   log "training on the bundled digits with --device cuda, then eval and sample from the run"
   local run=$out/run
   { kit_java -cp "$tools_cp" dev.vae4j.cli.Main train --device cuda \
@@ -173,12 +195,56 @@ run_checks() {
       --run "$run" \
     && kit_java -cp "$tools_cp" dev.vae4j.cli.Main sample --device cuda \
       --run "$run" --out "$out/samples.png"; } > "$out/train.txt" 2>&1
-  local train_rc=$?
+}
+
+# A conv model (cuDNN) trained for 3 epochs of the bundled digits on the GPU, then eval.
+cli_conv_train() {
   log "training a conv model (--conv 32,64) with --device cuda (cuDNN), then eval from the run"
   local conv_run=$out/conv-run
   { kit_java -cp "$tools_cp" dev.vae4j.cli.Main train --device cuda --conv 32,64 --hidden 256 --latent 20 \
       --epochs 3 --out "$conv_run" \
     && kit_java -cp "$tools_cp" dev.vae4j.cli.Main eval --device cuda --run "$conv_run"; } > "$out/conv-train.txt" 2>&1
+}
+
+# vae4j bench --device cuda in FP32 and --precision bf16 (cuBLASLt, BF16 inputs, FP32 compute) at
+# batch 128 and 4096, as a table with bf16's speed-up; non-zero if a bench fails.
+bf16_beside_fp32() {
+  local batch precision rc=0
+  echo "| vae4j bench --device cuda (784-400-20), precision | batch | samples/s | ms/step | / fp32 |"
+  echo "| --- | ---: | ---: | ---: | ---: |"
+  for batch in 128 4096; do
+    for precision in fp32 bf16; do
+      log "vae4j bench --device cuda --precision $precision --batch-size $batch"
+      kit_java -cp "$tools_cp" dev.vae4j.cli.Main bench --device cuda --json --precision "$precision" \
+        --batch-size "$batch" --steps 2000 --warmup 200 --max-warmup-seconds 10 \
+        > "$out/bench-$precision-$batch.json" 2> "$out/bench-$precision-$batch.err" \
+        || { echo "| $precision failed: $(tail -n 1 "$out/bench-$precision-$batch.err") | $batch | | | |"; rc=1; }
+    done
+    python3 - "$out/bench-fp32-$batch.json" "$out/bench-bf16-$batch.json" <<'PY' || true
+import json, sys
+rows = [json.load(open(f))[0] for f in sys.argv[1:]]
+for label, r in zip(["fp32", "bf16"], rows):
+    ratio = r["samples_per_second"] / rows[0]["samples_per_second"]
+    print(f"| {label} | {r['batch_size']} | {r['samples_per_second']:,.0f} | {r['ms_per_step']:.3f} | {ratio:.2f} |")
+PY
+  done
+  return $rc
+}
+
+run_checks() {
+  setup_runtime
+  set +e
+  gpu_tests > "$out/tests.txt" 2>&1
+  local tests_rc=$?
+  log "throughput benchmark"
+  kit_java -cp "$tools_cp" dev.vae4j.backend.cuda.GpuThroughput > "$out/benchmark.txt" 2>&1
+  local bench_rc=$?
+  log "TF32 accuracy (golden fixture gradients, FP32 vs TF32)"
+  kit_java -cp "$tools_cp" dev.vae4j.backend.cuda.Tf32Accuracy > "$out/tf32.txt" 2>&1
+  local tf32_rc=$?
+  cli_train
+  local train_rc=$?
+  cli_conv_train
   local conv_rc=$?
   log "JMH GPU benchmarks (-p backend=cuda)"
   local jmh_cp=$cp:$kit/jmh/classes
@@ -238,7 +304,7 @@ compare_with_pytorch() {
   for batch in 128 4096; do
     log "vae4j bench and PyTorch (eager, CUDA graph) at batch $batch"
     if ! kit_java -cp "$tools_cp" dev.vae4j.cli.Main bench --device cuda --json \
-        --batch-size "$batch" --steps 2000 --warmup 200 > "$out/vae4j-bench-$batch.json" 2> "$out/vae4j-bench-$batch.err"; then
+        --batch-size "$batch" --steps 2000 --warmup 200 --max-warmup-seconds 10 > "$out/vae4j-bench-$batch.json" 2> "$out/vae4j-bench-$batch.err"; then
       echo "| vae4j bench failed: $(tail -n 1 "$out/vae4j-bench-$batch.err") | $batch | | | |"
       rc=1
       continue
@@ -276,7 +342,7 @@ models_at_once() {
     if [[ $label == tf32 ]]; then flags=(--tf32); bar=10; fi
     log "vae4j bench --device cuda --models 32 ${flags[*]:-}"
     if ! kit_java -cp "$tools_cp" dev.vae4j.cli.Main bench --device cuda --json --models 32 ${flags[@]+"${flags[@]}"} \
-        --steps 2000 --warmup 200 > "$out/models-32-$label.json" 2> "$out/models-32-$label.err"; then
+        --steps 2000 --warmup 200 --max-warmup-seconds 10 > "$out/models-32-$label.json" 2> "$out/models-32-$label.err"; then
       echo "| $label: vae4j bench failed: $(tail -n 1 "$out/models-32-$label.err") | | | | | |"
       rc=1
       continue
@@ -324,5 +390,8 @@ case ${1:-} in
   --pytorch) setup_runtime; compare_with_pytorch ;;
   --models) setup_runtime; models_at_once ;;
   --sweep) setup_runtime; stacked_sweep ;;
-  *) echo "usage: $0 [--prepare | --pytorch | --models | --sweep]" >&2; exit 2 ;;
+  --tests) shift; setup_runtime; gpu_tests "$@" ;;
+  --bf16) setup_runtime; bf16_beside_fp32 ;;
+  --cli) setup_runtime; cli_train && cli_conv_train; rc=$?; tail -n 8 "$out/train.txt" "$out/conv-train.txt"; exit $rc ;;
+  *) echo "usage: $0 [--prepare | --pytorch | --models | --sweep | --tests [CLASS...] | --bf16 | --cli]" >&2; exit 2 ;;
 esac

@@ -24,11 +24,20 @@ final class OpenMpThreads {
     this.usual = usual;
   }
 
-  /** The runtime's function, once oneDNN's natives are loaded; empty when it cannot be found. */
+  /**
+   * The runtime's function, once oneDNN's natives are loaded; empty when it cannot be found, or
+   * when the OpenBLAS preset's natives, which the pointer type needs, are absent (a deployment
+   * that carries only oneDNN's, as the GPU check's kit does): oneDNN then runs unconfined.
+   */
   static Optional<OpenMpThreads> find() {
     Pointer address = Loader.addressof("omp_set_num_threads");
     if (address == null || address.isNull()) return Optional.empty();
-    SetNumThreads function = new SetNumThreads() {}.put(address);
+    SetNumThreads function;
+    try {
+      function = new SetNumThreads() {}.put(address);
+    } catch (LinkageError e) {
+      return Optional.empty();
+    }
     return Optional.of(new OpenMpThreads(function, usualThreads()));
   }
 
