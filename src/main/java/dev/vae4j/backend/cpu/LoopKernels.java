@@ -25,6 +25,19 @@ interface LoopKernels {
     for (int i = 0; i < count; i++) dst.putShort(2 * i, Bf16.round(x[from + i]));
   }
 
+  /**
+   * a[i] = a signed zero where a[i] is subnormal, for i in [from, to); every other value (zeros,
+   * normal numbers, infinities, NaN) is kept. Decided on the bits alone (a zero exponent field), so
+   * that it does no floating-point arithmetic on the subnormals it removes, and gives the same
+   * bits for both kernel kinds.
+   */
+  default void flushSubnormals(float[] a, int from, int to) {
+    for (int i = from; i < to; i++) {
+      int bits = Float.floatToRawIntBits(a[i]);
+      if ((bits & 0x7F800000) == 0) a[i] = Float.intBitsToFloat(bits & 0x80000000);
+    }
+  }
+
   /** x[r, c] = act(x[r, c] + b[c]) for rows [fromRow, toRow); {@code b} may be null; ReLU or identity. */
   void biasRelu(float[] x, int xo, float[] b, int bo, int fromRow, int toRow, int cols, boolean relu);
 

@@ -42,6 +42,17 @@ final class VectorLoopKernels implements LoopKernels {
   }
 
   @Override
+  public void flushSubnormals(float[] a, int from, int to) {
+    int bound = from + S.loopBound(to - from);
+    for (int i = from; i < bound; i += S.length()) {
+      IntVector bits = FloatVector.fromArray(S, a, i).reinterpretAsInts();
+      VectorMask<Integer> subnormalOrZero = bits.and(0x7F800000).eq(0);
+      if (subnormalOrZero.anyTrue()) bits.blend(bits.and(0x80000000), subnormalOrZero).reinterpretAsFloats().intoArray(a, i);
+    }
+    LoopKernels.super.flushSubnormals(a, bound, to);
+  }
+
+  @Override
   public void biasRelu(float[] x, int xo, float[] b, int bo, int fromRow, int toRow, int cols, boolean relu) {
     int bound = S.loopBound(cols);
     for (int r = fromRow; r < toRow; r++) {
