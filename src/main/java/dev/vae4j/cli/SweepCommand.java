@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -175,10 +176,26 @@ final class SweepCommand implements Callable<Integer> {
     if (mine.count() > 1) { // the tables are the sweep's, not one shard's: --report writes them
       cli.getOut().printf("shard %s done (%s of the sweep's trials); vae4j sweep --out %s --report tabulates the sweep%n",
           mine, results.counts(), ShellWords.quote(out.toString()));
-      return 0;
+    } else {
+      publish(cli, results, definition);
     }
-    publish(cli, results, definition);
-    return 0;
+    return failedExitCode(err, results, queue);
+  }
+
+  /**
+   * 1, with a line saying how many and where their errors are, when trials this run trained
+   * failed (the tables are written first; a rerun retries them); else 0. A script or a job
+   * scheduler then sees a sweep whose trials all failed (a missing GPU, a bad option value) as
+   * failed, rather than as done.
+   */
+  private static int failedExitCode(PrintWriter err, SweepResults results, List<Map.Entry<Trial, List<String>>> ran) {
+    Set<Trial> mine = new HashSet<>();
+    for (Map.Entry<Trial, List<String>> e : ran) mine.add(e.getKey());
+    long failed = results.rows().stream().filter(r -> mine.contains(r.trial()) && r.status() == TrialStatus.FAILED).count();
+    if (failed == 0) return 0;
+    err.printf("vae4j: %d of %d trial%s failed (each one's error: its folder's %s); rerunning the sweep retries %s%n", failed,
+        mine.size(), mine.size() == 1 ? "" : "s", TrialResult.FAILED_MARKER, failed == 1 ? "it" : "them");
+    return 1;
   }
 
   /** {@code --iwae-samples}: only with {@code --metric val_iwae}, in range; the sweep's own {@code --val-iwae}. */

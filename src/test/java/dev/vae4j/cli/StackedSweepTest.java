@@ -154,6 +154,10 @@ class StackedSweepTest {
     assertTrue(Files.isRegularFile(out.resolve("batch-size=32,seed=1/model.safetensors")), o.err());
     String failed = Files.readString(out.resolve("batch-size=5000,seed=1/sweep-failed.txt"));
     assertTrue(failed.contains("--batch-size 5000 is larger than the"), failed);
+    assertEquals(1, o.code(), "a sweep with a failed trial fails: " + o.err());
+    assertTrue(o.err().contains("vae4j: 1 of 2 trials failed (each one's error: its folder's sweep-failed.txt); "
+        + "rerunning the sweep retries it"), o.err());
+    assertTrue(Files.isRegularFile(out.resolve("results.md")), "the tables are written all the same");
   }
 
   @Test
