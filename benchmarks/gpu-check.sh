@@ -16,6 +16,7 @@
 #   benchmarks/gpu-check.sh --tests [CLASS...]  # there: only the gpu-tagged tests (or these classes)
 #   benchmarks/gpu-check.sh --bf16      # there: only vae4j bench --precision bf16 beside fp32
 #   benchmarks/gpu-check.sh --cli       # there: only the CLI runs (train/eval/sample, conv train/eval)
+#   benchmarks/gpu-check.sh --cpu-bench # there: issue 21's CPU table on 2 of the host's cores
 #
 # Results go to benchmarks/gpu-kit/results/ (emptied first), or to $GPU_CHECK_RESULTS (kept, so that
 # several of the modes above can write into one folder).
@@ -31,8 +32,11 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 kit=$root/benchmarks/gpu-kit
 junit_console=org.junit.platform:junit-platform-console-standalone:1.11.4
 # Modules the library, its tests and JUnit need: java.desktop for the PNGs (javax.imageio),
-# jdk.incubator.vector for the CPU backend's loops.
-modules=java.base,java.desktop,java.logging,java.management,java.xml,jdk.unsupported,jdk.incubator.vector
+# jdk.incubator.vector for the CPU backend's loops, jdk.management and jdk.jfr for the compiler
+# directive that keeps those loops compiled on their own (KernelInlining: without jdk.jfr the
+# DiagnosticCommand MBean lists one command, and the kit's bf16 CPU training ran at 24,000
+# samples/s against 58,000 on the full JDK, Zen 5, 2026-12-04).
+modules=java.base,java.desktop,java.logging,java.management,jdk.management,jdk.jfr,java.xml,jdk.unsupported,jdk.incubator.vector
 
 log() { printf 'gpu-check: %s\n' "$*" >&2; }
 
@@ -44,6 +48,15 @@ trim_jar() {
   (cd "$tmp" && unzip -q "$src" && find . -name '*.so*' | { grep -Ev "$keep" || true; } | xargs -r rm -f \
     && find . -path '*/include/*' -delete && zip -q -r "$level" "$dst" .)
   rm -rf "$tmp"
+}
+
+# Jar $2 trimmed to the natives matching $3, stored, in $kit/$1.tar.xz (folder $1 once unpacked).
+pack_natives() {
+  local name=$1 jar=$2 keep=$3
+  mkdir -p "$kit/$name"
+  trim_jar "$jar" "$kit/$name/$(basename "$jar")" "$keep" -0
+  tar -C "$kit" -cf - "$name" | xz -T0 -6 > "$kit/$name.tar.xz"
+  rm -rf "${kit:?}/$name"
 }
 
 prepare() {
@@ -58,16 +71,14 @@ prepare() {
     case $(basename "$jar") in
       # cuDNN's JNI library only: libcudnn*.so.9 itself comes from the GPU machine (see below).
       cuda-*-linux-x86_64.jar) trim_jar "$jar" "$kit/lib/$(basename "$jar")" 'libjni(cudart|cublas|cudnn)\.so' ;;
-      # The CPU backend the GPU checks compare against runs on oneDNN (its convolutions need it), so
-      # OpenBLAS's natives, its fallback, stay behind. oneDNN's natives travel as a stored jar in an
-      # xz tar (16 MiB, against 28 for the jar), unpacked on first use as the runtime is. (oneDNN's
-      # preset loads OpenCL's, whose natives, 0.3 MiB, stay in the kit.)
-      openblas-*-linux-x86_64.jar) ;;
-      dnnl-*-linux-x86_64.jar)
-        mkdir -p "$kit/natives"
-        trim_jar "$jar" "$kit/natives/$(basename "$jar")" 'lib(dnnl\.so|jnidnnl|gomp)' -0
-        tar -C "$kit" -cf - natives | xz -T0 -6 > "$kit/natives.tar.xz"
-        rm -rf "$kit/natives" ;;
+      # The CPU backend the GPU checks compare against runs on oneDNN (its convolutions need it).
+      # oneDNN's natives travel as a stored jar in an xz tar (16 MiB, against 28 for the jar),
+      # unpacked on first use as the runtime is. (oneDNN's preset loads OpenCL's, whose natives,
+      # 0.3 MiB, stay in lib/.) OpenBLAS's, its fallback, go into a tar of their own (6 MiB) that
+      # only --cpu-bench needs: without them oneDNN runs unconfined (OpenMpThreads), and the
+      # tests and the kit's other parts fill the 64 MiB a device call carries.
+      openblas-*-linux-x86_64.jar) pack_natives openblas "$jar" 'lib(openblas\.so|jniopenblas_nolapack|gfortran|quadmath|gcc_s)' ;;
+      dnnl-*-linux-x86_64.jar) pack_natives natives "$jar" 'lib(dnnl\.so|jnidnnl|gomp)' ;;
       *) cp "$jar" "$kit/lib/" ;;
     esac
   done
@@ -88,10 +99,14 @@ prepare() {
     --output "$kit/jre" 2>/dev/null
   tar -C "$kit" -cf - jre | xz -T0 -6 > "$kit/jre.tar.xz"
   rm -rf "$kit/jre"
-  local mib
+  local mib tests_mib tree_mib
   mib=$(du -sm "$kit" | cut -f1)
-  log "kit ready: $kit ($mib MiB)"
-  if (( mib > 60 )); then log "the kit is over 60 MiB: too big to carry"; exit 1; fi
+  # What a device call carries for the tests: the working tree and the kit but jmh/ and OpenBLAS.
+  tests_mib=$(cd "$kit" && du -cm jre.tar.xz lib natives.tar.xz junit-platform-console-standalone.jar test-classes \
+    vae4j.jar | tail -n 1 | cut -f1)
+  tree_mib=$(( ($(cd "$root" && git ls-files -z | xargs -0 du -cb | tail -n 1 | cut -f1) + 1048575) / 1048576 ))
+  log "kit ready: $kit ($mib MiB; for the tests $tests_mib MiB, with the working tree's $tree_mib MiB)"
+  if (( tests_mib + tree_mib > 63 )); then log "the tests' carry is over 63 MiB: too big for a device call"; exit 1; fi
 }
 
 # Folders holding the CUDA 13 runtime, cuBLAS and cuDNN 9: the system toolkit (cuDNN's tar or
@@ -137,10 +152,13 @@ setup_runtime() {
       java=$(command -v java)
     fi
   fi
-  if [[ -f $kit/natives.tar.xz && ! -d $kit/natives ]]; then
-    tar -C "$kit" -xJf "$kit/natives.tar.xz" 2>/dev/null \
-      || python3 -c 'import sys, tarfile; tarfile.open(sys.argv[1]).extractall(sys.argv[2])' "$kit/natives.tar.xz" "$kit"
-  fi
+  local packed
+  for packed in natives openblas; do
+    if [[ -f $kit/$packed.tar.xz && ! -d $kit/$packed ]]; then
+      tar -C "$kit" -xJf "$kit/$packed.tar.xz" 2>/dev/null \
+        || python3 -c 'import sys, tarfile; tarfile.open(sys.argv[1]).extractall(sys.argv[2])' "$kit/$packed.tar.xz" "$kit"
+    fi
+  done
   local libs
   libs=$(cuda_library_dirs)
   export LD_LIBRARY_PATH=${libs}${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
@@ -156,7 +174,7 @@ setup_runtime() {
 
   cp=$kit/test-classes:$root/src/test/resources:$kit/vae4j.jar
   local jar
-  for jar in "$kit"/lib/*.jar "$kit"/natives/*.jar; do [[ -e $jar ]] && cp=$cp:$jar; done
+  for jar in "$kit"/lib/*.jar "$kit"/natives/*.jar "$kit"/openblas/*.jar; do [[ -e $jar ]] && cp=$cp:$jar; done
   tools_cp=$cp:$kit/junit-platform-console-standalone.jar
   if [[ -n ${GPU_CHECK_RESULTS:-} ]]; then
     out=$GPU_CHECK_RESULTS
@@ -228,6 +246,70 @@ for label, r in zip(["fp32", "bf16"], rows):
     print(f"| {label} | {r['batch_size']} | {r['samples_per_second']:,.0f} | {r['ms_per_step']:.3f} | {ratio:.2f} |")
 PY
   done
+  return $rc
+}
+
+# Issue 21's CPU table on this machine's processor, on 2 of its cores (taskset: the dev VMs have
+# 2), as docs/benchmarks.md's Intel section took it on an H200 machine's Xeon host: vae4j bench
+# fp32 and bf16 twice each (784-400-20), 784-128-2, inference at batch 1000, --breakdown of early
+# and of late steps (after 1,500: the subnormal moments' steps), oneDNN's kernels, and PyTorch's
+# CPU reference on the same cores when python3 has torch. Needs the kit's OpenBLAS natives
+# (openblas.tar.xz), without which oneDNN would run unconfined, unlike a user's run.
+cpu_bench() {
+  compgen -G "$kit/openblas/*.jar" >/dev/null \
+    || { log "no OpenBLAS natives in the kit (carry benchmarks/gpu-kit/openblas.tar.xz): oneDNN would run unconfined"; return 1; }
+  local pin=() p round rc=0
+  if command -v taskset >/dev/null; then pin=(taskset -c 0,1); else log "no taskset: on all $(nproc) cores"; fi
+  local bench=("${pin[@]}" "$java" -XX:+UseSerialGC --add-modules jdk.incubator.vector -cp "$cp" dev.vae4j.cli.Main
+    bench --device cpu)
+  for round in 1 2; do
+    for p in fp32 bf16; do
+      log "cpu bench 784-400-20 $p, round $round"
+      "${bench[@]}" --max-warmup-seconds 10 --json --steps 1000 --precision "$p" > "$out/cpu-400-$p-$round.json" 2> "$out/cpu-400-$p-$round.err" || rc=1
+    done
+  done
+  for p in fp32 bf16; do
+    log "cpu bench 784-128-2 $p; inference $p"
+    "${bench[@]}" --max-warmup-seconds 10 --json --steps 2000 --hidden 128 --latent 2 --precision "$p" > "$out/cpu-128-$p.json" 2> "$out/cpu-128-$p.err" || rc=1
+    "${bench[@]}" --max-warmup-seconds 10 --json --inference --precision "$p" > "$out/cpu-inference-$p.json" 2> "$out/cpu-inference-$p.err" || rc=1
+  done
+  log "cpu bench --breakdown, early steps and after 1,500"
+  "${bench[@]}" --max-warmup-seconds 10 --breakdown --steps 500 > "$out/cpu-breakdown.txt" 2>&1 || rc=1
+  "${bench[@]}" --max-warmup-seconds 10 --breakdown --steps 500 --warmup 1500 > "$out/cpu-breakdown-late.txt" 2>&1 || rc=1
+  for p in fp32 bf16; do
+    ONEDNN_VERBOSE=1 "${bench[@]}" --steps 20 --warmup 10 --max-warmup-seconds 0 --precision "$p" 2>&1 \
+      | { grep -E '^onednn_verbose.*,exec,' || true; } | cut -d, -f4-12 | sort | uniq -c | sort -rn | sed -n '1,12p' \
+      > "$out/cpu-onednn-$p.txt"
+  done
+  if command -v python3 >/dev/null && python3 -c 'import torch' 2>/dev/null; then
+    local t shape
+    for shape in "400 20" "128 2"; do
+      for t in 1 2; do
+        # shellcheck disable=SC2086 # the shape is two words
+        "${pin[@]}" python3 "$root/benchmarks/pytorch_cpu_reference.py" $shape "$t" >> "$out/cpu-pytorch.txt" 2>&1 || true
+      done
+    done
+  fi
+  python3 - "$out" <<'PY'
+import glob, json, os, sys
+out, machine = sys.argv[1], "unknown"
+print("| run | model | precision | samples/s | ms/step | GEMM-only samples/s | step / GEMM-only |")
+print("| --- | --- | --- | ---: | ---: | ---: | ---: |")
+for f in sorted(glob.glob(os.path.join(out, "cpu-*.json"))):
+    try:
+        r = json.load(open(f))[0]
+    except (ValueError, IndexError, OSError):
+        print(f"| {os.path.basename(f)} | failed | | | | | |"); continue
+    name = os.path.basename(f)[4:-5]
+    precision = next(t for t in name.split("-") if t in ("fp32", "bf16"))
+    print(f"| {name} | {r['model']} | {precision} | {r['samples_per_second']:,.0f} | {r['ms_per_step']:.3f} "
+          f"| {r['gemm_only_samples_per_second']:,.0f} | {r['samples_per_second'] / r['gemm_only_samples_per_second']:.0%} |")
+    machine = f"{r['machine']['cpu']}, {r['machine']['cpus']} CPUs"
+print(f"\nmachine: {machine}")
+PY
+  grep -h -E "where a step|between the ops|update |GEMMs alone" "$out/cpu-breakdown.txt" "$out/cpu-breakdown-late.txt" || true
+  [[ -f $out/cpu-pytorch.txt ]] && grep -h pytorch "$out/cpu-pytorch.txt"
+  head -n 4 "$out"/cpu-onednn-*.txt
   return $rc
 }
 
@@ -393,5 +475,6 @@ case ${1:-} in
   --tests) shift; setup_runtime; gpu_tests "$@" ;;
   --bf16) setup_runtime; bf16_beside_fp32 ;;
   --cli) setup_runtime; cli_train && cli_conv_train; rc=$?; tail -n 8 "$out/train.txt" "$out/conv-train.txt"; exit $rc ;;
-  *) echo "usage: $0 [--prepare | --pytorch | --models | --sweep | --tests [CLASS...] | --bf16 | --cli]" >&2; exit 2 ;;
+  --cpu-bench) setup_runtime; cpu_bench ;;
+  *) echo "usage: $0 [--prepare | --pytorch | --models | --sweep | --tests [CLASS...] | --bf16 | --cli | --cpu-bench]" >&2; exit 2 ;;
 esac

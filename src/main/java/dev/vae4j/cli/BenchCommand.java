@@ -9,6 +9,7 @@ import dev.vae4j.backend.Backend;
 import dev.vae4j.backend.ActivationFunction;
 import dev.vae4j.backend.Likelihood;
 import dev.vae4j.backend.Precision;
+import dev.vae4j.backend.cpu.CpuBackend;
 import dev.vae4j.bench.Benchmark;
 import dev.vae4j.bench.StepBreakdown;
 import dev.vae4j.bench.ModelsAtOnce;
@@ -189,6 +190,9 @@ final class BenchCommand implements Callable<Integer> {
       out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(document));
     } else {
       printTable(out, results);
+      for (Benchmark.Result r : results) { // learnt only after the start-up line was printed
+        if (r.backendDescription().contains(CpuBackend.NO_COMPILER_DIRECTIVE)) out.println(r.backend() + ": " + r.backendDescription());
+      }
       breakdowns.forEach((r, b) -> printBreakdown(out, r, b));
       for (ModelsAtOnce.Result r : together) printModelsAtOnce(out, r, results);
       out.println("precision: " + gemms.text() + (gemms == Precision.BF16

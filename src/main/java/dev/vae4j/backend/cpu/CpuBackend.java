@@ -27,6 +27,12 @@ import java.util.function.IntConsumer;
  */
 public final class CpuBackend implements Backend {
   private final ParallelRanges parallel;
+  /**
+   * In {@link #description()} once the JVM has refused the compiler directive that keeps the
+   * Vector API loops compiled on their own ({@code KernelInlining}): they may then run slowly.
+   */
+  public static final String NO_COMPILER_DIRECTIVE = "no compiler directive taken";
+
   private final LoopKernels.Choice loopChoice;
   private final Gemm.Choice gemmChoice;
   private final Gemm gemm;
@@ -165,7 +171,8 @@ public final class CpuBackend implements Backend {
     return gemm.describe() + " [" + gemmChoice.reason() + "]"
         + (bf16 == null ? "" : ", GEMMs in bf16 (oneDNN matmul, bf16 inputs, f32 accumulation)")
         + ", elementwise on " + threads
-        + (threads == 1 ? " thread: " : " threads: ") + loopChoice.reason() + "; training batches in " + batches;
+        + (threads == 1 ? " thread: " : " threads: ") + loopChoice.reason() + KernelInlining.note()
+        + "; training batches in " + batches;
   }
 
   /** Threads used by the elementwise loops (and by OpenBLAS GEMMs; oneDNN uses its own OpenMP threads). */

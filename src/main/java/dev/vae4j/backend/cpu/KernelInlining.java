@@ -35,15 +35,35 @@ final class KernelInlining {
       "[{match: \"dev/vae4j/*.*\", c2: {inline: \"-dev/vae4j/backend/cpu/VectorLoopKernels.*\"}}]";
 
   private static final AtomicBoolean STARTED = new AtomicBoolean();
+  /** Why the JVM did not take the directive, once an attempt has failed; null before, and after success. */
+  private static volatile String failure;
 
   private KernelInlining() {}
 
   /** Adds {@link #DIRECTIVE} on a daemon thread, the first time it is called in this JVM. */
   static void keepOutOfCallersSoon() {
     if (!STARTED.compareAndSet(false, true)) return;
-    Thread thread = new Thread(KernelInlining::keepOutOfCallers, "vae4j-kernel-inlining");
+    Thread thread = new Thread(() -> {
+      if (!keepOutOfCallers()) failure = CpuBackend.NO_COMPILER_DIRECTIVE + " (" + whyNot() + ")";
+    }, "vae4j-kernel-inlining");
     thread.setDaemon(true);
     thread.start();
+  }
+
+  /**
+   * For the CPU backend's description: empty, or once the attempt has failed, a clause saying so,
+   * since the loops may then run at a fraction of their speed (a jlink'd runtime without {@code
+   * jdk.management} and {@code jdk.jfr} has no {@code compilerDirectivesAdd}: the GPU check's kit
+   * was one, and its bf16 CPU training ran at half the speed of the same code on the full JDK).
+   */
+  static String note() {
+    String why = failure;
+    return why == null ? "" : ", " + why + ": the loops may run the Vector API's slow fallback";
+  }
+
+  private static String whyNot() {
+    if (ModuleLayer.boot().findModule("jdk.management").isEmpty()) return "no jdk.management module";
+    return "the JVM's DiagnosticCommand MBean has no compilerDirectivesAdd; a jlink'd runtime needs jdk.jfr too";
   }
 
   /** Adds {@link #DIRECTIVE} now; whether the JVM took it. */

@@ -1,5 +1,6 @@
 package dev.vae4j.backend.cpu;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -23,5 +24,18 @@ class KernelInliningTest {
     assertTrue(c2 >= 0, printed);
     assertTrue(printed.startsWith("  inline: -dev/vae4j/backend/cpu/VectorLoopKernels.*", printed.indexOf('\n', c2) + 1),
         printed);
+  }
+
+  /** Where the JVM takes the directive, the backend's description says nothing of it (it names only a refusal). */
+  @Test
+  void theBackendNamesNoRefusalWhereTheJvmTookTheDirective() throws Exception {
+    assumeTrue(ManagementFactory.getPlatformMBeanServer().isRegistered(new ObjectName(COMMANDS)),
+        "a JVM with HotSpot's diagnostic commands");
+    try (CpuBackend backend = new CpuBackend(1)) {
+      for (Thread t : Thread.getAllStackTraces().keySet()) {
+        if (t.getName().equals("vae4j-kernel-inlining")) t.join(10_000);
+      }
+      assertFalse(backend.description().contains(CpuBackend.NO_COMPILER_DIRECTIVE), backend.description());
+    }
   }
 }
