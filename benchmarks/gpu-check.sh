@@ -252,7 +252,8 @@ PY
 # Issue 21's CPU table on this machine's processor, on 2 of its cores (taskset: the dev VMs have
 # 2), as docs/benchmarks.md's Intel section took it on an H200 machine's Xeon host: vae4j bench
 # fp32 and bf16 twice each (784-400-20), 784-128-2, inference at batch 1000, --breakdown of early
-# and of late steps (after 1,500: the subnormal moments' steps), oneDNN's kernels, and PyTorch's
+# and of late steps (after 1,500, where moments of zero gradients have gone subnormal), those
+# again with the subnormals kept (-Dvae4j.flushSubnormals=false), oneDNN's kernels, and PyTorch's
 # CPU reference on the same cores when python3 has torch. Needs the kit's OpenBLAS natives
 # (openblas.tar.xz), without which oneDNN would run unconfined, unlike a user's run.
 cpu_bench() {
@@ -273,9 +274,12 @@ cpu_bench() {
     "${bench[@]}" --max-warmup-seconds 10 --json --steps 2000 --hidden 128 --latent 2 --precision "$p" > "$out/cpu-128-$p.json" 2> "$out/cpu-128-$p.err" || rc=1
     "${bench[@]}" --max-warmup-seconds 10 --json --inference --precision "$p" > "$out/cpu-inference-$p.json" 2> "$out/cpu-inference-$p.err" || rc=1
   done
-  log "cpu bench --breakdown, early steps and after 1,500"
+  log "cpu bench --breakdown, early steps, after 1,500, and after 1,500 keeping the subnormals"
   "${bench[@]}" --max-warmup-seconds 10 --breakdown --steps 500 > "$out/cpu-breakdown.txt" 2>&1 || rc=1
   "${bench[@]}" --max-warmup-seconds 10 --breakdown --steps 500 --warmup 1500 > "$out/cpu-breakdown-late.txt" 2>&1 || rc=1
+  "${pin[@]}" "$java" -Dvae4j.flushSubnormals=false -XX:+UseSerialGC --add-modules jdk.incubator.vector -cp "$cp" \
+    dev.vae4j.cli.Main bench --device cpu --max-warmup-seconds 10 --breakdown --steps 500 --warmup 1500 \
+    > "$out/cpu-breakdown-late-subnormals.txt" 2>&1 || rc=1
   for p in fp32 bf16; do
     ONEDNN_VERBOSE=1 "${bench[@]}" --steps 20 --warmup 10 --max-warmup-seconds 0 --precision "$p" 2>&1 \
       | { grep -E '^onednn_verbose.*,exec,' || true; } | cut -d, -f4-12 | sort | uniq -c | sort -rn | sed -n '1,12p' \
@@ -307,7 +311,7 @@ for f in sorted(glob.glob(os.path.join(out, "cpu-*.json"))):
     machine = f"{r['machine']['cpu']}, {r['machine']['cpus']} CPUs"
 print(f"\nmachine: {machine}")
 PY
-  grep -h -E "where a step|between the ops|update |GEMMs alone" "$out/cpu-breakdown.txt" "$out/cpu-breakdown-late.txt" || true
+  grep -E "where a step|between the ops|update |GEMMs alone" "$out"/cpu-breakdown*.txt || true
   [[ -f $out/cpu-pytorch.txt ]] && grep -h pytorch "$out/cpu-pytorch.txt"
   head -n 4 "$out"/cpu-onednn-*.txt
   return $rc

@@ -31,6 +31,8 @@ final class CpuOptimizer implements OptimizerOps {
   private static final int NORM_CHUNK = 1 << 14;
   /** Steps between flushes of the optimizer state's subnormals: often enough to bound a moment's time among them, rarely enough to cost nothing. */
   static final int SUBNORMAL_FLUSH_INTERVAL = 64;
+  /** {@code -Dvae4j.flushSubnormals=false} keeps them, to measure what they cost (benchmarks only: it changes the bits). */
+  private static final boolean FLUSH_SUBNORMALS = !"false".equals(System.getProperty("vae4j.flushSubnormals"));
   private final ParallelRanges parallel;
   private final LoopKernels loops;
 
@@ -97,7 +99,7 @@ final class CpuOptimizer implements OptimizerOps {
 
   /** The state's subnormals set to zero on every {@link #SUBNORMAL_FLUSH_INTERVAL}th step (see the class comment). */
   private void flushSubnormalsIfDue(CpuTensor m, CpuTensor v, long step) {
-    if (step % SUBNORMAL_FLUSH_INTERVAL != 0) return;
+    if (!FLUSH_SUBNORMALS || step % SUBNORMAL_FLUSH_INTERVAL != 0) return;
     for (CpuTensor t : new CpuTensor[] {m, v}) {
       parallel.forRange(t.length, (from, to) -> loops.flushSubnormals(t.heap, t.offset + from, t.offset + to));
     }
