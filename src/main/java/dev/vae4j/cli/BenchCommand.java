@@ -9,7 +9,6 @@ import dev.vae4j.backend.Backend;
 import dev.vae4j.backend.ActivationFunction;
 import dev.vae4j.backend.Likelihood;
 import dev.vae4j.backend.Precision;
-import dev.vae4j.backend.cpu.CpuBackend;
 import dev.vae4j.bench.Benchmark;
 import dev.vae4j.bench.StepBreakdown;
 import dev.vae4j.bench.ModelsAtOnce;
@@ -151,9 +150,10 @@ final class BenchCommand implements Callable<Integer> {
         throw new ParameterException(spec.commandLine(), e.getMessage());
       }
       try (Backend backend = choice.backend()) {
+        String startDescription = backend.description();
         if (!json) {
           err.printf("vae4j: bench %s%s on %s (%s)%n", options.config().describe(), inference ? " inference" : "", name,
-              backend.description());
+              startDescription);
         }
         Benchmark.Result result;
         try (WarmupProgress warmup = WarmupProgress.start(options.maxWarmupSeconds())) {
@@ -161,6 +161,10 @@ final class BenchCommand implements Callable<Integer> {
               : Benchmark.run(backend, images, options, warmup);
         }
         results.add(result);
+        if (!json && !result.backendDescription().equals(startDescription)) {
+          // What the backend learnt while it ran, e.g. that the JVM refused the CPU loops' JIT directive.
+          err.printf("vae4j: %s after the run: %s%n", name, result.backendDescription());
+        }
         if (breakdown && name.equals("cpu")) {
           breakdowns.put(result, Benchmark.breakdown(backend, images, options, result.workload()));
         } else if (breakdown) {
@@ -190,9 +194,6 @@ final class BenchCommand implements Callable<Integer> {
       out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(document));
     } else {
       printTable(out, results);
-      for (Benchmark.Result r : results) { // learnt only after the start-up line was printed
-        if (r.backendDescription().contains(CpuBackend.NO_COMPILER_DIRECTIVE)) out.println(r.backend() + ": " + r.backendDescription());
-      }
       breakdowns.forEach((r, b) -> printBreakdown(out, r, b));
       for (ModelsAtOnce.Result r : together) printModelsAtOnce(out, r, results);
       out.println("precision: " + gemms.text() + (gemms == Precision.BF16

@@ -31,7 +31,7 @@ public final class CpuBackend implements Backend {
    * In {@link #description()} once the JVM has refused the compiler directive that keeps the
    * Vector API loops compiled on their own ({@code KernelInlining}): they may then run slowly.
    */
-  public static final String NO_COMPILER_DIRECTIVE = "no compiler directive taken";
+  static final String NO_COMPILER_DIRECTIVE = "no compiler directive taken";
 
   private final LoopKernels.Choice loopChoice;
   private final Gemm.Choice gemmChoice;
