@@ -135,7 +135,7 @@ public final class CpuBackend implements Backend {
     this.releaseGemms = () -> gemm.confine(0);
     this.loopChoice = LoopKernels.select();
     LoopKernels loops = loopChoice.kernels();
-    this.memory = new CpuMemory();
+    this.memory = new CpuMemory(loops);
     this.bf16 = precision == Precision.BF16 ? new DnnlBf16Gemm() : null;
     this.dense = new CpuDense(gemm, parallel, loops, bf16);
     this.latent = new CpuLatent(loops);

@@ -17,6 +17,11 @@ import java.util.Arrays;
  * int arrays. Every op is synchronous and single-threaded.
  */
 final class CpuMemory implements MemoryOps {
+  private final LoopKernels loops;
+
+  CpuMemory(LoopKernels loops) {
+    this.loops = loops;
+  }
 
   @Override
   public Tensor allocate(long length) {
@@ -100,7 +105,7 @@ final class CpuMemory implements MemoryOps {
     if (src instanceof CpuPixelTensor px) {
       for (int r = 0; r < rows; r++) {
         int from = idx[first + r] * cols, to = d.offset + r * cols;
-        for (int c = 0; c < cols; c++) d.heap[to + c] = CpuPixelTensor.VALUE[px.data[from + c] & 0xff];
+        loops.pixelsToFloats(px.data, from, d.heap, to, cols);
       }
     } else {
       CpuTensor s = cpu(src);

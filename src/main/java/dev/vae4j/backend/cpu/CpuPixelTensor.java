@@ -9,9 +9,10 @@ import dev.vae4j.backend.Tensor;
  */
 final class CpuPixelTensor implements Tensor {
   /**
-   * VALUE[k] = k / 255f, the same floats as the division: gathering 64 shuffled rows of 784
-   * pixels took 40 us with the lookup against 53 us dividing per pixel (a C2 loop mixing byte
-   * and float lanes is not vectorized either way).
+   * VALUE[k] = k / 255f, the same floats as the division: the scalar loop's lookup ({@code
+   * LoopKernels#pixelsToFloats}; gathering 64 shuffled rows of 784 pixels took 40 us with it
+   * against 53 us dividing per pixel, a C2 loop mixing byte and float lanes not being vectorized
+   * either way). The Vector API's loop divides in lanes instead.
    */
   static final float[] VALUE = new float[256];
 

@@ -38,6 +38,15 @@ interface LoopKernels {
     }
   }
 
+  /**
+   * dst[to + i] = (src[from + i] &amp; 0xff) / 255f for i in [0, count): 8-bit pixels as the floats
+   * {@code gatherRows} gives the step. Division, correctly rounded in every lane, so the same bits
+   * for both kernel kinds ({@link CpuPixelTensor#VALUE}'s).
+   */
+  default void pixelsToFloats(byte[] src, int from, float[] dst, int to, int count) {
+    for (int i = 0; i < count; i++) dst[to + i] = CpuPixelTensor.VALUE[src[from + i] & 0xff];
+  }
+
   /** x[r, c] = act(x[r, c] + b[c]) for rows [fromRow, toRow); {@code b} may be null; ReLU or identity. */
   void biasRelu(float[] x, int xo, float[] b, int bo, int fromRow, int toRow, int cols, boolean relu);
 

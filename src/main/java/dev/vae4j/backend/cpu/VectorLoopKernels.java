@@ -1,6 +1,7 @@
 package dev.vae4j.backend.cpu;
 
 import java.nio.ByteBuffer;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
@@ -23,6 +24,9 @@ final class VectorLoopKernels implements LoopKernels {
   private static final VectorSpecies<Short> HALF_SHORTS =
       VectorSpecies.of(short.class, VectorShape.forBitSize(S.vectorBitSize() / 2));
   private static final VectorSpecies<Integer> INTS = S.withLanes(int.class);
+  /** Bytes as many as {@link #S}'s floats, in a quarter of its width: {@link #pixelsToFloats}' source. */
+  private static final VectorSpecies<Byte> QUARTER_BYTES =
+      VectorSpecies.of(byte.class, VectorShape.forBitSize(S.vectorBitSize() / 4));
   private final ScalarLoopKernels scalar = new ScalarLoopKernels();
   private final ThreadLocal<float[]> scratch = ThreadLocal.withInitial(() -> new float[0]);
 
@@ -39,6 +43,16 @@ final class VectorLoopKernels implements LoopKernels {
           .intoByteBuffer(dst, 2 * i, dst.order());
     }
     for (int i = bound; i < count; i++) dst.putShort(2 * i, Bf16.round(x[from + i]));
+  }
+
+  @Override
+  public void pixelsToFloats(byte[] src, int from, float[] dst, int to, int count) {
+    int bound = S.loopBound(count);
+    for (int i = 0; i < bound; i += S.length()) {
+      IntVector pixels = (IntVector) ByteVector.fromArray(QUARTER_BYTES, src, from + i).convertShape(VectorOperators.B2I, INTS, 0);
+      ((FloatVector) pixels.and(0xff).convert(VectorOperators.I2F, 0)).div(255f).intoArray(dst, to + i);
+    }
+    LoopKernels.super.pixelsToFloats(src, from + bound, dst, to + bound, count - bound);
   }
 
   @Override
