@@ -24,8 +24,9 @@ import javax.management.ObjectName;
  * inline: "-dev/vae4j/backend/cpu/VectorLoopKernels.*"}, added through the diagnostic-command
  * MBean (what {@code jcmd PID Compiler.directives_add FILE} does). The loops take and return arrays,
  * never vectors, so a call into one costs a call, not boxing. The directive changes where code is
- * compiled, not what it computes: results stay the same bits. Elsewhere (another JVM, no {@code
- * jdk.management} module) nothing is added and the loops work as before. It is added once per JVM, on
+ * compiled, not what it computes: results stay the same bits. Elsewhere (another JVM, or a
+ * runtime without {@code jdk.management} and {@code jdk.jfr}) nothing is added, the loops work as
+ * before, maybe slowly, and the CPU backend's description says so ({@link #note}). It is added once per JVM, on
  * a thread of its own, because starting the platform MBean server takes a few hundred milliseconds
  * that a short command should not wait for; C2 compiles the step only seconds into training.
  */
