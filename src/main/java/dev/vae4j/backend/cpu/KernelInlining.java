@@ -26,9 +26,10 @@ import javax.management.ObjectName;
  * never vectors, so a call into one costs a call, not boxing. The directive changes where code is
  * compiled, not what it computes: results stay the same bits. Elsewhere (another JVM, or a
  * runtime without {@code jdk.management} and {@code jdk.jfr}) nothing is added, the loops work as
- * before, maybe slowly, and the CPU backend's description says so ({@link #note}). It is added once per JVM, on
- * a thread of its own, because starting the platform MBean server takes a few hundred milliseconds
- * that a short command should not wait for; C2 compiles the step only seconds into training.
+ * before, maybe slowly, and the CPU backend's description says so ({@link #note}). It is added
+ * once per JVM, on a thread of its own, because starting the platform MBean server takes a few
+ * hundred milliseconds that a short command should not wait for; C2 compiles the step only seconds
+ * into training.
  */
 final class KernelInlining {
   /** The directive, in the JSON-like syntax HotSpot reads. */
