@@ -14,9 +14,12 @@ import java.util.List;
  *     linearForward}/{@code convForward} would take if their bias, activation and copies were free
  * @param backwardGemmsMs the same for the weight and input gradient GEMMs ({@code linearBackward},
  *     {@code convBackwardWeights}, {@code convBackwardData}); 0 for inference
+ * @param subnormalMoments the optimizer's moments that were subnormal after the timed steps (x86
+ *     processors compute with those through microcode assists: Intel's slowly); 0 for inference
+ * @param moments the optimizer's moments (first and second); 0 for inference
  */
 public record StepBreakdown(double msPerStep, int parts, List<OpTime> ops, double forwardGemmsMs,
-    double backwardGemmsMs) {
+    double backwardGemmsMs, long subnormalMoments, long moments) {
 
   public StepBreakdown {
     ops = List.copyOf(ops);

@@ -219,6 +219,10 @@ final class BenchCommand implements Callable<Integer> {
     out.printf(Locale.ROOT, "  GEMMs alone: forward %.3f ms (the forward layer ops take %.3f), backward %.3f ms "
         + "(the backward layer ops take %.3f): %.3f ms of the " + step + " is outside the GEMMs%n", b.forwardGemmsMs(),
         forwardOps, b.backwardGemmsMs(), backwardOps, b.msPerStep() - b.forwardGemmsMs() - b.backwardGemmsMs());
+    if (b.moments() > 0) {
+      out.printf(Locale.ROOT, "  optimizer state after the timed steps: %,d of its %,d moments subnormal%n", b.subnormalMoments(),
+          b.moments());
+    }
   }
 
   /** The CUDA backend's settings: {@code --tf32}, graphs as the system properties say (on by default). */

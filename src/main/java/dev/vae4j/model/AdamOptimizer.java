@@ -35,6 +35,21 @@ public final class AdamOptimizer {
     return secondMoment;
   }
 
+  /**
+   * How many of the moments (first and second together, {@code 2 size} of them) are subnormal now:
+   * {@code bench --breakdown}'s look at what x86 processors compute with through microcode
+   * assists. Downloads both buffers.
+   */
+  public long subnormalMoments() {
+    long count = 0;
+    for (Tensor t : new Tensor[] {firstMoment, secondMoment}) {
+      for (float x : backend.download(t)) {
+        if (x != 0 && Math.abs(x) < Float.MIN_NORMAL) count++;
+      }
+    }
+    return count;
+  }
+
   /** Updates taken so far. */
   public long steps() {
     return step;

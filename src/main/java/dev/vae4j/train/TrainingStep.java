@@ -216,7 +216,8 @@ public final class TrainingStep {
     return gradNormSums;
   }
 
-  AdamOptimizer optimizer() {
+  /** The optimizer whose state this step updates. */
+  public AdamOptimizer optimizer() {
     return optimizer;
   }
 

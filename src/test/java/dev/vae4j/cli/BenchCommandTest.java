@@ -149,6 +149,8 @@ class BenchCommandTest {
     assertTrue(table.out().matches("(?s).*\\n  linearBackward +4\\.0 +[0-9.]+ +[0-9.]+%.*"), table.out());
     assertTrue(table.out().contains("between the ops"), table.out());
     assertTrue(table.out().contains("of the step is outside the GEMMs"), table.out());
+    assertTrue(table.out().matches("(?s).*\n  optimizer state after the timed steps: [0-9,]+ of its [0-9,]+ moments subnormal\n.*"),
+        table.out());
     String[] json = java.util.Arrays.copyOf(args, args.length + 1);
     json[args.length] = "--json";
     CliRun o = CliRun.run(json);
@@ -160,6 +162,7 @@ class BenchCommandTest {
     }
     assertEquals(4, forwardCalls, 1e-9, o.out());
     assertTrue(b.get("forward_gemms_ms").asDouble() > 0, o.out());
+    assertTrue(b.get("moments").asLong() > 0 && b.get("subnormal_moments").asLong() >= 0, o.out());
   }
 
   @Test
@@ -170,6 +173,7 @@ class BenchCommandTest {
     assertTrue(o.out().contains("cpu: the inference pass reaches"), o.out());
     assertTrue(o.out().contains("where an inference pass's"), o.out());
     assertTrue(!o.out().contains("linearBackward"), o.out());
+    assertTrue(!o.out().contains("optimizer state"), o.out());
     CliRun json = CliRun.run("bench", "--device", "cpu", "--inference", "--json", "--hidden", "32", "--latent", "2",
         "--batch-size", "200", "--steps", "2", "--warmup", "1", "--max-warmup-seconds", "0");
     assertEquals(0, json.code(), json.err());
