@@ -311,7 +311,7 @@ for f in sorted(glob.glob(os.path.join(out, "cpu-*.json"))):
     machine = f"{r['machine']['cpu']}, {r['machine']['cpus']} CPUs"
 print(f"\nmachine: {machine}")
 PY
-  grep -E "where a step|between the ops|update |GEMMs alone" "$out"/cpu-breakdown*.txt || true
+  grep -E "where a step|between the ops|update |GEMMs alone|optimizer state" "$out"/cpu-breakdown*.txt || true
   [[ -f $out/cpu-pytorch.txt ]] && grep -h pytorch "$out/cpu-pytorch.txt"
   head -n 4 "$out"/cpu-onednn-*.txt
   return $rc
