@@ -11,6 +11,7 @@ import dev.vae4j.data.Dataset;
 import dev.vae4j.data.DatasetSplit;
 import dev.vae4j.eval.AnomalyEvaluation;
 import dev.vae4j.eval.AnomalyScores;
+import dev.vae4j.eval.Encodings;
 import dev.vae4j.eval.BenchmarkTable;
 import dev.vae4j.eval.CsvTables;
 import dev.vae4j.eval.Roc;
@@ -349,12 +350,13 @@ final class AnomalyBenchmarkCommand implements Callable<Integer> {
       Dataset training = missing.stream().anyMatch(ScoreKind::needsTrainingCodes) ? ScoringOptions.trainingImages(run) : null;
       var background = missing.stream().anyMatch(ScoreKind::needsBackground)
           ? Run.open(backgroundOf(dir)).loadModel(backend, note -> {}) : null;
+      Encodings trainingCodes = training == null ? null : Encodings.of(model, training); // once for every kind and split
       for (ScoreKind kind : missing) {
         double[] s = kind.needsBackground()
             ? concat(AnomalyScores.likelihoodRatio(model, background, test, k, scoreSeed, d -> {}),
                 anomalies == null ? null : AnomalyScores.likelihoodRatio(model, background, anomalies, k, scoreSeed, d -> {}))
-            : concat(AnomalyScores.of(kind, model, test, training, k, scoreSeed, d -> {}),
-                anomalies == null ? null : AnomalyScores.of(kind, model, anomalies, training, k, scoreSeed, d -> {}));
+            : concat(AnomalyScores.of(kind, model, test, training, trainingCodes, k, scoreSeed, d -> {}),
+                anomalies == null ? null : AnomalyScores.of(kind, model, anomalies, training, trainingCodes, k, scoreSeed, d -> {}));
         CsvTables.writeScores(dir.resolve("scores-" + kind.cliName() + ".csv"), s, null, null);
         out.put(kind, s);
       }

@@ -3,6 +3,7 @@ package dev.vae4j.eval;
 import dev.vae4j.Vae;
 import dev.vae4j.data.Dataset;
 import java.util.function.LongConsumer;
+import java.util.function.Supplier;
 
 /**
  * Any {@link ScoreKind} of every image of a dataset under a model, higher meaning more anomalous.
@@ -25,20 +26,33 @@ public final class AnomalyScores {
    */
   public static double[] of(ScoreKind kind, Vae model, Dataset data, Dataset training, int samples, long seed,
       LongConsumer imagesDone) {
+    return of(kind, model, data, training, null, samples, seed, imagesDone);
+  }
+
+  /**
+   * {@link #of(ScoreKind, Vae, Dataset, Dataset, int, long, LongConsumer)} with the training images'
+   * codes already computed ({@code trainingCodes}, {@code Encodings.of(model, training)}; null: computed
+   * here), for a caller scoring several datasets or kinds under one model: the codes are the same
+   * each time (no draws), and encoding a training set is most of a latent score's work.
+   */
+  public static double[] of(ScoreKind kind, Vae model, Dataset data, Dataset training, Encodings trainingCodes, int samples,
+      long seed, LongConsumer imagesDone) {
     if (kind.needsTrainingCodes() && training == null) {
       throw new IllegalArgumentException(kind.cliName() + " needs the training images' codes");
     }
+    Supplier<Encodings> codesOfTraining =
+        () -> trainingCodes != null ? trainingCodes : Encodings.of(model, training);
     return switch (kind) {
       case ELBO, IWAE -> kind.scores(LikelihoodEstimator.estimate(model, data, samples, seed, imagesDone));
       case RECON_MSE -> ReconstructionError.meanSquared(model, data, Encodings.of(model, data), imagesDone);
       case MAHALANOBIS -> {
-        LatentGaussians g = LatentGaussians.fit(Encodings.of(model, training), training.labels());
+        LatentGaussians g = LatentGaussians.fit(codesOfTraining.get(), training.labels());
         yield g.distances(Encodings.of(model, data, imagesDone));
       }
-      case KNN -> NearestNeighbours.meanDistances(Encodings.of(model, data, imagesDone), Encodings.of(model, training),
+      case KNN -> NearestNeighbours.meanDistances(Encodings.of(model, data, imagesDone), codesOfTraining.get(),
           NearestNeighbours.K);
       case COMPLEXITY -> complexity(model, data, LikelihoodEstimator.estimate(model, data, samples, seed, imagesDone));
-      case COMBINED -> CombinedScore.of(model, data, training, imagesDone);
+      case COMBINED -> CombinedScore.of(model, data, training, codesOfTraining.get(), imagesDone);
       case LIKELIHOOD_RATIO -> throw new IllegalArgumentException(kind.cliName() + " needs a background model (likelihoodRatio)");
     };
   }

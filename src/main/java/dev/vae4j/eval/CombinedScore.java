@@ -28,7 +28,11 @@ public final class CombinedScore {
 
   /** The combined scores of {@code data}, with {@code training} the images the model was trained on. */
   public static double[] of(Vae model, Dataset data, Dataset training, LongConsumer imagesDone) {
-    Encodings trainingCodes = Encodings.of(model, training);
+    return of(model, data, training, Encodings.of(model, training), imagesDone);
+  }
+
+  /** {@link #of(Vae, Dataset, Dataset, LongConsumer)} with {@code training}'s codes already computed. */
+  public static double[] of(Vae model, Dataset data, Dataset training, Encodings trainingCodes, LongConsumer imagesDone) {
     LatentGaussians gaussians = LatentGaussians.fit(trainingCodes, training.labels());
     Dataset reference = training.subset(evenlySpaced(training.count(), REFERENCE_IMAGES), training.name() + " (reference)");
     Encodings referenceCodes = Encodings.of(model, reference);

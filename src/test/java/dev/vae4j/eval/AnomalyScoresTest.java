@@ -51,6 +51,16 @@ class AnomalyScoresTest {
     return AnomalyScores.of(kind, model, test, training, 20, seed, done -> {});
   }
 
+  /** The training codes handed in (one encoding for several kinds and datasets) give the same scores as computed inside. */
+  @Test
+  void precomputedTrainingCodesGiveTheSameScores() {
+    Encodings codes = Encodings.of(model, training);
+    for (ScoreKind kind : new ScoreKind[] {ScoreKind.MAHALANOBIS, ScoreKind.KNN, ScoreKind.COMBINED}) {
+      assertArrayEquals(score(kind, seed), AnomalyScores.of(kind, model, test, training, codes, 20, seed, done -> {}),
+          kind.cliName());
+    }
+  }
+
   @Test
   void reconstructionErrorMatchesADoubleForwardPass() {
     double[] mse = score(ScoreKind.RECON_MSE, seed);
