@@ -21,11 +21,11 @@
 # Results go to benchmarks/gpu-kit/results/ (emptied first), or to $GPU_CHECK_RESULTS (kept, so that
 # several of the modes above can write into one folder).
 #
-# The kit (benchmarks/gpu-kit/, git-ignored, ~54 MiB) holds a jlink'd Java runtime and oneDNN's
-# natives (each xz-compressed, unpacked on first use), the vae4j jar and its runtime jars (native
-# jars trimmed to the libraries vae4j loads), the compiled test classes, the JUnit console launcher
-# and the JMH suite. Carry it (without jmh/ if the JMH stage is not to run: the working tree and
-# the kit must fit in 64 MiB) to the GPU machine beside the working tree. See docs/gpu-results.md.
+# The kit (benchmarks/gpu-kit/, git-ignored, ~60 MiB) holds a jlink'd Java runtime and oneDNN's
+# and OpenBLAS's natives (each xz-compressed, unpacked on first use), the vae4j jar and its runtime
+# jars (native jars trimmed to the libraries vae4j loads), the compiled test classes, the JUnit
+# console launcher and the JMH suite. Carry the parts a stage needs (the working tree and they must
+# fit in 64 MiB: docs/gpu-results.md lists them) to the GPU machine beside the working tree.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -261,8 +261,8 @@ cpu_bench() {
     || { log "no OpenBLAS natives in the kit (carry benchmarks/gpu-kit/openblas.tar.xz): oneDNN would run unconfined"; return 1; }
   local pin=() p round rc=0
   if command -v taskset >/dev/null; then pin=(taskset -c 0,1); else log "no taskset: on all $(nproc) cores"; fi
-  local bench=("${pin[@]}" "$java" -XX:+UseSerialGC --add-modules jdk.incubator.vector -cp "$cp" dev.vae4j.cli.Main
-    bench --device cpu)
+  local jvm=("${pin[@]}" "$java" -XX:+UseSerialGC --add-modules jdk.incubator.vector -cp "$cp")
+  local bench=("${jvm[@]}" dev.vae4j.cli.Main bench --device cpu)
   for round in 1 2; do
     for p in fp32 bf16; do
       log "cpu bench 784-400-20 $p, round $round"
@@ -277,9 +277,8 @@ cpu_bench() {
   log "cpu bench --breakdown, early steps, after 1,500, and after 1,500 keeping the subnormals"
   "${bench[@]}" --max-warmup-seconds 10 --breakdown --steps 500 > "$out/cpu-breakdown.txt" 2>&1 || rc=1
   "${bench[@]}" --max-warmup-seconds 10 --breakdown --steps 500 --warmup 1500 > "$out/cpu-breakdown-late.txt" 2>&1 || rc=1
-  "${pin[@]}" "$java" -Dvae4j.flushSubnormals=false -XX:+UseSerialGC --add-modules jdk.incubator.vector -cp "$cp" \
-    dev.vae4j.cli.Main bench --device cpu --max-warmup-seconds 10 --breakdown --steps 500 --warmup 1500 \
-    > "$out/cpu-breakdown-late-subnormals.txt" 2>&1 || rc=1
+  "${jvm[@]}" -Dvae4j.flushSubnormals=false dev.vae4j.cli.Main bench --device cpu --max-warmup-seconds 10 --breakdown \
+    --steps 500 --warmup 1500 > "$out/cpu-breakdown-late-subnormals.txt" 2>&1 || rc=1
   for p in fp32 bf16; do
     ONEDNN_VERBOSE=1 "${bench[@]}" --steps 20 --warmup 10 --max-warmup-seconds 0 --precision "$p" 2>&1 \
       | { grep -E '^onednn_verbose.*,exec,' || true; } | cut -d, -f4-12 | sort | uniq -c | sort -rn | sed -n '1,12p' \

@@ -6,7 +6,6 @@ import dev.vae4j.backend.Backend;
 import dev.vae4j.backend.IndexTensor;
 import dev.vae4j.backend.Tensor;
 import dev.vae4j.data.Dataset;
-import dev.vae4j.model.AdamOptimizer;
 import dev.vae4j.model.ParameterLayout;
 import dev.vae4j.model.StepGemms;
 import dev.vae4j.model.VaeConfig;
@@ -433,19 +432,21 @@ public final class Benchmark {
     int parts = vae.network().partsFor(batch);
     double stepSeconds;
     List<StepBreakdown.OpTime> ops;
-    long[] moments;
+    long subnormalMoments;
     try (Passes loop = passes(workload, vae, data, batch, options.seed())) {
       loop.run(Math.max(1, options.warmupSteps()));
       timings.reset();
       stepSeconds = loop.timed(options.steps()) / options.steps();
       ops = timings.perStep(options.steps(), parts);
-      moments = loop.subnormalMoments();
+      subnormalMoments = loop.subnormalMoments();
     }
     ParameterLayout layout = new ParameterLayout(config);
     double forwardGemms = timeGemmsAlone(backend, layout, batch, parts, options.steps(), options.warmupSteps(), FORWARD);
     double backwardGemms = workload.equals(TRAINING)
         ? timeGemmsAlone(backend, layout, batch, parts, options.steps(), options.warmupSteps(), FORWARD.negate()) : 0;
-    return new StepBreakdown(1e3 * stepSeconds, parts, ops, 1e3 * forwardGemms, 1e3 * backwardGemms, moments[0], moments[1]);
+    long moments = workload.equals(TRAINING) ? 2 * layout.size() : 0; // Adam's first and second moments
+    return new StepBreakdown(1e3 * stepSeconds, parts, ops, 1e3 * forwardGemms, 1e3 * backwardGemms, subnormalMoments,
+        moments);
   }
 
   /**
@@ -609,9 +610,8 @@ public final class Benchmark {
     }
 
     @Override
-    public long[] subnormalMoments() {
-      AdamOptimizer optimizer = training.optimizer();
-      return new long[] {optimizer.subnormalMoments(), optimizer.firstMoment().length() + optimizer.secondMoment().length()};
+    public long subnormalMoments() {
+      return training.optimizer().subnormalMoments();
     }
 
     /** Frees the data and buffers (not the model). */
@@ -632,9 +632,9 @@ public final class Benchmark {
     /** Wall-clock seconds of {@code n} of them, waiting for all to finish. */
     double timed(int n);
 
-    /** Subnormal values in the optimizer's state now, and how many values it has; {0, 0} without one. */
-    default long[] subnormalMoments() {
-      return new long[2];
+    /** Subnormal values in the optimizer's state now; 0 without one. */
+    default long subnormalMoments() {
+      return 0;
     }
 
     @Override

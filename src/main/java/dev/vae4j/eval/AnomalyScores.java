@@ -3,7 +3,6 @@ package dev.vae4j.eval;
 import dev.vae4j.Vae;
 import dev.vae4j.data.Dataset;
 import java.util.function.LongConsumer;
-import java.util.function.Supplier;
 
 /**
  * Any {@link ScoreKind} of every image of a dataset under a model, higher meaning more anomalous.
@@ -40,19 +39,18 @@ public final class AnomalyScores {
     if (kind.needsTrainingCodes() && training == null) {
       throw new IllegalArgumentException(kind.cliName() + " needs the training images' codes");
     }
-    Supplier<Encodings> codesOfTraining =
-        () -> trainingCodes != null ? trainingCodes : Encodings.of(model, training);
+    Encodings codesOfTraining = trainingCodes != null || !kind.needsTrainingCodes() ? trainingCodes : Encodings.of(model, training);
     return switch (kind) {
       case ELBO, IWAE -> kind.scores(LikelihoodEstimator.estimate(model, data, samples, seed, imagesDone));
       case RECON_MSE -> ReconstructionError.meanSquared(model, data, Encodings.of(model, data), imagesDone);
       case MAHALANOBIS -> {
-        LatentGaussians g = LatentGaussians.fit(codesOfTraining.get(), training.labels());
+        LatentGaussians g = LatentGaussians.fit(codesOfTraining, training.labels());
         yield g.distances(Encodings.of(model, data, imagesDone));
       }
-      case KNN -> NearestNeighbours.meanDistances(Encodings.of(model, data, imagesDone), codesOfTraining.get(),
+      case KNN -> NearestNeighbours.meanDistances(Encodings.of(model, data, imagesDone), codesOfTraining,
           NearestNeighbours.K);
       case COMPLEXITY -> complexity(model, data, LikelihoodEstimator.estimate(model, data, samples, seed, imagesDone));
-      case COMBINED -> CombinedScore.of(model, data, training, codesOfTraining.get(), imagesDone);
+      case COMBINED -> CombinedScore.of(model, data, training, codesOfTraining, imagesDone);
       case LIKELIHOOD_RATIO -> throw new IllegalArgumentException(kind.cliName() + " needs a background model (likelihoodRatio)");
     };
   }

@@ -26,12 +26,6 @@ import java.util.function.IntConsumer;
  * CpuLosses}, {@link CpuOptimizer}, {@link CpuConv}) that this class composes and forwards to.
  */
 public final class CpuBackend implements Backend {
-  /**
-   * In {@link #description()} once the JVM has refused the compiler directive that keeps the
-   * Vector API loops compiled on their own ({@code KernelInlining}): they may then run slowly.
-   */
-  static final String NO_COMPILER_DIRECTIVE = "no compiler directive taken";
-
   private final ParallelRanges parallel;
   private final LoopKernels.Choice loopChoice;
   private final Gemm.Choice gemmChoice;

@@ -36,6 +36,9 @@ final class KernelInlining {
   static final String DIRECTIVE =
       "[{match: \"dev/vae4j/*.*\", c2: {inline: \"-dev/vae4j/backend/cpu/VectorLoopKernels.*\"}}]";
 
+  /** In the CPU backend's description ({@link #note}) once the JVM has refused the directive. */
+  static final String NO_COMPILER_DIRECTIVE = "no compiler directive taken";
+
   private static final AtomicBoolean STARTED = new AtomicBoolean();
   /** Why the JVM did not take the directive, once an attempt has failed; null before, and after success. */
   private static volatile String failure;
@@ -46,7 +49,7 @@ final class KernelInlining {
   static void keepOutOfCallersSoon() {
     if (!STARTED.compareAndSet(false, true)) return;
     Thread thread = new Thread(() -> {
-      if (!keepOutOfCallers()) failure = CpuBackend.NO_COMPILER_DIRECTIVE + " (" + whyNot() + ")";
+      if (!keepOutOfCallers()) failure = NO_COMPILER_DIRECTIVE + " (" + whyNot() + ")";
     }, "vae4j-kernel-inlining");
     thread.setDaemon(true);
     thread.start();

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.TestInstance;
  * cuBLASLt accumulates in float32, so per element of C they may differ by the accumulation's
  * rounding alone, at most {@code k 2^-23 S} with {@code S = sum_p |a_ip b_pj|}; rounding the inputs
  * any other way (truncation) would miss by about {@code 2^-9 S}. The reference is plain Java, not
- * the CPU backend, since the GPU check's kit carries no oneDNN and its host need not have BF16
- * instructions. Runs only where a GPU is present (compute capability 8.0 or newer), on the step's
+ * the CPU backend, since a GPU machine's host need not have the BF16 instructions the CPU's bf16
+ * GEMMs require. Runs only where a GPU is present (compute capability 8.0 or newer), on the step's
  * shapes and all transposes.
  */
 @RequiresGpu
