@@ -1,6 +1,6 @@
 package dev.vae4j.backend.cpu;
 
-import static dev.vae4j.backend.cpu.CpuTensor.cpu;
+import static dev.vae4j.backend.cpu.CpuTensor.unsynced;
 
 import dev.vae4j.backend.Activation;
 import dev.vae4j.backend.ConvOps;
@@ -16,7 +16,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * {@link ConvOps} on the CPU through oneDNN's convolution and deconvolution primitives ({@link
  * DnnlConvPlan}), which run on oneDNN's OpenMP threads, confined like its GEMMs to the batch part's
  * share of the cores. Operands are read from and written to the tensors' off-heap mirrors ({@link
- * CpuTensor}), as the GEMMs are.
+ * CpuTensor}), as the GEMMs are, outputs staying there until their heap is asked for.
  *
  * <p>A oneDNN primitive with its scratchpad and reorder buffers serves one call at a time, and the
  * batch parts of a step run the same shapes at once; so each shape has a pool of plans, and {@link
@@ -43,65 +43,50 @@ final class CpuConv implements ConvOps, AutoCloseable {
 
   @Override
   public void convForward(ConvShape shape, Tensor x, Tensor w, Tensor bias, Tensor y, Activation act) {
-    CpuTensor xt = cpu(x), wt = cpu(w), bt = bias == null ? null : cpu(bias), yt = cpu(y);
+    CpuTensor xt = unsynced(x), wt = unsynced(w), bt = bias == null ? null : unsynced(bias), yt = unsynced(y);
     shape.checkForward(xt, wt, bt, yt);
     if (act != Activation.IDENTITY && act != Activation.RELU) {
       throw new IllegalArgumentException("convForward supports IDENTITY and RELU, not " + act);
     }
     long out = shape.batch() * shape.outputSize();
-    FloatBuffer ym = forWrite(yt, out);
+    FloatBuffer ym = yt.forBlasWrite(out);
     DnnlConvPlan plan = take(shape);
     try {
       plan.forward(xt.forBlasRead(), wt.forBlasRead(), bt == null ? null : bt.forBlasRead(), ym, act);
     } finally {
       giveBack(shape, plan);
     }
-    written(yt, out);
+    yt.blasWritten(out);
   }
 
   @Override
   public void convBackwardData(ConvShape shape, Tensor dy, Tensor w, Tensor dx) {
-    CpuTensor dyt = cpu(dy), wt = cpu(w), dxt = cpu(dx);
+    CpuTensor dyt = unsynced(dy), wt = unsynced(w), dxt = unsynced(dx);
     shape.checkBackwardData(dyt, wt, dxt);
     long in = shape.batch() * shape.inputSize();
-    FloatBuffer dxm = forWrite(dxt, in);
+    FloatBuffer dxm = dxt.forBlasWrite(in);
     DnnlConvPlan plan = take(shape);
     try {
       plan.backwardData(dyt.forBlasRead(), wt.forBlasRead(), dxm);
     } finally {
       giveBack(shape, plan);
     }
-    written(dxt, in);
+    dxt.blasWritten(in);
   }
 
   @Override
   public void convBackwardWeights(ConvShape shape, Tensor x, Tensor dy, Tensor weightGrad, Tensor biasGrad) {
-    CpuTensor xt = cpu(x), dyt = cpu(dy), wg = cpu(weightGrad), bg = biasGrad == null ? null : cpu(biasGrad);
+    CpuTensor xt = unsynced(x), dyt = unsynced(dy), wg = unsynced(weightGrad), bg = biasGrad == null ? null : unsynced(biasGrad);
     shape.checkBackwardWeights(xt, dyt, wg, bg);
-    FloatBuffer wgm = forWrite(wg, shape.weightSize()), bgm = bg == null ? null : forWrite(bg, shape.outChannels());
+    FloatBuffer wgm = wg.forBlasWrite(shape.weightSize()), bgm = bg == null ? null : bg.forBlasWrite(shape.outChannels());
     DnnlConvPlan plan = take(shape);
     try {
       plan.backwardWeights(xt.forBlasRead(), dyt.forBlasRead(), wgm, bgm);
     } finally {
       giveBack(shape, plan);
     }
-    written(wg, shape.weightSize());
-    if (bg != null) written(bg, shape.outChannels());
-  }
-
-  /**
-   * The mirror an op writes its first {@code count} floats to. When it writes only part of the
-   * tensor (a partial batch), the mirror is brought up to date first, so that marking it current
-   * afterwards ({@link #written}) is true of the rest as well.
-   */
-  private static FloatBuffer forWrite(CpuTensor t, long count) {
-    return count == t.length ? t.forBlasWrite() : t.forBlasRead();
-  }
-
-  /** Copies the op's output back to the heap, which stays the truth. */
-  private static void written(CpuTensor t, long count) {
-    t.blasWrittenRange(0, (int) count);
-    t.blasWriteFinished();
+    wg.blasWritten(shape.weightSize());
+    if (bg != null) bg.blasWritten(shape.outChannels());
   }
 
   private Queue<DnnlConvPlan> pool(ConvShape shape) {

@@ -1,6 +1,7 @@
 package dev.vae4j.backend.cpu;
 
 import static dev.vae4j.backend.cpu.CpuTensor.cpu;
+import static dev.vae4j.backend.cpu.CpuTensor.unsynced;
 
 import dev.vae4j.backend.Activation;
 import dev.vae4j.backend.ActivationFunction;
@@ -36,21 +37,22 @@ final class CpuDense implements DenseOps {
   public void gemm(
       boolean transA, boolean transB, int m, int n, int k, float alpha,
       Tensor a, Tensor b, float beta, Tensor c) {
-    CpuTensor at = cpu(a), bt = cpu(b), ct = cpu(c);
+    // Through the mirrors only, which bring themselves up to date: C's output stays there until
+    // its heap is asked for (CpuTensor), so a weight gradient that only Adam reads is never copied back.
+    CpuTensor at = unsynced(a), bt = unsynced(b), ct = unsynced(c);
     new GemmDims(m, n, k).check(at, bt, ct);
+    int count = m * n;
+    FloatBuffer cm;
     if (bf16 != null) {
       ByteBuffer am = at.forBf16Read(loops), bm = bt.forBf16Read(loops);
-      FloatBuffer cm = beta == 0f ? ct.forBlasWrite() : ct.forBlasRead();
+      cm = beta == 0f ? ct.forBlasWrite(count) : ct.forBlasRead();
       bf16.multiply(transA, transB, m, n, k, alpha, am, bm, beta, cm);
-      ct.blasWrittenRange(0, m * n);
-      ct.blasWriteFinished();
-      return;
+    } else {
+      FloatBuffer am = at.forBlasRead(), bm = bt.forBlasRead();
+      cm = beta == 0f ? ct.forBlasWrite(count) : ct.forBlasRead();
+      gemm.multiply(transA, transB, m, n, k, alpha, am, bm, beta, cm, parallel);
     }
-    FloatBuffer am = at.forBlasRead(), bm = bt.forBlasRead();
-    FloatBuffer cm = beta == 0f ? ct.forBlasWrite() : ct.forBlasRead();
-    gemm.multiply(transA, transB, m, n, k, alpha, am, bm, beta, cm, parallel,
-        (from, to) -> ct.blasWrittenRange(from * n, (to - from) * n));
-    ct.blasWriteFinished();
+    ct.blasWritten(count);
   }
 
   @Override

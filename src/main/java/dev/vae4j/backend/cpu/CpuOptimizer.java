@@ -7,11 +7,13 @@ import dev.vae4j.backend.Elements;
 import dev.vae4j.backend.OptimizerOps;
 import dev.vae4j.backend.OptimizerParams;
 import dev.vae4j.backend.Tensor;
+import java.nio.ByteBuffer;
 
 /**
  * {@link OptimizerOps} on the CPU: Adam as {@link LoopKernels#adam} (the scalar loop for both loop
  * kinds, which C2 vectorizes) over ranges split by {@link ParallelRanges}, reading the last
- * gradient part of a split batch inside its pass; the other rules ({@link #update}) as {@link
+ * gradient part of a split batch inside its pass, and reading the gradients from their GEMMs'
+ * off-heap output ({@link LoopKernels#adamFromMirrors}) where they are still only there; the other rules ({@link #update}) as {@link
  * FusedUpdate}'s loops, the same way; {@link #addInto} a plain loop for the other parts; clipping as two more passes.
  *
  * <p>Every {@link #SUBNORMAL_FLUSH_INTERVAL}th step the optimizer's state ({@code m}, {@code v})
@@ -55,15 +57,26 @@ final class CpuOptimizer implements OptimizerOps {
 
   /** Adam with gradient {@code grads}, plus {@code moreGrads} when not null. */
   private void adam(Tensor params, Tensor grads, Tensor moreGrads, Tensor m, Tensor v, AdamParams hyper, long step) {
-    CpuTensor p = cpu(params), g = cpu(grads), mt = cpu(m), vt = cpu(v);
-    CpuTensor g2 = moreGrads == null ? null : cpu(moreGrads);
+    CpuTensor p = cpu(params), mt = cpu(m), vt = cpu(v);
+    CpuTensor g = CpuTensor.unsynced(grads), g2 = moreGrads == null ? null : CpuTensor.unsynced(moreGrads);
     int n = p.length;
     new Elements(n).checkAdamUpdate(g, g2, mt, vt, step);
     AdamStep k = AdamStep.of(hyper, step);
-    float[] g2Heap = g2 == null ? null : g2.heap;
-    int g2Offset = g2 == null ? 0 : g2.offset;
-    parallel.forRange(n, (from, to) -> loops.adam(p.heap, p.offset, g.heap, g.offset, g2Heap, g2Offset, mt.heap,
-        mt.offset, vt.heap, vt.offset, from, to, k));
+    int o = p.offset;
+    ByteBuffer gm = g.offset == o && mt.offset == o && vt.offset == o && (g2 == null || g2.offset == o)
+        ? g.mirrorForRead() : null;
+    ByteBuffer g2m = gm == null || g2 == null ? null : g2.mirrorForRead();
+    if (gm != null && (g2 == null || g2m != null)) {
+      // The weight gradients as their GEMMs left them, never copied back to the heap (CpuTensor).
+      parallel.forRange(n, (from, to) -> loops.adamFromMirrors(p.heap, mt.heap, vt.heap, gm, g2m, o + from, o + to, k));
+    } else {
+      g.syncHeap();
+      if (g2 != null) g2.syncHeap();
+      float[] g2Heap = g2 == null ? null : g2.heap;
+      int g2Offset = g2 == null ? 0 : g2.offset;
+      parallel.forRange(n, (from, to) -> loops.adam(p.heap, p.offset, g.heap, g.offset, g2Heap, g2Offset, mt.heap,
+          mt.offset, vt.heap, vt.offset, from, to, k));
+    }
     flushSubnormalsIfDue(mt, vt, step);
     p.heapWrittenThrough(loops);
     mt.heapWritten();

@@ -6,19 +6,27 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 
 /**
- * A CPU tensor: a range of a Java float array, which is always current, plus a lazily made
- * off-heap mirror that OpenBLAS reads and writes.
+ * A CPU tensor: a range of a Java float array plus a lazily made off-heap mirror that oneDNN and
+ * OpenBLAS read and write.
  *
  * <p>Why two copies: the elementwise loops run 3-15x faster on heap arrays (the JIT and the Vector
  * API vectorize them) than on direct buffers, while JavaCPP copies a heap array in and out of every
  * native call. So the heap is the truth, and {@link #forBlasRead()} refreshes the mirror only when
  * the heap changed since the last copy: a weight matrix is copied once per optimizer step however
- * many GEMMs read it. A GEMM writes its output to the mirror and {@link #blasWrittenRange} copies it
- * back at once, so the heap never goes stale.
+ * many GEMMs read it.
+ *
+ * <p>Except where a GEMM or convolution wrote last: its output stays in the mirror, the range
+ * recorded as <em>pending</em> ({@link #blasWritten}), and is copied back to the heap only when
+ * something asks for the heap ({@link #cpu}, which every op calls on its operands, or a mirror
+ * refresh). Most outputs are read by an elementwise loop next and copied back at once, as before;
+ * but the weight gradients are read only by Adam, which reads them from the mirror ({@link
+ * #mirrorForRead}), so their copy-back (2.5 MB per batch part and step for 784-400-20, most of it
+ * evicting the step's other data from the caches) no longer happens at all.
  *
  * <p>The parts of a batch ({@code Backend#batchParts}) share the parameters' storage, reading it
  * through GEMMs and writing disjoint slices of it in Adam from several threads, so the change
- * counter and the mirror refresh are guarded by the storage's lock (uncontended almost always).
+ * counter, the pending ranges and the mirror refresh are guarded by the storage's lock
+ * (uncontended almost always).
  *
  * <p>With {@code --precision bf16} the GEMMs read a second mirror instead, of bfloat16 values
  * (rounded to nearest even, {@link LoopKernels#toBf16}), made and refreshed the same way: Adam
@@ -30,15 +38,90 @@ final class CpuTensor implements Tensor {
   /** What slices of one allocation share: the array, its mirror, and a change counter. */
   private static final class Storage {
     final float[] heap;
+    ByteBuffer mirrorBytes;
     FloatBuffer mirror;
     ByteBuffer bf16Mirror;
     long version;
+    /** Ranges [pending[2i], pending[2i + 1]) of the array whose latest values are in the mirror only; disjoint. */
+    int[] pending = new int[8];
+    /** How many ranges {@link #pending} holds; read without the lock to skip it when 0. */
+    volatile int pendingCount;
 
     Storage(int length) {
       heap = new float[length];
     }
+
+    /** Records [from, to) as newer in the mirror, merged with the pending ranges it overlaps. */
+    void addPending(int from, int to) {
+      int n = pendingCount;
+      for (int r = 0; r < n; ) {
+        int a = pending[2 * r], b = pending[2 * r + 1];
+        if (a < to && from < b) {
+          from = Math.min(from, a);
+          to = Math.max(to, b);
+          removePending(r, n--);
+        } else {
+          r++;
+        }
+      }
+      if (2 * n + 2 > pending.length) pending = java.util.Arrays.copyOf(pending, 2 * pending.length);
+      pending[2 * n] = from;
+      pending[2 * n + 1] = to;
+      pendingCount = n + 1;
+    }
+
+    /** Copies every pending range that overlaps [from, to) back to the heap (whole), no longer pending. */
+    void syncHeap(int from, int to) {
+      int n = pendingCount;
+      for (int r = 0; r < n; ) {
+        int a = pending[2 * r], b = pending[2 * r + 1];
+        if (a < to && from < b) {
+          mirror.get(a, heap, a, b - a);
+          removePending(r, n--);
+        } else {
+          r++;
+        }
+      }
+      pendingCount = n;
+    }
+
+    /** Whether a pending range overlaps [from, to). */
+    boolean anyPending(int from, int to) {
+      for (int r = 0, n = pendingCount; r < n; r++) {
+        if (pending[2 * r] < to && from < pending[2 * r + 1]) return true;
+      }
+      return false;
+    }
+
+    /** Copies the parts of [from, to) that no pending range covers from the heap into the mirror. */
+    void refreshMirrorOutsidePending(int from, int to) {
+      int at = from;
+      while (at < to) {
+        int next = to; // the start of the first pending range after at, or the end
+        boolean covered = false;
+        for (int r = 0, n = pendingCount; r < n; r++) {
+          int a = pending[2 * r], b = pending[2 * r + 1];
+          if (a <= at && at < b) {
+            at = b;
+            covered = true;
+            break;
+          }
+          if (a > at) next = Math.min(next, a);
+        }
+        if (covered) continue;
+        mirror.put(at, heap, at, next - at);
+        at = next;
+      }
+    }
+
+    private void removePending(int r, int n) {
+      pending[2 * r] = pending[2 * (n - 1)];
+      pending[2 * r + 1] = pending[2 * (n - 1) + 1];
+    }
   }
 
+  /** {@code -Dvae4j.deferGemmOutputs=false} copies every output back at once, as before: to measure what deferring saves (benchmarks only; same bits). */
+  private static final boolean DEFER_OUTPUTS = !"false".equals(System.getProperty("vae4j.deferGemmOutputs"));
   private final Storage storage;
   final float[] heap;
   final int offset;
@@ -74,13 +157,35 @@ final class CpuTensor implements Tensor {
     return length;
   }
 
-  /** {@code t} as a CPU float tensor; the family classes' first step with every operand. */
+  /**
+   * {@code t} as a CPU float tensor with its heap current (pending mirror ranges it overlaps copied
+   * back); the family classes' first step with every operand whose array they touch.
+   */
   static CpuTensor cpu(Tensor t) {
+    CpuTensor c = unsynced(t);
+    c.syncHeap();
+    return c;
+  }
+
+  /**
+   * {@code t} as a CPU float tensor, its heap possibly stale where a GEMM wrote the mirror last:
+   * for operands read or written through the mirror only ({@link #forBlasRead}, {@link
+   * #forBlasWrite}, {@link #mirrorForRead}), which bring what they need up to date themselves.
+   */
+  static CpuTensor unsynced(Tensor t) {
     if (t instanceof CpuTensor c) return c;
     if (t instanceof CpuPixelTensor) {
       throw new IllegalArgumentException("8-bit pixel tensors are written by uploadPixels and read by gatherRows only");
     }
     throw new IllegalArgumentException("tensor " + t + " does not belong to the CPU backend");
+  }
+
+  /** Copies the pending mirror ranges this range overlaps back to the heap. */
+  void syncHeap() {
+    if (storage.pendingCount == 0) return;
+    synchronized (storage) {
+      storage.syncHeap(offset, offset + length);
+    }
   }
 
   /** Records that elementwise code wrote (part of) this tensor's array. */
@@ -117,6 +222,7 @@ final class CpuTensor implements Tensor {
     synchronized (storage) {
       ByteBuffer view = bf16Mirror();
       if (bf16MirroredVersion != storage.version) {
+        storage.syncHeap(offset, offset + length);
         loops.toBf16(heap, offset, length, view);
         bf16MirroredVersion = storage.version;
       }
@@ -129,6 +235,7 @@ final class CpuTensor implements Tensor {
     synchronized (storage) {
       FloatBuffer view = mirror();
       if (mirroredVersion != storage.version) {
+        storage.syncHeap(offset, offset + length);
         view.put(0, heap, offset, length);
         mirroredVersion = storage.version;
       }
@@ -136,27 +243,42 @@ final class CpuTensor implements Tensor {
     }
   }
 
-  /** The off-heap mirror of this range, for a GEMM to overwrite; follow with {@link #blasWrittenRange}. */
-  FloatBuffer forBlasWrite() {
+  /**
+   * The off-heap mirror of this range, for an op to write its first {@code count} floats; follow
+   * with {@link #blasWritten}. When it writes only part of the range (a partial batch), the mirror
+   * is brought up to date first, so that the rest of it is current too.
+   */
+  FloatBuffer forBlasWrite(long count) {
+    if (count != length) return forBlasRead();
     synchronized (storage) {
       return mirror();
     }
   }
 
   /**
-   * Copies elements [from, from + count) of this range from the mirror back to the heap; the
-   * threads that split a GEMM's rows each copy their own part, then one calls {@link
-   * #blasWriteFinished}.
+   * Records that an op wrote the first {@code count} floats of this range's mirror: they become
+   * pending (the heap gets them when asked for), and the mirror is current.
    */
-  void blasWrittenRange(int from, int count) {
-    mirrorView.get(from, heap, offset + from, count);
-  }
-
-  /** Records that the whole range was copied back by {@link #blasWrittenRange}. */
-  void blasWriteFinished() {
+  void blasWritten(long count) {
     synchronized (storage) {
       storage.version++;
       mirroredVersion = storage.version;
+      if (count > 0) storage.addPending(offset, offset + (int) count);
+      if (!DEFER_OUTPUTS) storage.syncHeap(offset, offset + (int) count);
+    }
+  }
+
+  /**
+   * The whole storage's mirror as bytes (native order; element i of the array at byte 4 i), with
+   * this range of it current, for a loop that reads the range from there; or null when no
+   * pending range overlaps this one (its heap is then current: read that instead).
+   */
+  ByteBuffer mirrorForRead() {
+    if (storage.pendingCount == 0) return null;
+    synchronized (storage) {
+      if (!storage.anyPending(offset, offset + length)) return null;
+      storage.refreshMirrorOutsidePending(offset, offset + length);
+      return storage.mirrorBytes;
     }
   }
 
@@ -173,8 +295,8 @@ final class CpuTensor implements Tensor {
   private FloatBuffer mirror() {
     if (mirrorView == null) {
       if (storage.mirror == null) {
-        storage.mirror = ByteBuffer.allocateDirect(storage.heap.length * Float.BYTES)
-            .order(ByteOrder.nativeOrder()).asFloatBuffer();
+        storage.mirrorBytes = ByteBuffer.allocateDirect(storage.heap.length * Float.BYTES).order(ByteOrder.nativeOrder());
+        storage.mirror = storage.mirrorBytes.asFloatBuffer();
       }
       mirrorView = storage.mirror.slice(offset, length);
     }

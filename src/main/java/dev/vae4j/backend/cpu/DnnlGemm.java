@@ -32,13 +32,12 @@ final class DnnlGemm implements Gemm {
 
   @Override
   public void multiply(boolean transA, boolean transB, int m, int n, int k, float alpha, FloatBuffer a, FloatBuffer b,
-      float beta, FloatBuffer c, ParallelRanges parallel, ParallelRanges.RangeBody rowsDone) {
+      float beta, FloatBuffer c, ParallelRanges parallel) {
     int status = dnnl.dnnl_sgemm((byte) (transA ? 'T' : 'N'), (byte) (transB ? 'T' : 'N'), m, n, k, alpha,
         a, transA ? m : k, b, transB ? k : n, beta, c, n);
     if (status != dnnl.dnnl_success) {
       throw new IllegalStateException("dnnl_sgemm failed with status " + status + " for " + m + "x" + n + "x" + k);
     }
-    rowsDone.run(0, m);
   }
 
   @Override

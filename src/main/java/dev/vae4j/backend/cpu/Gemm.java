@@ -15,13 +15,12 @@ interface Gemm {
 
   /**
    * C = alpha op(A) op(B) + beta C for row-major C [m, n] (leading dimension n), op(A) [m, k] and
-   * op(B) [k, n], A and B stored row-major untransposed or transposed as the flags say; then
-   * {@code rowsDone} is called for row ranges covering [0, m) once those rows of C are final
-   * (possibly from several threads at once). With beta = 0, C's old contents (even NaN) are
-   * ignored. Implementations that split rows themselves do it on {@code parallel}'s threads.
+   * op(B) [k, n], A and B stored row-major untransposed or transposed as the flags say. With beta =
+   * 0, C's old contents (even NaN) are ignored. Implementations that split rows themselves do it on
+   * {@code parallel}'s threads.
    */
   void multiply(boolean transA, boolean transB, int m, int n, int k, float alpha, FloatBuffer a, FloatBuffer b,
-      float beta, FloatBuffer c, ParallelRanges parallel, ParallelRanges.RangeBody rowsDone);
+      float beta, FloatBuffer c, ParallelRanges parallel);
 
   /**
    * True when the library runs its own threads on every core. The elementwise loops then stay on

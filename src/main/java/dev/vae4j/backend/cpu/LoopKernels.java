@@ -140,6 +140,14 @@ interface LoopKernels {
   void adam(float[] p, int po, float[] g, int go, float[] g2, int g2o, float[] m, int mo, float[] v, int vo, int from,
       int to, AdamStep k);
 
+  /**
+   * {@link #adam} of elements [from, to) of arrays that share one index, the gradient read from
+   * off-heap buffers instead (native byte order, element i at byte 4 i: the GEMMs' output mirrors,
+   * {@link CpuTensor#mirrorForRead}); the same arithmetic, so the same bits.
+   */
+  void adamFromMirrors(float[] p, float[] m, float[] v, java.nio.ByteBuffer g, java.nio.ByteBuffer g2, int from, int to,
+      AdamStep k);
+
   /** Short description for logs. */
   String describe();
 

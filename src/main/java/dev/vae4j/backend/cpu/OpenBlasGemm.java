@@ -12,7 +12,6 @@ import org.bytedeco.openblas.global.openblas_nolapack;
 /**
  * OpenBLAS {@code cblas_sgemm}, single-threaded, with C's rows split across vae4j's own threads:
  * OpenBLAS's threads busy-wait between calls and would fight the elementwise loops for the cores.
- * Each thread reports its rows while they are still in its cache.
  */
 final class OpenBlasGemm implements Gemm {
   /** Multiply-adds below which a GEMM is not worth splitting across threads. */
@@ -25,7 +24,7 @@ final class OpenBlasGemm implements Gemm {
 
   @Override
   public void multiply(boolean transA, boolean transB, int m, int n, int k, float alpha, FloatBuffer a, FloatBuffer b,
-      float beta, FloatBuffer c, ParallelRanges parallel, ParallelRanges.RangeBody rowsDone) {
+      float beta, FloatBuffer c, ParallelRanges parallel) {
     int parts = (long) m * n * k < MIN_WORK_PER_THREAD ? 1 : Math.min(parallel.threads(), m);
     parallel.forChunks(m, parts, (from, to) -> {
       int aStart = transA ? from : from * k;
@@ -35,7 +34,6 @@ final class OpenBlasGemm implements Gemm {
           b, transB ? k : n,
           beta, // OpenBLAS zeroes C itself when beta == 0, so NaN left in C does not propagate
           c.slice(from * n, (to - from) * n), n);
-      rowsDone.run(from, to);
     });
   }
 

@@ -137,6 +137,23 @@ final class ScalarLoopKernels implements LoopKernels {
     }
   }
 
+  @Override
+  public void adamFromMirrors(float[] p, float[] m, float[] v, java.nio.ByteBuffer g, java.nio.ByteBuffer g2, int from,
+      int to, AdamStep k) {
+    float b1 = k.beta1(), b2 = k.beta2(), c1 = k.oneMinusBeta1(), c2 = k.oneMinusBeta2();
+    float stepSize = k.stepSize(), bc2Sqrt = k.biasCorrection2Sqrt(), eps = k.eps();
+    float l2 = k.l2(), decay = k.decayFactor();
+    for (int i = from; i < to; i++) {
+      float pi = p[i];
+      float gi = (g2 == null ? g.getFloat(4 * i) : g.getFloat(4 * i) + g2.getFloat(4 * i)) + pi * l2;
+      float mi = m[i] * b1 + gi * c1;
+      float vi = v[i] * b2 + gi * gi * c2;
+      m[i] = mi;
+      v[i] = vi;
+      p[i] = pi * decay - mi * stepSize / ((float) Math.sqrt(vi) / bc2Sqrt + eps);
+    }
+  }
+
   private static void adamAnyOffsets(float[] p, int po, float[] g, int go, float[] g2, int g2o, float[] m, int mo,
       float[] v, int vo, int from, int to, AdamStep k) {
     float b1 = k.beta1(), b2 = k.beta2(), c1 = k.oneMinusBeta1(), c2 = k.oneMinusBeta2();

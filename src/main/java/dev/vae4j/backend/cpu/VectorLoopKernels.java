@@ -1,6 +1,7 @@
 package dev.vae4j.backend.cpu;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -256,6 +257,33 @@ final class VectorLoopKernels implements LoopKernels {
   public void adam(float[] p, int po, float[] g, int go, float[] g2, int g2o, float[] m, int mo, float[] v, int vo,
       int from, int to, AdamStep k) {
     scalar.adam(p, po, g, go, g2, g2o, m, mo, v, vo, from, to, k);
+  }
+
+  /**
+   * Here in Vector API lanes: C2 does not vectorize loads from a buffer. Each lane does the scalar
+   * loop's operations in its order (no fused multiply-add; SQRT is correctly rounded like the
+   * scalar's float-rounded double square root), so the bits are the scalar kernel's.
+   */
+  @Override
+  public void adamFromMirrors(float[] p, float[] m, float[] v, ByteBuffer g, ByteBuffer g2, int from, int to,
+      AdamStep k) {
+    float b1 = k.beta1(), b2 = k.beta2(), c1 = k.oneMinusBeta1(), c2 = k.oneMinusBeta2();
+    float stepSize = k.stepSize(), bc2Sqrt = k.biasCorrection2Sqrt(), eps = k.eps();
+    float l2 = k.l2(), decay = k.decayFactor();
+    ByteOrder order = ByteOrder.nativeOrder();
+    int bound = from + S.loopBound(to - from);
+    for (int i = from; i < bound; i += S.length()) {
+      FloatVector pi = FloatVector.fromArray(S, p, i);
+      FloatVector gi = FloatVector.fromByteBuffer(S, g, 4 * i, order);
+      if (g2 != null) gi = gi.add(FloatVector.fromByteBuffer(S, g2, 4 * i, order));
+      gi = gi.add(pi.mul(l2));
+      FloatVector mi = FloatVector.fromArray(S, m, i).mul(b1).add(gi.mul(c1));
+      FloatVector vi = FloatVector.fromArray(S, v, i).mul(b2).add(gi.mul(gi).mul(c2));
+      mi.intoArray(m, i);
+      vi.intoArray(v, i);
+      pi.mul(decay).sub(mi.mul(stepSize).div(vi.lanewise(VectorOperators.SQRT).div(bc2Sqrt).add(eps))).intoArray(p, i);
+    }
+    scalar.adamFromMirrors(p, m, v, g, g2, bound, to, k);
   }
 
   @Override

@@ -111,6 +111,9 @@ class VectorMathTest {
     kernels.sigmoid(logits, 0, logits.length);
     float[] p = targets.clone(), g = d.clone(), m = new float[p.length], v = new float[p.length];
     kernels.adam(p, 0, g, 0, null, 0, m, 0, v, 0, 0, p.length, AdamStep.of(new AdamParams(1e-3, 0.9, 0.999, 1e-8, 1e-4, false), 3));
+    java.nio.ByteBuffer mirror = java.nio.ByteBuffer.allocateDirect(4 * g.length).order(java.nio.ByteOrder.nativeOrder());
+    mirror.asFloatBuffer().put(targets);
+    kernels.adamFromMirrors(p, m, v, mirror, mirror, 0, p.length, AdamStep.of(new AdamParams(1e-3, 0.9, 0.999, 1e-8, 0, false), 4));
     for (float[] a : List.of(d, logits, p, m, v)) {
       for (float f : a) digest = digest * 31 + Float.floatToRawIntBits(f);
     }
