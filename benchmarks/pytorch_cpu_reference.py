@@ -15,10 +15,14 @@ from torch import nn
 
 try:
     import threadpoolctl
-    for pool in threadpoolctl.threadpool_info():
-        if pool.get("user_api") == "blas":
-            print("blas", pool.get("internal_api"), pool.get("version"), "architecture", pool.get("architecture"),
-                  "threads", pool.get("num_threads"))
+    pools = [pool for pool in threadpoolctl.threadpool_info() if pool.get("user_api") == "blas"]
+    for pool in pools:
+        print("blas", pool.get("internal_api"), pool.get("version"), "architecture", pool.get("architecture"),
+              "threads", pool.get("num_threads"))
+    if not pools:
+        # Debian's python3-torch without libopenblas0-pthread falls back to the reference BLAS (libblas3):
+        # ~1,150 samples/s for 784-400-20 on a Zen 4 VM against ~14,000 with OpenBLAS.
+        print("blas: none that threadpoolctl knows (the reference BLAS?): install libopenblas0-pthread")
 except ImportError:
     print("blas: threadpoolctl not installed (Debian: python3-threadpoolctl), kernels unknown")
 
