@@ -432,12 +432,14 @@ public final class Benchmark {
     int parts = vae.network().partsFor(batch);
     double stepSeconds;
     List<StepBreakdown.OpTime> ops;
+    List<StepBreakdown.ThreadTime> busy;
     long subnormalMoments;
     try (Passes loop = passes(workload, vae, data, batch, options.seed())) {
       loop.run(Math.max(1, options.warmupSteps()));
       timings.reset();
       stepSeconds = loop.timed(options.steps()) / options.steps();
       ops = timings.perStep(options.steps(), parts);
+      busy = timings.busyPerThread(options.steps());
       subnormalMoments = loop.subnormalMoments();
     }
     ParameterLayout layout = new ParameterLayout(config);
@@ -446,7 +448,7 @@ public final class Benchmark {
         ? timeGemmsAlone(backend, layout, batch, parts, options.steps(), options.warmupSteps(), FORWARD.negate()) : 0;
     long moments = workload.equals(TRAINING) ? 2 * layout.size() : 0; // Adam's first and second moments
     return new StepBreakdown(1e3 * stepSeconds, parts, ops, 1e3 * forwardGemms, 1e3 * backwardGemms, subnormalMoments,
-        moments);
+        moments, busy);
   }
 
   /**

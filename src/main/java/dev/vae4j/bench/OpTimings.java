@@ -29,6 +29,8 @@ final class OpTimings implements InvocationHandler {
   private final Backend timed;
   private final Map<String, LongAdder> nanos = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> calls = new ConcurrentHashMap<>();
+  /** Nanoseconds in timed ops per thread (by name): the batch parts' cores, each busy apart from its waits. */
+  private final Map<String, LongAdder> threadNanos = new ConcurrentHashMap<>();
 
   private OpTimings(Backend backend) {
     this.backend = backend;
@@ -49,6 +51,7 @@ final class OpTimings implements InvocationHandler {
   void reset() {
     nanos.clear();
     calls.clear();
+    threadNanos.clear();
   }
 
   /**
@@ -65,6 +68,14 @@ final class OpTimings implements InvocationHandler {
     return ops;
   }
 
+  /** Each thread's time in timed ops since the last {@link #reset}, ms per step, in the threads' name order. */
+  List<StepBreakdown.ThreadTime> busyPerThread(int steps) {
+    List<StepBreakdown.ThreadTime> threads = new ArrayList<>();
+    threadNanos.forEach((name, ns) -> threads.add(new StepBreakdown.ThreadTime(name, ns.sum() / 1e6 / steps)));
+    threads.sort(Comparator.comparing(StepBreakdown.ThreadTime::thread));
+    return threads;
+  }
+
   @Override
   public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
     if (ARRANGING.contains(method.getName())) return call(method, args);
@@ -75,6 +86,7 @@ final class OpTimings implements InvocationHandler {
       long elapsed = System.nanoTime() - start;
       nanos.computeIfAbsent(method.getName(), k -> new LongAdder()).add(elapsed);
       calls.computeIfAbsent(method.getName(), k -> new LongAdder()).increment();
+      threadNanos.computeIfAbsent(Thread.currentThread().getName(), k -> new LongAdder()).add(elapsed);
     }
   }
 

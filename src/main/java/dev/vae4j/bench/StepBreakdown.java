@@ -17,13 +17,20 @@ import java.util.List;
  * @param subnormalMoments the optimizer's moments that were subnormal after the timed steps (x86
  *     processors compute with those through microcode assists: Intel's slowly); 0 for inference
  * @param moments the optimizer's moments (first and second); 0 for inference
+ * @param busy each thread's time in the ops, ms per step (the thread that starts the step also runs
+ *     what comes before and between the parts, the noise and the loss sums): a step lasts as long as
+ *     its busiest core plus the hand-offs, so their difference is time the others wait
  */
 public record StepBreakdown(double msPerStep, int parts, List<OpTime> ops, double forwardGemmsMs,
-    double backwardGemmsMs, long subnormalMoments, long moments) {
+    double backwardGemmsMs, long subnormalMoments, long moments, List<ThreadTime> busy) {
 
   public StepBreakdown {
     ops = List.copyOf(ops);
+    busy = List.copyOf(busy);
   }
+
+  /** One thread's time in the step's ops, ms per step. */
+  public record ThreadTime(String thread, double msPerStep) {}
 
   /**
    * One op's share.

@@ -214,6 +214,16 @@ final class BenchCommand implements Callable<Integer> {
     }
     out.printf(Locale.ROOT, "  %-26s %6s %9.3f %6.1f%%  (orchestration, and waiting for the other parts)%n",
         "between the ops", "", b.betweenOpsMs(), 100 * b.betweenOpsMs() / b.msPerStep());
+    if (b.busy().size() > 1) {
+      StringBuilder threads = new StringBuilder();
+      double most = 0;
+      for (StepBreakdown.ThreadTime t : b.busy()) {
+        threads.append(threads.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.3f ms (%s)", t.msPerStep(), t.thread()));
+        most = Math.max(most, t.msPerStep());
+      }
+      out.printf(Locale.ROOT, "  each thread's time in the ops: %s; the step takes %.3f ms more than its busiest thread%n",
+          threads, b.msPerStep() - most);
+    }
     double forwardOps = b.msOf("linearForward", "convForward");
     double backwardOps = b.msOf("linearBackward", "convBackwardWeights", "convBackwardData");
     out.printf(Locale.ROOT, "  GEMMs alone: forward %.3f ms (the forward layer ops take %.3f), backward %.3f ms "

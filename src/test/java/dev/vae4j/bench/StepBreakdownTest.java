@@ -41,6 +41,9 @@ class StepBreakdownTest {
       }
       assertTrue(b.msPerStep() > 0 && b.forwardGemmsMs() > 0 && b.backwardGemmsMs() > 0, b.toString());
       assertTrue(b.betweenOpsMs() < b.msPerStep(), b.toString());
+      assertTrue(!b.busy().isEmpty() && b.busy().size() <= parts, "one busy time per part's thread: " + b.busy());
+      double allBusy = b.busy().stream().mapToDouble(StepBreakdown.ThreadTime::msPerStep).sum();
+      assertEquals(parts * (b.msPerStep() - b.betweenOpsMs()), allBusy, 1e-9 * (1 + allBusy), "the ops' time, by thread");
       assertEquals(b.msOf("linearForward") + b.msOf("linearBackward"), b.msOf("linearBackward", "linearForward", "none"),
           1e-12);
     }
