@@ -30,7 +30,7 @@ final class CpuMemory implements MemoryOps {
 
   @Override
   public Tensor slice(Tensor parent, long offset, long length) {
-    return cpu(parent).slice(offset, length);
+    return CpuTensor.unsynced(parent).slice(offset, length); // a view: its heap is synced when an op reads it
   }
 
   @Override

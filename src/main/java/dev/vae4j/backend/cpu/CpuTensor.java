@@ -64,25 +64,36 @@ final class CpuTensor implements Tensor {
           r++;
         }
       }
-      if (2 * n + 2 > pending.length) pending = java.util.Arrays.copyOf(pending, 2 * pending.length);
-      pending[2 * n] = from;
-      pending[2 * n + 1] = to;
-      pendingCount = n + 1;
+      pendingCount = appendPending(n, from, to);
     }
 
-    /** Copies every pending range that overlaps [from, to) back to the heap (whole), no longer pending. */
+    /**
+     * Copies the pending parts of [from, to) back to the heap; what pending ranges hold outside it
+     * stays pending (a bias read between steps does not copy back the weights Adam updated beside it).
+     */
     void syncHeap(int from, int to) {
       int n = pendingCount;
       for (int r = 0; r < n; ) {
         int a = pending[2 * r], b = pending[2 * r + 1];
         if (a < to && from < b) {
-          mirror.get(a, heap, a, b - a);
+          int lo = Math.max(a, from), hi = Math.min(b, to);
+          mirror.get(lo, heap, lo, hi - lo);
           removePending(r, n--);
+          if (a < lo) n = appendPending(n, a, lo);
+          if (hi < b) n = appendPending(n, hi, b);
         } else {
           r++;
         }
       }
       pendingCount = n;
+    }
+
+    /** Appends [from, to) after the first n ranges; returns n + 1. */
+    private int appendPending(int n, int from, int to) {
+      if (2 * n + 2 > pending.length) pending = java.util.Arrays.copyOf(pending, 2 * pending.length);
+      pending[2 * n] = from;
+      pending[2 * n + 1] = to;
+      return n + 1;
     }
 
     /** Whether a pending range overlaps [from, to). */

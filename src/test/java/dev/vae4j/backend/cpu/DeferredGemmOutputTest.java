@@ -65,6 +65,9 @@ class DeferredGemmOutputTest {
       backend.gemm(false, false, m, n, k, 1f, at, bt, 0f, c);
       assertClose(java.util.Arrays.copyOfRange(expected, first, first + count),
           backend.download(backend.slice(c, first, count)), "a slice of a pending output");
+      // Reading the slice copied only its piece back: the rest is still pending, and still right.
+      assertEquals(count < m * n, ((CpuTensor) c).mirrorForRead() != null, "the rest pending (seed " + seed + ")");
+      assertClose(expected, backend.download(c), "the whole output after a slice of it was read");
     }
   }
 
