@@ -251,7 +251,8 @@ PY
 
 # Issue 21's CPU table on this machine's processor, on 2 of its cores (taskset: the dev VMs have
 # 2), as docs/benchmarks.md's Intel section took it on an H200 machine's Xeon host: vae4j bench
-# fp32 and bf16 twice each (784-400-20), 784-128-2, inference at batch 1000, --breakdown of early
+# fp32 and bf16 twice each (784-400-20), fp32 once more copying every GEMM output back at once
+# (-Dvae4j.deferGemmOutputs=false: the build before that change), 784-128-2, inference at batch 1000, --breakdown of early
 # and of late steps (after 1,500, where moments of zero gradients have gone subnormal), those
 # again with the subnormals kept (-Dvae4j.flushSubnormals=false), oneDNN's kernels, and PyTorch's
 # CPU reference on the same cores when python3 has torch. Needs the kit's OpenBLAS natives
@@ -269,6 +270,9 @@ cpu_bench() {
       "${bench[@]}" --max-warmup-seconds 10 --json --steps 1000 --precision "$p" > "$out/cpu-400-$p-$round.json" 2> "$out/cpu-400-$p-$round.err" || rc=1
     done
   done
+  log "cpu bench 784-400-20 fp32 with every GEMM output copied back at once, as before 2026-12-04 (-Dvae4j.deferGemmOutputs=false)"
+  "${jvm[@]}" -Dvae4j.deferGemmOutputs=false dev.vae4j.cli.Main bench --device cpu --max-warmup-seconds 10 --json --steps 1000 \
+    > "$out/cpu-400-fp32-copyback.json" 2> "$out/cpu-400-fp32-copyback.err" || rc=1
   for p in fp32 bf16; do
     log "cpu bench 784-128-2 $p; inference $p"
     "${bench[@]}" --max-warmup-seconds 10 --json --steps 2000 --hidden 128 --latent 2 --precision "$p" > "$out/cpu-128-$p.json" 2> "$out/cpu-128-$p.err" || rc=1
