@@ -35,99 +35,18 @@ import java.nio.FloatBuffer;
  * FP32 run never makes it.
  */
 final class CpuTensor implements Tensor {
-  /** What slices of one allocation share: the array, its mirror, and a change counter. */
+  /** What slices of one allocation share: the array, its mirrors, a change counter and the pending ranges. */
   private static final class Storage {
     final float[] heap;
     ByteBuffer mirrorBytes;
     FloatBuffer mirror;
     ByteBuffer bf16Mirror;
     long version;
-    /** Ranges [pending[2i], pending[2i + 1]) of the array whose latest values are in the mirror only; disjoint. */
-    int[] pending = new int[8];
-    /** How many ranges {@link #pending} holds; read without the lock to skip it when 0. */
-    volatile int pendingCount;
+    /** What of the array is newer in the mirror: GEMM outputs not yet asked for. */
+    final PendingRanges pending = new PendingRanges();
 
     Storage(int length) {
       heap = new float[length];
-    }
-
-    /** Records [from, to) as newer in the mirror, merged with the pending ranges it overlaps. */
-    void addPending(int from, int to) {
-      int n = pendingCount;
-      for (int r = 0; r < n; ) {
-        int a = pending[2 * r], b = pending[2 * r + 1];
-        if (a < to && from < b) {
-          from = Math.min(from, a);
-          to = Math.max(to, b);
-          removePending(r, n--);
-        } else {
-          r++;
-        }
-      }
-      pendingCount = appendPending(n, from, to);
-    }
-
-    /**
-     * Copies the pending parts of [from, to) back to the heap; what pending ranges hold outside it
-     * stays pending (a bias read between steps does not copy back the weights Adam updated beside it).
-     */
-    void syncHeap(int from, int to) {
-      int n = pendingCount;
-      for (int r = 0; r < n; ) {
-        int a = pending[2 * r], b = pending[2 * r + 1];
-        if (a < to && from < b) {
-          int lo = Math.max(a, from), hi = Math.min(b, to);
-          mirror.get(lo, heap, lo, hi - lo);
-          removePending(r, n--);
-          if (a < lo) n = appendPending(n, a, lo);
-          if (hi < b) n = appendPending(n, hi, b);
-        } else {
-          r++;
-        }
-      }
-      pendingCount = n;
-    }
-
-    /** Appends [from, to) after the first n ranges; returns n + 1. */
-    private int appendPending(int n, int from, int to) {
-      if (2 * n + 2 > pending.length) pending = java.util.Arrays.copyOf(pending, 2 * pending.length);
-      pending[2 * n] = from;
-      pending[2 * n + 1] = to;
-      return n + 1;
-    }
-
-    /** Whether a pending range overlaps [from, to). */
-    boolean anyPending(int from, int to) {
-      for (int r = 0, n = pendingCount; r < n; r++) {
-        if (pending[2 * r] < to && from < pending[2 * r + 1]) return true;
-      }
-      return false;
-    }
-
-    /** Copies the parts of [from, to) that no pending range covers from the heap into the mirror. */
-    void refreshMirrorOutsidePending(int from, int to) {
-      int at = from;
-      while (at < to) {
-        int next = to; // the start of the first pending range after at, or the end
-        boolean covered = false;
-        for (int r = 0, n = pendingCount; r < n; r++) {
-          int a = pending[2 * r], b = pending[2 * r + 1];
-          if (a <= at && at < b) {
-            at = b;
-            covered = true;
-            break;
-          }
-          if (a > at) next = Math.min(next, a);
-        }
-        if (covered) continue;
-        mirror.put(at, heap, at, next - at);
-        at = next;
-      }
-    }
-
-    private void removePending(int r, int n) {
-      pending[2 * r] = pending[2 * (n - 1)];
-      pending[2 * r + 1] = pending[2 * (n - 1) + 1];
     }
   }
 
@@ -193,9 +112,9 @@ final class CpuTensor implements Tensor {
 
   /** Copies the pending mirror ranges this range overlaps back to the heap. */
   void syncHeap() {
-    if (storage.pendingCount == 0) return;
+    if (storage.pending.isEmpty()) return;
     synchronized (storage) {
-      storage.syncHeap(offset, offset + length);
+      storage.pending.copyBack(offset, offset + length, storage.mirror, heap);
     }
   }
 
@@ -233,7 +152,7 @@ final class CpuTensor implements Tensor {
     synchronized (storage) {
       ByteBuffer view = bf16Mirror();
       if (bf16MirroredVersion != storage.version) {
-        storage.syncHeap(offset, offset + length);
+        storage.pending.copyBack(offset, offset + length, storage.mirror, heap);
         loops.toBf16(heap, offset, length, view);
         bf16MirroredVersion = storage.version;
       }
@@ -246,7 +165,7 @@ final class CpuTensor implements Tensor {
     synchronized (storage) {
       FloatBuffer view = mirror();
       if (mirroredVersion != storage.version) {
-        storage.syncHeap(offset, offset + length);
+        storage.pending.copyBack(offset, offset + length, storage.mirror, heap);
         view.put(0, heap, offset, length);
         mirroredVersion = storage.version;
       }
@@ -274,8 +193,8 @@ final class CpuTensor implements Tensor {
     synchronized (storage) {
       storage.version++;
       mirroredVersion = storage.version;
-      if (count > 0) storage.addPending(offset, offset + (int) count);
-      if (!DEFER_OUTPUTS) storage.syncHeap(offset, offset + (int) count);
+      if (count > 0) storage.pending.add(offset, offset + (int) count);
+      if (!DEFER_OUTPUTS) storage.pending.copyBack(offset, offset + (int) count, storage.mirror, heap);
     }
   }
 
@@ -285,10 +204,10 @@ final class CpuTensor implements Tensor {
    * pending range overlaps this one (its heap is then current: read that instead).
    */
   ByteBuffer mirrorForRead() {
-    if (storage.pendingCount == 0) return null;
+    if (storage.pending.isEmpty()) return null;
     synchronized (storage) {
-      if (!storage.anyPending(offset, offset + length)) return null;
-      storage.refreshMirrorOutsidePending(offset, offset + length);
+      if (!storage.pending.overlaps(offset, offset + length)) return null;
+      storage.pending.refreshOutside(offset, offset + length, storage.mirror, heap);
       return storage.mirrorBytes;
     }
   }
