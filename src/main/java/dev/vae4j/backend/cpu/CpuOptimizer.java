@@ -63,8 +63,8 @@ final class CpuOptimizer implements OptimizerOps {
     new Elements(n).checkAdamUpdate(g, g2, mt, vt, step);
     AdamStep k = AdamStep.of(hyper, step);
     int o = p.offset;
-    ByteBuffer gm = g.offset == o && mt.offset == o && vt.offset == o && (g2 == null || g2.offset == o)
-        ? g.mirrorForRead() : null;
+    ByteBuffer gm = loops.readsMirrorsFast() && g.offset == o && mt.offset == o && vt.offset == o
+        && (g2 == null || g2.offset == o) ? g.mirrorForRead() : null;
     ByteBuffer g2m = gm == null || g2 == null ? null : g2.mirrorForRead();
     if (gm != null && (g2 == null || g2m != null)) {
       // The weight gradients as their GEMMs left them, never copied back to the heap (CpuTensor).

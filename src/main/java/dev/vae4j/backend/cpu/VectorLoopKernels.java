@@ -287,6 +287,11 @@ final class VectorLoopKernels implements LoopKernels {
   }
 
   @Override
+  public boolean readsMirrorsFast() {
+    return true;
+  }
+
+  @Override
   public String describe() {
     return "Vector API, " + S.length() + " float lanes";
   }
