@@ -132,6 +132,32 @@ class DeferredGemmOutputTest {
     assertBits(results[1], results[0], "Adam from the mirrors against Adam from the heap");
   }
 
+  @Test
+  void moreThanTwoPartsOfGemmWrittenGradientsSumAsUploadedOnes() {
+    int parts = 3 + random.nextInt(3), rows = 2 + random.nextInt(5), out = 5 + random.nextInt(20), in = 3 + random.nextInt(20);
+    int n = out * in;
+    float[] x = randoms(rows * in), p = randoms(n), m = randoms(n), v = randoms(n);
+    for (int i = 0; i < n; i++) v[i] = Math.abs(v[i]);
+    float[][] dys = new float[parts][];
+    for (int q = 0; q < parts; q++) dys[q] = randoms(rows * out);
+    float[][] results = new float[2][];
+    for (int route = 0; route < 2; route++) {
+      try (CpuBackend backend = new CpuBackend(2)) {
+        Tensor[] grads = new Tensor[parts];
+        for (int q = 0; q < parts; q++) {
+          grads[q] = backend.allocate(n);
+          backend.gemm(true, false, out, in, rows, 1f, upload(backend, dys[q]), upload(backend, x), 0f, grads[q]);
+          if (route == 1) backend.upload(backend.download(grads[q]), grads[q]); // through the heap
+        }
+        Tensor params = upload(backend, p), mt = upload(backend, m), vt = upload(backend, v);
+        backend.gemm(true, false, n, 1, 1, 1f, params, upload(backend, new float[] {1f}), 0f, backend.allocate(n));
+        backend.adamUpdate(params, grads, mt, vt, AdamParams.pytorchDefaults(1e-3), 3);
+        results[route] = concat(backend.download(params), backend.download(mt), backend.download(vt));
+      }
+    }
+    assertBits(results[1], results[0], parts + " parts, GEMM-written against uploaded");
+  }
+
   private Tensor upload(CpuBackend backend, float[] values) {
     Tensor t = backend.allocate(values.length);
     backend.upload(values, t);
