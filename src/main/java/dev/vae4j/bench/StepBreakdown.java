@@ -47,6 +47,11 @@ public record StepBreakdown(double msPerStep, int parts, List<OpTime> ops, doubl
     return ops.stream().filter(o -> wanted.contains(o.op())).mapToDouble(OpTime::msPerStep).sum();
   }
 
+  /** How much longer a step takes than its busiest thread's time in the ops (0 with one thread): hand-offs and waits. */
+  public double beyondBusiestThreadMs() {
+    return msPerStep - busy.stream().mapToDouble(ThreadTime::msPerStep).max().orElse(msPerStep);
+  }
+
   /** Milliseconds per step and part spent outside every op: orchestration, and waiting for the other parts. */
   public double betweenOpsMs() {
     return msPerStep - ops.stream().mapToDouble(OpTime::msPerStep).sum();

@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -215,14 +216,10 @@ final class BenchCommand implements Callable<Integer> {
     out.printf(Locale.ROOT, "  %-26s %6s %9.3f %6.1f%%  (orchestration, and waiting for the other parts)%n",
         "between the ops", "", b.betweenOpsMs(), 100 * b.betweenOpsMs() / b.msPerStep());
     if (b.busy().size() > 1) {
-      StringBuilder threads = new StringBuilder();
-      double most = 0;
-      for (StepBreakdown.ThreadTime t : b.busy()) {
-        threads.append(threads.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.3f ms (%s)", t.msPerStep(), t.thread()));
-        most = Math.max(most, t.msPerStep());
-      }
+      String threads = b.busy().stream().map(t -> String.format(Locale.ROOT, "%.3f ms (%s)", t.msPerStep(), t.thread()))
+          .collect(Collectors.joining(", "));
       out.printf(Locale.ROOT, "  each thread's time in the ops: %s; the step takes %.3f ms more than its busiest thread%n",
-          threads, b.msPerStep() - most);
+          threads, b.beyondBusiestThreadMs());
     }
     double forwardOps = b.msOf("linearForward", "convForward");
     double backwardOps = b.msOf("linearBackward", "convBackwardWeights", "convBackwardData");

@@ -10,11 +10,11 @@ import dev.vae4j.backend.Tensor;
 import java.nio.ByteBuffer;
 
 /**
- * {@link OptimizerOps} on the CPU: Adam as {@link LoopKernels#adam} (the scalar loop for both loop
- * kinds, which C2 vectorizes) over ranges split by {@link ParallelRanges}, reading the last
- * gradient part of a split batch inside its pass, and reading the gradients from their GEMMs'
- * off-heap output ({@link LoopKernels#adamFromMirrors}) where they are still only there; the other rules ({@link #update}) as {@link
- * FusedUpdate}'s loops, the same way; {@link #addInto} a plain loop for the other parts; clipping as two more passes.
+ * {@link OptimizerOps} on the CPU: Adam over ranges split by {@link ParallelRanges}, reading the
+ * last gradient part of a split batch inside its pass: where the gradients are still only in
+ * their GEMMs' off-heap output and the kernels read it fast, {@link LoopKernels#adamFromMirrors}
+ * there, else {@link LoopKernels#adam} on the heap (the scalar loop for both loop kinds, which C2
+ * vectorizes); the other rules ({@link #update}) as {@link FusedUpdate}'s loops, the same way; {@link #addInto} a plain loop for the other parts; clipping as two more passes.
  *
  * <p>Every {@link #SUBNORMAL_FLUSH_INTERVAL}th step the optimizer's state ({@code m}, {@code v})
  * has its subnormal values set to zero ({@link LoopKernels#flushSubnormals}). A moment whose
@@ -66,7 +66,8 @@ final class CpuOptimizer implements OptimizerOps {
     ByteBuffer gm = loops.readsMirrorsFast() && g.offset == o && mt.offset == o && vt.offset == o
         && (g2 == null || g2.offset == o) ? g.mirrorForRead() : null;
     ByteBuffer g2m = gm == null || g2 == null ? null : g2.mirrorForRead();
-    if (gm != null && (g2 == null || g2m != null)) {
+    boolean fromMirrors = gm != null && (g2 == null || g2m != null); // both parts, or neither
+    if (fromMirrors) {
       // The weight gradients as their GEMMs left them, never copied back to the heap (CpuTensor).
       parallel.forRange(n, (from, to) -> loops.adamFromMirrors(p.heap, mt.heap, vt.heap, gm, g2m, o + from, o + to, k));
     } else {

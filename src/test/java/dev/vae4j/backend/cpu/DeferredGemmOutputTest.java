@@ -8,6 +8,7 @@ import dev.vae4j.backend.AdamParams;
 import dev.vae4j.backend.Tensor;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -63,7 +64,7 @@ class DeferredGemmOutputTest {
       assertNull(((CpuTensor) c).mirrorForRead(), "nothing pending once the heap was read (seed " + seed + ")");
       int first = random.nextInt(m * n), count = 1 + random.nextInt(m * n - first);
       backend.gemm(false, false, m, n, k, 1f, at, bt, 0f, c);
-      assertClose(java.util.Arrays.copyOfRange(expected, first, first + count),
+      assertClose(Arrays.copyOfRange(expected, first, first + count),
           backend.download(backend.slice(c, first, count)), "a slice of a pending output");
       // Reading the slice copied only its piece back: the rest is still pending, and still right.
       assertEquals(count < m * n, ((CpuTensor) c).mirrorForRead() != null, "the rest pending (seed " + seed + ")");
@@ -89,8 +90,8 @@ class DeferredGemmOutputTest {
         assertEquals(0.25f, all[m * n + i], "the filled rest, element " + i + " (seed " + seed + ")");
         assertEquals(before[m * n + i], partial[m * n + i], "beyond a partial write, element " + i + " (seed " + seed + ")");
       }
-      assertClose(expected, java.util.Arrays.copyOf(all, m * n), "the output beside the fill");
-      assertClose(expected, java.util.Arrays.copyOf(partial, m * n), "the partial write");
+      assertClose(expected, Arrays.copyOf(all, m * n), "the output beside the fill");
+      assertClose(expected, Arrays.copyOf(partial, m * n), "the partial write");
     }
   }
 
